@@ -1,0 +1,3 @@
+//! Request and response types of the JSON API, shared by the server and the SPA.
+
+pub mod validate;

@@ -1,0 +1,11 @@
+//! LE-Portal domain rules shared by the server and the SPA: number formats, errors and API types.
+//!
+//! Pure by design (no I/O, no platform-specific dependencies) so the very same checks run on the
+//! server and live in the browser (wasm32).
+
+pub mod api;
+pub mod error;
+pub mod numbers;
+
+pub use error::{ApiErrorBody, ErrorDetail, FieldError, ValidationError};
+pub use numbers::{Anr, Ik, Lbnr, NumberKind, SiteNumber};

@@ -1,0 +1,120 @@
+//! LE-Portal server: wires the API areas, the SPA and the middleware into one router.
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod numbers;
+pub mod security;
+pub mod spa;
+pub mod system;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::serve::ListenerExt as _;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::error::AppError;
+
+/// What every handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub config: Arc<Config>,
+}
+
+/// Largest JSON body the API reads (a full 10,000-item validation is well below this).
+const API_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// The JSON API under `/api/v1`.
+fn api_router() -> Router<AppState> {
+    Router::new()
+        .merge(system::router())
+        .merge(numbers::router())
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        .layer(CompressionLayer::new())
+}
+
+/// The whole application: API, SPA, logs, security headers.
+pub fn app(state: AppState) -> Router {
+    let dist = state.config.dist_dir.clone();
+    let router = Router::new()
+        .nest("/api/v1", api_router())
+        .with_state(state)
+        .merge(spa::router(&dist))
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::Internal("handler panicked".to_owned()).into_response_boxed()
+        }))
+        // Logs method, path (without query: it may carry tokens), status and latency; no bodies.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        );
+    security::with_security_headers(router, &dist)
+}
+
+impl AppError {
+    fn into_response_boxed(self) -> axum::response::Response {
+        axum::response::IntoResponse::into_response(self)
+    }
+}
+
+/// Opens the database and builds the state from `config`.
+pub async fn state_from_config(config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = db::connect(&config.database_url()).await?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+    })
+}
+
+/// Binds, prints the bound address, and serves until Ctrl-C / SIGTERM.
+pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let listen = config.listen;
+    let state = state_from_config(config).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let local = listener.local_addr()?;
+    // Printed on stdout so scripts and tests can find a port chosen by the OS.
+    println!("LE-Portal listening on http://{local}");
+    tracing::info!(%local, "listening");
+    // Without TCP_NODELAY, static files stall 40 ms (Nagle + delayed ACK).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!(%err, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,108 @@
+//! Serves the built SPA: pre-compressed files, long-lived caching for hashed assets, and the
+//! fallback to index.html for client-side routes.
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Router that serves `dist` for every path not claimed by the API.
+pub fn router(dist: &Path) -> Router {
+    let index = dist.join("index.html");
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true);
+    let index_service = ServeFile::new(&index)
+        .precompressed_br()
+        .precompressed_gzip();
+    let index_path: PathBuf = index;
+    Router::new()
+        .fallback(move |req: Request| {
+            let files = files.clone();
+            let index_service = index_service.clone();
+            let index_path = index_path.clone();
+            async move {
+                if !index_path.is_file() {
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "Die Web-Oberfläche ist nicht gebaut (dist/index.html fehlt).",
+                    )
+                        .into_response();
+                }
+                if looks_like_file(req.uri().path()) {
+                    // Real files (and misses: 404) come from the directory.
+                    match files.oneshot(req).await {
+                        Ok(res) => res.map(Body::new),
+                        Err(never) => match never {},
+                    }
+                } else {
+                    // Client-side routes: always the app shell.
+                    match index_service.oneshot(req).await {
+                        Ok(res) => res.map(Body::new),
+                        Err(never) => match never {},
+                    }
+                }
+            }
+        })
+        .layer(middleware::from_fn(cache_headers))
+}
+
+/// A path whose last segment has an extension names a file; others are client-side routes.
+fn looks_like_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+/// Trunk names built assets `<name>-<16 hex digits>[_bg].<ext>`: those never change.
+fn is_hashed_asset(path: &str) -> bool {
+    let Some(file) = path.rsplit('/').next() else {
+        return false;
+    };
+    let stem = file.split('.').next().unwrap_or(file);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn cache_headers(req: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    let value = if hashed && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        // index.html and unhashed files: always revalidate so a new release is picked up.
+        "no-cache"
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_hashed_asset("/le-portal-web-0123456789abcdef_bg.wasm"));
+        assert!(is_hashed_asset("/le-portal-web-0123456789abcdef.js"));
+        assert!(is_hashed_asset("/output-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/docs/nutzungsbedingungen.pdf"));
+        assert!(!is_hashed_asset("/le-portal-web-0123456789abcdeg.js"));
+    }
+
+    #[test]
+    fn tells_files_from_routes() {
+        assert!(looks_like_file("/app-1.js"));
+        assert!(!looks_like_file("/nummernpruefung"));
+        assert!(!looks_like_file("/"));
+    }
+}

@@ -1,0 +1,6 @@
+//! API tests: the real router on a real temporary SQLite database and a temporary SPA directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod numbers;
+mod serving;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (host and wasm32), unit and API tests, and the browser tests
+# against the real release build. Sets up what is missing first.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+bash scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (host, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (wasm32: SPA and domain crate)"
+cargo clippy --locked --target wasm32-unknown-unknown -p le-portal-web -p le-domain -- -D warnings
+
+step "unit and API tests"
+cargo test --workspace --locked
+
+bash scripts/build.sh
+
+step "browser tests (Playwright, Debian Chromium)"
+npx playwright test --config e2e/playwright.config.mjs

@@ -1,0 +1,12 @@
+# Sourced by the other scripts: paths and tool locations shared by all of them.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+# npm's binaryen (wasm-opt 132) and Tailwind must win over anything in /usr/bin.
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+TRUNK_VERSION="0.21.14"
+step() { printf '\n==> %s\n' "$*"; }
+# The wasm-bindgen version the lockfile pins; wasm-bindgen-cli must match it exactly.
+lock_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything the build and the checks need on a fresh Debian machine, and skips what is
+# already there. Nothing is downloaded outside the package registries (crates.io, npm, Debian).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+started=$SECONDS
+
+step "Rust: wasm32 target, rustfmt, clippy"
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+step "Chromium (Debian) for the browser tests"
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core
+fi
+
+step "npm tools: Tailwind, binaryen (wasm-opt 132), Playwright, axe-core"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+step "Cargo dependencies (Trunk builds offline)"
+cargo fetch --locked
+
+step "Trunk $TRUNK_VERSION"
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+  # No LTO and more codegen units: the install takes about half as long and works the same.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+wb_version="$(lock_version wasm-bindgen)"
+step "wasm-bindgen-cli $wb_version (the lockfile's wasm-bindgen)"
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]; then
+  # Without --locked: its own lockfile names a crate version the registry lacks.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+if ! grep -q "wasm_bindgen = \"$wb_version\"" Trunk.toml; then
+  echo "Trunk.toml pins another wasm-bindgen than Cargo.lock ($wb_version): update [tools] wasm_bindgen." >&2
+  exit 1
+fi
+
+echo "setup done in $((SECONDS - started)) s"
