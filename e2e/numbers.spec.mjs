@@ -59,9 +59,15 @@ test("feedback follows every keystroke, and a stale server answer disappears", a
   await input.press("Backspace");
   await input.pressSequentially("2202");
   await expect(page.getByTestId("local-result")).toContainText("Gültig");
-  await page.getByRole("button", { name: "Vom Server prüfen lassen" }).click();
+  const button = page.getByRole("button", { name: "Vom Server prüfen lassen" });
+  await button.click();
   await expect(page.getByTestId("server-result")).toContainText("stimmen überein");
-  await input.press("Backspace");
+  // The button keeps the focus while and after the server answers.
+  await expect(button).toBeFocused();
+  await input.focus();
+  await page.keyboard.press("End");
+  await page.keyboard.press("Backspace");
+  await expect(page.getByTestId("local-result")).toContainText("sie hat 8");
   await expect(page.getByTestId("server-result")).toHaveText("");
 });
 

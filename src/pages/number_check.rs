@@ -38,6 +38,9 @@ pub fn NumberCheck() -> impl IntoView {
     };
 
     let ask_server = move || {
+        if server.get_untracked() == ServerCheck::Pending {
+            return;
+        }
         let item = ValidateItem {
             kind: kind.get_untracked(),
             value: value.get_untracked(),
@@ -132,7 +135,9 @@ pub fn NumberCheck() -> impl IntoView {
                 <button
                     type="submit"
                     class="rounded bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2 disabled:bg-slate-400"
-                    disabled=move || is_empty.get() || server.get() == ServerCheck::Pending
+                    // Not disabled while the server answers: a disabled button would drop the focus.
+                    disabled=move || is_empty.get()
+                    aria-busy=move || (server.get() == ServerCheck::Pending).to_string()
                 >
                     "Vom Server prüfen lassen"
                 </button>
@@ -145,9 +150,9 @@ pub fn NumberCheck() -> impl IntoView {
 }
 
 /// The verdict of the server next to the browser's own.
-fn server_answer(check: ServerCheck, local: ValidateResult) -> AnyView {
-    match check {
-        ServerCheck::Idle => ().into_any(),
+fn server_answer(check: ServerCheck, local: ValidateResult) -> Option<AnyView> {
+    let view = match check {
+        ServerCheck::Idle => return None,
         ServerCheck::Pending => view! { <p class="text-slate-600">"Server prüft …"</p> }.into_any(),
         ServerCheck::Failed(message) => {
             view! { <p class="font-medium text-red-800">{message}</p> }.into_any()
@@ -175,7 +180,8 @@ fn server_answer(check: ServerCheck, local: ValidateResult) -> AnyView {
                 .into_any()
             }
         }
-    }
+    };
+    Some(view)
 }
 
 /// The typed characters, one box each; the one an error points at is marked.
