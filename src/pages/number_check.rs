@@ -162,7 +162,7 @@ fn server_answer(check: ServerCheck, local: ValidateResult) -> Option<AnyView> {
             let detail = remote
                 .errors
                 .first()
-                .map(|e| format!(" – {}", e.message))
+                .map(|e| format!(" – {}", e.message.trim_end_matches('.')))
                 .unwrap_or_default();
             if remote == local {
                 view! {
