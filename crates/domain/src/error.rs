@@ -27,6 +27,20 @@ pub enum ValidationError {
     SitePrefix { found: String },
     /// Digit 7 of a site number is not `0`.
     SiteDigit7 { found: char },
+    /// A required field is empty.
+    Required,
+    /// Fewer characters than `min`.
+    TooShort { min: usize },
+    /// More characters than `max`.
+    TooLong { max: usize },
+    /// The value does not have the expected shape; `expected` says which, in German.
+    Format { expected: &'static str },
+    /// The value is not one of the allowed choices (e.g. a role the institution cannot have).
+    NotAllowed { what: &'static str },
+    /// A new password equal to the user name.
+    PasswordIsUsername,
+    /// A new password equal to the one-time password it replaces.
+    PasswordIsOneTime,
 }
 
 impl ValidationError {
@@ -39,6 +53,13 @@ impl ValidationError {
             Self::CheckDigit { .. } => "check_digit",
             Self::SitePrefix { .. } => "site_prefix",
             Self::SiteDigit7 { .. } => "site_digit7",
+            Self::Required => "required",
+            Self::TooShort { .. } => "too_short",
+            Self::TooLong { .. } => "too_long",
+            Self::Format { .. } => "format",
+            Self::NotAllowed { .. } => "not_allowed",
+            Self::PasswordIsUsername => "password_is_username",
+            Self::PasswordIsOneTime => "password_is_one_time",
         }
     }
 
@@ -67,6 +88,15 @@ impl ValidationError {
             Self::SiteDigit7 { found } => {
                 format!("Stelle 7 einer Standortnummer muss 0 sein, ist {found}.")
             }
+            Self::Required => "Pflichtfeld: bitte ausfüllen.".to_owned(),
+            Self::TooShort { min } => format!("Mindestens {min} Zeichen erforderlich."),
+            Self::TooLong { max } => format!("Höchstens {max} Zeichen erlaubt."),
+            Self::Format { expected } => format!("Ungültiges Format: erwartet {expected}."),
+            Self::NotAllowed { what } => format!("Nicht zulässig: {what}."),
+            Self::PasswordIsUsername => "Das Passwort darf nicht der Benutzername sein.".to_owned(),
+            Self::PasswordIsOneTime => {
+                "Das neue Passwort darf nicht das Einmal-Passwort sein.".to_owned()
+            }
         }
     }
 
@@ -76,7 +106,15 @@ impl ValidationError {
             Self::NonDigit { position, .. } | Self::CheckDigit { position, .. } => Some(*position),
             Self::SitePrefix { .. } => Some(1),
             Self::SiteDigit7 { .. } => Some(7),
-            Self::Empty | Self::WrongLength { .. } => None,
+            Self::Empty
+            | Self::WrongLength { .. }
+            | Self::Required
+            | Self::TooShort { .. }
+            | Self::TooLong { .. }
+            | Self::Format { .. }
+            | Self::NotAllowed { .. }
+            | Self::PasswordIsUsername
+            | Self::PasswordIsOneTime => None,
         }
     }
 

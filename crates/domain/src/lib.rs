@@ -3,6 +3,7 @@
 //! Pure by design (no I/O, no platform-specific dependencies) so the very same checks run on the
 //! server and live in the browser (wasm32).
 
+pub mod access;
 pub mod api;
 pub mod error;
 pub mod numbers;

@@ -1,3 +1,4 @@
 //! Request and response types of the JSON API, shared by the server and the SPA.
 
+pub mod access;
 pub mod validate;

@@ -1,0 +1,239 @@
+//! Request and response types of the access API (registration, approval, sign-in, enrolment,
+//! users, audit log). Times are RFC 3339 strings in UTC.
+use serde::{Deserialize, Serialize};
+
+use crate::access::{InstitutionKind, Role};
+
+/// `POST /api/v1/registrations` (multipart: part `form` = this as JSON, part `agreement` = PDF)
+/// answers this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationCreated {
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl RegistrationState {
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationState::Pending => "in Prüfung",
+            RegistrationState::Approved => "freigegeben",
+            RegistrationState::Rejected => "abgelehnt",
+        }
+    }
+}
+
+/// `GET /api/v1/registrations/{reference}`: what the applicant may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationStatus {
+    pub reference: String,
+    pub state: RegistrationState,
+    pub institution_name: String,
+    pub submitted_at: String,
+    pub decided_at: Option<String>,
+    pub reject_reason: Option<String>,
+}
+
+/// One registration in the MD admin's list (`GET /api/v1/admin/registrations?state=pending`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationSummary {
+    pub id: i64,
+    pub reference: String,
+    pub state: RegistrationState,
+    pub kind: InstitutionKind,
+    pub ik: String,
+    pub main_ik: Option<String>,
+    pub name: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub admin_name: String,
+    pub admin_email: String,
+    pub admin_username: String,
+    pub agreement_file_name: String,
+    pub agreement_size: i64,
+    pub submitted_at: String,
+    pub decided_at: Option<String>,
+    pub reject_reason: Option<String>,
+}
+
+/// `POST /api/v1/admin/registrations/{id}/reject`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+/// Everything the printable credential letter shows. Returned once by approval (and by
+/// re-issuing, which replaces the credentials); never stored in plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialLetter {
+    pub institution_name: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub recipient_name: String,
+    pub username: String,
+    pub one_time_password: String,
+    /// Base32 TOTP key (160 bits, SHA-1, 6 digits, 30 s).
+    pub totp_secret: String,
+    pub totp_issuer: String,
+    pub totp_account: String,
+    pub issued_at: String,
+}
+
+/// `POST /api/v1/auth/sign-in`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+    /// 6-digit TOTP code or a recovery code; may be absent only while no second factor is set up.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// What the signed-in session must do next before it may use the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStage {
+    /// Set up an authenticator app (in-app QR).
+    EnrolTotp,
+    /// Replace the one-time password.
+    SetPassword,
+    /// Everything done.
+    Full,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstitutionInfo {
+    pub id: i64,
+    pub ik: String,
+    pub kind: InstitutionKind,
+    pub name: String,
+    pub main_ik: Option<String>,
+}
+
+/// `GET /api/v1/auth/session` and the answer of every sign-in step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub institution: InstitutionInfo,
+    pub stage: SessionStage,
+    /// The CSRF token to send as `X-CSRF-Token` on every mutating request.
+    pub csrf_token: String,
+    pub idle_expires_at: String,
+    pub absolute_expires_at: String,
+}
+
+/// Answer of a step that may finish set-up: the session, plus recovery codes shown exactly once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepResult {
+    pub session: SessionInfo,
+    #[serde(default)]
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+/// `POST /api/v1/auth/totp/begin`: a new key to show as QR (client-side) and as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpEnrolment {
+    pub secret: String,
+    pub issuer: String,
+    pub account: String,
+    pub otpauth_uri: String,
+}
+
+/// `POST /api/v1/auth/totp/activate`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpActivateRequest {
+    pub code: String,
+    pub device_name: String,
+}
+
+/// `POST /api/v1/auth/password`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetPasswordRequest {
+    /// Required outside the first sign-in.
+    #[serde(default)]
+    pub current_password: Option<String>,
+    pub new_password: String,
+}
+
+/// One user as their institution's admin sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub totp_enrolled: bool,
+    pub totp_device_name: Option<String>,
+    pub must_change_password: bool,
+    pub last_sign_in_at: Option<String>,
+    pub created_at: String,
+}
+
+/// `POST /api/v1/users`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateUserRequest {
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// Answer of creating a user: the one-time password, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    pub user: UserSummary,
+    pub one_time_password: String,
+}
+
+/// `PATCH /api/v1/users/{id}`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UpdateUserRequest {
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// Outcome of an audited action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditOutcome {
+    Success,
+    Failure,
+    Denied,
+}
+
+/// One audit-log entry (`GET /api/v1/audit-log`, CSV at `/api/v1/audit-log.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: Option<String>,
+    pub institution_ik: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub client_addr: Option<String>,
+    pub outcome: AuditOutcome,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub total: i64,
+}
