@@ -2,7 +2,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::ValueEnum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -12,12 +12,7 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Parser)]
-#[command(
-    name = "le-server",
-    version,
-    about = "LE-Portal server: JSON API and the built SPA"
-)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, env = "LE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -35,12 +30,50 @@ pub struct Config {
     #[arg(long, env = "LE_DIST_DIR", default_value = "dist")]
     pub dist_dir: PathBuf,
 
+    /// Mark the session cookie `Secure` (set this when the portal is served over https).
+    #[arg(long, env = "LE_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    #[arg(long, env = "LE_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// File with the 32-byte key that encrypts TOTP secrets; created in the data directory if absent.
+    #[arg(long, env = "LE_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// Largest accepted registration agreement (PDF), in bytes.
+    #[arg(long, env = "LE_MAX_AGREEMENT_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_agreement_bytes: u64,
+
     /// Log line format.
     #[arg(long, env = "LE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
 }
 
 impl Config {
+    /// Defaults for everything (tests and tools build on this).
+    pub fn with_dirs(data_dir: PathBuf, dist_dir: PathBuf) -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            database_url: None,
+            dist_dir,
+            secure_cookies: false,
+            trust_proxy: false,
+            secret_key_file: None,
+            max_agreement_bytes: 10 * 1024 * 1024,
+            log_format: LogFormat::Text,
+        }
+    }
+
+    /// Where the secret key lives.
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.secret_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("secret.key"))
+    }
+
     /// The database URL in force: the explicit one, or the SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         match &self.database_url {

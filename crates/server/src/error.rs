@@ -14,6 +14,14 @@ pub enum AppError {
     PayloadTooLarge { message: String },
     /// 422: the request was read but its content breaks rules; one entry per field.
     Validation(Vec<FieldError>),
+    /// 401: no valid session (or wrong credentials).
+    Unauthorized { code: &'static str, message: String },
+    /// 403: signed in, but not allowed.
+    Forbidden { code: &'static str, message: String },
+    /// 409: the resource is not in a state that allows this.
+    Conflict { code: &'static str, message: String },
+    /// 429: too many failed attempts; retry after the given seconds.
+    Throttled { retry_after: i64 },
     /// 404: no such resource (or not visible to the caller).
     NotFound,
     /// 405: the route exists with other methods.
@@ -33,6 +41,10 @@ impl AppError {
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -48,11 +60,16 @@ impl AppError {
             AppError::PayloadTooLarge { message } => {
                 ApiErrorBody::new("payload_too_large", message)
             }
-            AppError::Validation(fields) => ApiErrorBody::new(
-                "validation_failed",
-                "Die Eingaben sind nicht gültig.".to_owned(),
-            )
-            .with_fields(fields),
+            AppError::Validation(fields) => ApiErrorBody::validation_failed(fields),
+            AppError::Unauthorized { code, message }
+            | AppError::Forbidden { code, message }
+            | AppError::Conflict { code, message } => ApiErrorBody::new(code, message),
+            AppError::Throttled { retry_after } => ApiErrorBody::new(
+                "throttled",
+                format!(
+                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte in {retry_after} Sekunden erneut versuchen."
+                ),
+            ),
             AppError::NotFound => ApiErrorBody::new("not_found", "Nicht gefunden.".to_owned()),
             AppError::MethodNotAllowed => ApiErrorBody::new(
                 "method_not_allowed",
@@ -69,10 +86,41 @@ impl AppError {
     }
 }
 
+impl AppError {
+    pub fn forbidden() -> Self {
+        AppError::Forbidden {
+            code: "forbidden",
+            message: "Dafür fehlt Ihnen die Berechtigung.".to_owned(),
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        AppError::Unauthorized {
+            code: "unauthenticated",
+            message: "Bitte melden Sie sich an.".to_owned(),
+        }
+    }
+
+    /// A 422 for one field.
+    pub fn field(field: &str, error: &le_domain::ValidationError) -> Self {
+        AppError::Validation(vec![error.for_field(field)])
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        (status, axum::Json(self.body())).into_response()
+        let retry = match &self {
+            AppError::Throttled { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        let mut res = (status, axum::Json(self.body())).into_response();
+        if let Some(seconds) = retry
+            && let Ok(v) = axum::http::HeaderValue::from_str(&seconds.to_string())
+        {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        res
     }
 }
 

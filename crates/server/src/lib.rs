@@ -1,9 +1,13 @@
 //! LE-Portal server: wires the API areas, the SPA and the middleware into one router.
+pub mod access;
+pub mod audit;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
 pub mod numbers;
+pub mod secrets;
 pub mod security;
 pub mod spa;
 pub mod system;
@@ -25,18 +29,26 @@ use crate::error::AppError;
 pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
+    pub clock: Arc<dyn clock::Clock>,
+    /// Encrypts secrets at rest (TOTP keys).
+    pub secrets: secrets::SecretBox,
 }
 
 /// Largest JSON body the API reads (a full 10,000-item validation is well below this).
 const API_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// The JSON API under `/api/v1`.
-fn api_router() -> Router<AppState> {
+fn api_router(config: &Config) -> Router<AppState> {
     Router::new()
         .merge(system::router())
         .merge(numbers::router())
+        .merge(access::router(config.max_agreement_bytes))
+        .merge(audit::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(
+            access::session::require_requested_with,
+        ))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .layer(CompressionLayer::new())
 }
@@ -45,7 +57,7 @@ fn api_router() -> Router<AppState> {
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist_dir.clone();
     let router = Router::new()
-        .nest("/api/v1", api_router())
+        .nest("/api/v1", api_router(&state.config))
         .with_state(state)
         .merge(spa::router(&dist))
         .layer(CatchPanicLayer::custom(|_| {
@@ -66,13 +78,24 @@ impl AppError {
     }
 }
 
-/// Opens the database and builds the state from `config`.
+/// Opens the database and builds the state from `config`, on the system clock.
 pub async fn state_from_config(config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
+    state_with_clock(config, Arc::new(clock::SystemClock)).await
+}
+
+/// Like `state_from_config` with a given clock (tests control time with `ManualClock`).
+pub async fn state_with_clock(
+    config: Config,
+    clock: Arc<dyn clock::Clock>,
+) -> Result<AppState, Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&config.data_dir)?;
     let db = db::connect(&config.database_url()).await?;
+    let secrets = secrets::SecretBox::from_key_file(&config.secret_key_path())?;
     Ok(AppState {
         db,
         config: Arc::new(config),
+        clock,
+        secrets,
     })
 }
 
@@ -91,7 +114,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             tracing::warn!(%err, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

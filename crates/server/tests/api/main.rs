@@ -1,6 +1,7 @@
 //! API tests: the real router on a real temporary SQLite database and a temporary SPA directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod helpers;
 mod numbers;
 mod serving;

@@ -1,0 +1,323 @@
+//! The MD administrator's side of registration: review, approve with a credential letter,
+//! reject with a reason, and re-issue a letter (which replaces the credentials).
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use le_domain::access::check_text;
+use le_domain::api::access::{
+    AuditOutcome, CredentialLetter, RegistrationState, RegistrationSummary, RejectRequest,
+};
+use serde::Deserialize;
+
+use super::registration::agreement_dir;
+use super::session::MdAdminSession;
+use super::store::{self, InstitutionRow, NewInstitution, NewUser, RegistrationRow};
+use crate::AppState;
+use crate::audit::{self, Event};
+use crate::clock::rfc3339;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::secrets;
+
+#[derive(Debug, Deserialize)]
+pub struct StateFilter {
+    state: Option<String>,
+}
+
+/// `GET /api/v1/admin/registrations?state=pending`
+pub async fn list(
+    State(state): State<AppState>,
+    _admin: MdAdminSession,
+    Query(filter): Query<StateFilter>,
+) -> Result<axum::Json<Vec<RegistrationSummary>>, AppError> {
+    let wanted = filter.state.as_deref().unwrap_or("pending");
+    if !["pending", "approved", "rejected"].contains(&wanted) {
+        return Err(AppError::Validation(vec![le_domain::FieldError {
+            field: "state".to_owned(),
+            code: "not_allowed".to_owned(),
+            message: "Erlaubt sind pending, approved und rejected.".to_owned(),
+        }]));
+    }
+    let rows = store::registrations_in_state(&state.db, wanted).await?;
+    Ok(axum::Json(
+        rows.iter().map(RegistrationRow::summary).collect(),
+    ))
+}
+
+/// `GET /api/v1/admin/registrations/{id}/agreement`: the uploaded PDF.
+pub async fn agreement(
+    State(state): State<AppState>,
+    admin: MdAdminSession,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, AppError> {
+    let row = store::registration_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(agreement_dir(&state).join(&row.agreement_file))
+        .await
+        .map_err(|e| AppError::internal("read agreement", e))?;
+    audit::record(
+        &state.db,
+        state.clock.now(),
+        Event {
+            actor: &admin.actor,
+            action: "agreement_viewed",
+            target: Some(row.reference.clone()),
+            outcome: AuditOutcome::Success,
+            detail: None,
+        },
+    )
+    .await;
+    let disposition = format!("inline; filename=\"{}.pdf\"", row.reference);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    ))
+}
+
+/// Fresh letter credentials: the plain values for the letter, the stored forms for the database.
+pub struct LetterCredentials {
+    pub one_time_password: String,
+    pub password_hash: String,
+    pub totp_secret: [u8; 20],
+    pub sealed_secret: Vec<u8>,
+}
+
+pub fn new_letter_credentials(state: &AppState) -> Result<LetterCredentials, AppError> {
+    let one_time_password = secrets::one_time_password();
+    let password_hash =
+        secrets::hash_password(&one_time_password).map_err(|e| AppError::internal("argon2", e))?;
+    let totp_secret = secrets::new_totp_secret();
+    let sealed_secret = state.secrets.seal(&totp_secret);
+    Ok(LetterCredentials {
+        one_time_password,
+        password_hash,
+        totp_secret,
+        sealed_secret,
+    })
+}
+
+pub fn letter(
+    institution: &InstitutionRow,
+    recipient_name: String,
+    username: &str,
+    creds: &LetterCredentials,
+    now: i64,
+) -> CredentialLetter {
+    CredentialLetter {
+        institution_name: institution.name.clone(),
+        street: institution.street.clone(),
+        postal_code: institution.postal_code.clone(),
+        city: institution.city.clone(),
+        recipient_name,
+        username: username.to_owned(),
+        one_time_password: creds.one_time_password.clone(),
+        totp_secret: secrets::base32(&creds.totp_secret),
+        totp_issuer: secrets::TOTP_ISSUER.to_owned(),
+        totp_account: username.to_owned(),
+        issued_at: rfc3339(now),
+    }
+}
+
+fn not_pending() -> AppError {
+    AppError::Conflict {
+        code: "not_pending",
+        message: "Diese Registrierung wurde bereits entschieden.".to_owned(),
+    }
+}
+
+/// `POST /api/v1/admin/registrations/{id}/approve`: creates the institution and its primary user.
+pub async fn approve(
+    State(state): State<AppState>,
+    admin: MdAdminSession,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<CredentialLetter>, AppError> {
+    let now = state.clock.now();
+    let row = store::registration_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.state() != RegistrationState::Pending {
+        return Err(not_pending());
+    }
+    if store::user_by_username(&state.db, &row.admin_username)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict {
+            code: "username_taken",
+            message: "Der Benutzername ist inzwischen vergeben; bitte die Registrierung ablehnen."
+                .to_owned(),
+        });
+    }
+    let creds = new_letter_credentials(&state)?;
+    let kind = row.kind();
+    let mut tx = state.db.begin().await?;
+    let institution_id = store::insert_institution(
+        &mut tx,
+        &NewInstitution {
+            ik: &row.ik,
+            kind,
+            name: &row.name,
+            street: &row.street,
+            postal_code: &row.postal_code,
+            city: &row.city,
+            main_ik: row.main_ik.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    let user_id = store::insert_user(
+        &mut tx,
+        &NewUser {
+            institution_id,
+            username: &row.admin_username,
+            first_name: &row.admin_first_name,
+            last_name: &row.admin_last_name,
+            email: &row.admin_email,
+            role: kind.admin_role(),
+            password_hash: &creds.password_hash,
+            password_is_one_time: true,
+            totp_secret: Some(creds.sealed_secret.clone()),
+            totp_device_name: Some("Zugangsbrief"),
+        },
+        now,
+    )
+    .await?;
+    let updated = sqlx::query(
+        "UPDATE registrations SET state = 'approved', decided_at = ?, decided_by = ?, institution_id = ?, \
+         admin_user_id = ? WHERE id = ? AND state = 'pending'",
+    )
+    .bind(now)
+    .bind(admin.user.id)
+    .bind(institution_id)
+    .bind(user_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(not_pending());
+    }
+    tx.commit().await?;
+    let institution = store::institution_by_id(&state.db, institution_id)
+        .await?
+        .ok_or_else(|| AppError::internal("approve", "institution vanished"))?;
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &admin.actor,
+            action: "registration_approved",
+            target: Some(format!("{} (IK {})", row.reference, row.ik)),
+            outcome: AuditOutcome::Success,
+            detail: Some(format!(
+                "Zugangsbrief für {} ausgestellt",
+                row.admin_username
+            )),
+        },
+    )
+    .await;
+    let recipient = format!("{} {}", row.admin_first_name, row.admin_last_name);
+    Ok(axum::Json(letter(
+        &institution,
+        recipient,
+        &row.admin_username,
+        &creds,
+        now,
+    )))
+}
+
+/// `POST /api/v1/admin/registrations/{id}/reject`
+pub async fn reject(
+    State(state): State<AppState>,
+    admin: MdAdminSession,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<RejectRequest>,
+) -> Result<axum::Json<RegistrationSummary>, AppError> {
+    check_text(&req.reason, 1000).map_err(|e| AppError::field("reason", &e))?;
+    let now = state.clock.now();
+    let row = store::registration_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let updated = sqlx::query(
+        "UPDATE registrations SET state = 'rejected', decided_at = ?, decided_by = ?, reject_reason = ? \
+         WHERE id = ? AND state = 'pending'",
+    )
+    .bind(now)
+    .bind(admin.user.id)
+    .bind(req.reason.trim())
+    .bind(id)
+    .execute(&state.db)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(not_pending());
+    }
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &admin.actor,
+            action: "registration_rejected",
+            target: Some(format!("{} (IK {})", row.reference, row.ik)),
+            outcome: AuditOutcome::Success,
+            detail: Some(req.reason.trim().to_owned()),
+        },
+    )
+    .await;
+    let row = store::registration_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(axum::Json(row.summary()))
+}
+
+/// `POST /api/v1/admin/registrations/{id}/letter`: new credentials for the primary user.
+pub async fn reissue_letter(
+    State(state): State<AppState>,
+    admin: MdAdminSession,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<CredentialLetter>, AppError> {
+    let now = state.clock.now();
+    let row = store::registration_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (Some(user_id), Some(institution_id)) = (row.admin_user_id, row.institution_id) else {
+        return Err(AppError::Conflict {
+            code: "not_approved",
+            message: "Zugangsdaten gibt es erst nach der Freigabe.".to_owned(),
+        });
+    };
+    let user = store::user_by_id(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let institution = store::institution_by_id(&state.db, institution_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let creds = new_letter_credentials(&state)?;
+    let mut tx = state.db.begin().await?;
+    store::reissue_credentials(&mut tx, user.id, &creds.password_hash, &creds.sealed_secret)
+        .await?;
+    tx.commit().await?;
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &admin.actor,
+            action: "credentials_reissued",
+            target: Some(format!("{} ({})", user.username, row.reference)),
+            outcome: AuditOutcome::Success,
+            detail: None,
+        },
+    )
+    .await;
+    let recipient = format!("{} {}", user.first_name, user.last_name);
+    Ok(axum::Json(letter(
+        &institution,
+        recipient,
+        &user.username,
+        &creds,
+        now,
+    )))
+}

@@ -1,0 +1,417 @@
+//! Sign-in with password and second factor, the guided set-up steps (TOTP enrolment, new
+//! password, recovery codes), and sign-out.
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use le_domain::ValidationError;
+use le_domain::access::{SecondFactor, check_new_password, check_text, parse_second_factor};
+use le_domain::api::access::{
+    AuditOutcome, SessionInfo, SessionStage, SetPasswordRequest, SignInRequest, StepResult,
+    TotpActivateRequest, TotpEnrolment,
+};
+
+use super::session::{
+    self, ABSOLUTE_TIMEOUT, Actor, ClientAddr, FullSession, Session, session_info, stage_of,
+};
+use super::store::{self, UserRow};
+use super::throttle;
+use crate::AppState;
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::secrets;
+
+/// How many recovery codes a user gets.
+pub const RECOVERY_CODES: usize = 10;
+
+fn sign_in_failed() -> AppError {
+    AppError::Unauthorized {
+        code: "sign_in_failed",
+        message: "Anmeldung fehlgeschlagen: Benutzername, Passwort oder Code stimmen nicht."
+            .to_owned(),
+    }
+}
+
+/// Why a sign-in failed, for the audit log only (never told to the client).
+enum Refusal {
+    UnknownUser,
+    Inactive,
+    WrongPassword,
+    MissingCode,
+    WrongCode,
+}
+
+impl Refusal {
+    fn detail(&self) -> &'static str {
+        match self {
+            Refusal::UnknownUser => "unbekannter Benutzer",
+            Refusal::Inactive => "Benutzer deaktiviert",
+            Refusal::WrongPassword => "falsches Passwort",
+            Refusal::MissingCode => "Code fehlt",
+            Refusal::WrongCode => "falscher oder bereits verwendeter Code",
+        }
+    }
+}
+
+/// `POST /api/v1/auth/sign-in`
+pub async fn sign_in(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    ApiJson(req): ApiJson<SignInRequest>,
+) -> Result<(HeaderMap, axum::Json<StepResult>), AppError> {
+    let now = state.clock.now();
+    let username = req.username.trim().to_lowercase();
+    let user_key = format!("user:{username}");
+    let client_key = format!("client:{}", client.0);
+    throttle::check(&state.db, &user_key, throttle::ACCOUNT, now).await?;
+    throttle::check(&state.db, &client_key, throttle::CLIENT, now).await?;
+
+    let user = store::user_by_username(&state.db, &username).await?;
+    let outcome = match &user {
+        None => {
+            // Same cost as a real check, so timing does not tell whether the user exists.
+            secrets::verify_password(&req.password, secrets::dummy_password_hash());
+            Err(Refusal::UnknownUser)
+        }
+        Some(u) => check_credentials(&state, u, &req, now).await?,
+    };
+    let mut actor = Actor::anonymous(Some(username.clone()), &client);
+    if let Some(u) = &user {
+        actor.user_id = Some(u.id);
+        actor.institution_id = Some(u.institution_id);
+        actor.institution_ik = store::institution_by_id(&state.db, u.institution_id)
+            .await?
+            .map(|i| i.ik);
+    }
+    let used_recovery = match outcome {
+        Err(refusal) => {
+            throttle::fail(&state.db, &user_key, throttle::ACCOUNT, now).await?;
+            throttle::fail(&state.db, &client_key, throttle::CLIENT, now).await?;
+            audit::record(
+                &state.db,
+                now,
+                Event {
+                    actor: &actor,
+                    action: "sign_in",
+                    target: None,
+                    outcome: AuditOutcome::Failure,
+                    detail: Some(refusal.detail().to_owned()),
+                },
+            )
+            .await;
+            return Err(sign_in_failed());
+        }
+        Ok(used_recovery) => used_recovery,
+    };
+    let Some(user) = user else {
+        return Err(sign_in_failed());
+    };
+    throttle::clear(&state.db, &user_key).await?;
+    store::mark_signed_in(&state.db, user.id, now).await?;
+    let institution = store::institution_by_id(&state.db, user.institution_id)
+        .await?
+        .ok_or_else(sign_in_failed)?;
+
+    let token = secrets::token();
+    let csrf = secrets::token();
+    let absolute = now + ABSOLUTE_TIMEOUT;
+    store::insert_session(
+        &state.db,
+        &secrets::token_hash(&token),
+        user.id,
+        &csrf,
+        now,
+        absolute,
+    )
+    .await?;
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &actor,
+            action: "sign_in",
+            target: None,
+            outcome: AuditOutcome::Success,
+            detail: match (used_recovery, stage_of(&user)) {
+                (true, _) => Some("mit Wiederherstellungscode".to_owned()),
+                (false, SessionStage::EnrolTotp) => {
+                    Some("Einrichtung des zweiten Faktors ausstehend".to_owned())
+                }
+                (false, SessionStage::SetPassword) => {
+                    Some("Passwortänderung ausstehend".to_owned())
+                }
+                (false, SessionStage::Full) => None,
+            },
+        },
+    )
+    .await;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        session::session_cookie(&token, state.config.secure_cookies),
+    );
+    let info = session_info(&user, &institution, &csrf, now, absolute);
+    Ok((
+        headers,
+        axum::Json(StepResult {
+            session: info,
+            recovery_codes: None,
+        }),
+    ))
+}
+
+/// Ok(used a recovery code) or the reason for refusal.
+async fn check_credentials(
+    state: &AppState,
+    user: &UserRow,
+    req: &SignInRequest,
+    now: i64,
+) -> Result<Result<bool, Refusal>, AppError> {
+    let password_ok = secrets::verify_password(&req.password, &user.password_hash);
+    if !password_ok {
+        return Ok(Err(Refusal::WrongPassword));
+    }
+    if !user.active {
+        return Ok(Err(Refusal::Inactive));
+    }
+    let Some(sealed) = &user.totp_secret else {
+        // No second factor yet (new user or after a reset): set-up is forced right after.
+        return Ok(Ok(false));
+    };
+    let code = req.code.as_deref().unwrap_or("");
+    if code.trim().is_empty() {
+        return Ok(Err(Refusal::MissingCode));
+    }
+    match parse_second_factor(code) {
+        Some(SecondFactor::Totp(code)) => {
+            let secret = state
+                .secrets
+                .open(sealed)
+                .ok_or_else(|| AppError::internal("totp", "stored key cannot be decrypted"))?;
+            match secrets::verify_totp(&secret, &code, now, user.totp_last_step) {
+                Some(step) if store::advance_totp_step(&state.db, user.id, step).await? => {
+                    Ok(Ok(false))
+                }
+                _ => Ok(Err(Refusal::WrongCode)),
+            }
+        }
+        Some(SecondFactor::Recovery(code)) => {
+            if store::use_recovery_code(&state.db, user.id, &code, now).await? {
+                Ok(Ok(true))
+            } else {
+                Ok(Err(Refusal::WrongCode))
+            }
+        }
+        None => Ok(Err(Refusal::WrongCode)),
+    }
+}
+
+/// `GET /api/v1/auth/session`
+pub async fn current(State(state): State<AppState>, session: Session) -> axum::Json<SessionInfo> {
+    axum::Json(session.info(state.clock.now()))
+}
+
+/// `POST /api/v1/auth/sign-out`
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<(StatusCode, HeaderMap), AppError> {
+    store::delete_session(&state.db, &session.id_hash).await?;
+    audit_simple(&state, &session, "sign_out", None).await;
+    Ok(cleared())
+}
+
+/// `POST /api/v1/auth/sign-out-everywhere`
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<(StatusCode, HeaderMap), AppError> {
+    store::delete_sessions_of_user(&state.db, session.user.id, None).await?;
+    audit_simple(&state, &session, "sign_out_everywhere", None).await;
+    Ok(cleared())
+}
+
+fn cleared() -> (StatusCode, HeaderMap) {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, session::clear_cookie());
+    (StatusCode::NO_CONTENT, headers)
+}
+
+async fn audit_simple(state: &AppState, session: &Session, action: &str, detail: Option<String>) {
+    audit::record(
+        &state.db,
+        state.clock.now(),
+        Event {
+            actor: &session.actor,
+            action,
+            target: None,
+            outcome: AuditOutcome::Success,
+            detail,
+        },
+    )
+    .await;
+}
+
+/// `POST /api/v1/auth/totp/begin`: a fresh key for the authenticator app (only while enrolling).
+pub async fn totp_begin(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<axum::Json<TotpEnrolment>, AppError> {
+    if session.stage() != SessionStage::EnrolTotp {
+        return Err(AppError::Conflict {
+            code: "already_enrolled",
+            message: "Der zweite Faktor ist bereits eingerichtet.".to_owned(),
+        });
+    }
+    let secret = secrets::new_totp_secret();
+    store::set_pending_totp(&state.db, session.user.id, &state.secrets.seal(&secret)).await?;
+    Ok(axum::Json(TotpEnrolment {
+        secret: secrets::base32(&secret),
+        issuer: secrets::TOTP_ISSUER.to_owned(),
+        account: session.user.username.clone(),
+        otpauth_uri: secrets::otpauth_uri(&secret, &session.user.username),
+    }))
+}
+
+/// `POST /api/v1/auth/totp/activate`: the key counts only after a valid code from the app.
+pub async fn totp_activate(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(req): ApiJson<TotpActivateRequest>,
+) -> Result<axum::Json<StepResult>, AppError> {
+    let now = state.clock.now();
+    if session.stage() != SessionStage::EnrolTotp {
+        return Err(AppError::Conflict {
+            code: "already_enrolled",
+            message: "Der zweite Faktor ist bereits eingerichtet.".to_owned(),
+        });
+    }
+    let mut errors = Vec::new();
+    if let Err(e) = check_text(&req.device_name, 100) {
+        errors.push(e.for_field("device_name"));
+    }
+    let pending = session
+        .user
+        .totp_pending_secret
+        .as_deref()
+        .and_then(|sealed| state.secrets.open(sealed));
+    let Some(secret) = pending else {
+        return Err(AppError::Conflict {
+            code: "no_pending_enrolment",
+            message: "Bitte starten Sie die Einrichtung neu.".to_owned(),
+        });
+    };
+    let step = match parse_second_factor(&req.code) {
+        Some(SecondFactor::Totp(code)) => secrets::verify_totp(&secret, &code, now, 0),
+        _ => None,
+    };
+    if step.is_none() {
+        errors.push(le_domain::FieldError {
+            field: "code".to_owned(),
+            code: "wrong_code".to_owned(),
+            message:
+                "Der Code stimmt nicht. Bitte den aktuellen 6-stelligen Code aus der App eingeben."
+                    .to_owned(),
+        });
+    }
+    let Some(step) = step.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    store::activate_totp(&state.db, session.user.id, req.device_name.trim(), step).await?;
+    audit_simple(
+        &state,
+        &session,
+        "totp_enrolled",
+        Some(format!("Gerät: {}", req.device_name.trim())),
+    )
+    .await;
+    step_result(&state, &session, now).await.map(axum::Json)
+}
+
+/// `POST /api/v1/auth/password`
+pub async fn set_password(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(req): ApiJson<SetPasswordRequest>,
+) -> Result<axum::Json<StepResult>, AppError> {
+    let now = state.clock.now();
+    let user = &session.user;
+    match session.stage() {
+        SessionStage::EnrolTotp => {
+            return Err(AppError::Forbidden {
+                code: "setup_required",
+                message: "Bitte richten Sie zuerst den zweiten Faktor ein.".to_owned(),
+            });
+        }
+        SessionStage::Full => {
+            let current = req.current_password.as_deref().unwrap_or("");
+            if !secrets::verify_password(current, &user.password_hash) {
+                return Err(AppError::Validation(vec![le_domain::FieldError {
+                    field: "current_password".to_owned(),
+                    code: "wrong_password".to_owned(),
+                    message: "Das bisherige Passwort stimmt nicht.".to_owned(),
+                }]));
+            }
+        }
+        SessionStage::SetPassword => {}
+    }
+    if let Err(e) = check_new_password(&req.new_password, &user.username, None) {
+        return Err(AppError::field("new_password", &e));
+    }
+    // Only the hash of the one-time password is known: compare through it.
+    if user.password_is_one_time && secrets::verify_password(&req.new_password, &user.password_hash)
+    {
+        return Err(AppError::field(
+            "new_password",
+            &ValidationError::PasswordIsOneTime,
+        ));
+    }
+    let hash =
+        secrets::hash_password(&req.new_password).map_err(|e| AppError::internal("argon2", e))?;
+    store::set_password(&state.db, user.id, &hash).await?;
+    // Other sessions of this user end when the password changes.
+    store::delete_sessions_of_user(&state.db, user.id, Some(&session.id_hash)).await?;
+    audit_simple(&state, &session, "password_changed", None).await;
+    step_result(&state, &session, now).await.map(axum::Json)
+}
+
+/// `POST /api/v1/auth/recovery-codes`: new codes; the old ones stop working.
+pub async fn regenerate_recovery_codes(
+    State(state): State<AppState>,
+    FullSession(session): FullSession,
+) -> Result<axum::Json<StepResult>, AppError> {
+    let now = state.clock.now();
+    let codes = store::new_recovery_codes(&state.db, session.user.id, RECOVERY_CODES).await?;
+    audit_simple(&state, &session, "recovery_codes_generated", None).await;
+    Ok(axum::Json(StepResult {
+        session: session.info(now),
+        recovery_codes: Some(codes),
+    }))
+}
+
+/// The session after a set-up step; recovery codes when this step finished the set-up.
+async fn step_result(
+    state: &AppState,
+    session: &Session,
+    now: i64,
+) -> Result<StepResult, AppError> {
+    let user = store::user_by_id(&state.db, session.user.id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    let recovery_codes = if stage_of(&user) == SessionStage::Full && user.recovery_pending {
+        let codes = store::new_recovery_codes(&state.db, user.id, RECOVERY_CODES).await?;
+        audit_simple(state, session, "recovery_codes_generated", None).await;
+        Some(codes)
+    } else {
+        None
+    };
+    Ok(StepResult {
+        session: session_info(
+            &user,
+            &session.institution,
+            &session.csrf_token,
+            now,
+            session.absolute_expires_at,
+        ),
+        recovery_codes,
+    })
+}

@@ -1,0 +1,56 @@
+//! Access: registration and approval, sign-in with a second factor, sessions, users and roles.
+pub mod approval;
+pub mod auth;
+pub mod bootstrap;
+pub mod registration;
+pub mod session;
+pub mod store;
+pub mod throttle;
+pub mod users;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, patch, post};
+
+use crate::AppState;
+
+pub fn router(max_agreement_bytes: u64) -> Router<AppState> {
+    // The multipart body carries the agreement plus a small form.
+    let registration_limit = usize::try_from(max_agreement_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
+    Router::new()
+        .route(
+            "/registrations",
+            post(registration::submit).layer(DefaultBodyLimit::max(registration_limit)),
+        )
+        .route("/registrations/{reference}", get(registration::status))
+        .route("/auth/sign-in", post(auth::sign_in))
+        .route("/auth/session", get(auth::current))
+        .route("/auth/sign-out", post(auth::sign_out))
+        .route("/auth/sign-out-everywhere", post(auth::sign_out_everywhere))
+        .route("/auth/totp/begin", post(auth::totp_begin))
+        .route("/auth/totp/activate", post(auth::totp_activate))
+        .route("/auth/password", post(auth::set_password))
+        .route(
+            "/auth/recovery-codes",
+            post(auth::regenerate_recovery_codes),
+        )
+        .route("/admin/registrations", get(approval::list))
+        .route(
+            "/admin/registrations/{id}/agreement",
+            get(approval::agreement),
+        )
+        .route("/admin/registrations/{id}/approve", post(approval::approve))
+        .route("/admin/registrations/{id}/reject", post(approval::reject))
+        .route(
+            "/admin/registrations/{id}/letter",
+            post(approval::reissue_letter),
+        )
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", patch(users::update))
+        .route(
+            "/users/{id}/reset-second-factor",
+            post(users::reset_second_factor),
+        )
+}

@@ -1,0 +1,244 @@
+//! User administration by each institution's admin: always and only their own institution.
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use le_domain::access::{Role, check_email, check_text, check_username};
+use le_domain::api::access::{
+    AuditOutcome, CreateUserRequest, CreatedUser, UpdateUserRequest, UserSummary,
+};
+use le_domain::{FieldError, ValidationError};
+
+use super::session::AdminSession;
+use super::store::{self, NewUser, UserRow};
+use crate::AppState;
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::secrets;
+
+/// `GET /api/v1/users`
+pub async fn list(
+    State(state): State<AppState>,
+    admin: AdminSession,
+) -> Result<axum::Json<Vec<UserSummary>>, AppError> {
+    let users = store::users_of_institution(&state.db, admin.institution.id).await?;
+    Ok(axum::Json(users.iter().map(UserRow::summary).collect()))
+}
+
+fn role_allowed(admin: &AdminSession, role: Role) -> Result<(), AppError> {
+    if admin.kind().roles().contains(&role) {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            "role",
+            &ValidationError::NotAllowed {
+                what: "diese Rolle gibt es für Ihre Einrichtung nicht",
+            },
+        ))
+    }
+}
+
+/// `POST /api/v1/users`: a new user with a one-time password (shown once); the second factor is
+/// set up by the user at the first sign-in.
+pub async fn create(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    ApiJson(req): ApiJson<CreateUserRequest>,
+) -> Result<(StatusCode, axum::Json<CreatedUser>), AppError> {
+    let username = req.username.trim().to_lowercase();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut check = |field: &str, r: Result<(), ValidationError>| {
+        if let Err(e) = r {
+            errors.push(e.for_field(field));
+        }
+    };
+    check("username", check_username(&username));
+    check("first_name", check_text(&req.first_name, 100));
+    check("last_name", check_text(&req.last_name, 100));
+    check("email", check_email(&req.email));
+    if let Err(AppError::Validation(mut e)) = role_allowed(&admin, req.role) {
+        errors.append(&mut e);
+    }
+    if errors.iter().all(|e| e.field != "username")
+        && store::username_taken(&state.db, &username).await?
+    {
+        errors.push(FieldError {
+            field: "username".to_owned(),
+            code: "duplicate".to_owned(),
+            message: "Dieser Benutzername ist bereits vergeben.".to_owned(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = state.clock.now();
+    let one_time_password = secrets::one_time_password();
+    let hash =
+        secrets::hash_password(&one_time_password).map_err(|e| AppError::internal("argon2", e))?;
+    let mut tx = state.db.begin().await?;
+    let inserted = store::insert_user(
+        &mut tx,
+        &NewUser {
+            institution_id: admin.institution.id,
+            username: &username,
+            first_name: req.first_name.trim(),
+            last_name: req.last_name.trim(),
+            email: req.email.trim(),
+            role: req.role,
+            password_hash: &hash,
+            password_is_one_time: true,
+            totp_secret: None,
+            totp_device_name: None,
+        },
+        now,
+    )
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            return Err(AppError::Validation(vec![FieldError {
+                field: "username".to_owned(),
+                code: "duplicate".to_owned(),
+                message: "Dieser Benutzername ist bereits vergeben.".to_owned(),
+            }]));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &admin.actor,
+            action: "user_created",
+            target: Some(username.clone()),
+            outcome: AuditOutcome::Success,
+            detail: Some(format!("Rolle: {}", req.role.as_str())),
+        },
+    )
+    .await;
+    let user = store::user_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CreatedUser {
+            user: user.summary(),
+            one_time_password,
+        }),
+    ))
+}
+
+/// A user of the admin's own institution; any other id is "not found" (no hint that it exists).
+async fn own_user(state: &AppState, admin: &AdminSession, id: i64) -> Result<UserRow, AppError> {
+    match store::user_by_id(&state.db, id).await? {
+        Some(user) if user.institution_id == admin.institution.id => Ok(user),
+        _ => {
+            audit::record(
+                &state.db,
+                state.clock.now(),
+                Event {
+                    actor: &admin.actor,
+                    action: "user_access",
+                    target: Some(format!("Benutzer-ID {id}")),
+                    outcome: AuditOutcome::Denied,
+                    detail: Some("nicht in der eigenen Einrichtung".to_owned()),
+                },
+            )
+            .await;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+fn not_yourself(what: &'static str) -> AppError {
+    AppError::Conflict {
+        code: "own_account",
+        message: format!("Sie können {what} für Ihr eigenes Konto nicht ändern."),
+    }
+}
+
+/// `PATCH /api/v1/users/{id}`: role and/or active flag.
+pub async fn update(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<UpdateUserRequest>,
+) -> Result<axum::Json<UserSummary>, AppError> {
+    let user = own_user(&state, &admin, id).await?;
+    let now = state.clock.now();
+    if let Some(role) = req.role
+        && role != user.role()
+    {
+        if user.id == admin.user.id {
+            return Err(not_yourself("die Rolle"));
+        }
+        role_allowed(&admin, role)?;
+        store::set_role(&state.db, user.id, role).await?;
+        audit::record(
+            &state.db,
+            now,
+            Event {
+                actor: &admin.actor,
+                action: "user_role_changed",
+                target: Some(user.username.clone()),
+                outcome: AuditOutcome::Success,
+                detail: Some(format!("{} → {}", user.role().as_str(), role.as_str())),
+            },
+        )
+        .await;
+    }
+    if let Some(active) = req.active
+        && active != user.active
+    {
+        if user.id == admin.user.id {
+            return Err(not_yourself("die Aktivierung"));
+        }
+        store::set_active(&state.db, user.id, active).await?;
+        audit::record(
+            &state.db,
+            now,
+            Event {
+                actor: &admin.actor,
+                action: if active {
+                    "user_activated"
+                } else {
+                    "user_deactivated"
+                },
+                target: Some(user.username.clone()),
+                outcome: AuditOutcome::Success,
+                detail: None,
+            },
+        )
+        .await;
+    }
+    let user = store::user_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(axum::Json(user.summary()))
+}
+
+/// `POST /api/v1/users/{id}/reset-second-factor`: forces re-enrolment at the next sign-in.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<UserSummary>, AppError> {
+    let user = own_user(&state, &admin, id).await?;
+    store::reset_second_factor(&state.db, user.id).await?;
+    audit::record(
+        &state.db,
+        state.clock.now(),
+        Event {
+            actor: &admin.actor,
+            action: "second_factor_reset",
+            target: Some(user.username.clone()),
+            outcome: AuditOutcome::Success,
+            detail: None,
+        },
+    )
+    .await;
+    let user = store::user_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(axum::Json(user.summary()))
+}

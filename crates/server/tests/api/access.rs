@@ -1,0 +1,941 @@
+//! Access: registration, approval with a letter, first sign-in, TOTP rules, throttling, sessions,
+//! user administration scoped to the own institution, and the audit log.
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Client, PDF, TestApp, body_bytes, body_json, hospital_form};
+
+#[tokio::test]
+async fn registration_gives_a_reference_and_a_status_page() {
+    let app = TestApp::new().await;
+    let res = app
+        .register(
+            &hospital_form("260326822", "e.mustermann"),
+            Some(("vereinbarung.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let reference = body_json(res).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        reference.starts_with("R-") && reference.len() == 11,
+        "{reference}"
+    );
+    let status = body_json(app.get(&format!("/api/v1/registrations/{reference}")).await).await;
+    assert_eq!(status["state"], "pending");
+    assert_eq!(status["institution_name"], "Klinikum 260326822");
+    // The agreement is stored under the data directory, nothing else is left there.
+    let stored: Vec<String> = std::fs::read_dir(app.data_dir().join("registrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(stored, vec![format!("{reference}.pdf")]);
+    assert_eq!(
+        app.get("/api/v1/registrations/R-XXXX-XXXX").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn registration_errors_name_the_field_and_store_nothing() {
+    let app = TestApp::new().await;
+    let mut form = hospital_form("260326823", "e.mustermann");
+    form["postal_code"] = json!("301");
+    let res = app.register(&form, Some(("vereinbarung.pdf", PDF))).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["ik", "postal_code", "main_ik"]);
+    assert_eq!(
+        body["fields"][0]["message"],
+        "Prüfziffer ist 3, erwartet 2 (Stelle 9)."
+    );
+
+    // A text file renamed to .pdf is refused by its content.
+    let res = app
+        .register(
+            &hospital_form("260326822", "e.mustermann"),
+            Some(("vereinbarung.pdf", b"Hallo, kein PDF")),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    assert_eq!(body["fields"][0]["field"], "agreement");
+    assert_eq!(body["fields"][0]["code"], "not_pdf");
+
+    let res = app
+        .register(&hospital_form("260326822", "e.mustermann"), None)
+        .await;
+    assert_eq!(body_json(res).await["fields"][0]["code"], "required");
+
+    let dir = app.data_dir().join("registrations");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "no file may remain: {left:?}");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test]
+async fn too_large_agreements_are_refused() {
+    let app = TestApp::new().await;
+    let mut big = PDF.to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let res = app
+        .register(
+            &hospital_form("260326822", "e.mustermann"),
+            Some(("gross.pdf", &big)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["fields"][0]["code"], "too_large");
+}
+
+#[tokio::test]
+async fn duplicate_ik_and_user_name_are_field_errors() {
+    let app = TestApp::new().await;
+    let res = app
+        .register(
+            &hospital_form("260326822", "e.mustermann"),
+            Some(("a.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = app
+        .register(
+            &hospital_form("260326822", "e.mustermann"),
+            Some(("a.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    let codes: Vec<(&str, &str)> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("ik", "duplicate"), ("admin_username", "duplicate")]
+    );
+}
+
+#[tokio::test]
+async fn the_whole_path_from_registration_to_a_full_session() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    app.register(
+        &hospital_form("261500416", "klinikum.admin"),
+        Some(("v.pdf", PDF)),
+    )
+    .await;
+    let list = body_json(
+        app.call(&md.client, "GET", "/api/v1/admin/registrations", None)
+            .await,
+    )
+    .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let id = list[0]["id"].as_i64().unwrap();
+    // The MD admin can read the uploaded agreement.
+    let res = app
+        .call(
+            &md.client,
+            "GET",
+            &format!("/api/v1/admin/registrations/{id}/agreement"),
+            None,
+        )
+        .await;
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(body_bytes(res).await, PDF);
+
+    let letter = body_json(
+        app.call(
+            &md.client,
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/approve"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(letter["username"], "klinikum.admin");
+    assert_eq!(letter["totp_issuer"], "LE-Portal");
+    let otp = letter["one_time_password"].as_str().unwrap().to_owned();
+    let secret = letter["totp_secret"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 32, "160 bits in base32");
+    assert!(
+        otp.chars()
+            .all(|c| c == '-' || "abcdefghjkmnpqrstuvwxyz23456789".contains(c)),
+        "{otp}"
+    );
+    // Approving twice is refused; the applicant sees the decision.
+    let again = app
+        .call(
+            &md.client,
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+
+    // Stored: an Argon2id hash and an encrypted key, never the plain values.
+    let (hash, sealed): (String, Vec<u8>) = sqlx::query_as(
+        "SELECT password_hash, totp_secret FROM users WHERE username = 'klinikum.admin'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+    let raw = totp_rs::Secret::try_from_base32(&secret).unwrap();
+    assert!(!sealed.windows(raw.len()).any(|w| w == &raw[..]));
+
+    // First sign-in: one-time password + code from the letter's key.
+    let (status, client, body) = app
+        .sign_in("klinikum.admin", &otp, Some(&app.code(&secret)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["session"]["stage"], "set_password");
+    assert_eq!(body["session"]["institution"]["ik"], "261500416");
+    // Until set-up is done, the portal is closed.
+    assert_eq!(
+        app.call(&client, "GET", "/api/v1/users", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    for (pw, code) in [
+        ("zu kurz".to_owned(), "too_short"),
+        ("KLINIKUM.ADMIN".to_owned(), "password_is_username"),
+        (otp.clone(), "password_is_one_time"),
+    ] {
+        let res = app
+            .call(
+                &client,
+                "POST",
+                "/api/v1/auth/password",
+                Some(json!({"new_password": pw})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{pw}");
+        let b = body_json(res).await;
+        assert_eq!(b["fields"][0]["field"], "new_password");
+        assert_eq!(b["fields"][0]["code"], code, "{pw}");
+    }
+    let res = app
+        .call(
+            &client,
+            "POST",
+            "/api/v1/auth/password",
+            Some(json!({"new_password": "Ein gutes neues Passwort"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = body_json(res).await;
+    assert_eq!(body["session"]["stage"], "full");
+    let codes = body["recovery_codes"].as_array().unwrap();
+    assert_eq!(codes.len(), 10);
+    assert_eq!(
+        app.call(&client, "GET", "/api/v1/users", None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // The one-time password no longer works; the new one does, with a fresh code.
+    app.next_step();
+    let (status, _, _) = app
+        .sign_in("klinikum.admin", &otp, Some(&app.code(&secret)))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    app.next_step();
+    let (status, _, body) = app
+        .sign_in(
+            "klinikum.admin",
+            "Ein gutes neues Passwort",
+            Some(&app.code(&secret)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["session"]["stage"], "full");
+    assert_eq!(body["recovery_codes"], serde_json::Value::Null);
+
+    // A recovery code works once.
+    app.next_step();
+    let code = codes[0].as_str().unwrap();
+    let (status, _, _) = app
+        .sign_in("klinikum.admin", "Ein gutes neues Passwort", Some(code))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app
+        .sign_in("klinikum.admin", "Ein gutes neues Passwort", Some(code))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The applicant's status page shows the approval.
+    let reference = list[0]["reference"].as_str().unwrap();
+    let status = body_json(app.get(&format!("/api/v1/registrations/{reference}")).await).await;
+    assert_eq!(status["state"], "approved");
+}
+
+#[tokio::test]
+async fn an_accepted_code_is_never_accepted_again() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    let code = app.code(&md.secret);
+    let (status, _, _) = app.sign_in("md.admin", &md.password, Some(&code)).await;
+    assert_eq!(status, StatusCode::OK);
+    // Same code, same step, within its validity: refused.
+    let (status, _, body) = app.sign_in("md.admin", &md.password, Some(&code)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "sign_in_failed");
+    // The previous step's code is older than the accepted step: refused too.
+    let (status, _, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code_at(&md.secret, -1)))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // The next step's code (clock drift of one step) is accepted once.
+    let (status, _, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code_at(&md.secret, 1)))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Two steps ahead is outside the window.
+    app.next_step();
+    app.next_step();
+    let (status, _, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code_at(&md.secret, 2)))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn failures_are_throttled_per_account_without_revealing_users() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    for name in ["md.admin", "gibt.es.nicht"] {
+        for _ in 0..3 {
+            let (status, _, body) = app
+                .sign_in(name, "falsch falsch falsch", Some("000000"))
+                .await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}");
+            assert_eq!(
+                body["message"],
+                "Anmeldung fehlgeschlagen: Benutzername, Passwort oder Code stimmen nicht."
+            );
+        }
+        let (status, _, body) = app
+            .sign_in(name, "falsch falsch falsch", Some("000000"))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{name}: after 3 failures a delay applies"
+        );
+        assert_eq!(body["code"], "throttled");
+        assert!(
+            body["message"].as_str().unwrap().contains("1 Sekunden"),
+            "{body}"
+        );
+    }
+    // Even the right password waits while throttled.
+    let (status, _, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Delays grow; after 10 failures the account is locked for 15 minutes.
+    let mut waits = Vec::new();
+    for _ in 3..10 {
+        app.clock.advance(61);
+        let (status, _, _) = app.sign_in("md.admin", "falsch falsch falsch", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (_, _, body) = app.sign_in("md.admin", "falsch", None).await;
+        waits.push(body["message"].as_str().unwrap().to_owned());
+    }
+    assert!(waits[0].contains("in 2 Sekunden"), "{waits:?}");
+    assert!(
+        waits.last().unwrap().contains("in 900 Sekunden"),
+        "{waits:?}"
+    );
+    app.clock.advance(901);
+    app.next_step();
+    let (status, _, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Failures are audited with the attempted name.
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND outcome = 'failure' AND actor = 'gibt.es.nicht'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(failures, 3);
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_after_twelve_hours() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    let ok = |c: &Client| {
+        let c = c.clone();
+        let app = &app;
+        async move {
+            app.call(&c, "GET", "/api/v1/auth/session", None)
+                .await
+                .status()
+        }
+    };
+    app.clock.advance(29 * 60);
+    assert_eq!(ok(&md.client).await, StatusCode::OK);
+    app.clock.advance(31 * 60);
+    let res = app
+        .call(&md.client, "GET", "/api/v1/auth/session", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_json(res).await["code"], "session_expired");
+
+    // Active all the time, the session still ends after 12 hours.
+    app.next_step();
+    let (_, client, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
+        .await;
+    for _ in 0..(12 * 60 / 20 - 1) {
+        app.clock.advance(20 * 60);
+        assert_eq!(ok(&client).await, StatusCode::OK);
+    }
+    app.clock.advance(20 * 60);
+    assert_eq!(ok(&client).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sign_out_and_sign_out_everywhere() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    let (_, second, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
+        .await;
+    let res = app
+        .call(&md.client, "POST", "/api/v1/auth/sign-out", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        app.call(&md.client, "GET", "/api/v1/auth/session", None)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.call(&second, "GET", "/api/v1/auth/session", None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    app.next_step();
+    let (_, third, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
+        .await;
+    let res = app
+        .call(&third, "POST", "/api/v1/auth/sign-out-everywhere", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.call(&second, "GET", "/api/v1/auth/session", None)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_cookie_is_strict_and_mutations_need_the_csrf_token() {
+    let app = TestApp::new().await;
+    let res = app
+        .call(
+            &Client::default(),
+            "POST",
+            "/api/v1/auth/sign-in",
+            Some(json!({"username": "x", "password": "y"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let md = app.md_admin().await;
+    // The session cookie as set at sign-in.
+    app.next_step();
+    let res = app
+        .call(
+            &Client::default(),
+            "POST",
+            "/api/v1/auth/sign-in",
+            Some(json!({"username": "md.admin", "password": md.password, "code": app.code(&md.secret)})),
+        )
+        .await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    // Without the CSRF token a mutation is refused, with it accepted.
+    let no_csrf = Client {
+        cookie: md.client.cookie.clone(),
+        csrf: None,
+    };
+    let body = json!({"username": "m.gutachter", "first_name": "Max", "last_name": "Gutachter", "email": "m@md.example", "role": "md_auditor"});
+    let res = app
+        .call(&no_csrf, "POST", "/api/v1/users", Some(body.clone()))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(body_json(res).await["code"], "csrf");
+    let res = app
+        .call(&md.client, "POST", "/api/v1/users", Some(body))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // A cookie-carrying mutation without X-Requested-With (a cross-site form) is refused early.
+    let res = app
+        .send(
+            axum::http::Request::post("/api/v1/auth/sign-out")
+                .header("cookie", md.client.cookie.clone().unwrap())
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn admins_manage_only_their_own_institution() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    let a = app.hospital_admin(&md, "260326822", "admin.klinik.a").await;
+    let b = app.hospital_admin(&md, "261500416", "admin.klinik.b").await;
+    let res = app
+        .call(
+            &b.client,
+            "POST",
+            "/api/v1/users",
+            Some(json!({"username": "hr.b", "first_name": "Hanna", "last_name": "Personal", "email": "hr@b.example", "role": "directory_editor"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created = body_json(res).await;
+    let b_user = created["user"]["id"].as_i64().unwrap();
+    assert_eq!(created["user"]["totp_enrolled"], false);
+    assert_eq!(created["one_time_password"].as_str().unwrap().len(), 19);
+
+    // A's list holds only A's people.
+    let list = body_json(app.call(&a.client, "GET", "/api/v1/users", None).await).await;
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["admin.klinik.a"]);
+    // Every user endpoint for B's user answers 404 to A, and changes nothing.
+    for (method, uri, body) in [
+        (
+            "PATCH",
+            format!("/api/v1/users/{b_user}"),
+            Some(json!({"role": "viewer"})),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/users/{b_user}"),
+            Some(json!({"active": false})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/users/{b_user}/reset-second-factor"),
+            None,
+        ),
+    ] {
+        let res = app.call(&a.client, method, &uri, body).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{method} {uri}");
+    }
+    let (role, active): (String, bool) =
+        sqlx::query_as("SELECT role, active FROM users WHERE id = ?")
+            .bind(b_user)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!((role.as_str(), active), ("directory_editor", true));
+    // A hospital cannot hand out MD roles; hospital admins cannot approve registrations.
+    let res = app
+        .call(
+            &a.client,
+            "POST",
+            "/api/v1/users",
+            Some(json!({"username": "x.md", "first_name": "X", "last_name": "Y", "email": "x@a.example", "role": "md_admin"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["fields"][0]["field"], "role");
+    assert_eq!(
+        app.call(&a.client, "GET", "/api/v1/admin/registrations", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // The audit log: A sees A's entries only; the MD admin sees both.
+    let log_a = body_json(
+        app.call(&a.client, "GET", "/api/v1/audit-log?limit=500", None)
+            .await,
+    )
+    .await;
+    assert!(
+        log_a["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["institution_ik"] == "260326822"),
+        "{log_a}"
+    );
+    assert!(
+        log_a["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "user_access" && e["outcome"] == "denied")
+    );
+    let log_md = body_json(
+        app.call(
+            &md.client,
+            "GET",
+            "/api/v1/audit-log?action=user_created",
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        log_md["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["institution_ik"] == "261500416")
+    );
+}
+
+#[tokio::test]
+async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    let admin = app.hospital_admin(&md, "260326822", "admin.klinik").await;
+    let created = body_json(
+        app.call(
+            &admin.client,
+            "POST",
+            "/api/v1/users",
+            Some(json!({"username": "hr.person", "first_name": "Hanna", "last_name": "Personal", "email": "hr@k.example", "role": "directory_editor"})),
+        )
+        .await,
+    )
+    .await;
+    let id = created["user"]["id"].as_i64().unwrap();
+    let otp = created["one_time_password"].as_str().unwrap().to_owned();
+    // First sign-in: one-time password, no code yet; enrolment is forced.
+    let (status, client, body) = app.sign_in("hr.person", &otp, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["session"]["stage"], "enrol_totp");
+    assert_eq!(
+        app.call(
+            &client,
+            "POST",
+            "/api/v1/auth/password",
+            Some(json!({"new_password": "Hanna ihr Passwort"}))
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let enrol = body_json(
+        app.call(&client, "POST", "/api/v1/auth/totp/begin", None)
+            .await,
+    )
+    .await;
+    let secret = enrol["secret"].as_str().unwrap().to_owned();
+    assert!(
+        enrol["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/LE-Portal:hr.person?secret=")
+    );
+    // A wrong code does not activate it.
+    let res = app
+        .call(
+            &client,
+            "POST",
+            "/api/v1/auth/totp/activate",
+            Some(json!({"code": "123456", "device_name": "Diensthandy"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .call(
+            &client,
+            "POST",
+            "/api/v1/auth/totp/activate",
+            Some(json!({"code": app.code(&secret), "device_name": "Diensthandy"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body_json(res).await["session"]["stage"], "set_password");
+    let res = app
+        .call(
+            &client,
+            "POST",
+            "/api/v1/auth/password",
+            Some(json!({"new_password": "Hanna ihr Passwort"})),
+        )
+        .await;
+    let body = body_json(res).await;
+    assert_eq!(body["session"]["stage"], "full");
+    assert_eq!(body["recovery_codes"].as_array().unwrap().len(), 10);
+    // The enrolment code was used: it cannot sign in.
+    let (status, _, _) = app
+        .sign_in("hr.person", "Hanna ihr Passwort", Some(&app.code(&secret)))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A directory editor is no admin.
+    assert_eq!(
+        app.call(&client, "GET", "/api/v1/users", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // The admin resets the second factor: the session ends, the old key is dead, enrolment again.
+    let res = app
+        .call(
+            &admin.client,
+            "POST",
+            &format!("/api/v1/users/{id}/reset-second-factor"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body_json(res).await["totp_enrolled"], false);
+    assert_eq!(
+        app.call(&client, "GET", "/api/v1/auth/session", None)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    app.next_step();
+    let (status, client, body) = app.sign_in("hr.person", "Hanna ihr Passwort", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["session"]["stage"], "enrol_totp");
+    let enrol = body_json(
+        app.call(&client, "POST", "/api/v1/auth/totp/begin", None)
+            .await,
+    )
+    .await;
+    let secret2 = enrol["secret"].as_str().unwrap().to_owned();
+    assert_ne!(secret, secret2);
+    let res = app
+        .call(
+            &client,
+            "POST",
+            "/api/v1/auth/totp/activate",
+            Some(json!({"code": app.code(&secret2), "device_name": "Neues Handy"})),
+        )
+        .await;
+    let body = body_json(res).await;
+    assert_eq!(body["session"]["stage"], "full");
+    assert_eq!(
+        body["recovery_codes"].as_array().unwrap().len(),
+        10,
+        "a new key brings new recovery codes"
+    );
+
+    // Deactivated users cannot sign in, and get the same answer as anyone else.
+    let res = app
+        .call(
+            &admin.client,
+            "PATCH",
+            &format!("/api/v1/users/{id}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    app.next_step();
+    let (status, _, body) = app
+        .sign_in("hr.person", "Hanna ihr Passwort", Some(&app.code(&secret2)))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "sign_in_failed");
+    // Admins cannot lock themselves out.
+    let own = admin_id(&app, "admin.klinik").await;
+    let res = app
+        .call(
+            &admin.client,
+            "PATCH",
+            &format!("/api/v1/users/{own}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+}
+
+async fn admin_id(app: &TestApp, username: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn reissuing_a_letter_replaces_the_credentials_and_rejection_needs_a_reason() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    let admin = app.hospital_admin(&md, "260326822", "admin.klinik").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM registrations WHERE ik = '260326822'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let letter = body_json(
+        app.call(
+            &md.client,
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/letter"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_ne!(letter["totp_secret"].as_str().unwrap(), admin.secret);
+    // The old password and key are dead; the admin's session ended.
+    assert_eq!(
+        app.call(&admin.client, "GET", "/api/v1/auth/session", None)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    app.next_step();
+    let (status, _, _) = app
+        .sign_in(
+            "admin.klinik",
+            &admin.password,
+            Some(&app.code(&admin.secret)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    app.next_step();
+    let (status, _, body) = app
+        .sign_in(
+            "admin.klinik",
+            letter["one_time_password"].as_str().unwrap(),
+            Some(&app.code(letter["totp_secret"].as_str().unwrap())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["session"]["stage"], "set_password");
+
+    app.register(
+        &hospital_form("101575519", "admin.zwei"),
+        Some(("v.pdf", PDF)),
+    )
+    .await;
+    let pending = body_json(
+        app.call(
+            &md.client,
+            "GET",
+            "/api/v1/admin/registrations?state=pending",
+            None,
+        )
+        .await,
+    )
+    .await;
+    let id = pending[0]["id"].as_i64().unwrap();
+    let res = app
+        .call(
+            &md.client,
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/reject"),
+            Some(json!({"reason": "  "})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .call(
+            &md.client,
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/reject"),
+            Some(json!({"reason": "Vereinbarung nicht unterschrieben"})),
+        )
+        .await;
+    assert_eq!(body_json(res).await["state"], "rejected");
+    // After a rejection, the same IK may register again.
+    let res = app
+        .register(
+            &hospital_form("101575519", "admin.zwei"),
+            Some(("v.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn audit_log_filters_and_exports_csv() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    app.sign_in("niemand", "falsch falsch falsch", None).await;
+    let page = body_json(
+        app.call(&md.client, "GET", "/api/v1/audit-log?outcome=failure", None)
+            .await,
+    )
+    .await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["entries"][0]["actor"], "niemand");
+    assert_eq!(page["entries"][0]["client_addr"], "192.0.2.10");
+    let res = app
+        .call(
+            &md.client,
+            "GET",
+            "/api/v1/audit-log.csv?action=sign_in",
+            None,
+        )
+        .await;
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = String::from_utf8(body_bytes(res).await).unwrap();
+    assert!(
+        text.starts_with("\u{feff}Zeitpunkt;Benutzer;IK;Aktion"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().count(),
+        3,
+        "header + success + failure: {text}"
+    );
+    let res = app
+        .call(&md.client, "GET", "/api/v1/audit-log?from=kein-datum", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.call(&Client::default(), "GET", "/api/v1/audit-log", None)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
