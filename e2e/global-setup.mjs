@@ -1,6 +1,6 @@
 // Starts the release server on a free port (port 0) with a fresh data directory, and stops it
 // after the run. The address is handed to the tests through LE_BASE_URL.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -15,6 +15,31 @@ export default async function globalSetup() {
     throw new Error("Release build missing: run scripts/build.sh first.");
   }
   const dataDir = mkdtempSync(join(tmpdir(), "le-portal-e2e-"));
+  // The Medical Service's administrator, created as an operator would (command line).
+  const mdAdmin = {
+    username: "md.admin",
+    password: "MD-Admin-Passwort-2026",
+  };
+  const created = spawnSync(
+    binary,
+    [
+      "--data-dir", dataDir,
+      "create-md-admin",
+      "--username", mdAdmin.username,
+      "--first-name", "Maria",
+      "--last-name", "Dienst",
+      "--email", "md.admin@md-nordrhein.example",
+      "--password", mdAdmin.password,
+    ],
+    { encoding: "utf8" },
+  );
+  if (created.status !== 0) {
+    throw new Error(`create-md-admin failed: ${created.stderr}`);
+  }
+  const letter = JSON.parse(created.stdout);
+  process.env.LE_MD_ADMIN_USERNAME = mdAdmin.username;
+  process.env.LE_MD_ADMIN_PASSWORD = mdAdmin.password;
+  process.env.LE_MD_ADMIN_TOTP_SECRET = letter.totp_secret;
   const server = spawn(binary, ["--listen", "127.0.0.1:0", "--data-dir", dataDir, "--dist-dir", dist], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, LE_LOG: process.env.LE_LOG ?? "warn" },
