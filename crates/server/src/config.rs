@@ -46,6 +46,11 @@ pub struct Config {
     #[arg(long, env = "LE_MAX_AGREEMENT_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_agreement_bytes: u64,
 
+    /// Demo (kiosk) mode: seed invented data on an empty database and show the demo accounts
+    /// with their current codes on the sign-in page. Never for real data.
+    #[arg(long, env = "LE_DEMO", default_value_t = false)]
+    pub demo: bool,
+
     /// Log line format.
     #[arg(long, env = "LE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -63,6 +68,7 @@ impl Config {
             trust_proxy: false,
             secret_key_file: None,
             max_agreement_bytes: 10 * 1024 * 1024,
+            demo: false,
             log_format: LogFormat::Text,
         }
     }

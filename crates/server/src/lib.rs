@@ -4,6 +4,7 @@ pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod numbers;
@@ -44,6 +45,7 @@ fn api_router(config: &Config) -> Router<AppState> {
         .merge(numbers::router())
         .merge(access::router(config.max_agreement_bytes))
         .merge(audit::router())
+        .merge(demo::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(
@@ -103,6 +105,11 @@ pub async fn state_with_clock(
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let listen = config.listen;
     let state = state_from_config(config).await?;
+    if state.config.demo {
+        demo::seed(&state)
+            .await
+            .map_err(|e| format!("demo data: {e:?}"))?;
+    }
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let local = listener.local_addr()?;
     // Printed on stdout so scripts and tests can find a port chosen by the OS.

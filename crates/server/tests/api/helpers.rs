@@ -27,6 +27,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// A test app whose configuration `adjust` may change first.
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(&dist).unwrap();
@@ -45,7 +50,8 @@ impl TestApp {
             b"brotli-bytes",
         )
         .unwrap();
-        let config = Config::with_dirs(dir.path().join("data"), dist);
+        let mut config = Config::with_dirs(dir.path().join("data"), dist);
+        adjust(&mut config);
         let clock = ManualClock::new(START);
         let state = state_with_clock(config, Arc::new(clock.clone()))
             .await
