@@ -58,6 +58,7 @@ fn api_router(config: &Config) -> Router<AppState> {
 /// The whole application: API, SPA, logs, security headers.
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist_dir.clone();
+    let https = state.config.secure_cookies;
     let router = Router::new()
         .nest("/api/v1", api_router(&state.config))
         .with_state(state)
@@ -71,7 +72,7 @@ pub fn app(state: AppState) -> Router {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
             }),
         );
-    security::with_security_headers(router, &dist)
+    security::with_security_headers(router, &dist, https)
 }
 
 impl AppError {

@@ -22,7 +22,7 @@ enum Command {
     /// Serve the portal (the default).
     Serve,
     /// Create the Medical Service's administrator and print the credential letter as JSON.
-    CreateMdAdmin(MdAdminParams),
+    CreateMdAdmin(Box<MdAdminParams>),
 }
 
 #[tokio::main]
@@ -39,7 +39,7 @@ async fn main() -> std::process::ExitCode {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
     if let Some(Command::CreateMdAdmin(params)) = cli.command {
-        return create_md_admin_command(config, params).await;
+        return create_md_admin_command(config, *params).await;
     }
     match le_server::run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

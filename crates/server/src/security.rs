@@ -51,8 +51,8 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     found
 }
 
-/// Adds the security headers to every response of `router`.
-pub fn with_security_headers(router: Router, dist: &Path) -> Router {
+/// Adds the security headers to every response of `router`; HSTS only when served over https.
+pub fn with_security_headers(router: Router, dist: &Path, https: bool) -> Router {
     let index_html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let csp = content_security_policy(&index_html);
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
@@ -77,6 +77,12 @@ pub fn with_security_headers(router: Router, dist: &Path) -> Router {
         header::CONTENT_SECURITY_POLICY,
         csp,
     ));
+    if https {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
     for (name, value) in fixed {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,

@@ -111,6 +111,7 @@ pub async fn sign_in(
         .await?
         .ok_or_else(sign_in_failed)?;
 
+    store::purge_expired_sessions(&state.db, now, session::IDLE_TIMEOUT).await?;
     let token = secrets::token();
     let csrf = secrets::token();
     let absolute = now + ABSOLUTE_TIMEOUT;

@@ -436,6 +436,16 @@ pub async fn insert_session(
     .map(|_| ())
 }
 
+/// Removes sessions past their idle or absolute limit (run at each sign-in; cheap with the index).
+pub async fn purge_expired_sessions(db: &Db, now: i64, idle_timeout: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at < ?")
+        .bind(now)
+        .bind(now - idle_timeout)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
 pub async fn session_by_hash(db: &Db, id_hash: &str) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
         "SELECT user_id, csrf_token, last_seen_at, absolute_expires_at FROM sessions WHERE id_hash = ?",
