@@ -237,3 +237,70 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub total: i64,
 }
+
+/// What a machine client (API token) may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Audit exchange for hospital systems (KIS/archive): requests, uploads, receipts.
+    Audits,
+    /// Physician directory for HR systems.
+    Directory,
+}
+
+impl TokenScope {
+    pub const ALL: [TokenScope; 2] = [TokenScope::Audits, TokenScope::Directory];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Audits => "audits",
+            TokenScope::Directory => "directory",
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenScope::Audits => "Prüfverfahren (KIS-/Archivsystem)",
+            TokenScope::Directory => "Arztverzeichnis (Personalsystem)",
+        }
+    }
+
+    /// Scopes an institution of this kind may grant.
+    pub fn allowed_for(kind: InstitutionKind) -> &'static [TokenScope] {
+        match kind {
+            InstitutionKind::Hospital => &[TokenScope::Audits, TokenScope::Directory],
+            _ => &[],
+        }
+    }
+}
+
+/// `POST /api/v1/api-tokens`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTokenRequest {
+    pub name: String,
+    pub scopes: Vec<TokenScope>,
+}
+
+/// One API token as the admin sees it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenSummary {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: Vec<TokenScope>,
+    pub created_by: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// Answer of creating a token: the secret value, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: String,
+    pub summary: TokenSummary,
+}

@@ -6,11 +6,12 @@ pub mod registration;
 pub mod session;
 pub mod store;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::AppState;
 
@@ -53,4 +54,6 @@ pub fn router(max_agreement_bytes: u64) -> Router<AppState> {
             "/users/{id}/reset-second-factor",
             post(users::reset_second_factor),
         )
+        .route("/api-tokens", get(tokens::list).post(tokens::create))
+        .route("/api-tokens/{id}", delete(tokens::revoke))
 }

@@ -939,3 +939,108 @@ async fn audit_log_filters_and_exports_csv() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
+    use le_server::access::tokens::ApiClient;
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    let a = app.hospital_admin(&md, "260326822", "admin.klinik.a").await;
+    let b = app.hospital_admin(&md, "261500416", "admin.klinik.b").await;
+    let res = app
+        .call(
+            &a.client,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(json!({"name": "KIS Archiv", "scopes": ["audits"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created = body_json(res).await;
+    let token = created["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("lep_") && token.len() > 40);
+    let id = created["summary"]["id"].as_i64().unwrap();
+    // Stored only as a hash.
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?")
+        .bind(&token)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+    // The MD cannot create hospital-system tokens; empty scopes are refused.
+    let res = app
+        .call(
+            &md.client,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(json!({"name": "x", "scopes": ["audits"]})),
+        )
+        .await;
+    assert_eq!(body_json(res).await["fields"][0]["code"], "not_allowed");
+    let res = app
+        .call(
+            &a.client,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(json!({"name": "x", "scopes": []})),
+        )
+        .await;
+    assert_eq!(body_json(res).await["fields"][0]["code"], "required");
+
+    // The token authenticates A's institution with its scope only.
+    let parts_for = |t: &str| {
+        axum::http::Request::get("/")
+            .header("authorization", format!("Bearer {t}"))
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0
+    };
+    let mut parts = parts_for(&token);
+    let client = <ApiClient as axum::extract::FromRequestParts<_>>::from_request_parts(
+        &mut parts, &app.state,
+    )
+    .await
+    .unwrap();
+    assert_eq!(client.institution.ik, "260326822");
+    assert!(
+        client
+            .require(le_domain::api::access::TokenScope::Audits)
+            .is_ok()
+    );
+    assert!(
+        client
+            .require(le_domain::api::access::TokenScope::Directory)
+            .is_err()
+    );
+
+    // B cannot see or revoke A's token.
+    let list_b = body_json(app.call(&b.client, "GET", "/api/v1/api-tokens", None).await).await;
+    assert_eq!(list_b, json!([]));
+    assert_eq!(
+        app.call(
+            &b.client,
+            "DELETE",
+            &format!("/api/v1/api-tokens/{id}"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    let res = app
+        .call(
+            &a.client,
+            "DELETE",
+            &format!("/api/v1/api-tokens/{id}"),
+            None,
+        )
+        .await;
+    assert!(body_json(res).await["revoked_at"].is_string());
+    let mut parts = parts_for(&token);
+    let refused = <ApiClient as axum::extract::FromRequestParts<_>>::from_request_parts(
+        &mut parts, &app.state,
+    )
+    .await;
+    assert!(refused.is_err(), "a revoked token no longer works");
+}
