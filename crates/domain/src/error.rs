@@ -41,6 +41,59 @@ pub enum ValidationError {
     PasswordIsUsername,
     /// A new password equal to the one-time password it replaces.
     PasswordIsOneTime,
+    /// A date not written as `expected` (e.g. "TT.MM.JJJJ").
+    DateFormat { expected: &'static str },
+    /// A well-formed date that does not exist (e.g. 31.02.2021); `date` as entered.
+    NoSuchDate { date: String },
+    /// A date before the one it must not precede. `subject` is nominative with article ("Die
+    /// Approbation"), `reference` dative with article ("dem Staatsexamen"); dates as "TT.MM.JJJJ".
+    DateBefore {
+        subject: &'static str,
+        date: String,
+        reference: &'static str,
+        reference_date: String,
+    },
+    /// A date after today where only past dates make sense (`subject` as in `DateBefore`).
+    DateInFuture { subject: &'static str, date: String },
+    /// A person would have been `age` full years old at an event (`at`: "Beim Staatsexamen"),
+    /// younger than the plausible `min`.
+    MinimumAge {
+        at: &'static str,
+        date: String,
+        age: i32,
+        min: i32,
+    },
+    /// A site number that is not one of the hospital's sites.
+    SiteNotAllowed { site: String },
+    /// A second assignment to the same site whose period overlaps an earlier one (dates as
+    /// "TT.MM.JJJJ"; `end` is `None` for an open end).
+    SiteOverlap {
+        site: String,
+        start: String,
+        end: Option<String>,
+    },
+    /// A physician without any site assignment and without "all sites".
+    NoSiteAssignment,
+    /// A specialty (Fachgebiet) code that is not in the catalog.
+    UnknownSpecialty { code: String },
+    /// A doctoral title is declared but the date of the doctorate is missing.
+    DoctorateDateRequired,
+    /// A name that is not one of the 16 German Länder.
+    UnknownLand { found: String },
+    /// A value that must be unique already occurs in (1-based) line `first_line`.
+    Duplicate { value: String, first_line: usize },
+    /// A required column is missing from a CSV header row.
+    CsvColumnMissing { column: &'static str },
+    /// A CSV header row names a column that the format does not have.
+    CsvColumnUnknown { column: String },
+    /// A CSV header row names a column more than once.
+    CsvColumnTwice { column: String },
+    /// A CSV row with another number of fields than the header.
+    CsvFieldCount { expected: usize, actual: usize },
+    /// A file with a header but no data rows.
+    NoDataRows,
+    /// A bulk "end assignment" found no assignment (to `site`, or to any site) to end.
+    NoSiteToEnd { site: Option<String> },
 }
 
 impl ValidationError {
@@ -60,6 +113,24 @@ impl ValidationError {
             Self::NotAllowed { .. } => "not_allowed",
             Self::PasswordIsUsername => "password_is_username",
             Self::PasswordIsOneTime => "password_is_one_time",
+            Self::DateFormat { .. } => "date_format",
+            Self::NoSuchDate { .. } => "no_such_date",
+            Self::DateBefore { .. } => "date_before",
+            Self::DateInFuture { .. } => "date_in_future",
+            Self::MinimumAge { .. } => "minimum_age",
+            Self::SiteNotAllowed { .. } => "site_not_allowed",
+            Self::SiteOverlap { .. } => "site_overlap",
+            Self::NoSiteAssignment => "no_site_assignment",
+            Self::UnknownSpecialty { .. } => "unknown_specialty",
+            Self::DoctorateDateRequired => "doctorate_date_required",
+            Self::UnknownLand { .. } => "unknown_land",
+            Self::Duplicate { .. } => "duplicate",
+            Self::CsvColumnMissing { .. } => "csv_column_missing",
+            Self::CsvColumnUnknown { .. } => "csv_column_unknown",
+            Self::CsvColumnTwice { .. } => "csv_column_twice",
+            Self::CsvFieldCount { .. } => "csv_field_count",
+            Self::NoDataRows => "no_data_rows",
+            Self::NoSiteToEnd { .. } => "no_site_to_end",
         }
     }
 
@@ -97,6 +168,66 @@ impl ValidationError {
             Self::PasswordIsOneTime => {
                 "Das neue Passwort darf nicht das Einmal-Passwort sein.".to_owned()
             }
+            Self::DateFormat { expected } => format!("Datum im Format {expected} erwartet."),
+            Self::NoSuchDate { date } => format!("Das Datum {date} gibt es nicht."),
+            Self::DateBefore {
+                subject,
+                date,
+                reference,
+                reference_date,
+            } => format!("{subject} ({date}) liegt vor {reference} ({reference_date})."),
+            Self::DateInFuture { subject, date } => {
+                format!("{subject} ({date}) liegt in der Zukunft.")
+            }
+            Self::MinimumAge { at, date, age, min } => format!(
+                "{at} ({date}) wäre die Person erst {} alt gewesen; plausibel sind mindestens {}.",
+                years_phrase(*age),
+                years_phrase(*min)
+            ),
+            Self::SiteNotAllowed { site } => {
+                format!("Der Standort {site} gehört nicht zu den Standorten dieses Krankenhauses.")
+            }
+            Self::SiteOverlap { site, start, end } => {
+                let period = match end {
+                    Some(end) => format!("vom {start} bis {end}"),
+                    None => format!("ab dem {start}"),
+                };
+                format!(
+                    "Der Standort {site} ist bereits {period} zugeordnet; die Zeiträume überschneiden sich."
+                )
+            }
+            Self::NoSiteAssignment => "Mindestens eine Standortzuordnung angeben oder „alle Standorte dieses Krankenhauses“ wählen.".to_owned(),
+            Self::UnknownSpecialty { code } => {
+                format!("Unbekannter Fachgebietsschlüssel „{code}“.")
+            }
+            Self::DoctorateDateRequired => {
+                "Bei Dr.-Titel bitte das Datum der Promotion angeben.".to_owned()
+            }
+            Self::UnknownLand { found } => format!(
+                "„{found}“ ist kein deutsches Land; erwartet wird der Name eines der 16 Länder, z. B. „Niedersachsen“."
+            ),
+            Self::Duplicate { value, first_line } => {
+                format!("{value} kommt bereits in Zeile {first_line} vor.")
+            }
+            Self::CsvColumnMissing { column } => {
+                format!("Die Spalte „{column}“ fehlt in der Kopfzeile.")
+            }
+            Self::CsvColumnUnknown { column } => {
+                format!("Unbekannte Spalte „{column}“ in der Kopfzeile.")
+            }
+            Self::CsvColumnTwice { column } => {
+                format!("Die Spalte „{column}“ steht mehrfach in der Kopfzeile.")
+            }
+            Self::CsvFieldCount { expected, actual } => {
+                format!("Die Zeile hat {actual} Felder, erwartet {expected}.")
+            }
+            Self::NoDataRows => "Die Datei enthält keine Datenzeilen.".to_owned(),
+            Self::NoSiteToEnd { site: Some(site) } => {
+                format!("Keine Zuordnung zum Standort {site}, die beendet werden könnte.")
+            }
+            Self::NoSiteToEnd { site: None } => {
+                "Keine Standortzuordnung, die beendet werden könnte.".to_owned()
+            }
         }
     }
 
@@ -114,7 +245,25 @@ impl ValidationError {
             | Self::Format { .. }
             | Self::NotAllowed { .. }
             | Self::PasswordIsUsername
-            | Self::PasswordIsOneTime => None,
+            | Self::PasswordIsOneTime
+            | Self::DateFormat { .. }
+            | Self::NoSuchDate { .. }
+            | Self::DateBefore { .. }
+            | Self::DateInFuture { .. }
+            | Self::MinimumAge { .. }
+            | Self::SiteNotAllowed { .. }
+            | Self::SiteOverlap { .. }
+            | Self::NoSiteAssignment
+            | Self::UnknownSpecialty { .. }
+            | Self::DoctorateDateRequired
+            | Self::UnknownLand { .. }
+            | Self::Duplicate { .. }
+            | Self::CsvColumnMissing { .. }
+            | Self::CsvColumnUnknown { .. }
+            | Self::CsvColumnTwice { .. }
+            | Self::CsvFieldCount { .. }
+            | Self::NoDataRows
+            | Self::NoSiteToEnd { .. } => None,
         }
     }
 
@@ -145,6 +294,14 @@ fn describe_char(c: char) -> String {
         format!("das Zeichen U+{:04X}", u32::from(c))
     } else {
         format!("„{c}“")
+    }
+}
+
+fn years_phrase(n: i32) -> String {
+    if n == 1 {
+        "1 Jahr".to_owned()
+    } else {
+        format!("{n} Jahre")
     }
 }
 
@@ -273,6 +430,169 @@ mod tests {
                 "site_digit7",
                 "Stelle 7 einer Standortnummer muss 0 sein, ist 3.",
                 Some(7),
+            ),
+            (
+                ValidationError::DateFormat {
+                    expected: "TT.MM.JJJJ",
+                },
+                "date_format",
+                "Datum im Format TT.MM.JJJJ erwartet.",
+                None,
+            ),
+            (
+                ValidationError::NoSuchDate {
+                    date: "31.02.2021".to_owned(),
+                },
+                "no_such_date",
+                "Das Datum 31.02.2021 gibt es nicht.",
+                None,
+            ),
+            (
+                ValidationError::DateBefore {
+                    subject: "Die Approbation",
+                    date: "01.03.2010".to_owned(),
+                    reference: "dem Staatsexamen",
+                    reference_date: "15.06.2010".to_owned(),
+                },
+                "date_before",
+                "Die Approbation (01.03.2010) liegt vor dem Staatsexamen (15.06.2010).",
+                None,
+            ),
+            (
+                ValidationError::DateInFuture {
+                    subject: "Das Geburtsdatum",
+                    date: "01.01.2030".to_owned(),
+                },
+                "date_in_future",
+                "Das Geburtsdatum (01.01.2030) liegt in der Zukunft.",
+                None,
+            ),
+            (
+                ValidationError::MinimumAge {
+                    at: "Beim Staatsexamen",
+                    date: "15.06.2000".to_owned(),
+                    age: 16,
+                    min: 18,
+                },
+                "minimum_age",
+                "Beim Staatsexamen (15.06.2000) wäre die Person erst 16 Jahre alt gewesen; plausibel sind mindestens 18 Jahre.",
+                None,
+            ),
+            (
+                ValidationError::SiteNotAllowed {
+                    site: "773999000".to_owned(),
+                },
+                "site_not_allowed",
+                "Der Standort 773999000 gehört nicht zu den Standorten dieses Krankenhauses.",
+                None,
+            ),
+            (
+                ValidationError::SiteOverlap {
+                    site: "773081000".to_owned(),
+                    start: "01.01.2020".to_owned(),
+                    end: Some("31.12.2024".to_owned()),
+                },
+                "site_overlap",
+                "Der Standort 773081000 ist bereits vom 01.01.2020 bis 31.12.2024 zugeordnet; die Zeiträume überschneiden sich.",
+                None,
+            ),
+            (
+                ValidationError::SiteOverlap {
+                    site: "773081000".to_owned(),
+                    start: "01.01.2020".to_owned(),
+                    end: None,
+                },
+                "site_overlap",
+                "Der Standort 773081000 ist bereits ab dem 01.01.2020 zugeordnet; die Zeiträume überschneiden sich.",
+                None,
+            ),
+            (
+                ValidationError::NoSiteAssignment,
+                "no_site_assignment",
+                "Mindestens eine Standortzuordnung angeben oder „alle Standorte dieses Krankenhauses“ wählen.",
+                None,
+            ),
+            (
+                ValidationError::UnknownSpecialty {
+                    code: "98".to_owned(),
+                },
+                "unknown_specialty",
+                "Unbekannter Fachgebietsschlüssel „98“.",
+                None,
+            ),
+            (
+                ValidationError::DoctorateDateRequired,
+                "doctorate_date_required",
+                "Bei Dr.-Titel bitte das Datum der Promotion angeben.",
+                None,
+            ),
+            (
+                ValidationError::UnknownLand {
+                    found: "Bayernn".to_owned(),
+                },
+                "unknown_land",
+                "„Bayernn“ ist kein deutsches Land; erwartet wird der Name eines der 16 Länder, z. B. „Niedersachsen“.",
+                None,
+            ),
+            (
+                ValidationError::Duplicate {
+                    value: "773081000".to_owned(),
+                    first_line: 4,
+                },
+                "duplicate",
+                "773081000 kommt bereits in Zeile 4 vor.",
+                None,
+            ),
+            (
+                ValidationError::CsvColumnMissing { column: "plz" },
+                "csv_column_missing",
+                "Die Spalte „plz“ fehlt in der Kopfzeile.",
+                None,
+            ),
+            (
+                ValidationError::CsvColumnUnknown {
+                    column: "name".to_owned(),
+                },
+                "csv_column_unknown",
+                "Unbekannte Spalte „name“ in der Kopfzeile.",
+                None,
+            ),
+            (
+                ValidationError::CsvColumnTwice {
+                    column: "ort".to_owned(),
+                },
+                "csv_column_twice",
+                "Die Spalte „ort“ steht mehrfach in der Kopfzeile.",
+                None,
+            ),
+            (
+                ValidationError::CsvFieldCount {
+                    expected: 10,
+                    actual: 8,
+                },
+                "csv_field_count",
+                "Die Zeile hat 8 Felder, erwartet 10.",
+                None,
+            ),
+            (
+                ValidationError::NoDataRows,
+                "no_data_rows",
+                "Die Datei enthält keine Datenzeilen.",
+                None,
+            ),
+            (
+                ValidationError::NoSiteToEnd {
+                    site: Some("773082000".to_owned()),
+                },
+                "no_site_to_end",
+                "Keine Zuordnung zum Standort 773082000, die beendet werden könnte.",
+                None,
+            ),
+            (
+                ValidationError::NoSiteToEnd { site: None },
+                "no_site_to_end",
+                "Keine Standortzuordnung, die beendet werden könnte.",
+                None,
             ),
         ]
     }

@@ -1,0 +1,551 @@
+//! Bulk edits of many physicians at once (e.g. everyone leaving at month end) and their preview.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+use super::physician::{
+    EMPTY_VALUE, OPEN_END, PhysicianForm, SITE_END, SITE_START, SiteAssignment, check_not_before,
+    display_date,
+};
+use crate::error::{FieldError, ValidationError};
+use crate::numbers::SiteNumber;
+
+/// Shown for a record that an action leaves as it is.
+pub const UNCHANGED: &str = "unverändert";
+
+/// A field that a bulk edit can set.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum SettableField {
+    LastName,
+    DoctoralTitle,
+    DoctorateDate,
+    AllSites,
+}
+
+impl SettableField {
+    /// Every settable field, in the order shown to people.
+    pub const ALL: [SettableField; 4] = [
+        SettableField::LastName,
+        SettableField::DoctoralTitle,
+        SettableField::DoctorateDate,
+        SettableField::AllSites,
+    ];
+
+    /// The form's JSON key (the field name of errors and changes).
+    pub fn key(self) -> &'static str {
+        match self {
+            SettableField::LastName => "last_name",
+            SettableField::DoctoralTitle => "doctoral_title",
+            SettableField::DoctorateDate => "doctorate_date",
+            SettableField::AllSites => "all_sites",
+        }
+    }
+
+    /// German label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            SettableField::LastName => "Name",
+            SettableField::DoctoralTitle => "Dr.-Titel laut Personalausweis",
+            SettableField::DoctorateDate => "Datum der Promotion",
+            SettableField::AllSites => "Alle Standorte dieses Krankenhauses",
+        }
+    }
+}
+
+/// One edit applied to every selected record.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum BulkAction {
+    /// Ends the open (or later-ending) assignments to a site, or to every site if `None`.
+    EndSiteAssignment {
+        site_number: Option<SiteNumber>,
+        end: Date,
+    },
+    /// Adds an assignment to a site.
+    AddSiteAssignment {
+        site_number: SiteNumber,
+        start: Date,
+        end: Option<Date>,
+    },
+    /// Sets a field to a value as people type it: "ja"/"nein" for yes/no fields, a date as
+    /// TT.MM.JJJJ or JJJJ-MM-TT (empty clears an optional date), text for names.
+    SetField { field: SettableField, value: String },
+}
+
+/// One changed value of a record, both sides in German display form.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// "ja" or "nein".
+pub(crate) fn yes_no(value: bool) -> &'static str {
+    if value { "ja" } else { "nein" }
+}
+
+/// Reads yes/no as people type it: ja/nein, j/n, true/false, 1/0, x/empty (case ignored).
+pub(crate) fn parse_yes_no(input: &str) -> Result<bool, ValidationError> {
+    match input.trim().to_lowercase().as_str() {
+        "ja" | "j" | "true" | "1" | "x" => Ok(true),
+        "nein" | "n" | "false" | "0" | "" => Ok(false),
+        _ => Err(ValidationError::Format {
+            expected: "ja oder nein",
+        }),
+    }
+}
+
+/// Applies `action` to one record. The result must pass every rule of
+/// [`PhysicianForm::validate`] (otherwise its errors are returned and nothing changes); an empty
+/// change list means the record stays as it is ([`UNCHANGED`]).
+pub fn apply_bulk(
+    record: &PhysicianForm,
+    action: &BulkAction,
+    today: Date,
+    allowed_sites: &[SiteNumber],
+) -> Result<(PhysicianForm, Vec<Change>), Vec<FieldError>> {
+    let mut form = record.clone();
+    let mut changes = Vec::new();
+    match action {
+        BulkAction::EndSiteAssignment { site_number, end } => {
+            let end = *end;
+            let mut matched = false;
+            let mut errors = Vec::new();
+            for (i, site) in form.sites.iter_mut().enumerate() {
+                let this_site = SiteNumber::parse(&site.site_number).ok();
+                if site_number.is_some() && this_site.as_ref() != site_number.as_ref() {
+                    continue;
+                }
+                matched = true;
+                // Already ended on or before the new end: nothing to do.
+                if site.end.is_some_and(|e| e <= end) {
+                    continue;
+                }
+                let field = format!("sites[{i}].end");
+                if let Some(start) = site.start
+                    && let Err(e) = check_not_before(SITE_END, end, SITE_START, start)
+                {
+                    errors.push(e.for_field(&field));
+                    continue;
+                }
+                changes.push(Change {
+                    field,
+                    before: site
+                        .end
+                        .map_or_else(|| OPEN_END.to_owned(), Date::to_german),
+                    after: end.to_german(),
+                });
+                site.end = Some(end);
+            }
+            if !matched {
+                errors.push(
+                    ValidationError::NoSiteToEnd {
+                        site: site_number.as_ref().map(|s| s.as_str().to_owned()),
+                    }
+                    .for_field("sites"),
+                );
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+        }
+        BulkAction::AddSiteAssignment {
+            site_number,
+            start,
+            end,
+        } => {
+            let assignment = SiteAssignment {
+                site_number: site_number.as_str().to_owned(),
+                start: Some(*start),
+                end: *end,
+            };
+            let exists = form.sites.iter().any(|s| {
+                SiteNumber::parse(&s.site_number).ok().as_ref() == Some(site_number)
+                    && s.start == assignment.start
+                    && s.end == assignment.end
+            });
+            if !exists {
+                changes.push(Change {
+                    field: format!("sites[{}]", form.sites.len()),
+                    before: EMPTY_VALUE.to_owned(),
+                    after: assignment.display(),
+                });
+                form.sites.push(assignment);
+            }
+        }
+        BulkAction::SetField { field, value } => {
+            let invalid = |e: ValidationError| vec![e.for_field(field.key())];
+            let (before, after) = match field {
+                SettableField::LastName => {
+                    let new = value.trim().to_owned();
+                    let before = std::mem::replace(&mut form.last_name, new.clone());
+                    let show = |s: String| {
+                        if s.is_empty() {
+                            EMPTY_VALUE.to_owned()
+                        } else {
+                            s
+                        }
+                    };
+                    (show(before), show(new))
+                }
+                SettableField::DoctoralTitle => {
+                    let new = parse_yes_no(value).map_err(invalid)?;
+                    let before = std::mem::replace(&mut form.doctoral_title, new);
+                    (yes_no(before).to_owned(), yes_no(new).to_owned())
+                }
+                SettableField::DoctorateDate => {
+                    let new = if value.trim().is_empty() {
+                        None
+                    } else {
+                        Some(Date::parse(value).map_err(invalid)?)
+                    };
+                    let before = std::mem::replace(&mut form.doctorate_date, new);
+                    (display_date(before), display_date(new))
+                }
+                SettableField::AllSites => {
+                    let new = parse_yes_no(value).map_err(invalid)?;
+                    let before = std::mem::replace(&mut form.all_sites, new);
+                    (yes_no(before).to_owned(), yes_no(new).to_owned())
+                }
+            };
+            if before != after {
+                changes.push(Change {
+                    field: field.key().to_owned(),
+                    before,
+                    after,
+                });
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Ok((record.clone(), changes));
+    }
+    let errors = form.validate(today, allowed_sites);
+    if errors.is_empty() {
+        Ok((form, changes))
+    } else {
+        Err(errors)
+    }
+}
+
+/// What a bulk action would do to one record.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum BulkOutcome {
+    /// The record would change as listed.
+    Changed { changes: Vec<Change> },
+    /// The record stays as it is ([`UNCHANGED`]).
+    Unchanged,
+    /// The action cannot be applied to this record; nothing changes.
+    Rejected { errors: Vec<FieldError> },
+}
+
+impl BulkOutcome {
+    /// One German line for the preview table, e.g. "2 Änderungen", "unverändert", "1 Fehler".
+    pub fn summary(&self) -> String {
+        match self {
+            BulkOutcome::Changed { changes } if changes.len() == 1 => "1 Änderung".to_owned(),
+            BulkOutcome::Changed { changes } => format!("{} Änderungen", changes.len()),
+            BulkOutcome::Unchanged => UNCHANGED.to_owned(),
+            BulkOutcome::Rejected { errors } => format!("{} Fehler", errors.len()),
+        }
+    }
+}
+
+/// The preview of `action` for every selected record, in their order (pure; nothing is stored).
+pub fn bulk_preview(
+    records: &[PhysicianForm],
+    action: &BulkAction,
+    today: Date,
+    allowed_sites: &[SiteNumber],
+) -> Vec<BulkOutcome> {
+    records
+        .iter()
+        .map(
+            |record| match apply_bulk(record, action, today, allowed_sites) {
+                Ok((_, changes)) if changes.is_empty() => BulkOutcome::Unchanged,
+                Ok((_, changes)) => BulkOutcome::Changed { changes },
+                Err(errors) => BulkOutcome::Rejected { errors },
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::{Sex, SpecialtyEntry};
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).expect("valid date")
+    }
+
+    fn site(s: &str) -> SiteNumber {
+        SiteNumber::parse(s).expect("valid site")
+    }
+
+    fn allowed() -> Vec<SiteNumber> {
+        vec![site("773081000"), site("773082000")]
+    }
+
+    fn today() -> Date {
+        d("27.11.2026")
+    }
+
+    fn form() -> PhysicianForm {
+        PhysicianForm {
+            anr: Some("838382202".into()),
+            sex: Some(Sex::Male),
+            doctoral_title: false,
+            last_name: "Muster".into(),
+            first_name: "Max".into(),
+            birth_date: Some(d("01.02.1980")),
+            state_exam_date: Some(d("15.06.2006")),
+            licence_date: Some(d("01.10.2006")),
+            doctorate_date: None,
+            specialties: vec![SpecialtyEntry {
+                date: Some(d("01.04.2012")),
+                code: "02".into(),
+            }],
+            sites: vec![
+                SiteAssignment {
+                    site_number: "773081000".into(),
+                    start: Some(d("01.01.2020")),
+                    end: Some(d("31.12.2024")),
+                },
+                SiteAssignment {
+                    site_number: "773082000".into(),
+                    start: Some(d("01.01.2021")),
+                    end: None,
+                },
+            ],
+            all_sites: false,
+        }
+    }
+
+    fn apply(
+        f: &PhysicianForm,
+        action: &BulkAction,
+    ) -> Result<(PhysicianForm, Vec<Change>), Vec<FieldError>> {
+        apply_bulk(f, action, today(), &allowed())
+    }
+
+    fn change(field: &str, before: &str, after: &str) -> Change {
+        Change {
+            field: field.into(),
+            before: before.into(),
+            after: after.into(),
+        }
+    }
+
+    #[test]
+    fn ending_all_assignments_at_month_end() {
+        let action = BulkAction::EndSiteAssignment {
+            site_number: None,
+            end: today().end_of_month(),
+        };
+        let (after, changes) = apply(&form(), &action).expect("applies");
+        // The assignment that ended in 2024 stays as it is.
+        assert_eq!(changes, vec![change("sites[1].end", "offen", "30.11.2026")]);
+        assert_eq!(after.sites[1].end, Some(d("30.11.2026")));
+        assert_eq!(after.sites[0], form().sites[0]);
+        // Applying it again changes nothing.
+        let (again, changes) = apply(&after, &action).expect("applies");
+        assert_eq!(changes, vec![]);
+        assert_eq!(again, after);
+    }
+
+    #[test]
+    fn ending_an_ended_assignment_later_is_unchanged() {
+        let action = BulkAction::EndSiteAssignment {
+            site_number: Some(site("773081000")),
+            end: d("31.03.2025"),
+        };
+        let (after, changes) = apply(&form(), &action).expect("applies");
+        assert_eq!(changes, vec![]);
+        assert_eq!(after, form());
+        assert_eq!(
+            bulk_preview(&[form()], &action, today(), &allowed()),
+            [BulkOutcome::Unchanged]
+        );
+        assert_eq!(BulkOutcome::Unchanged.summary(), "unverändert");
+    }
+
+    #[test]
+    fn ending_earlier_shortens_a_planned_end() {
+        let mut f = form();
+        f.sites[1].end = Some(d("31.12.2027"));
+        let action = BulkAction::EndSiteAssignment {
+            site_number: Some(site("773082000")),
+            end: d("31.12.2026"),
+        };
+        let (_, changes) = apply(&f, &action).expect("applies");
+        assert_eq!(
+            changes,
+            vec![change("sites[1].end", "31.12.2027", "31.12.2026")]
+        );
+    }
+
+    #[test]
+    fn ending_before_the_start_is_an_error() {
+        let action = BulkAction::EndSiteAssignment {
+            site_number: Some(site("773082000")),
+            end: d("31.12.2020"),
+        };
+        let errors = apply(&form(), &action).expect_err("rejected");
+        assert_eq!(
+            errors,
+            vec![FieldError {
+                field: "sites[1].end".into(),
+                code: "date_before".into(),
+                message: "Das Ende der Tätigkeit (31.12.2020) liegt vor dem Beginn der Tätigkeit (01.01.2021).".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn ending_a_site_without_assignment_is_an_error() {
+        let mut f = form();
+        f.sites.truncate(1);
+        let action = BulkAction::EndSiteAssignment {
+            site_number: Some(site("773082000")),
+            end: d("30.11.2026"),
+        };
+        let errors = apply(&f, &action).expect_err("rejected");
+        assert_eq!(errors[0].field, "sites");
+        assert_eq!(
+            errors[0].message,
+            "Keine Zuordnung zum Standort 773082000, die beendet werden könnte."
+        );
+    }
+
+    #[test]
+    fn adding_an_assignment() {
+        let action = BulkAction::AddSiteAssignment {
+            site_number: site("773081000"),
+            start: d("01.01.2025"),
+            end: None,
+        };
+        let (after, changes) = apply(&form(), &action).expect("applies");
+        assert_eq!(
+            changes,
+            vec![change(
+                "sites[2]",
+                "(leer)",
+                "773081000: 01.01.2025 – offen"
+            )]
+        );
+        assert_eq!(after.sites.len(), 3);
+        // Adding the same again changes nothing.
+        assert_eq!(apply(&after, &action).map(|(_, c)| c), Ok(vec![]));
+        // An overlapping one is rejected with the form's rule.
+        let overlapping = BulkAction::AddSiteAssignment {
+            site_number: site("773082000"),
+            start: d("01.06.2025"),
+            end: None,
+        };
+        let errors = apply(&form(), &overlapping).expect_err("rejected");
+        assert_eq!(errors[0].field, "sites[2].site_number");
+        assert_eq!(errors[0].code, "site_overlap");
+        // A site of another hospital is rejected.
+        let foreign = BulkAction::AddSiteAssignment {
+            site_number: site("773686000"),
+            start: d("01.06.2025"),
+            end: None,
+        };
+        assert_eq!(
+            apply(&form(), &foreign).map_err(|e| e[0].code.clone()),
+            Err("site_not_allowed".to_owned())
+        );
+    }
+
+    #[test]
+    fn setting_fields() {
+        let set = |field, value: &str| BulkAction::SetField {
+            field,
+            value: value.into(),
+        };
+        let (after, changes) = apply(&form(), &set(SettableField::AllSites, "ja")).expect("ok");
+        assert!(after.all_sites);
+        assert_eq!(changes, vec![change("all_sites", "nein", "ja")]);
+
+        let (_, changes) = apply(&form(), &set(SettableField::LastName, " Schmidt ")).expect("ok");
+        assert_eq!(changes, vec![change("last_name", "Muster", "Schmidt")]);
+        assert_eq!(
+            apply(&form(), &set(SettableField::LastName, "Muster")).map(|(_, c)| c),
+            Ok(vec![])
+        );
+
+        // The title needs a doctorate date: the whole record's rules apply.
+        let errors = apply(&form(), &set(SettableField::DoctoralTitle, "ja")).expect_err("rule");
+        assert_eq!(errors[0].code, "doctorate_date_required");
+
+        let (_, changes) =
+            apply(&form(), &set(SettableField::DoctorateDate, "20.02.2008")).expect("ok");
+        assert_eq!(
+            changes,
+            vec![change("doctorate_date", "(leer)", "20.02.2008")]
+        );
+        let errors = apply(&form(), &set(SettableField::DoctorateDate, "20.2.08")).expect_err("x");
+        assert_eq!(
+            errors,
+            vec![FieldError {
+                field: "doctorate_date".into(),
+                code: "date_format".into(),
+                message: "Datum im Format TT.MM.JJJJ erwartet.".into()
+            }]
+        );
+        let errors = apply(&form(), &set(SettableField::AllSites, "vielleicht")).expect_err("x");
+        assert_eq!(
+            errors[0].message,
+            "Ungültiges Format: erwartet ja oder nein."
+        );
+    }
+
+    #[test]
+    fn yes_no_values() {
+        for yes in ["ja", "JA", " j", "true", "1", "x"] {
+            assert_eq!(parse_yes_no(yes), Ok(true), "{yes}");
+        }
+        for no in ["nein", "N", "false", "0", ""] {
+            assert_eq!(parse_yes_no(no), Ok(false), "{no}");
+        }
+        assert_eq!(yes_no(true), "ja");
+        assert_eq!(yes_no(false), "nein");
+    }
+
+    #[test]
+    fn settable_fields_and_action_json() {
+        let keys: Vec<&str> = SettableField::ALL.iter().map(|f| f.key()).collect();
+        assert_eq!(
+            keys,
+            ["last_name", "doctoral_title", "doctorate_date", "all_sites"]
+        );
+        for f in SettableField::ALL {
+            assert_eq!(
+                serde_json::to_string(&f).expect("serialises"),
+                format!("\"{}\"", f.key())
+            );
+        }
+        let action: BulkAction = serde_json::from_str(
+            r#"{"action":"end_site_assignment","site_number":null,"end":"2026-11-30"}"#,
+        )
+        .expect("deserialises");
+        assert_eq!(
+            action,
+            BulkAction::EndSiteAssignment {
+                site_number: None,
+                end: d("30.11.2026")
+            }
+        );
+        let outcome = BulkOutcome::Changed {
+            changes: vec![change("all_sites", "nein", "ja")],
+        };
+        assert_eq!(outcome.summary(), "1 Änderung");
+        let json = serde_json::to_value(&outcome).expect("serialises");
+        assert_eq!(json["outcome"], "changed");
+        assert_eq!(json["changes"][0]["after"], "ja");
+    }
+}

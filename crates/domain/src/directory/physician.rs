@@ -1,0 +1,1040 @@
+//! The physician record of the directory (seed 003's field list) and its validation rules.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+use super::identity::Difference;
+use super::periods::{ActivityPeriod, activity_periods};
+use super::specialty::SpecialtyCatalog;
+use crate::error::{FieldError, ValidationError};
+use crate::numbers::{Anr, SiteNumber};
+
+/// Youngest plausible age (full years) at the state exam.
+pub const MIN_AGE_AT_STATE_EXAM: i32 = 18;
+
+/// Most characters of a last or first name.
+pub const NAME_MAX_CHARS: usize = 100;
+
+/// Earliest plausible birth date (catches typos like 1087 for 1987).
+pub const EARLIEST_BIRTH_DATE: Date = Date::from_ymd_const(1900, 1, 1);
+
+/// Sex as recorded in the directory.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+    Diverse,
+    Unknown,
+}
+
+impl Sex {
+    /// Every value, in the order shown to people.
+    pub const ALL: [Sex; 4] = [Sex::Female, Sex::Male, Sex::Diverse, Sex::Unknown];
+
+    /// German label for people (also the HR CSV value).
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Female => "weiblich",
+            Sex::Male => "männlich",
+            Sex::Diverse => "divers",
+            Sex::Unknown => "unbekannt",
+        }
+    }
+
+    /// The wire value (as in JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+            Sex::Diverse => "diverse",
+            Sex::Unknown => "unknown",
+        }
+    }
+
+    /// One-letter German abbreviation (w, m, d, u).
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Sex::Female => "w",
+            Sex::Male => "m",
+            Sex::Diverse => "d",
+            Sex::Unknown => "u",
+        }
+    }
+
+    /// Reads a label, wire value or abbreviation (case and surrounding blanks ignored).
+    pub fn from_input(input: &str) -> Result<Sex, ValidationError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(ValidationError::Required);
+        }
+        let lower = s.to_lowercase();
+        Sex::ALL
+            .into_iter()
+            .find(|x| lower == x.label() || lower == x.as_str() || lower == x.abbreviation())
+            .ok_or(ValidationError::Format {
+                expected: "weiblich, männlich, divers oder unbekannt (w, m, d, u)",
+            })
+    }
+}
+
+/// One specialist recognition (Facharztanerkennung): its date and field.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct SpecialtyEntry {
+    pub date: Option<Date>,
+    /// Two-digit code from the [`SpecialtyCatalog`].
+    pub code: String,
+}
+
+/// The assignment to one site: site number, first and (optional, inclusive) last day of work.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct SiteAssignment {
+    pub site_number: String,
+    pub start: Option<Date>,
+    /// `None` while the assignment is open.
+    pub end: Option<Date>,
+}
+
+impl SiteAssignment {
+    /// German display form, e.g. "773081000: 01.01.2020 – 31.12.2024" or "… – offen".
+    pub fn display(&self) -> String {
+        format!(
+            "{}: {} – {}",
+            self.site_number.trim(),
+            display_date(self.start),
+            self.end
+                .map_or_else(|| OPEN_END.to_owned(), Date::to_german)
+        )
+    }
+}
+
+/// Shown for an assignment without end date.
+pub const OPEN_END: &str = "offen";
+/// Shown for an empty value.
+pub const EMPTY_VALUE: &str = "(leer)";
+
+/// A date for people, or [`EMPTY_VALUE`].
+pub(crate) fn display_date(date: Option<Date>) -> String {
+    date.map_or_else(|| EMPTY_VALUE.to_owned(), Date::to_german)
+}
+
+/// What a hospital enters about a physician (JSON keys are the field names of errors).
+///
+/// Specialties are kept in entry order: the first one decides digits 8–9 of a new ANR.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct PhysicianForm {
+    /// Known ANR (e.g. from outpatient care); empty or absent until issued.
+    pub anr: Option<String>,
+    pub sex: Option<Sex>,
+    /// Doctoral title per ID card.
+    pub doctoral_title: bool,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: Option<Date>,
+    pub state_exam_date: Option<Date>,
+    /// Date of the licence (Approbation).
+    pub licence_date: Option<Date>,
+    pub doctorate_date: Option<Date>,
+    pub specialties: Vec<SpecialtyEntry>,
+    pub sites: Vec<SiteAssignment>,
+    /// Assigned to all sites of the hospital (then `sites` may be empty).
+    pub all_sites: bool,
+}
+
+/// How a date is named in messages: nominative and dative with article, "at" phrase.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DateName {
+    pub nominative: &'static str,
+    pub dative: &'static str,
+    pub at: &'static str,
+}
+
+pub(crate) const BIRTH: DateName = DateName {
+    nominative: "Das Geburtsdatum",
+    dative: "dem Geburtsdatum",
+    at: "Bei der Geburt",
+};
+pub(crate) const STATE_EXAM: DateName = DateName {
+    nominative: "Das Staatsexamen",
+    dative: "dem Staatsexamen",
+    at: "Beim Staatsexamen",
+};
+pub(crate) const LICENCE: DateName = DateName {
+    nominative: "Die Approbation",
+    dative: "der Approbation",
+    at: "Bei der Approbation",
+};
+pub(crate) const DOCTORATE: DateName = DateName {
+    nominative: "Die Promotion",
+    dative: "der Promotion",
+    at: "Bei der Promotion",
+};
+pub(crate) const RECOGNITION: DateName = DateName {
+    nominative: "Die Facharztanerkennung",
+    dative: "der Facharztanerkennung",
+    at: "Bei der Facharztanerkennung",
+};
+pub(crate) const SITE_START: DateName = DateName {
+    nominative: "Der Beginn der Tätigkeit",
+    dative: "dem Beginn der Tätigkeit",
+    at: "Beim Beginn der Tätigkeit",
+};
+pub(crate) const SITE_END: DateName = DateName {
+    nominative: "Das Ende der Tätigkeit",
+    dative: "dem Ende der Tätigkeit",
+    at: "Beim Ende der Tätigkeit",
+};
+pub(crate) const VALID_FROM: DateName = DateName {
+    nominative: "Der Beginn der Gültigkeit",
+    dative: "dem Beginn der Gültigkeit",
+    at: "Beim Beginn der Gültigkeit",
+};
+pub(crate) const VALID_UNTIL: DateName = DateName {
+    nominative: "Das Ende der Gültigkeit",
+    dative: "dem Ende der Gültigkeit",
+    at: "Beim Ende der Gültigkeit",
+};
+const EARLIEST: DateName = DateName {
+    nominative: "Das früheste zulässige Datum",
+    dative: "dem frühesten zulässigen Datum",
+    at: "Am frühesten zulässigen Datum",
+};
+
+/// `date` must not lie before `reference_date`.
+pub(crate) fn check_not_before(
+    subject: DateName,
+    date: Date,
+    reference: DateName,
+    reference_date: Date,
+) -> Result<(), ValidationError> {
+    if date < reference_date {
+        Err(ValidationError::DateBefore {
+            subject: subject.nominative,
+            date: date.to_german(),
+            reference: reference.dative,
+            reference_date: reference_date.to_german(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// `date` must not lie after `today`.
+pub(crate) fn check_not_future(
+    subject: DateName,
+    date: Date,
+    today: Date,
+) -> Result<(), ValidationError> {
+    if date > today {
+        Err(ValidationError::DateInFuture {
+            subject: subject.nominative,
+            date: date.to_german(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn required(date: Option<Date>) -> Result<Date, ValidationError> {
+    date.ok_or(ValidationError::Required)
+}
+
+/// A last or first name: required, at most [`NAME_MAX_CHARS`], no control characters, and not
+/// starting with `=`, `+`, `-` or `@` (which spreadsheet programs would run as a formula when the
+/// HR CSV export is opened).
+pub fn check_name(name: &str) -> Result<(), ValidationError> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(ValidationError::Required);
+    }
+    if n.chars().count() > NAME_MAX_CHARS {
+        return Err(ValidationError::TooLong {
+            max: NAME_MAX_CHARS,
+        });
+    }
+    if n.starts_with(['=', '+', '-', '@']) || n.chars().any(char::is_control) {
+        return Err(ValidationError::Format {
+            expected: "einen Namen ohne Steuerzeichen, der nicht mit =, +, - oder @ beginnt",
+        });
+    }
+    Ok(())
+}
+
+/// An entered ANR: a valid number that is not a pseudo number (those name no person).
+pub fn check_personal_anr(anr: &str) -> Result<Anr, ValidationError> {
+    let anr = Anr::parse(anr)?;
+    if anr.pseudo().is_some() {
+        return Err(ValidationError::NotAllowed {
+            what: "eine Pseudo-Arztnummer als persönliche Arztnummer",
+        });
+    }
+    Ok(anr)
+}
+
+/// Whether `site` is one of `allowed_sites` or an outpatient unit of one of them.
+pub fn site_is_allowed(site: &SiteNumber, allowed_sites: &[SiteNumber]) -> bool {
+    let parent = site.parent_site();
+    allowed_sites.iter().any(|a| a == site || *a == parent)
+}
+
+/// Whether two inclusive periods (`None` = open end) share at least one day.
+pub(crate) fn periods_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
+    let a_before_b_ends = b.1.is_none_or(|end| a.0 <= end);
+    let b_before_a_ends = a.1.is_none_or(|end| b.0 <= end);
+    a_before_b_ends && b_before_a_ends
+}
+
+impl PhysicianForm {
+    /// The entered ANR, if any (blank counts as none).
+    pub fn anr_input(&self) -> Option<&str> {
+        self.anr.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// Every rule of the record with the built-in specialty catalog; see [`Self::validate_with`].
+    pub fn validate(&self, today: Date, allowed_sites: &[SiteNumber]) -> Vec<FieldError> {
+        self.validate_with(today, allowed_sites, SpecialtyCatalog::builtin())
+    }
+
+    /// Every rule of the record, at most one error per field, in form order. Field names are the
+    /// JSON keys, with indexes for lists (`specialties[1].date`, `sites[0].end`). `allowed_sites`
+    /// are the hospital's sites: assignments elsewhere are errors (this is also the scoping).
+    pub fn validate_with(
+        &self,
+        today: Date,
+        allowed_sites: &[SiteNumber],
+        catalog: &SpecialtyCatalog,
+    ) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut check = |field: &str, result: Result<(), ValidationError>| {
+            if let Err(e) = result {
+                errors.push(e.for_field(field));
+            }
+        };
+
+        if let Some(anr) = self.anr_input() {
+            check("anr", check_personal_anr(anr).map(|_| ()));
+        }
+        check("sex", self.sex.map(|_| ()).ok_or(ValidationError::Required));
+        check("last_name", check_name(&self.last_name));
+        check("first_name", check_name(&self.first_name));
+
+        let birth = self.birth_date;
+        check(
+            "birth_date",
+            required(birth).and_then(|b| {
+                check_not_future(BIRTH, b, today)?;
+                check_not_before(BIRTH, b, EARLIEST, EARLIEST_BIRTH_DATE)
+            }),
+        );
+        check(
+            "state_exam_date",
+            required(self.state_exam_date).and_then(|exam| {
+                check_not_future(STATE_EXAM, exam, today)?;
+                if let Some(birth) = birth {
+                    check_not_before(STATE_EXAM, exam, BIRTH, birth)?;
+                    let age = exam.full_years_since(birth);
+                    if age < MIN_AGE_AT_STATE_EXAM {
+                        return Err(ValidationError::MinimumAge {
+                            at: STATE_EXAM.at,
+                            date: exam.to_german(),
+                            age,
+                            min: MIN_AGE_AT_STATE_EXAM,
+                        });
+                    }
+                }
+                Ok(())
+            }),
+        );
+        check(
+            "licence_date",
+            required(self.licence_date).and_then(|licence| {
+                check_not_future(LICENCE, licence, today)?;
+                match self.state_exam_date {
+                    Some(exam) => check_not_before(LICENCE, licence, STATE_EXAM, exam),
+                    None => Ok(()),
+                }
+            }),
+        );
+        check(
+            "doctorate_date",
+            match (self.doctorate_date, self.doctoral_title) {
+                (None, true) => Err(ValidationError::DoctorateDateRequired),
+                (None, false) => Ok(()),
+                (Some(doctorate), _) => {
+                    check_not_future(DOCTORATE, doctorate, today).and_then(|()| match birth {
+                        Some(birth) => check_not_before(DOCTORATE, doctorate, BIRTH, birth),
+                        None => Ok(()),
+                    })
+                }
+            },
+        );
+
+        for (i, entry) in self.specialties.iter().enumerate() {
+            check(
+                &format!("specialties[{i}].date"),
+                required(entry.date).and_then(|date| {
+                    check_not_future(RECOGNITION, date, today)?;
+                    match self.licence_date {
+                        Some(licence) => check_not_before(RECOGNITION, date, LICENCE, licence),
+                        None => Ok(()),
+                    }
+                }),
+            );
+            check(
+                &format!("specialties[{i}].code"),
+                catalog.get(&entry.code).map(|_| ()),
+            );
+        }
+
+        // Parsed site numbers, kept for the overlap check.
+        let mut parsed: Vec<Option<SiteNumber>> = Vec::with_capacity(self.sites.len());
+        for (i, site) in self.sites.iter().enumerate() {
+            let number = if site.site_number.trim().is_empty() {
+                Err(ValidationError::Required)
+            } else {
+                SiteNumber::parse(&site.site_number)
+            };
+            let number = number.and_then(|n| {
+                if site_is_allowed(&n, allowed_sites) {
+                    Ok(n)
+                } else {
+                    Err(ValidationError::SiteNotAllowed {
+                        site: n.as_str().to_owned(),
+                    })
+                }
+            });
+            let overlap = number.as_ref().ok().and_then(|n| {
+                let start = site.start?;
+                self.sites[..i]
+                    .iter()
+                    .zip(&parsed)
+                    .find_map(|(earlier, earlier_number)| {
+                        let earlier_start = earlier.start?;
+                        (earlier_number.as_ref() == Some(n)
+                            && periods_overlap((earlier_start, earlier.end), (start, site.end)))
+                        .then(|| ValidationError::SiteOverlap {
+                            site: n.as_str().to_owned(),
+                            start: earlier_start.to_german(),
+                            end: earlier.end.map(Date::to_german),
+                        })
+                    })
+            });
+            check(
+                &format!("sites[{i}].site_number"),
+                match (&number, overlap) {
+                    (Err(e), _) => Err(e.clone()),
+                    (Ok(_), Some(overlap)) => Err(overlap),
+                    (Ok(_), None) => Ok(()),
+                },
+            );
+            parsed.push(number.ok());
+            check(
+                &format!("sites[{i}].start"),
+                required(site.start).and_then(|start| check_not_future(SITE_START, start, today)),
+            );
+            // The end may lie in the future (a planned leaving date).
+            if let (Some(start), Some(end)) = (site.start, site.end) {
+                check(
+                    &format!("sites[{i}].end"),
+                    check_not_before(SITE_END, end, SITE_START, start),
+                );
+            }
+        }
+        if self.sites.is_empty() && !self.all_sites {
+            check("sites", Err(ValidationError::NoSiteAssignment));
+        }
+        errors
+    }
+
+    /// The activity periods (Tätigkeitszeiträume) that follow from the site assignments.
+    pub fn activity_periods(&self) -> Vec<ActivityPeriod> {
+        activity_periods(&self.sites)
+    }
+}
+
+/// Where the ANR request of a record stands.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RequestState {
+    /// Entered, no ANR requested yet.
+    #[default]
+    NotRequested,
+    /// Sent to the central registry, no answer yet.
+    Requested,
+    /// The registry issued a new ANR.
+    Issued,
+    /// The registry matched an existing ANR.
+    Matched,
+    /// The registry knows the person with other data; to be clarified by hospital or office.
+    Mismatch { differences: Vec<Difference> },
+}
+
+impl RequestState {
+    /// German label for people.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RequestState::NotRequested => "nicht beantragt",
+            RequestState::Requested => "beantragt",
+            RequestState::Issued => "ANR neu vergeben",
+            RequestState::Matched => "vorhandene ANR zugeordnet",
+            RequestState::Mismatch { .. } => "Abweichung – Klärung erforderlich",
+        }
+    }
+}
+
+/// A stored physician as the API answers it: id, version for optimistic concurrency (an update
+/// must send the version it read), the form fields (flattened, including `anr`) and the request
+/// state.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct PhysicianRecord {
+    pub id: i64,
+    pub version: i64,
+    #[serde(flatten)]
+    pub form: PhysicianForm,
+    pub request_state: RequestState,
+}
+
+impl PhysicianRecord {
+    /// The record's ANR, if one is entered and valid.
+    pub fn anr(&self) -> Option<Anr> {
+        self.form.anr_input().and_then(|a| Anr::parse(a).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).expect("valid date")
+    }
+
+    fn site(s: &str) -> SiteNumber {
+        SiteNumber::parse(s).expect("valid site")
+    }
+
+    fn allowed() -> Vec<SiteNumber> {
+        vec![site("773081000"), site("773082000")]
+    }
+
+    fn today() -> Date {
+        d("27.11.2026")
+    }
+
+    fn form() -> PhysicianForm {
+        PhysicianForm {
+            anr: None,
+            sex: Some(Sex::Female),
+            doctoral_title: true,
+            last_name: "Müller-Lüdenscheidt".into(),
+            first_name: "Anna".into(),
+            birth_date: Some(d("12.04.1985")),
+            state_exam_date: Some(d("15.06.2010")),
+            licence_date: Some(d("01.10.2010")),
+            doctorate_date: Some(d("20.02.2012")),
+            specialties: vec![
+                SpecialtyEntry {
+                    date: Some(d("15.03.2015")),
+                    code: "01".into(),
+                },
+                SpecialtyEntry {
+                    date: Some(d("01.10.2019")),
+                    code: "23".into(),
+                },
+            ],
+            sites: vec![
+                SiteAssignment {
+                    site_number: "773081000".into(),
+                    start: Some(d("01.01.2020")),
+                    end: Some(d("31.12.2024")),
+                },
+                SiteAssignment {
+                    site_number: "773082000".into(),
+                    start: Some(d("01.01.2021")),
+                    end: None,
+                },
+            ],
+            all_sites: false,
+        }
+    }
+
+    fn errors(f: &PhysicianForm) -> Vec<(String, String, String)> {
+        f.validate(today(), &allowed())
+            .into_iter()
+            .map(|e| (e.field, e.code, e.message))
+            .collect()
+    }
+
+    fn one_error(f: &PhysicianForm) -> (String, String, String) {
+        let mut all = errors(f);
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.remove(0)
+    }
+
+    fn err(field: &str, code: &str, message: &str) -> (String, String, String) {
+        (field.to_owned(), code.to_owned(), message.to_owned())
+    }
+
+    #[test]
+    fn a_complete_form_is_valid() {
+        assert_eq!(errors(&form()), vec![]);
+        // Blank ANR counts as none; a real one is accepted.
+        let mut f = form();
+        f.anr = Some("  ".into());
+        assert_eq!(errors(&f), vec![]);
+        f.anr = Some("838382202".into());
+        assert_eq!(errors(&f), vec![]);
+    }
+
+    #[test]
+    fn required_fields() {
+        let f = PhysicianForm::default();
+        let fields: Vec<String> = errors(&f).into_iter().map(|e| e.0).collect();
+        assert_eq!(
+            fields,
+            [
+                "sex",
+                "last_name",
+                "first_name",
+                "birth_date",
+                "state_exam_date",
+                "licence_date",
+                "sites"
+            ]
+        );
+        let all = errors(&f);
+        assert_eq!(
+            all[0],
+            err("sex", "required", "Pflichtfeld: bitte ausfüllen.")
+        );
+        assert_eq!(
+            all[6],
+            err(
+                "sites",
+                "no_site_assignment",
+                "Mindestens eine Standortzuordnung angeben oder „alle Standorte dieses Krankenhauses“ wählen."
+            )
+        );
+        // "All sites" needs no single assignment.
+        let mut f = form();
+        f.sites.clear();
+        f.all_sites = true;
+        assert_eq!(errors(&f), vec![]);
+    }
+
+    #[test]
+    fn anr_must_be_valid_and_personal() {
+        let mut f = form();
+        f.anr = Some("111136701".into());
+        assert_eq!(
+            one_error(&f),
+            err(
+                "anr",
+                "check_digit",
+                "Prüfziffer ist 7, erwartet 8 (Stelle 7)."
+            )
+        );
+        f.anr = Some("444444401".into());
+        assert_eq!(
+            one_error(&f),
+            err(
+                "anr",
+                "not_allowed",
+                "Nicht zulässig: eine Pseudo-Arztnummer als persönliche Arztnummer."
+            )
+        );
+        f.anr = Some("999999900".into());
+        assert_eq!(one_error(&f).1, "not_allowed");
+    }
+
+    #[test]
+    fn names() {
+        let mut f = form();
+        f.last_name = "=HYPERLINK(\"x\")".into();
+        assert_eq!(
+            one_error(&f),
+            err(
+                "last_name",
+                "format",
+                "Ungültiges Format: erwartet einen Namen ohne Steuerzeichen, der nicht mit =, +, - oder @ beginnt."
+            )
+        );
+        f.last_name = "x".repeat(101);
+        assert_eq!(one_error(&f).1, "too_long");
+        f.last_name = "'t Hooft".into();
+        f.first_name = "Anna\tMaria".into();
+        assert_eq!(one_error(&f).0, "first_name");
+    }
+
+    #[test]
+    fn birth_date_plausibility() {
+        let mut f = form();
+        f.birth_date = Some(d("28.11.2026"));
+        let all = errors(&f);
+        assert_eq!(
+            all[0],
+            err(
+                "birth_date",
+                "date_in_future",
+                "Das Geburtsdatum (28.11.2026) liegt in der Zukunft."
+            )
+        );
+        f.birth_date = Some(d("12.04.1085"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "birth_date",
+                "date_before",
+                "Das Geburtsdatum (12.04.1085) liegt vor dem frühesten zulässigen Datum (01.01.1900)."
+            )
+        );
+        assert_eq!(EARLIEST_BIRTH_DATE, d("01.01.1900"));
+    }
+
+    #[test]
+    fn state_exam_rules() {
+        let mut f = form();
+        f.state_exam_date = Some(d("01.01.1980"));
+        f.licence_date = Some(d("01.01.1981"));
+        f.doctorate_date = None;
+        f.doctoral_title = false;
+        assert_eq!(
+            one_error(&f),
+            err(
+                "state_exam_date",
+                "date_before",
+                "Das Staatsexamen (01.01.1980) liegt vor dem Geburtsdatum (12.04.1985)."
+            )
+        );
+        f.state_exam_date = Some(d("11.04.2003"));
+        f.licence_date = Some(d("11.04.2003"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "state_exam_date",
+                "minimum_age",
+                "Beim Staatsexamen (11.04.2003) wäre die Person erst 17 Jahre alt gewesen; plausibel sind mindestens 18 Jahre."
+            )
+        );
+        // The 18th birthday itself is enough.
+        f.state_exam_date = Some(d("12.04.2003"));
+        f.licence_date = Some(d("12.04.2003"));
+        f.specialties.clear();
+        assert_eq!(errors(&f), vec![]);
+        f.state_exam_date = Some(d("01.12.2026"));
+        f.licence_date = Some(d("01.12.2026"));
+        let all = errors(&f);
+        assert_eq!(
+            all[0],
+            err(
+                "state_exam_date",
+                "date_in_future",
+                "Das Staatsexamen (01.12.2026) liegt in der Zukunft."
+            )
+        );
+        assert_eq!(all[1].1, "date_in_future");
+        // One year is singular.
+        let one = ValidationError::MinimumAge {
+            at: STATE_EXAM.at,
+            date: "01.01.2000".into(),
+            age: 1,
+            min: 18,
+        };
+        assert_eq!(
+            one.message(),
+            "Beim Staatsexamen (01.01.2000) wäre die Person erst 1 Jahr alt gewesen; plausibel sind mindestens 18 Jahre."
+        );
+    }
+
+    #[test]
+    fn licence_not_before_state_exam() {
+        let mut f = form();
+        f.licence_date = Some(d("01.03.2010"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "licence_date",
+                "date_before",
+                "Die Approbation (01.03.2010) liegt vor dem Staatsexamen (15.06.2010)."
+            )
+        );
+        // The same day is fine.
+        f.licence_date = f.state_exam_date;
+        assert_eq!(errors(&f), vec![]);
+    }
+
+    #[test]
+    fn doctorate_rules() {
+        let mut f = form();
+        f.doctorate_date = None;
+        assert_eq!(
+            one_error(&f),
+            err(
+                "doctorate_date",
+                "doctorate_date_required",
+                "Bei Dr.-Titel bitte das Datum der Promotion angeben."
+            )
+        );
+        // Without the title on the ID card the doctorate date is optional …
+        f.doctoral_title = false;
+        assert_eq!(errors(&f), vec![]);
+        // … and may still be given.
+        f.doctorate_date = Some(d("20.02.2012"));
+        assert_eq!(errors(&f), vec![]);
+        f.doctorate_date = Some(d("01.01.1980"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "doctorate_date",
+                "date_before",
+                "Die Promotion (01.01.1980) liegt vor dem Geburtsdatum (12.04.1985)."
+            )
+        );
+        f.doctorate_date = Some(d("01.01.2027"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "doctorate_date",
+                "date_in_future",
+                "Die Promotion (01.01.2027) liegt in der Zukunft."
+            )
+        );
+    }
+
+    #[test]
+    fn specialty_rules() {
+        let mut f = form();
+        f.specialties[1].date = Some(d("01.09.2010"));
+        f.specialties[0].code = "98".into();
+        assert_eq!(
+            errors(&f),
+            vec![
+                err(
+                    "specialties[0].code",
+                    "unknown_specialty",
+                    "Unbekannter Fachgebietsschlüssel „98“."
+                ),
+                err(
+                    "specialties[1].date",
+                    "date_before",
+                    "Die Facharztanerkennung (01.09.2010) liegt vor der Approbation (01.10.2010)."
+                ),
+            ]
+        );
+        let mut f = form();
+        f.specialties[1].date = None;
+        f.specialties[1].code = String::new();
+        assert_eq!(
+            errors(&f),
+            vec![
+                err(
+                    "specialties[1].date",
+                    "required",
+                    "Pflichtfeld: bitte ausfüllen."
+                ),
+                err(
+                    "specialties[1].code",
+                    "required",
+                    "Pflichtfeld: bitte ausfüllen."
+                ),
+            ]
+        );
+        let mut f = form();
+        f.specialties[0].date = Some(d("30.11.2026"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "specialties[0].date",
+                "date_in_future",
+                "Die Facharztanerkennung (30.11.2026) liegt in der Zukunft."
+            )
+        );
+        // The in-training code is no specialty.
+        let mut f = form();
+        f.specialties[0].code = "00".into();
+        assert_eq!(one_error(&f).1, "unknown_specialty");
+    }
+
+    #[test]
+    fn site_number_rules() {
+        let mut f = form();
+        f.sites[0].site_number = "773999000".into();
+        f.sites[1].site_number = "123".into();
+        assert_eq!(
+            errors(&f),
+            vec![
+                err(
+                    "sites[0].site_number",
+                    "site_not_allowed",
+                    "Der Standort 773999000 gehört nicht zu den Standorten dieses Krankenhauses."
+                ),
+                err(
+                    "sites[1].site_number",
+                    "wrong_length",
+                    "Die Nummer muss 9 Stellen haben, sie hat 3."
+                ),
+            ]
+        );
+        // An outpatient unit of an allowed site is allowed.
+        f.sites[0].site_number = "773081012".into();
+        f.sites[1].site_number = " ".into();
+        assert_eq!(
+            errors(&f),
+            vec![err(
+                "sites[1].site_number",
+                "required",
+                "Pflichtfeld: bitte ausfüllen."
+            )]
+        );
+    }
+
+    #[test]
+    fn site_period_rules() {
+        let mut f = form();
+        f.sites[0].end = Some(d("31.12.2019"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "sites[0].end",
+                "date_before",
+                "Das Ende der Tätigkeit (31.12.2019) liegt vor dem Beginn der Tätigkeit (01.01.2020)."
+            )
+        );
+        // A one-day assignment is fine, and so is a planned end in the future.
+        f.sites[0].end = Some(d("01.01.2020"));
+        f.sites[1].end = Some(d("31.12.2027"));
+        assert_eq!(errors(&f), vec![]);
+        // The start may not lie in the future.
+        f.sites[1].start = Some(d("01.12.2026"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "sites[1].start",
+                "date_in_future",
+                "Der Beginn der Tätigkeit (01.12.2026) liegt in der Zukunft."
+            )
+        );
+        f.sites[1].start = None;
+        assert_eq!(one_error(&f).0, "sites[1].start");
+    }
+
+    #[test]
+    fn overlapping_assignments_of_one_site() {
+        let mut f = form();
+        f.sites.push(SiteAssignment {
+            site_number: "773081000".into(),
+            start: Some(d("31.12.2024")),
+            end: None,
+        });
+        assert_eq!(
+            one_error(&f),
+            err(
+                "sites[2].site_number",
+                "site_overlap",
+                "Der Standort 773081000 ist bereits vom 01.01.2020 bis 31.12.2024 zugeordnet; die Zeiträume überschneiden sich."
+            )
+        );
+        // Directly after the earlier one is fine (touching is no overlap).
+        f.sites[2].start = Some(d("01.01.2025"));
+        assert_eq!(errors(&f), vec![]);
+        // An open earlier assignment overlaps everything after its start.
+        f.sites[2].site_number = "773082000".into();
+        f.sites[2].start = Some(d("01.06.2025"));
+        assert_eq!(
+            one_error(&f).2,
+            "Der Standort 773082000 ist bereits ab dem 01.01.2021 zugeordnet; die Zeiträume überschneiden sich."
+        );
+        // A later assignment that ended before the open one began does not overlap it.
+        f.sites[2].start = Some(d("01.06.2020"));
+        f.sites[2].end = Some(d("31.12.2020"));
+        assert_eq!(errors(&f), vec![]);
+    }
+
+    #[test]
+    fn overlap_predicate() {
+        let p = |s: &str, e: Option<&str>| (d(s), e.map(d));
+        assert!(periods_overlap(
+            p("01.01.2020", None),
+            p("01.01.2030", None)
+        ));
+        assert!(periods_overlap(
+            p("01.01.2020", Some("01.01.2020")),
+            p("01.01.2020", Some("01.01.2020"))
+        ));
+        assert!(!periods_overlap(
+            p("01.01.2020", Some("31.12.2020")),
+            p("01.01.2021", None)
+        ));
+        assert!(!periods_overlap(
+            p("01.01.2021", None),
+            p("01.01.2020", Some("31.12.2020"))
+        ));
+    }
+
+    #[test]
+    fn sex_values() {
+        assert_eq!(Sex::from_input(" Weiblich "), Ok(Sex::Female));
+        assert_eq!(Sex::from_input("männlich"), Ok(Sex::Male));
+        assert_eq!(Sex::from_input("MÄNNLICH"), Ok(Sex::Male));
+        assert_eq!(Sex::from_input("d"), Ok(Sex::Diverse));
+        assert_eq!(Sex::from_input("unknown"), Ok(Sex::Unknown));
+        assert_eq!(Sex::from_input(""), Err(ValidationError::Required));
+        assert_eq!(
+            Sex::from_input("x").map_err(|e| e.message()),
+            Err("Ungültiges Format: erwartet weiblich, männlich, divers oder unbekannt (w, m, d, u).".to_owned())
+        );
+        let labels: Vec<&str> = Sex::ALL.iter().map(|s| s.label()).collect();
+        assert_eq!(labels, ["weiblich", "männlich", "divers", "unbekannt"]);
+        assert_eq!(
+            serde_json::to_string(&Sex::Diverse).expect("serialises"),
+            "\"diverse\""
+        );
+    }
+
+    #[test]
+    fn record_json_shape() {
+        let record = PhysicianRecord {
+            id: 7,
+            version: 3,
+            form: PhysicianForm {
+                anr: Some("838382202".into()),
+                ..form()
+            },
+            request_state: RequestState::Matched,
+        };
+        let json = serde_json::to_value(&record).expect("serialises");
+        assert_eq!(json["id"], 7);
+        assert_eq!(json["version"], 3);
+        assert_eq!(json["anr"], "838382202");
+        assert_eq!(json["sex"], "female");
+        assert_eq!(json["birth_date"], "1985-04-12");
+        assert_eq!(json["specialties"][1]["code"], "23");
+        assert_eq!(json["sites"][1]["end"], serde_json::Value::Null);
+        assert_eq!(json["request_state"]["state"], "matched");
+        let back: PhysicianRecord = serde_json::from_value(json).expect("deserialises");
+        assert_eq!(back, record);
+        assert_eq!(
+            back.anr().map(|a| a.specialty_group().to_owned()),
+            Some("02".to_owned())
+        );
+        assert_eq!(RequestState::Matched.label(), "vorhandene ANR zugeordnet");
+
+        // A sparse form deserialises with defaults.
+        let sparse: PhysicianForm =
+            serde_json::from_str(r#"{"last_name":"Muster"}"#).expect("deserialises");
+        assert_eq!(sparse.last_name, "Muster");
+        assert!(sparse.sites.is_empty());
+        assert!(!sparse.all_sites);
+    }
+
+    #[test]
+    fn assignment_display() {
+        let f = form();
+        assert_eq!(f.sites[0].display(), "773081000: 01.01.2020 – 31.12.2024");
+        assert_eq!(f.sites[1].display(), "773082000: 01.01.2021 – offen");
+        assert_eq!(SiteAssignment::default().display(), ": (leer) – offen");
+    }
+}
