@@ -1,4 +1,5 @@
 //! Request and response types of the JSON API, shared by the server and the SPA.
 
 pub mod access;
+pub mod directory;
 pub mod validate;

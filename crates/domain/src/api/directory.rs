@@ -1,0 +1,203 @@
+//! Request and response types of the physician-directory API (sites, physicians, ANR requests
+//! and clarifications, bulk edits, HR import/export). Times are RFC 3339 strings (UTC), dates ISO.
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+use crate::directory::{BulkAction, BulkOutcome, Difference, PhysicianForm, PhysicianRecord, SiteEntry};
+
+/// `POST /api/v1/sites/import` (office; also `le-server import-sites FILE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteImportRequest {
+    /// The national site directory file (format: `crates/domain/data/site_directory_format.md`).
+    pub csv: String,
+    /// Only report what would change.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What a site import changes (or would change).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteImportReport {
+    pub applied: bool,
+    pub new: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+}
+
+/// One line error of an import file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLineError {
+    pub line: usize,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// `GET /api/v1/sites`: the caller's sites (hospital) or all sites (office).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteList {
+    pub sites: Vec<SiteEntry>,
+}
+
+/// `PUT /api/v1/physicians/{id}`: the edited form and the version it was based on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdatePhysicianRequest {
+    pub version: i64,
+    pub form: PhysicianForm,
+}
+
+/// `GET /api/v1/physicians`: every physician of the caller's hospital (filtered in the browser).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhysicianList {
+    pub physicians: Vec<PhysicianRecord>,
+}
+
+/// State of a clarification between directory and registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClarificationState {
+    Open,
+    DocumentRequested,
+    DocumentProvided,
+    Resolved,
+}
+
+impl ClarificationState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClarificationState::Open => "offen",
+            ClarificationState::DocumentRequested => "Dokumentkopie angefordert",
+            ClarificationState::DocumentProvided => "Dokumentkopie eingereicht",
+            ClarificationState::Resolved => "geklärt",
+        }
+    }
+}
+
+/// Which value the office accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AcceptedSide {
+    /// The hospital's data is right: the registry is updated.
+    Directory,
+    /// The registry's data is right: the hospital's record is updated.
+    Registry,
+}
+
+/// A mismatch reported by the registry, with both values side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clarification {
+    pub id: i64,
+    pub physician_id: i64,
+    pub physician_name: String,
+    pub hospital_name: String,
+    pub main_ik: String,
+    pub registry_anr: String,
+    pub differences: Vec<Difference>,
+    pub state: ClarificationState,
+    pub office_message: Option<String>,
+    pub document_available: bool,
+    pub accepted: Option<AcceptedSide>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `POST /api/v1/clarifications/{id}/resolve` (office)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveRequest {
+    pub accept: AcceptedSide,
+}
+
+/// `POST /api/v1/clarifications/{id}/request-document` (office)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRequest {
+    pub message: String,
+}
+
+/// One selected physician with the version the browser saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionedId {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// `POST /api/v1/physicians/bulk/preview` and `…/bulk/apply`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRequest {
+    pub items: Vec<VersionedId>,
+    pub action: BulkAction,
+}
+
+/// One line of a bulk preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkPreviewItem {
+    pub id: i64,
+    pub version: i64,
+    pub outcome: BulkOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkPreview {
+    pub items: Vec<BulkPreviewItem>,
+}
+
+/// Answer of an applied bulk edit: undo it with `POST /api/v1/physicians/bulk/{operation_id}/undo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkApplied {
+    pub operation_id: i64,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// The new state of every changed record.
+    pub physicians: Vec<PhysicianRecord>,
+}
+
+/// Answer of an undo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkUndone {
+    pub restored: usize,
+    pub physicians: Vec<PhysicianRecord>,
+}
+
+/// `POST /api/v1/physicians/import` (HR CSV as Excel writes it)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HrImportRequest {
+    pub csv: String,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What one CSV row does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcome {
+    Create,
+    Update,
+    Unchanged,
+    Error,
+}
+
+impl RowOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowOutcome::Create => "neu",
+            RowOutcome::Update => "geändert",
+            RowOutcome::Unchanged => "unverändert",
+            RowOutcome::Error => "Fehler",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HrImportRow {
+    pub line: usize,
+    pub name: String,
+    pub outcome: RowOutcome,
+    pub physician_id: Option<i64>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HrImportReport {
+    pub applied: bool,
+    pub rows: Vec<HrImportRow>,
+}
