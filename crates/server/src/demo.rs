@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::access::store::{self, NewInstitution, NewUser};
 use crate::error::AppError;
 use crate::secrets;
+use le_domain::directory::{Date, Identity, PhysicianForm, Sex, SiteAssignment, SpecialtyEntry};
 
 /// The one password of every demo account (the portal shows it on the sign-in page in demo mode).
 pub const DEMO_PASSWORD: &str = "Demo-Passwort-2026";
@@ -43,8 +44,8 @@ const INSTITUTIONS: &[DemoInstitution] = &[
     DemoInstitution {
         ik: "260326822",
         kind: InstitutionKind::Hospital,
-        name: "Klinikum Musterstadt (Demo)",
-        street: "Am Klinikum 1",
+        name: "Klinikum Leineufer Hannover (Demo)",
+        street: "Leineweg 5",
         postal_code: "30159",
         city: "Hannover",
         main_ik: Some("260326822"),
@@ -155,7 +156,160 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
         }
     }
     tx.commit().await?;
+    seed_directory(state).await?;
     tracing::info!("demo data seeded");
+    Ok(())
+}
+
+/// The demo site directory (the same file format the office imports).
+pub const DEMO_SITES: &str = include_str!("../../domain/data/demo_sites.csv");
+
+const FIRST_NAMES: &[(&str, Sex)] = &[
+    ("Anna", Sex::Female),
+    ("Ben", Sex::Male),
+    ("Clara", Sex::Female),
+    ("David", Sex::Male),
+    ("Eva", Sex::Female),
+    ("Felix", Sex::Male),
+    ("Greta", Sex::Female),
+    ("Hannes", Sex::Male),
+    ("Ida", Sex::Female),
+    ("Jonas", Sex::Male),
+    ("Katrin", Sex::Female),
+    ("Lukas", Sex::Male),
+    ("Mira", Sex::Female),
+    ("Nils", Sex::Male),
+    ("Olga", Sex::Female),
+    ("Paul", Sex::Male),
+];
+const LAST_NAMES: &[&str] = &[
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+];
+
+fn d(y: i32, m: u32, day: u32) -> Date {
+    Date::from_ymd(y, m, day).unwrap_or(Date::MIN)
+}
+
+/// A plausible physician, generated from `n` (deterministic).
+pub fn demo_physician(n: usize, sites: &[&str]) -> PhysicianForm {
+    let (first, sex) = FIRST_NAMES[n % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(n / FIRST_NAMES.len() + n * 7) % LAST_NAMES.len()];
+    let year = 1960 + i32::try_from(n % 35).unwrap_or(0);
+    let month = u32::try_from(n % 12).unwrap_or(0) + 1;
+    let day = u32::try_from(n % 28).unwrap_or(0) + 1;
+    let specialty_codes = ["01", "03", "08", "10", "13", "16", "23"];
+    let specialties = if n.is_multiple_of(4) {
+        vec![]
+    } else {
+        vec![SpecialtyEntry {
+            date: Some(d(year + 31, month, day)),
+            code: specialty_codes[n % specialty_codes.len()].to_owned(),
+        }]
+    };
+    let site = sites[n % sites.len()];
+    PhysicianForm {
+        anr: None,
+        sex: Some(sex),
+        doctoral_title: n.is_multiple_of(3),
+        last_name: last.to_owned(),
+        first_name: first.to_owned(),
+        birth_date: Some(d(year, month, day)),
+        state_exam_date: Some(d(year + 25, 6, 15)),
+        licence_date: Some(d(year + 25, 10, 1)),
+        doctorate_date: n.is_multiple_of(3).then(|| d(year + 27, 3, 1)),
+        specialties,
+        sites: vec![SiteAssignment {
+            site_number: site.to_owned(),
+            start: Some(d(2020 + i32::try_from(n % 5).unwrap_or(0), 1, 1)),
+            end: None,
+        }],
+        all_sites: false,
+    }
+}
+
+/// Demo directory data: sites, the registry's outpatient physicians (two of them are used by the
+/// journeys: Anna Schmidt is matched, Julia Becker married and is now Julia Weber), and physicians
+/// of the demo hospital.
+async fn seed_directory(state: &AppState) -> Result<(), AppError> {
+    let actor = crate::access::session::Actor {
+        name: Some("Demo".to_owned()),
+        client_addr: "lokal".to_owned(),
+        ..Default::default()
+    };
+    crate::directory::sites::import(state, &actor, DEMO_SITES, false).await?;
+    let now = state.clock.now();
+    let outpatient = [
+        (
+            "Schmidt",
+            "Anna",
+            d(1980, 4, 12),
+            Sex::Female,
+            Some(d(2006, 5, 2)),
+        ),
+        (
+            "Becker",
+            "Julia",
+            d(1985, 9, 23),
+            Sex::Female,
+            Some(d(2011, 11, 15)),
+        ),
+        (
+            "Yilmaz",
+            "Deniz",
+            d(1975, 2, 3),
+            Sex::Male,
+            Some(d(2001, 7, 1)),
+        ),
+    ];
+    for (last, first, birth, sex, licence) in outpatient {
+        let identity = Identity {
+            last_name: last.to_owned(),
+            first_name: first.to_owned(),
+            birth_date: birth,
+            sex,
+            licence_date: licence,
+        };
+        crate::directory::registry::issue(
+            &state.db,
+            &identity,
+            &[SpecialtyEntry {
+                date: Some(d(2014, 1, 1)),
+                code: "01".to_owned(),
+            }],
+            "outpatient",
+            now,
+        )
+        .await?;
+    }
+    let sites = ["773686000", "773687000"];
+    let mut tx = state.db.begin().await?;
+    for n in 0..40 {
+        crate::directory::store::insert_physician(
+            &mut tx,
+            "260326822",
+            &demo_physician(n, &sites),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod numbers;
@@ -46,6 +47,7 @@ fn api_router(config: &Config) -> Router<AppState> {
         .merge(access::router(config.max_agreement_bytes))
         .merge(audit::router())
         .merge(demo::router())
+        .merge(directory::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(

@@ -23,6 +23,14 @@ enum Command {
     Serve,
     /// Create the Medical Service's administrator and print the credential letter as JSON.
     CreateMdAdmin(Box<MdAdminParams>),
+    /// Import the national site directory from a file (for the weekly job); prints the report.
+    ImportSites {
+        /// The file (format: crates/domain/data/site_directory_format.md).
+        file: std::path::PathBuf,
+        /// Only report what would change.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[tokio::main]
@@ -38,8 +46,14 @@ async fn main() -> std::process::ExitCode {
             .init(),
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
-    if let Some(Command::CreateMdAdmin(params)) = cli.command {
-        return create_md_admin_command(config, *params).await;
+    match cli.command {
+        Some(Command::CreateMdAdmin(params)) => {
+            return create_md_admin_command(config, *params).await;
+        }
+        Some(Command::ImportSites { file, dry_run }) => {
+            return import_sites_command(config, &file, dry_run).await;
+        }
+        Some(Command::Serve) | None => {}
     }
     match le_server::run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -70,6 +84,59 @@ async fn create_md_admin_command(config: Config, params: MdAdminParams) -> std::
                 std::process::ExitCode::FAILURE
             }
         },
+        Err(err) => {
+            eprintln!("le-server: {err:?}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn import_sites_command(
+    config: Config,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> std::process::ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("le-server: {}: {err}", file.display());
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let state = match le_server::state_from_config(config).await {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("le-server: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let actor = le_server::access::session::Actor {
+        name: Some("Kommandozeile".to_owned()),
+        client_addr: "lokal".to_owned(),
+        ..Default::default()
+    };
+    match le_server::directory::sites::import(&state, &actor, &text, dry_run).await {
+        Ok(report) => {
+            println!(
+                "{}: {} neu, {} geändert, {} entfernt, {} unverändert",
+                if report.applied {
+                    "Importiert"
+                } else {
+                    "Keine Änderung gespeichert"
+                },
+                report.new.len(),
+                report.changed.len(),
+                report.removed.len(),
+                report.unchanged
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(le_server::error::AppError::Validation(fields)) => {
+            for f in fields {
+                eprintln!("{}", f.message);
+            }
+            std::process::ExitCode::FAILURE
+        }
         Err(err) => {
             eprintln!("le-server: {err:?}");
             std::process::ExitCode::FAILURE

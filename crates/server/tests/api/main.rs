@@ -3,6 +3,7 @@
 
 mod access;
 mod demo;
+mod directory;
 mod helpers;
 mod numbers;
 mod serving;

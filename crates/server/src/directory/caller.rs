@@ -1,0 +1,118 @@
+//! Who calls the directory: a signed-in person of a hospital (editor or reader), the directory
+//! office, or a hospital's HR system with an API token. Every endpoint starts from this.
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use le_domain::access::{InstitutionKind, Role};
+use le_domain::api::access::TokenScope;
+use le_domain::directory::Date;
+use le_domain::{Ik, SiteNumber};
+
+use super::store;
+use crate::AppState;
+use crate::access::session::{Actor, FullSession};
+use crate::access::tokens::ApiClient;
+use crate::error::AppError;
+
+/// A hospital acting on its own physicians (through a person or its HR system).
+#[derive(Debug, Clone)]
+pub struct HospitalCaller {
+    pub main_ik: Ik,
+    pub hospital_name: String,
+    pub allowed_sites: Vec<SiteNumber>,
+    pub can_edit: bool,
+    pub actor: Actor,
+}
+
+/// The directory office (Geschäftsstelle).
+#[derive(Debug, Clone)]
+pub struct OfficeCaller {
+    pub actor: Actor,
+}
+
+/// Today's date in UTC from the state's clock.
+pub fn today(state: &AppState) -> Date {
+    let now = state.clock.now();
+    let date = time::OffsetDateTime::from_unix_timestamp(now)
+        .map(|t| t.date())
+        .unwrap_or(time::Date::MIN);
+    Date::from_ymd(
+        date.year(),
+        u32::from(u8::from(date.month())),
+        u32::from(date.day()),
+    )
+    .unwrap_or(Date::MIN)
+}
+
+fn not_hospital() -> AppError {
+    AppError::Forbidden {
+        code: "forbidden",
+        message: "Das Arztverzeichnis ist den Krankenhäusern vorbehalten.".to_owned(),
+    }
+}
+
+impl FromRequestParts<AppState> for HospitalCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (institution, can_edit, actor) = if parts.headers.contains_key(header::AUTHORIZATION) {
+            let client = ApiClient::from_request_parts(parts, state).await?;
+            client.require(TokenScope::Directory)?;
+            (client.institution, true, client.actor)
+        } else {
+            let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
+            let can_edit = match session.role() {
+                Role::DirectoryEditor | Role::Admin => true,
+                Role::Viewer => false,
+                _ => return Err(AppError::forbidden()),
+            };
+            (session.institution.clone(), can_edit, session.actor.clone())
+        };
+        if institution.kind() != InstitutionKind::Hospital {
+            return Err(not_hospital());
+        }
+        let main_ik_text = institution
+            .main_ik
+            .clone()
+            .unwrap_or_else(|| institution.ik.clone());
+        let main_ik = Ik::parse(&main_ik_text).map_err(|e| AppError::internal("main_ik", e))?;
+        let allowed_sites = store::site_numbers_of(&state.db, main_ik.as_str()).await?;
+        Ok(HospitalCaller {
+            main_ik,
+            hospital_name: institution.name.clone(),
+            allowed_sites,
+            can_edit,
+            actor,
+        })
+    }
+}
+
+impl HospitalCaller {
+    pub fn require_edit(&self) -> Result<(), AppError> {
+        if self.can_edit {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for OfficeCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
+        if session.kind() != InstitutionKind::DirectoryOffice {
+            return Err(AppError::forbidden());
+        }
+        Ok(OfficeCaller {
+            actor: session.actor.clone(),
+        })
+    }
+}

@@ -1,0 +1,355 @@
+//! Mismatches between a hospital's record and the registry: the hospital's inbox, and the
+//! office's clarification (accept either value, or ask the hospital for a document copy).
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use le_domain::api::access::AuditOutcome;
+use le_domain::api::directory::{
+    AcceptedSide, Clarification, ClarificationState, DocumentRequest, ResolveRequest,
+};
+use le_domain::directory::RequestState;
+use le_domain::{Anr, FieldError};
+
+use super::caller::{HospitalCaller, OfficeCaller};
+use super::physicians::{name_of, set_anr};
+use super::{registry, store};
+use crate::AppState;
+use crate::access::session::Actor;
+use crate::audit::{self, Event};
+use crate::clock::rfc3339;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    physician_id: i64,
+    registry_anr: String,
+    differences: String,
+    state: String,
+    office_message: Option<String>,
+    document_file: Option<String>,
+    accepted: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    main_ik: String,
+    form: String,
+}
+
+const SELECT: &str = "SELECT c.id, c.physician_id, c.registry_anr, c.differences, c.state, c.office_message, \
+    c.document_file, c.accepted, c.created_at, c.updated_at, p.main_ik, p.form \
+    FROM clarifications c JOIN physicians p ON p.id = c.physician_id";
+
+fn state_of(s: &str) -> ClarificationState {
+    match s {
+        "document_requested" => ClarificationState::DocumentRequested,
+        "document_provided" => ClarificationState::DocumentProvided,
+        "resolved" => ClarificationState::Resolved,
+        _ => ClarificationState::Open,
+    }
+}
+
+async fn to_api(state: &AppState, r: &Row) -> Result<Clarification, AppError> {
+    let form: le_domain::directory::PhysicianForm =
+        serde_json::from_str(&r.form).map_err(|e| AppError::internal("json", e))?;
+    let hospital_name: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM institutions WHERE kind = 'hospital' AND COALESCE(main_ik, ik) = ? ORDER BY id LIMIT 1",
+    )
+    .bind(&r.main_ik)
+    .fetch_optional(&state.db)
+    .await?;
+    Ok(Clarification {
+        id: r.id,
+        physician_id: r.physician_id,
+        physician_name: name_of(&form),
+        hospital_name: hospital_name.unwrap_or_else(|| r.main_ik.clone()),
+        main_ik: r.main_ik.clone(),
+        registry_anr: r.registry_anr.clone(),
+        differences: serde_json::from_str(&r.differences)
+            .map_err(|e| AppError::internal("json", e))?,
+        state: state_of(&r.state),
+        office_message: r.office_message.clone(),
+        document_available: r.document_file.is_some(),
+        accepted: match r.accepted.as_deref() {
+            Some("directory") => Some(AcceptedSide::Directory),
+            Some("registry") => Some(AcceptedSide::Registry),
+            _ => None,
+        },
+        created_at: rfc3339(r.created_at),
+        updated_at: rfc3339(r.updated_at),
+    })
+}
+
+async fn rows(state: &AppState, main_ik: Option<&str>) -> Result<Vec<Clarification>, AppError> {
+    let rows: Vec<Row> = match main_ik {
+        Some(ik) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{SELECT} WHERE p.main_ik = ? ORDER BY c.state = 'resolved', c.updated_at DESC"
+            )))
+            .bind(ik)
+            .fetch_all(&state.db)
+            .await?
+        }
+        None => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{SELECT} ORDER BY c.state = 'resolved', c.updated_at DESC"
+            )))
+            .fetch_all(&state.db)
+            .await?
+        }
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(to_api(state, r).await?);
+    }
+    Ok(out)
+}
+
+async fn one(state: &AppState, id: i64) -> Result<Row, AppError> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = ?")))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /api/v1/clarifications` (the hospital's inbox)
+pub async fn inbox(
+    State(state): State<AppState>,
+    caller: HospitalCaller,
+) -> Result<axum::Json<Vec<Clarification>>, AppError> {
+    rows(&state, Some(caller.main_ik.as_str()))
+        .await
+        .map(axum::Json)
+}
+
+/// `GET /api/v1/office/clarifications` (all, for the office)
+pub async fn office_list(
+    State(state): State<AppState>,
+    _office: OfficeCaller,
+) -> Result<axum::Json<Vec<Clarification>>, AppError> {
+    rows(&state, None).await.map(axum::Json)
+}
+
+async fn audit_office(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    detail: Option<String>,
+) {
+    audit::record(
+        &state.db,
+        state.clock.now(),
+        Event {
+            actor,
+            action,
+            target: Some(format!("Klärung {id}")),
+            outcome: AuditOutcome::Success,
+            detail,
+        },
+    )
+    .await;
+}
+
+/// `POST /api/v1/office/clarifications/{id}/resolve`
+pub async fn resolve(
+    State(state): State<AppState>,
+    office: OfficeCaller,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> Result<axum::Json<Clarification>, AppError> {
+    let row = one(&state, id).await?;
+    if row.state == "resolved" {
+        return Err(AppError::Conflict {
+            code: "resolved",
+            message: "Diese Klärung ist bereits abgeschlossen.".to_owned(),
+        });
+    }
+    let (_, record) = store::physician_any(&state.db, row.physician_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let anr = Anr::parse(&row.registry_anr).map_err(|e| AppError::internal("anr", e))?;
+    let now = state.clock.now();
+    let mut accepted = record.clone();
+    match req.accept {
+        AcceptedSide::Directory => {
+            let identity = record
+                .form
+                .identity()
+                .ok_or_else(|| AppError::internal("identity", "missing"))?;
+            registry::update_identity(&state.db, anr.as_str(), &identity).await?;
+        }
+        AcceptedSide::Registry => {
+            let identity = registry::identity_of(&state.db, anr.as_str())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            accepted.form.last_name = identity.last_name;
+            accepted.form.first_name = identity.first_name;
+            accepted.form.birth_date = Some(identity.birth_date);
+            accepted.form.sex = Some(identity.sex);
+            if identity.licence_date.is_some() {
+                accepted.form.licence_date = identity.licence_date;
+            }
+        }
+    }
+    set_anr(&state, &accepted, &anr, &RequestState::Matched, now).await?;
+    sqlx::query(
+        "UPDATE clarifications SET state = 'resolved', accepted = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(match req.accept {
+        AcceptedSide::Directory => "directory",
+        AcceptedSide::Registry => "registry",
+    })
+    .bind(now)
+    .bind(id)
+    .execute(&state.db)
+    .await?;
+    let side = match req.accept {
+        AcceptedSide::Directory => "Angaben des Krankenhauses übernommen",
+        AcceptedSide::Registry => "Angaben der Vergabestelle übernommen",
+    };
+    audit_office(
+        &state,
+        &office.actor,
+        "clarification_resolved",
+        id,
+        Some(side.to_owned()),
+    )
+    .await;
+    to_api(&state, &one(&state, id).await?)
+        .await
+        .map(axum::Json)
+}
+
+/// `POST /api/v1/office/clarifications/{id}/request-document`
+pub async fn request_document(
+    State(state): State<AppState>,
+    office: OfficeCaller,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<DocumentRequest>,
+) -> Result<axum::Json<Clarification>, AppError> {
+    le_domain::access::check_text(&req.message, 1000)
+        .map_err(|e| AppError::field("message", &e))?;
+    let row = one(&state, id).await?;
+    if row.state == "resolved" {
+        return Err(AppError::Conflict {
+            code: "resolved",
+            message: "Diese Klärung ist bereits abgeschlossen.".to_owned(),
+        });
+    }
+    sqlx::query("UPDATE clarifications SET state = 'document_requested', office_message = ?, updated_at = ? WHERE id = ?")
+        .bind(req.message.trim())
+        .bind(state.clock.now())
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    audit_office(
+        &state,
+        &office.actor,
+        "clarification_document_requested",
+        id,
+        Some(req.message.trim().to_owned()),
+    )
+    .await;
+    to_api(&state, &one(&state, id).await?)
+        .await
+        .map(axum::Json)
+}
+
+/// `POST /api/v1/clarifications/{id}/document` (multipart part `document`, a PDF)
+pub async fn upload_document(
+    State(state): State<AppState>,
+    caller: HospitalCaller,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<axum::Json<Clarification>, AppError> {
+    caller.require_edit()?;
+    let row = one(&state, id).await?;
+    if row.main_ik != caller.main_ik.as_str() {
+        return Err(AppError::NotFound);
+    }
+    let mut bytes = None;
+    while let Some(part) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest {
+            code: "bad_multipart",
+            message: "Die Anfrage konnte nicht gelesen werden (multipart/form-data erwartet)."
+                .to_owned(),
+        })?
+    {
+        if part.name() == Some("document") {
+            bytes = Some(part.bytes().await.map_err(|_| AppError::PayloadTooLarge {
+                message: "Die Datei ist zu groß oder kam nicht vollständig an.".to_owned(),
+            })?);
+        }
+    }
+    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| {
+        AppError::Validation(vec![FieldError {
+            field: "document".to_owned(),
+            code: "required".to_owned(),
+            message: "Bitte die Dokumentkopie als PDF hochladen.".to_owned(),
+        }])
+    })?;
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "document".to_owned(),
+            code: "not_pdf".to_owned(),
+            message: "Die Datei ist kein PDF-Dokument.".to_owned(),
+        }]));
+    }
+    let dir = state.config.data_dir.join("clarifications");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::internal("mkdir", e))?;
+    let name = format!("{id}.pdf");
+    let tmp = dir.join(format!(".{id}.upload"));
+    tokio::fs::write(&tmp, &bytes)
+        .await
+        .map_err(|e| AppError::internal("write", e))?;
+    tokio::fs::rename(&tmp, dir.join(&name))
+        .await
+        .map_err(|e| AppError::internal("rename", e))?;
+    sqlx::query("UPDATE clarifications SET state = 'document_provided', document_file = ?, updated_at = ? WHERE id = ?")
+        .bind(&name)
+        .bind(state.clock.now())
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    audit::record(
+        &state.db,
+        state.clock.now(),
+        Event {
+            actor: &caller.actor,
+            action: "clarification_document_provided",
+            target: Some(format!("Klärung {id}")),
+            outcome: AuditOutcome::Success,
+            detail: Some(format!("{} Bytes", bytes.len())),
+        },
+    )
+    .await;
+    to_api(&state, &one(&state, id).await?)
+        .await
+        .map(axum::Json)
+}
+
+/// `GET /api/v1/office/clarifications/{id}/document`
+pub async fn office_document(
+    State(state): State<AppState>,
+    _office: OfficeCaller,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, AppError> {
+    let row = one(&state, id).await?;
+    let file = row.document_file.ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(state.config.data_dir.join("clarifications").join(file))
+        .await
+        .map_err(|e| AppError::internal("read", e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        bytes,
+    ))
+}

@@ -1,0 +1,166 @@
+//! The HR-system interface's file side: CSV import as Excel writes it (dry run first, then
+//! apply) and CSV export. Rows are matched to records by ANR, else by name and birth date.
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use le_domain::api::access::AuditOutcome;
+use le_domain::api::directory::{HrImportReport, HrImportRequest, HrImportRow, RowOutcome};
+use le_domain::directory::{
+    PhysicianForm, PhysicianRecord, normalize_name, parse_hr_csv, write_hr_csv,
+};
+
+use super::caller::{HospitalCaller, today};
+use super::physicians::name_of;
+use super::sites::line_errors;
+use super::store;
+use crate::AppState;
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::extract::ApiJson;
+
+fn identity_key(form: &PhysicianForm) -> (String, String, Option<String>) {
+    (
+        normalize_name(&form.last_name),
+        normalize_name(&form.first_name),
+        form.birth_date.map(|d| d.to_iso()),
+    )
+}
+
+fn find<'a>(existing: &'a [PhysicianRecord], form: &PhysicianForm) -> Option<&'a PhysicianRecord> {
+    if let Some(anr) = form.anr_input()
+        && let Some(r) = existing.iter().find(|r| r.form.anr_input() == Some(anr))
+    {
+        return Some(r);
+    }
+    let key = identity_key(form);
+    existing.iter().find(|r| identity_key(&r.form) == key)
+}
+
+/// `POST /api/v1/physicians/import`
+pub async fn import(
+    State(state): State<AppState>,
+    caller: HospitalCaller,
+    ApiJson(req): ApiJson<HrImportRequest>,
+) -> Result<axum::Json<HrImportReport>, AppError> {
+    if !req.dry_run {
+        caller.require_edit()?;
+    }
+    let parsed = parse_hr_csv(&req.csv).map_err(line_errors)?;
+    let existing = store::physicians_of(&state.db, caller.main_ik.as_str()).await?;
+    let today = today(&state);
+    let mut rows = Vec::with_capacity(parsed.len());
+    let mut plan: Vec<(Option<&PhysicianRecord>, PhysicianForm)> = Vec::new();
+    for row in parsed {
+        let (name, outcome, physician_id, errors) = match row.result {
+            Err(errors) => (String::new(), RowOutcome::Error, None, errors),
+            Ok(form) => {
+                let name = name_of(&form);
+                let errors = form.validate(today, &caller.allowed_sites);
+                if !errors.is_empty() {
+                    (name, RowOutcome::Error, None, errors)
+                } else {
+                    match find(&existing, &form) {
+                        Some(r) if r.form == form => {
+                            (name, RowOutcome::Unchanged, Some(r.id), vec![])
+                        }
+                        Some(r) => {
+                            plan.push((Some(r), form));
+                            (name, RowOutcome::Update, Some(r.id), vec![])
+                        }
+                        None => {
+                            plan.push((None, form));
+                            (name, RowOutcome::Create, None, vec![])
+                        }
+                    }
+                }
+            }
+        };
+        rows.push(HrImportRow {
+            line: row.line,
+            name,
+            outcome,
+            physician_id,
+            errors,
+        });
+    }
+    let has_errors = rows.iter().any(|r| r.outcome == RowOutcome::Error);
+    let applied = !req.dry_run && !has_errors && !plan.is_empty();
+    if !req.dry_run && has_errors {
+        // Nothing is imported while any row is wrong.
+        return Ok(axum::Json(HrImportReport {
+            applied: false,
+            rows,
+        }));
+    }
+    if applied {
+        let now = state.clock.now();
+        let mut tx = state.db.begin().await?;
+        for (existing, form) in &plan {
+            match existing {
+                Some(r) => {
+                    store::update_physician(&mut tx, r.id, r.version, form, None, now).await?.ok_or_else(|| {
+                        AppError::Conflict {
+                            code: "version_conflict",
+                            message: "Einträge wurden während des Imports geändert; nichts wurde gespeichert.".to_owned(),
+                        }
+                    })?;
+                }
+                None => {
+                    store::insert_physician(&mut tx, caller.main_ik.as_str(), form, now).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        let created = rows
+            .iter()
+            .filter(|r| r.outcome == RowOutcome::Create)
+            .count();
+        let updated = rows
+            .iter()
+            .filter(|r| r.outcome == RowOutcome::Update)
+            .count();
+        audit::record(
+            &state.db,
+            now,
+            Event {
+                actor: &caller.actor,
+                action: "physicians_imported",
+                target: None,
+                outcome: AuditOutcome::Success,
+                detail: Some(format!("{created} neu, {updated} geändert")),
+            },
+        )
+        .await;
+    }
+    Ok(axum::Json(HrImportReport { applied, rows }))
+}
+
+/// `GET /api/v1/physicians/export.csv?ids=1,2,3` (the current filter's ids; all when absent)
+pub async fn export(
+    State(state): State<AppState>,
+    caller: HospitalCaller,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<impl IntoResponse, AppError> {
+    let records = store::physicians_of(&state.db, caller.main_ik.as_str()).await?;
+    let wanted: Option<std::collections::HashSet<i64>> = query.get("ids").map(|ids| {
+        ids.split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect()
+    });
+    let forms: Vec<PhysicianForm> = records
+        .into_iter()
+        .filter(|r| wanted.as_ref().is_none_or(|w| w.contains(&r.id)))
+        .map(|r| r.form)
+        .collect();
+    let csv = write_hr_csv(&forms);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"aerzte.csv\"",
+            ),
+        ],
+        csv,
+    ))
+}

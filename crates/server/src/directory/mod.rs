@@ -1,0 +1,73 @@
+//! Physician directory (KHANR-VZ): sites, physician records, ANR requests with the central
+//! registry, clarifications, bulk edits, and the HR interface (API token or CSV).
+pub mod bulk;
+pub mod caller;
+pub mod clarifications;
+pub mod hr;
+pub mod physicians;
+pub mod registry;
+pub mod sites;
+pub mod store;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+/// CSV files of a large hospital are bigger than ordinary JSON bodies.
+const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sites", get(sites::own_sites))
+        .route("/office/sites", get(sites::all_sites))
+        .route(
+            "/office/sites/import",
+            post(sites::import_handler).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/physicians",
+            get(physicians::list).post(physicians::create),
+        )
+        .route("/physicians/export.csv", get(hr::export))
+        .route(
+            "/physicians/import",
+            post(hr::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/physicians/bulk/preview",
+            post(bulk::preview).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/physicians/bulk/apply",
+            post(bulk::apply).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/physicians/bulk/{operation_id}/undo", post(bulk::undo))
+        .route(
+            "/physicians/{id}",
+            get(physicians::get).put(physicians::update),
+        )
+        .route(
+            "/physicians/{id}/anr-request",
+            post(physicians::request_anr),
+        )
+        .route("/clarifications", get(clarifications::inbox))
+        .route(
+            "/clarifications/{id}/document",
+            post(clarifications::upload_document).layer(DefaultBodyLimit::max(11 * 1024 * 1024)),
+        )
+        .route("/office/clarifications", get(clarifications::office_list))
+        .route(
+            "/office/clarifications/{id}/resolve",
+            post(clarifications::resolve),
+        )
+        .route(
+            "/office/clarifications/{id}/request-document",
+            post(clarifications::request_document),
+        )
+        .route(
+            "/office/clarifications/{id}/document",
+            get(clarifications::office_document),
+        )
+}

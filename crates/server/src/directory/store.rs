@@ -1,0 +1,211 @@
+//! Storage of the directory area (sites, physicians, clarifications, bulk operations).
+//! Records are kept as JSON of the domain types, with derived columns for lookups.
+use le_domain::SiteNumber;
+use le_domain::directory::{
+    PhysicianForm, PhysicianRecord, RequestState, SiteEntry, normalize_name,
+};
+use sqlx::{Sqlite, Transaction};
+
+use crate::db::Db;
+use crate::error::AppError;
+
+fn json_err(e: serde_json::Error) -> AppError {
+    AppError::internal("stored JSON", e)
+}
+
+pub async fn site_numbers_of(db: &Db, main_ik: &str) -> sqlx::Result<Vec<SiteNumber>> {
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT site_number FROM sites WHERE main_ik = ? ORDER BY site_number")
+            .bind(main_ik)
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|s| SiteNumber::parse(s).ok())
+        .collect())
+}
+
+pub async fn all_sites(db: &Db, main_ik: Option<&str>) -> Result<Vec<SiteEntry>, AppError> {
+    let rows: Vec<String> = match main_ik {
+        Some(ik) => {
+            sqlx::query_scalar("SELECT entry FROM sites WHERE main_ik = ? ORDER BY site_number")
+                .bind(ik)
+                .fetch_all(db)
+                .await?
+        }
+        None => {
+            sqlx::query_scalar("SELECT entry FROM sites ORDER BY site_number")
+                .fetch_all(db)
+                .await?
+        }
+    };
+    rows.iter()
+        .map(|r| serde_json::from_str(r).map_err(json_err))
+        .collect()
+}
+
+/// Replaces the site directory with `entries` (in one transaction).
+pub async fn replace_sites(
+    tx: &mut Transaction<'_, Sqlite>,
+    entries: &[SiteEntry],
+    removed: &[SiteEntry],
+    now: i64,
+) -> Result<(), AppError> {
+    for r in removed {
+        sqlx::query("DELETE FROM sites WHERE site_number = ?")
+            .bind(r.site_number.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    for e in entries {
+        sqlx::query(
+            "INSERT INTO sites (site_number, main_ik, entry, imported_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT(site_number) DO UPDATE SET main_ik = excluded.main_ik, entry = excluded.entry, \
+             imported_at = excluded.imported_at",
+        )
+        .bind(e.site_number.as_str())
+        .bind(e.main_ik.as_str())
+        .bind(serde_json::to_string(e).map_err(json_err)?)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PhysicianRow {
+    id: i64,
+    main_ik: String,
+    version: i64,
+    form: String,
+    request_state: String,
+}
+
+impl PhysicianRow {
+    fn record(&self) -> Result<PhysicianRecord, AppError> {
+        Ok(PhysicianRecord {
+            id: self.id,
+            version: self.version,
+            form: serde_json::from_str(&self.form).map_err(json_err)?,
+            request_state: serde_json::from_str(&self.request_state).map_err(json_err)?,
+        })
+    }
+}
+
+/// Every physician of a hospital, by name.
+pub async fn physicians_of(db: &Db, main_ik: &str) -> Result<Vec<PhysicianRecord>, AppError> {
+    let rows: Vec<PhysicianRow> = sqlx::query_as(
+        "SELECT id, main_ik, version, form, request_state FROM physicians WHERE main_ik = ? \
+         ORDER BY last_name_norm, first_name_norm, id",
+    )
+    .bind(main_ik)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(PhysicianRow::record).collect()
+}
+
+/// One physician, only if it belongs to `main_ik` (others are "not found").
+pub async fn physician(
+    db: &Db,
+    main_ik: &str,
+    id: i64,
+) -> Result<Option<PhysicianRecord>, AppError> {
+    let row: Option<PhysicianRow> = sqlx::query_as(
+        "SELECT id, main_ik, version, form, request_state FROM physicians WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    match row {
+        Some(r) if r.main_ik == main_ik => Ok(Some(r.record()?)),
+        _ => Ok(None),
+    }
+}
+
+/// Any physician (office view) with its hospital.
+pub async fn physician_any(
+    db: &Db,
+    id: i64,
+) -> Result<Option<(String, PhysicianRecord)>, AppError> {
+    let row: Option<PhysicianRow> = sqlx::query_as(
+        "SELECT id, main_ik, version, form, request_state FROM physicians WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| Ok((r.main_ik.clone(), r.record()?)))
+        .transpose()
+}
+
+pub async fn insert_physician(
+    tx: &mut Transaction<'_, Sqlite>,
+    main_ik: &str,
+    form: &PhysicianForm,
+    now: i64,
+) -> Result<i64, AppError> {
+    let id = sqlx::query(
+        "INSERT INTO physicians (main_ik, version, form, request_state, anr, last_name_norm, first_name_norm, \
+         birth_date, created_at, updated_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(main_ik)
+    .bind(serde_json::to_string(form).map_err(json_err)?)
+    .bind(serde_json::to_string(&RequestState::NotRequested).map_err(json_err)?)
+    .bind(form.anr_input())
+    .bind(normalize_name(&form.last_name))
+    .bind(normalize_name(&form.first_name))
+    .bind(form.birth_date.map(|d| d.to_iso()))
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid();
+    Ok(id)
+}
+
+/// Writes a new form if the stored version is still `expected_version`; returns the new version.
+pub async fn update_physician(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    expected_version: i64,
+    form: &PhysicianForm,
+    request_state: Option<&RequestState>,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    let state_json = request_state
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(json_err)?;
+    let result = sqlx::query(
+        "UPDATE physicians SET version = version + 1, form = ?, request_state = COALESCE(?, request_state), \
+         anr = ?, last_name_norm = ?, first_name_norm = ?, birth_date = ?, updated_at = ? \
+         WHERE id = ? AND version = ?",
+    )
+    .bind(serde_json::to_string(form).map_err(json_err)?)
+    .bind(state_json)
+    .bind(form.anr_input())
+    .bind(normalize_name(&form.last_name))
+    .bind(normalize_name(&form.first_name))
+    .bind(form.birth_date.map(|d| d.to_iso()))
+    .bind(now)
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok((result.rows_affected() == 1).then_some(expected_version + 1))
+}
+
+pub async fn set_request_state(
+    db: &Db,
+    id: i64,
+    state: &RequestState,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE physicians SET request_state = ?, version = version + 1, updated_at = ? WHERE id = ?")
+        .bind(serde_json::to_string(state).map_err(json_err)?)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
