@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::directory::{BulkAction, BulkOutcome, Difference, PhysicianForm, PhysicianRecord, SiteEntry};
+use crate::directory::{
+    BulkAction, BulkOutcome, Difference, PhysicianForm, PhysicianRecord, SiteEntry,
+};
 
 /// `POST /api/v1/sites/import` (office; also `le-server import-sites FILE`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,4 +202,14 @@ pub struct HrImportRow {
 pub struct HrImportReport {
     pub applied: bool,
     pub rows: Vec<HrImportRow>,
+}
+
+/// One person of the central registry, as the office searches it (`GET /api/v1/office/registry?q=`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryPerson {
+    pub anr: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: String,
+    pub source: String,
 }

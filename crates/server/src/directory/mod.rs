@@ -57,6 +57,7 @@ pub fn router() -> Router<AppState> {
             "/clarifications/{id}/document",
             post(clarifications::upload_document).layer(DefaultBodyLimit::max(11 * 1024 * 1024)),
         )
+        .route("/office/registry", get(registry::search_handler))
         .route("/office/clarifications", get(clarifications::office_list))
         .route(
             "/office/clarifications/{id}/resolve",

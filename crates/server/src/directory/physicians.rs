@@ -51,14 +51,23 @@ fn version_conflict(current: i64) -> AppError {
     }
 }
 
-/// `GET /api/v1/physicians`
+#[derive(Debug, serde::Deserialize)]
+pub struct ListQuery {
+    /// Name search: prefix of the last or first name (umlauts and case do not matter).
+    q: Option<String>,
+}
+
+/// `GET /api/v1/physicians[?q=name]`
 pub async fn list(
     State(state): State<AppState>,
     caller: HospitalCaller,
+    axum::extract::Query(query): axum::extract::Query<ListQuery>,
 ) -> Result<axum::Json<PhysicianList>, AppError> {
-    Ok(axum::Json(PhysicianList {
-        physicians: store::physicians_of(&state.db, caller.main_ik.as_str()).await?,
-    }))
+    let physicians = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => store::search_physicians(&state.db, caller.main_ik.as_str(), q).await?,
+        None => store::physicians_of(&state.db, caller.main_ik.as_str()).await?,
+    };
+    Ok(axum::Json(PhysicianList { physicians }))
 }
 
 /// `GET /api/v1/physicians/{id}`

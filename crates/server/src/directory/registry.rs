@@ -160,3 +160,52 @@ pub async fn identity_of(db: &Db, anr: &str) -> Result<Option<Identity>, AppErro
     .await?;
     Ok(row.and_then(|r| r.identity()))
 }
+
+/// Registry search by last-name prefix (normalised; index range scan), at most 100 hits.
+pub async fn search(
+    db: &Db,
+    q: &str,
+) -> Result<Vec<le_domain::api::directory::RegistryPerson>, AppError> {
+    let prefix = normalize_name(q);
+    let upper = format!("{prefix}\u{10FFFF}");
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT anr, last_name, first_name, birth_date, source FROM registry_persons \
+         WHERE last_name_norm >= ? AND last_name_norm < ? ORDER BY last_name_norm, first_name_norm LIMIT 100",
+    )
+    .bind(&prefix)
+    .bind(&upper)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(anr, last_name, first_name, birth_date, source)| {
+            le_domain::api::directory::RegistryPerson {
+                anr,
+                last_name,
+                first_name,
+                birth_date,
+                source,
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SearchQuery {
+    q: String,
+}
+
+/// `GET /api/v1/office/registry?q=` (directory office only)
+pub async fn search_handler(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    _office: super::caller::OfficeCaller,
+    axum::extract::Query(query): axum::extract::Query<SearchQuery>,
+) -> Result<axum::Json<Vec<le_domain::api::directory::RegistryPerson>>, AppError> {
+    if query.q.trim().chars().count() < 2 {
+        return Err(AppError::field(
+            "q",
+            &le_domain::ValidationError::TooShort { min: 2 },
+        ));
+    }
+    search(&state.db, &query.q).await.map(axum::Json)
+}

@@ -105,6 +105,29 @@ pub async fn physicians_of(db: &Db, main_ik: &str) -> Result<Vec<PhysicianRecord
     rows.iter().map(PhysicianRow::record).collect()
 }
 
+/// Physicians of a hospital whose last or first name starts with `q` (normalised, indexed).
+pub async fn search_physicians(
+    db: &Db,
+    main_ik: &str,
+    q: &str,
+) -> Result<Vec<PhysicianRecord>, AppError> {
+    let prefix = normalize_name(q);
+    // Range scan on the (main_ik, last_name_norm) index; first names are checked on the rows.
+    let upper = format!("{prefix}\u{10FFFF}");
+    let rows: Vec<PhysicianRow> = sqlx::query_as(
+        "SELECT id, main_ik, version, form, request_state FROM physicians \
+         WHERE main_ik = ?1 AND ((last_name_norm >= ?2 AND last_name_norm < ?3) OR first_name_norm LIKE ?4 ESCAPE '\\') \
+         ORDER BY last_name_norm, first_name_norm, id LIMIT 500",
+    )
+    .bind(main_ik)
+    .bind(&prefix)
+    .bind(&upper)
+    .bind(format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(PhysicianRow::record).collect()
+}
+
 /// One physician, only if it belongs to `main_ik` (others are "not found").
 pub async fn physician(
     db: &Db,

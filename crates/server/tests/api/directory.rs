@@ -782,3 +782,56 @@ async fn site_import_is_idempotent_and_reports_changes() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn name_search_in_the_hospital_and_in_the_registry() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    // Umlauts and case do not matter: "mue" finds "Müller".
+    let hits = body_json(app.call(&hr, "GET", "/api/v1/physicians?q=MUE", None).await).await;
+    let names: Vec<&str> = hits["physicians"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["last_name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.is_empty() && names.iter().all(|n| *n == "Müller"),
+        "{names:?}"
+    );
+    // First names too.
+    let hits = body_json(
+        app.call(&hr, "GET", "/api/v1/physicians?q=greta", None)
+            .await,
+    )
+    .await;
+    assert!(
+        hits["physicians"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["first_name"] == "Greta")
+    );
+    assert!(!hits["physicians"].as_array().unwrap().is_empty());
+    // The registry is searched by the office only.
+    let office = as_user(&app, "gs.sachbearbeitung").await;
+    let people = body_json(
+        app.call(&office, "GET", "/api/v1/office/registry?q=beck", None)
+            .await,
+    )
+    .await;
+    assert_eq!(people[0]["last_name"], "Becker");
+    assert_eq!(people[0]["source"], "outpatient");
+    assert_eq!(
+        app.call(&hr, "GET", "/api/v1/office/registry?q=beck", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(&office, "GET", "/api/v1/office/registry?q=b", None)
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

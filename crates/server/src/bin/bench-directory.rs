@@ -1,0 +1,201 @@
+//! Benchmark (not a test) of the directory's server side: seeds 5,000 physicians in one
+//! hospital and 200,000 people in the national registry, then prints the time to list them, to
+//! apply one bulk change to all 5,000, and the p50/p95 of name searches (hospital and registry).
+//! Run: `cargo run --release -p le-server --bin bench-directory`.
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use http_body_util::BodyExt;
+use le_server::clock::SystemClock;
+use le_server::config::Config;
+use tower::ServiceExt;
+
+const HOSPITAL_PHYSICIANS: usize = 5_000;
+const REGISTRY_PEOPLE: usize = 200_000;
+
+type Failure = Box<dyn std::error::Error>;
+
+async fn call(app: &axum::Router, req: Request<Body>) -> Result<(u16, serde_json::Value), Failure> {
+    let res = app.clone().oneshot(req).await?;
+    let status = res.status().as_u16();
+    let bytes = res.into_body().collect().await?.to_bytes();
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    ))
+}
+
+fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
+    let i = ((sorted_ms.len() as f64 - 1.0) * p).round() as usize;
+    sorted_ms[i.min(sorted_ms.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let dir = tempfile::tempdir()?;
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist)?;
+    std::fs::write(
+        dist.join("index.html"),
+        "<!DOCTYPE html><title>bench</title>",
+    )?;
+    let mut config = Config::with_dirs(dir.path().join("data"), dist);
+    config.demo = true;
+    let state = le_server::state_with_clock(config, Arc::new(SystemClock)).await?;
+    le_server::demo::seed(&state)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+
+    let started = Instant::now();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut tx = state.db.begin().await?;
+    for n in 0..REGISTRY_PEOPLE {
+        let form = le_server::demo::demo_physician(n * 7 + 3, &["773686000"]);
+        let last = format!("{}{}", form.last_name, n % 997);
+        let norm = le_domain::directory::normalize_name(&last);
+        let anr = le_domain::Anr::from_parts(u32::try_from(n)? + 100_000, "01")
+            .map_err(|e| e.to_string())?;
+        sqlx::query(
+            "INSERT INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date, \
+             last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, ?, ?, 'female', NULL, ?, ?, 'outpatient', ?)",
+        )
+        .bind(anr.as_str())
+        .bind(i64::try_from(n)? + 100_000)
+        .bind(&last)
+        .bind(&form.first_name)
+        .bind(form.birth_date.map(|d| d.to_iso()).unwrap_or_default())
+        .bind(&norm)
+        .bind(le_domain::directory::normalize_name(&form.first_name))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for n in 0..HOSPITAL_PHYSICIANS - 40 {
+        let mut form = le_server::demo::demo_physician(n + 40, &["773686000", "773687000"]);
+        form.last_name = format!("{}{}", form.last_name, n % 50);
+        le_server::directory::store::insert_physician(&mut tx, "260326822", &form, now)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+    }
+    tx.commit().await?;
+    println!(
+        "seeded {HOSPITAL_PHYSICIANS} physicians and {REGISTRY_PEOPLE} registry people in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let app = le_server::app(state.clone());
+    // Sign in as the demo HR user with the code the demo lists.
+    let (_, accounts) = call(
+        &app,
+        Request::get("/api/v1/demo/accounts").body(Body::empty())?,
+    )
+    .await?;
+    let account = accounts
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["username"] == "klinik.personal"))
+        .ok_or("demo account missing")?
+        .clone();
+    let body = serde_json::json!({"username": "klinik.personal", "password": account["password"], "code": account["code"]});
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/api/v1/auth/sign-in")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))?,
+        )
+        .await?;
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no session cookie")?
+        .to_owned();
+    let bytes = res.into_body().collect().await?.to_bytes();
+    let session: serde_json::Value = serde_json::from_slice(&bytes)?;
+    let csrf = session["session"]["csrf_token"]
+        .as_str()
+        .ok_or("no csrf")?
+        .to_owned();
+    let get = |uri: String| {
+        Request::get(uri)
+            .header(header::COOKIE, cookie.clone())
+            .body(Body::empty())
+    };
+
+    let t = Instant::now();
+    let (_, list) = call(&app, get("/api/v1/physicians".to_owned())?).await?;
+    let list_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let physicians = list["physicians"].as_array().ok_or("no list")?;
+    println!(
+        "list {} physicians of one hospital: {list_ms:.0} ms",
+        physicians.len()
+    );
+
+    let items: Vec<serde_json::Value> = physicians
+        .iter()
+        .map(|p| serde_json::json!({"id": p["id"], "version": p["version"]}))
+        .collect();
+    let body = serde_json::json!({"items": items, "action": {"action": "end_site_assignment", "site_number": null, "end": "2030-01-31"}});
+    let t = Instant::now();
+    let (status, applied) = call(
+        &app,
+        Request::post("/api/v1/physicians/bulk/apply")
+            .header(header::COOKIE, cookie.clone())
+            .header("x-requested-with", "le-portal")
+            .header("x-csrf-token", csrf.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))?,
+    )
+    .await?;
+    let apply_ms = t.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "apply one bulk change to {} physicians (status {status}, {} changed): {apply_ms:.0} ms (target <= 1000 ms)",
+        items.len(),
+        applied["changed"]
+    );
+
+    let prefixes = [
+        "mü", "sch", "web", "kle", "zim", "hof", "ric", "neu", "wag", "bec", "ann", "fel",
+    ];
+    for (label, path) in [
+        ("hospital name search", "/api/v1/physicians?q="),
+        ("registry name search (office)", ""),
+    ] {
+        let mut times = Vec::new();
+        for i in 0..600 {
+            let q = prefixes[i % prefixes.len()];
+            let t = Instant::now();
+            if path.is_empty() {
+                le_server::directory::registry::search(&state.db, q)
+                    .await
+                    .map_err(|e| format!("{e:?}"))?;
+            } else {
+                call(&app, get(format!("{path}{}", urlencode(q)))?).await?;
+            }
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{label}: p50 {:.1} ms, p95 {:.1} ms over {} queries (target p95 <= 50 ms)",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times.len()
+        );
+    }
+    Ok(())
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
