@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod audits;
 pub mod directory;
 pub mod error;
 pub mod numbers;
