@@ -58,7 +58,7 @@ async fn main() -> Result<(), Failure> {
         let anr = le_domain::Anr::from_parts(u32::try_from(n)? + 100_000, "01")
             .map_err(|e| e.to_string())?;
         sqlx::query(
-            "INSERT INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date, \
+            "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date, \
              last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, ?, ?, 'female', NULL, ?, ?, 'outpatient', ?)",
         )
         .bind(anr.as_str())
