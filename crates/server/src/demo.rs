@@ -157,6 +157,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
     }
     tx.commit().await?;
     seed_directory(state).await?;
+    seed_audits(state).await?;
     tracing::info!("demo data seeded");
     Ok(())
 }
@@ -366,4 +367,261 @@ async fn accounts(State(state): State<AppState>) -> Result<axum::Json<Vec<DemoAc
         }
     }
     Ok(axum::Json(out))
+}
+
+/// A small, valid one-page PDF with a line of text (demo documents).
+pub fn demo_pdf(title: &str) -> Vec<u8> {
+    let text: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && c != '(' && c != ')' && c != '\\' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    let content = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// Demo audit exchange for the demo hospital: three cases whose requests stand at different
+/// deadline states today (open, due soon with a reminder, in the late window, delivered), an
+/// inspection list, and a certificate that expires soon.
+async fn seed_audits(state: &AppState) -> Result<(), AppError> {
+    use le_domain::api::audits::NoticeKind;
+    use le_domain::audits::DocumentKind as K;
+    use sha2::{Digest, Sha256};
+
+    let now = state.clock.now();
+    let today = crate::directory::caller::today(state);
+    let day = 86_400;
+    let md = "md.gutachter";
+    let clerk = "klinik.controlling";
+    let hospital = "260326822";
+    // (admission, invoice, site, admitted days ago, stay days, subject)
+    let cases = [
+        (
+            "A-2026-0815",
+            "R-204711",
+            "773686000",
+            120,
+            14,
+            "Ist die Anzahl der Beatmungsstunden korrekt?",
+        ),
+        (
+            "A-2026-0902",
+            "R-205230",
+            "773687000",
+            95,
+            6,
+            "War die stationäre Aufnahme erforderlich (primäre Fehlbelegung)?",
+        ),
+        (
+            "A-2026-0733",
+            "R-203998",
+            "773686000",
+            150,
+            21,
+            "Ist die Hauptdiagnose korrekt kodiert?",
+        ),
+    ];
+    // (case index, documents, free text, received days ago, delivered days ago)
+    type DemoRequest<'a> = (usize, &'a [K], &'a str, i32, Option<i64>);
+    let requests: [DemoRequest; 4] = [
+        (
+            0,
+            &[
+                K::DischargeLetter,
+                K::VentilationProtocol,
+                K::IntensiveCareDocumentation,
+            ],
+            "",
+            5,
+            None,
+        ),
+        (
+            1,
+            &[K::DischargeLetter, K::NursingDocumentation, K::FeverChart],
+            "",
+            49,
+            None,
+        ),
+        (
+            2,
+            &[K::DischargeLetter, K::OpsDocumentation, K::Other],
+            "Konsilbefund Kardiologie vom Aufnahmetag",
+            60,
+            None,
+        ),
+        (2, &[K::OperationReport], "", 30, Some(10)),
+    ];
+    let mut tx = state.db.begin().await?;
+    let mut case_ids = Vec::new();
+    for (i, (admission, invoice, site, ago, stay, subject)) in cases.iter().enumerate() {
+        let admitted = today.add_days(-ago);
+        let created = now - i64::from(*ago - stay) * day + i64::try_from(i).unwrap_or(0) * 3600;
+        let id = sqlx::query(
+            "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
+             admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, '109905003', ?, ?, ?)",
+        )
+        .bind(hospital)
+        .bind(site)
+        .bind(admission)
+        .bind(invoice)
+        .bind(admitted.to_iso())
+        .bind(admitted.add_days(*stay).to_iso())
+        .bind(subject)
+        .bind(md)
+        .bind(created.min(now))
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        crate::audits::store::insert_notice(
+            &mut tx,
+            id,
+            NoticeKind::Initial,
+            subject,
+            md,
+            created.min(now),
+        )
+        .await?;
+        case_ids.push(id);
+    }
+    if let Some(&id) = case_ids.get(2) {
+        crate::audits::store::insert_notice(
+            &mut tx,
+            id,
+            NoticeKind::Extension,
+            "Erweiterung: Sind die Prozeduren 8-98f (intensivmedizinische Komplexbehandlung) korrekt kodiert?",
+            md,
+            now - 40 * day,
+        )
+        .await?;
+    }
+    let dir = crate::audits::uploads::files_dir(state);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::internal("mkdir", e))?;
+    for (case, documents, free_text, received_ago, delivered_ago) in requests {
+        let Some(&case_id) = case_ids.get(case) else {
+            continue;
+        };
+        let received = today.add_days(-received_ago);
+        let documents =
+            serde_json::to_string(documents).map_err(|e| AppError::internal("json", e))?;
+        let request_id = sqlx::query(
+            "INSERT INTO audit_requests (case_id, documents, free_text, received_date, deadline_weeks, \
+             created_by, created_at, delivered_at) VALUES (?, ?, ?, ?, 8, ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(&documents)
+        .bind(free_text)
+        .bind(received.to_iso())
+        .bind(md)
+        .bind(now - i64::from(received_ago) * day)
+        .bind(delivered_ago.map(|d| now - d * day))
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        if let Some(ago) = delivered_ago {
+            let at = now - ago * day;
+            let delivery_id = sqlx::query(
+                "INSERT INTO audit_deliveries (request_id, submitted_at, submitted_by, in_time, \
+                 acknowledged_at, acknowledged_by) VALUES (?, ?, ?, 1, ?, ?)",
+            )
+            .bind(request_id)
+            .bind(at)
+            .bind(clerk)
+            .bind(at + 600)
+            .bind(clerk)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
+            let bytes = demo_pdf("Operationsbericht (Demo) - Fall A-2026-0733");
+            let stored = format!("{}.pdf", secrets::token());
+            tokio::fs::write(dir.join(&stored), &bytes)
+                .await
+                .map_err(|e| AppError::internal("demo file", e))?;
+            let sha: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            sqlx::query(
+                "INSERT INTO audit_files (request_id, delivery_id, file_name, stored_name, size, sha256, \
+                 uploaded_at, uploaded_by) VALUES (?, ?, 'OP-Bericht_A-2026-0733.pdf', ?, ?, ?, ?, ?)",
+            )
+            .bind(request_id)
+            .bind(delivery_id)
+            .bind(&stored)
+            .bind(i64::try_from(bytes.len()).unwrap_or(0))
+            .bind(&sha)
+            .bind(at - 300)
+            .bind(clerk)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let inspection_id = sqlx::query(
+        "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
+         VALUES (?, '773686000', ?, 'Bitte die Patientenakten vollständig bereithalten.', ?, ?)",
+    )
+    .bind(hospital)
+    .bind(today.add_days(21).to_iso())
+    .bind(md)
+    .bind(now - 2 * day)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    for &case_id in case_ids.iter().take(2) {
+        sqlx::query("INSERT INTO audit_inspection_cases (inspection_id, case_id) VALUES (?, ?)")
+            .bind(inspection_id)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO structure_audits (hospital_ik, site_number, ops_code, note, state, applied_by, \
+         applied_at, decided_by, decided_at, valid_from, valid_until) \
+         VALUES (?, '773686000', '8-98f', 'Intensivmedizinische Komplexbehandlung', 'certified', ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(hospital)
+    .bind(clerk)
+    .bind(now - 720 * day)
+    .bind(md)
+    .bind(now - 700 * day)
+    .bind(today.add_days(-700).to_iso())
+    .bind(today.add_days(60).to_iso())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -129,3 +129,42 @@ impl From<sqlx::Error> for AppError {
         AppError::internal("database", err)
     }
 }
+
+/// Middleware: client errors produced outside our handlers (axum's rejections of a bad path or
+/// query parameter) come as plain text; turn them into the API's JSON error shape.
+pub async fn json_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_client_error()
+        || is_json
+        || res
+            .headers()
+            .contains_key(axum::http::header::CONTENT_DISPOSITION)
+    {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let detail = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let body = ApiErrorBody::new(
+        "bad_request",
+        format!("Die Anfrage ist ungültig: {}", detail.trim()),
+    );
+    let mut res = (parts.status, axum::Json(body)).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            res.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    res
+}

@@ -1,6 +1,7 @@
 //! LE-Portal server: wires the API areas, the SPA and the middleware into one router.
 pub mod access;
 pub mod audit;
+pub mod audits;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -21,6 +22,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::serve::ListenerExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::Predicate as _;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -46,6 +48,7 @@ fn api_router(config: &Config) -> Router<AppState> {
         .merge(numbers::router())
         .merge(access::router(config.max_agreement_bytes))
         .merge(audit::router())
+        .merge(audits::router())
         .merge(demo::router())
         .merge(directory::router())
         .fallback(|| async { AppError::NotFound })
@@ -53,8 +56,14 @@ fn api_router(config: &Config) -> Router<AppState> {
         .layer(axum::middleware::from_fn(
             access::session::require_requested_with,
         ))
+        .layer(axum::middleware::from_fn(error::json_rejections))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
-        .layer(CompressionLayer::new())
+        // PDFs are compressed already and can be 500 MB: only compress the JSON and CSV answers.
+        .layer(CompressionLayer::new().compress_when(
+            tower_http::compression::predicate::DefaultPredicate::new().and(
+                tower_http::compression::predicate::NotForContentType::new("application/pdf"),
+            ),
+        ))
 }
 
 /// The whole application: API, SPA, logs, security headers.
@@ -113,6 +122,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             .await
             .map_err(|e| format!("demo data: {e:?}"))?;
     }
+    // Purges closed audit cases after the retention period (at start, then hourly).
+    audits::spawn_retention_job(state.clone());
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let local = listener.local_addr()?;
     // Printed on stdout so scripts and tests can find a port chosen by the OS.

@@ -1,5 +1,6 @@
 //! Request and response types of the JSON API, shared by the server and the SPA.
 
 pub mod access;
+pub mod audits;
 pub mod directory;
 pub mod validate;

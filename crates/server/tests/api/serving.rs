@@ -97,3 +97,30 @@ async fn security_headers_allow_the_loader_script_by_hash_only() {
         assert_eq!(h[header::REFERRER_POLICY], "no-referrer");
     }
 }
+
+#[tokio::test]
+async fn bad_path_and_query_parameters_are_json_errors() {
+    let app = TestApp::new().await;
+    let res = app.get("/api/v1/registrations/%FF%FE").await;
+    let status = res.status();
+    let ct = res.headers().get(header::CONTENT_TYPE).cloned();
+    let body = String::from_utf8_lossy(&body_bytes(res).await).into_owned();
+    assert!(status.is_client_error(), "{status} {body}");
+    let ct = ct
+        .map(|c| c.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(ct.starts_with("application/json"), "{status} {ct} {body}");
+    let md = app.md_admin().await;
+    let res = app
+        .call(&md.client, "GET", "/api/v1/audit-log?limit=viele", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let json = body_json(res).await;
+    assert_eq!(json["code"], "bad_request");
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Die Anfrage ist ungültig")
+    );
+}

@@ -1,0 +1,335 @@
+//! Audit cases and their notices: the MD opens a case for a hospital with its first notice
+//! (Prüfanzeige), extends the subject with further notices and closes the case; both sides read.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use le_domain::api::audits::{
+    CaseDetail, CaseForm, CaseList, CaseSummary, Notice, NoticeForm, NoticeKind,
+};
+use le_domain::{FieldError, Ik, SiteNumber, ValidationError};
+use serde::Deserialize;
+
+use super::AuditsConfig;
+use super::caller::{AuditCaller, MdCaller, Scope};
+use super::store::{
+    self, CaseRow, DocumentRow, NoticeRow, REQUEST_SELECT, RequestRow, actor_name, case_select,
+    scope_sql,
+};
+use super::uploads::record;
+use crate::AppState;
+use crate::db::Db;
+use crate::directory::caller::today;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+
+fn field(name: &str, code: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: name.to_owned(),
+        code: code.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// True when a hospital with this IK (or this Haupt-IK) uses the portal.
+pub async fn hospital_registered(db: &Db, ik: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?)",
+    )
+    .bind(ik)
+    .bind(ik)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Checks a site against the hospital's sites in the directory (when the directory knows any).
+pub async fn check_site(
+    db: &Db,
+    hospital_ik: &str,
+    site: &str,
+    field_name: &str,
+) -> Result<Option<FieldError>, AppError> {
+    let parsed = match SiteNumber::parse(site) {
+        Ok(s) => s,
+        Err(e) => return Ok(Some(e.for_field(field_name))),
+    };
+    let main_ik: Option<String> = sqlx::query_scalar(
+        "SELECT COALESCE(main_ik, ik) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?) \
+         ORDER BY ik = ? DESC LIMIT 1",
+    )
+    .bind(hospital_ik)
+    .bind(hospital_ik)
+    .bind(hospital_ik)
+    .fetch_optional(db)
+    .await?;
+    let main_ik = main_ik.unwrap_or_else(|| hospital_ik.to_owned());
+    let known = crate::directory::store::site_numbers_of(db, &main_ik).await?;
+    if !known.is_empty() && !known.contains(&parsed) {
+        return Ok(Some(
+            ValidationError::SiteNotAllowed {
+                site: parsed.as_str().to_owned(),
+            }
+            .for_field(field_name),
+        ));
+    }
+    Ok(None)
+}
+
+/// `POST /api/v1/audits/cases` (MD): the case and its first notice.
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(config): Extension<Arc<AuditsConfig>>,
+    md: MdCaller,
+    ApiJson(form): ApiJson<CaseForm>,
+) -> Result<(StatusCode, axum::Json<CaseDetail>), AppError> {
+    let today = today(&state);
+    let mut errors = form.validate(today);
+    let hospital_ik = form.hospital_ik.trim().to_owned();
+    if Ik::parse(&hospital_ik).is_ok() && !hospital_registered(&state.db, &hospital_ik).await? {
+        errors.push(field(
+            "hospital_ik",
+            "not_registered",
+            "Für dieses IK ist kein Krankenhaus im Portal registriert.",
+        ));
+    }
+    let site = form.site_number.trim();
+    if !site.is_empty()
+        && SiteNumber::parse(site).is_ok()
+        && let Some(e) = check_site(&state.db, &hospital_ik, site, "site_number").await?
+    {
+        errors.push(e);
+    }
+    let (Some(admission), Some(discharge), true) =
+        (form.admission_date, form.discharge_date, errors.is_empty())
+    else {
+        return Err(AppError::Validation(errors));
+    };
+    let now = state.clock.now();
+    let by = actor_name(&md.actor);
+    let subject = form.subject.trim();
+    let mut tx = state.db.begin().await?;
+    let id = sqlx::query(
+        "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
+         admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&hospital_ik)
+    .bind(Some(site).filter(|s| !s.is_empty()))
+    .bind(form.admission_number.trim())
+    .bind(form.invoice_number.trim())
+    .bind(admission.to_iso())
+    .bind(discharge.to_iso())
+    .bind(form.insurer_ik.trim())
+    .bind(subject)
+    .bind(&by)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    store::insert_notice(&mut tx, id, NoticeKind::Initial, subject, &by, now).await?;
+    tx.commit().await?;
+    record(
+        &state,
+        &md.actor,
+        "audit_case_created",
+        format!("Prüffall {id}"),
+        Some(format!(
+            "IK {hospital_ik}, Aufnahme {}, Rechnung {}",
+            form.admission_number.trim(),
+            form.invoice_number.trim()
+        )),
+    )
+    .await;
+    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    let detail = detail(&state, &config, &case, true).await?;
+    Ok((StatusCode::CREATED, axum::Json(detail)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseFilter {
+    /// `open`, `closed` or absent (all).
+    pub state: Option<String>,
+}
+
+/// `GET /api/v1/audits/cases`: the MD all cases, a hospital its own.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(config): Extension<Arc<AuditsConfig>>,
+    caller: AuditCaller,
+    Query(filter): Query<CaseFilter>,
+) -> Result<axum::Json<CaseList>, AppError> {
+    let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
+    let state_where = match filter.state.as_deref().unwrap_or("") {
+        "" | "all" => "",
+        "open" => " AND c.closed_at IS NULL",
+        "closed" => " AND c.closed_at IS NOT NULL",
+        _ => {
+            return Err(AppError::Validation(vec![field(
+                "state",
+                "invalid_value",
+                "Erlaubt sind „open“ und „closed“.",
+            )]));
+        }
+    };
+    let mut q = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(format!(
+        "{} WHERE 1 = 1{scope_where}{state_where} ORDER BY c.closed_at IS NOT NULL, c.created_at DESC, c.id DESC",
+        case_select()
+    )));
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let cases = q.fetch_all(&state.db).await?;
+    let mut rq = sqlx::query_as::<_, RequestRow>(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} JOIN audit_cases c ON c.id = r.case_id WHERE r.delivered_at IS NULL{scope_where}"
+    )));
+    for b in &binds {
+        rq = rq.bind(b.clone());
+    }
+    let requests = rq.fetch_all(&state.db).await?;
+    let mut by_case: HashMap<i64, Vec<&RequestRow>> = HashMap::new();
+    for r in &requests {
+        by_case.entry(r.case_id).or_default().push(r);
+    }
+    let today = today(&state);
+    let summaries = cases
+        .iter()
+        .map(|c| {
+            let open = by_case.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
+            c.summary(open, today, config.retention_days)
+        })
+        .collect::<Result<Vec<CaseSummary>, AppError>>()?;
+    Ok(axum::Json(CaseList { cases: summaries }))
+}
+
+/// Everything about one case as `md` or the hospital sees it.
+pub async fn detail(
+    state: &AppState,
+    config: &AuditsConfig,
+    case: &CaseRow,
+    md: bool,
+) -> Result<CaseDetail, AppError> {
+    let today = today(state);
+    let notices: Vec<NoticeRow> = sqlx::query_as(
+        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices \
+         WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case.id)
+    .fetch_all(&state.db)
+    .await?;
+    let requests: Vec<RequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} WHERE r.case_id = ? ORDER BY r.id"
+    )))
+    .bind(case.id)
+    .fetch_all(&state.db)
+    .await?;
+    let reports: Vec<DocumentRow> = sqlx::query_as(
+        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
+         FROM audit_reports WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case.id)
+    .fetch_all(&state.db)
+    .await?;
+    let open: Vec<&RequestRow> = requests
+        .iter()
+        .filter(|r| r.delivered_at.is_none())
+        .collect();
+    let mut api_requests = Vec::with_capacity(requests.len());
+    for r in &requests {
+        api_requests.push(store::request_api(&state.db, r, today, md).await?);
+    }
+    Ok(CaseDetail {
+        case: case.summary(&open, today, config.retention_days)?,
+        notices: notices.iter().map(NoticeRow::api).collect(),
+        requests: api_requests,
+        reports: reports.iter().map(DocumentRow::api).collect(),
+    })
+}
+
+/// `GET /api/v1/audits/cases/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(config): Extension<Arc<AuditsConfig>>,
+    caller: AuditCaller,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<CaseDetail>, AppError> {
+    let case = store::visible_case(&state.db, caller.scope(), id).await?;
+    Ok(axum::Json(
+        detail(&state, &config, &case, caller.is_md()).await?,
+    ))
+}
+
+/// `POST /api/v1/audits/cases/{id}/notices` (MD): extends the subject of audit.
+pub async fn add_notice(
+    State(state): State<AppState>,
+    md: MdCaller,
+    Path(id): Path<i64>,
+    ApiJson(form): ApiJson<NoticeForm>,
+) -> Result<(StatusCode, axum::Json<Notice>), AppError> {
+    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    case.require_open()?;
+    if let Err(e) = le_domain::access::check_text(&form.subject, 2000) {
+        return Err(AppError::field("subject", &e));
+    }
+    let now = state.clock.now();
+    let by = actor_name(&md.actor);
+    let mut tx = state.db.begin().await?;
+    let notice_id = store::insert_notice(
+        &mut tx,
+        id,
+        NoticeKind::Extension,
+        form.subject.trim(),
+        &by,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    record(
+        &state,
+        &md.actor,
+        "audit_notice_created",
+        format!("Prüffall {id}, Prüfanzeige {notice_id}"),
+        None,
+    )
+    .await;
+    let row: NoticeRow = sqlx::query_as(
+        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices WHERE id = ?",
+    )
+    .bind(notice_id)
+    .fetch_one(&state.db)
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(row.api())))
+}
+
+/// `POST /api/v1/audits/cases/{id}/close` (MD): the retention period starts.
+pub async fn close(
+    State(state): State<AppState>,
+    Extension(config): Extension<Arc<AuditsConfig>>,
+    md: MdCaller,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<CaseSummary>, AppError> {
+    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    case.require_open()?;
+    let now = state.clock.now();
+    sqlx::query(
+        "UPDATE audit_cases SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+    )
+    .bind(now)
+    .bind(actor_name(&md.actor))
+    .bind(id)
+    .execute(&state.db)
+    .await?;
+    record(
+        &state,
+        &md.actor,
+        "audit_case_closed",
+        format!("Prüffall {id}"),
+        Some(format!("Löschung nach {} Tagen", config.retention_days)),
+    )
+    .await;
+    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    let detail = detail(&state, &config, &case, true).await?;
+    Ok(axum::Json(detail.case))
+}

@@ -1,0 +1,112 @@
+//! Expert reports: the MD uploads a report (PDF) to a case; the hospital downloads it.
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use le_domain::api::audits::StoredFile;
+
+use super::AuditsConfig;
+use super::caller::{AuditCaller, MdCaller, Scope};
+use super::store::{self, DocumentRow, actor_name};
+use super::uploads::{UploadName, files_dir, receive_pdf, record, serve_pdf};
+use crate::AppState;
+use crate::clock::rfc3339;
+use crate::error::AppError;
+
+/// `PUT /api/v1/audits/cases/{id}/reports?name=…` (MD; raw PDF body)
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(config): Extension<Arc<AuditsConfig>>,
+    md: MdCaller,
+    Path(case_id): Path<i64>,
+    Query(q): Query<UploadName>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
+    let case = store::visible_case(&state.db, Scope::All, case_id).await?;
+    case.require_open()?;
+    let mut upload = receive_pdf(
+        &state,
+        config.max_upload_bytes,
+        &headers,
+        body,
+        q.name.as_deref(),
+    )
+    .await?;
+    let now = state.clock.now();
+    let by = actor_name(&md.actor);
+    let mut tx = state.db.begin().await?;
+    let id = sqlx::query(
+        "INSERT INTO audit_reports (case_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(&upload.file_name)
+    .bind(&upload.stored_name)
+    .bind(upload.size_i64())
+    .bind(&upload.sha256)
+    .bind(now)
+    .bind(&by)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    upload.place(&files_dir(&state)).await?;
+    tx.commit().await?;
+    let file = StoredFile {
+        id,
+        name: upload.file_name.clone(),
+        size: upload.size,
+        sha256: upload.sha256.clone(),
+        uploaded_at: rfc3339(now),
+        uploaded_by: by,
+        delivery_id: None,
+    };
+    upload.keep();
+    record(
+        &state,
+        &md.actor,
+        "audit_report_uploaded",
+        format!("Prüffall {case_id}, Gutachten {id}"),
+        Some(format!("{} ({} Bytes)", file.name, file.size)),
+    )
+    .await;
+    Ok((StatusCode::CREATED, axum::Json(file)))
+}
+
+/// `GET /api/v1/audits/reports/{id}` (MD and the case's hospital)
+pub async fn download(
+    State(state): State<AppState>,
+    caller: AuditCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let row: DocumentRow = sqlx::query_as(
+        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
+         FROM audit_reports WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    store::visible_case(&state.db, caller.scope(), row.owner_id).await?;
+    let res = serve_pdf(
+        &state,
+        &row.stored_name,
+        &row.file_name,
+        &row.sha256,
+        &headers,
+    )
+    .await?;
+    record(
+        &state,
+        caller.actor(),
+        "audit_report_downloaded",
+        format!("Prüffall {}, Gutachten {id}", row.owner_id),
+        Some(row.file_name.clone()),
+    )
+    .await;
+    Ok(res)
+}

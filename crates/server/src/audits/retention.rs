@@ -1,0 +1,97 @@
+//! Retention: closed cases and all their files are deleted a configurable number of days after
+//! closing, by a background job (`spawn_retention_job`) that calls `purge_expired`.
+use std::time::Duration;
+
+use le_domain::api::access::AuditOutcome;
+
+use super::AuditsConfig;
+use super::uploads::files_dir;
+use crate::AppState;
+use crate::access::session::Actor;
+use crate::audit::{self, Event};
+use crate::error::AppError;
+
+/// How often the job looks for expired cases.
+pub const PURGE_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// Deletes every case closed at least `retention_days` ago, with its rows and files; returns how
+/// many cases were purged.
+pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usize, AppError> {
+    let now = state.clock.now();
+    let cutoff = now - i64::from(retention_days) * 86_400;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM audit_cases WHERE closed_at IS NOT NULL AND closed_at <= ? ORDER BY id",
+    )
+    .bind(cutoff)
+    .fetch_all(&state.db)
+    .await?;
+    let dir = files_dir(state);
+    let system = Actor {
+        name: Some("Löschfrist".to_owned()),
+        client_addr: "intern".to_owned(),
+        ..Actor::default()
+    };
+    for id in &ids {
+        let mut tx = state.db.begin().await?;
+        let mut stored: Vec<String> = sqlx::query_scalar(
+            "SELECT f.stored_name FROM audit_files f JOIN audit_requests r ON r.id = f.request_id \
+             WHERE r.case_id = ?",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let reports: Vec<String> =
+            sqlx::query_scalar("SELECT stored_name FROM audit_reports WHERE case_id = ?")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        stored.extend(reports);
+        // Cascades to notices, requests, deliveries, files, reports and inspection links.
+        sqlx::query("DELETE FROM audit_cases WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        // Rows first: a file without a row is unreachable; a row without a file would be an error.
+        for name in &stored {
+            if let Err(err) = tokio::fs::remove_file(dir.join(name)).await
+                && err.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::error!(%err, file = %name, "could not delete a purged file");
+            }
+        }
+        audit::record(
+            &state.db,
+            now,
+            Event {
+                actor: &system,
+                action: "audit_case_purged",
+                target: Some(format!("Prüffall {id}")),
+                outcome: AuditOutcome::Success,
+                detail: Some(format!(
+                    "{} Datei(en) gelöscht, {retention_days} Tage nach Abschluss",
+                    stored.len()
+                )),
+            },
+        )
+        .await;
+    }
+    Ok(ids.len())
+}
+
+/// Starts the background job: purges at once, then every `PURGE_INTERVAL`, with the retention
+/// period from `LE_RETENTION_DAYS` (default 100).
+pub fn spawn_retention_job(state: AppState) -> tokio::task::JoinHandle<()> {
+    let days = AuditsConfig::from_env().retention_days;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PURGE_INTERVAL);
+        loop {
+            tick.tick().await;
+            match purge_expired(&state, days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "closed audit cases purged"),
+                Err(err) => tracing::error!(?err, "audit retention job failed"),
+            }
+        }
+    })
+}

@@ -1,0 +1,388 @@
+//! Structure audits: a hospital applies per site and OPS code with evidence PDFs; the MD
+//! certifies (with a validity period) or rejects (with a reason). Lists show the certificate's
+//! validity today, so expiring certificates show 90 days ahead.
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use le_domain::api::audits::{
+    Certificate, StoredFile, StructureAudit, StructureDecision, StructureForm, StructureList,
+    StructureState,
+};
+use le_domain::audits::{certificate_status, check_ops_code};
+use le_domain::directory::Date;
+use le_domain::{FieldError, ValidationError};
+
+use super::AuditsConfig;
+use super::caller::{AuditCaller, HospitalAuditCaller, MdCaller, Scope};
+use super::cases::check_site;
+use super::store::{DocumentRow, HOSPITAL_NAME, actor_name, parse_date, scope_sql};
+use super::uploads::{UploadName, files_dir, receive_pdf, record, serve_pdf};
+use crate::AppState;
+use crate::clock::rfc3339;
+use crate::directory::caller::today;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    hospital_ik: String,
+    hospital_name: String,
+    site_number: String,
+    ops_code: String,
+    note: String,
+    state: String,
+    applied_by: String,
+    applied_at: i64,
+    decided_by: Option<String>,
+    decided_at: Option<i64>,
+    valid_from: Option<String>,
+    valid_until: Option<String>,
+    reject_reason: Option<String>,
+}
+
+fn select() -> String {
+    format!(
+        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.ops_code, \
+         c.note, c.state, c.applied_by, c.applied_at, c.decided_by, c.decided_at, c.valid_from, \
+         c.valid_until, c.reject_reason FROM structure_audits c"
+    )
+}
+
+fn state_of(s: &str) -> StructureState {
+    match s {
+        "certified" => StructureState::Certified,
+        "rejected" => StructureState::Rejected,
+        _ => StructureState::Applied,
+    }
+}
+
+const EVIDENCE_SELECT: &str = "SELECT id, structure_id AS owner_id, file_name, stored_name, size, \
+    sha256, uploaded_at, uploaded_by FROM structure_evidence";
+
+async fn to_api(state: &AppState, r: Row, today: Date) -> Result<StructureAudit, AppError> {
+    let evidence: Vec<DocumentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVIDENCE_SELECT} WHERE structure_id = ? ORDER BY id"
+    )))
+    .bind(r.id)
+    .fetch_all(&state.db)
+    .await?;
+    let st = state_of(&r.state);
+    let certificate = match (st, &r.valid_from, &r.valid_until) {
+        (StructureState::Certified, Some(from), Some(until)) => {
+            let (from, until) = (parse_date(from)?, parse_date(until)?);
+            let status = certificate_status(from, until, today);
+            Some(Certificate {
+                valid_from: from,
+                valid_until: until,
+                status,
+                status_label: status.label().to_owned(),
+            })
+        }
+        _ => None,
+    };
+    Ok(StructureAudit {
+        id: r.id,
+        hospital_ik: r.hospital_ik,
+        hospital_name: r.hospital_name,
+        site_number: r.site_number,
+        ops_code: r.ops_code,
+        note: r.note,
+        state: st,
+        state_label: st.label().to_owned(),
+        applied_at: rfc3339(r.applied_at),
+        applied_by: r.applied_by,
+        evidence: evidence.iter().map(DocumentRow::api).collect(),
+        decided_at: r.decided_at.map(rfc3339),
+        decided_by: r.decided_by,
+        certificate,
+        reject_reason: r.reject_reason,
+    })
+}
+
+async fn visible(state: &AppState, scope: Scope<'_>, id: i64) -> Result<Row, AppError> {
+    let row: Option<Row> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{} WHERE c.id = ?", select())))
+            .bind(id)
+            .fetch_optional(&state.db)
+            .await?;
+    row.filter(|r| scope.includes(&r.hospital_ik))
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /api/v1/audits/structure` (MD all, hospital own)
+pub async fn list(
+    State(state): State<AppState>,
+    caller: AuditCaller,
+) -> Result<axum::Json<StructureList>, AppError> {
+    let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
+    let mut q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+        "{} WHERE 1 = 1{scope_where} ORDER BY c.applied_at DESC, c.id DESC",
+        select()
+    )));
+    for b in binds {
+        q = q.bind(b);
+    }
+    let today = today(&state);
+    let mut applications = Vec::new();
+    for r in q.fetch_all(&state.db).await? {
+        applications.push(to_api(&state, r, today).await?);
+    }
+    Ok(axum::Json(StructureList { applications }))
+}
+
+/// `GET /api/v1/audits/structure/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    caller: AuditCaller,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<StructureAudit>, AppError> {
+    let row = visible(&state, caller.scope(), id).await?;
+    Ok(axum::Json(to_api(&state, row, today(&state)).await?))
+}
+
+/// `POST /api/v1/audits/structure` (hospital): applies for one site and OPS code.
+pub async fn apply(
+    State(state): State<AppState>,
+    caller: HospitalAuditCaller,
+    ApiJson(form): ApiJson<StructureForm>,
+) -> Result<(StatusCode, axum::Json<StructureAudit>), AppError> {
+    caller.require_act()?;
+    let own_ik = caller
+        .iks
+        .first()
+        .cloned()
+        .ok_or_else(|| AppError::internal("caller", "no IK"))?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let site = form.site_number.trim();
+    if let Some(e) = check_site(&state.db, &own_ik, site, "site_number").await? {
+        errors.push(e);
+    }
+    if let Err(e) = check_ops_code(&form.ops_code) {
+        errors.push(e.for_field("ops_code"));
+    }
+    if form.note.trim().chars().count() > 2000 {
+        errors.push(ValidationError::TooLong { max: 2000 }.for_field("note"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = state.clock.now();
+    let id = sqlx::query(
+        "INSERT INTO structure_audits (hospital_ik, site_number, ops_code, note, applied_by, applied_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&own_ik)
+    .bind(site)
+    .bind(form.ops_code.trim())
+    .bind(form.note.trim())
+    .bind(actor_name(&caller.actor))
+    .bind(now)
+    .execute(&state.db)
+    .await?
+    .last_insert_rowid();
+    record(
+        &state,
+        &caller.actor,
+        "structure_audit_applied",
+        format!("Strukturprüfung {id}"),
+        Some(format!("Standort {site}, OPS {}", form.ops_code.trim())),
+    )
+    .await;
+    let row = visible(&state, Scope::All, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(to_api(&state, row, today(&state)).await?),
+    ))
+}
+
+fn decided() -> AppError {
+    AppError::Conflict {
+        code: "decided",
+        message: "Über diesen Antrag ist bereits entschieden.".to_owned(),
+    }
+}
+
+/// `PUT /api/v1/audits/structure/{id}/evidence?name=…` (hospital; raw PDF body)
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    Extension(config): Extension<Arc<AuditsConfig>>,
+    caller: HospitalAuditCaller,
+    Path(id): Path<i64>,
+    Query(q): Query<UploadName>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
+    let row = visible(&state, Scope::Hospital(&caller.iks), id).await?;
+    caller.require_act()?;
+    if state_of(&row.state) != StructureState::Applied {
+        return Err(decided());
+    }
+    let mut upload = receive_pdf(
+        &state,
+        config.max_upload_bytes,
+        &headers,
+        body,
+        q.name.as_deref(),
+    )
+    .await?;
+    let now = state.clock.now();
+    let by = actor_name(&caller.actor);
+    let mut tx = state.db.begin().await?;
+    let file_id = sqlx::query(
+        "INSERT INTO structure_evidence (structure_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(&upload.file_name)
+    .bind(&upload.stored_name)
+    .bind(upload.size_i64())
+    .bind(&upload.sha256)
+    .bind(now)
+    .bind(&by)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    upload.place(&files_dir(&state)).await?;
+    tx.commit().await?;
+    let file = StoredFile {
+        id: file_id,
+        name: upload.file_name.clone(),
+        size: upload.size,
+        sha256: upload.sha256.clone(),
+        uploaded_at: rfc3339(now),
+        uploaded_by: by,
+        delivery_id: None,
+    };
+    upload.keep();
+    record(
+        &state,
+        &caller.actor,
+        "structure_evidence_uploaded",
+        format!("Strukturprüfung {id}, Nachweis {file_id}"),
+        Some(format!("{} ({} Bytes)", file.name, file.size)),
+    )
+    .await;
+    Ok((StatusCode::CREATED, axum::Json(file)))
+}
+
+/// `GET /api/v1/audits/evidence/{id}` (MD and the applying hospital)
+pub async fn download_evidence(
+    State(state): State<AppState>,
+    caller: AuditCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let file: DocumentRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVIDENCE_SELECT} WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    visible(&state, caller.scope(), file.owner_id).await?;
+    let res = serve_pdf(
+        &state,
+        &file.stored_name,
+        &file.file_name,
+        &file.sha256,
+        &headers,
+    )
+    .await?;
+    record(
+        &state,
+        caller.actor(),
+        "structure_evidence_downloaded",
+        format!("Strukturprüfung {}, Nachweis {id}", file.owner_id),
+        None,
+    )
+    .await;
+    Ok(res)
+}
+
+/// `POST /api/v1/audits/structure/{id}/decide` (MD): certificate with validity, or rejection.
+pub async fn decide(
+    State(state): State<AppState>,
+    md: MdCaller,
+    Path(id): Path<i64>,
+    ApiJson(decision): ApiJson<StructureDecision>,
+) -> Result<axum::Json<StructureAudit>, AppError> {
+    let row = visible(&state, Scope::All, id).await?;
+    if state_of(&row.state) != StructureState::Applied {
+        return Err(decided());
+    }
+    let now = state.clock.now();
+    let by = actor_name(&md.actor);
+    let detail = match &decision {
+        StructureDecision::Certify {
+            valid_from,
+            valid_until,
+        } => {
+            if valid_until < valid_from {
+                return Err(AppError::Validation(vec![FieldError {
+                    field: "certify.valid_until".to_owned(),
+                    code: "before_start".to_owned(),
+                    message: "Das Ende der Gültigkeit liegt vor ihrem Beginn.".to_owned(),
+                }]));
+            }
+            let evidence: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM structure_evidence WHERE structure_id = ?",
+            )
+            .bind(id)
+            .fetch_one(&state.db)
+            .await?;
+            if evidence == 0 {
+                return Err(AppError::Conflict {
+                    code: "no_evidence",
+                    message: "Ohne Nachweise kann keine Bescheinigung erteilt werden.".to_owned(),
+                });
+            }
+            sqlx::query(
+                "UPDATE structure_audits SET state = 'certified', decided_by = ?, decided_at = ?, \
+                 valid_from = ?, valid_until = ? WHERE id = ? AND state = 'applied'",
+            )
+            .bind(&by)
+            .bind(now)
+            .bind(valid_from.to_iso())
+            .bind(valid_until.to_iso())
+            .bind(id)
+            .execute(&state.db)
+            .await?;
+            format!(
+                "Bescheinigung gültig {} bis {}",
+                valid_from.to_german(),
+                valid_until.to_german()
+            )
+        }
+        StructureDecision::Reject { reason } => {
+            if let Err(e) = le_domain::access::check_text(reason, 2000) {
+                return Err(AppError::field("reject.reason", &e));
+            }
+            sqlx::query(
+                "UPDATE structure_audits SET state = 'rejected', decided_by = ?, decided_at = ?, \
+                 reject_reason = ? WHERE id = ? AND state = 'applied'",
+            )
+            .bind(&by)
+            .bind(now)
+            .bind(reason.trim())
+            .bind(id)
+            .execute(&state.db)
+            .await?;
+            "abgelehnt".to_owned()
+        }
+    };
+    record(
+        &state,
+        &md.actor,
+        "structure_audit_decided",
+        format!("Strukturprüfung {id}"),
+        Some(detail),
+    )
+    .await;
+    let row = visible(&state, Scope::All, id).await?;
+    Ok(axum::Json(to_api(&state, row, today(&state)).await?))
+}

@@ -1,0 +1,473 @@
+//! PDF uploads and downloads: the raw body is streamed chunk by chunk into a temporary file in the
+//! data directory while its SHA-256 is computed, checked to be a PDF by its first bytes, and only
+//! renamed into place (with its row) once complete. Downloads stream from disk.
+use std::path::{Path, PathBuf};
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::response::Response;
+use http_body_util::BodyExt;
+use le_domain::FieldError;
+use le_domain::api::access::AuditOutcome;
+use le_domain::api::audits::StoredFile;
+use le_domain::audits::is_pdf;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+use tower::ServiceExt;
+
+use super::AuditsConfig;
+use super::caller::{AuditCaller, HospitalAuditCaller};
+use super::store::{self, FILE_SELECT, FileRow, actor_name};
+use crate::AppState;
+use crate::access::session::Actor;
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::secrets;
+
+/// Bytes collected before one write to disk (fewer, larger writes; bounded memory).
+const WRITE_CHUNK: usize = 1024 * 1024;
+
+/// Where finished files live.
+pub fn files_dir(state: &AppState) -> PathBuf {
+    state.config.data_dir.join("audits").join("files")
+}
+
+/// Where uploads are received (same file system as `files_dir`, so the rename is atomic).
+pub fn incoming_dir(state: &AppState) -> PathBuf {
+    state.config.data_dir.join("audits").join("incoming")
+}
+
+/// `?name=` of an upload.
+#[derive(Debug, Default, Deserialize)]
+pub struct UploadName {
+    pub name: Option<String>,
+}
+
+fn field(name: &str, code: &str, message: impl Into<String>) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field: name.to_owned(),
+        code: code.to_owned(),
+        message: message.into(),
+    }])
+}
+
+/// The file name as shown to people: last path component, no control characters, ≤ 200 chars.
+pub fn clean_name(name: Option<&str>) -> Result<String, AppError> {
+    let raw = name.unwrap_or_default();
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        return Err(field(
+            "name",
+            "required",
+            "Bitte den Dateinamen angeben (?name=…).",
+        ));
+    }
+    Ok(cleaned)
+}
+
+/// A received file. Removed from disk when dropped, unless `keep` was called: a cut-off body, an
+/// error or a dropped request (client gone) leaves nothing behind.
+pub struct TempUpload {
+    path: PathBuf,
+    pub stored_name: String,
+    pub file_name: String,
+    pub size: u64,
+    pub sha256: String,
+    kept: bool,
+}
+
+impl TempUpload {
+    /// Renames the file to its final place; it is still removed on drop until `keep`.
+    pub async fn place(&mut self, dir: &Path) -> Result<(), AppError> {
+        let dest = dir.join(&self.stored_name);
+        tokio::fs::rename(&self.path, &dest)
+            .await
+            .map_err(|e| AppError::internal("rename upload", e))?;
+        self.path = dest;
+        Ok(())
+    }
+
+    /// The row is committed: the file stays.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+
+    pub fn size_i64(&self) -> i64 {
+        i64::try_from(self.size).unwrap_or(i64::MAX)
+    }
+}
+
+impl Drop for TempUpload {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn too_large(limit: u64) -> AppError {
+    AppError::PayloadTooLarge {
+        message: format!(
+            "Die Datei ist zu groß (höchstens {} MB).",
+            limit / (1024 * 1024)
+        ),
+    }
+}
+
+/// Streams `body` into a temporary file: size limit, SHA-256 and PDF check on the way.
+pub async fn receive_pdf(
+    state: &AppState,
+    limit: u64,
+    headers: &HeaderMap,
+    body: Body,
+    name: Option<&str>,
+) -> Result<TempUpload, AppError> {
+    let file_name = clean_name(name)?;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large(limit));
+    }
+    let incoming = incoming_dir(state);
+    tokio::fs::create_dir_all(&incoming)
+        .await
+        .map_err(|e| AppError::internal("mkdir", e))?;
+    tokio::fs::create_dir_all(files_dir(state))
+        .await
+        .map_err(|e| AppError::internal("mkdir", e))?;
+    let token = secrets::token();
+    let path = incoming.join(format!(".upload-{token}"));
+    let mut file = tokio::fs::File::create(&path)
+        .await
+        .map_err(|e| AppError::internal("create upload", e))?;
+    let mut upload = TempUpload {
+        path,
+        stored_name: format!("{token}.pdf"),
+        file_name,
+        size: 0,
+        sha256: String::new(),
+        kept: false,
+    };
+    let mut hasher = Sha256::new();
+    let mut head: Vec<u8> = Vec::with_capacity(8);
+    let mut pending: Vec<u8> = Vec::with_capacity(WRITE_CHUNK);
+    let mut not_pdf = false;
+    let mut stream = body.into_data_stream();
+    while let Some(frame) = stream.frame().await {
+        let Ok(frame) = frame else {
+            return Err(AppError::BadRequest {
+                code: "upload_incomplete",
+                message: "Die Datei kam nicht vollständig an. Bitte erneut hochladen.".to_owned(),
+            });
+        };
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
+        };
+        upload.size += chunk.len() as u64;
+        if upload.size > limit {
+            return Err(too_large(limit));
+        }
+        if not_pdf {
+            // Read the rest (so the client sees the answer) but store nothing more.
+            continue;
+        }
+        if head.len() < 5 {
+            head.extend(chunk.iter().take(5 - head.len()));
+            if head.len() == 5 && !is_pdf(&head) {
+                not_pdf = true;
+                continue;
+            }
+        }
+        hasher.update(&chunk);
+        pending.extend_from_slice(&chunk);
+        if pending.len() >= WRITE_CHUNK {
+            file.write_all(&pending)
+                .await
+                .map_err(|e| AppError::internal("write upload", e))?;
+            pending.clear();
+        }
+    }
+    if upload.size == 0 {
+        return Err(field(
+            "file",
+            "required",
+            "Die Datei ist leer. Bitte ein PDF-Dokument hochladen.",
+        ));
+    }
+    if not_pdf || !is_pdf(&head) {
+        return Err(field(
+            "file",
+            "not_pdf",
+            "Die Datei ist kein PDF-Dokument (geprüft wird der Inhalt, nicht der Name).",
+        ));
+    }
+    file.write_all(&pending)
+        .await
+        .map_err(|e| AppError::internal("write upload", e))?;
+    file.flush()
+        .await
+        .map_err(|e| AppError::internal("flush upload", e))?;
+    file.sync_all()
+        .await
+        .map_err(|e| AppError::internal("sync upload", e))?;
+    upload.sha256 = hex(&hasher.finalize());
+    Ok(upload)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266).
+fn disposition(name: &str) -> HeaderValue {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// Streams a stored PDF from disk (ranges supported, for resuming large downloads).
+pub async fn serve_pdf(
+    state: &AppState,
+    stored_name: &str,
+    file_name: &str,
+    sha256: &str,
+    request_headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let path = files_dir(state).join(stored_name);
+    let mut req = Request::get("/");
+    if let Some(range) = request_headers.get(header::RANGE) {
+        req = req.header(header::RANGE, range);
+    }
+    let req = req
+        .body(Body::empty())
+        .map_err(|e| AppError::internal("request", e))?;
+    let res = tower_http::services::ServeFile::new(&path)
+        .oneshot(req)
+        .await
+        .map_err(|e| AppError::internal("serve file", e))?;
+    if res.status() == StatusCode::NOT_FOUND {
+        return Err(AppError::internal(
+            "serve file",
+            format!("missing {stored_name}"),
+        ));
+    }
+    let mut res = res.map(Body::new);
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(header::CONTENT_DISPOSITION, disposition(file_name));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(v) = HeaderValue::from_str(sha256) {
+        h.insert("x-content-sha256", v);
+    }
+    Ok(res)
+}
+
+pub async fn record(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    target: String,
+    detail: Option<String>,
+) {
+    audit::record(
+        &state.db,
+        state.clock.now(),
+        Event {
+            actor,
+            action,
+            target: Some(target),
+            outcome: AuditOutcome::Success,
+            detail,
+        },
+    )
+    .await;
+}
+
+/// `PUT /api/v1/audits/requests/{id}/files?name=…` (hospital; raw PDF body)
+pub async fn upload_file(
+    State(state): State<AppState>,
+    Extension(config): Extension<std::sync::Arc<AuditsConfig>>,
+    caller: HospitalAuditCaller,
+    UrlPath(request_id): UrlPath<i64>,
+    Query(q): Query<UploadName>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
+    let scope = super::caller::Scope::Hospital(&caller.iks);
+    let (request, case) = store::visible_request(&state.db, scope, request_id).await?;
+    caller.require_act()?;
+    case.require_open()?;
+    let mut upload = receive_pdf(
+        &state,
+        config.max_upload_bytes,
+        &headers,
+        body,
+        q.name.as_deref(),
+    )
+    .await?;
+    let now = state.clock.now();
+    let by = actor_name(&caller.actor);
+    let mut tx = state.db.begin().await?;
+    // The case may have been closed while the bytes were arriving.
+    let open: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM audit_cases WHERE id = ? AND closed_at IS NULL")
+            .bind(case.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if open.is_none() {
+        return Err(AppError::Conflict {
+            code: "case_closed",
+            message: "Dieser Prüffall ist abgeschlossen.".to_owned(),
+        });
+    }
+    let id = sqlx::query(
+        "INSERT INTO audit_files (request_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(request.id)
+    .bind(&upload.file_name)
+    .bind(&upload.stored_name)
+    .bind(upload.size_i64())
+    .bind(&upload.sha256)
+    .bind(now)
+    .bind(&by)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    upload.place(&files_dir(&state)).await?;
+    tx.commit().await?;
+    let file = StoredFile {
+        id,
+        name: upload.file_name.clone(),
+        size: upload.size,
+        sha256: upload.sha256.clone(),
+        uploaded_at: crate::clock::rfc3339(now),
+        uploaded_by: by,
+        delivery_id: None,
+    };
+    upload.keep();
+    record(
+        &state,
+        &caller.actor,
+        "audit_file_uploaded",
+        format!("Anforderung {request_id}, Datei {id}"),
+        Some(format!(
+            "{} ({} Bytes, SHA-256 {})",
+            file.name, file.size, file.sha256
+        )),
+    )
+    .await;
+    Ok((StatusCode::CREATED, axum::Json(file)))
+}
+
+async fn file_row(state: &AppState, id: i64) -> Result<FileRow, AppError> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{FILE_SELECT} WHERE f.id = ?")))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `DELETE /api/v1/audits/files/{id}` (hospital; only files not yet submitted)
+pub async fn delete_file(
+    State(state): State<AppState>,
+    caller: HospitalAuditCaller,
+    UrlPath(id): UrlPath<i64>,
+) -> Result<StatusCode, AppError> {
+    let file = file_row(&state, id).await?;
+    let scope = super::caller::Scope::Hospital(&caller.iks);
+    let (_, case) = store::visible_request(&state.db, scope, file.request_id).await?;
+    caller.require_act()?;
+    case.require_open()?;
+    let deleted = sqlx::query("DELETE FROM audit_files WHERE id = ? AND delivery_id IS NULL")
+        .bind(id)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    if deleted == 0 {
+        return Err(AppError::Conflict {
+            code: "submitted",
+            message: "Eingereichte Dateien können nicht mehr gelöscht werden.".to_owned(),
+        });
+    }
+    let _ = tokio::fs::remove_file(files_dir(&state).join(&file.stored_name)).await;
+    record(
+        &state,
+        &caller.actor,
+        "audit_file_deleted",
+        format!("Anforderung {}, Datei {id}", file.request_id),
+        Some(file.file_name.clone()),
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/audits/files/{id}`: the hospital always; the MD only once submitted.
+pub async fn download_file(
+    State(state): State<AppState>,
+    caller: AuditCaller,
+    UrlPath(id): UrlPath<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let file = file_row(&state, id).await?;
+    store::visible_request(&state.db, caller.scope(), file.request_id).await?;
+    if caller.is_md() && file.delivery_id.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let res = serve_pdf(
+        &state,
+        &file.stored_name,
+        &file.file_name,
+        &file.sha256,
+        &headers,
+    )
+    .await?;
+    record(
+        &state,
+        caller.actor(),
+        "audit_file_downloaded",
+        format!("Anforderung {}, Datei {id}", file.request_id),
+        Some(file.file_name.clone()),
+    )
+    .await;
+    Ok(res)
+}

@@ -1,0 +1,421 @@
+//! Benchmark (not a test) of the audit exchange over real TCP connections: starts the router on
+//! 127.0.0.1 with a temporary data directory, streams a 500 MB PDF-headed upload by hand-written
+//! HTTP/1.1 in 1 MB chunks (throughput, peak memory growth of this process, which hosts the
+//! server), then loads the inbox list with 64 keep-alive connections for about 10 s (requests/s,
+//! p50/p99 latency).
+//! Run: `cargo run --release -p le-server --bin bench-audits`.
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use axum::serve::ListenerExt as _;
+use http_body_util::BodyExt;
+use le_server::clock::SystemClock;
+use le_server::config::Config;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tower::ServiceExt;
+
+const MB: u64 = 1024 * 1024;
+const UPLOAD_BYTES: u64 = 500 * MB;
+const CHUNK: usize = 1024 * 1024;
+const CONNECTIONS: usize = 64;
+const LOAD_SECONDS: u64 = 10;
+/// Extra open cases (two requests each) on top of the demo data, so the inbox is not trivial.
+const EXTRA_CASES: usize = 10;
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads a `kB` line of `/proc/self/status` (Linux), in bytes.
+fn proc_status_kb(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(key))?
+        .split_whitespace()
+        .nth(1)?
+        .parse::<u64>()
+        .ok()
+        .map(|kb| kb * 1024)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Signs a demo user in through the router; returns (cookie, csrf token).
+async fn sign_in(app: &axum::Router, username: &str) -> Result<(String, String), Failure> {
+    let res = app
+        .clone()
+        .oneshot(Request::get("/api/v1/demo/accounts").body(Body::empty())?)
+        .await?;
+    let accounts: serde_json::Value =
+        serde_json::from_slice(&res.into_body().collect().await?.to_bytes())?;
+    let account = accounts
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["username"] == username))
+        .ok_or("demo account missing")?
+        .clone();
+    let body = serde_json::json!({"username": username, "password": account["password"], "code": account["code"]});
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/api/v1/auth/sign-in")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))?,
+        )
+        .await?;
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no session cookie")?
+        .to_owned();
+    let session: serde_json::Value =
+        serde_json::from_slice(&res.into_body().collect().await?.to_bytes())?;
+    let csrf = session["session"]["csrf_token"]
+        .as_str()
+        .ok_or("no csrf token")?
+        .to_owned();
+    Ok((cookie, csrf))
+}
+
+async fn post_json(
+    app: &axum::Router,
+    (cookie, csrf): &(String, String),
+    uri: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, Failure> {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post(uri)
+                .header(header::COOKIE, cookie)
+                .header("x-requested-with", "bench")
+                .header("x-csrf-token", csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))?,
+        )
+        .await?;
+    let status = res.status();
+    let json: serde_json::Value =
+        serde_json::from_slice(&res.into_body().collect().await?.to_bytes())?;
+    if !status.is_success() {
+        return Err(format!("{uri}: {status} {json}").into());
+    }
+    Ok(json)
+}
+
+/// Reads one HTTP/1.1 response (Content-Length or chunked) from `tcp`; returns (status, body).
+async fn read_response(tcp: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(u16, Vec<u8>), Failure> {
+    let mut tmp = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = tcp.read(&mut tmp).await?;
+        if n == 0 {
+            return Err("connection closed before the response head".into());
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("bad status line")?;
+    let header_value = |name: &str| {
+        head.lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    buf.drain(..head_end);
+    if let Some(len) = header_value("content-length") {
+        let len: usize = len.parse()?;
+        while buf.len() < len {
+            let n = tcp.read(&mut tmp).await?;
+            if n == 0 {
+                return Err("connection closed in the body".into());
+            }
+            buf.extend_from_slice(&tmp[..n]);
+        }
+        let body = buf.drain(..len).collect();
+        return Ok((status, body));
+    }
+    if header_value("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        let mut body = Vec::new();
+        loop {
+            let line_end = loop {
+                if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+                    break i;
+                }
+                let n = tcp.read(&mut tmp).await?;
+                if n == 0 {
+                    return Err("connection closed in a chunk".into());
+                }
+                buf.extend_from_slice(&tmp[..n]);
+            };
+            let size_text = String::from_utf8_lossy(&buf[..line_end]).to_string();
+            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)?;
+            buf.drain(..line_end + 2);
+            while buf.len() < size + 2 {
+                let n = tcp.read(&mut tmp).await?;
+                if n == 0 {
+                    return Err("connection closed in a chunk".into());
+                }
+                buf.extend_from_slice(&tmp[..n]);
+            }
+            body.extend(buf.drain(..size));
+            buf.drain(..2);
+            if size == 0 {
+                return Ok((status, body));
+            }
+        }
+    }
+    Ok((status, Vec::new()))
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let dir = tempfile::tempdir()?;
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist)?;
+    std::fs::write(
+        dist.join("index.html"),
+        "<!DOCTYPE html><title>bench</title>",
+    )?;
+    let mut config = Config::with_dirs(dir.path().join("data"), dist);
+    config.demo = true;
+    let state = le_server::state_with_clock(config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
+    le_server::demo::seed(&state)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let app = le_server::app(state.clone());
+
+    // A case with a request to upload to, and some more open cases for the inbox.
+    let md = sign_in(&app, "md.gutachter").await?;
+    let mut request_id = 0;
+    for n in 0..=EXTRA_CASES {
+        let case = post_json(
+            &app,
+            &md,
+            "/api/v1/audits/cases",
+            serde_json::json!({
+                "hospital_ik": "260326822", "site_number": if n % 2 == 0 { "773686000" } else { "773687000" },
+                "admission_number": format!("B-{n:04}"), "invoice_number": format!("R-{n:05}"),
+                "admission_date": "2026-01-05", "discharge_date": "2026-01-19",
+                "insurer_ik": "109905003", "subject": "Ist die Hauptdiagnose korrekt kodiert?"
+            }),
+        )
+        .await?;
+        let case_id = case["case"]["id"].as_i64().ok_or("no case id")?;
+        for docs in [
+            serde_json::json!(["discharge_letter", "ops_documentation"]),
+            serde_json::json!(["nursing_documentation"]),
+        ] {
+            let request = post_json(
+                &app,
+                &md,
+                &format!("/api/v1/audits/cases/{case_id}/requests"),
+                serde_json::json!({"documents": docs}),
+            )
+            .await?;
+            if request_id == 0 {
+                request_id = request["id"].as_i64().ok_or("no request id")?;
+            }
+        }
+    }
+    let (cookie, csrf) = sign_in(&app, "klinik.controlling").await?;
+
+    // The real server on a TCP port.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr: SocketAddr = listener.local_addr()?;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let service = app
+        .clone()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, service).await {
+            eprintln!("server: {e}");
+        }
+    });
+
+    // --- Upload: 500 MB in 1 MB chunks over one connection. ---
+    let mut first = vec![0u8; CHUNK];
+    let mut chunk = vec![0u8; CHUNK];
+    let mut x: u32 = 7;
+    for b in chunk.iter_mut() {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        *b = (x >> 16) as u8;
+    }
+    first.copy_from_slice(&chunk);
+    first[..9].copy_from_slice(b"%PDF-1.7\n");
+    let chunks = usize::try_from(UPLOAD_BYTES)? / CHUNK;
+    let expected_sha = {
+        let mut h = Sha256::new();
+        h.update(&first);
+        for _ in 1..chunks {
+            h.update(&chunk);
+        }
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+
+    let rss_before = proc_status_kb("VmRSS:").unwrap_or(0);
+    // Reset the high-water mark so VmHWM afterwards is the peak of the upload (Linux ≥ 4.0).
+    let hwm_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let peak = Arc::new(AtomicU64::new(rss_before));
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let peak = peak.clone();
+        let sampling = sampling.clone();
+        std::thread::spawn(move || {
+            while sampling.load(Ordering::Relaxed) {
+                if let Some(rss) = proc_status_kb("VmRSS:") {
+                    peak.fetch_max(rss, Ordering::Relaxed);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+
+    let started = Instant::now();
+    let mut tcp = TcpStream::connect(addr).await?;
+    tcp.set_nodelay(true)?;
+    let head = format!(
+        "PUT /api/v1/audits/requests/{request_id}/files?name=bench.pdf HTTP/1.1\r\n\
+         Host: {addr}\r\nCookie: {cookie}\r\nX-Requested-With: bench\r\nX-CSRF-Token: {csrf}\r\n\
+         Content-Type: application/pdf\r\nContent-Length: {UPLOAD_BYTES}\r\n\r\n"
+    );
+    tcp.write_all(head.as_bytes()).await?;
+    tcp.write_all(&first).await?;
+    for _ in 1..chunks {
+        tcp.write_all(&chunk).await?;
+    }
+    let mut buf = Vec::new();
+    let (status, body) = read_response(&mut tcp, &mut buf).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    sampling.store(false, Ordering::Relaxed);
+    let _ = sampler.join();
+    let answer: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    if status != 201 {
+        return Err(format!("upload answered {status}: {answer}").into());
+    }
+    let sampled_growth = peak.load(Ordering::Relaxed).saturating_sub(rss_before);
+    let hwm_growth = proc_status_kb("VmHWM:").map(|h| h.saturating_sub(rss_before));
+    let throughput = UPLOAD_BYTES as f64 / MB as f64 / seconds;
+    let growth_mb = match (hwm_reset, hwm_growth) {
+        (true, Some(h)) => h.max(sampled_growth),
+        _ => sampled_growth,
+    } as f64
+        / MB as f64;
+    println!(
+        "upload {} MB PDF over HTTP/1.1 in 1 MB chunks: {seconds:.2} s, {throughput:.0} MB/s (target >= 200 MB/s)",
+        UPLOAD_BYTES / MB
+    );
+    println!(
+        "  stored {} bytes, SHA-256 {} ({})",
+        answer["size"],
+        answer["sha256"].as_str().unwrap_or("?"),
+        if answer["sha256"] == expected_sha.as_str() {
+            "matches the bytes sent"
+        } else {
+            "MISMATCH"
+        }
+    );
+    println!(
+        "  peak memory growth of the process: {growth_mb:.1} MB (target <= 64 MB; RSS before {:.0} MB, {})",
+        rss_before as f64 / MB as f64,
+        if hwm_reset {
+            "VmHWM reset before the upload, and VmRSS sampled every 2 ms"
+        } else {
+            "VmRSS sampled every 2 ms"
+        }
+    );
+    drop(tcp);
+
+    // --- Inbox list: 64 keep-alive connections for ~10 s. ---
+    let request = Arc::new(format!(
+        "GET /api/v1/audits/inbox HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\r\n"
+    ));
+    // One request first, to report the size of what is listed.
+    let mut probe = TcpStream::connect(addr).await?;
+    probe.write_all(request.as_bytes()).await?;
+    let (status, body) = read_response(&mut probe, &mut Vec::new()).await?;
+    let inbox: serde_json::Value = serde_json::from_slice(&body)?;
+    if status != 200 {
+        return Err(format!("inbox answered {status}").into());
+    }
+    drop(probe);
+    let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
+    let load_started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let request = request.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies: Vec<f64> = Vec::new();
+            let mut errors = 0u64;
+            let Ok(mut tcp) = TcpStream::connect(addr).await else {
+                return (latencies, 1);
+            };
+            let _ = tcp.set_nodelay(true);
+            let mut buf = Vec::with_capacity(64 * 1024);
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                if tcp.write_all(request.as_bytes()).await.is_err() {
+                    errors += 1;
+                    break;
+                }
+                match read_response(&mut tcp, &mut buf).await {
+                    Ok((200, _)) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
+                    Ok(_) => errors += 1,
+                    Err(_) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await?;
+        all.extend(l);
+        errors += e;
+    }
+    let elapsed = load_started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    println!(
+        "inbox list ({} requests, {} notices, {} bytes a response) at {CONNECTIONS} keep-alive connections for {elapsed:.1} s:",
+        inbox["requests"].as_array().map_or(0, Vec::len),
+        inbox["notices"].as_array().map_or(0, Vec::len),
+        body.len()
+    );
+    println!(
+        "  {:.0} requests/s (target >= 3000), p50 {:.1} ms, p99 {:.1} ms (target <= 25 ms), {} requests, {errors} errors",
+        all.len() as f64 / elapsed,
+        percentile(&all, 0.5),
+        percentile(&all, 0.99),
+        all.len()
+    );
+    Ok(())
+}
