@@ -2,6 +2,8 @@
 mod api;
 mod app;
 mod components;
+mod contexts;
+mod format;
 mod pages;
 
 fn main() {

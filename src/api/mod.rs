@@ -1,42 +1,146 @@
 //! Typed client for the server's JSON API (same request/response types as the server).
-use gloo_net::http::Request;
-use le_domain::ApiErrorBody;
+pub mod access;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
 use le_domain::api::validate::{ValidateRequest, ValidateResponse};
+use le_domain::{ApiErrorBody, FieldError};
+use serde::de::DeserializeOwned;
 
 /// A failed API call, ready to show to people (German).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiFailure {
+    /// HTTP status; 0 when the server was not reached.
+    pub status: u16,
+    /// The server's machine-readable code (`validation_failed`, `sign_in_failed`, …).
+    pub code: String,
     pub message: String,
+    /// Field errors of a 422 answer (field = JSON key of the request).
+    pub fields: Vec<FieldError>,
 }
 
 impl ApiFailure {
     fn network(err: impl std::fmt::Display) -> Self {
         ApiFailure {
+            status: 0,
+            code: "network".to_owned(),
             message: format!("Der Server ist nicht erreichbar ({err})."),
+            fields: Vec::new(),
         }
+    }
+
+    /// No request was made (nothing to ask for).
+    pub fn none() -> Self {
+        ApiFailure {
+            status: 0,
+            code: "none".to_owned(),
+            message: String::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// The browser could not build the request (should not happen).
+    fn browser() -> Self {
+        ApiFailure {
+            status: 0,
+            code: "browser".to_owned(),
+            message: "Der Browser konnte die Anfrage nicht zusammenstellen.".to_owned(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// The session is gone (expired, signed out elsewhere): the user must sign in again.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status == 401 && self.code != "sign_in_failed"
     }
 }
 
-/// `POST /api/v1/validate`
-pub async fn validate(request: &ValidateRequest) -> Result<ValidateResponse, ApiFailure> {
-    let response = Request::post("/api/v1/validate")
-        .header("X-Requested-With", "le-portal")
-        .json(request)
+/// Header every mutating request carries (the server refuses cross-site form posts without it).
+const REQUESTED_WITH: (&str, &str) = ("X-Requested-With", "le-portal");
+
+/// A mutating request with the anti-CSRF headers (the token only when signed in).
+fn mutating(builder: RequestBuilder, csrf: Option<&str>) -> RequestBuilder {
+    let builder = builder.header(REQUESTED_WITH.0, REQUESTED_WITH.1);
+    match csrf {
+        Some(token) => builder.header("X-CSRF-Token", token),
+        None => builder,
+    }
+}
+
+/// Sends a request and reads the error body of a failed answer.
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiFailure> {
+    let response = request
         .map_err(ApiFailure::network)?
         .send()
         .await
         .map_err(ApiFailure::network)?;
     if response.ok() {
-        response.json().await.map_err(ApiFailure::network)
-    } else {
-        let status = response.status();
-        match response.json::<ApiErrorBody>().await {
-            Ok(body) => Err(ApiFailure {
-                message: body.message,
-            }),
-            Err(_) => Err(ApiFailure {
-                message: format!("Der Server antwortete mit Status {status}."),
-            }),
-        }
+        return Ok(response);
     }
+    let status = response.status();
+    Err(match response.json::<ApiErrorBody>().await {
+        Ok(body) => ApiFailure {
+            status,
+            code: body.code,
+            message: body.message,
+            fields: body.fields,
+        },
+        Err(_) => ApiFailure {
+            status,
+            code: "unexpected".to_owned(),
+            message: format!("Der Server antwortete mit Status {status}."),
+            fields: Vec::new(),
+        },
+    })
+}
+
+/// Sends a request and decodes its JSON answer. Only the decoding is generic: the request's
+/// state machine exists once in the wasm, not once per answer type.
+async fn send_json<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiFailure> {
+    let text = send_text(request).await?;
+    serde_json::from_str(&text).map_err(ApiFailure::network)
+}
+
+async fn send_text(request: Result<Request, gloo_net::Error>) -> Result<String, ApiFailure> {
+    send(request)
+        .await?
+        .text()
+        .await
+        .map_err(ApiFailure::network)
+}
+
+/// Sends a request whose answer has no body (204).
+async fn send_empty(request: Result<Request, gloo_net::Error>) -> Result<(), ApiFailure> {
+    send(request).await.map(|_| ())
+}
+
+/// Loads `fetch()` into a signal whenever the signals it reads change (a lighter stand-in for
+/// `LocalResource`); answers to outdated requests are dropped. `None` while loading.
+pub fn load_into<T, Fut>(
+    target: leptos::prelude::RwSignal<Option<Result<T, ApiFailure>>>,
+    fetch: impl Fn() -> Fut + 'static,
+) where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiFailure>> + 'static,
+{
+    use leptos::prelude::*;
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let future = fetch();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        target.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = future.await;
+            if generation.try_get_value() == Some(mine) {
+                target.set(Some(answer));
+            }
+        });
+    });
+}
+
+/// `POST /api/v1/validate`
+pub async fn validate(request: &ValidateRequest) -> Result<ValidateResponse, ApiFailure> {
+    send_json(mutating(Request::post("/api/v1/validate"), None).json(request)).await
 }

@@ -1,6 +1,14 @@
-//! The app shell: skip link, header with product name and navigation, main region, footer.
+//! The app shell: skip link, header with product name, navigation and the session's user,
+//! main region, footer. Only the main region is printed.
+use le_domain::access::Role;
+use le_domain::api::access::SessionStage;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::contexts::session::{Session, SessionState};
 
 /// Navigation entries: (path, label). Areas that are not built yet lead to their preview page.
 const NAV: &[(&str, &str)] = &[
@@ -11,6 +19,21 @@ const NAV: &[(&str, &str)] = &[
     ("/bereich/pflegeabrechnung", "Pflegeabrechnung"),
 ];
 
+/// Who sees an entry.
+type Audience = fn(Role) -> bool;
+
+/// Entries for signed-in users: (path, label, who sees it).
+const ACCOUNT_NAV: &[(&str, &str, Audience)] = &[
+    ("/verwaltung/registrierungen", "Registrierungen", |r| {
+        r == Role::MdAdmin
+    }),
+    ("/verwaltung/benutzer", "Benutzer", Role::is_admin),
+    ("/verwaltung/protokoll", "Protokoll", Role::is_admin),
+    ("/konto", "Konto", |_| true),
+];
+
+const NAV_LINK: &str = "block rounded px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 aria-[current=page]:bg-blue-50 aria-[current=page]:text-blue-900";
+
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     view! {
@@ -20,13 +43,16 @@ pub fn Shell(children: Children) -> impl IntoView {
         >
             "Zum Inhalt springen"
         </a>
-        <div class="flex min-h-screen flex-col bg-slate-50 text-slate-900">
-            <header class="border-b border-slate-200 bg-white">
-                <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+        <div class="flex min-h-screen flex-col bg-slate-50 text-slate-900 print:block print:min-h-0 print:bg-white">
+            <header class="border-b border-slate-200 bg-white print:hidden">
+                <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 pt-3">
                     <A href="/" attr:class="flex flex-col rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
                         <span class="text-xl font-bold text-blue-900">"LE-Portal"</span>
                         <span class="text-sm text-slate-600">"Leistungserbringerportal"</span>
                     </A>
+                    <UserBox />
+                </div>
+                <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-2">
                     <nav aria-label="Hauptnavigation">
                         <ul class="flex flex-wrap gap-1">
                             {NAV
@@ -34,11 +60,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                                 .map(|(href, label)| {
                                     view! {
                                         <li>
-                                            <A
-                                                href=*href
-                                                exact=true
-                                                attr:class="block rounded px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 aria-[current=page]:bg-blue-50 aria-[current=page]:text-blue-900"
-                                            >
+                                            <A href=*href exact=true attr:class=NAV_LINK>
                                                 {*label}
                                             </A>
                                         </li>
@@ -47,12 +69,13 @@ pub fn Shell(children: Children) -> impl IntoView {
                                 .collect_view()}
                         </ul>
                     </nav>
+                    <AccountNav />
                 </div>
             </header>
-            <main id="inhalt" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 focus:outline-none">
+            <main id="inhalt" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 focus:outline-none print:max-w-none print:p-0">
                 {children()}
             </main>
-            <footer class="border-t border-slate-200 bg-white">
+            <footer class="border-t border-slate-200 bg-white print:hidden">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-4 text-sm text-slate-600">
                     <p>"LE-Portal – Datenaustausch zwischen Medizinischen Diensten, Krankenhäusern und Pflegediensten"</p>
                     <A href="/kontakt" attr:class="rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
@@ -61,5 +84,100 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </div>
             </footer>
         </div>
+    }
+}
+
+/// Signed out: the ways in. Signed in: who is signed in, for which institution, and sign-out.
+#[component]
+fn UserBox() -> impl IntoView {
+    let session = Session::use_context();
+    let navigate = use_navigate();
+    let busy = RwSignal::new(false);
+    let sign_out = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let csrf = session.csrf();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Signed out locally even if the server is unreachable; its session then expires.
+            let _ = api::access::sign_out(&csrf).await;
+            navigate("/anmelden?abgemeldet=1", Default::default());
+            session.clear();
+            busy.set(false);
+        });
+    };
+    move || {
+        match session.state() {
+        SessionState::Checking => view! { <p class="text-sm text-slate-600">"Anmeldung wird geprüft …"</p> }.into_any(),
+        SessionState::SignedOut => view! {
+            <ul class="flex flex-wrap gap-2" aria-label="Zugang">
+                <li>
+                    <A href="/anmelden" attr:class="block rounded bg-blue-800 px-3 py-2 text-sm font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
+                        "Anmelden"
+                    </A>
+                </li>
+                <li>
+                    <A href="/registrierung" attr:class="block rounded border border-blue-800 px-3 py-2 text-sm font-semibold text-blue-900 hover:bg-blue-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
+                        "Registrieren"
+                    </A>
+                </li>
+            </ul>
+        }
+        .into_any(),
+        SessionState::SignedIn(info) => view! {
+            <div class="flex flex-wrap items-center gap-3">
+                <p class="text-right text-sm leading-tight" data-testid="signed-in-user">
+                    <span class="block font-semibold text-slate-900">{info.display_name.clone()}</span>
+                    <span class="block text-slate-600">{info.institution.name.clone()}</span>
+                </p>
+                <button
+                    type="button"
+                    class="rounded border border-slate-400 px-3 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2"
+                    aria-busy=move || busy.get().to_string()
+                    on:click=sign_out.clone()
+                >
+                    "Abmelden"
+                </button>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// Links by role, once set-up is complete.
+#[component]
+fn AccountNav() -> impl IntoView {
+    let session = Session::use_context();
+    let role = Memo::new(move |_| {
+        session
+            .info()
+            .filter(|i| i.stage == SessionStage::Full)
+            .map(|i| i.role)
+    });
+    move || {
+        role.get().map(|role| {
+            view! {
+                <nav aria-label="Konto und Verwaltung">
+                    <ul class="flex flex-wrap gap-1">
+                        {ACCOUNT_NAV
+                            .iter()
+                            .filter(|(_, _, shown)| shown(role))
+                            .map(|(href, label, _)| {
+                                view! {
+                                    <li>
+                                        <A href=*href attr:class=NAV_LINK>
+                                            {*label}
+                                        </A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+            }
+        })
     }
 }

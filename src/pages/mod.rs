@@ -1,4 +1,6 @@
-//! One module per route.
+//! One module per route; areas with several routes have their own folder.
+pub mod access;
+pub mod admin;
 pub mod area;
 pub mod contact;
 pub mod home;

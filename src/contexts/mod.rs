@@ -1,0 +1,2 @@
+//! App-wide state provided as Leptos contexts.
+pub mod session;

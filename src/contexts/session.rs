@@ -1,0 +1,172 @@
+//! The signed-in session as the whole app sees it, and recovery codes waiting to be shown once.
+use le_domain::api::access::{SessionInfo, SessionStage, StepResult};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiFailure};
+
+/// Where the first sign-in shows freshly issued recovery codes.
+pub const RECOVERY_CODES_PATH: &str = "/anmelden/wiederherstellungscodes";
+/// Where a fully signed-in user lands by default.
+pub const HOME_PATH: &str = "/konto";
+/// The sign-in page.
+pub const SIGN_IN_PATH: &str = "/anmelden";
+
+/// What the app knows about the session cookie (which JavaScript cannot read).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionState {
+    /// Asking the server.
+    Checking,
+    SignedOut,
+    /// Boxed: much larger than the other states.
+    SignedIn(Box<SessionInfo>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    state: RwSignal<SessionState>,
+    /// Codes of a finished set-up step, until the user confirms having stored them.
+    recovery_codes: RwSignal<Option<Vec<String>>>,
+}
+
+impl Session {
+    /// Creates the session context and asks the server whether a session exists.
+    pub fn provide() -> Self {
+        let probe = SignInHint::get();
+        let session = Session {
+            state: RwSignal::new(if probe {
+                SessionState::Checking
+            } else {
+                SessionState::SignedOut
+            }),
+            recovery_codes: RwSignal::new(None),
+        };
+        provide_context(session);
+        // Without the hint there is no session to ask about: a 401 would only add noise.
+        if probe {
+            spawn_local(async move {
+                match api::access::session().await {
+                    Ok(info) => session.set(info),
+                    Err(_) => session.clear(),
+                }
+            });
+        }
+        session
+    }
+
+    pub fn use_context() -> Self {
+        expect_context()
+    }
+
+    pub fn state(&self) -> SessionState {
+        self.state.get()
+    }
+
+    /// The session, when signed in (tracked).
+    pub fn info(&self) -> Option<SessionInfo> {
+        match self.state.get() {
+            SessionState::SignedIn(info) => Some(*info),
+            _ => None,
+        }
+    }
+
+    /// The CSRF token for mutating requests (empty when signed out; the server then refuses).
+    pub fn csrf(&self) -> String {
+        self.state.with_untracked(|s| match s {
+            SessionState::SignedIn(info) => info.csrf_token.clone(),
+            _ => String::new(),
+        })
+    }
+
+    pub fn set(&self, info: SessionInfo) {
+        SignInHint::set(true);
+        self.state.set(SessionState::SignedIn(Box::new(info)));
+    }
+
+    pub fn clear(&self) {
+        SignInHint::set(false);
+        self.recovery_codes.set(None);
+        self.state.set(SessionState::SignedOut);
+    }
+
+    /// Takes the answer of a sign-in step: keeps its recovery codes for the one-time page
+    /// (before the session, so that guards see them), then stores the session.
+    pub fn accept_step(&self, step: StepResult) {
+        if let Some(codes) = step.recovery_codes.filter(|c| !c.is_empty()) {
+            self.recovery_codes.set(Some(codes));
+        }
+        self.set(step.session);
+    }
+
+    /// Recovery codes waiting to be shown (tracked).
+    pub fn recovery_codes(&self) -> Option<Vec<String>> {
+        self.recovery_codes.get()
+    }
+
+    pub fn has_recovery_codes(&self) -> bool {
+        self.recovery_codes.with(Option::is_some)
+    }
+
+    /// The user confirmed having stored the codes: forget them.
+    pub fn forget_recovery_codes(&self) {
+        self.recovery_codes.set(None);
+    }
+
+    /// A call failed because the session is gone: forget it, so the guards send the user to
+    /// the sign-in page.
+    pub fn check_failure(&self, failure: &ApiFailure) {
+        if failure.is_unauthenticated() {
+            self.clear();
+        }
+    }
+
+    /// Where a signed-in user has to go next (`destination` when set-up is complete).
+    pub fn next_path(&self, destination: &str) -> String {
+        if self.recovery_codes.with_untracked(Option::is_some) {
+            return RECOVERY_CODES_PATH.to_owned();
+        }
+        self.state.with_untracked(|s| match s {
+            SessionState::SignedIn(info) => match stage_path(info.stage) {
+                Some(path) => path.to_owned(),
+                None => destination.to_owned(),
+            },
+            _ => SIGN_IN_PATH.to_owned(),
+        })
+    }
+}
+
+/// The page of an unfinished set-up step; `None` once set-up is complete.
+pub fn stage_path(stage: SessionStage) -> Option<&'static str> {
+    match stage {
+        SessionStage::EnrolTotp => Some("/anmelden/app-einrichten"),
+        SessionStage::SetPassword => Some("/anmelden/passwort"),
+        SessionStage::Full => None,
+    }
+}
+
+/// A non-secret marker in localStorage that this browser signed in; only then does the app ask
+/// the server for the session on start.
+struct SignInHint;
+
+impl SignInHint {
+    const KEY: &'static str = "le-portal-angemeldet";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    }
+
+    fn get() -> bool {
+        Self::storage().is_some_and(|s| s.get_item(Self::KEY).ok().flatten().is_some())
+    }
+
+    fn set(signed_in: bool) {
+        if let Some(storage) = Self::storage() {
+            // Storage may be disabled; the app then simply asks less often.
+            let _ = if signed_in {
+                storage.set_item(Self::KEY, "1")
+            } else {
+                storage.remove_item(Self::KEY)
+            };
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Page "Konto": the user's own data, changing the password, new recovery codes, and signing out
+//! on every device.
+use le_domain::api::access::SessionInfo;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::components::confirm::ConfirmAction;
+use crate::components::data::{DefList, row};
+use crate::components::form::{BUTTON_DANGER, CARD_CLASS, Notice, focus_soon};
+use crate::components::guard::RequireSession;
+use crate::components::page_title::set_page_title;
+use crate::components::password_form::PasswordForm;
+use crate::components::recovery_codes::RecoveryCodes;
+use crate::contexts::session::Session;
+use crate::format;
+
+#[component]
+pub fn Account() -> impl IntoView {
+    set_page_title("Konto");
+    view! {
+        <RequireSession>
+            <h1 class="text-2xl font-bold text-blue-950">"Konto"</h1>
+            <OwnData />
+            <section aria-labelledby="passwort" class=format!("mt-6 max-w-3xl {CARD_CLASS}")>
+                <h2 id="passwort" class="mb-4 text-lg font-semibold text-slate-900">"Passwort ändern"</h2>
+                <ChangePassword />
+            </section>
+            <NewRecoveryCodes />
+            <SignOutEverywhere />
+        </RequireSession>
+    }
+}
+
+#[component]
+fn OwnData() -> impl IntoView {
+    let session = Session::use_context();
+    move || {
+        session.info().map(|i: SessionInfo| {
+            view! {
+                <section aria-labelledby="daten" class=format!("mt-6 max-w-3xl {CARD_CLASS}")>
+                    <h2 id="daten" class="text-lg font-semibold text-slate-900">"Ihre Daten"</h2>
+                    <DefList
+                        class="mt-3"
+                        rows=vec![
+                            row("Name", i.display_name),
+                            row("Benutzername", i.username),
+                            row("Rolle", i.role.label()),
+                            row("Einrichtung", i.institution.name),
+                            row("Art der Einrichtung", i.institution.kind.label()),
+                            row("Institutionskennzeichen", i.institution.ik),
+                            row("Sitzung endet spätestens", format::date_time(&i.absolute_expires_at)),
+                        ]
+                    />
+                </section>
+            }
+        })
+    }
+}
+
+#[component]
+fn ChangePassword() -> impl IntoView {
+    let session = Session::use_context();
+    let on_done = Callback::new(move |step: le_domain::api::access::StepResult| {
+        session.set(step.session);
+    });
+    view! { <PasswordForm require_current=true submit_label="Passwort ändern" on_done=on_done /> }
+}
+
+/// Replaces the recovery codes; the new ones are shown here, once.
+#[component]
+fn NewRecoveryCodes() -> impl IntoView {
+    let session = Session::use_context();
+    let codes = RwSignal::new(None::<Vec<String>>);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let pending = RwSignal::new(false);
+    let generate = move |()| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        let csrf = session.csrf();
+        spawn_local(async move {
+            match api::access::new_recovery_codes(&csrf).await {
+                Ok(step) => {
+                    codes.set(step.recovery_codes.clone());
+                    notice.set(Some(Ok(
+                        "Neue Wiederherstellungscodes erzeugt; die bisherigen gelten nicht mehr."
+                            .to_owned(),
+                    )));
+                    session.set(step.session);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <section aria-labelledby="codes" class=format!("mt-6 max-w-3xl space-y-4 {CARD_CLASS}")>
+            <h2 id="codes" class="text-lg font-semibold text-slate-900">"Wiederherstellungscodes"</h2>
+            {move || match codes.get() {
+                Some(list) => view! {
+                    <RecoveryCodes
+                        codes=list
+                        username=untrack(move || session.info().map(|i| i.username).unwrap_or_default())
+                        on_continue=Callback::new(move |()| {
+                            codes.set(None);
+                            notice.set(None);
+                            focus_soon("codes-neu".to_owned());
+                        })
+                    />
+                }
+                .into_any(),
+                None => view! {
+                    <p class="text-slate-700">
+                        "Mit einem Wiederherstellungscode melden Sie sich an, wenn Ihre Authenticator-App nicht verfügbar ist. "
+                        "Neue Codes ersetzen alle bisherigen."
+                    </p>
+                    <ConfirmAction
+                        id="codes-neu".to_owned()
+                        label="Neue Codes erzeugen"
+                        question="Die bisherigen Codes werden ungültig. Fortfahren?"
+                        confirm_label="Ja, neue Codes erzeugen"
+                        busy=pending
+                        on_confirm=Callback::new(generate)
+                    />
+                }
+                .into_any(),
+            }}
+            <Notice message=notice />
+        </section>
+    }
+}
+
+#[component]
+fn SignOutEverywhere() -> impl IntoView {
+    let session = Session::use_context();
+    let navigate = use_navigate();
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let sign_out = move |_| {
+        let csrf = session.csrf();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::access::sign_out_everywhere(&csrf).await {
+                Ok(()) => {
+                    navigate("/anmelden?abgemeldet=2", Default::default());
+                    session.clear();
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="ueberall" class=format!("mt-6 max-w-3xl space-y-4 {CARD_CLASS}")>
+            <h2 id="ueberall" class="text-lg font-semibold text-slate-900">"Auf allen Geräten abmelden"</h2>
+            <p class="text-slate-700">
+                "Beendet alle Ihre Sitzungen, auch auf anderen Geräten und in anderen Browsern – "
+                "zum Beispiel, wenn Sie vergessen haben, sich an einem fremden Rechner abzumelden."
+            </p>
+            <button type="button" class=BUTTON_DANGER on:click=sign_out>"Überall abmelden"</button>
+            <Notice message=notice />
+        </section>
+    }
+}

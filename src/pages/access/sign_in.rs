@@ -1,0 +1,173 @@
+//! Page "Anmelden": user name, password and the code from the authenticator app (or a recovery
+//! code). Afterwards the session decides where to go: a set-up step or the requested page.
+use le_domain::access::parse_second_factor;
+use le_domain::api::access::SignInRequest;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::components::form::{
+    BUTTON_PRIMARY, CARD_CLASS, Notice, TextField, Touched, focus_by_id, shown,
+};
+use crate::components::page_title::set_page_title;
+use crate::contexts::session::{HOME_PATH, Session, SessionState};
+
+/// Ways in for people without access or without their app (static text).
+const HELP: &str = "<p>Noch kein Zugang? <a href=\"/registrierung\" class=\"rounded font-medium text-blue-800 underline \
+hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700\">Registrieren Sie Ihre Einrichtung</a>.</p>\
+<p>Authenticator-App verloren? Melden Sie sich mit einem Ihrer Wiederherstellungscodes an oder bitten Sie Ihre \
+Administration, den zweiten Faktor zurückzusetzen.</p>";
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    set_page_title("Anmelden");
+    let session = Session::use_context();
+    let navigate = use_navigate();
+    let query = use_query_map();
+
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let touched = Touched::new();
+    let pending = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+
+    let username_error = Memo::new(move |_| {
+        username
+            .read()
+            .trim()
+            .is_empty()
+            .then(|| "Bitte den Benutzernamen eingeben.".to_owned())
+    });
+    let password_error = Memo::new(move |_| {
+        password
+            .read()
+            .is_empty()
+            .then(|| "Bitte das Passwort eingeben.".to_owned())
+    });
+    // Empty is allowed: users created by an administrator have no second factor yet.
+    let code_error = Memo::new(move |_| {
+        let c = code.read();
+        (!c.trim().is_empty() && parse_second_factor(&c).is_none()).then(|| {
+            "Ungültiges Format: erwartet 6 Ziffern aus der App oder einen Wiederherstellungscode aus 10 Zeichen.".to_owned()
+        })
+    });
+
+    // Signed in (now or before): on to the next set-up step or the requested page.
+    Effect::new(move |_| {
+        if let SessionState::SignedIn(_) = session.state() {
+            let destination = query
+                .with_untracked(|q| q.get("weiter"))
+                .filter(|w| w.starts_with('/') && !w.starts_with("//"))
+                .unwrap_or_else(|| HOME_PATH.to_owned());
+            navigate(
+                &session.next_path(&destination),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    let info = Memo::new(move |_| {
+        query.with(|q| {
+            if q.get("abgemeldet").as_deref() == Some("2") {
+                Some("Sie wurden auf allen Geräten abgemeldet.")
+            } else if q.get("abgemeldet").is_some() {
+                Some("Sie wurden abgemeldet.")
+            } else if q.get("weiter").is_some() {
+                Some("Bitte melden Sie sich an, um die Seite zu öffnen.")
+            } else {
+                None
+            }
+        })
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        touched.submit();
+        let first_invalid = [
+            ("username", username_error.get_untracked()),
+            ("password", password_error.get_untracked()),
+            ("code", code_error.get_untracked()),
+        ]
+        .into_iter()
+        .find(|(_, e)| e.is_some());
+        if let Some((id, _)) = first_invalid {
+            notice.set(Some(Err(
+                "Bitte die markierten Felder korrigieren.".to_owned()
+            )));
+            focus_by_id(id);
+            return;
+        }
+        let code_value = code.get_untracked().trim().to_owned();
+        let request = SignInRequest {
+            username: username.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+            code: (!code_value.is_empty()).then_some(code_value),
+        };
+        pending.set(true);
+        notice.set(Some(Ok("Anmeldung läuft …".to_owned())));
+        spawn_local(async move {
+            match api::access::sign_in(&request).await {
+                // The effect above navigates on.
+                Ok(step) => {
+                    notice.set(Some(Ok("Angemeldet.".to_owned())));
+                    session.accept_step(step);
+                }
+                Err(failure) => notice.set(Some(Err(failure.message))),
+            }
+            pending.set(false);
+        });
+    };
+    let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
+
+    view! {
+        <h1 class="text-2xl font-bold text-blue-950">"Anmelden"</h1>
+        <div role="status" class="mt-4 max-w-xl empty:hidden">
+            {move || info.get().map(|text| view! {
+                <p class="rounded border border-blue-300 bg-blue-50 p-3 text-blue-950">{text}</p>
+            })}
+        </div>
+        <form class=format!("mt-6 max-w-xl space-y-4 {CARD_CLASS}") novalidate on:submit=submit>
+            <TextField
+                id="username"
+                label="Benutzername"
+                value=username
+                error=Signal::derive(move || shown(touched, "username", username_error.get()))
+                autocomplete="username"
+                on_blur=touch("username")
+            />
+            <TextField
+                id="password"
+                label="Passwort"
+                value=password
+                error=Signal::derive(move || shown(touched, "password", password_error.get()))
+                input_type="password"
+                autocomplete="current-password"
+                hint="Bei der ersten Anmeldung: das Einmal-Passwort aus dem Zugangsschreiben oder von Ihrer Administration."
+                on_blur=touch("password")
+            />
+            <TextField
+                id="code"
+                label="Code aus der Authenticator-App oder Wiederherstellungscode"
+                value=code
+                error=Signal::derive(move || shown(touched, "code", code_error.get()))
+                autocomplete="one-time-code"
+                hint="Leer lassen, wenn für Ihren Zugang noch keine Authenticator-App eingerichtet ist."
+                on_blur=touch("code")
+            />
+            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>
+                "Anmelden"
+            </button>
+            <Notice message=notice />
+        </form>
+        <div class="mt-8 max-w-xl space-y-2 text-slate-700" inner_html=HELP></div>
+    }
+}
