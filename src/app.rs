@@ -14,6 +14,8 @@ use crate::pages::access::{
 use crate::pages::admin::{
     audit_log::AdminAuditLog, registrations::AdminRegistrations, users::AdminUsers,
 };
+use crate::pages::audits::AuditsArea;
+use crate::pages::directory::DirectoryArea;
 use crate::pages::{
     area::AreaPreview, contact::Contact, home::Home, not_found::NotFound, number_check::NumberCheck,
 };
@@ -61,6 +63,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/anmelden/:step") view=SignInStep />
                     <Route path=path!("/konto") view=Account />
                     <Route path=path!("/verwaltung/:page") view=Administration />
+                    <Route path=path!("/arztverzeichnis") view=DirectoryArea />
+                    <Route path=path!("/arztverzeichnis/*rest") view=DirectoryArea />
+                    <Route path=path!("/pruefverfahren") view=AuditsArea />
+                    <Route path=path!("/pruefverfahren/*rest") view=AuditsArea />
                 </Routes>
             </Shell>
         </Router>

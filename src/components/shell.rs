@@ -14,8 +14,8 @@ use crate::contexts::session::{Session, SessionState};
 const NAV: &[(&str, &str)] = &[
     ("/", "Startseite"),
     ("/nummernpruefung", "Nummernprüfung"),
-    ("/bereich/pruefverfahren", "Prüfverfahren"),
-    ("/bereich/arztverzeichnis", "Arztverzeichnis"),
+    ("/pruefverfahren", "Prüfverfahren"),
+    ("/arztverzeichnis", "Arztverzeichnis"),
     ("/bereich/pflegeabrechnung", "Pflegeabrechnung"),
 ];
 
@@ -60,7 +60,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                                 .map(|(href, label)| {
                                     view! {
                                         <li>
-                                            <A href=*href exact=true attr:class=NAV_LINK>
+                                            <A href=*href exact=*href == "/" attr:class=NAV_LINK>
                                                 {*label}
                                             </A>
                                         </li>

@@ -22,12 +22,12 @@ pub fn Home() -> impl IntoView {
                     text="Arztnummer, Institutionskennzeichen, Standortnummer oder Beschäftigtennummer sofort prüfen – ohne Anmeldung."
                 />
                 <AreaCard
-                    href="/bereich/pruefverfahren"
+                    href="/pruefverfahren"
                     title="Prüfverfahren (MD-Portal)"
                     text="Prüfanzeigen, Unterlagenanforderungen mit Fristen, Uploads mit Quittung, Begehungslisten, Gutachten und Strukturprüfungen."
                 />
                 <AreaCard
-                    href="/bereich/arztverzeichnis"
+                    href="/arztverzeichnis"
                     title="Arztverzeichnis (KHANR-VZ)"
                     text="Ärztinnen und Ärzte je Standort pflegen, Arztnummern beantragen, Abweichungen klären, viele Einträge auf einmal ändern."
                 />

@@ -2,7 +2,9 @@
 pub mod access;
 pub mod admin;
 pub mod area;
+pub mod audits;
 pub mod contact;
+pub mod directory;
 pub mod home;
 pub mod not_found;
 pub mod number_check;
