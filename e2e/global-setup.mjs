@@ -40,7 +40,24 @@ export default async function globalSetup() {
   process.env.LE_MD_ADMIN_USERNAME = mdAdmin.username;
   process.env.LE_MD_ADMIN_PASSWORD = mdAdmin.password;
   process.env.LE_MD_ADMIN_TOTP_SECRET = letter.totp_secret;
-  const server = spawn(binary, ["--listen", "127.0.0.1:0", "--data-dir", dataDir, "--dist-dir", dist], {
+  const { server, baseURL } = await startServer(binary, ["--data-dir", dataDir, "--dist-dir", dist]);
+  // A second server in demo mode (seeded institutions, demo accounts with their current codes)
+  // for the journeys that need data of several institutions (physician directory, audits).
+  const demoDir = mkdtempSync(join(tmpdir(), "le-portal-e2e-demo-"));
+  const demo = await startServer(binary, ["--data-dir", demoDir, "--dist-dir", dist, "--demo"]);
+  process.env.LE_DEMO_BASE_URL = demo.baseURL;
+  process.env.LE_BASE_URL = baseURL;
+  process.env.LE_DATA_DIR = dataDir;
+  return async () => {
+    await Promise.all([stop(server), stop(demo.server)]);
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(demoDir, { recursive: true, force: true });
+  };
+}
+
+/** Starts the server on a free port and resolves with the address it prints. */
+async function startServer(binary, args) {
+  const server = spawn(binary, ["--listen", "127.0.0.1:0", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, LE_LOG: process.env.LE_LOG ?? "warn" },
   });
@@ -60,14 +77,13 @@ export default async function globalSetup() {
       fail(new Error(`server exited early with ${code}`));
     });
   });
-  process.env.LE_BASE_URL = baseURL;
-  process.env.LE_DATA_DIR = dataDir;
-  return async () => {
-    server.kill("SIGTERM");
-    await new Promise((done) => {
-      if (server.exitCode !== null) return done();
-      server.on("exit", done);
-    });
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  return { server, baseURL };
+}
+
+function stop(server) {
+  server.kill("SIGTERM");
+  return new Promise((done) => {
+    if (server.exitCode !== null) return done();
+    server.on("exit", done);
+  });
 }
