@@ -625,3 +625,47 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// Benchmark data on top of the demo seed: the demo hospital gets `physicians` records in all,
+/// the registry `registry` more people (deterministic names, prefixes repeat so searches hit).
+pub async fn seed_large(
+    state: &AppState,
+    physicians: usize,
+    registry: usize,
+) -> Result<(), AppError> {
+    seed(state).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    for n in 0..registry {
+        let form = demo_physician(n * 7 + 3, &["773686000"]);
+        let last = format!("{}{}", form.last_name, n % 997);
+        let id = u32::try_from(n).unwrap_or(0) + 100_000;
+        let anr = le_domain::Anr::from_parts(id, "01").map_err(|e| AppError::internal("anr", e))?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, \
+             licence_date, last_name_norm, first_name_norm, source, created_at) \
+             VALUES (?, ?, ?, ?, ?, 'female', NULL, ?, ?, 'outpatient', ?)",
+        )
+        .bind(anr.as_str())
+        .bind(i64::from(id))
+        .bind(&last)
+        .bind(&form.first_name)
+        .bind(form.birth_date.map(|d| d.to_iso()).unwrap_or_default())
+        .bind(le_domain::directory::normalize_name(&last))
+        .bind(le_domain::directory::normalize_name(&form.first_name))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let existing: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM physicians WHERE main_ik = '260326822'")
+            .fetch_one(&mut *tx)
+            .await?;
+    for n in usize::try_from(existing).unwrap_or(0)..physicians {
+        let mut form = demo_physician(n, &["773686000", "773687000"]);
+        form.last_name = format!("{}{}", form.last_name, n % 50);
+        crate::directory::store::insert_physician(&mut tx, "260326822", &form, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -23,6 +23,14 @@ enum Command {
     Serve,
     /// Create the Medical Service's administrator and print the credential letter as JSON.
     CreateMdAdmin(Box<MdAdminParams>),
+    /// Seed demo data plus benchmark volumes (5,000 physicians, 200,000 registry people) into
+    /// the data directory, for the browser benchmark. Never on real data.
+    SeedBench {
+        #[arg(long, default_value_t = 5_000)]
+        physicians: usize,
+        #[arg(long, default_value_t = 200_000)]
+        registry: usize,
+    },
     /// Import the national site directory from a file (for the weekly job); prints the report.
     ImportSites {
         /// The file (format: crates/domain/data/site_directory_format.md).
@@ -53,6 +61,10 @@ async fn main() -> std::process::ExitCode {
         Some(Command::ImportSites { file, dry_run }) => {
             return import_sites_command(config, &file, dry_run).await;
         }
+        Some(Command::SeedBench {
+            physicians,
+            registry,
+        }) => return seed_bench_command(config, physicians, registry).await,
         Some(Command::Serve) | None => {}
     }
     match le_server::run(config).await {
@@ -136,6 +148,30 @@ async fn import_sites_command(
                 eprintln!("{}", f.message);
             }
             std::process::ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("le-server: {err:?}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn seed_bench_command(
+    config: Config,
+    physicians: usize,
+    registry: usize,
+) -> std::process::ExitCode {
+    let state = match le_server::state_from_config(config).await {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("le-server: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match le_server::demo::seed_large(&state, physicians, registry).await {
+        Ok(()) => {
+            println!("seeded {physicians} physicians and {registry} registry people");
+            std::process::ExitCode::SUCCESS
         }
         Err(err) => {
             eprintln!("le-server: {err:?}");

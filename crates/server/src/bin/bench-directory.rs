@@ -44,42 +44,10 @@ async fn main() -> Result<(), Failure> {
     let mut config = Config::with_dirs(dir.path().join("data"), dist);
     config.demo = true;
     let state = le_server::state_with_clock(config, Arc::new(SystemClock)).await?;
-    le_server::demo::seed(&state)
+    let started = Instant::now();
+    le_server::demo::seed_large(&state, HOSPITAL_PHYSICIANS, REGISTRY_PEOPLE)
         .await
         .map_err(|e| format!("{e:?}"))?;
-
-    let started = Instant::now();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let mut tx = state.db.begin().await?;
-    for n in 0..REGISTRY_PEOPLE {
-        let form = le_server::demo::demo_physician(n * 7 + 3, &["773686000"]);
-        let last = format!("{}{}", form.last_name, n % 997);
-        let norm = le_domain::directory::normalize_name(&last);
-        let anr = le_domain::Anr::from_parts(u32::try_from(n)? + 100_000, "01")
-            .map_err(|e| e.to_string())?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date, \
-             last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, ?, ?, 'female', NULL, ?, ?, 'outpatient', ?)",
-        )
-        .bind(anr.as_str())
-        .bind(i64::try_from(n)? + 100_000)
-        .bind(&last)
-        .bind(&form.first_name)
-        .bind(form.birth_date.map(|d| d.to_iso()).unwrap_or_default())
-        .bind(&norm)
-        .bind(le_domain::directory::normalize_name(&form.first_name))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    for n in 0..HOSPITAL_PHYSICIANS - 40 {
-        let mut form = le_server::demo::demo_physician(n + 40, &["773686000", "773687000"]);
-        form.last_name = format!("{}{}", form.last_name, n % 50);
-        le_server::directory::store::insert_physician(&mut tx, "260326822", &form, now)
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-    }
-    tx.commit().await?;
     println!(
         "seeded {HOSPITAL_PHYSICIANS} physicians and {REGISTRY_PEOPLE} registry people in {:.1} s",
         started.elapsed().as_secs_f64()
