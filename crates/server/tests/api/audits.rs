@@ -12,39 +12,11 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
-use crate::helpers::{Actor, Client, START, TestApp, body_bytes, body_json};
+use crate::helpers::{Actor, Client, START, TestApp, as_user, body_bytes, body_json, demo};
 
 const DAY: i64 = 86_400;
 const HOSPITAL: &str = "260326822";
 const OTHER_HOSPITAL: &str = "261500416";
-
-async fn demo() -> TestApp {
-    let app = TestApp::with_config(|c| c.demo = true).await;
-    le_server::demo::seed(&app.state).await.unwrap();
-    app
-}
-
-/// Signs a demo user in (at a fresh TOTP step, so the same user can sign in again).
-async fn as_user(app: &TestApp, username: &str) -> Client {
-    app.next_step();
-    let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
-    let account = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["username"] == username)
-        .unwrap()
-        .clone();
-    let (status, client, body) = app
-        .sign_in(
-            username,
-            account["password"].as_str().unwrap(),
-            account["code"].as_str(),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    client
-}
 
 /// Hospital B (Magdeburg) registered and approved; its admin signed in.
 async fn other_hospital(app: &TestApp) -> Client {

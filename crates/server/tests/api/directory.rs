@@ -3,34 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, TestApp, body_bytes, body_json};
-
-/// The demo (seeded) portal, and a signed-in client for a demo user.
-async fn demo() -> TestApp {
-    let app = TestApp::with_config(|c| c.demo = true).await;
-    le_server::demo::seed(&app.state).await.unwrap();
-    app
-}
-
-async fn as_user(app: &TestApp, username: &str) -> Client {
-    let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
-    let account = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["username"] == username)
-        .unwrap()
-        .clone();
-    let (status, client, body) = app
-        .sign_in(
-            username,
-            account["password"].as_str().unwrap(),
-            account["code"].as_str(),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    client
-}
+use crate::helpers::{as_user, body_bytes, body_json, demo};
 
 fn new_physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
     json!({

@@ -347,3 +347,32 @@ impl TestApp {
         }
     }
 }
+
+/// The demo (seeded) portal.
+pub async fn demo() -> TestApp {
+    let app = TestApp::with_config(|c| c.demo = true).await;
+    le_server::demo::seed(&app.state).await.unwrap();
+    app
+}
+
+/// Signs a demo user in (at a fresh TOTP step, so the same user can sign in again).
+pub async fn as_user(app: &TestApp, username: &str) -> Client {
+    app.next_step();
+    let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
+    let account = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == username)
+        .unwrap()
+        .clone();
+    let (status, client, body) = app
+        .sign_in(
+            username,
+            account["password"].as_str().unwrap(),
+            account["code"].as_str(),
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{body}");
+    client
+}
