@@ -1,16 +1,114 @@
 //! The Arztverzeichnis area: its own sub-routes under one top-level route (see app.rs).
+mod bulk;
+mod clarifications;
+mod common;
+mod form;
+mod grid;
+mod office;
+
+use le_domain::access::{InstitutionKind, Role};
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
+use crate::components::guard::RequireSession;
 use crate::components::page_title::set_page_title;
+use crate::contexts::session::Session;
 
-/// Entry of the area; `rest` of the URL selects the page.
+/// Hospital roles that may open the directory (viewers read, editors and admins edit).
+fn is_directory_user(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::DirectoryEditor | Role::Viewer)
+}
+
+/// Users of the directory office (its clerks and its admin).
+fn is_office_user(role: Role) -> bool {
+    matches!(role, Role::OfficeClerk | Role::Admin)
+}
+
+/// What the path below `/arztverzeichnis` asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Page {
+    Grid,
+    New,
+    Edit(i64),
+    Inbox,
+    Office,
+    OfficeOnly,
+    NotFound,
+}
+
+fn page_of(path: &str) -> Page {
+    let rest = path
+        .trim_start_matches("/arztverzeichnis")
+        .trim_matches('/');
+    match rest {
+        "" => Page::Grid,
+        "neu" => Page::New,
+        "klaerungen" => Page::Inbox,
+        "geschaeftsstelle" => Page::Office,
+        other => other.parse().map(Page::Edit).unwrap_or(Page::NotFound),
+    }
+}
+
+/// Entry of the area; the rest of the URL selects the page.
 #[component]
 pub fn DirectoryArea() -> impl IntoView {
     set_page_title("Arztverzeichnis");
-    view! {
-        <h1 class="text-2xl font-bold text-blue-950">"Arztverzeichnis"</h1>
-        <p class="mt-4 max-w-3xl rounded border border-amber-300 bg-amber-50 p-4 text-amber-950">
-            "Dieser Bereich ist in Vorbereitung und noch nicht freigeschaltet."
-        </p>
+    let location = use_location();
+    let session = Session::use_context();
+    let is_office = Memo::new(move |_| {
+        session
+            .info()
+            .is_some_and(|i| i.institution.kind == InstitutionKind::DirectoryOffice)
+    });
+    // The office has no hospital list of its own: its start page is its work list.
+    let page = Memo::new(move |_| match page_of(&location.pathname.get()) {
+        Page::Grid if is_office.get() => Page::Office,
+        // Hospital admins pass the role filter of the office page, but it is not theirs.
+        Page::Office if session.info().is_some() && !is_office.get() => Page::OfficeOnly,
+        page => page,
+    });
+    move || {
+        match page.get() {
+        Page::Grid => view! {
+            <RequireSession allowed=is_directory_user>
+                <grid::PhysicianGrid />
+            </RequireSession>
+        }
+        .into_any(),
+        Page::New => view! {
+            <RequireSession allowed=is_directory_user>
+                <form::PhysicianEditor id=None />
+            </RequireSession>
+        }
+        .into_any(),
+        Page::Edit(id) => view! {
+            <RequireSession allowed=is_directory_user>
+                <form::PhysicianEditor id=Some(id) />
+            </RequireSession>
+        }
+        .into_any(),
+        Page::Inbox => view! {
+            <RequireSession allowed=is_directory_user>
+                <clarifications::HospitalInbox />
+            </RequireSession>
+        }
+        .into_any(),
+        Page::Office => view! {
+            <RequireSession allowed=is_office_user>
+                <office::OfficePage />
+            </RequireSession>
+        }
+        .into_any(),
+        Page::OfficeOnly => view! {
+            <h1 class="text-2xl font-bold text-blue-950">"Geschäftsstelle Arztverzeichnis"</h1>
+            <p role="alert" class="mt-4">"Diese Seite ist der Geschäftsstelle des Arztverzeichnisses vorbehalten."</p>
+        }
+        .into_any(),
+        Page::NotFound => view! {
+            <h1 class="text-2xl font-bold text-blue-950">"Seite nicht gefunden"</h1>
+            <p class="mt-4">"Diese Seite des Arztverzeichnisses gibt es nicht."</p>
+        }
+        .into_any(),
+    }
     }
 }

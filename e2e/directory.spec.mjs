@@ -1,0 +1,170 @@
+// Journey of the physician directory (KHANR-VZ) against a demo server (the demo hospital
+// "Klinikum Leineufer Hannover" with 40 physicians, the office, the demo registry): the grid,
+// creating physicians with live validation, the three answers to an ANR request, the office's
+// clarification, a bulk edit with preview and undo, and the CSV round trip. Needs
+// LE_DEMO_BASE_URL (a server started with --demo); skipped otherwise.
+import { readFile } from "node:fs/promises";
+import { test, expect, expectNoAxeViolations, openApp } from "./fixtures.mjs";
+
+test.skip(!process.env.LE_DEMO_BASE_URL, "needs a demo server");
+test.use({ baseURL: process.env.LE_DEMO_BASE_URL });
+test.describe.configure({ mode: "serial" });
+
+/** Signs in a demo account with a code that stays valid long enough (one use per time step). */
+async function signIn(page, username, usedSteps) {
+  let account;
+  for (;;) {
+    const accounts = await (await page.request.get("/api/v1/demo/accounts")).json();
+    account = accounts.find((a) => a.username === username);
+    if (account.code_valid_for >= 4 && !usedSteps.has(`${username}:${account.code}`)) {
+      usedSteps.add(`${username}:${account.code}`);
+      break;
+    }
+    await page.waitForTimeout(1_000);
+  }
+  await openApp(page, "/anmelden");
+  await page.getByLabel("Benutzername").fill(account.username);
+  await page.getByLabel("Passwort", { exact: true }).fill(account.password);
+  await page.getByLabel("Code aus der Authenticator-App oder Wiederherstellungscode").fill(account.code);
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/anmelden"));
+}
+
+async function signOut(page) {
+  await page.getByRole("banner").getByRole("button", { name: "Abmelden" }).click();
+  await expect(page).toHaveURL(/\/anmelden/);
+}
+
+/** Fills the required fields of a new physician (site 773686000 since 01.01.2020). */
+async function createPhysician(page, { sex, last, first, birth, exam, licence }) {
+  await openApp(page, "/arztverzeichnis/neu");
+  await page.getByLabel("Geschlecht (Pflichtfeld)").selectOption({ label: sex });
+  await page.getByLabel("Nachname").fill(last);
+  await page.getByLabel("Vorname").fill(first);
+  await page.getByLabel("Geburtsdatum").fill(birth);
+  await page.getByLabel("Datum des Staatsexamens").fill(exam);
+  await page.getByLabel("Datum der Approbation").fill(licence);
+  await page.getByRole("button", { name: "Standort hinzufügen" }).click();
+  await page.getByLabel("Standort 1", { exact: true }).selectOption("773686000");
+  await page.getByLabel("Beginn (Standort 1)").fill("2020-01-01");
+  await page.getByRole("button", { name: "Speichern" }).click();
+  await expect(page).toHaveURL(/\/arztverzeichnis\/\d+\?gespeichert=1$/);
+  await expect(page.getByRole("status").filter({ hasText: "Gespeichert." })).toBeVisible();
+}
+
+async function requestAnr(page) {
+  await page.getByRole("button", { name: "Arztnummer beantragen" }).click();
+  return page.getByTestId("anr-outcome");
+}
+
+test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async ({ page }) => {
+  test.setTimeout(240_000);
+  const used = new Set();
+  await signIn(page, "klinik.personal", used);
+
+  // The grid: 40 demo physicians, virtual rows, keyboard.
+  await openApp(page, "/arztverzeichnis");
+  await expect(page.getByTestId("grid-counts")).toContainText("40 von 40 angezeigt");
+  await expect(page.getByTestId("physician-row").first()).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Suche").fill("zzzz-niemand");
+  await expect(page.getByTestId("grid-counts")).toContainText("0 von 40");
+  await expect(page).toHaveURL(/q=zzzz-niemand/);
+  await page.getByLabel("Suche").fill("");
+  await expect(page.getByTestId("grid-counts")).toContainText("40 von 40");
+
+  // A new physician: instant errors, fixed one by one.
+  await page.getByRole("link", { name: "Ärztin/Arzt anlegen" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Ärztin/Arzt anlegen");
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Speichern" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Bitte korrigieren" })).toBeVisible();
+  const lastName = page.getByLabel("Nachname");
+  await expect(lastName).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Geschlecht (Pflichtfeld)").selectOption({ label: "weiblich" });
+  await expect(page.getByLabel("Geschlecht (Pflichtfeld)")).toHaveAttribute("aria-invalid", "false");
+  await lastName.fill("Testmann-Neu");
+  await expect(lastName).toHaveAttribute("aria-invalid", "false");
+  await page.getByLabel("Vorname").fill("Theresa");
+  await page.getByLabel("Geburtsdatum").fill("1979-03-14");
+  // Too young at the state exam: the rule shows at once.
+  await page.getByLabel("Datum des Staatsexamens").fill("1990-06-01");
+  await expect(page.getByLabel("Datum des Staatsexamens")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Datum des Staatsexamens").fill("2004-06-01");
+  await expect(page.getByLabel("Datum des Staatsexamens")).toHaveAttribute("aria-invalid", "false");
+  await page.getByLabel("Datum der Approbation").fill("2005-01-10");
+  await page.getByRole("button", { name: "Standort hinzufügen" }).click();
+  await page.getByLabel("Standort 1", { exact: true }).selectOption("773686000");
+  await page.getByLabel("Beginn (Standort 1)").fill("2021-04-01");
+  await expect(page.getByTestId("activity-periods")).toContainText("01.04.2021 – offen");
+  await page.getByRole("button", { name: "Speichern" }).click();
+  await expect(page).toHaveURL(/\/arztverzeichnis\/\d+\?gespeichert=1$/);
+  await expectNoAxeViolations(page);
+  await expect(await requestAnr(page)).toContainText("Neue Arztnummer vergeben");
+
+  // Known to the registry with the same data: matched.
+  await createPhysician(page, {
+    sex: "weiblich", last: "Schmidt", first: "Anna", birth: "1980-04-12", exam: "2005-11-20", licence: "2006-05-02",
+  });
+  await expect(await requestAnr(page)).toContainText("Vorhandene Arztnummer zugeordnet");
+
+  // Known with other data: mismatch, both values side by side.
+  await createPhysician(page, {
+    sex: "weiblich", last: "Weber", first: "Julia", birth: "1985-09-23", exam: "2011-05-10", licence: "2011-11-15",
+  });
+  const outcome = await requestAnr(page);
+  await expect(outcome.getByTestId("mismatch")).toBeVisible();
+  await expect(outcome.getByRole("columnheader", { name: "Krankenhaus" })).toBeVisible();
+  await expect(outcome.getByRole("columnheader", { name: "Register" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("link", { name: "Zu den Klärungen" }).click();
+  await expect(page.getByTestId("clarification").filter({ hasText: "Weber" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await signOut(page);
+
+  // The office accepts the hospital's value.
+  await signIn(page, "gs.sachbearbeitung", used);
+  await openApp(page, "/arztverzeichnis/geschaeftsstelle");
+  const office = page.getByTestId("office-clarification").filter({ hasText: "Weber" });
+  await expect(office).toBeVisible();
+  await expectNoAxeViolations(page);
+  await office.getByRole("button", { name: "Angaben des Krankenhauses übernehmen" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Klärung abgeschlossen." })).toBeVisible();
+  await expect(page.getByTestId("office-clarification").filter({ hasText: "Weber" })).toContainText("geklärt");
+  await signOut(page);
+
+  // Bulk: 30 physicians leave at month end; preview, apply, undo.
+  await signIn(page, "klinik.personal", used);
+  await openApp(page, "/arztverzeichnis");
+  await expect(page.getByTestId("grid-counts")).toContainText("43 von 43");
+  const firstRow = page.getByTestId("physician-row").first();
+  await firstRow.click();
+  for (let i = 1; i < 30; i++) {
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Space");
+  }
+  await expect(page.getByTestId("selected-count")).toHaveText("30");
+  await page.getByLabel("Tätigkeit an Standort beenden zum …").check();
+  await page.getByRole("button", { name: "Vorschau", exact: true }).click();
+  await expect(page.getByTestId("preview-row")).toHaveCount(30);
+  await expect(page.getByTestId("preview-counts")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Übernehmen" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Übernommen:" })).toBeVisible();
+  await page.getByRole("button", { name: "Rückgängig machen" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Rückgängig gemacht:" })).toBeVisible();
+
+  // CSV: export the list and read it back as a dry run: nothing changes.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("csv-export").click(),
+  ]);
+  const csv = await readFile(await download.path());
+  await page.getByLabel("CSV-Datei importieren (zuerst Probelauf)").setInputFiles({
+    name: "arztverzeichnis.csv", mimeType: "text/csv", buffer: csv,
+  });
+  await expect(page.getByTestId("import-summary")).toContainText("Probelauf: 0 neu, 0 geändert, 43 unverändert, 0 Fehler");
+  const rows = page.getByTestId("import-row");
+  await expect(rows).toHaveCount(43);
+  await expectNoAxeViolations(page);
+});

@@ -1,0 +1,543 @@
+//! Bulk edits of the selected physicians (preview computed in the browser with the domain's
+//! rules, one atomic apply, undo) and the HR CSV exchange (export of the filtered list, import
+//! with a dry run first).
+use le_domain::api::directory::{BulkRequest, HrImportReport, HrImportRequest, VersionedId};
+use le_domain::directory::{BulkAction, BulkOutcome, Date, PhysicianRecord, SettableField};
+use le_domain::numbers::SiteNumber;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::common::{display_name, perf_mark, perf_mark_after_frame, site_numbers, today};
+use super::grid::DirectoryData;
+use crate::api::directory as api;
+use crate::components::form::{
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, INPUT_CLASS, LABEL_CLASS, LINK_CLASS, Notice,
+};
+use crate::contexts::session::Session;
+
+/// Preview rows shown before "Alle anzeigen".
+const PREVIEW_ROWS: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    EndSite,
+    AddSite,
+    SetField,
+}
+
+fn parse_site(value: &str) -> Result<SiteNumber, String> {
+    SiteNumber::parse(value).map_err(|_| "Bitte wählen Sie einen Standort.".to_owned())
+}
+
+fn parse_date(value: &str, what: &str) -> Result<Date, String> {
+    Date::parse(value.trim()).map_err(|_| format!("Bitte geben Sie {what} an."))
+}
+
+#[component]
+pub fn BulkPanel() -> impl IntoView {
+    let session = Session::use_context();
+    let data = expect_context::<DirectoryData>();
+    let today = today();
+    let kind = RwSignal::new(Kind::EndSite);
+    let end_date = RwSignal::new(today.end_of_month().to_iso());
+    let end_site = RwSignal::new(String::new());
+    let add_site = RwSignal::new(String::new());
+    let add_start = RwSignal::new(today.to_iso());
+    let add_end = RwSignal::new(String::new());
+    let field = RwSignal::new(SettableField::ALL[0]);
+    let field_value = RwSignal::new(String::new());
+    let show_preview = RwSignal::new(false);
+    let show_all = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let last_operation = RwSignal::new(None::<i64>);
+
+    let site_entries = Memo::new(move |_| {
+        data.sites.with(|s| match s {
+            Some(Ok(list)) => list.sites.clone(),
+            _ => Vec::new(),
+        })
+    });
+    let allowed = Memo::new(move |_| site_entries.with(|s| site_numbers(s)));
+
+    let action = Memo::new(move |_| -> Result<BulkAction, String> {
+        Ok(match kind.get() {
+            Kind::EndSite => BulkAction::EndSiteAssignment {
+                site_number: end_site.with(|s| {
+                    if s.is_empty() {
+                        Ok(None)
+                    } else {
+                        parse_site(s).map(Some)
+                    }
+                })?,
+                end: parse_date(&end_date.get(), "das Enddatum")?,
+            },
+            Kind::AddSite => BulkAction::AddSiteAssignment {
+                site_number: parse_site(&add_site.get())?,
+                start: parse_date(&add_start.get(), "den Beginn")?,
+                end: add_end.with(|e| {
+                    if e.trim().is_empty() {
+                        Ok(None)
+                    } else {
+                        parse_date(e, "das Ende").map(Some)
+                    }
+                })?,
+            },
+            Kind::SetField => BulkAction::SetField {
+                field: field.get(),
+                value: field_value.get(),
+            },
+        })
+    });
+    let chosen = Memo::new(move |_| -> Vec<PhysicianRecord> {
+        data.selected.with(|sel| {
+            data.records.with(|all| {
+                all.iter()
+                    .filter(|r| sel.contains(&r.id))
+                    .cloned()
+                    .collect()
+            })
+        })
+    });
+    let preview = Memo::new(move |_| -> Option<Vec<BulkOutcome>> {
+        if !show_preview.get() {
+            return None;
+        }
+        let Ok(action) = action.get() else {
+            return None;
+        };
+        let forms: Vec<_> = chosen.with(|c| c.iter().map(|r| r.form.clone()).collect());
+        Some(allowed.with(|a| le_domain::directory::bulk_preview(&forms, &action, today, a)))
+    });
+    let counts = Memo::new(move |_| {
+        preview.with(|p| {
+            p.as_ref().map(|items| {
+                let mut c = (0, 0, 0);
+                for o in items {
+                    match o {
+                        BulkOutcome::Changed { .. } => c.0 += 1,
+                        BulkOutcome::Unchanged => c.1 += 1,
+                        BulkOutcome::Rejected { .. } => c.2 += 1,
+                    }
+                }
+                c
+            })
+        })
+    });
+
+    let apply = move |_| {
+        let Ok(action) = action.get_untracked() else {
+            return;
+        };
+        let items: Vec<VersionedId> = chosen.with_untracked(|c| {
+            c.iter()
+                .map(|r| VersionedId {
+                    id: r.id,
+                    version: r.version,
+                })
+                .collect()
+        });
+        let csrf = session.csrf();
+        busy.set(true);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = api::bulk_apply(&csrf, &BulkRequest { items, action }).await;
+            busy.set(false);
+            match answer {
+                Ok(applied) => {
+                    last_operation.set(Some(applied.operation_id));
+                    show_preview.set(false);
+                    notice.set(Some(Ok(format!(
+                        "Übernommen: {} geändert, {} unverändert.",
+                        applied.changed, applied.unchanged
+                    ))));
+                    data.reload.update(|r| *r += 1);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+    // The server runs the same rules; comparing catches records changed by someone else since
+    // the list was loaded.
+    let server_check = RwSignal::new(None::<String>);
+    let check_with_server = move |_| {
+        let Ok(action) = action.get_untracked() else {
+            return;
+        };
+        let items: Vec<VersionedId> = chosen.with_untracked(|c| {
+            c.iter()
+                .map(|r| VersionedId {
+                    id: r.id,
+                    version: r.version,
+                })
+                .collect()
+        });
+        let local = preview.get_untracked();
+        let csrf = session.csrf();
+        server_check.set(Some("Wird mit dem Server abgeglichen …".to_owned()));
+        leptos::task::spawn_local(async move {
+            let answer = api::bulk_preview(&csrf, &BulkRequest { items, action }).await;
+            server_check.set(Some(match answer {
+                Ok(server) => {
+                    let differing = match &local {
+                        Some(local) => server
+                            .items
+                            .iter()
+                            .zip(local)
+                            .filter(|(s, l)| &s.outcome != *l)
+                            .count(),
+                        None => server.items.len(),
+                    };
+                    if differing == 0 {
+                        "Der Server bestätigt die Vorschau.".to_owned()
+                    } else {
+                        format!("Der Server sieht bei {differing} Datensätzen ein anderes Ergebnis – bitte die Liste neu laden.")
+                    }
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    failure.message
+                }
+            }));
+        });
+    };
+    let undo = move |_| {
+        let Some(operation) = last_operation.get_untracked() else {
+            return;
+        };
+        let csrf = session.csrf();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = api::bulk_undo(&csrf, operation).await;
+            busy.set(false);
+            match answer {
+                Ok(undone) => {
+                    last_operation.set(None);
+                    notice.set(Some(Ok(format!(
+                        "Rückgängig gemacht: {} wiederhergestellt.",
+                        undone.restored
+                    ))));
+                    data.reload.update(|r| *r += 1);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+
+    let site_options = move || {
+        site_entries
+            .get()
+            .into_iter()
+            .map(|e| {
+                let label = format!("{} – {}", e.site_number, e.site_name);
+                view! { <option value=e.site_number.to_string()>{label}</option> }
+            })
+            .collect_view()
+    };
+    let selected_count = Memo::new(move |_| data.selected.with(|s| s.len()));
+
+    view! {
+        <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="sammel-titel" data-testid="bulk-panel">
+            <h2 id="sammel-titel" class="text-lg font-semibold text-blue-950">"Sammeländerung"</h2>
+            <p class="mt-1 text-slate-700">
+                {move || format!("{} ausgewählt.", selected_count.get())}
+            </p>
+            <fieldset class="mt-4">
+                <legend class=LABEL_CLASS>"Aktion"</legend>
+                <div class="mt-2 flex flex-wrap gap-6">
+                    {[
+                        (Kind::EndSite, "bulk-ende", "Tätigkeit an Standort beenden zum …"),
+                        (Kind::AddSite, "bulk-hinzu", "Standort hinzufügen"),
+                        (Kind::SetField, "bulk-feld", "Feld setzen"),
+                    ]
+                        .into_iter()
+                        .map(|(k, id, label)| view! {
+                            <label for=id class="flex items-center gap-2">
+                                <input id=id type="radio" name="bulk-aktion" prop:checked=move || kind.get() == k
+                                    on:change=move |_| kind.set(k) />
+                                {label}
+                            </label>
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
+            <div class="mt-4 flex flex-wrap items-end gap-4">
+                {move || match kind.get() {
+                    Kind::EndSite => view! {
+                        <div>
+                            <label for="bulk-ende-datum" class=LABEL_CLASS>"Ende zum"</label>
+                            <input id="bulk-ende-datum" type="date" class=INPUT_CLASS prop:value=move || end_date.get()
+                                on:input=move |ev| end_date.set(event_target_value(&ev)) />
+                        </div>
+                        <div>
+                            <label for="bulk-ende-standort" class=LABEL_CLASS>"Standort"</label>
+                            <select id="bulk-ende-standort" class=INPUT_CLASS on:change=move |ev| end_site.set(event_target_value(&ev))>
+                                <option value="">"alle Standorte"</option>
+                                {site_options}
+                            </select>
+                        </div>
+                    }.into_any(),
+                    Kind::AddSite => view! {
+                        <div>
+                            <label for="bulk-hinzu-standort" class=LABEL_CLASS>"Standort"</label>
+                            <select id="bulk-hinzu-standort" class=INPUT_CLASS on:change=move |ev| add_site.set(event_target_value(&ev))>
+                                <option value="">"– bitte wählen –"</option>
+                                {site_options}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="bulk-hinzu-beginn" class=LABEL_CLASS>"Beginn"</label>
+                            <input id="bulk-hinzu-beginn" type="date" class=INPUT_CLASS prop:value=move || add_start.get()
+                                on:input=move |ev| add_start.set(event_target_value(&ev)) />
+                        </div>
+                        <div>
+                            <label for="bulk-hinzu-ende" class=LABEL_CLASS>"Ende (optional)"</label>
+                            <input id="bulk-hinzu-ende" type="date" class=INPUT_CLASS prop:value=move || add_end.get()
+                                on:input=move |ev| add_end.set(event_target_value(&ev)) />
+                        </div>
+                    }.into_any(),
+                    Kind::SetField => view! {
+                        <div>
+                            <label for="bulk-feld-name" class=LABEL_CLASS>"Feld"</label>
+                            <select id="bulk-feld-name" class=INPUT_CLASS on:change=move |ev| {
+                                let key = event_target_value(&ev);
+                                if let Some(f) = SettableField::ALL.into_iter().find(|f| f.key() == key) {
+                                    field.set(f);
+                                }
+                            }>
+                                {SettableField::ALL.into_iter().map(|f| view! {
+                                    <option value=f.key() selected=move || field.get() == f>{f.label()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="bulk-feld-wert" class=LABEL_CLASS>"Wert"</label>
+                            <input id="bulk-feld-wert" type="text" class=INPUT_CLASS prop:value=move || field_value.get()
+                                aria-describedby="bulk-feld-hinweis"
+                                on:input=move |ev| field_value.set(event_target_value(&ev)) />
+                            <p id="bulk-feld-hinweis" class="mt-1 text-sm text-slate-600">"ja/nein, TT.MM.JJJJ oder Text"</p>
+                        </div>
+                    }.into_any(),
+                }}
+            </div>
+            <p role="alert" class="mt-2 text-sm font-medium text-red-800 empty:hidden">
+                {move || action.get().err()}
+            </p>
+            <div class="mt-4 flex flex-wrap gap-4">
+                <button type="button" class=BUTTON_SECONDARY
+                    disabled=move || selected_count.get() == 0 || action.with(Result::is_err)
+                    on:click=move |_| {
+                        perf_mark("preview-start");
+                        show_preview.set(true);
+                        perf_mark_after_frame("preview-ready");
+                    }>
+                    "Vorschau"
+                </button>
+                <button type="button" class=BUTTON_PRIMARY
+                    disabled=move || busy.get() || preview.with(Option::is_none) || counts.get().is_some_and(|c| c.0 == 0)
+                    on:click=apply>
+                    "Übernehmen"
+                </button>
+                <button type="button" class=BUTTON_SECONDARY
+                    disabled=move || preview.with(Option::is_none)
+                    on:click=check_with_server>
+                    "Mit dem Server abgleichen"
+                </button>
+                <Show when=move || last_operation.get().is_some()>
+                    <button type="button" class=BUTTON_SECONDARY disabled=move || busy.get() on:click=undo>
+                        "Rückgängig machen"
+                    </button>
+                </Show>
+            </div>
+            <p role="status" class="mt-2 empty:hidden">{move || server_check.get()}</p>
+            <div class="mt-4"><Notice message=notice /></div>
+            {move || counts.get().map(|(changed, unchanged, rejected)| view! {
+                <p class="mt-4 font-medium" data-testid="preview-counts">
+                    {format!("{changed} werden geändert, {unchanged} unverändert, {rejected} mit Fehlern")}
+                </p>
+            })}
+            {move || preview.get().map(|items| {
+                // Thousands of table rows would take long to build: the first ones show at
+                // once, the rest on request.
+                let limit = if show_all.get() { usize::MAX } else { PREVIEW_ROWS };
+                let hidden = items.len().saturating_sub(limit);
+                let rows: Vec<_> = chosen.with(|c| c.iter().take(limit).map(display_name).collect());
+                view! {
+                    <div class="mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
+                        <table class="w-full text-left" data-testid="bulk-preview">
+                            <thead><tr>
+                                <th scope="col" class="pr-4">"Name"</th>
+                                <th scope="col" class="pr-4">"Ergebnis"</th>
+                                <th scope="col">"Einzelheiten"</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().zip(items.into_iter().take(limit)).map(|(name, outcome)| {
+                                    let summary = outcome.summary();
+                                    let details = match outcome {
+                                        BulkOutcome::Changed { changes } => changes.into_iter()
+                                            .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                                            .collect::<Vec<_>>().join("; "),
+                                        BulkOutcome::Unchanged => String::new(),
+                                        BulkOutcome::Rejected { errors } => errors.into_iter()
+                                            .map(|e| format!("{}: {}", e.field, e.message))
+                                            .collect::<Vec<_>>().join("; "),
+                                    };
+                                    view! {
+                                        <tr class="border-t border-slate-200" data-testid="preview-row">
+                                            <td class="pr-4">{name}</td>
+                                            <td class="pr-4">{summary}</td>
+                                            <td>{details}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {(hidden > 0).then(|| view! {
+                        <button type="button" class=format!("mt-2 {BUTTON_SECONDARY}") on:click=move |_| show_all.set(true)>
+                            {format!("Alle anzeigen ({hidden} weitere)")}
+                        </button>
+                    })}
+                }
+            })}
+        </section>
+    }
+}
+
+/// Reads a chosen file as text.
+async fn file_text(file: web_sys::File) -> Option<String> {
+    let promise = file.text();
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+#[component]
+pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
+    let session = Session::use_context();
+    let data = expect_context::<DirectoryData>();
+    let export_href = Memo::new(move |_| {
+        let ids: Vec<i64> = data.records.with(|all| {
+            data.filtered
+                .with(|f| f.iter().map(|&i| all[i].id).collect())
+        });
+        api::export_url(&ids)
+    });
+    let csv = RwSignal::new(None::<String>);
+    let report = RwSignal::new(None::<HrImportReport>);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+
+    let run = move |dry_run: bool| {
+        let Some(text) = csv.get_untracked() else {
+            return;
+        };
+        let csrf = session.csrf();
+        busy.set(true);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = api::hr_import(&csrf, &HrImportRequest { csv: text, dry_run }).await;
+            busy.set(false);
+            match answer {
+                Ok(r) => {
+                    if r.applied {
+                        notice.set(Some(Ok("Import ausgeführt.".to_owned())));
+                        data.reload.update(|n| *n += 1);
+                    }
+                    report.set(Some(r));
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        report.set(None);
+        csv.set(None);
+        if let Some(file) = file {
+            leptos::task::spawn_local(async move {
+                match file_text(file).await {
+                    Some(text) => {
+                        csv.set(Some(text));
+                        run(true);
+                    }
+                    None => notice.set(Some(Err(
+                        "Die Datei konnte nicht gelesen werden.".to_owned()
+                    ))),
+                }
+            });
+        }
+    };
+
+    view! {
+        <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="csv-titel">
+            <h2 id="csv-titel" class="text-lg font-semibold text-blue-950">"CSV-Austausch mit der Personalabteilung"</h2>
+            <p class="mt-2">
+                <a href=move || export_href.get() download="arztverzeichnis.csv" class=LINK_CLASS data-testid="csv-export">
+                    "Gefilterte Liste als CSV exportieren"
+                </a>
+            </p>
+            <Show when=move || can_edit.get()>
+                <div class="mt-4">
+                    <label for="csv-import" class=LABEL_CLASS>"CSV-Datei importieren (zuerst Probelauf)"</label>
+                    <input id="csv-import" type="file" accept=".csv,text/csv" class="mt-1" on:change=on_file />
+                </div>
+            </Show>
+            <div class="mt-4"><Notice message=notice /></div>
+            {move || report.get().map(|r| {
+                let applied = r.applied;
+                let count = |o: le_domain::api::directory::RowOutcome| r.rows.iter().filter(|row| row.outcome == o).count();
+                use le_domain::api::directory::RowOutcome as O;
+                let summary = format!(
+                    "{}: {} neu, {} geändert, {} unverändert, {} Fehler",
+                    if applied { "Ergebnis" } else { "Probelauf" },
+                    count(O::Create), count(O::Update), count(O::Unchanged), count(O::Error)
+                );
+                let has_errors = count(O::Error) > 0;
+                view! {
+                    <p class="mt-4 font-medium" data-testid="import-summary">{summary}</p>
+                    <div class="mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Importbericht">
+                        <table class="w-full text-left" data-testid="import-report">
+                            <thead><tr>
+                                <th scope="col" class="pr-4">"Zeile"</th>
+                                <th scope="col" class="pr-4">"Name"</th>
+                                <th scope="col" class="pr-4">"Ergebnis"</th>
+                                <th scope="col">"Fehler"</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.rows.into_iter().map(|row| view! {
+                                    <tr class="border-t border-slate-200" data-testid="import-row">
+                                        <td class="pr-4">{row.line}</td>
+                                        <td class="pr-4">{row.name}</td>
+                                        <td class="pr-4">{row.outcome.label()}</td>
+                                        <td>{row.errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {(!applied && !has_errors).then(|| view! {
+                        <button type="button" class=format!("mt-4 {BUTTON_PRIMARY}") disabled=move || busy.get()
+                            on:click=move |_| run(false)>
+                            "Import ausführen"
+                        </button>
+                    })}
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,110 @@
+//! Small helpers of the directory pages: today's date, performance marks, display of records.
+use le_domain::directory::{Date, PhysicianRecord, RequestState};
+use le_domain::numbers::SiteNumber;
+use wasm_bindgen::JsValue;
+
+/// Today in the browser's time zone.
+pub fn today() -> Date {
+    let now = js_sys::Date::new_0();
+    Date::from_ymd(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or(Date::MIN)
+}
+
+/// `performance.mark(name)` and `window.__lePerf[name] = performance.now()`, for benchmarks.
+pub fn perf_mark(name: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(performance) = window.performance() else {
+        return;
+    };
+    let _ = performance.mark(name);
+    let key = JsValue::from_str("__lePerf");
+    let store = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| {
+            let object = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&window, &key, &object);
+            object.into()
+        });
+    let _ = js_sys::Reflect::set(
+        &store,
+        &JsValue::from_str(name),
+        &JsValue::from_f64(performance.now()),
+    );
+}
+
+/// Marks `end` once the browser has had an animation frame after now.
+pub fn perf_mark_after_frame(end: &'static str) {
+    leptos::prelude::request_animation_frame(move || perf_mark(end));
+}
+
+/// "Nachname, Vorname" with "Dr." where the title is carried.
+pub fn display_name(record: &PhysicianRecord) -> String {
+    let form = &record.form;
+    let title = if form.doctoral_title { "Dr. " } else { "" };
+    format!("{}, {title}{}", form.last_name, form.first_name)
+}
+
+/// Site numbers of the assignments, or "alle Standorte".
+pub fn display_sites(record: &PhysicianRecord) -> String {
+    if record.form.all_sites {
+        return "alle Standorte".to_owned();
+    }
+    let mut sites: Vec<&str> = record
+        .form
+        .sites
+        .iter()
+        .map(|s| s.site_number.as_str())
+        .collect();
+    sites.dedup();
+    sites.join(", ")
+}
+
+/// The wire key of a request state (the URL filter value).
+pub fn state_key(state: &RequestState) -> &'static str {
+    match state {
+        RequestState::NotRequested => "nicht_beantragt",
+        RequestState::Requested => "beantragt",
+        RequestState::Issued => "neu",
+        RequestState::Matched => "zugeordnet",
+        RequestState::Mismatch { .. } => "abweichung",
+    }
+}
+
+/// Every request state filter as (key, label).
+pub const STATE_FILTERS: [(&str, &str); 5] = [
+    ("nicht_beantragt", "nicht beantragt"),
+    ("beantragt", "beantragt"),
+    ("neu", "ANR neu vergeben"),
+    ("zugeordnet", "vorhandene ANR zugeordnet"),
+    ("abweichung", "Abweichung – Klärung erforderlich"),
+];
+
+/// Whether the physician is active today at some site (or at all sites).
+pub fn is_active(record: &PhysicianRecord, today: Date) -> bool {
+    record.form.sites.is_empty() && record.form.all_sites
+        || record.form.sites.iter().any(|s| {
+            s.start.is_none_or(|start| start <= today) && s.end.is_none_or(|end| end >= today)
+        })
+}
+
+/// Whether the physician works (or worked) at `site`.
+pub fn has_site(record: &PhysicianRecord, site: &str) -> bool {
+    record.form.all_sites
+        || record
+            .form
+            .sites
+            .iter()
+            .any(|s| s.site_number.as_str() == site)
+}
+
+/// Site numbers of the hospital as the domain wants them.
+pub fn site_numbers(sites: &[le_domain::directory::SiteEntry]) -> Vec<SiteNumber> {
+    sites.iter().map(|s| s.site_number.clone()).collect()
+}

@@ -1,0 +1,646 @@
+//! `/arztverzeichnis/neu` and `/arztverzeichnis/{id}`: the physician form with live validation
+//! (the domain's rules, as the server runs them), saving with optimistic concurrency and the
+//! ANR request with its outcome.
+use std::collections::HashSet;
+
+use le_domain::FieldError;
+use le_domain::api::directory::{SiteList, UpdatePhysicianRequest};
+use le_domain::directory::{
+    Date, PhysicianForm, PhysicianRecord, RequestState, Sex, SiteAssignment, SpecialtyCatalog,
+    SpecialtyEntry,
+};
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::common::{site_numbers, today};
+use crate::api::{ApiFailure, directory as api, load_into};
+use crate::components::form::{
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS,
+    LINK_CLASS, Notice, focus_soon,
+};
+use crate::components::page_title::set_page_title;
+use crate::contexts::session::Session;
+
+/// Local rule errors (shown once a field was left or the form submitted) and server errors
+/// (shown until the field is edited), looked up by the field's path (`sites[0].end`).
+#[derive(Clone, Copy)]
+struct Errors {
+    local: Memo<Vec<FieldError>>,
+    touched: RwSignal<HashSet<String>>,
+    submitted: RwSignal<bool>,
+    server: RwSignal<Vec<FieldError>>,
+}
+
+impl Errors {
+    fn message(&self, path: &str) -> Option<String> {
+        let shows = self.submitted.get() || self.touched.with(|t| t.contains(path));
+        let local = if shows {
+            self.local.with(|errors| {
+                errors
+                    .iter()
+                    .find(|e| e.field == path)
+                    .map(|e| e.message.clone())
+            })
+        } else {
+            None
+        };
+        local.or_else(|| {
+            self.server.with(|errors| {
+                errors
+                    .iter()
+                    .find(|e| e.field == path)
+                    .map(|e| e.message.clone())
+            })
+        })
+    }
+
+    fn touch(&self, path: &str) {
+        if !self.touched.with_untracked(|t| t.contains(path)) {
+            self.touched.update(|t| {
+                t.insert(path.to_owned());
+            });
+        }
+    }
+
+    fn edited(&self, path: &str) {
+        if self
+            .server
+            .with_untracked(|s| s.iter().any(|e| e.field == path))
+        {
+            self.server.update(|s| s.retain(|e| e.field != path));
+        }
+    }
+}
+
+/// The element id of a field path: `sites[0].end` → `arzt-sites-0-end`.
+fn field_id(path: &str) -> String {
+    let mut id = String::from("arzt-");
+    for c in path.chars() {
+        match c {
+            '[' | '.' => id.push('-'),
+            ']' => {}
+            c => id.push(c),
+        }
+    }
+    id
+}
+
+fn date_value(date: Option<Date>) -> String {
+    date.map(Date::to_iso).unwrap_or_default()
+}
+
+fn parse_date(value: &str) -> Option<Date> {
+    Date::parse(value.trim()).ok()
+}
+
+/// A labelled input bound to one field of the form.
+#[component]
+fn Input(
+    errors: Errors,
+    path: String,
+    label: String,
+    #[prop(into)] value: Signal<String>,
+    on_input: Callback<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] disabled: Signal<bool>,
+) -> impl IntoView {
+    let id = field_id(&path);
+    let error_id = format!("{id}-fehler");
+    let message = {
+        let path = path.clone();
+        Memo::new(move |_| errors.message(&path))
+    };
+    let path_blur = path.clone();
+    view! {
+        <div>
+            <label for=id.clone() class=LABEL_CLASS>
+                {label}
+                {required.then_some(view! { <span class="font-normal text-slate-600">" (Pflichtfeld)"</span> })}
+            </label>
+            <input
+                id=id
+                type=kind
+                class=INPUT_CLASS
+                autocomplete="off"
+                aria-describedby=error_id.clone()
+                aria-invalid=move || message.with(Option::is_some).to_string()
+                prop:value=move || value.get()
+                disabled=move || disabled.get()
+                on:input=move |ev| {
+                    errors.edited(&path);
+                    on_input.run(event_target_value(&ev));
+                }
+                on:blur=move |_| errors.touch(&path_blur)
+            />
+            <p id=error_id class=ERROR_CLASS>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// A labelled select bound to one field; `options` are (value, label).
+#[component]
+fn Select(
+    errors: Errors,
+    path: String,
+    label: String,
+    #[prop(into)] value: Signal<String>,
+    on_change: Callback<String>,
+    options: Signal<Vec<(String, String)>>,
+    #[prop(optional)] disabled: Signal<bool>,
+) -> impl IntoView {
+    let id = field_id(&path);
+    let error_id = format!("{id}-fehler");
+    let message = {
+        let path = path.clone();
+        Memo::new(move |_| errors.message(&path))
+    };
+    view! {
+        <div>
+            <label for=id.clone() class=LABEL_CLASS>{label}</label>
+            <select
+                id=id
+                class=INPUT_CLASS
+                aria-describedby=error_id.clone()
+                aria-invalid=move || message.with(Option::is_some).to_string()
+                disabled=move || disabled.get()
+                on:change=move |ev| {
+                    errors.edited(&path);
+                    errors.touch(&path);
+                    on_change.run(event_target_value(&ev));
+                }
+            >
+                <option value="" selected=move || value.get().is_empty()>"– bitte wählen –"</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let chosen = value.get_untracked() == v;
+                            view! { <option value=v selected=chosen>{l}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p id=error_id class=ERROR_CLASS>{move || message.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
+    set_page_title(if id.is_some() {
+        "Ärztin/Arzt bearbeiten"
+    } else {
+        "Ärztin/Arzt anlegen"
+    });
+    let session = Session::use_context();
+    let can_edit = Memo::new(move |_| {
+        session.info().is_some_and(|i| {
+            matches!(
+                i.role,
+                le_domain::access::Role::Admin | le_domain::access::Role::DirectoryEditor
+            )
+        })
+    });
+    let read_only = Signal::derive(move || !can_edit.get());
+    let today = today();
+    let form = RwSignal::new(PhysicianForm::default());
+    let version = RwSignal::new(None::<i64>);
+    let request_state = RwSignal::new(RequestState::NotRequested);
+    let loading = RwSignal::new(id.is_some());
+    let load_failure = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let conflict = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let anr_outcome = RwSignal::new(None::<RequestState>);
+    let query = use_query_map();
+    if query.with_untracked(|q| q.get("gespeichert").is_some()) {
+        notice.set(Some(Ok("Gespeichert.".to_owned())));
+    }
+
+    let sites = RwSignal::new(None::<Result<SiteList, ApiFailure>>);
+    load_into(sites, api::sites);
+    let site_list = Memo::new(move |_| {
+        sites.with(|s| match s {
+            Some(Ok(list)) => list.sites.clone(),
+            _ => Vec::new(),
+        })
+    });
+    let allowed = Memo::new(move |_| site_list.with(|s| site_numbers(s)));
+
+    let errors = Errors {
+        local: Memo::new(move |_| form.with(|f| allowed.with(|a| f.validate(today, a)))),
+        touched: RwSignal::new(HashSet::new()),
+        submitted: RwSignal::new(false),
+        server: RwSignal::new(Vec::new()),
+    };
+
+    let saved = RwSignal::new(PhysicianForm::default());
+    let anr_locked = RwSignal::new(false);
+    let adopt = move |record: PhysicianRecord| {
+        anr_locked.set(record.anr().is_some());
+        saved.set(record.form.clone());
+        form.set(record.form);
+        version.set(Some(record.version));
+        request_state.set(record.request_state);
+    };
+    let load = move || {
+        if let Some(id) = id {
+            loading.set(true);
+            leptos::task::spawn_local(async move {
+                match api::physician(id).await {
+                    Ok(record) => {
+                        adopt(record);
+                        load_failure.set(None);
+                    }
+                    Err(failure) => {
+                        session.check_failure(&failure);
+                        load_failure.set(Some(failure.message));
+                    }
+                }
+                loading.set(false);
+            });
+        }
+    };
+    load();
+
+    let navigate = use_navigate();
+    let save = move || {
+        errors.submitted.set(true);
+        notice.set(None);
+        conflict.set(false);
+        let first_error = errors
+            .local
+            .with_untracked(|e| e.first().map(|e| e.field.clone()));
+        if let Some(field) = first_error {
+            notice.set(Some(Err(
+                "Bitte korrigieren Sie die markierten Angaben.".to_owned()
+            )));
+            focus_soon(field_id(&field));
+            return;
+        }
+        let body = form.get_untracked();
+        let csrf = session.csrf();
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = match (id, version.get_untracked()) {
+                (Some(id), Some(version)) => {
+                    api::update_physician(
+                        &csrf,
+                        id,
+                        &UpdatePhysicianRequest {
+                            version,
+                            form: body,
+                        },
+                    )
+                    .await
+                }
+                _ => api::create_physician(&csrf, &body).await,
+            };
+            busy.set(false);
+            match answer {
+                Ok(record) => {
+                    errors.server.set(Vec::new());
+                    if id.is_none() {
+                        navigate(
+                            &format!("/arztverzeichnis/{}?gespeichert=1", record.id),
+                            NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        );
+                    } else {
+                        adopt(record);
+                        notice.set(Some(Ok("Gespeichert.".to_owned())));
+                    }
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    if failure.code == "version_conflict" {
+                        conflict.set(true);
+                    }
+                    if let Some(first) = failure.fields.first() {
+                        focus_soon(field_id(&first.field));
+                    }
+                    errors.server.set(failure.fields.clone());
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+
+    let request = move || {
+        let Some(id) = id else { return };
+        let csrf = session.csrf();
+        busy.set(true);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = api::request_anr(&csrf, id).await;
+            busy.set(false);
+            match answer {
+                Ok(record) => {
+                    anr_outcome.set(Some(record.request_state.clone()));
+                    adopt(record);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    errors.server.set(failure.fields.clone());
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+
+    // The registry reads the stored record: unsaved edits must be saved first.
+    let dirty = Memo::new(move |_| form.with(|f| saved.with(|s| f != s)));
+    let may_request = Memo::new(move |_| {
+        !dirty.get()
+            && !request_state.with(|s| matches!(s, RequestState::Issued | RequestState::Matched))
+    });
+    let anr_disabled = Signal::derive(move || read_only.get() || anr_locked.get());
+
+    // Field bindings: each reads its part of the form and writes it back.
+    let text = move |get: fn(&PhysicianForm) -> String| Signal::derive(move || form.with(get));
+    let date = move |get: fn(&PhysicianForm) -> Option<Date>| {
+        Signal::derive(move || form.with(|f| date_value(get(f))))
+    };
+    let set_date = move |set: fn(&mut PhysicianForm, Option<Date>)| {
+        Callback::new(move |v: String| form.update(|f| set(f, parse_date(&v))))
+    };
+
+    let sex_options = Signal::derive(|| {
+        Sex::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let specialty_options = Signal::derive(|| {
+        SpecialtyCatalog::builtin()
+            .entries()
+            .iter()
+            .map(|s| (s.code.clone(), format!("{} – {}", s.code, s.label)))
+            .collect::<Vec<_>>()
+    });
+    let site_options = Signal::derive(move || {
+        site_list.with(|s| {
+            s.iter()
+                .map(|e| {
+                    (
+                        e.site_number.to_string(),
+                        format!("{} – {}", e.site_number, e.site_name),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+
+    let specialty_count = Memo::new(move |_| form.with(|f| f.specialties.len()));
+    let site_count = Memo::new(move |_| form.with(|f| f.sites.len()));
+    let periods = Memo::new(move |_| form.with(|f| f.activity_periods()));
+    let sites_error = Memo::new(move |_| errors.message("sites"));
+
+    let heading = if id.is_some() {
+        "Ärztin/Arzt bearbeiten"
+    } else {
+        "Ärztin/Arzt anlegen"
+    };
+
+    view! {
+        <p><a href="/arztverzeichnis" class=LINK_CLASS>"← Zurück zum Arztverzeichnis"</a></p>
+        <h1 class="mt-2 text-2xl font-bold text-blue-950">{heading}</h1>
+        {move || load_failure.get().map(|m| view! { <p role="alert" class="mt-4 text-red-800">{m}</p> })}
+        <Show when=move || loading.get()>
+            <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p>
+        </Show>
+        <form
+            novalidate
+            class="mt-4 space-y-6"
+            data-testid="physician-form"
+            on:submit={
+                let save = save.clone();
+                move |ev| {
+                    ev.prevent_default();
+                    save();
+                }
+            }
+        >
+            <section class=CARD_CLASS aria-labelledby="arzt-person">
+                <h2 id="arzt-person" class="text-lg font-semibold text-blue-950">"Person"</h2>
+                <div class="mt-4 grid gap-4 md:grid-cols-2">
+                    <Input errors path="anr".into() label="Arztnummer (ANR, falls bekannt)".into()
+                        value=text(|f| f.anr.clone().unwrap_or_default())
+                        on_input=Callback::new(move |v: String| form.update(|f| f.anr = if v.trim().is_empty() { None } else { Some(v) }))
+                        disabled=anr_disabled />
+                    <Select errors path="sex".into() label="Geschlecht (Pflichtfeld)".into()
+                        value=text(|f| f.sex.map(|s| s.as_str().to_owned()).unwrap_or_default())
+                        on_change=Callback::new(move |v: String| form.update(|f| f.sex = Sex::ALL.into_iter().find(|s| s.as_str() == v)))
+                        options=sex_options disabled=read_only />
+                    <Input errors path="last_name".into() label="Nachname".into() required=true
+                        value=text(|f| f.last_name.clone())
+                        on_input=Callback::new(move |v: String| form.update(|f| f.last_name = v))
+                        disabled=read_only />
+                    <Input errors path="first_name".into() label="Vorname".into() required=true
+                        value=text(|f| f.first_name.clone())
+                        on_input=Callback::new(move |v: String| form.update(|f| f.first_name = v))
+                        disabled=read_only />
+                    <div class="flex items-center gap-2 md:col-span-2">
+                        <input id="arzt-doctoral_title" type="checkbox" class="h-4 w-4"
+                            prop:checked=move || form.with(|f| f.doctoral_title)
+                            disabled=move || read_only.get()
+                            on:change=move |ev| form.update(|f| f.doctoral_title = event_target_checked(&ev)) />
+                        <label for="arzt-doctoral_title" class=LABEL_CLASS>"Dr.-Titel laut Personalausweis"</label>
+                    </div>
+                    <Input errors path="birth_date".into() label="Geburtsdatum".into() kind="date" required=true
+                        value=date(|f| f.birth_date) on_input=set_date(|f, d| f.birth_date = d) disabled=read_only />
+                    <Input errors path="state_exam_date".into() label="Datum des Staatsexamens".into() kind="date" required=true
+                        value=date(|f| f.state_exam_date) on_input=set_date(|f, d| f.state_exam_date = d) disabled=read_only />
+                    <Input errors path="licence_date".into() label="Datum der Approbation".into() kind="date" required=true
+                        value=date(|f| f.licence_date) on_input=set_date(|f, d| f.licence_date = d) disabled=read_only />
+                    <Input errors path="doctorate_date".into() label="Datum der Promotion".into() kind="date"
+                        value=date(|f| f.doctorate_date) on_input=set_date(|f, d| f.doctorate_date = d) disabled=read_only />
+                </div>
+            </section>
+
+            <section class=CARD_CLASS aria-labelledby="arzt-fachgebiete">
+                <h2 id="arzt-fachgebiete" class="text-lg font-semibold text-blue-950">"Fachgebiete"</h2>
+                <ul class="mt-4 space-y-4">
+                    <For each=move || 0..specialty_count.get() key=|i| *i let:i>
+                        <li class="grid items-end gap-4 md:grid-cols-[2fr_1fr_auto]" data-testid="specialty-row">
+                            <Select errors path=format!("specialties[{i}].code") label=format!("Fachgebiet {}", i + 1)
+                                value=Signal::derive(move || form.with(|f| f.specialties.get(i).map(|s| s.code.clone()).unwrap_or_default()))
+                                on_change=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.specialties.get_mut(i) { s.code = v }))
+                                options=specialty_options disabled=read_only />
+                            <Input errors path=format!("specialties[{i}].date") label=format!("Anerkannt am (Fachgebiet {})", i + 1) kind="date"
+                                value=Signal::derive(move || form.with(|f| date_value(f.specialties.get(i).and_then(|s| s.date))))
+                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.specialties.get_mut(i) { s.date = parse_date(&v) }))
+                                disabled=read_only />
+                            <button type="button" class=BUTTON_SECONDARY disabled=move || read_only.get()
+                                on:click=move |_| form.update(|f| { if i < f.specialties.len() { f.specialties.remove(i); } })>
+                                {format!("Fachgebiet {} entfernen", i + 1)}
+                            </button>
+                        </li>
+                    </For>
+                </ul>
+                <button type="button" class=format!("mt-4 {BUTTON_SECONDARY}") disabled=move || read_only.get()
+                    on:click=move |_| {
+                        form.update(|f| f.specialties.push(SpecialtyEntry::default()));
+                        focus_soon(field_id(&format!("specialties[{}].code", specialty_count.get_untracked().saturating_sub(1))));
+                    }>
+                    "Fachgebiet hinzufügen"
+                </button>
+            </section>
+
+            <section class=CARD_CLASS aria-labelledby="arzt-standorte">
+                <h2 id="arzt-standorte" class="text-lg font-semibold text-blue-950">"Tätigkeit an Standorten"</h2>
+                <div class="mt-4 flex items-center gap-2">
+                    <input id="arzt-all_sites" type="checkbox" class="h-4 w-4"
+                        prop:checked=move || form.with(|f| f.all_sites)
+                        disabled=move || read_only.get()
+                        on:change=move |ev| {
+                            errors.edited("sites");
+                            form.update(|f| f.all_sites = event_target_checked(&ev));
+                        } />
+                    <label for="arzt-all_sites" class=LABEL_CLASS>"an allen Standorten dieses Krankenhauses"</label>
+                </div>
+                <p id="arzt-sites" tabindex="-1" class=ERROR_CLASS>{move || sites_error.get()}</p>
+                <ul class="mt-4 space-y-4">
+                    <For each=move || 0..site_count.get() key=|i| *i let:i>
+                        <li class="grid items-end gap-4 md:grid-cols-[2fr_1fr_1fr_auto]" data-testid="site-row">
+                            <Select errors path=format!("sites[{i}].site_number") label=format!("Standort {}", i + 1)
+                                value=Signal::derive(move || form.with(|f| f.sites.get(i).map(|s| s.site_number.clone()).unwrap_or_default()))
+                                on_change=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.sites.get_mut(i) { s.site_number = v }))
+                                options=site_options disabled=read_only />
+                            <Input errors path=format!("sites[{i}].start") label=format!("Beginn (Standort {})", i + 1) kind="date"
+                                value=Signal::derive(move || form.with(|f| date_value(f.sites.get(i).and_then(|s| s.start))))
+                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.sites.get_mut(i) { s.start = parse_date(&v) }))
+                                disabled=read_only />
+                            <Input errors path=format!("sites[{i}].end") label=format!("Ende (Standort {})", i + 1) kind="date"
+                                value=Signal::derive(move || form.with(|f| date_value(f.sites.get(i).and_then(|s| s.end))))
+                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.sites.get_mut(i) { s.end = parse_date(&v) }))
+                                disabled=read_only />
+                            <button type="button" class=BUTTON_SECONDARY disabled=move || read_only.get()
+                                on:click=move |_| form.update(|f| { if i < f.sites.len() { f.sites.remove(i); } })>
+                                {format!("Standort {} entfernen", i + 1)}
+                            </button>
+                        </li>
+                    </For>
+                </ul>
+                <button type="button" class=format!("mt-4 {BUTTON_SECONDARY}") disabled=move || read_only.get()
+                    on:click=move |_| {
+                        errors.edited("sites");
+                        form.update(|f| f.sites.push(SiteAssignment::default()));
+                        focus_soon(field_id(&format!("sites[{}].site_number", site_count.get_untracked().saturating_sub(1))));
+                    }>
+                    "Standort hinzufügen"
+                </button>
+                <h3 class="mt-6 font-semibold text-slate-900">"Tätigkeitszeiträume (berechnet)"</h3>
+                <ul class="mt-2 list-disc pl-6" data-testid="activity-periods">
+                    {move || {
+                        let list = periods.get();
+                        if list.is_empty() {
+                            view! { <li>"keine"</li> }.into_any()
+                        } else {
+                            list.into_iter()
+                                .map(|p| {
+                                    let end = p.end.map(Date::to_german).unwrap_or_else(|| "offen".to_owned());
+                                    view! { <li>{format!("{} – {end}", p.start.to_german())}</li> }
+                                })
+                                .collect_view()
+                                .into_any()
+                        }
+                    }}
+                </ul>
+            </section>
+
+            <Notice message=notice />
+            <Show when=move || conflict.get()>
+                <p role="alert" class="rounded border border-amber-600 bg-amber-50 p-3 text-amber-950">
+                    "Dieser Datensatz wurde inzwischen von jemand anderem geändert. "
+                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| { conflict.set(false); notice.set(None); load(); }>
+                        "Aktuellen Stand laden (Ihre Änderungen gehen verloren)"
+                    </button>
+                </p>
+            </Show>
+            <Show when=move || can_edit.get()>
+                <div class="flex flex-wrap gap-4">
+                    <button type="submit" class=BUTTON_PRIMARY disabled=move || busy.get()>"Speichern"</button>
+                    {id.map(|_| {
+                                                view! {
+                            <button type="button" class=BUTTON_SECONDARY
+                                disabled=move || busy.get() || !may_request.get()
+                                aria-describedby="arzt-antrag-hinweis"
+                                on:click=move |_| request()>
+                                "Arztnummer beantragen"
+                            </button>
+                            <p id="arzt-antrag-hinweis" class="self-center text-sm text-slate-600">
+                                {move || if dirty.get() {
+                                    "Bitte speichern Sie zuerst Ihre Änderungen."
+                                } else if may_request.get() {
+                                    ""
+                                } else {
+                                    "Die Arztnummer ist bereits vergeben oder zugeordnet."
+                                }}
+                            </p>
+                        }
+                    })}
+                </div>
+            </Show>
+        </form>
+        <section class="mt-6" aria-labelledby="arzt-antrag">
+            <h2 id="arzt-antrag" class="text-lg font-semibold text-blue-950">"Arztnummer"</h2>
+            <p data-testid="request-state">
+                "Status: " {move || request_state.with(|s| s.label())}
+                {move || form.with(|f| f.anr.clone()).map(|a| format!(" – ANR {a}"))}
+            </p>
+            <div role="status" data-testid="anr-outcome">
+                {move || anr_outcome.get().map(|outcome| outcome_view(outcome, form.with(|f| f.anr.clone().unwrap_or_default())))}
+            </div>
+        </section>
+    }
+}
+
+/// The answer of the registry to an ANR request, with both values side by side on a mismatch.
+fn outcome_view(outcome: RequestState, anr: String) -> AnyView {
+    match outcome {
+        RequestState::Issued => view! {
+            <p class="mt-2 rounded border border-green-700 bg-green-50 p-3 text-green-900">
+                "Neue Arztnummer vergeben: " <strong class="font-mono">{anr}</strong>
+            </p>
+        }
+        .into_any(),
+        RequestState::Matched => view! {
+            <p class="mt-2 rounded border border-green-700 bg-green-50 p-3 text-green-900">
+                "Vorhandene Arztnummer zugeordnet: " <strong class="font-mono">{anr}</strong>
+            </p>
+        }
+        .into_any(),
+        RequestState::Mismatch { differences } => view! {
+            <div class="mt-2 rounded border border-amber-600 bg-amber-50 p-3 text-amber-950">
+                <p>"Das Register kennt die Person mit abweichenden Angaben. Die Geschäftsstelle klärt den Fall."</p>
+                <table class="mt-2 text-left" data-testid="mismatch">
+                    <caption class="sr-only">"Abweichende Angaben"</caption>
+                    <thead><tr>
+                        <th scope="col" class="pr-6">"Angabe"</th>
+                        <th scope="col" class="pr-6">"Krankenhaus"</th>
+                        <th scope="col">"Register"</th>
+                    </tr></thead>
+                    <tbody>
+                        {differences.into_iter().map(|d| view! {
+                            <tr>
+                                <th scope="row" class="pr-6 font-medium">{d.field.label()}</th>
+                                <td class="pr-6">{d.directory_value}</td>
+                                <td>{d.registry_value}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="mt-2"><a href="/arztverzeichnis/klaerungen" class=LINK_CLASS>"Zu den Klärungen"</a></p>
+            </div>
+        }
+        .into_any(),
+        other => view! { <p class="mt-2">{other.label()}</p> }.into_any(),
+    }
+}

@@ -1,0 +1,519 @@
+//! `/arztverzeichnis`: every physician of the hospital in a virtually scrolled grid with search,
+//! filters kept in the URL, multi-select and keyboard navigation; bulk edits and CSV below.
+use std::collections::HashSet;
+
+use le_domain::api::directory::SiteList;
+use le_domain::directory::PhysicianRecord;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
+
+use super::bulk::{BulkPanel, CsvPanel};
+use super::common::{
+    STATE_FILTERS, display_name, display_sites, has_site, is_active, perf_mark,
+    perf_mark_after_frame, state_key, today,
+};
+use crate::api::{ApiFailure, directory as api, load_into};
+use crate::components::form::{BUTTON_PRIMARY, BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
+use crate::contexts::session::Session;
+
+/// Height of one row in pixels (fixed, so that positions are arithmetic).
+const ROW_HEIGHT: f64 = 40.0;
+/// Height of the scroll container in pixels.
+const VIEW_HEIGHT: f64 = 480.0;
+/// Rows rendered above and below the visible ones.
+const BUFFER: usize = 8;
+
+const SELECT_CLASS: &str = "mt-1 block rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700";
+
+/// The loaded physicians and sites, shared with the bulk and CSV panels.
+#[derive(Clone, Copy)]
+pub struct DirectoryData {
+    pub sites: RwSignal<Option<Result<SiteList, ApiFailure>>>,
+    /// Bumped to load the physicians again (after bulk edits and imports).
+    pub reload: RwSignal<u32>,
+    /// Every record (empty while loading).
+    pub records: Memo<Vec<PhysicianRecord>>,
+    /// Ids of the selected records.
+    pub selected: RwSignal<HashSet<i64>>,
+    /// Positions (in `records`) of the records passing the filters, in display order.
+    pub filtered: Memo<Vec<usize>>,
+}
+
+#[component]
+pub fn PhysicianGrid() -> impl IntoView {
+    let session = Session::use_context();
+    let can_edit = Memo::new(move |_| {
+        session.info().is_some_and(|i| {
+            matches!(
+                i.role,
+                le_domain::access::Role::Admin | le_domain::access::Role::DirectoryEditor
+            )
+        })
+    });
+    let physicians = RwSignal::new(None);
+    let sites = RwSignal::new(None);
+    let reload = RwSignal::new(0u32);
+    load_into(physicians, move || {
+        reload.track();
+        api::physicians()
+    });
+    load_into(sites, api::sites);
+
+    let records = Memo::new(move |_| {
+        physicians.with(|p| match p {
+            Some(Ok(list)) => {
+                let mut all = list.physicians.clone();
+                all.sort_by(|a, b| {
+                    (
+                        a.form.last_name.to_lowercase(),
+                        a.form.first_name.to_lowercase(),
+                        a.id,
+                    )
+                        .cmp(&(
+                            b.form.last_name.to_lowercase(),
+                            b.form.first_name.to_lowercase(),
+                            b.id,
+                        ))
+                });
+                all
+            }
+            _ => Vec::new(),
+        })
+    });
+
+    // The filters live in the URL (shareable, survive reloads); the input shows the URL's value.
+    let query = use_query_map();
+    let param = move |key: &str| query.with(|q| q.get(key).unwrap_or_default());
+    let q = Memo::new(move |_| param("q"));
+    let site = Memo::new(move |_| param("standort"));
+    let state = Memo::new(move |_| param("status"));
+    let activity = Memo::new(move |_| param("taetigkeit"));
+    let navigate = use_navigate();
+    let set_param = move |key: &'static str, value: String| {
+        let mut map = query.get_untracked();
+        if value.is_empty() {
+            map.remove(key);
+        } else {
+            map.replace(key, value);
+        }
+        let search = map.to_query_string();
+        navigate(
+            &format!("/arztverzeichnis{search}"),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+
+    let search_text = Memo::new(move |_| {
+        // Lower-cased once per records/search change, not once per keystroke and row.
+        records.with(|all| {
+            all.iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {} {}",
+                        display_name(r),
+                        r.form.birth_date.map(|d| d.to_german()).unwrap_or_default(),
+                        r.form.anr.clone().unwrap_or_default(),
+                        display_sites(r)
+                    )
+                    .to_lowercase()
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let today = today();
+    let filtered = Memo::new(move |_| {
+        let needle = q.get().trim().to_lowercase();
+        let words: Vec<&str> = needle.split_whitespace().collect();
+        let site = site.get();
+        let state = state.get();
+        let activity = activity.get();
+        records.with(|all| {
+            search_text.with(|texts| {
+                all.iter()
+                    .enumerate()
+                    .filter(|(i, r)| {
+                        words.iter().all(|w| texts[*i].contains(w))
+                            && (site.is_empty() || has_site(r, &site))
+                            && (state.is_empty() || state_key(&r.request_state) == state)
+                            && match activity.as_str() {
+                                "aktiv" => is_active(r, today),
+                                "beendet" => !is_active(r, today),
+                                _ => true,
+                            }
+                    })
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let selected = RwSignal::new(HashSet::<i64>::new());
+    let data = DirectoryData {
+        sites,
+        reload,
+        records,
+        selected,
+        filtered,
+    };
+    provide_context(data);
+
+    let filtered_count = Memo::new(move |_| filtered.with(Vec::len));
+    let selected_count = Memo::new(move |_| selected.with(HashSet::len));
+    let select_all_filtered = move |_| {
+        let ids: Vec<i64> =
+            records.with(|all| filtered.with(|f| f.iter().map(|&i| all[i].id).collect()));
+        selected.update(|s| s.extend(ids));
+    };
+
+    let site_options = move || {
+        sites.with(|s| match s {
+            Some(Ok(list)) => list
+                .sites
+                .iter()
+                .map(|e| {
+                    let number = e.site_number.to_string();
+                    let label = format!("{} – {}", e.site_number, e.site_name);
+                    let chosen = site.get() == number;
+                    view! { <option value=number selected=chosen>{label}</option> }
+                })
+                .collect_view()
+                .into_any(),
+            _ => ().into_any(),
+        })
+    };
+
+    let set_q = set_param.clone();
+    let set_site = set_param.clone();
+    let set_state = set_param.clone();
+    let set_activity = set_param;
+
+    view! {
+        <div class="flex flex-wrap items-baseline justify-between gap-4">
+            <h1 id="arztverzeichnis-titel" class="text-2xl font-bold text-blue-950">"Arztverzeichnis"</h1>
+            <nav aria-label="Arztverzeichnis" class="flex gap-4">
+                <Show when=move || can_edit.get()>
+                    <a href="/arztverzeichnis/neu" class=LINK_CLASS>"Ärztin/Arzt anlegen"</a>
+                </Show>
+                <a href="/arztverzeichnis/klaerungen" class=LINK_CLASS>"Klärungen"</a>
+            </nav>
+        </div>
+        <div role="search" class="mt-4 flex flex-wrap items-end gap-4">
+            <div>
+                <label for="arzt-suche" class=LABEL_CLASS>"Suche"</label>
+                <input
+                    id="arzt-suche"
+                    type="search"
+                    class="mt-1 block w-72 rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700"
+                    placeholder="Name, Geburtsdatum, ANR, Standort"
+                    prop:value=move || q.get()
+                    on:input=move |ev| {
+                        perf_mark("filter-start");
+                        set_q("q", event_target_value(&ev));
+                        perf_mark_after_frame("filter-painted");
+                    }
+                />
+            </div>
+            <div>
+                <label for="arzt-standort" class=LABEL_CLASS>"Standort"</label>
+                <select
+                    id="arzt-standort"
+                    class=SELECT_CLASS
+                    on:change=move |ev| set_site("standort", event_target_value(&ev))
+                >
+                    <option value="" selected=move || site.get().is_empty()>"alle"</option>
+                    {site_options}
+                </select>
+            </div>
+            <div>
+                <label for="arzt-status" class=LABEL_CLASS>"Status"</label>
+                <select
+                    id="arzt-status"
+                    class=SELECT_CLASS
+                    on:change=move |ev| set_state("status", event_target_value(&ev))
+                >
+                    <option value="" selected=move || state.get().is_empty()>"alle"</option>
+                    {STATE_FILTERS
+                        .iter()
+                        .map(|(key, label)| {
+                            view! { <option value=*key selected=move || state.get() == *key>{*label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="arzt-taetigkeit" class=LABEL_CLASS>"Tätigkeit"</label>
+                <select
+                    id="arzt-taetigkeit"
+                    class=SELECT_CLASS
+                    on:change=move |ev| set_activity("taetigkeit", event_target_value(&ev))
+                >
+                    <option value="" selected=move || activity.get().is_empty()>"alle"</option>
+                    <option value="aktiv" selected=move || activity.get() == "aktiv">"aktiv"</option>
+                    <option value="beendet" selected=move || activity.get() == "beendet">"beendet"</option>
+                </select>
+            </div>
+        </div>
+        <div class="mt-4 flex flex-wrap items-center gap-4">
+            <p role="status" data-testid="grid-counts">
+                {move || format!("{} von {} angezeigt", filtered_count.get(), records.with(Vec::len))}
+                ", "
+                <span data-testid="selected-count">{move || selected_count.get()}</span>
+                " ausgewählt"
+            </p>
+            <button type="button" class=BUTTON_SECONDARY on:click=select_all_filtered>
+                "Alle gefilterten auswählen"
+            </button>
+            <button
+                type="button"
+                class=BUTTON_SECONDARY
+                disabled=move || selected_count.get() == 0
+                on:click=move |_| selected.set(HashSet::new())
+            >
+                "Auswahl aufheben"
+            </button>
+        </div>
+        {move || match physicians.with(|p| p.as_ref().map(|r| r.as_ref().err().cloned())) {
+            None => view! { <p role="status" class="mt-4 text-slate-600">"Ärztinnen und Ärzte werden geladen …"</p> }.into_any(),
+            Some(Some(failure)) => {
+                session.check_failure(&failure);
+                view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any()
+            }
+            Some(None) => view! { <Grid data /> }.into_any(),
+        }}
+        <Show when=move || can_edit.get()>
+            <BulkPanel />
+        </Show>
+        <CsvPanel can_edit />
+        <p class="mt-8">
+            <button type="button" class=BUTTON_PRIMARY on:click=move |_| reload.update(|r| *r += 1)>
+                "Neu laden"
+            </button>
+        </p>
+    }
+}
+
+/// The virtually scrolled table: only the visible rows (plus a buffer) exist in the page.
+#[component]
+fn Grid(data: DirectoryData) -> impl IntoView {
+    let DirectoryData {
+        records,
+        selected,
+        filtered,
+        ..
+    } = data;
+    let scroll_top = RwSignal::new(0.0f64);
+    let active = RwSignal::new(0usize);
+    let anchor = RwSignal::new(None::<usize>);
+    let container = NodeRef::<leptos::html::Div>::new();
+    let total = Memo::new(move |_| filtered.with(Vec::len));
+    let window = Memo::new(move |_| {
+        let first = (scroll_top.get() / ROW_HEIGHT) as usize;
+        let visible = (VIEW_HEIGHT / ROW_HEIGHT).ceil() as usize;
+        let start = first.saturating_sub(BUFFER);
+        let end = (first + visible + BUFFER).min(total.get());
+        (start, end.max(start))
+    });
+    // (position in the filtered list, record) of the rendered rows.
+    let rows = Memo::new(move |_| {
+        let (start, end) = window.get();
+        records.with(|all| {
+            filtered.with(|f| {
+                f[start.min(f.len())..end.min(f.len())]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &i)| (start + k, all[i].clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+
+    let id_at = move |pos: usize| -> Option<i64> {
+        records.with(|all| filtered.with(|f| f.get(pos).map(|&i| all[i].id)))
+    };
+    let toggle = move |pos: usize, shift: bool| {
+        let Some(id) = id_at(pos) else { return };
+        match (shift, anchor.get_untracked()) {
+            (true, Some(from)) => {
+                let (a, b) = if from <= pos {
+                    (from, pos)
+                } else {
+                    (pos, from)
+                };
+                let ids: Vec<i64> = records.with(|all| {
+                    filtered.with(|f| {
+                        f[a..=b.min(f.len() - 1)]
+                            .iter()
+                            .map(|&i| all[i].id)
+                            .collect()
+                    })
+                });
+                selected.update(|s| s.extend(ids));
+            }
+            _ => selected.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id);
+                }
+            }),
+        }
+        anchor.set(Some(pos));
+        active.set(pos);
+    };
+    let focus_row = move |pos: usize| {
+        active.set(pos);
+        if let Some(el) = container.get_untracked() {
+            let top = pos as f64 * ROW_HEIGHT;
+            let current = el.scroll_top() as f64;
+            if top < current {
+                el.set_scroll_top(top as i32);
+            } else if top + ROW_HEIGHT > current + VIEW_HEIGHT {
+                el.set_scroll_top((top + ROW_HEIGHT - VIEW_HEIGHT) as i32);
+            }
+            scroll_top.set(el.scroll_top() as f64);
+        }
+        if let Some(id) = id_at(pos) {
+            // Focus at once when the row is rendered (the next key goes to it), else after the
+            // render that brings it in.
+            let element_id = format!("arzt-zeile-{id}");
+            if document().get_element_by_id(&element_id).is_some() {
+                crate::components::form::focus_by_id(&element_id);
+            } else {
+                crate::components::form::focus_soon(element_id);
+            }
+        }
+    };
+    let navigate = use_navigate();
+    let on_key = move |ev: web_sys::KeyboardEvent, pos: usize, id: i64| match ev.key().as_str() {
+        "ArrowDown" => {
+            ev.prevent_default();
+            if pos + 1 < total.get_untracked() {
+                focus_row(pos + 1);
+            }
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            if pos > 0 {
+                focus_row(pos - 1);
+            }
+        }
+        "Home" => {
+            ev.prevent_default();
+            focus_row(0);
+        }
+        "End" => {
+            ev.prevent_default();
+            focus_row(total.get_untracked().saturating_sub(1));
+        }
+        " " => {
+            ev.prevent_default();
+            toggle(pos, ev.shift_key());
+        }
+        "Enter" => {
+            ev.prevent_default();
+            navigate(&format!("/arztverzeichnis/{id}"), Default::default());
+        }
+        _ => {}
+    };
+
+    view! {
+        <div
+            role="grid"
+            aria-labelledby="arztverzeichnis-titel"
+            aria-multiselectable="true"
+            aria-rowcount=move || total.get() + 1
+            class="mt-4 rounded border border-slate-300 bg-white"
+        >
+            <div role="rowgroup" class="border-b border-slate-300 bg-slate-100 pr-4 font-semibold text-slate-900">
+                <div role="row" aria-rowindex="1" class="grid grid-cols-[3rem_2fr_1fr_1fr_2fr_2fr] items-center" style:height=format!("{ROW_HEIGHT}px")>
+                    <div role="columnheader" class="px-2"><span class="sr-only">"Auswahl"</span></div>
+                    <div role="columnheader" class="px-2">"Name"</div>
+                    <div role="columnheader" class="px-2">"Geburtsdatum"</div>
+                    <div role="columnheader" class="px-2">"ANR"</div>
+                    <div role="columnheader" class="px-2">"Standorte"</div>
+                    <div role="columnheader" class="px-2">"Status"</div>
+                </div>
+            </div>
+            <div
+                node_ref=container
+                data-testid="physician-grid"
+                class="relative overflow-y-auto"
+                style:height=format!("{VIEW_HEIGHT}px")
+                on:scroll=move |ev| {
+                    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        scroll_top.set(el.scroll_top() as f64);
+                    }
+                }
+            >
+                <div role="rowgroup" class="relative" style:height=move || format!("{}px", total.get() as f64 * ROW_HEIGHT)>
+                    <For
+                        each=move || rows.get()
+                        key=|(pos, r)| (*pos, r.id, r.version)
+                        children=move |(pos, record)| {
+                            let id = record.id;
+                            let on_key = on_key.clone();
+                            let is_selected = Memo::new(move |_| selected.with(|s| s.contains(&id)));
+                            let name = display_name(&record);
+                            let label = format!("{name} auswählen");
+                            let birth = record.form.birth_date.map(|d| d.to_german()).unwrap_or_default();
+                            let anr = record.form.anr.clone().unwrap_or_default();
+                            let sites = display_sites(&record);
+                            let status = record.request_state.label();
+                            view! {
+                                <div
+                                    role="row"
+                                    id=format!("arzt-zeile-{id}")
+                                    data-testid="physician-row"
+                                    data-id=id
+                                    aria-rowindex=pos + 2
+                                    aria-selected=move || is_selected.get().to_string()
+                                    tabindex=move || if active.get() == pos { "0" } else { "-1" }
+                                    class="absolute left-0 right-0 grid cursor-pointer grid-cols-[3rem_2fr_1fr_1fr_2fr_2fr] items-center border-b border-slate-100 hover:bg-blue-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-blue-700 aria-selected:bg-blue-100"
+                                    style:top=format!("{}px", pos as f64 * ROW_HEIGHT)
+                                    style:height=format!("{ROW_HEIGHT}px")
+                                    on:keydown=move |ev| on_key(ev, pos, id)
+                                    on:click=move |ev| {
+                                        let target_is_link = ev
+                                            .target()
+                                            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                                            .is_some_and(|el| el.tag_name() == "A" || el.tag_name() == "INPUT");
+                                        if !target_is_link {
+                                            toggle(pos, ev.shift_key());
+                                        }
+                                    }
+                                >
+                                    <div role="gridcell" class="px-2">
+                                        <input
+                                            type="checkbox"
+                                            tabindex="-1"
+                                            class="h-4 w-4"
+                                            aria-label=label
+                                            prop:checked=move || is_selected.get()
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                toggle(pos, ev.shift_key());
+                                            }
+                                        />
+                                    </div>
+                                    <div role="gridcell" class="truncate px-2">
+                                        <a href=format!("/arztverzeichnis/{id}") tabindex="-1" class=LINK_CLASS>{name}</a>
+                                    </div>
+                                    <div role="gridcell" class="truncate px-2">{birth}</div>
+                                    <div role="gridcell" class="truncate px-2 font-mono">{anr}</div>
+                                    <div role="gridcell" class="truncate px-2">{sites}</div>
+                                    <div role="gridcell" class="truncate px-2">{status}</div>
+                                </div>
+                            }
+                        }
+                    />
+                </div>
+            </div>
+        </div>
+        <p class="mt-1 text-sm text-slate-600">
+            "Pfeiltasten wechseln die Zeile, Leertaste wählt aus, Eingabe öffnet; Umschalt+Klick wählt einen Bereich."
+        </p>
+    }
+}

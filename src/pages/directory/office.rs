@@ -1,0 +1,300 @@
+//! `/arztverzeichnis/geschaeftsstelle`: the directory office's work — clarifications (accept the
+//! hospital's or the registry's value, ask for a document), the site directory import (dry run
+//! first) and a search in the central registry.
+use le_domain::api::directory::{
+    AcceptedSide, Clarification, ClarificationState, DocumentRequest, RegistryPerson,
+    ResolveRequest, SiteImportReport, SiteImportRequest,
+};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::clarifications::{case_state, differences_table};
+use crate::api::{ApiFailure, directory as api, load_into};
+use crate::components::form::{
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, INPUT_CLASS, LABEL_CLASS, LINK_CLASS, Notice,
+};
+use crate::components::page_title::set_page_title;
+use crate::contexts::session::Session;
+
+#[component]
+pub fn OfficePage() -> impl IntoView {
+    set_page_title("Geschäftsstelle Arztverzeichnis");
+    view! {
+        <h1 class="text-2xl font-bold text-blue-950">"Geschäftsstelle Arztverzeichnis"</h1>
+        <OfficeClarifications />
+        <SiteImport />
+        <RegistrySearch />
+    }
+}
+
+#[component]
+fn OfficeClarifications() -> impl IntoView {
+    let session = Session::use_context();
+    let cases = RwSignal::new(None::<Result<Vec<Clarification>, ApiFailure>>);
+    let reload = RwSignal::new(0u32);
+    load_into(cases, move || {
+        reload.track();
+        api::office_clarifications()
+    });
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let done = move |answer: Result<Clarification, ApiFailure>, ok: &'static str| match answer {
+        Ok(_) => {
+            notice.set(Some(Ok(ok.to_owned())));
+            reload.update(|r| *r += 1);
+        }
+        Err(failure) => {
+            session.check_failure(&failure);
+            notice.set(Some(Err(failure.message)));
+        }
+    };
+    let resolve = move |id: i64, accept: AcceptedSide| {
+        let csrf = session.csrf();
+        leptos::task::spawn_local(async move {
+            done(
+                api::office_resolve(&csrf, id, &ResolveRequest { accept }).await,
+                "Klärung abgeschlossen.",
+            );
+        });
+    };
+    let ask = move |id: i64, message: String| {
+        let csrf = session.csrf();
+        leptos::task::spawn_local(async move {
+            done(
+                api::office_request_document(&csrf, id, &DocumentRequest { message }).await,
+                "Dokumentkopie angefordert.",
+            );
+        });
+    };
+
+    view! {
+        <section class="mt-6" aria-labelledby="gs-klaerungen">
+            <h2 id="gs-klaerungen" class="text-xl font-semibold text-blue-950">"Klärungen"</h2>
+            <div class="mt-2"><Notice message=notice /></div>
+            {move || match cases.get() {
+                None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
+                Some(Err(failure)) => {
+                    session.check_failure(&failure);
+                    view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any()
+                }
+                Some(Ok(list)) if list.is_empty() => view! { <p class="mt-4">"Keine Klärungen."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="mt-4 space-y-4">
+                        {list.into_iter().map(|case| {
+                            let id = case.id;
+                            let open = case.state != ClarificationState::Resolved;
+                            let message = RwSignal::new(String::new());
+                            let message_id = format!("gs-nachricht-{id}");
+                            view! {
+                                <li class=CARD_CLASS data-testid="office-clarification">
+                                    <h3 class="text-lg font-semibold text-blue-950">
+                                        {format!("{} – {} (IK {})", case.physician_name, case.hospital_name, case.main_ik)}
+                                    </h3>
+                                    <p class="text-slate-700">{case_state(&case)}</p>
+                                    <p class="text-slate-700">"ANR im Register: " <span class="font-mono">{case.registry_anr.clone()}</span></p>
+                                    {differences_table(&case)}
+                                    {case.document_available.then(|| view! {
+                                        <p class="mt-2"><a href=api::office_document_url(id) class=LINK_CLASS target="_blank" rel="noopener">"Dokumentkopie öffnen"</a></p>
+                                    })}
+                                    {open.then(|| view! {
+                                        <div class="mt-4 flex flex-wrap gap-4">
+                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| resolve(id, AcceptedSide::Directory)>
+                                                "Angaben des Krankenhauses übernehmen"
+                                            </button>
+                                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| resolve(id, AcceptedSide::Registry)>
+                                                "Angaben der Vergabestelle (Register) übernehmen"
+                                            </button>
+                                        </div>
+                                        <div class="mt-4 flex flex-wrap items-end gap-4">
+                                            <div>
+                                                <label for=message_id.clone() class=LABEL_CLASS>"Nachricht an das Krankenhaus"</label>
+                                                <input id=message_id type="text" class=INPUT_CLASS prop:value=move || message.get()
+                                                    on:input=move |ev| message.set(event_target_value(&ev)) />
+                                            </div>
+                                            <button type="button" class=BUTTON_SECONDARY
+                                                disabled=move || message.with(|m| m.trim().is_empty())
+                                                on:click=move |_| ask(id, message.get_untracked())>
+                                                "Dokumentkopie anfordern"
+                                            </button>
+                                        </div>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SiteImport() -> impl IntoView {
+    let session = Session::use_context();
+    let csv = RwSignal::new(None::<String>);
+    let report = RwSignal::new(None::<SiteImportReport>);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let line_errors = RwSignal::new(Vec::<String>::new());
+    let current = RwSignal::new(None::<Result<le_domain::api::directory::SiteList, ApiFailure>>);
+    let sites_reload = RwSignal::new(0u32);
+    load_into(current, move || {
+        sites_reload.track();
+        api::office_sites()
+    });
+    let current_count = move || match current.get() {
+        None => "Standorte werden geladen …".to_owned(),
+        Some(Ok(list)) => format!("Das Verzeichnis enthält {} Standorte.", list.sites.len()),
+        Some(Err(failure)) => failure.message,
+    };
+    let run = move |dry_run: bool| {
+        let Some(text) = csv.get_untracked() else {
+            return;
+        };
+        let csrf = session.csrf();
+        notice.set(None);
+        line_errors.set(Vec::new());
+        leptos::task::spawn_local(async move {
+            match api::office_site_import(&csrf, &SiteImportRequest { csv: text, dry_run }).await {
+                Ok(r) => {
+                    if r.applied {
+                        notice.set(Some(Ok("Standortverzeichnis übernommen.".to_owned())));
+                        sites_reload.update(|n| *n += 1);
+                    }
+                    report.set(Some(r));
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    line_errors.set(
+                        failure
+                            .fields
+                            .iter()
+                            .map(|e| format!("{}: {}", e.field, e.message))
+                            .collect(),
+                    );
+                    report.set(None);
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        report.set(None);
+        if let Some(file) = file {
+            leptos::task::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string());
+                csv.set(text);
+                run(true);
+            });
+        }
+    };
+    view! {
+        <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="gs-standorte">
+            <h2 id="gs-standorte" class="text-xl font-semibold text-blue-950">"Standortverzeichnis importieren"</h2>
+            <p class="mt-2 text-slate-700">{current_count}</p>
+            <div class="mt-4">
+                <label for="gs-standorte-datei" class=LABEL_CLASS>"Datei des Standortverzeichnisses (zuerst Probelauf)"</label>
+                <input id="gs-standorte-datei" type="file" accept=".csv,text/csv,text/plain" class="mt-1" on:change=on_file />
+            </div>
+            <div class="mt-4"><Notice message=notice /></div>
+            <ul class="mt-2 list-disc pl-6 text-red-800" data-testid="site-import-errors">
+                {move || line_errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+            </ul>
+            {move || report.get().map(|r| {
+                let applied = r.applied;
+                let list = |label: &'static str, items: Vec<String>| view! {
+                    <p class="mt-2"><strong>{format!("{label}: {}", items.len())}</strong>
+                        {(!items.is_empty()).then(|| format!(" ({})", items.join(", ")))}
+                    </p>
+                };
+                view! {
+                    <div data-testid="site-import-report">
+                        <p class="mt-4 font-medium">{if applied { "Ergebnis" } else { "Probelauf" }}</p>
+                        {list("neu", r.new)}
+                        {list("geändert", r.changed)}
+                        {list("entfernt", r.removed)}
+                        <p class="mt-2">{format!("unverändert: {}", r.unchanged)}</p>
+                        {(!applied).then(|| view! {
+                            <button type="button" class=format!("mt-4 {BUTTON_PRIMARY}") on:click=move |_| run(false)>
+                                "Import ausführen"
+                            </button>
+                        })}
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn RegistrySearch() -> impl IntoView {
+    let session = Session::use_context();
+    let query = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<Result<Vec<RegistryPerson>, ApiFailure>>);
+    let search = move || {
+        let q = query.get_untracked();
+        if q.trim().is_empty() {
+            return;
+        }
+        results.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = api::office_registry(&q).await;
+            if let Err(failure) = &answer {
+                session.check_failure(failure);
+            }
+            results.set(Some(answer));
+        });
+    };
+    view! {
+        <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="gs-register">
+            <h2 id="gs-register" class="text-xl font-semibold text-blue-950">"Register durchsuchen"</h2>
+            <form role="search" class="mt-4 flex flex-wrap items-end gap-4" on:submit=move |ev| {
+                ev.prevent_default();
+                search();
+            }>
+                <div>
+                    <label for="gs-register-suche" class=LABEL_CLASS>"Name oder ANR"</label>
+                    <input id="gs-register-suche" type="search" class=INPUT_CLASS prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class=BUTTON_PRIMARY>"Suchen"</button>
+            </form>
+            {move || results.get().map(|r| match r {
+                Err(failure) => view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any(),
+                Ok(people) if people.is_empty() => view! { <p role="status" class="mt-4">"Keine Treffer."</p> }.into_any(),
+                Ok(people) => view! {
+                    <table class="mt-4 w-full text-left" data-testid="registry-results">
+                        <caption class="sr-only">"Treffer im Register"</caption>
+                        <thead><tr>
+                            <th scope="col" class="pr-4">"ANR"</th>
+                            <th scope="col" class="pr-4">"Name"</th>
+                            <th scope="col" class="pr-4">"Geburtsdatum"</th>
+                            <th scope="col">"Quelle"</th>
+                        </tr></thead>
+                        <tbody>
+                            {people.into_iter().map(|p| {
+                                let birth = le_domain::directory::Date::parse(&p.birth_date)
+                                    .map(|d| d.to_german())
+                                    .unwrap_or(p.birth_date);
+                                view! {
+                                    <tr class="border-t border-slate-200">
+                                        <td class="pr-4 font-mono">{p.anr}</td>
+                                        <td class="pr-4">{format!("{}, {}", p.last_name, p.first_name)}</td>
+                                        <td class="pr-4">{birth}</td>
+                                        <td>{p.source}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
