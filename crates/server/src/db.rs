@@ -31,3 +31,11 @@ pub async fn ping(db: &Db) -> bool {
         .await
         .is_ok()
 }
+
+/// Starts a write transaction with `BEGIN IMMEDIATE`: it takes SQLite's write lock up front (and
+/// waits for it with the busy timeout). A deferred transaction that reads first and writes later
+/// fails at once with SQLITE_BUSY when another writer committed in between; concurrent uploads
+/// hit exactly that.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}

@@ -115,7 +115,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
     let now = state.clock.now();
     let hash =
         secrets::hash_password(DEMO_PASSWORD).map_err(|e| AppError::internal("argon2", e))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for inst in INSTITUTIONS {
         let id = store::insert_institution(
             &mut tx,
@@ -300,7 +300,7 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
         .await?;
     }
     let sites = ["773686000", "773687000"];
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for n in 0..40 {
         crate::directory::store::insert_physician(
             &mut tx,
@@ -483,7 +483,7 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
         ),
         (2, &[K::OperationReport], "", 30, Some(10)),
     ];
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let mut case_ids = Vec::new();
     for (i, (admission, invoice, site, ago, stay, subject)) in cases.iter().enumerate() {
         let admitted = today.add_days(-ago);
@@ -635,7 +635,7 @@ pub async fn seed_large(
 ) -> Result<(), AppError> {
     seed(state).await?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for n in 0..registry {
         let form = demo_physician(n * 7 + 3, &["773686000"]);
         let last = format!("{}{}", form.last_name, n % 997);

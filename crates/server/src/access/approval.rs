@@ -155,7 +155,7 @@ pub async fn approve(
     }
     let creds = new_letter_credentials(&state)?;
     let kind = row.kind();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let institution_id = store::insert_institution(
         &mut tx,
         &NewInstitution {
@@ -296,7 +296,7 @@ pub async fn reissue_letter(
         .await?
         .ok_or(AppError::NotFound)?;
     let creds = new_letter_credentials(&state)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     store::reissue_credentials(&mut tx, user.id, &creds.password_hash, &creds.sealed_secret)
         .await?;
     tx.commit().await?;

@@ -70,7 +70,7 @@ pub async fn create_md_admin(
             crate::secrets::hash_password(pw).map_err(|e| AppError::internal("argon2", e))?;
         creds.one_time_password = pw.clone();
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let institution_id = match store::institution_by_ik(&state.db, ik.as_str()).await? {
         Some(existing) if existing.kind() == InstitutionKind::Md => existing.id,
         Some(_) => {

@@ -229,7 +229,7 @@ pub async fn submit(
     let dest = agreement_dir(&state).join(&stored_name);
     let main_ik = Some(form.main_ik.trim()).filter(|s| !s.is_empty());
     let kind = form.kind.map(|k| k.as_str()).unwrap_or_default();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let inserted = sqlx::query(
         "INSERT INTO registrations (reference, kind, ik, name, street, postal_code, city, main_ik, \
          admin_first_name, admin_last_name, admin_email, admin_username, agreement_file, \

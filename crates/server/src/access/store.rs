@@ -298,7 +298,7 @@ pub async fn reissue_credentials(
 
 /// Removes the second factor: the user must enrol again at the next sign-in.
 pub async fn reset_second_factor(db: &Db, user_id: i64) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_device_name = NULL, \
          totp_last_step = 0, recovery_pending = 1 WHERE id = ?",
@@ -327,7 +327,7 @@ pub async fn set_role(db: &Db, user_id: i64, role: Role) -> sqlx::Result<()> {
 }
 
 pub async fn set_active(db: &Db, user_id: i64, active: bool) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query("UPDATE users SET active = ? WHERE id = ?")
         .bind(active)
         .bind(user_id)
@@ -362,7 +362,7 @@ pub async fn new_recovery_codes(db: &Db, user_id: i64, count: usize) -> sqlx::Re
     let codes: Vec<String> = (0..count)
         .map(|_| secrets::readable_code(le_domain::access::RECOVERY_CODE_CHARS))
         .collect();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
         .bind(user_id)
         .execute(&mut *tx)

@@ -74,7 +74,7 @@ pub async fn create(
     let one_time_password = secrets::one_time_password();
     let hash =
         secrets::hash_password(&one_time_password).map_err(|e| AppError::internal("argon2", e))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let inserted = store::insert_user(
         &mut tx,
         &NewUser {

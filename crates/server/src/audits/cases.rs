@@ -110,7 +110,7 @@ pub async fn create(
     let now = state.clock.now();
     let by = actor_name(&md.actor);
     let subject = form.subject.trim();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let id = sqlx::query(
         "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
          admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
@@ -275,7 +275,7 @@ pub async fn add_notice(
     }
     let now = state.clock.now();
     let by = actor_name(&md.actor);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let notice_id = store::insert_notice(
         &mut tx,
         id,

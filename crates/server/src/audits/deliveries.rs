@@ -32,7 +32,7 @@ pub async fn submit(
     let due = deadline(request.received()?, request.weeks(), today, false).due;
     let in_time = today <= due;
     let by = actor_name(&caller.actor);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let pending: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_files WHERE request_id = ? AND delivery_id IS NULL",
     )

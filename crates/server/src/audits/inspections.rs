@@ -162,7 +162,7 @@ pub async fn create(
         return Err(AppError::Validation(errors));
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let id = sqlx::query(
         "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
          VALUES (?, ?, ?, ?, ?, ?)",

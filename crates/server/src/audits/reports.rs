@@ -38,7 +38,7 @@ pub async fn upload(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&md.actor);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let id = sqlx::query(
         "INSERT INTO audit_reports (case_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -32,7 +32,7 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
         ..Actor::default()
     };
     for id in &ids {
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::db::begin_write(&state.db).await?;
         let mut stored: Vec<String> = sqlx::query_scalar(
             "SELECT f.stored_name FROM audit_files f JOIN audit_requests r ON r.id = f.request_id \
              WHERE r.case_id = ?",

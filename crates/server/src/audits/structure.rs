@@ -232,7 +232,7 @@ pub async fn upload_evidence(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&caller.actor);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let file_id = sqlx::query(
         "INSERT INTO structure_evidence (structure_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -346,7 +346,7 @@ pub async fn upload_file(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&caller.actor);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     // The case may have been closed while the bytes were arriving.
     let open: Option<i64> =
         sqlx::query_scalar("SELECT id FROM audit_cases WHERE id = ? AND closed_at IS NULL")

@@ -115,7 +115,7 @@ pub async fn apply(
     }
     let now = state.clock.now();
     let today = today(&state);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let mut snapshot = Vec::new();
     let mut unchanged = 0;
     for (record, outcome) in records.iter().zip(&outcomes) {
@@ -209,7 +209,7 @@ pub async fn undo(
     let snapshot: Vec<SnapshotItem> =
         serde_json::from_str(&snapshot).map_err(|e| AppError::internal("json", e))?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for item in &snapshot {
         store::update_physician(&mut tx, item.id, item.version_after, &item.form_before, None, now)
             .await?

@@ -94,7 +94,7 @@ pub async fn import(
     }
     if applied {
         let now = state.clock.now();
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::db::begin_write(&state.db).await?;
         for (existing, form) in &plan {
             match existing {
                 Some(r) => {

@@ -100,7 +100,7 @@ pub async fn create(
     caller.require_edit()?;
     check(&state, &caller, &form)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let id = store::insert_physician(&mut tx, caller.main_ik.as_str(), &form, now).await?;
     tx.commit().await?;
     audit_change(
@@ -154,7 +154,7 @@ pub async fn update(
         form.anr = Some(regrouped.to_string());
     }
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let Some(_) = store::update_physician(&mut tx, id, req.version, &form, None, now).await? else {
         return Err(version_conflict(current.version));
     };
@@ -271,7 +271,7 @@ pub async fn set_anr(
 ) -> Result<(), AppError> {
     let mut form = record.form.clone();
     form.anr = Some(anr.to_string());
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     store::update_physician(
         &mut tx,
         record.id,

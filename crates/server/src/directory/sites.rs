@@ -82,7 +82,7 @@ pub async fn import(
     };
     if report.applied {
         let now = state.clock.now();
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::db::begin_write(&state.db).await?;
         let changed: Vec<_> = diff
             .new
             .iter()

@@ -1877,3 +1877,62 @@ async fn the_openapi_document_parses_and_every_documented_route_exists() {
     let res = app.get("/api/v1/audits/nowhere/999999").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_uploads_to_one_request_all_succeed() {
+    let app = demo().await;
+    let md = as_user(&app, "md.gutachter").await;
+    let (_, request_id) = case_with_request(&app, &md).await;
+    let clerk = as_user(&app, "klinik.controlling").await;
+    // The browser may send several files at once; every one must be stored (no busy 500).
+    let uploads: Vec<_> = (0..8u8)
+        .map(|i| {
+            let (app, clerk) = (&app, &clerk);
+            async move {
+                let uri = format!("/api/v1/audits/requests/{request_id}/files?name=teil-{i}.pdf");
+                put_pdf(app, clerk, &uri, &pdf_of(300_000, i))
+                    .await
+                    .status()
+            }
+        })
+        .collect();
+    let statuses = futures_join_all(uploads).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::CREATED),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM audit_files WHERE request_id = {request_id}")
+        )
+        .await,
+        8
+    );
+}
+
+/// Runs futures concurrently on the current task (no extra dependency).
+async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut handles = Vec::new();
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => results[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    handles.extend(results.into_iter().flatten());
+    handles
+}
