@@ -8,7 +8,9 @@ export default defineConfig({
   globalSetup: "./global-setup.mjs",
   outputDir: "./test-results",
   fullyParallel: false,
-  workers: 2,
+  // One worker: several journeys sign in as the same MD administrator, and the server never
+  // accepts one TOTP time step twice; parallel workers would race for the same step.
+  workers: 1,
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -1,0 +1,275 @@
+//! `/pruefverfahren`: the hospital's inbox of document requests (filters and sort in the URL),
+//! with a strip of counts per deadline status and today's reminders. The MD starts at its cases.
+use le_domain::api::audits::{Dashboard, InboxItem};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{DeadlineBadge, current_role, is_audit_user, is_md, status_class};
+use crate::api::{self, access::encode};
+use crate::components::form::{INPUT_CLASS, LABEL_CLASS, LINK_CLASS};
+use crate::components::guard::RequireSession;
+use crate::components::page_title::set_page_title;
+use crate::contexts::session::Session;
+
+const STATUSES: [(&str, &str); 7] = [
+    ("", "alle"),
+    ("pending", "noch nicht geliefert"),
+    ("open", "offen"),
+    ("due_soon", "bald fällig"),
+    ("late_window", "Frist überschritten (Nachfrist)"),
+    ("overdue", "überfällig"),
+    ("delivered", "geliefert"),
+];
+const SORTS: [(&str, &str); 2] = [("deadline", "nach Frist"), ("received", "nach Eingang")];
+
+#[component]
+pub fn Start() -> impl IntoView {
+    let session = Session::use_context();
+    view! {
+        <RequireSession allowed=is_audit_user>
+            {move || {
+                if current_role(session).is_some_and(is_md) {
+                    view! { <super::cases::CasesPage /> }.into_any()
+                } else {
+                    view! { <Inbox /> }.into_any()
+                }
+            }}
+        </RequireSession>
+    }
+}
+
+/// The filters as they stand in the URL.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Filters {
+    status: String,
+    site: String,
+    sort: String,
+}
+
+impl Filters {
+    fn query(&self) -> String {
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("status", &self.status),
+            ("site", &self.site),
+            ("sort", &self.sort),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!("{key}={}", encode(value)));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+#[component]
+fn Inbox() -> impl IntoView {
+    set_page_title("Anforderungen");
+    let session = Session::use_context();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filters = Memo::new(move |_| {
+        query.with(|q| Filters {
+            status: q.get("status").unwrap_or_default(),
+            site: q.get("site").unwrap_or_default().trim().to_owned(),
+            sort: q.get("sort").unwrap_or_default(),
+        })
+    });
+    let inbox = RwSignal::new(None);
+    api::load_into(inbox, move || {
+        let q = filters.get().query();
+        async move { api::audits::inbox(&q).await }
+    });
+    let dashboard = RwSignal::new(None);
+    api::load_into(dashboard, api::audits::dashboard);
+
+    let go = move |change: &dyn Fn(&mut Filters)| {
+        let mut f = filters.get_untracked();
+        change(&mut f);
+        let q = f.query();
+        let target = if q.is_empty() {
+            "/pruefverfahren".to_owned()
+        } else {
+            format!("/pruefverfahren?{q}")
+        };
+        navigate(&target, Default::default());
+    };
+    let go_status = go.clone();
+    let go_site = go.clone();
+
+    view! {
+        <h1 class="text-2xl font-bold text-blue-950">"Anforderungen des Medizinischen Dienstes"</h1>
+        {move || match dashboard.get() {
+            Some(Ok(d)) => view! { <Strip dashboard=d /> }.into_any(),
+            _ => ().into_any(),
+        }}
+        <form class="mt-6 flex flex-wrap items-end gap-4" on:submit=|ev| ev.prevent_default()>
+            <div>
+                <label for="filter-status" class=LABEL_CLASS>"Status"</label>
+                <select
+                    id="filter-status"
+                    class=INPUT_CLASS
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        go_status(&move |f| f.status = v.clone());
+                    }
+                >
+                    {STATUSES
+                        .iter()
+                        .map(|(value, label)| {
+                            view! { <option value=*value selected=move || filters.with(|f| f.status == *value)>{*label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="filter-site" class=LABEL_CLASS>"Standort"</label>
+                <input
+                    id="filter-site"
+                    class=INPUT_CLASS
+                    inputmode="numeric"
+                    placeholder="z. B. 771234000"
+                    prop:value=move || filters.with(|f| f.site.clone())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev).trim().to_owned();
+                        go_site(&move |f| f.site = v.clone());
+                    }
+                />
+            </div>
+            <div>
+                <label for="filter-sort" class=LABEL_CLASS>"Sortierung"</label>
+                <select
+                    id="filter-sort"
+                    class=INPUT_CLASS
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        go(&move |f| f.sort = v.clone());
+                    }
+                >
+                    {SORTS
+                        .iter()
+                        .map(|(value, label)| {
+                            view! {
+                                <option value=*value selected=move || filters.with(|f| f.sort == *value || (f.sort.is_empty() && *value == "deadline"))>
+                                    {*label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        </form>
+        <section class="mt-6" aria-labelledby="anforderungen">
+            <h2 id="anforderungen" class="text-xl font-semibold text-slate-900">"Anforderungen"</h2>
+            {move || match inbox.get() {
+                None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
+                Some(Err(failure)) => {
+                    session.check_failure(&failure);
+                    view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
+                }
+                Some(Ok(inbox)) if inbox.requests.is_empty() => view! {
+                    <p class="mt-4 text-slate-700" data-testid="inbox-empty">"Keine Anforderungen für diese Auswahl."</p>
+                }
+                .into_any(),
+                Some(Ok(inbox)) => view! {
+                    <p class="mt-2 text-slate-700">{format!("Stand {}: {} Anforderungen", inbox.today, inbox.requests.len())}</p>
+                    <ul class="mt-4 space-y-4" data-testid="inbox">
+                        {inbox.requests.into_iter().map(|item| view! { <InboxEntry item=item /> }).collect_view()}
+                    </ul>
+                    {(!inbox.notices.is_empty()).then(|| view! {
+                        <h2 class="mt-8 text-xl font-semibold text-slate-900">"Prüfanzeigen"</h2>
+                        <ul class="mt-3 space-y-2">
+                            {inbox.notices.into_iter().map(|n| view! {
+                                <li class="rounded border border-slate-200 bg-white p-3">
+                                    <span class="font-medium">{format!("{} · Aufnahme {}", n.kind_label, n.admission_number)}</span>
+                                    <span class="text-slate-700">{format!(" · {}", crate::format::date(&n.created_at))}</span>
+                                    <p class="mt-1 text-slate-800">{n.subject}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Counts per deadline status and the reminders due today.
+#[component]
+pub(crate) fn Strip(dashboard: Dashboard) -> impl IntoView {
+    view! {
+        <section aria-labelledby="lage" class="mt-4">
+            <h2 id="lage" class="sr-only">"Fristenlage"</h2>
+            <ul class="flex flex-wrap gap-3" data-testid="dashboard">
+                {dashboard
+                    .counts
+                    .into_iter()
+                    .map(|c| {
+                        view! {
+                            <li class=format!("rounded border px-3 py-2 {}", status_class(c.status))>
+                                <span class="text-2xl font-bold">{c.count}</span>
+                                <span class="ml-2 text-sm font-medium">{c.label}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {(dashboard.expiring_certificates > 0).then(|| view! {
+                <p class="mt-3 text-amber-950">
+                    <a class=LINK_CLASS href="/pruefverfahren/strukturpruefungen">
+                        {format!("{} Bescheinigungen der Strukturprüfung laufen bald ab oder sind abgelaufen.", dashboard.expiring_certificates)}
+                    </a>
+                </p>
+            })}
+            {(!dashboard.reminders.is_empty()).then(|| view! {
+                <div class="mt-4 rounded border border-amber-600 bg-amber-50 p-3" data-testid="reminders">
+                    <h3 class="font-semibold text-amber-950">"Erinnerungen für heute"</h3>
+                    <ul class="mt-1 list-disc pl-6 text-amber-950">
+                        {dashboard.reminders.into_iter().map(|r| view! {
+                            <li>
+                                <a class=LINK_CLASS href=format!("/pruefverfahren/anforderung/{}", r.request_id)>
+                                    {format!("Aufnahme {}", r.admission_number)}
+                                </a>
+                                {format!(": {}", r.message)}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn InboxEntry(item: InboxItem) -> impl IntoView {
+    let documents = item
+        .documents
+        .iter()
+        .map(|d| d.label.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <li class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="inbox-item">
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+                <a class=format!("{LINK_CLASS} text-lg") href=format!("/pruefverfahren/anforderung/{}", item.request_id)>
+                    {format!("Aufnahme {} · Rechnung {}", item.admission_number, item.invoice_number)}
+                </a>
+                <DeadlineBadge deadline=item.deadline.clone() />
+            </div>
+            <p class="mt-1 text-sm text-slate-700">
+                {format!(
+                    "Standort {} · Kasse {} · eingegangen {} · {} hochgeladen, {} geliefert",
+                    item.site_number.clone().unwrap_or_else(|| "–".to_owned()),
+                    item.insurer_ik,
+                    item.received_date,
+                    item.pending_files,
+                    item.submitted_files,
+                )}
+            </p>
+            <p class="mt-2 text-slate-900">{item.subject.clone()}</p>
+            <p class="mt-1 text-sm text-slate-800"><span class="font-semibold">"Angefordert: "</span>{documents}</p>
+            {(!item.free_text.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-800">{item.free_text.clone()}</p> })}
+        </li>
+    }
+}

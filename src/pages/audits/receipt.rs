@@ -1,0 +1,129 @@
+//! `/pruefverfahren/quittung/{id}`: the printable proof of a delivery (window.print(), print
+//! styles hide the navigation), with the hospital's acknowledgement of the receipt.
+use le_domain::api::audits::Receipt;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{can_act, current_role, is_audit_user};
+use crate::api;
+use crate::components::data::{DefList, row};
+use crate::components::form::{BUTTON_PRIMARY, BUTTON_SECONDARY, Notice};
+use crate::components::guard::RequireSession;
+use crate::components::page_title::set_page_title;
+use crate::contexts::session::Session;
+use crate::format;
+
+#[component]
+pub fn ReceiptPage(id: i64) -> impl IntoView {
+    view! {
+        <RequireSession allowed=is_audit_user>
+            <ReceiptView id=id />
+        </RequireSession>
+    }
+}
+
+#[component]
+fn ReceiptView(id: i64) -> impl IntoView {
+    set_page_title("Quittung");
+    let session = Session::use_context();
+    let reload = RwSignal::new(0u32);
+    let receipt = RwSignal::new(None);
+    api::load_into(receipt, move || {
+        reload.track();
+        api::audits::receipt(id)
+    });
+    view! {
+        {move || match receipt.get() {
+            None => view! { <p role="status" class="text-slate-600">"Wird geladen …"</p> }.into_any(),
+            Some(Err(failure)) => {
+                session.check_failure(&failure);
+                view! {
+                    <h1 class="text-2xl font-bold text-blue-950">"Quittung"</h1>
+                    <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p>
+                }
+                .into_any()
+            }
+            Some(Ok(r)) => view! { <ReceiptDocument receipt=r reload=reload /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
+    let session = Session::use_context();
+    let open = receipt.acknowledged_at.is_none();
+    let may_acknowledge = move || open && current_role(session).is_some_and(can_act);
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let delivery_id = receipt.delivery_id;
+    let acknowledge = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let answer = api::audits::acknowledge(&session.csrf(), delivery_id).await;
+            busy.try_set(false);
+            match answer {
+                Ok(_) => {
+                    message.try_set(Some(Ok("Empfang der Quittung bestätigt.".to_owned())));
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    message.try_set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+    let print = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let documents = receipt
+        .documents
+        .iter()
+        .map(|d| d.label.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let acknowledged = match (&receipt.acknowledged_at, &receipt.acknowledged_by) {
+        (Some(at), Some(by)) => format!("{} von {by}", format::date_time(at)),
+        (Some(at), None) => format::date_time(at),
+        _ => "noch nicht bestätigt".to_owned(),
+    };
+    view! {
+        <article class="max-w-4xl rounded-lg border border-slate-200 bg-white p-6 shadow-sm print:border-0 print:p-0 print:shadow-none" data-testid="receipt">
+            <h1 class="text-2xl font-bold text-blue-950">"Quittung über die Lieferung von Unterlagen"</h1>
+            <p class="mt-1 text-lg font-semibold text-slate-900" data-testid="receipt-number">{receipt.receipt_number.clone()}</p>
+            <DefList
+                class="mt-4"
+                rows=vec![
+                    row("Krankenhaus", format!("{} (IK {})", receipt.hospital_name, receipt.hospital_ik)),
+                    row("Standort", receipt.site_number.clone().unwrap_or_else(|| "–".to_owned())),
+                    row("Aufnahmenummer", receipt.admission_number.clone()),
+                    row("Rechnungsnummer", receipt.invoice_number.clone()),
+                    row("Aufenthalt", format!("{} bis {}", receipt.admission_date, receipt.discharge_date)),
+                    row("Krankenkasse (IK)", receipt.insurer_ik.clone()),
+                    row("Prüfgegenstand", receipt.subject.clone()),
+                    row("Angeforderte Unterlagen", documents),
+                    row("Eingang der Anforderung", receipt.received_date.to_string()),
+                    row("Frist", receipt.due.to_string()),
+                    ("Abgesendet", format!("{} von {}", format::date_time(&receipt.submitted_at), receipt.submitted_by), Some("submitted-at")),
+                    row("Fristgerecht", if receipt.in_time { "ja".to_owned() } else { "nein".to_owned() }),
+                    ("Empfang bestätigt", acknowledged, Some("acknowledged")),
+                    row("Gesamtgröße", format::file_size(i64::try_from(receipt.total_size).unwrap_or(i64::MAX))),
+                    row("Quittung erstellt", format::date_time(&receipt.created_at)),
+                ]
+            />
+            <h2 class="mt-6 text-xl font-semibold text-slate-900">"Gelieferte Dateien"</h2>
+            <super::request::FileTable files=receipt.files.clone() />
+            <div class="mt-6 flex flex-wrap gap-3 print:hidden">
+                <button type="button" class=BUTTON_SECONDARY on:click=print>"Drucken"</button>
+                {may_acknowledge().then(|| view! {
+                    <button type="button" class=BUTTON_PRIMARY disabled=move || busy.get() on:click=acknowledge data-testid="acknowledge">
+                        "Empfang bestätigen"
+                    </button>
+                })}
+            </div>
+            <div class="mt-3 print:hidden"><Notice message=message /></div>
+        </article>
+    }
+}

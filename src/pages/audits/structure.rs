@@ -1,0 +1,372 @@
+//! `/pruefverfahren/strukturpruefungen`: structure audits. A hospital applies for a site and an
+//! OPS code and uploads evidence PDFs; the MD certifies (validity period) or rejects (reason).
+//! The list shows each certificate's status; expiring or expired ones stand out.
+use le_domain::SiteNumber;
+use le_domain::api::audits::{StructureAudit, StructureDecision, StructureForm, StructureState};
+use le_domain::audits::{CertificateStatus, check_ops_code};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::cases::parse_date;
+use super::request::FileTable;
+use super::{can_act, current_role, is_audit_user, is_md};
+use crate::api;
+use crate::components::form::{
+    BUTTON_DANGER, BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS, Notice,
+    ServerErrors, TextField, Touched, focus_by_id, shown,
+};
+use crate::components::guard::RequireSession;
+use crate::components::page_title::set_page_title;
+use crate::contexts::session::Session;
+use crate::format;
+
+#[component]
+pub fn StructurePage() -> impl IntoView {
+    view! {
+        <RequireSession allowed=is_audit_user>
+            <Structure />
+        </RequireSession>
+    }
+}
+
+fn certificate_class(status: CertificateStatus) -> &'static str {
+    match status {
+        CertificateStatus::Valid => "border-green-700 bg-green-50 text-green-900",
+        CertificateStatus::NotYetValid => "border-slate-400 bg-slate-50 text-slate-900",
+        CertificateStatus::ExpiresSoon => "border-amber-600 bg-amber-50 text-amber-950",
+        CertificateStatus::Expired => "border-red-700 bg-red-50 text-red-900",
+    }
+}
+
+#[component]
+fn Structure() -> impl IntoView {
+    set_page_title("Strukturprüfungen");
+    let session = Session::use_context();
+    let md = Memo::new(move |_| current_role(session).is_some_and(is_md));
+    let act = Memo::new(move |_| current_role(session).is_some_and(can_act));
+    let reload = RwSignal::new(0u32);
+    let list = RwSignal::new(None);
+    api::load_into(list, move || {
+        reload.track();
+        api::audits::structure_audits()
+    });
+    // The last answer stays on screen while a reload runs (no flicker after each action).
+    let list = Memo::new(move |previous: Option<&Option<_>>| match list.get() {
+        None => previous.cloned().flatten(),
+        fresh => fresh,
+    });
+    view! {
+        <h1 class="text-2xl font-bold text-blue-950">"Strukturprüfungen"</h1>
+        {move || act.get().then(|| view! { <ApplyForm reload=reload /> })}
+        <section class="mt-8" aria-labelledby="antraege">
+            <h2 id="antraege" class="text-xl font-semibold text-slate-900">"Anträge und Bescheinigungen"</h2>
+            {move || match list.get() {
+                None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
+                Some(Err(failure)) => {
+                    session.check_failure(&failure);
+                    view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
+                }
+                Some(Ok(list)) if list.applications.is_empty() => view! { <p class="mt-4 text-slate-700">"Keine Anträge."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="mt-4 space-y-4" data-testid="structure-list">
+                        {list.applications.into_iter().map(|a| view! { <Application audit=a md=md.get_untracked() act=act.get_untracked() reload=reload /> }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Application(audit: StructureAudit, md: bool, act: bool, reload: RwSignal<u32>) -> impl IntoView {
+    let expiring = audit.certificate.as_ref().is_some_and(|c| {
+        matches!(
+            c.status,
+            CertificateStatus::ExpiresSoon | CertificateStatus::Expired
+        )
+    });
+    let frame = if expiring {
+        "border-amber-600 ring-2 ring-amber-300"
+    } else {
+        "border-slate-200"
+    };
+    let applied = audit.state == StructureState::Applied;
+    let id = audit.id;
+    view! {
+        <li class=format!("rounded-lg border bg-white p-4 shadow-sm {frame}") data-testid="structure-item">
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+                <span class="text-lg font-semibold text-slate-900">
+                    {format!("OPS {} · Standort {} · {}", audit.ops_code, audit.site_number, audit.hospital_name)}
+                </span>
+                <span class="rounded border border-slate-400 px-2 py-0.5 text-sm font-semibold text-slate-900" data-testid="structure-state">
+                    {audit.state_label.clone()}
+                </span>
+            </div>
+            <p class="mt-1 text-sm text-slate-700">
+                {format!("beantragt am {} von {}", format::date_time(&audit.applied_at), audit.applied_by)}
+            </p>
+            {(!audit.note.is_empty()).then(|| view! { <p class="mt-1 text-slate-800">{audit.note.clone()}</p> })}
+            {audit.certificate.clone().map(|c| view! {
+                <p class="mt-2" data-testid="certificate">
+                    <span class="font-medium text-slate-900">{format!("Bescheinigung gültig vom {} bis {} ", c.valid_from, c.valid_until)}</span>
+                    <span class=format!("rounded border px-2 py-0.5 text-xs font-semibold {}", certificate_class(c.status))>{c.status_label}</span>
+                </p>
+            })}
+            {audit.reject_reason.clone().map(|r| view! { <p class="mt-2 text-red-900">{format!("Abgelehnt: {r}")}</p> })}
+            <h3 class="mt-3 font-semibold text-slate-900">"Nachweise"</h3>
+            {if audit.evidence.is_empty() {
+                view! { <p class="text-slate-700">"Noch keine Nachweise."</p> }.into_any()
+            } else {
+                view! { <FileTable files=audit.evidence.clone() download=Some(api::audits::evidence_url) /> }.into_any()
+            }}
+            {(act && applied).then(|| view! { <EvidenceUpload id=id reload=reload /> })}
+            {(md && applied).then(|| view! { <DecideForm id=id reload=reload /> })}
+        </li>
+    }
+}
+
+#[component]
+fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
+    let session = Session::use_context();
+    let site = RwSignal::new(String::new());
+    let ops = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let touched = Touched::new();
+    let server = ServerErrors::new();
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let pending = RwSignal::new(false);
+    let local = move |field: &str| -> Option<String> {
+        match field {
+            "site_number" => site
+                .with(|s| SiteNumber::parse(s.trim()).err())
+                .map(|e| e.for_field("site_number").message),
+            "ops_code" => ops
+                .with(|o| check_ops_code(o).err())
+                .map(|e| e.for_field("ops_code").message),
+            _ => None,
+        }
+    };
+    let raw = move |field: &str| match field {
+        "site_number" => site.get(),
+        "ops_code" => ops.get(),
+        "note" => note.get(),
+        _ => String::new(),
+    };
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            shown(touched, field, local(field)).or_else(|| server.message(field, &raw(field)))
+        })
+    };
+    let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.submit();
+        server.clear();
+        if let Some(first) = ["site_number", "ops_code"]
+            .into_iter()
+            .find(|f| local(f).is_some())
+        {
+            focus_by_id(first);
+            return;
+        }
+        let form = StructureForm {
+            site_number: site.get_untracked().trim().to_owned(),
+            ops_code: ops.get_untracked().trim().to_owned(),
+            note: note.get_untracked(),
+        };
+        pending.set(true);
+        spawn_local(async move {
+            match api::audits::apply_structure(&session.csrf(), &form).await {
+                Ok(_) => {
+                    notice.try_set(Some(Ok(
+                        "Antrag gestellt. Bitte laden Sie jetzt die Nachweise hoch.".to_owned(),
+                    )));
+                    touched.reset();
+                    site.try_set(String::new());
+                    ops.try_set(String::new());
+                    note.try_set(String::new());
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    server.set(failure.fields, |f| raw(f));
+                    notice.try_set(Some(Err(failure.message)));
+                }
+            }
+            pending.try_set(false);
+        });
+    };
+    view! {
+        <form class=format!("mt-4 max-w-3xl space-y-4 {CARD_CLASS}") novalidate on:submit=submit>
+            <h2 class="text-xl font-semibold text-slate-900">"Strukturprüfung beantragen"</h2>
+            <TextField id="site_number" label="Standortnummer" value=site error=error("site_number") inputmode="numeric" mono=true required=true on_blur=touch("site_number") />
+            <TextField id="ops_code" label="OPS-Kode" hint="Zum Beispiel 8-98f oder 8-550.1" value=ops error=error("ops_code") mono=true required=true on_blur=touch("ops_code") />
+            <div>
+                <label for="note" class=LABEL_CLASS>"Bemerkung"</label>
+                <textarea id="note" rows="2" class=INPUT_CLASS prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            </div>
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || pending.get() data-testid="apply-structure">"Antrag stellen"</button>
+            <Notice message=notice />
+        </form>
+    }
+}
+
+#[component]
+fn EvidenceUpload(id: i64, reload: RwSignal<u32>) -> impl IntoView {
+    let session = Session::use_context();
+    let running = RwSignal::new(0u32);
+    let percent = RwSignal::new(0.0f64);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let input_id = format!("nachweise-{id}");
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(list) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        input.set_value("");
+        running.update(|n| *n += files.len() as u32);
+        // One after the other, like the document uploads.
+        spawn_local(async move {
+            for file in files {
+                let message = send_evidence(session, id, &file, percent).await;
+                running.try_update(|n| *n = n.saturating_sub(1));
+                notice.try_set(Some(message));
+            }
+            // Once at the end: the refresh rebuilds this box.
+            reload.try_update(|n| *n += 1);
+        });
+    };
+    view! {
+        <div class="mt-3 space-y-2">
+            <label for=input_id.clone() class=LABEL_CLASS>"Nachweise hochladen (PDF, mehrere möglich)"</label>
+            <input id=input_id type="file" multiple accept="application/pdf,.pdf" class="block text-slate-900" data-testid="evidence-input" on:change=on_change />
+            {move || (running.get() > 0).then(|| view! { <progress max="100" prop:value=move || percent.get() aria-label="Fortschritt der Nachweise"></progress> })}
+            <Notice message=notice />
+        </div>
+    }
+}
+
+/// Checks and uploads one evidence PDF; the message for people.
+async fn send_evidence(
+    session: Session,
+    id: i64,
+    file: &web_sys::File,
+    percent: RwSignal<f64>,
+) -> Result<String, String> {
+    if !api::audits::starts_like_pdf(file).await {
+        return Err(format!(
+            "„{}“ ist keine PDF-Datei (sie beginnt nicht mit %PDF-).",
+            file.name()
+        ));
+    }
+    percent.try_set(0.0);
+    let url = api::audits::evidence_upload_url(id, &file.name());
+    match api::audits::upload_one(&session.csrf(), &url, file, move |sent, total| {
+        percent.try_set(sent / total * 100.0);
+    })
+    .await
+    {
+        Ok(f) => Ok(format!("Nachweis „{}“ hochgeladen.", f.name)),
+        Err(failure) => {
+            session.check_failure(&failure);
+            Err(failure
+                .fields
+                .first()
+                .map(|f| f.message.clone())
+                .unwrap_or(failure.message))
+        }
+    }
+}
+
+#[component]
+fn DecideForm(id: i64, reload: RwSignal<u32>) -> impl IntoView {
+    let session = Session::use_context();
+    let from = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let pending = RwSignal::new(false);
+    let send = move |decision: StructureDecision| {
+        pending.set(true);
+        spawn_local(async move {
+            match api::audits::decide_structure(&session.csrf(), id, &decision).await {
+                Ok(_) => {
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    let field = failure.fields.first().map(|f| f.message.clone());
+                    notice.try_set(Some(Err(field.unwrap_or(failure.message))));
+                }
+            }
+            pending.try_set(false);
+        });
+    };
+    let certify = move |_| match (
+        parse_date(&from.get_untracked()),
+        parse_date(&until.get_untracked()),
+    ) {
+        (Some(valid_from), Some(valid_until)) if valid_from <= valid_until => {
+            error.set(None);
+            send(StructureDecision::Certify {
+                valid_from,
+                valid_until,
+            });
+        }
+        (Some(_), Some(_)) => error.set(Some(
+            "Das Ende der Gültigkeit liegt vor ihrem Beginn.".to_owned(),
+        )),
+        _ => error.set(Some(
+            "Bitte Beginn und Ende der Gültigkeit angeben.".to_owned(),
+        )),
+    };
+    let reject = move |_| {
+        let r = reason.get_untracked();
+        if r.trim().is_empty() {
+            notice.set(Some(Err(
+                "Bitte einen Grund für die Ablehnung angeben.".to_owned()
+            )));
+            focus_by_id(&format!("grund-{id}"));
+        } else {
+            send(StructureDecision::Reject { reason: r });
+        }
+    };
+    let (from_id, until_id, reason_id, err_id) = (
+        format!("gueltig-ab-{id}"),
+        format!("gueltig-bis-{id}"),
+        format!("grund-{id}"),
+        format!("gueltig-fehler-{id}"),
+    );
+    view! {
+        <div class="mt-4 space-y-3 border-t border-slate-200 pt-3">
+            <h3 class="font-semibold text-slate-900">"Entscheidung"</h3>
+            <div class="flex flex-wrap items-end gap-4">
+                <div>
+                    <label for=from_id.clone() class=LABEL_CLASS>"Gültig ab"</label>
+                    <input id=from_id type="date" class=INPUT_CLASS aria-describedby=err_id.clone() prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
+                </div>
+                <div>
+                    <label for=until_id.clone() class=LABEL_CLASS>"Gültig bis"</label>
+                    <input id=until_id type="date" class=INPUT_CLASS aria-describedby=err_id.clone() prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
+                </div>
+                <button type="button" class=BUTTON_PRIMARY disabled=move || pending.get() on:click=certify data-testid="certify">"Bescheinigung erteilen"</button>
+            </div>
+            <p id=err_id class=ERROR_CLASS>{move || error.get()}</p>
+            <div class="flex flex-wrap items-end gap-4">
+                <div class="grow">
+                    <label for=reason_id.clone() class=LABEL_CLASS>"Grund der Ablehnung"</label>
+                    <input id=reason_id type="text" class=INPUT_CLASS prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </div>
+                <button type="button" class=BUTTON_DANGER disabled=move || pending.get() on:click=reject>"Ablehnen"</button>
+            </div>
+            <Notice message=notice />
+        </div>
+    }
+}
