@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::form::{
-    BUTTON_PRIMARY, CARD_CLASS, Notice, TextField, Touched, focus_by_id, shown,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, Notice, TextField, Touched, focus_by_id, shown,
 };
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::{HOME_PATH, Session, SessionState};
@@ -168,6 +168,82 @@ pub fn SignIn() -> impl IntoView {
             </button>
             <Notice message=notice />
         </form>
+        <DemoAccounts username=username password=password code=code />
         <div class="mt-8 max-w-xl space-y-2 text-slate-700" inner_html=HELP></div>
+    }
+}
+
+/// Demo (kiosk) mode only: the seeded accounts with the code an authenticator app would show
+/// now; "Übernehmen" fills the form. Outside demo mode the server lists none and nothing shows.
+#[component]
+fn DemoAccounts(
+    username: RwSignal<String>,
+    password: RwSignal<String>,
+    code: RwSignal<String>,
+) -> impl IntoView {
+    let accounts = RwSignal::new(None);
+    let reload = RwSignal::new(0u32);
+    crate::api::load_into(accounts, move || {
+        reload.get();
+        crate::api::demo::accounts()
+    });
+    move || {
+        let list = match accounts.get() {
+            Some(Ok(list)) if !list.is_empty() => list,
+            _ => return None,
+        };
+        Some(view! {
+            <section aria-labelledby="demo-titel" class=format!("mt-8 max-w-4xl {CARD_CLASS}") data-testid="demo-accounts">
+                <h2 id="demo-titel" class="text-lg font-semibold text-slate-900">"Demo-Zugänge"</h2>
+                <p class="mt-1 text-sm text-slate-700">
+                    "Demo-Modus: alle Einrichtungen und Personen sind erfunden. Der Code ist der, den eine Authenticator-App jetzt anzeigen würde; jeder Code gilt nur einmal."
+                </p>
+                <button type="button" class=format!("mt-2 {BUTTON_SECONDARY}") on:click=move |_| reload.update(|n| *n += 1)>
+                    "Codes aktualisieren"
+                </button>
+                <table class="mt-3 w-full text-left text-sm">
+                    <thead>
+                        <tr class="border-b border-slate-300">
+                            <th scope="col" class="py-1 pr-2">"Benutzer"</th>
+                            <th scope="col" class="py-1 pr-2">"Rolle"</th>
+                            <th scope="col" class="py-1 pr-2">"Einrichtung"</th>
+                            <th scope="col" class="py-1 pr-2">"Code"</th>
+                            <th scope="col" class="py-1"><span class="sr-only">"Aktion"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list
+                            .into_iter()
+                            .map(|a| {
+                                let fill = a.clone();
+                                let label = format!("{} übernehmen", a.username);
+                                view! {
+                                    <tr class="border-b border-slate-200">
+                                        <td class="py-1 pr-2 font-mono">{a.username.clone()}</td>
+                                        <td class="py-1 pr-2">{a.role_label.clone()}</td>
+                                        <td class="py-1 pr-2">{a.institution.clone()}</td>
+                                        <td class="py-1 pr-2 font-mono">{format!("{} (noch {} s)", a.code, a.code_valid_for)}</td>
+                                        <td class="py-1">
+                                            <button
+                                                type="button"
+                                                class=BUTTON_SECONDARY
+                                                aria-label=label
+                                                on:click=move |_| {
+                                                    username.set(fill.username.clone());
+                                                    password.set(fill.password.clone());
+                                                    code.set(fill.code.clone());
+                                                }
+                                            >
+                                                "Übernehmen"
+                                            </button>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })
     }
 }

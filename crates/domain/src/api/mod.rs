@@ -2,5 +2,6 @@
 
 pub mod access;
 pub mod audits;
+pub mod demo;
 pub mod directory;
 pub mod validate;

@@ -6,9 +6,12 @@ use crate::helpers::{TestApp, body_json};
 #[tokio::test]
 async fn demo_accounts_exist_only_in_demo_mode_and_their_codes_sign_in() {
     let app = TestApp::new().await;
+    let res = app.get("/api/v1/demo/accounts").await;
+    assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
-        app.get("/api/v1/demo/accounts").await.status(),
-        StatusCode::NOT_FOUND
+        body_json(res).await,
+        serde_json::json!([]),
+        "no accounts outside demo mode"
     );
 
     let app = TestApp::with_config(|c| c.demo = true).await;
