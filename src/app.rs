@@ -12,7 +12,8 @@ use crate::pages::access::{
     set_password::SetPassword, sign_in::SignIn,
 };
 use crate::pages::admin::{
-    audit_log::AdminAuditLog, registrations::AdminRegistrations, users::AdminUsers,
+    api_tokens::AdminApiTokens, audit_log::AdminAuditLog, registrations::AdminRegistrations,
+    users::AdminUsers,
 };
 use crate::pages::audits::AuditsArea;
 use crate::pages::directory::DirectoryArea;
@@ -41,6 +42,7 @@ fn Administration() -> impl IntoView {
     move || match page.get().as_str() {
         "registrierungen" => view! { <AdminRegistrations /> }.into_any(),
         "benutzer" => view! { <AdminUsers /> }.into_any(),
+        "api-tokens" => view! { <AdminApiTokens /> }.into_any(),
         "protokoll" => view! { <AdminAuditLog /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }

@@ -3,10 +3,10 @@
 use gloo_net::http::Request;
 use le_domain::access::RegistrationForm;
 use le_domain::api::access::{
-    AuditPage, CreateUserRequest, CreatedUser, CredentialLetter, RegistrationCreated,
-    RegistrationState, RegistrationStatus, RegistrationSummary, RejectRequest, SessionInfo,
-    SetPasswordRequest, SignInRequest, StepResult, TotpActivateRequest, TotpEnrolment,
-    UpdateUserRequest, UserSummary,
+    AuditPage, CreateTokenRequest, CreateUserRequest, CreatedToken, CreatedUser, CredentialLetter,
+    RegistrationCreated, RegistrationState, RegistrationStatus, RegistrationSummary, RejectRequest,
+    SessionInfo, SetPasswordRequest, SignInRequest, StepResult, TokenSummary, TotpActivateRequest,
+    TotpEnrolment, UpdateUserRequest, UserSummary,
 };
 
 use super::{ApiFailure, mutating, send_empty, send_json};
@@ -171,4 +171,23 @@ fn state_wire(state: RegistrationState) -> &'static str {
 /// Percent-encodes one URL component.
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
+}
+
+/// `GET /api/v1/api-tokens`
+pub async fn api_tokens() -> Result<Vec<TokenSummary>, ApiFailure> {
+    send_json(Request::get("/api/v1/api-tokens").build()).await
+}
+
+/// `POST /api/v1/api-tokens` (the token is answered once).
+pub async fn create_api_token(
+    csrf: &str,
+    request: &CreateTokenRequest,
+) -> Result<CreatedToken, ApiFailure> {
+    send_json(mutating(Request::post("/api/v1/api-tokens"), Some(csrf)).json(request)).await
+}
+
+/// `DELETE /api/v1/api-tokens/{id}`
+pub async fn revoke_api_token(csrf: &str, id: i64) -> Result<TokenSummary, ApiFailure> {
+    let url = format!("/api/v1/api-tokens/{id}");
+    send_json(mutating(Request::delete(&url), Some(csrf)).build()).await
 }

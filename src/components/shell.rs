@@ -28,6 +28,7 @@ const ACCOUNT_NAV: &[(&str, &str, Audience)] = &[
         r == Role::MdAdmin
     }),
     ("/verwaltung/benutzer", "Benutzer", Role::is_admin),
+    ("/verwaltung/api-tokens", "API-Tokens", Role::is_admin),
     ("/verwaltung/protokoll", "Protokoll", Role::is_admin),
     ("/konto", "Konto", |_| true),
 ];
