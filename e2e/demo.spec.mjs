@@ -12,7 +12,7 @@ test("kiosk visitors sign in with a listed demo account", async ({ page }) => {
   await page.getByRole("button", { name: "klinik.admin übernehmen" }).click();
   await expect(page.getByLabel("Benutzername")).toHaveValue("klinik.admin");
   await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await expect(page.getByText("Erika Mustermann")).toBeVisible();
+  await expect(page.getByTestId("signed-in-user")).toContainText("Erika Mustermann");
 });
 
 test("without demo mode the sign-in page lists no accounts", async ({ page }) => {
