@@ -11,9 +11,8 @@ use le_domain::api::audits::StoredFile;
 use super::AuditsConfig;
 use super::caller::{AuditCaller, MdCaller, Scope};
 use super::store::{self, DocumentRow, actor_name};
-use super::uploads::{UploadName, files_dir, receive_pdf, record, serve_pdf};
+use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
 use crate::AppState;
-use crate::clock::rfc3339;
 use crate::error::AppError;
 
 /// `PUT /api/v1/audits/cases/{id}/reports?name=…` (MD; raw PDF body)
@@ -28,7 +27,7 @@ pub async fn upload(
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
     let case = store::visible_case(&state.db, Scope::All, case_id).await?;
     case.require_open()?;
-    let mut upload = receive_pdf(
+    let upload = receive_pdf(
         &state,
         config.max_upload_bytes,
         &headers,
@@ -38,33 +37,19 @@ pub async fn upload(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&md.actor);
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let id = sqlx::query(
-        "INSERT INTO audit_reports (case_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
+    let tx = crate::db::begin_write(&state.db).await?;
+    let file = upload
+        .commit(
+            &state,
+            tx,
+            "INSERT INTO audit_reports (case_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(case_id)
-    .bind(&upload.file_name)
-    .bind(&upload.stored_name)
-    .bind(upload.size_i64())
-    .bind(&upload.sha256)
-    .bind(now)
-    .bind(&by)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    upload.place(&files_dir(&state)).await?;
-    tx.commit().await?;
-    let file = StoredFile {
-        id,
-        name: upload.file_name.clone(),
-        size: upload.size,
-        sha256: upload.sha256.clone(),
-        uploaded_at: rfc3339(now),
-        uploaded_by: by,
-        delivery_id: None,
-    };
-    upload.keep();
+            case_id,
+            by,
+            now,
+        )
+        .await?;
+    let id = file.id;
     record(
         &state,
         &md.actor,

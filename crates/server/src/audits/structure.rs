@@ -20,7 +20,7 @@ use super::AuditsConfig;
 use super::caller::{AuditCaller, HospitalAuditCaller, MdCaller, Scope};
 use super::cases::check_site;
 use super::store::{DocumentRow, HOSPITAL_NAME, actor_name, parse_date, scope_sql};
-use super::uploads::{UploadName, files_dir, receive_pdf, record, serve_pdf};
+use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
 use crate::AppState;
 use crate::clock::rfc3339;
 use crate::directory::caller::today;
@@ -222,7 +222,7 @@ pub async fn upload_evidence(
     if state_of(&row.state) != StructureState::Applied {
         return Err(decided());
     }
-    let mut upload = receive_pdf(
+    let upload = receive_pdf(
         &state,
         config.max_upload_bytes,
         &headers,
@@ -232,33 +232,19 @@ pub async fn upload_evidence(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&caller.actor);
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let file_id = sqlx::query(
-        "INSERT INTO structure_evidence (structure_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
+    let tx = crate::db::begin_write(&state.db).await?;
+    let file = upload
+        .commit(
+            &state,
+            tx,
+            "INSERT INTO structure_evidence (structure_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id)
-    .bind(&upload.file_name)
-    .bind(&upload.stored_name)
-    .bind(upload.size_i64())
-    .bind(&upload.sha256)
-    .bind(now)
-    .bind(&by)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    upload.place(&files_dir(&state)).await?;
-    tx.commit().await?;
-    let file = StoredFile {
-        id: file_id,
-        name: upload.file_name.clone(),
-        size: upload.size,
-        sha256: upload.sha256.clone(),
-        uploaded_at: rfc3339(now),
-        uploaded_by: by,
-        delivery_id: None,
-    };
-    upload.keep();
+            id,
+            by,
+            now,
+        )
+        .await?;
+    let file_id = file.id;
     record(
         &state,
         &caller.actor,

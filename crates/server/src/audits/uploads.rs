@@ -105,6 +105,44 @@ impl TempUpload {
     pub fn size_i64(&self) -> i64 {
         i64::try_from(self.size).unwrap_or(i64::MAX)
     }
+
+    /// Stores the file for good: `insert_sql` (binds: owner id, file name, stored name, size,
+    /// SHA-256, time, uploader) runs in `tx`, the file moves into place, then `tx` commits; an
+    /// error anywhere leaves neither row nor file.
+    pub async fn commit(
+        mut self,
+        state: &AppState,
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        insert_sql: &'static str,
+        owner_id: i64,
+        by: String,
+        now: i64,
+    ) -> Result<StoredFile, AppError> {
+        let id = sqlx::query(insert_sql)
+            .bind(owner_id)
+            .bind(&self.file_name)
+            .bind(&self.stored_name)
+            .bind(self.size_i64())
+            .bind(&self.sha256)
+            .bind(now)
+            .bind(&by)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
+        self.place(&files_dir(state)).await?;
+        tx.commit().await?;
+        let file = StoredFile {
+            id,
+            name: self.file_name.clone(),
+            size: self.size,
+            sha256: self.sha256.clone(),
+            uploaded_at: crate::clock::rfc3339(now),
+            uploaded_by: by,
+            delivery_id: None,
+        };
+        self.keep();
+        Ok(file)
+    }
 }
 
 impl Drop for TempUpload {
@@ -336,7 +374,7 @@ pub async fn upload_file(
     let (request, case) = store::visible_request(&state.db, scope, request_id).await?;
     caller.require_act()?;
     case.require_open()?;
-    let mut upload = receive_pdf(
+    let upload = receive_pdf(
         &state,
         config.max_upload_bytes,
         &headers,
@@ -359,32 +397,18 @@ pub async fn upload_file(
             message: "Dieser Prüffall ist abgeschlossen.".to_owned(),
         });
     }
-    let id = sqlx::query(
-        "INSERT INTO audit_files (request_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(request.id)
-    .bind(&upload.file_name)
-    .bind(&upload.stored_name)
-    .bind(upload.size_i64())
-    .bind(&upload.sha256)
-    .bind(now)
-    .bind(&by)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    upload.place(&files_dir(&state)).await?;
-    tx.commit().await?;
-    let file = StoredFile {
-        id,
-        name: upload.file_name.clone(),
-        size: upload.size,
-        sha256: upload.sha256.clone(),
-        uploaded_at: crate::clock::rfc3339(now),
-        uploaded_by: by,
-        delivery_id: None,
-    };
-    upload.keep();
+    let file = upload
+        .commit(
+            &state,
+            tx,
+            "INSERT INTO audit_files (request_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            request.id,
+            by,
+            now,
+        )
+        .await?;
+    let id = file.id;
     record(
         &state,
         &caller.actor,
