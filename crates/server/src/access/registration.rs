@@ -132,8 +132,8 @@ async fn receive_agreement(
             "Bitte die unterschriebene Nutzungsvereinbarung als PDF hochladen.",
         )));
     }
-    // Checked by content, not by name: every PDF starts with "%PDF-".
-    if head != b"%PDF-" {
+    // Checked by content, not by name (the domain's rule, as for audit uploads).
+    if !le_domain::audits::is_pdf(&head) {
         return Ok(Err(field(
             "agreement",
             "not_pdf",

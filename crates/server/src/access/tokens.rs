@@ -246,11 +246,15 @@ impl FromRequestParts<AppState> for ApiClient {
             .await?
             .ok_or_else(bad_token)?;
         let now = state.clock.now();
-        sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
-            .bind(now)
-            .bind(token_id)
-            .execute(&state.db)
-            .await?;
+        // "Last used" needs minute precision: a KIS sending many requests writes once a minute.
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2 \
+             AND (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
+        )
+        .bind(now)
+        .bind(token_id)
+        .execute(&state.db)
+        .await?;
         let client = ClientAddr::from_request_parts(parts, state)
             .await
             .unwrap_or_else(|never| match never {});

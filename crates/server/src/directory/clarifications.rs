@@ -34,10 +34,13 @@ struct Row {
     updated_at: i64,
     main_ik: String,
     form: String,
+    hospital_name: Option<String>,
 }
 
 const SELECT: &str = "SELECT c.id, c.physician_id, c.registry_anr, c.differences, c.state, c.office_message, \
-    c.document_file, c.accepted, c.created_at, c.updated_at, p.main_ik, p.form \
+    c.document_file, c.accepted, c.created_at, c.updated_at, p.main_ik, p.form, \
+    (SELECT i.name FROM institutions i WHERE i.kind = 'hospital' AND COALESCE(i.main_ik, i.ik) = p.main_ik \
+     ORDER BY i.id LIMIT 1) AS hospital_name \
     FROM clarifications c JOIN physicians p ON p.id = c.physician_id";
 
 fn state_of(s: &str) -> ClarificationState {
@@ -49,20 +52,14 @@ fn state_of(s: &str) -> ClarificationState {
     }
 }
 
-async fn to_api(state: &AppState, r: &Row) -> Result<Clarification, AppError> {
+fn to_api(r: &Row) -> Result<Clarification, AppError> {
     let form: le_domain::directory::PhysicianForm =
         serde_json::from_str(&r.form).map_err(|e| AppError::internal("json", e))?;
-    let hospital_name: Option<String> = sqlx::query_scalar(
-        "SELECT name FROM institutions WHERE kind = 'hospital' AND COALESCE(main_ik, ik) = ? ORDER BY id LIMIT 1",
-    )
-    .bind(&r.main_ik)
-    .fetch_optional(&state.db)
-    .await?;
     Ok(Clarification {
         id: r.id,
         physician_id: r.physician_id,
         physician_name: name_of(&form),
-        hospital_name: hospital_name.unwrap_or_else(|| r.main_ik.clone()),
+        hospital_name: r.hospital_name.clone().unwrap_or_else(|| r.main_ik.clone()),
         main_ik: r.main_ik.clone(),
         registry_anr: r.registry_anr.clone(),
         differences: serde_json::from_str(&r.differences)
@@ -98,11 +95,7 @@ async fn rows(state: &AppState, main_ik: Option<&str>) -> Result<Vec<Clarificati
             .await?
         }
     };
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        out.push(to_api(state, r).await?);
-    }
-    Ok(out)
+    rows.iter().map(to_api).collect()
 }
 
 async fn one(state: &AppState, id: i64) -> Result<Row, AppError> {
@@ -217,9 +210,7 @@ pub async fn resolve(
         Some(side.to_owned()),
     )
     .await;
-    to_api(&state, &one(&state, id).await?)
-        .await
-        .map(axum::Json)
+    to_api(&one(&state, id).await?).map(axum::Json)
 }
 
 /// `POST /api/v1/office/clarifications/{id}/request-document`
@@ -252,9 +243,7 @@ pub async fn request_document(
         Some(req.message.trim().to_owned()),
     )
     .await;
-    to_api(&state, &one(&state, id).await?)
-        .await
-        .map(axum::Json)
+    to_api(&one(&state, id).await?).map(axum::Json)
 }
 
 /// `POST /api/v1/clarifications/{id}/document` (multipart part `document`, a PDF)
@@ -292,7 +281,7 @@ pub async fn upload_document(
             message: "Bitte die Dokumentkopie als PDF hochladen.".to_owned(),
         }])
     })?;
-    if !bytes.starts_with(b"%PDF-") {
+    if !le_domain::audits::is_pdf(&bytes) {
         return Err(AppError::Validation(vec![FieldError {
             field: "document".to_owned(),
             code: "not_pdf".to_owned(),
@@ -329,9 +318,7 @@ pub async fn upload_document(
         },
     )
     .await;
-    to_api(&state, &one(&state, id).await?)
-        .await
-        .map(axum::Json)
+    to_api(&one(&state, id).await?).map(axum::Json)
 }
 
 /// `GET /api/v1/office/clarifications/{id}/document`

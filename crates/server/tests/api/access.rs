@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Client, PDF, TestApp, body_bytes, body_json, hospital_form};
+use crate::helpers::{Client, PDF, TestApp, body_bytes, body_json, field_names, hospital_form};
 
 #[tokio::test]
 async fn registration_gives_a_reference_and_a_status_page() {
@@ -46,12 +46,7 @@ async fn registration_errors_name_the_field_and_store_nothing() {
     let res = app.register(&form, Some(("vereinbarung.pdf", PDF))).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = body_json(res).await;
-    let fields: Vec<&str> = body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = field_names(&body);
     assert_eq!(fields, ["ik", "postal_code", "main_ik"]);
     assert_eq!(
         body["fields"][0]["message"],

@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
-use crate::helpers::{Actor, Client, START, TestApp, as_user, body_bytes, body_json, demo};
+use crate::helpers::{
+    Actor, Client, START, TestApp, as_user, body_bytes, body_json, demo, field_names,
+};
 
 const DAY: i64 = 86_400;
 const HOSPITAL: &str = "260326822";
@@ -313,12 +315,7 @@ async fn case_and_request_forms_are_validated_and_only_the_md_creates_them() {
         .call(&md, "POST", "/api/v1/audits/cases", Some(form))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = body_json(res).await["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect();
+    let fields: Vec<String> = field_names(&body_json(res).await);
     assert_eq!(fields, ["discharge_date", "insurer_ik"]);
     // A valid IK without a hospital in the portal; a site of another hospital.
     let res = app

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{as_user, body_bytes, body_json, demo};
+use crate::helpers::{as_user, body_bytes, body_json, demo, field_names};
 
 fn new_physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
     json!({
@@ -175,12 +175,7 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     bad["state_exam_date"] = json!("2010-06-15");
     let res = app.call(&hr, "POST", "/api/v1/physicians", Some(bad)).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = body_json(res).await["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect();
+    let fields: Vec<String> = field_names(&body_json(res).await);
     assert_eq!(fields, ["last_name", "licence_date"]);
 
     // New person: a new ANR with the in-training group.
@@ -310,6 +305,7 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     let inbox = body_json(app.call(&hr, "GET", "/api/v1/clarifications", None).await).await;
     assert_eq!(inbox.as_array().unwrap().len(), 1);
     let c = &inbox[0];
+    assert_eq!(c["hospital_name"], "Klinikum Leineufer Hannover (Demo)");
     assert_eq!(c["differences"][0]["field"], "last_name");
     assert_eq!(c["differences"][0]["directory_value"], "Weber");
     assert_eq!(c["differences"][0]["registry_value"], "Becker");

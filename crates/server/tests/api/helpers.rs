@@ -376,3 +376,13 @@ pub async fn as_user(app: &TestApp, username: &str) -> Client {
     assert_eq!(status, axum::http::StatusCode::OK, "{body}");
     client
 }
+
+/// The `field` of every entry of a 422 body's `fields`, in order.
+pub fn field_names(body: &serde_json::Value) -> Vec<String> {
+    body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_owned())
+        .collect()
+}
