@@ -323,13 +323,22 @@ fn answer(xhr: &Xhr) -> Result<StoredFile, ApiFailure> {
     })
 }
 
-/// Whether `file` starts with `%PDF-` (reads only its first bytes).
-pub async fn starts_like_pdf(file: &web_sys::File) -> bool {
-    let Ok(head) = file.slice_with_i32_and_i32(0, 5) else {
-        return false;
+/// Checks by content that `file` is a PDF (reads only its first bytes, the domain's rule);
+/// `Err` carries the German message for people.
+pub async fn check_pdf(file: &web_sys::File) -> Result<(), String> {
+    let head = match file.slice_with_i32_and_i32(0, 5) {
+        Ok(head) => wasm_bindgen_futures::JsFuture::from(head.array_buffer())
+            .await
+            .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
     };
-    match wasm_bindgen_futures::JsFuture::from(head.array_buffer()).await {
-        Ok(buffer) => le_domain::audits::is_pdf(&js_sys::Uint8Array::new(&buffer).to_vec()),
-        Err(_) => false,
+    if le_domain::audits::is_pdf(&head) {
+        Ok(())
+    } else {
+        Err(format!(
+            "„{}“ ist keine PDF-Datei (sie beginnt nicht mit %PDF-).",
+            file.name()
+        ))
     }
 }

@@ -217,6 +217,10 @@ pub fn check_text(value: &str, max: usize) -> Result<(), ValidationError> {
     }
 }
 
+/// Largest registration agreement (PDF) accepted by default; the server can be configured lower
+/// or higher (`LE_MAX_AGREEMENT_BYTES`), the browser checks against this default.
+pub const MAX_AGREEMENT_BYTES: u64 = 10 * 1024 * 1024;
+
 /// Minimum length of a chosen password.
 pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Maximum length (keeps hashing cost bounded).

@@ -43,7 +43,7 @@ pub struct Config {
     pub secret_key_file: Option<PathBuf>,
 
     /// Largest accepted registration agreement (PDF), in bytes.
-    #[arg(long, env = "LE_MAX_AGREEMENT_BYTES", default_value_t = 10 * 1024 * 1024)]
+    #[arg(long, env = "LE_MAX_AGREEMENT_BYTES", default_value_t = le_domain::access::MAX_AGREEMENT_BYTES)]
     pub max_agreement_bytes: u64,
 
     /// Demo (kiosk) mode: seed invented data on an empty database and show the demo accounts
@@ -67,7 +67,7 @@ impl Config {
             secure_cookies: false,
             trust_proxy: false,
             secret_key_file: None,
-            max_agreement_bytes: 10 * 1024 * 1024,
+            max_agreement_bytes: le_domain::access::MAX_AGREEMENT_BYTES,
             demo: false,
             log_format: LogFormat::Text,
         }

@@ -16,9 +16,6 @@ use crate::components::form::{
 use crate::components::page_title::set_page_title;
 use crate::format::file_size;
 
-/// Largest accepted agreement upload (the server refuses more, too).
-const MAX_AGREEMENT_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
-
 /// The fields in page order: (JSON key = element id). The first invalid one gets the focus.
 const FIELD_ORDER: &[&str] = &[
     "kind",
@@ -430,7 +427,7 @@ fn check_file(file: Option<&ChosenFile>) -> Option<String> {
         ))
     } else if f.size <= 0.0 {
         Some("Die Datei ist leer.".to_owned())
-    } else if f.size > MAX_AGREEMENT_BYTES {
+    } else if f.size > le_domain::access::MAX_AGREEMENT_BYTES as f64 {
         Some(format!(
             "Die Datei ist {} groß; erlaubt sind höchstens 10 MB.",
             file_size(f.size as i64)

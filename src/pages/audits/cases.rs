@@ -649,11 +649,8 @@ fn ReportUpload(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
         };
         input.set_value("");
         spawn_local(async move {
-            if !api::audits::starts_like_pdf(&file).await {
-                notice.try_set(Some(Err(format!(
-                    "„{}“ ist keine PDF-Datei (sie beginnt nicht mit %PDF-).",
-                    file.name()
-                ))));
+            if let Err(message) = api::audits::check_pdf(&file).await {
+                notice.try_set(Some(Err(message)));
                 return;
             }
             percent.try_set(Some(0.0));

@@ -211,10 +211,9 @@ fn UploadBox(request_id: i64, reload: RwSignal<u32>, in_flight: RwSignal<usize>)
 
 /// Checks that `file` is a PDF and uploads it, updating its row.
 async fn send_file(session: Session, request_id: i64, file: web_sys::File, transfer: Transfer) {
-    if !api::audits::starts_like_pdf(&file).await {
+    if let Err(message) = api::audits::check_pdf(&file).await {
         transfer.state.try_set(TransferState::Failed(format!(
-            "„{}“ ist keine PDF-Datei (sie beginnt nicht mit %PDF-); sie wurde übersprungen.",
-            file.name()
+            "{message} Sie wurde übersprungen."
         )));
         return;
     }

@@ -259,12 +259,7 @@ async fn send_evidence(
     file: &web_sys::File,
     percent: RwSignal<f64>,
 ) -> Result<String, String> {
-    if !api::audits::starts_like_pdf(file).await {
-        return Err(format!(
-            "„{}“ ist keine PDF-Datei (sie beginnt nicht mit %PDF-).",
-            file.name()
-        ));
-    }
+    api::audits::check_pdf(file).await?;
     percent.try_set(0.0);
     let url = api::audits::evidence_upload_url(id, &file.name());
     match api::audits::upload_one(&session.csrf(), &url, file, move |sent, total| {
