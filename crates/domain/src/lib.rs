@@ -10,5 +10,10 @@ pub mod directory;
 pub mod error;
 pub mod numbers;
 
+/// CSV as the product writes it everywhere (Excel's dialect, formula-like cells neutralised).
+pub mod spreadsheet {
+    pub use crate::directory::table::{BOM, safe_cell, write_table};
+}
+
 pub use error::{ApiErrorBody, ErrorDetail, FieldError, ValidationError};
 pub use numbers::{Anr, Ik, Lbnr, NumberKind, SiteNumber};
