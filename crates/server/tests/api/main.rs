@@ -7,5 +7,6 @@ mod demo;
 mod directory;
 mod hardening;
 mod helpers;
+mod matrix;
 mod numbers;
 mod serving;
