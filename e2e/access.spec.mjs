@@ -327,11 +327,16 @@ test("from registration to approval, first sign-in, users and a second-factor re
   await expect(editorRow).toContainText("eingerichtet (Diensthandy)");
   await editorRow.getByRole("button", { name: "Zweiten Faktor zurücksetzen (h.personal)" }).click();
   await editorRow.getByRole("button", { name: "Ja, zurücksetzen" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "zweite Faktor von Hans Personal ist zurückgesetzt" })).toBeVisible();
+  const resetStatus = page.getByRole("status").filter({ hasText: "zweite Faktor von Hans Personal ist zurückgesetzt" });
+  await expect(resetStatus).toBeVisible();
+  const enrolmentCode = (await resetStatus.textContent()).match(/Einrichtungscode[^:]*:\s*([a-z0-9-]+)/)[1];
   await expect(editorRow).toContainText("nicht eingerichtet");
 
-  // 7. … and the user enrols again with a new key.
+  // 7. … the password alone no longer signs in; with the set-up code the user enrols again.
   await signIn(editor, { username: "h.personal", password: editorPassword });
+  await expect(editor.getByText("Anmeldung fehlgeschlagen")).toBeVisible();
+  await expect(editor).toHaveURL(/\/anmelden$/);
+  await fillSignIn(editor, { username: "h.personal", password: editorPassword, code: enrolmentCode });
   await expect(editor).toHaveURL(/\/anmelden\/app-einrichten$/);
   const secondKey = await enrol(editor, "Neues Diensthandy");
   expect(secondKey).not.toBe(firstKey);

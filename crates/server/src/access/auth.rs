@@ -276,6 +276,8 @@ async fn check_credentials(
                 None => Ok(Err(Refusal::WrongCode)),
             }
         }
+        // A set-up code only counts while no second factor exists (above).
+        Some(SecondFactor::Enrolment(_)) => Ok(Err(Refusal::WrongCode)),
         Some(SecondFactor::Recovery(code)) => {
             if store::use_recovery_code(&state.db, user.id, &code, now).await? {
                 let remaining = store::unused_recovery_codes(&state.db, user.id).await?;
