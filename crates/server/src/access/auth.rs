@@ -166,6 +166,7 @@ pub async fn sign_in(
         .ok_or_else(sign_in_failed)?;
 
     store::purge_expired_sessions(&state.db, now, session::IDLE_TIMEOUT).await?;
+    throttle::purge_stale(&state.db, now).await?;
     let token = secrets::token();
     let csrf = secrets::token();
     let absolute = now + ABSOLUTE_TIMEOUT;
