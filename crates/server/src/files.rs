@@ -83,6 +83,86 @@ pub fn remove_stale_uploads(dir: &Path) -> usize {
     removed
 }
 
+/// A received body in a temporary file (owner-only) under the target directory; removed on drop
+/// unless [`Received::keep`] moved it into place.
+pub struct Received {
+    path: std::path::PathBuf,
+    pub size: u64,
+    pub sha256: String,
+    kept: bool,
+}
+
+impl Received {
+    /// Moves the file to `dest` (same file system: atomic).
+    pub async fn keep(mut self, dest: &Path) -> std::io::Result<()> {
+        tokio::fs::rename(&self.path, dest).await?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Received {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Why a body could not be received.
+#[derive(Debug)]
+pub enum ReceiveError {
+    TooLarge,
+    Incomplete,
+    Io(std::io::Error),
+}
+
+/// Streams `body` into a temporary file in `dir` (created owner-only), hashing it on the way and
+/// refusing more than `limit` bytes; memory stays flat whatever the size.
+pub async fn receive(
+    dir: &Path,
+    body: axum::body::Body,
+    limit: u64,
+) -> Result<Received, ReceiveError> {
+    use http_body_util::BodyExt as _;
+    use sha2::Digest as _;
+    use tokio::io::AsyncWriteExt as _;
+    create_private_dir_async(dir)
+        .await
+        .map_err(ReceiveError::Io)?;
+    let path = dir.join(format!(".upload-{}", crate::secrets::token()));
+    let mut file = create_private_file(&path).await.map_err(ReceiveError::Io)?;
+    let mut received = Received {
+        path,
+        size: 0,
+        sha256: String::new(),
+        kept: false,
+    };
+    let mut hasher = sha2::Sha256::new();
+    let mut stream = body.into_data_stream();
+    while let Some(frame) = stream.frame().await {
+        let Ok(frame) = frame else {
+            return Err(ReceiveError::Incomplete);
+        };
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        received.size += chunk.len() as u64;
+        if received.size > limit {
+            return Err(ReceiveError::TooLarge);
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(ReceiveError::Io)?;
+    }
+    file.sync_all().await.map_err(ReceiveError::Io)?;
+    received.sha256 = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(received)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 pub mod access;
 pub mod audit;
 pub mod audits;
+pub mod care_billing;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -53,6 +54,7 @@ pub fn api_routes(config: &Config) -> routes::ApiRouter {
         .merge(access::router(config.max_agreement_bytes))
         .merge(audit::router())
         .merge(audits::router())
+        .merge(care_billing::router())
         .merge(demo::router())
         .merge(directory::router())
 }

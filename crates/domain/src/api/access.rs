@@ -259,15 +259,22 @@ pub enum TokenScope {
     Audits,
     /// Physician directory for HR systems.
     Directory,
+    /// Care billing deliveries for a care service's billing software.
+    CareBilling,
 }
 
 impl TokenScope {
-    pub const ALL: [TokenScope; 2] = [TokenScope::Audits, TokenScope::Directory];
+    pub const ALL: [TokenScope; 3] = [
+        TokenScope::Audits,
+        TokenScope::Directory,
+        TokenScope::CareBilling,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             TokenScope::Audits => "audits",
             TokenScope::Directory => "directory",
+            TokenScope::CareBilling => "care_billing",
         }
     }
 
@@ -279,6 +286,7 @@ impl TokenScope {
         match self {
             TokenScope::Audits => "Prüfverfahren (KIS-/Archivsystem)",
             TokenScope::Directory => "Arztverzeichnis (Personalsystem)",
+            TokenScope::CareBilling => "Pflegeabrechnung (Abrechnungssoftware)",
         }
     }
 
@@ -286,6 +294,7 @@ impl TokenScope {
     pub fn allowed_for(kind: InstitutionKind) -> &'static [TokenScope] {
         match kind {
             InstitutionKind::Hospital => &[TokenScope::Audits, TokenScope::Directory],
+            InstitutionKind::CareService => &[TokenScope::CareBilling],
             _ => &[],
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audits;
+pub mod care_billing;
 pub mod demo;
 pub mod directory;
 pub mod validate;

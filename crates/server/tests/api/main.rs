@@ -3,6 +3,7 @@
 
 mod access;
 mod audits;
+mod care_billing;
 mod demo;
 mod directory;
 mod fuzz;

@@ -29,6 +29,7 @@ const CALLERS: &[(&str, Caller)] = &[
     ("other_h", Caller::OtherHospitalAdmin),
     ("tok_audits", Caller::Token("audits")),
     ("tok_dir", Caller::Token("directory")),
+    ("tok_care", Caller::Token("care_billing")),
 ];
 
 #[derive(Clone, Copy)]
@@ -52,6 +53,8 @@ const AUDITS_LIST: &str = "md_admin md_auditor h_admin h_audit h_view tok_audits
 const DIRECTORY_OWN: &str = "h_admin h_dir h_view tok_dir";
 const DIRECTORY_LIST: &str = "h_admin h_dir h_view tok_dir other_h";
 const OFFICE: &str = "o_admin o_clerk";
+/// Care billing: the care service's people and its billing software.
+const CARE: &str = "c_admin c_billing tok_care";
 
 /// (method, path, who may). Every endpoint of the route table must appear exactly once.
 const EXPECTED: &[(&str, &str, &str)] = &[
@@ -176,6 +179,16 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         OFFICE,
     ),
     ("GET", "/office/clarifications/{id}/document", OFFICE),
+    ("GET", "/care/setup", CARE),
+    ("PUT", "/care/setup", "c_admin"),
+    ("POST", "/care/branches", "c_admin"),
+    ("DELETE", "/care/branches/{id}", "c_admin"),
+    ("GET", "/care/deliveries", CARE),
+    ("POST", "/care/deliveries", CARE),
+    ("GET", "/care/deliveries/{id}", CARE),
+    ("GET", "/care/deliveries/{id}/order-file", CARE),
+    ("GET", "/care/deliveries/{id}/payload", CARE),
+    ("POST", "/care/deliveries/{id}/error-return", CARE),
 ];
 
 /// Endpoints that end the caller's own session run after every other request, each with fresh
@@ -237,6 +250,11 @@ async fn sample_path(app: &TestApp, path: &str, fixtures: &Fixtures) -> String {
         (
             "/audits/evidence/{id}",
             "SELECT MIN(id) FROM structure_evidence",
+        ),
+        ("/care/branches/{id}", "SELECT MIN(id) FROM care_branches"),
+        (
+            "/care/deliveries/{id}",
+            "SELECT MIN(id) FROM care_deliveries",
         ),
     ];
     for (prefix, source) in table {
@@ -339,7 +357,48 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
             ),
         );
     }
+    // The care service: its set-up, a branch, one delivery and a token of its billing software.
+    let care = as_user(&app, "pflege.admin").await;
+    let res = app
+        .call(
+            &care,
+            "PUT",
+            "/api/v1/care/setup",
+            Some(serde_json::json!({"region": "Nordrhein", "sender_email": "a@pflege.example"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .call(
+            &care,
+            "POST",
+            "/api/v1/care/branches",
+            Some(serde_json::json!({"ik": "460512349", "name": "Zentrale"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = app
+        .call(
+            &care,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(serde_json::json!({"name": "Abrechnung", "scopes": ["care_billing"]})),
+        )
+        .await;
+    let care_token = body_json(res).await["token"].as_str().unwrap().to_owned();
+    let res = app
+        .send(
+            Request::post(
+                "/api/v1/care/deliveries?branch_ik=460512349&kind=01&month=2026-10&procedure=test&payload_size=3",
+            )
+            .header(header::AUTHORIZATION, format!("Bearer {care_token}"))
+            .body(Body::from("abc"))
+            .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
     let mut scoped: BTreeMap<&str, String> = BTreeMap::new();
+    scoped.insert("care_billing", care_token);
     let mut target_token = None;
     for (token, (scope, id)) in &tokens {
         if scoped.contains_key(scope) {

@@ -1,0 +1,260 @@
+//! API types of the care billing exchange, with the checks both sides run.
+use serde::{Deserialize, Serialize};
+
+use crate::care_billing::{KindCatalog, Procedure, RoutingTable};
+use crate::directory::Date;
+use crate::{FieldError, Ik};
+
+/// `GET /api/v1/care/setup`: the care service's routing set-up and its branches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareSetup {
+    /// The chosen region (routing row), if set.
+    pub region: Option<String>,
+    /// IK of the billing centre that sends on the care service's behalf, if any.
+    pub billing_centre_ik: Option<String>,
+    pub sender_email: String,
+    pub branches: Vec<Branch>,
+    /// Every region of the routing table, to choose from.
+    pub regions: Vec<String>,
+}
+
+/// `PUT /api/v1/care/setup`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SetupRequest {
+    pub region: String,
+    #[serde(default)]
+    pub billing_centre_ik: Option<String>,
+    pub sender_email: String,
+}
+
+impl SetupRequest {
+    /// Field errors: unknown region, an invalid billing-centre IK, a missing or invalid address.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Err(e) = RoutingTable::builtin().route(&self.region) {
+            errors.push(e);
+        }
+        if let Some(ik) = self
+            .billing_centre_ik
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            && let Err(e) = Ik::parse(ik)
+        {
+            errors.push(e.for_field("billing_centre_ik"));
+        }
+        if let Err(e) = crate::access::check_email(&self.sender_email) {
+            errors.push(e.for_field("sender_email"));
+        } else if self.sender_email.trim().chars().count() > 44 {
+            errors.push(crate::ValidationError::TooLong { max: 44 }.for_field("sender_email"));
+        }
+        errors
+    }
+}
+
+/// A branch (Betriebsstätte) the care service bills for, with its own IK.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    pub id: i64,
+    pub ik: String,
+    pub name: String,
+}
+
+/// `POST /api/v1/care/branches`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewBranch {
+    pub ik: String,
+    pub name: String,
+}
+
+impl NewBranch {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Err(e) = Ik::parse(&self.ik) {
+            errors.push(e.for_field("ik"));
+        }
+        if let Err(e) = crate::access::check_text(&self.name, 100) {
+            errors.push(e.for_field("name"));
+        }
+        errors
+    }
+}
+
+/// What a delivery is, sent with the encrypted file (`POST /api/v1/care/deliveries?…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRequest {
+    /// The branch whose services are billed (its IK is the sender).
+    pub branch_ik: String,
+    /// Kind of service, `01`–`15`.
+    pub kind: String,
+    /// The billing month, `YYYY-MM`.
+    pub month: String,
+    pub procedure: Procedure,
+    /// Bytes of the plain payload before compression and encryption.
+    pub payload_size: u64,
+    /// The payload was gzipped before encryption.
+    #[serde(default)]
+    pub compressed: bool,
+    /// The delivery this one corrects, if any.
+    #[serde(default)]
+    pub correction_of: Option<i64>,
+    /// Free description (order file, 30 characters).
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The first day of a `YYYY-MM` month.
+pub fn month_start(month: &str) -> Option<Date> {
+    let (year, month) = month.trim().split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    Date::from_ymd(year.parse().ok()?, month.parse().ok()?, 1).ok()
+}
+
+impl DeliveryRequest {
+    /// Field errors of the request on its own (the server adds what needs stored data): the
+    /// month, the kind as `insurer_ik` accepts it for that month, the description's length.
+    pub fn validate(&self, insurer_ik: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Err(e) = Ik::parse(&self.branch_ik) {
+            errors.push(e.for_field("branch_ik"));
+        }
+        match month_start(&self.month) {
+            None => errors.push(
+                crate::ValidationError::Format {
+                    expected: "JJJJ-MM (Abrechnungsmonat)",
+                }
+                .for_field("month"),
+            ),
+            Some(start) => {
+                if let Err(e) = KindCatalog::builtin().check(&self.kind, insurer_ik, start) {
+                    errors.push(e);
+                }
+            }
+        }
+        if self.description.chars().count() > 30 {
+            errors.push(crate::ValidationError::TooLong { max: 30 }.for_field("description"));
+        }
+        if self.payload_size == 0 {
+            errors.push(crate::ValidationError::Required.for_field("payload_size"));
+        }
+        errors
+    }
+}
+
+/// One field of an order file as people read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFieldValue {
+    pub label: String,
+    pub offset: usize,
+    pub len: usize,
+    pub value: String,
+}
+
+/// An error return of the data acceptance point, recorded on a delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReturn {
+    pub error_number: u32,
+    pub error_action: u32,
+    pub note: String,
+    pub recorded_at: String,
+}
+
+/// `POST /api/v1/care/deliveries/{id}/error-return`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ErrorReturnRequest {
+    pub error_number: u32,
+    pub error_action: u32,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A delivery in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub branch_ik: String,
+    pub region: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub month: String,
+    pub procedure: Procedure,
+    pub transfer_number: u16,
+    pub payload_file_name: String,
+    pub order_file_name: String,
+    pub payload_size: u64,
+    pub transfer_size: u64,
+    /// SHA-256 of the encrypted file as received.
+    pub sha256: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub correction_of: Option<i64>,
+    pub error_return: Option<ErrorReturn>,
+    /// Where paper receipts of this kind go.
+    pub paper_receipts: String,
+    /// The order file's fields in German, in record order.
+    pub order_fields: Vec<OrderFieldValue>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> DeliveryRequest {
+        DeliveryRequest {
+            branch_ik: "460512349".into(),
+            kind: "01".into(),
+            month: "2026-10".into(),
+            procedure: Procedure::Test,
+            payload_size: 10,
+            compressed: false,
+            correction_of: None,
+            description: String::new(),
+        }
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<(&str, &str)> {
+        errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn delivery_requests() {
+        assert_eq!(request().validate("189905003"), vec![]);
+        let mut r = request();
+        r.kind = "06".into();
+        r.month = "2026-13".into();
+        assert_eq!(fields(&r.validate("189905003")), [("month", "format")]);
+        r.month = "2026-10".into();
+        assert_eq!(fields(&r.validate("189905003")), [("kind", "kind_refused")]);
+        let mut r = request();
+        r.month = "2023-05".into();
+        assert_eq!(
+            fields(&r.validate("189905003")),
+            [("kind", "kind_not_yet_accepted")]
+        );
+    }
+
+    #[test]
+    fn setup_requests() {
+        let ok = SetupRequest {
+            region: "Nordrhein".into(),
+            billing_centre_ik: None,
+            sender_email: "abrechnung@pflege.example".into(),
+        };
+        assert_eq!(ok.validate(), vec![]);
+        let bad = SetupRequest {
+            region: "NRW".into(),
+            billing_centre_ik: Some("123".into()),
+            sender_email: "x".into(),
+        };
+        let found = bad.validate();
+        assert_eq!(
+            found.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["region", "billing_centre_ik", "sender_email"]
+        );
+    }
+}

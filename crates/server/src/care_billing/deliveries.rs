@@ -1,0 +1,450 @@
+//! Deliveries: the encrypted file arrives as the request body with its description in the query;
+//! the transfer number is taken and the order file written in the same write transaction as the
+//! delivery row, so numbers are never given twice and never skipped.
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use le_domain::FieldError;
+use le_domain::Ik;
+use le_domain::api::access::AuditOutcome;
+use le_domain::api::care_billing::{
+    Delivery, DeliveryRequest, ErrorReturn, ErrorReturnRequest, OrderFieldValue,
+};
+use le_domain::care_billing::{
+    FIELDS, KindCatalog, OrderFile, Procedure, RoutingTable, Timestamp, parse_order_file,
+};
+
+use super::MAX_DELIVERY_BYTES;
+use super::caller::CareCaller;
+use super::store::{self, DeliveryFilter, DeliveryRow, NewDelivery};
+use crate::AppState;
+use crate::audit::{self, Event};
+use crate::clock::rfc3339;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::files::{self, ReceiveError};
+
+fn files_dir(state: &AppState) -> std::path::PathBuf {
+    state.config.data_dir.join("care").join("deliveries")
+}
+
+fn procedure_of(code: &str) -> Procedure {
+    if code == Procedure::Real.code() {
+        Procedure::Real
+    } else {
+        Procedure::Test
+    }
+}
+
+/// `YYYYMMDDhhmmss` (UTC) of a Unix time.
+fn timestamp(unix: i64) -> Result<Timestamp, AppError> {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix)
+        .map_err(|e| AppError::internal("clock", e))?;
+    let text = format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    Timestamp::parse(&text).ok_or_else(|| AppError::internal("clock", text))
+}
+
+fn to_api(row: &DeliveryRow) -> Result<Delivery, AppError> {
+    let order = parse_order_file(&row.order_file)
+        .map_err(|e| AppError::internal("stored order file", e.message()))?;
+    let record: Vec<char> = row.order_file.iter().map(|b| char::from(*b)).collect();
+    let kinds = KindCatalog::builtin();
+    let kind_label = kinds
+        .kind(&row.kind)
+        .map(|k| k.label.clone())
+        .unwrap_or_default();
+    let paper_receipts = kinds
+        .accepted_by(order.recipient_user.as_str())
+        .into_iter()
+        .chain(
+            kinds.accepted_by(
+                RoutingTable::builtin()
+                    .route(&row.region)
+                    .map(|r| r.care_insurer.as_str())
+                    .unwrap_or_default(),
+            ),
+        )
+        .find(|a| a.kind == row.kind)
+        .map(|a| a.paper_receipts.clone())
+        .unwrap_or_default();
+    let paper_receipts = match RoutingTable::builtin().route(&row.region) {
+        Ok(route) if row.kind == "01" => format!("Abrechnungsstelle {}", route.billing_office),
+        _ => paper_receipts,
+    };
+    Ok(Delivery {
+        id: row.id,
+        branch_ik: row.branch_ik.clone(),
+        region: row.region.clone(),
+        kind: row.kind.clone(),
+        kind_label,
+        month: row.month.clone(),
+        procedure: procedure_of(&row.procedure),
+        transfer_number: order.transfer_number,
+        payload_file_name: order.payload_file_name(),
+        order_file_name: order.order_file_name(),
+        payload_size: order.payload_size,
+        transfer_size: order.transfer_size,
+        sha256: row.sha256.clone(),
+        created_at: rfc3339(row.created_at),
+        created_by: row.created_by.clone(),
+        correction_of: row.correction_of,
+        error_return: match (row.error_number, row.error_action, row.error_at) {
+            (Some(number), Some(action), Some(at)) => Some(ErrorReturn {
+                error_number: u32::try_from(number).unwrap_or(0),
+                error_action: u32::try_from(action).unwrap_or(0),
+                note: row.error_note.clone().unwrap_or_default(),
+                recorded_at: rfc3339(at),
+            }),
+            _ => None,
+        },
+        paper_receipts,
+        order_fields: FIELDS
+            .iter()
+            .map(|f| OrderFieldValue {
+                label: f.label.to_owned(),
+                offset: f.offset,
+                len: f.len,
+                value: record[f.offset..f.offset + f.len].iter().collect(),
+            })
+            .collect(),
+    })
+}
+
+fn setup_missing() -> AppError {
+    AppError::Conflict {
+        code: "setup_missing",
+        message: "Bitte zuerst unter „Einrichtung“ die Region und die Absender-E-Mail-Adresse \
+                  festlegen."
+            .to_owned(),
+    }
+}
+
+/// `POST /api/v1/care/deliveries?branch_ik=…&kind=…&month=…&procedure=…&payload_size=…`
+/// (body: the signed and encrypted file)
+pub async fn create(
+    State(state): State<AppState>,
+    caller: CareCaller,
+    Query(req): Query<DeliveryRequest>,
+    body: Body,
+) -> Result<(StatusCode, axum::Json<Delivery>), AppError> {
+    let institution_id = caller.institution.id;
+    let setup = store::setup_of(&state.db, institution_id)
+        .await?
+        .ok_or_else(setup_missing)?;
+    let route = RoutingTable::builtin()
+        .route(&setup.region)
+        .map_err(|e| AppError::Validation(vec![e]))?
+        .clone();
+    let mut errors = req.validate(route.care_insurer.as_str());
+    let branch_ik = req.branch_ik.trim().to_owned();
+    let branches = store::branches_of(&state.db, institution_id).await?;
+    if Ik::parse(&branch_ik).is_ok()
+        && branch_ik != caller.institution.ik
+        && !branches.iter().any(|b| b.ik == branch_ik)
+    {
+        errors.push(FieldError {
+            field: "branch_ik".to_owned(),
+            code: "unknown_branch".to_owned(),
+            message: format!(
+                "IK {branch_ik} ist keine Betriebsstätte dieses Pflegedienstes (siehe Einrichtung)."
+            ),
+        });
+    }
+    if let Some(id) = req.correction_of
+        && store::delivery(&state.db, institution_id, id)
+            .await?
+            .is_none()
+    {
+        errors.push(FieldError {
+            field: "correction_of".to_owned(),
+            code: "unknown_delivery".to_owned(),
+            message: format!("Die zu korrigierende Lieferung {id} gibt es nicht."),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let received = match files::receive(&files_dir(&state), body, MAX_DELIVERY_BYTES).await {
+        Ok(r) => r,
+        Err(ReceiveError::TooLarge) => {
+            return Err(AppError::PayloadTooLarge {
+                message: format!(
+                    "Die Datei ist zu groß (höchstens {} MB).",
+                    MAX_DELIVERY_BYTES / (1024 * 1024)
+                ),
+            });
+        }
+        Err(ReceiveError::Incomplete) => {
+            return Err(AppError::BadRequest {
+                code: "upload_incomplete",
+                message: "Die Datei kam nicht vollständig an. Bitte erneut senden.".to_owned(),
+            });
+        }
+        Err(ReceiveError::Io(e)) => return Err(AppError::internal("receive", e)),
+    };
+    if received.size == 0 {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "file".to_owned(),
+            code: "required".to_owned(),
+            message: "Die verschlüsselte Datei fehlt.".to_owned(),
+        }]));
+    }
+    let sender_physical = setup
+        .billing_centre_ik
+        .clone()
+        .unwrap_or_else(|| branch_ik.clone());
+    let parse_ik = |ik: &str, field: &str| {
+        Ik::parse(ik).map_err(|e| AppError::Validation(vec![e.for_field(field)]))
+    };
+    let now = state.clock.now();
+    let stamp = timestamp(now)?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let transfer_number =
+        store::next_transfer_number(&mut tx, &sender_physical, route.physical_recipient.as_str())
+            .await?;
+    let order = OrderFile {
+        procedure: req.procedure,
+        transfer_number,
+        sender_owner: parse_ik(&branch_ik, "branch_ik")?,
+        sender_physical: parse_ik(&sender_physical, "billing_centre_ik")?,
+        recipient_user: route.logical_recipient.clone(),
+        recipient_physical: route.physical_recipient.clone(),
+        error_number: 0,
+        error_action: 0,
+        created: stamp.clone(),
+        sent: stamp,
+        received_start: None,
+        received_end: None,
+        correction: req.correction_of.is_some(),
+        payload_size: req.payload_size,
+        transfer_size: received.size,
+        compressed: req.compressed,
+        sender_email: setup.sender_email.clone(),
+        description: req.description.trim().to_owned(),
+    };
+    let bytes = order
+        .to_bytes()
+        .map_err(|e| AppError::Validation(vec![e.to_field_error()]))?;
+    let stored_name = format!("{}.p7m", crate::secrets::token());
+    let actor_name = caller.actor.name.clone().unwrap_or_default();
+    let id = store::insert_delivery(
+        &mut tx,
+        &NewDelivery {
+            institution_id,
+            branch_ik: &branch_ik,
+            sender_ik: &sender_physical,
+            recipient_ik: route.physical_recipient.as_str(),
+            region: &route.region,
+            kind: req.kind.trim(),
+            month: req.month.trim(),
+            procedure: req.procedure.code(),
+            transfer_number,
+            correction_of: req.correction_of,
+            order_file: &bytes,
+            stored_name: &stored_name,
+            payload_size: req.payload_size,
+            transfer_size: received.size,
+            sha256: &received.sha256,
+            created_by: &actor_name,
+            created_at: now,
+        },
+    )
+    .await?;
+    let dest = files_dir(&state).join(&stored_name);
+    received
+        .keep(&dest)
+        .await
+        .map_err(|e| AppError::internal("rename", e))?;
+    if let Err(e) = tx.commit().await {
+        let _ = tokio::fs::remove_file(&dest).await;
+        return Err(e.into());
+    }
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &caller.actor,
+            action: "care_delivery_created",
+            target: Some(format!("Lieferung {id}")),
+            outcome: AuditOutcome::Success,
+            detail: Some(format!(
+                "{} Transfernummer {transfer_number:03}, Leistungsart {}, {} Bytes verschlüsselt",
+                req.procedure.label(),
+                req.kind.trim(),
+                received_size_of(&bytes)
+            )),
+        },
+    )
+    .await;
+    let row = store::delivery(&state.db, institution_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, axum::Json(to_api(&row)?)))
+}
+
+/// The transfer size written into an order file.
+fn received_size_of(order: &[u8]) -> u64 {
+    parse_order_file(order).map_or(0, |o| o.transfer_size)
+}
+
+/// `GET /api/v1/care/deliveries?month=&kind=&procedure=&state=`
+pub async fn list(
+    State(state): State<AppState>,
+    caller: CareCaller,
+    Query(filter): Query<DeliveryFilter>,
+) -> Result<axum::Json<Vec<Delivery>>, AppError> {
+    let rows = store::deliveries_of(&state.db, caller.institution.id, &filter).await?;
+    rows.iter()
+        .map(to_api)
+        .collect::<Result<Vec<_>, _>>()
+        .map(axum::Json)
+}
+
+/// `GET /api/v1/care/deliveries/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    caller: CareCaller,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<Delivery>, AppError> {
+    let row = store::delivery(&state.db, caller.institution.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    to_api(&row).map(axum::Json)
+}
+
+fn attachment(name: &str, content_type: &'static str, body: Body) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
+/// `GET /api/v1/care/deliveries/{id}/order-file` (the 348 bytes, named like `EPFL0007.AUF`)
+pub async fn order_file(
+    State(state): State<AppState>,
+    caller: CareCaller,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let row = store::delivery(&state.db, caller.institution.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let delivery = to_api(&row)?;
+    Ok(attachment(
+        &delivery.order_file_name,
+        "application/octet-stream",
+        Body::from(row.order_file),
+    ))
+}
+
+/// `GET /api/v1/care/deliveries/{id}/payload` (the encrypted file, named like `EPFL0007`;
+/// streamed from disk)
+pub async fn payload(
+    State(state): State<AppState>,
+    caller: CareCaller,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    use tower::ServiceExt as _;
+    let row = store::delivery(&state.db, caller.institution.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let delivery = to_api(&row)?;
+    let req = axum::http::Request::get("/")
+        .body(Body::empty())
+        .map_err(|e| AppError::internal("request", e))?;
+    let res = tower_http::services::ServeFile::new(files_dir(&state).join(&row.stored_name))
+        .oneshot(req)
+        .await
+        .map_err(|e| AppError::internal("serve file", e))?;
+    if res.status() != StatusCode::OK {
+        return Err(AppError::internal(
+            "serve file",
+            format!("missing {}", row.stored_name),
+        ));
+    }
+    let (_, body) = res.into_parts();
+    Ok(attachment(
+        &delivery.payload_file_name,
+        "application/pkcs7-mime",
+        Body::new(body),
+    ))
+}
+
+/// `POST /api/v1/care/deliveries/{id}/error-return`: the acceptance point's error number and
+/// action, recorded so a correction delivery can follow.
+pub async fn error_return(
+    State(state): State<AppState>,
+    caller: CareCaller,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<ErrorReturnRequest>,
+) -> Result<axum::Json<Delivery>, AppError> {
+    let mut errors = Vec::new();
+    if req.error_number == 0 || req.error_number > 999_999 {
+        errors.push(FieldError {
+            field: "error_number".to_owned(),
+            code: "range".to_owned(),
+            message: "Die Fehlernummer hat 1 bis 6 Ziffern und ist nicht 0.".to_owned(),
+        });
+    }
+    if req.error_action > 999_999 {
+        errors.push(FieldError {
+            field: "error_action".to_owned(),
+            code: "range".to_owned(),
+            message: "Die Fehlermaßnahme hat höchstens 6 Ziffern.".to_owned(),
+        });
+    }
+    if req.note.chars().count() > 500 {
+        errors.push(le_domain::ValidationError::TooLong { max: 500 }.for_field("note"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = state.clock.now();
+    if !store::record_error_return(
+        &state.db,
+        caller.institution.id,
+        id,
+        req.error_number,
+        req.error_action,
+        req.note.trim(),
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &caller.actor,
+            action: "care_error_return_recorded",
+            target: Some(format!("Lieferung {id}")),
+            outcome: AuditOutcome::Success,
+            detail: Some(format!(
+                "Fehlernummer {}, Maßnahme {}",
+                req.error_number, req.error_action
+            )),
+        },
+    )
+    .await;
+    let row = store::delivery(&state.db, caller.institution.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    to_api(&row).map(axum::Json)
+}

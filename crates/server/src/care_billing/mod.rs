@@ -1,0 +1,37 @@
+//! Care billing exchange (§ 105 SGB XI) for care services: the routing set-up (region, billing
+//! centre, branches with their IKs) and deliveries — the server receives the file the browser
+//! signed and encrypted (it never sees a private key), assigns the transfer number, writes the
+//! order file with the domain's rules and keeps the delivery log with error returns.
+pub mod caller;
+pub mod deliveries;
+pub mod setup;
+pub mod store;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+
+/// Largest encrypted delivery accepted.
+pub const MAX_DELIVERY_BYTES: u64 = 200 * 1024 * 1024;
+
+pub fn router() -> crate::routes::ApiRouter {
+    crate::routes::ApiRouter::new()
+        .route("/care/setup", get(setup::get).put(setup::put))
+        .route("/care/branches", post(setup::add_branch))
+        .route("/care/branches/{id}", delete(setup::remove_branch))
+        .route(
+            "/care/deliveries",
+            get(deliveries::list)
+                .post(deliveries::create)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/care/deliveries/{id}", get(deliveries::get))
+        .route(
+            "/care/deliveries/{id}/order-file",
+            get(deliveries::order_file),
+        )
+        .route("/care/deliveries/{id}/payload", get(deliveries::payload))
+        .route(
+            "/care/deliveries/{id}/error-return",
+            post(deliveries::error_return),
+        )
+}

@@ -1,0 +1,349 @@
+//! Care billing (§ 105 SGB XI): set-up, deliveries with transfer numbers and order files, error
+//! returns and corrections, scoping and the token scope.
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use le_domain::care_billing::{Procedure, parse_order_file};
+use serde_json::json;
+
+use crate::helpers::*;
+
+const QUERY: &str =
+    "branch_ik=460512349&kind=01&month=2026-10&procedure=test&payload_size=5000&compressed=true";
+
+/// The demo care service with its routing set-up (Nordrhein) done by its admin.
+async fn set_up() -> (TestApp, Client, Client) {
+    let app = demo().await;
+    let admin = as_user(&app, "pflege.admin").await;
+    let res = app
+        .call(
+            &admin,
+            "PUT",
+            "/api/v1/care/setup",
+            Some(json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let clerk = as_user(&app, "pflege.abrechnung").await;
+    (app, admin, clerk)
+}
+
+async fn deliver(
+    app: &TestApp,
+    client: &Client,
+    query: &str,
+    file: &[u8],
+) -> axum::response::Response {
+    let mut req = Request::post(format!("/api/v1/care/deliveries?{query}"))
+        .header(header::CONTENT_TYPE, "application/pkcs7-mime")
+        .header("x-requested-with", "le-portal");
+    if let Some(cookie) = &client.cookie {
+        req = req.header(header::COOKIE, cookie.as_str());
+    }
+    if let Some(csrf) = &client.csrf {
+        req = req.header("x-csrf-token", csrf.as_str());
+    }
+    app.send(req.body(Body::from(file.to_vec())).unwrap()).await
+}
+
+#[tokio::test]
+async fn the_set_up_is_the_admins_and_checked_field_by_field() {
+    let app = demo().await;
+    let admin = as_user(&app, "pflege.admin").await;
+    let res = app
+        .call(
+            &admin,
+            "PUT",
+            "/api/v1/care/setup",
+            Some(json!({"region": "NRW", "billing_centre_ik": "12345", "sender_email": "x"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_names(&body_json(res).await),
+        ["region", "billing_centre_ik", "sender_email"]
+    );
+    let clerk = as_user(&app, "pflege.abrechnung").await;
+    let res = app
+        .call(
+            &clerk,
+            "PUT",
+            "/api/v1/care/setup",
+            Some(json!({"region": "Nordrhein", "sender_email": "a@b.example"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/care/branches",
+            Some(json!({"ik": "460512349", "name": "Zentrale"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let setup = body_json(res).await;
+    assert_eq!(setup["branches"][0]["ik"], "460512349");
+    assert_eq!(setup["regions"].as_array().map(Vec::len), Some(25));
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/care/branches",
+            Some(json!({"ik": "460512349", "name": "Doppelt"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["fields"][0]["code"], "duplicate");
+}
+
+#[tokio::test]
+async fn a_delivery_gets_its_transfer_number_and_order_file() {
+    let (app, _admin, clerk) = set_up().await;
+    // Before the set-up nothing can be delivered: tested on a fresh demo.
+    let fresh = demo().await;
+    let fresh_clerk = as_user(&fresh, "pflege.abrechnung").await;
+    let res = deliver(&fresh, &fresh_clerk, QUERY, b"verschluesselt").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    let encrypted = b"0\x82\x01\x00 encrypted bytes".repeat(100);
+    let res = deliver(&app, &clerk, QUERY, &encrypted).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let delivery = body_json(res).await;
+    assert_eq!(delivery["transfer_number"], 1);
+    assert_eq!(delivery["payload_file_name"], "TPFL0001");
+    assert_eq!(delivery["order_file_name"], "TPFL0001.AUF");
+    assert_eq!(delivery["transfer_size"], encrypted.len());
+    assert_eq!(delivery["paper_receipts"], "Abrechnungsstelle Hamburg");
+    let id = delivery["id"].as_i64().unwrap();
+    // The order file: 348 bytes that the domain reads back with every field in place.
+    let res = app
+        .call(
+            &clerk,
+            "GET",
+            &format!("/api/v1/care/deliveries/{id}/order-file"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("TPFL0001.AUF")
+    );
+    let bytes = body_bytes(res).await;
+    assert_eq!(bytes.len(), 348);
+    let order = parse_order_file(&bytes).unwrap();
+    assert_eq!(order.procedure, Procedure::Test);
+    assert_eq!(order.transfer_number, 1);
+    assert_eq!(order.sender_owner.as_str(), "460512349");
+    assert_eq!(order.recipient_user.as_str(), "109905003");
+    assert_eq!(order.recipient_physical.as_str(), "109905003");
+    assert_eq!(order.payload_size, 5000);
+    assert_eq!(order.transfer_size, encrypted.len() as u64);
+    assert!(order.compressed);
+    assert!(!order.correction);
+    assert_eq!(order.sender_email, "abrechnung@pflege.example");
+    // The encrypted file comes back byte for byte.
+    let res = app
+        .call(
+            &clerk,
+            "GET",
+            &format!("/api/v1/care/deliveries/{id}/payload"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body_bytes(res).await, encrypted);
+    // The detail shows the order file's fields in German.
+    let detail = body_json(
+        app.call(
+            &clerk,
+            "GET",
+            &format!("/api/v1/care/deliveries/{id}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let fields = detail["order_fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 37);
+    assert_eq!(fields[4]["label"], "Verfahren");
+    assert_eq!(fields[4]["value"], "TPFL0");
+
+    // An error return is recorded; a correction delivery follows with the next number.
+    let res = app
+        .call(
+            &clerk,
+            "POST",
+            &format!("/api/v1/care/deliveries/{id}/error-return"),
+            Some(json!({"error_number": 240, "error_action": 3, "note": "Satz fehlerhaft"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body_json(res).await["error_return"]["error_number"], 240);
+    let res = deliver(
+        &app,
+        &clerk,
+        &format!("{QUERY}&correction_of={id}"),
+        b"korrigiert",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let correction = body_json(res).await;
+    assert_eq!(correction["transfer_number"], 2);
+    assert_eq!(correction["correction_of"], id);
+    let errors = body_json(
+        app.call(&clerk, "GET", "/api/v1/care/deliveries?state=error", None)
+            .await,
+    )
+    .await;
+    assert_eq!(errors.as_array().map(Vec::len), Some(1));
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'care_%' ORDER BY id")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert!(
+        actions.contains(&"care_delivery_created".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"care_error_return_recorded".to_owned()),
+        "{actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn refused_kinds_and_unknown_branches_are_field_errors() {
+    let (app, _admin, clerk) = set_up().await;
+    let res = deliver(
+        &app,
+        &clerk,
+        "branch_ik=460512349&kind=06&month=2026-10&procedure=real&payload_size=5",
+        b"x",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    assert_eq!(body["fields"][0]["field"], "kind");
+    assert!(
+        body["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("§ 302 SGB V")
+    );
+    let res = deliver(
+        &app,
+        &clerk,
+        "branch_ik=261101015&kind=01&month=2026-13&procedure=real&payload_size=5",
+        b"x",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body_json(res).await), ["month", "branch_ik"]);
+    // Nothing was numbered or stored.
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM care_deliveries")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_deliveries_get_every_number_once_without_gaps() {
+    let (app, _admin, clerk) = set_up().await;
+    let mut tasks = Vec::new();
+    for i in 0..20u8 {
+        let router = app.router.clone();
+        let clerk = clerk.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt as _;
+            let req = Request::post(format!("/api/v1/care/deliveries?{QUERY}"))
+                .header(header::COOKIE, clerk.cookie.unwrap())
+                .header("x-csrf-token", clerk.csrf.unwrap())
+                .header("x-requested-with", "le-portal")
+                .body(Body::from(vec![i; 1000]))
+                .unwrap();
+            let res = router.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::CREATED);
+            body_json(res).await["transfer_number"].as_u64().unwrap()
+        }));
+    }
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap());
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=20).collect::<Vec<u64>>());
+}
+
+#[tokio::test]
+async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
+    let (app, admin, clerk) = set_up().await;
+    let res = deliver(&app, &clerk, QUERY, b"eins").await;
+    let id = body_json(res).await["id"].as_i64().unwrap();
+    // The delivery moves to another care service: for this one it no longer exists.
+    sqlx::query(
+        "INSERT INTO institutions (ik, kind, name, street, postal_code, city, created_at) \
+         VALUES ('461101014', 'care_service', 'Anderer Dienst', 'Weg 1', '10115', 'Berlin', 0)",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE care_deliveries SET institution_id = (SELECT id FROM institutions WHERE ik = '461101014')",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    for uri in [
+        format!("/api/v1/care/deliveries/{id}"),
+        format!("/api/v1/care/deliveries/{id}/order-file"),
+        format!("/api/v1/care/deliveries/{id}/payload"),
+    ] {
+        let res = app.call(&clerk, "GET", &uri, None).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{uri}");
+    }
+    let list = body_json(
+        app.call(&clerk, "GET", "/api/v1/care/deliveries", None)
+            .await,
+    )
+    .await;
+    assert_eq!(list, json!([]));
+
+    // Billing software with a `care_billing` token delivers; other scopes are refused.
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(json!({"name": "Abrechnungssoftware", "scopes": ["care_billing"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let token = body_json(res).await["token"].as_str().unwrap().to_owned();
+    let res = app
+        .send(
+            Request::post(format!("/api/v1/care/deliveries?{QUERY}"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::from("per Token"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(body_json(res).await["transfer_number"], 2);
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(json!({"name": "KIS", "scopes": ["audits"]})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "care services grant only care_billing"
+    );
+}
