@@ -24,6 +24,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
+step "Python: aiosmtpd (the local SMTP sink of the tests and the demo)"
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+fi
+
 step "Cargo dependencies (Trunk builds offline)"
 cargo fetch --locked
 

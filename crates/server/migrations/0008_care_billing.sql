@@ -48,6 +48,9 @@ CREATE TABLE care_deliveries (
     error_number    INTEGER,
     error_action    INTEGER,
     error_note      TEXT,
-    error_at        INTEGER
+    error_at        INTEGER,
+    -- Sent by e-mail: when and to which address.
+    sent_at         INTEGER,
+    sent_to         TEXT
 );
 CREATE INDEX care_deliveries_institution ON care_deliveries(institution_id, created_at);

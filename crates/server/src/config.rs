@@ -12,6 +12,23 @@ pub enum LogFormat {
     Json,
 }
 
+/// A setting that may carry a password: never shown by `Debug` (logs, panics).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(pub String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+impl std::str::FromStr for Redacted {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Redacted(s.to_owned()))
+    }
+}
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
@@ -61,6 +78,20 @@ pub struct Config {
     #[arg(long, env = "LE_RETENTION_DAYS", default_value_t = crate::audits::DEFAULT_RETENTION_DAYS)]
     pub retention_days: u32,
 
+    /// SMTP server for outgoing mail as a URL: `smtp://127.0.0.1:2525` (plain, for a local relay
+    /// or sink), `smtp://user:password@host:587?tls=required` (STARTTLS), `smtps://host:465`.
+    /// Without it nothing is sent by e-mail (deliveries can still be downloaded).
+    #[arg(long, env = "LE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Redacted>,
+
+    /// Sender address of outgoing mail.
+    #[arg(long, env = "LE_SMTP_FROM", default_value = "le-portal@localhost")]
+    pub smtp_from: String,
+
+    /// Where care billing deliveries are mailed (the care insurer's data acceptance point).
+    #[arg(long, env = "LE_CARE_MAIL_TO")]
+    pub care_mail_to: Option<String>,
+
     /// Demo (kiosk) mode: seed invented data on an empty database and show the demo accounts
     /// with their current codes on the sign-in page. Never for real data.
     #[arg(long, env = "LE_DEMO", default_value_t = false)]
@@ -86,6 +117,9 @@ impl Config {
             max_agreement_bytes: le_domain::access::MAX_AGREEMENT_BYTES,
             max_upload_bytes: crate::audits::DEFAULT_MAX_UPLOAD_BYTES,
             retention_days: crate::audits::DEFAULT_RETENTION_DAYS,
+            smtp_url: None,
+            smtp_from: "le-portal@localhost".to_owned(),
+            care_mail_to: None,
             demo: false,
             log_format: LogFormat::Text,
         }

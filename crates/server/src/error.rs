@@ -20,6 +20,8 @@ pub enum AppError {
     Forbidden { code: &'static str, message: String },
     /// 409: the resource is not in a state that allows this.
     Conflict { code: &'static str, message: String },
+    /// 502: a server we depend on (the mail server) refused or failed; the message says which.
+    BadGateway { code: &'static str, message: String },
     /// 429: too many attempts; retry after the given seconds. `reason` is the German sentence
     /// that says of what (the waiting time is added).
     Throttled {
@@ -48,6 +50,7 @@ impl AppError {
             AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -67,7 +70,8 @@ impl AppError {
             AppError::Validation(fields) => ApiErrorBody::validation_failed(fields),
             AppError::Unauthorized { code, message }
             | AppError::Forbidden { code, message }
-            | AppError::Conflict { code, message } => ApiErrorBody::new(code, message),
+            | AppError::Conflict { code, message }
+            | AppError::BadGateway { code, message } => ApiErrorBody::new(code, message),
             AppError::Throttled {
                 retry_after,
                 reason,

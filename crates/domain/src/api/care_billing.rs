@@ -193,6 +193,11 @@ pub struct Delivery {
     pub error_return: Option<ErrorReturn>,
     /// Where paper receipts of this kind go.
     pub paper_receipts: String,
+    /// When the delivery was mailed, and to which address.
+    pub sent_at: Option<String>,
+    pub sent_to: Option<String>,
+    /// Where a data carrier (instead of e-mail) goes, with the note to enclose.
+    pub data_carrier: String,
     /// The order file's fields in German, in record order.
     pub order_fields: Vec<OrderFieldValue>,
 }

@@ -13,7 +13,7 @@ pub use order_file::{
     FIELDS, FieldKind, ORDER_FILE_LEN, OrderField, OrderFile, OrderFileError, Procedure, Timestamp,
     parse_order_file,
 };
-pub use routing::{Route, RoutingTable};
+pub use routing::{Route, RoutingTable, data_carrier_address};
 pub use workers::{
     LBNR_REQUIRED_FROM, SUBSTITUTE_KIND, WorkerNumber, check_worker_number, lbnr_required,
 };

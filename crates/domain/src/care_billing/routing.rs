@@ -40,6 +40,15 @@ pub struct Route {
     pub billing_office: String,
 }
 
+/// Where a data carrier goes when a delivery is not sent by e-mail (seed 004: the data acceptance
+/// point of KNAPPSCHAFT, IK 109905003, run by BITMARCK).
+pub fn data_carrier_address(physical_recipient: &str) -> Option<&'static str> {
+    match physical_recipient {
+        "109905003" => Some("BITMARCK Service GmbH, Postfach 10 04 53, 45004 Essen"),
+        _ => None,
+    }
+}
+
 /// The routing table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoutingTable {

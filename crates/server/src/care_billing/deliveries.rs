@@ -12,7 +12,8 @@ use le_domain::api::care_billing::{
     Delivery, DeliveryRequest, ErrorReturn, ErrorReturnRequest, OrderFieldValue,
 };
 use le_domain::care_billing::{
-    FIELDS, KindCatalog, OrderFile, Procedure, RoutingTable, Timestamp, parse_order_file,
+    FIELDS, KindCatalog, OrderFile, Procedure, RoutingTable, Timestamp, data_carrier_address,
+    parse_order_file,
 };
 
 use super::MAX_DELIVERY_BYTES;
@@ -107,6 +108,17 @@ fn to_api(row: &DeliveryRow) -> Result<Delivery, AppError> {
             _ => None,
         },
         paper_receipts,
+        sent_at: row.sent_at.map(rfc3339),
+        sent_to: row.sent_to.clone(),
+        data_carrier: match data_carrier_address(order.recipient_physical.as_str()) {
+            Some(address) => format!(
+                "Datenträger an: {address}. Beilegen: die verschlüsselte Datei {} und die \
+                 Auftragsdatei {}.",
+                order.payload_file_name(),
+                order.order_file_name()
+            ),
+            None => String::new(),
+        },
         order_fields: FIELDS
             .iter()
             .map(|f| OrderFieldValue {
@@ -444,6 +456,102 @@ pub async fn error_return(
     )
     .await;
     let row = store::delivery(&state.db, caller.institution.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    to_api(&row).map(axum::Json)
+}
+
+/// `POST /api/v1/care/deliveries/{id}/send`: one mail to the data acceptance point with the
+/// encrypted file and the order file as attachments (SMTP from `--smtp-url`, to
+/// `--care-mail-to`). A delivery is mailed once.
+pub async fn send(
+    State(state): State<AppState>,
+    caller: CareCaller,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<Delivery>, AppError> {
+    use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
+    use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
+
+    let institution_id = caller.institution.id;
+    let row = store::delivery(&state.db, institution_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (Some(url), Some(to)) = (&state.config.smtp_url, &state.config.care_mail_to) else {
+        return Err(AppError::Conflict {
+            code: "mail_not_configured",
+            message: "Der Versand per E-Mail ist in diesem Portal nicht eingerichtet. Bitte die \
+                      beiden Dateien herunterladen und auf einem Datenträger senden."
+                .to_owned(),
+        });
+    };
+    if row.sent_at.is_some() {
+        return Err(AppError::Conflict {
+            code: "already_sent",
+            message: "Diese Lieferung wurde bereits per E-Mail gesendet.".to_owned(),
+        });
+    }
+    let delivery = to_api(&row)?;
+    let payload = tokio::fs::read(files_dir(&state).join(&row.stored_name))
+        .await
+        .map_err(|e| AppError::internal("read delivery", e))?;
+    let mailbox = |address: &str, what: &str| {
+        address
+            .parse::<Mailbox>()
+            .map_err(|e| AppError::internal(what, e))
+    };
+    let binary = ContentType::parse("application/octet-stream")
+        .map_err(|e| AppError::internal("content type", e))?;
+    let message = Message::builder()
+        .from(mailbox(&state.config.smtp_from, "smtp from")?)
+        .to(mailbox(to, "care mail to")?)
+        .subject(format!(
+            "{} {} IK {}",
+            delivery.order_file_name, delivery.payload_file_name, delivery.branch_ik
+        ))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(format!(
+                    "Datenlieferung nach § 105 SGB XI\nAbsender IK {}\nLeistungsart {}, \
+                     Abrechnungsmonat {}\nTransfernummer {:03}\n",
+                    delivery.branch_ik, delivery.kind, delivery.month, delivery.transfer_number
+                )))
+                .singlepart(
+                    Attachment::new(delivery.payload_file_name.clone())
+                        .body(payload, binary.clone()),
+                )
+                .singlepart(
+                    Attachment::new(delivery.order_file_name.clone())
+                        .body(row.order_file.clone(), binary),
+                ),
+        )
+        .map_err(|e| AppError::internal("mail", e))?;
+    let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url.0)
+        .map_err(|e| AppError::internal("smtp url", e))?
+        .build();
+    if let Err(err) = mailer.send(message).await {
+        tracing::warn!(%err, delivery = id, "mail server refused a delivery");
+        return Err(AppError::BadGateway {
+            code: "mail_failed",
+            message: "Der Mailserver hat die Lieferung nicht angenommen. Bitte später erneut \
+                      senden oder die Dateien herunterladen."
+                .to_owned(),
+        });
+    }
+    let now = state.clock.now();
+    store::mark_sent(&state.db, institution_id, id, to, now).await?;
+    audit::record(
+        &state.db,
+        now,
+        Event {
+            actor: &caller.actor,
+            action: "care_delivery_sent",
+            target: Some(format!("Lieferung {id}")),
+            outcome: AuditOutcome::Success,
+            detail: Some(format!("per E-Mail an {to}")),
+        },
+    )
+    .await;
+    let row = store::delivery(&state.db, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     to_api(&row).map(axum::Json)

@@ -34,4 +34,5 @@ pub fn router() -> crate::routes::ApiRouter {
             "/care/deliveries/{id}/error-return",
             post(deliveries::error_return),
         )
+        .route("/care/deliveries/{id}/send", post(deliveries::send))
 }

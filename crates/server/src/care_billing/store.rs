@@ -135,11 +135,13 @@ pub struct DeliveryRow {
     pub error_action: Option<i64>,
     pub error_note: Option<String>,
     pub error_at: Option<i64>,
+    pub sent_at: Option<i64>,
+    pub sent_to: Option<String>,
 }
 
 const DELIVERY_COLUMNS: &str = "id, branch_ik, region, kind, month, procedure, transfer_number, \
     correction_of, order_file, stored_name, payload_size, transfer_size, sha256, created_by, \
-    created_at, error_number, error_action, error_note, error_at";
+    created_at, error_number, error_action, error_note, error_at, sent_at, sent_to";
 
 /// A new delivery (inside the transaction that took its transfer number).
 pub struct NewDelivery<'a> {
@@ -259,6 +261,27 @@ pub async fn record_error_return(
     .bind(i64::from(error_action))
     .bind(note)
     .bind(now)
+    .bind(id)
+    .bind(institution_id)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Records that the delivery was mailed; false if it already was (one mail per delivery).
+pub async fn mark_sent(
+    db: &Db,
+    institution_id: i64,
+    id: i64,
+    to: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE care_deliveries SET sent_at = ?, sent_to = ? WHERE id = ? AND institution_id = ? \
+         AND sent_at IS NULL",
+    )
+    .bind(now)
+    .bind(to)
     .bind(id)
     .bind(institution_id)
     .execute(db)

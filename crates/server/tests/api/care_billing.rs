@@ -347,3 +347,160 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
         "care services grant only care_billing"
     );
 }
+
+/// The local SMTP sink (`scripts/smtp_sink.py`, aiosmtpd from PyPI), stopped on drop.
+struct SmtpSink {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        use std::io::BufRead as _;
+        let dir = tempfile::tempdir().unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp_sink.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (installed by scripts/setup.sh)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
+        SmtpSink { child, dir, port }
+    }
+
+    /// Waits (at most 10 s) for the `n`th mail and answers the path of its files' prefix.
+    async fn mail(&self, n: usize) -> std::path::PathBuf {
+        let eml = self.dir.path().join(format!("{n:03}.eml"));
+        for _ in 0..200 {
+            if eml.exists() {
+                return self.dir.path().join(format!("{n:03}"));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no mail {n} in the sink");
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_delivery_is_mailed_once_with_both_files() {
+    let sink = SmtpSink::start();
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = TestApp::with_config(|c| {
+        c.demo = true;
+        c.smtp_url = Some(le_server::config::Redacted(url));
+        c.smtp_from = "le-portal@portal.example".to_owned();
+        c.care_mail_to = Some("datenannahme@annahme.example".to_owned());
+    })
+    .await;
+    le_server::demo::seed(&app.state).await.unwrap();
+    let admin = as_user(&app, "pflege.admin").await;
+    let res = app
+        .call(
+            &admin,
+            "PUT",
+            "/api/v1/care/setup",
+            Some(json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let encrypted: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let res = deliver(&app, &admin, QUERY, &encrypted).await;
+    let delivery = body_json(res).await;
+    let id = delivery["id"].as_i64().unwrap();
+    let order = body_bytes(
+        app.call(
+            &admin,
+            "GET",
+            &format!("/api/v1/care/deliveries/{id}/order-file"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            &format!("/api/v1/care/deliveries/{id}/send"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sent = body_json(res).await;
+    assert_eq!(sent["sent_to"], "datenannahme@annahme.example");
+    assert!(sent["sent_at"].is_string());
+    let mail = sink.mail(1).await;
+    let envelope = std::fs::read_to_string(mail.with_extension("envelope")).unwrap();
+    assert_eq!(
+        envelope.lines().collect::<Vec<_>>(),
+        ["le-portal@portal.example", "datenannahme@annahme.example"]
+    );
+    let attachment = |name: &str| {
+        std::fs::read(format!("{}-{name}", mail.display()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    assert_eq!(attachment("TPFL0001"), encrypted);
+    assert_eq!(attachment("TPFL0001.AUF"), order);
+    let eml = std::fs::read_to_string(mail.with_extension("eml")).unwrap();
+    assert!(
+        eml.contains("Subject: TPFL0001.AUF TPFL0001 IK 460512349"),
+        "{eml}"
+    );
+    // Once only.
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            &format!("/api/v1/care/deliveries/{id}/send"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(body_json(res).await["code"], "already_sent");
+    // Without a configured mail server the answer says to use a data carrier.
+    let (plain, _, clerk) = set_up().await;
+    let res = deliver(&plain, &clerk, QUERY, b"x").await;
+    let id = body_json(res).await["id"].as_i64().unwrap();
+    let res = plain
+        .call(
+            &clerk,
+            "POST",
+            &format!("/api/v1/care/deliveries/{id}/send"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(body_json(res).await["code"], "mail_not_configured");
+    let detail = body_json(
+        plain
+            .call(
+                &clerk,
+                "GET",
+                &format!("/api/v1/care/deliveries/{id}"),
+                None,
+            )
+            .await,
+    )
+    .await;
+    assert!(
+        detail["data_carrier"]
+            .as_str()
+            .unwrap()
+            .contains("Postfach 10 04 53, 45004 Essen"),
+        "{detail}"
+    );
+}

@@ -189,6 +189,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/care/deliveries/{id}/order-file", CARE),
     ("GET", "/care/deliveries/{id}/payload", CARE),
     ("POST", "/care/deliveries/{id}/error-return", CARE),
+    ("POST", "/care/deliveries/{id}/send", CARE),
 ];
 
 /// Endpoints that end the caller's own session run after every other request, each with fresh
