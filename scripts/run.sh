@@ -7,6 +7,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 bash scripts/build.sh
+data_dir="${LE_DEMO_DATA_DIR:-data-demo}"
+step "Local SMTP sink for the demo's mail (never a real address): $data_dir/mail"
+mkdir -p "$data_dir"
+python3 scripts/smtp_sink.py "$data_dir/mail" > "$data_dir/smtp-sink.log" 2>&1 &
+sink=$!
+trap 'kill "$sink" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q "listening on" "$data_dir/smtp-sink.log" 2>/dev/null && break; sleep 0.1; done
+smtp_port="$(grep -o '[0-9]*$' "$data_dir/smtp-sink.log" | head -1)"
 step "Starting LE-Portal (Ctrl-C stops it)"
 # Demo mode: invented data and demo accounts (shown on the sign-in page). Never for real data.
-exec target/release/le-server --listen "${LE_LISTEN:-127.0.0.1:8080}" --data-dir "${LE_DEMO_DATA_DIR:-data-demo}" --dist-dir dist --demo
+target/release/le-server --listen "${LE_LISTEN:-127.0.0.1:8080}" --data-dir "$data_dir" --dist-dir dist --demo \
+  --smtp-url "smtp://127.0.0.1:$smtp_port" --care-mail-to datenannahme@demo.invalid

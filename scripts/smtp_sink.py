@@ -3,12 +3,13 @@
 
 Usage: smtp_sink.py OUTDIR [PORT]. Prints "SMTP sink listening on 127.0.0.1:PORT" once ready.
 Each mail is written to OUTDIR/NNN.eml, each attachment to OUTDIR/NNN-<filename> (decoded), and
-the envelope to OUTDIR/NNN.envelope (MAIL FROM, then one RCPT TO per line). Runs until stdin
-closes or the process is stopped.
+the envelope to OUTDIR/NNN.envelope (MAIL FROM, then one RCPT TO per line). Runs until the
+process is stopped.
 """
 import email
 import email.policy
 import os
+import signal
 import socket
 import sys
 import threading
@@ -54,8 +55,10 @@ def main():
     controller = Controller(Sink(outdir), hostname="127.0.0.1", port=port)
     controller.start()
     print(f"SMTP sink listening on 127.0.0.1:{port}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        sys.stdin.read()
+        stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
