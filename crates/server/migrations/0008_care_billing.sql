@@ -54,3 +54,17 @@ CREATE TABLE care_deliveries (
     sent_to         TEXT
 );
 CREATE INDEX care_deliveries_institution ON care_deliveries(institution_id, created_at);
+
+-- Staff with their worker number (LBNR or substitute number with its reason).
+CREATE TABLE care_staff (
+    id             INTEGER PRIMARY KEY,
+    institution_id INTEGER NOT NULL REFERENCES institutions(id),
+    form           TEXT NOT NULL,
+    lbnr           TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+);
+CREATE INDEX care_staff_institution ON care_staff(institution_id);
+-- A regular LBNR belongs to one person of a care service (substitute numbers repeat).
+CREATE UNIQUE INDEX care_staff_lbnr ON care_staff(institution_id, lbnr)
+    WHERE lbnr <> '' AND lbnr NOT IN ('999999996', '999999997', '999999998', '999999999');

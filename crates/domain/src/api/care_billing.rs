@@ -143,6 +143,32 @@ impl DeliveryRequest {
     }
 }
 
+/// A staff member as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: i64,
+    #[serde(flatten)]
+    pub form: crate::care_billing::StaffForm,
+    /// "LBNR", or the substitute number's meaning, for display.
+    pub number_label: String,
+}
+
+/// `POST /api/v1/care/staff/import`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StaffImportRequest {
+    pub csv: String,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The import's report: what was (or would be) added and which lines are wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffImportReport {
+    pub applied: bool,
+    pub added: usize,
+    pub errors: Vec<crate::directory::LineError>,
+}
+
 /// One field of an order file as people read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderFieldValue {

@@ -6,6 +6,7 @@
 mod kinds;
 mod order_file;
 mod routing;
+mod staff;
 mod workers;
 
 pub use kinds::{Acceptance, KindCatalog, ServiceKind};
@@ -14,6 +15,7 @@ pub use order_file::{
     parse_order_file,
 };
 pub use routing::{Route, RoutingTable, data_carrier_address};
+pub use staff::{STAFF_CSV_COLUMNS, StaffForm, StaffRow, parse_staff_csv};
 pub use workers::{
     LBNR_REQUIRED_FROM, SUBSTITUTE_KIND, WorkerNumber, check_worker_number, lbnr_required,
 };

@@ -5,10 +5,11 @@
 pub mod caller;
 pub mod deliveries;
 pub mod setup;
+pub mod staff;
 pub mod store;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 /// Largest encrypted delivery accepted.
 pub const MAX_DELIVERY_BYTES: u64 = 200 * 1024 * 1024;
@@ -18,6 +19,9 @@ pub fn router() -> crate::routes::ApiRouter {
         .route("/care/setup", get(setup::get).put(setup::put))
         .route("/care/branches", post(setup::add_branch))
         .route("/care/branches/{id}", delete(setup::remove_branch))
+        .route("/care/staff", get(staff::list).post(staff::create))
+        .route("/care/staff/{id}", put(staff::update))
+        .route("/care/staff/import", post(staff::import))
         .route(
             "/care/deliveries",
             get(deliveries::list)

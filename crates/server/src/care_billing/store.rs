@@ -288,3 +288,61 @@ pub async fn mark_sent(
     .await
     .map(|r| r.rows_affected() == 1)
 }
+
+/// Staff of a care service, by name.
+pub async fn staff_of(
+    db: &Db,
+    institution_id: i64,
+) -> Result<Vec<(i64, le_domain::care_billing::StaffForm)>, crate::error::AppError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, form FROM care_staff WHERE institution_id = ? ORDER BY json_extract(form, '$.last_name'), id",
+    )
+    .bind(institution_id)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, form)| {
+            serde_json::from_str(&form)
+                .map(|f| (id, f))
+                .map_err(|e| crate::error::AppError::internal("stored staff", e))
+        })
+        .collect()
+}
+
+/// The one write path of staff records (form, REST and CSV): insert when `id` is `None`,
+/// otherwise update the caller's own record. `Ok(None)`: no such record of this institution.
+/// A regular LBNR given twice is a unique-constraint error (the caller turns it into a 422).
+pub async fn save_staff(
+    tx: &mut Transaction<'static, Sqlite>,
+    institution_id: i64,
+    id: Option<i64>,
+    form: &le_domain::care_billing::StaffForm,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let json = serde_json::to_string(form).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let lbnr = form.lbnr.trim();
+    match id {
+        None => sqlx::query(
+            "INSERT INTO care_staff (institution_id, form, lbnr, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(institution_id)
+        .bind(&json)
+        .bind(lbnr)
+        .bind(now)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map(|r| Some(r.last_insert_rowid())),
+        Some(id) => sqlx::query(
+            "UPDATE care_staff SET form = ?, lbnr = ?, updated_at = ? WHERE id = ? AND institution_id = ?",
+        )
+        .bind(&json)
+        .bind(lbnr)
+        .bind(now)
+        .bind(id)
+        .bind(institution_id)
+        .execute(&mut **tx)
+        .await
+        .map(|r| (r.rows_affected() == 1).then_some(id)),
+    }
+}

@@ -504,3 +504,88 @@ async fn a_delivery_is_mailed_once_with_both_files() {
         "{detail}"
     );
 }
+
+#[tokio::test]
+async fn staff_with_numbers_and_reasons_by_form_and_csv() {
+    let (app, _admin, clerk) = set_up().await;
+    let karla = json!({"last_name": "Kranz", "first_name": "Karla", "lbnr": "123456789", "requires_lbnr": true});
+    let res = app
+        .call(&clerk, "POST", "/api/v1/care/staff", Some(karla.clone()))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = body_json(res).await["id"].as_i64().unwrap();
+    // The same LBNR for a second person is a field error.
+    let res = app
+        .call(
+            &clerk,
+            "POST",
+            "/api/v1/care/staff",
+            Some(json!({"last_name": "Zwei", "first_name": "Zora", "lbnr": "123456789"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["fields"][0]["code"], "duplicate");
+    // A substitute number needs its reason.
+    let res = app
+        .call(
+            &clerk,
+            "PUT",
+            &format!("/api/v1/care/staff/{id}"),
+            Some(json!({"last_name": "Kranz", "first_name": "Karla", "lbnr": "999999998", "requires_lbnr": true})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body_json(res).await), ["reason"]);
+    // CSV: one bad line stores nothing; fixed, all lines are stored.
+    let csv =
+        "Nachname;Vorname;LBNR;Grund;Pflichtig\r\nBerg;Bodo;;;ja\r\nLenz;Lea;987654321;;ja\r\n";
+    let res = app
+        .call(
+            &clerk,
+            "POST",
+            "/api/v1/care/staff/import",
+            Some(json!({"csv": csv})),
+        )
+        .await;
+    let report = body_json(res).await;
+    assert_eq!(report["applied"], false);
+    assert_eq!(report["errors"][0]["line"], 2);
+    assert_eq!(report["errors"][0]["field"], "lbnr");
+    let csv = csv.replace("Berg;Bodo;;;ja", "Berg;Bodo;999999999;Leiharbeit;ja");
+    let res = app
+        .call(
+            &clerk,
+            "POST",
+            "/api/v1/care/staff/import",
+            Some(json!({"csv": csv, "dry_run": true})),
+        )
+        .await;
+    assert_eq!(body_json(res).await["applied"], false);
+    let res = app
+        .call(
+            &clerk,
+            "POST",
+            "/api/v1/care/staff/import",
+            Some(json!({"csv": csv})),
+        )
+        .await;
+    let report = body_json(res).await;
+    assert_eq!(
+        (report["applied"].clone(), report["added"].clone()),
+        (json!(true), json!(2))
+    );
+    let staff = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
+    let names: Vec<&str> = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["last_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Berg", "Kranz", "Lenz"]);
+    assert!(
+        staff[0]["number_label"]
+            .as_str()
+            .unwrap()
+            .contains("Leiharbeit")
+    );
+}

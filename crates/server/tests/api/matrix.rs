@@ -183,6 +183,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("PUT", "/care/setup", "c_admin"),
     ("POST", "/care/branches", "c_admin"),
     ("DELETE", "/care/branches/{id}", "c_admin"),
+    ("GET", "/care/staff", CARE),
+    ("POST", "/care/staff", CARE),
+    ("PUT", "/care/staff/{id}", CARE),
+    ("POST", "/care/staff/import", CARE),
     ("GET", "/care/deliveries", CARE),
     ("POST", "/care/deliveries", CARE),
     ("GET", "/care/deliveries/{id}", CARE),
@@ -253,6 +257,7 @@ async fn sample_path(app: &TestApp, path: &str, fixtures: &Fixtures) -> String {
             "SELECT MIN(id) FROM structure_evidence",
         ),
         ("/care/branches/{id}", "SELECT MIN(id) FROM care_branches"),
+        ("/care/staff/{id}", "SELECT MIN(id) FROM care_staff"),
         (
             "/care/deliveries/{id}",
             "SELECT MIN(id) FROM care_deliveries",
