@@ -9,6 +9,7 @@ pub mod audits;
 pub mod directory;
 pub mod error;
 pub mod numbers;
+pub mod text;
 
 pub use error::{ApiErrorBody, ErrorDetail, FieldError, ValidationError};
 pub use numbers::{Anr, Ik, Lbnr, NumberKind, SiteNumber};

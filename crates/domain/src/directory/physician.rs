@@ -127,6 +127,7 @@ pub(crate) fn display_date(date: Option<Date>) -> String {
 #[serde(default)]
 pub struct PhysicianForm {
     /// Known ANR (e.g. from outpatient care); empty or absent until issued.
+    #[serde(deserialize_with = "crate::numbers::as_typed::option")]
     pub anr: Option<String>,
     pub sex: Option<Sex>,
     /// Doctoral title per ID card.
