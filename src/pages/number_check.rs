@@ -123,7 +123,7 @@ pub fn NumberCheck() -> impl IntoView {
                     fallback=move || {
                         view! {
                             <p class="text-slate-600">
-                                "Bitte eine 9-stellige " {move || kind.get().label()} " eingeben."
+                                {move || format!("Bitte {} eingeben.", kind.get().with_indefinite_article())}
                             </p>
                         }
                     }

@@ -67,7 +67,8 @@ impl AppError {
             AppError::Throttled { retry_after } => ApiErrorBody::new(
                 "throttled",
                 format!(
-                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte in {retry_after} Sekunden erneut versuchen."
+                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte in {} erneut versuchen.",
+                    le_domain::text::count(retry_after.unsigned_abs(), "Sekunde", "Sekunden")
                 ),
             ),
             AppError::NotFound => ApiErrorBody::new("not_found", "Nicht gefunden.".to_owned()),

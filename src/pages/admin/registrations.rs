@@ -268,6 +268,7 @@ fn RegistrationCard(
                         on:click=move |_| on_approve.run(for_approve.clone())
                     >
                         "Freigeben"
+                        <span class="sr-only">{format!(": {}", r.name)}</span>
                     </button>
                     <button
                         id=format!("ablehnen-{id}")
@@ -280,6 +281,7 @@ fn RegistrationCard(
                         }
                     >
                         "Ablehnen"
+                        <span class="sr-only">{format!(": {}", r.name)}</span>
                     </button>
                 </div>
                 <Show when=move || open.get() == Some(Open::Reject(id))>

@@ -433,7 +433,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                     <div role="columnheader" class="px-2">"Name"</div>
                     <div role="columnheader" class="px-2">"Geburtsdatum"</div>
                     <div role="columnheader" class="px-2">"ANR"</div>
-                    <div role="columnheader" class="px-2">"Standorte"</div>
+                    <div role="columnheader" class="px-2">"Standorte (Ende)"</div>
                     <div role="columnheader" class="px-2">"Status"</div>
                 </div>
             </div>
@@ -493,8 +493,13 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                                             aria-label=label
                                             prop:checked=move || is_selected.get()
                                             on:click=move |ev| {
-                                                ev.prevent_default();
+                                                // No prevent_default: a cancelled click makes the
+                                                // browser restore the old tick after this handler,
+                                                // so the box would disagree with the selection.
+                                                // The box shows the selection instead.
                                                 toggle(pos, ev.shift_key());
+                                                let input: web_sys::HtmlInputElement = event_target(&ev);
+                                                input.set_checked(is_selected.get_untracked());
                                             }
                                         />
                                     </div>
@@ -503,7 +508,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                                     </div>
                                     <div role="gridcell" class="truncate px-2">{birth}</div>
                                     <div role="gridcell" class="truncate px-2 font-mono">{anr}</div>
-                                    <div role="gridcell" class="truncate px-2">{sites}</div>
+                                    <div role="gridcell" class="truncate px-2" title=sites.clone()>{sites.clone()}</div>
                                     <div role="gridcell" class="truncate px-2">{status}</div>
                                 </div>
                             }

@@ -139,6 +139,8 @@ pub struct StepResult {
     pub session: SessionInfo,
     #[serde(default)]
     pub recovery_codes: Option<Vec<String>>,
+    #[serde(default)]
+    pub recovery_codes_remaining: Option<u32>,
 }
 
 /// `POST /api/v1/auth/totp/begin`: a new key to show as QR (client-side) and as text.

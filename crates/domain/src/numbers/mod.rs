@@ -253,7 +253,10 @@ mod tests {
         assert_eq!(digit_string("  260 326822 ", 9).as_deref(), Ok("260326822"));
         assert_eq!(digit_string("838 382 202", 9).as_deref(), Ok("838382202"));
         assert_eq!(digit_string("260.326.822", 9).as_deref(), Ok("260326822"));
-        assert_eq!(digit_string("26-03-26\u{a0}822", 9).as_deref(), Ok("260326822"));
+        assert_eq!(
+            digit_string("26-03-26\u{a0}822", 9).as_deref(),
+            Ok("260326822")
+        );
         // Doubled or dangling separators are no grouping: reported where they were typed.
         assert_eq!(
             digit_string("260  326822", 9),
