@@ -221,7 +221,9 @@ fn DemoAccounts(
                 <button type="button" class=format!("mt-2 {BUTTON_SECONDARY}") on:click=move |_| reload.update(|n| *n += 1)>
                     "Codes aktualisieren"
                 </button>
-                <table class="mt-3 w-full text-left text-sm">
+                // On a phone the table scrolls inside its frame instead of widening the page.
+                <div class="mt-3 overflow-x-auto" role="region" aria-labelledby="demo-titel" tabindex="0">
+                <table class="w-full text-left text-sm">
                     <thead>
                         <tr class="border-b border-slate-300">
                             <th scope="col" class="py-1 pr-2">"Benutzer"</th>
@@ -263,6 +265,7 @@ fn DemoAccounts(
                             .collect_view()}
                     </tbody>
                 </table>
+                </div>
             </section>
         })
     }

@@ -235,7 +235,7 @@ fn UserRow(
                 <div class="flex flex-wrap items-center gap-2">
                     <select
                         id=select_id
-                        class="max-w-56 rounded border border-slate-400 bg-white px-2 py-1 focus:outline-none focus:ring-2 focus:ring-blue-700 disabled:bg-slate-100"
+                        class="w-max rounded border border-slate-400 bg-white px-2 py-1 focus:outline-none focus:ring-2 focus:ring-blue-700 disabled:bg-slate-100"
                         disabled=is_me
                         on:change=move |ev| {
                             if let Some(r) = Role::from_wire(&event_target_value(&ev)) {

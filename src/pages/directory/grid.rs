@@ -15,7 +15,7 @@ use super::common::{
     perf_mark_after_frame, state_key, today,
 };
 use crate::api::{ApiFailure, directory as api, load_into};
-use crate::components::form::{BUTTON_PRIMARY, BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
+use crate::components::form::{BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
 use crate::contexts::session::Session;
 
 /// Height of one row in pixels (fixed, so that positions are arithmetic).
@@ -203,12 +203,12 @@ pub fn PhysicianGrid() -> impl IntoView {
             </nav>
         </div>
         <div role="search" class="mt-4 flex flex-wrap items-end gap-4">
-            <div>
+            <div class="w-full sm:w-auto">
                 <label for="arzt-suche" class=LABEL_CLASS>"Suche"</label>
                 <input
                     id="arzt-suche"
                     type="search"
-                    class="mt-1 block w-72 rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700"
+                    class="mt-1 block w-full sm:w-96 rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700"
                     placeholder="Name, Geburtsdatum, ANR, Standort"
                     prop:value=move || q.get()
                     on:input=move |ev| {
@@ -290,7 +290,7 @@ pub fn PhysicianGrid() -> impl IntoView {
         </Show>
         <CsvPanel can_edit />
         <p class="mt-8">
-            <button type="button" class=BUTTON_PRIMARY on:click=move |_| reload.update(|r| *r += 1)>
+            <button type="button" class=BUTTON_SECONDARY on:click=move |_| reload.update(|r| *r += 1)>
                 "Neu laden"
             </button>
         </p>
