@@ -5,8 +5,8 @@ use le_domain::access::RegistrationForm;
 use le_domain::api::access::{
     AuditPage, CreateTokenRequest, CreateUserRequest, CreatedToken, CreatedUser, CredentialLetter,
     RegistrationCreated, RegistrationState, RegistrationStatus, RegistrationSummary, RejectRequest,
-    SessionInfo, SetPasswordRequest, SignInRequest, StepResult, TokenSummary, TotpActivateRequest,
-    TotpEnrolment, UpdateUserRequest, UserSummary,
+    SecondFactorReset, SessionInfo, SetPasswordRequest, SignInRequest, StepResult, TokenSummary,
+    TotpActivateRequest, TotpEnrolment, UpdateUserRequest, UserSummary,
 };
 
 use super::{ApiFailure, mutating, send_empty, send_json};
@@ -145,7 +145,7 @@ pub async fn update_user(
 }
 
 /// `POST /api/v1/users/{id}/reset-second-factor`
-pub async fn reset_second_factor(csrf: &str, id: i64) -> Result<UserSummary, ApiFailure> {
+pub async fn reset_second_factor(csrf: &str, id: i64) -> Result<SecondFactorReset, ApiFailure> {
     let url = format!("/api/v1/users/{id}/reset-second-factor");
     send_json(mutating(Request::post(&url), Some(csrf)).build()).await
 }
@@ -165,6 +165,7 @@ fn state_wire(state: RegistrationState) -> &'static str {
         RegistrationState::Pending => "pending",
         RegistrationState::Approved => "approved",
         RegistrationState::Rejected => "rejected",
+        RegistrationState::Expired => "expired",
     }
 }
 

@@ -217,6 +217,30 @@ pub fn check_text(value: &str, max: usize) -> Result<(), ValidationError> {
     }
 }
 
+/// Longest search term accepted anywhere (names, audit-log filters); longer input is refused
+/// with a field error instead of reaching the database.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// A search term: at most [`MAX_SEARCH_CHARS`] characters (blank is allowed: no filter).
+pub fn check_search_term(value: &str) -> Result<(), ValidationError> {
+    if value.trim().chars().count() > MAX_SEARCH_CHARS {
+        Err(ValidationError::TooLong {
+            max: MAX_SEARCH_CHARS,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// `value` with LIKE's wildcards escaped (for `LIKE ? ESCAPE '\'`), so a search term is taken
+/// literally.
+pub fn escape_like(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// Largest registration agreement (PDF) accepted by default; the server can be configured lower
 /// or higher (`LE_MAX_AGREEMENT_BYTES`), the browser checks against this default.
 pub const MAX_AGREEMENT_BYTES: u64 = 10 * 1024 * 1024;
@@ -301,6 +325,9 @@ pub fn group_by_four(code: &str, separator: char) -> String {
     }
     out
 }
+
+/// Days after which an undecided registration expires and no longer reserves its IK and user name.
+pub const REGISTRATION_EXPIRY_DAYS: i64 = 30;
 
 /// The public registration form of an institution and its primary user.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -156,6 +156,51 @@ pub fn is_pdf(head: &[u8]) -> bool {
     head.starts_with(b"%PDF-")
 }
 
+/// How many bytes at the end of a file [`is_pdf_end`] looks at.
+pub const PDF_TAIL_BYTES: usize = 1024;
+
+/// True when `tail` (the last bytes of a file, up to [`PDF_TAIL_BYTES`]) ends a PDF: the
+/// end-of-file marker `%%EOF` after a cross-reference pointer (`startxref`) or a trailer. A
+/// truncated upload or a file that only starts like a PDF fails this.
+pub fn is_pdf_end(tail: &[u8]) -> bool {
+    let Some(eof) = find(tail, b"%%EOF") else {
+        return false;
+    };
+    let before = &tail[..eof];
+    find(before, b"startxref").is_some() || find(before, b"trailer").is_some()
+}
+
+/// A whole file held in memory: starts and ends like a PDF.
+pub fn is_pdf_document(bytes: &[u8]) -> bool {
+    is_pdf(bytes) && is_pdf_end(&bytes[bytes.len().saturating_sub(PDF_TAIL_BYTES)..])
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Keeps the last [`PDF_TAIL_BYTES`] of a stream for [`is_pdf_end`].
+#[derive(Debug, Clone, Default)]
+pub struct PdfTail(Vec<u8>);
+
+impl PdfTail {
+    pub fn push(&mut self, chunk: &[u8]) {
+        if chunk.len() >= PDF_TAIL_BYTES {
+            self.0.clear();
+            self.0
+                .extend_from_slice(&chunk[chunk.len() - PDF_TAIL_BYTES..]);
+        } else {
+            self.0.extend_from_slice(chunk);
+            let excess = self.0.len().saturating_sub(PDF_TAIL_BYTES);
+            self.0.drain(..excess);
+        }
+    }
+
+    pub fn is_pdf_end(&self) -> bool {
+        is_pdf_end(&self.0)
+    }
+}
+
 /// Validity of a structure-audit certificate on `today`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -341,6 +386,22 @@ mod tests {
         assert!(is_pdf(b"%PDF-1.7\n"));
         assert!(!is_pdf(b"PK\x03\x04"));
         assert!(!is_pdf(b"%PD"));
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+        assert!(is_pdf_document(pdf));
+        assert!(!is_pdf_document(&pdf[..40]), "truncated");
+        assert!(!is_pdf_document(b"%PDF-1.7 and then anything else"));
+        assert!(is_pdf_document(b"%PDF-1.7\n...\nstartxref\n116\n%%EOF"));
+        // Streamed in pieces of any size, the tail check agrees.
+        let mut long = pdf[..20].to_vec();
+        long.extend(std::iter::repeat_n(b'x', 5000));
+        long.extend_from_slice(&pdf[20..]);
+        for size in [1, 7, 1023, 1024, 1025, 6000] {
+            let mut tail = PdfTail::default();
+            for chunk in long.chunks(size) {
+                tail.push(chunk);
+            }
+            assert!(tail.is_pdf_end(), "chunks of {size}");
+        }
         assert_eq!(check_ops_code("8-98f"), Ok(()));
         assert_eq!(check_ops_code("8-550.1"), Ok(()));
         assert!(check_ops_code("8550").is_err());

@@ -11,5 +11,10 @@ pub mod error;
 pub mod numbers;
 pub mod text;
 
+/// CSV as the product writes it everywhere (Excel's dialect, formula-like cells neutralised).
+pub mod spreadsheet {
+    pub use crate::directory::table::{BOM, safe_cell, write_table};
+}
+
 pub use error::{ApiErrorBody, ErrorDetail, FieldError, ValidationError};
 pub use numbers::{Anr, Ik, Lbnr, NumberKind, SiteNumber};

@@ -23,6 +23,22 @@ pub struct Event<'a> {
     pub detail: Option<String>,
 }
 
+/// Longest text kept in one field of an entry; longer input (a megabyte typed as a user name) is
+/// cut and marked.
+pub const MAX_FIELD_CHARS: usize = 500;
+
+fn capped(text: Option<&str>) -> Option<String> {
+    text.map(|t| {
+        if t.chars().count() <= MAX_FIELD_CHARS {
+            t.to_owned()
+        } else {
+            let mut cut: String = t.chars().take(MAX_FIELD_CHARS).collect();
+            cut.push('…');
+            cut
+        }
+    })
+}
+
 /// Writes one entry. A failure to audit is logged loudly but does not undo the action it follows.
 pub async fn record(db: &Db, now: i64, event: Event<'_>) {
     let outcome = outcome_str(event.outcome);
@@ -32,14 +48,14 @@ pub async fn record(db: &Db, now: i64, event: Event<'_>) {
     )
     .bind(now)
     .bind(event.actor.user_id)
-    .bind(event.actor.name.as_deref())
+    .bind(capped(event.actor.name.as_deref()))
     .bind(event.actor.institution_id)
     .bind(event.actor.institution_ik.as_deref())
     .bind(event.action)
-    .bind(event.target.as_deref())
-    .bind(event.actor.client_addr.as_str())
+    .bind(capped(event.target.as_deref()))
+    .bind(capped(Some(event.actor.client_addr.as_str())))
     .bind(outcome)
-    .bind(event.detail.as_deref())
+    .bind(capped(event.detail.as_deref()))
     .execute(db)
     .await;
     if let Err(err) = result {
@@ -99,9 +115,17 @@ fn build_where(session: &AdminSession, filter: &Filter) -> Result<Where, AppErro
         sql.push_str(" AND institution_id = ?");
         binds.push(Bind::Int(session.institution.id));
     }
+    for (name, value) in [("action", &filter.action), ("actor", &filter.actor)] {
+        if let Some(v) = value {
+            le_domain::access::check_search_term(v).map_err(|e| AppError::field(name, &e))?;
+        }
+    }
     if let Some(action) = filter.action.as_deref().filter(|s| !s.trim().is_empty()) {
-        sql.push_str(" AND action LIKE ?");
-        binds.push(Bind::Text(format!("%{}%", action.trim())));
+        sql.push_str(" AND action LIKE ? ESCAPE '\\'");
+        binds.push(Bind::Text(format!(
+            "%{}%",
+            le_domain::access::escape_like(action.trim())
+        )));
     }
     if let Some(outcome) = filter.outcome.as_deref().filter(|s| !s.is_empty()) {
         if !["success", "failure", "denied"].contains(&outcome) {
@@ -111,8 +135,11 @@ fn build_where(session: &AdminSession, filter: &Filter) -> Result<Where, AppErro
         binds.push(Bind::Text(outcome.to_owned()));
     }
     if let Some(actor) = filter.actor.as_deref().filter(|s| !s.trim().is_empty()) {
-        sql.push_str(" AND actor LIKE ?");
-        binds.push(Bind::Text(format!("%{}%", actor.trim())));
+        sql.push_str(" AND actor LIKE ? ESCAPE '\\'");
+        binds.push(Bind::Text(format!(
+            "%{}%",
+            le_domain::access::escape_like(actor.trim())
+        )));
     }
     if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
         let t = parse_time(from)
@@ -223,12 +250,22 @@ async fn export_csv(
 ) -> Result<impl IntoResponse, AppError> {
     let w = build_where(&session, &filter)?;
     let (entries, _) = fetch(&state.db, &w, 100_000, 0).await?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    let csv_err = |e: csv::Error| AppError::internal("csv", e);
-    writer
-        .write_record([
+    // The domain's writer: the same dialect and formula neutralisation as every other export
+    // (user names typed at a failed sign-in end up here, unauthenticated).
+    let rows = entries.into_iter().map(|e| {
+        vec![
+            e.at,
+            e.actor.unwrap_or_default(),
+            e.institution_ik.unwrap_or_default(),
+            e.action,
+            e.target.unwrap_or_default(),
+            e.client_addr.unwrap_or_default(),
+            outcome_str(e.outcome).to_owned(),
+            e.detail.unwrap_or_default(),
+        ]
+    });
+    let body = le_domain::spreadsheet::write_table(
+        &[
             "Zeitpunkt",
             "Benutzer",
             "IK",
@@ -237,27 +274,8 @@ async fn export_csv(
             "Adresse",
             "Ergebnis",
             "Details",
-        ])
-        .map_err(csv_err)?;
-    for e in entries {
-        writer
-            .write_record([
-                e.at.as_str(),
-                e.actor.as_deref().unwrap_or(""),
-                e.institution_ik.as_deref().unwrap_or(""),
-                e.action.as_str(),
-                e.target.as_deref().unwrap_or(""),
-                e.client_addr.as_deref().unwrap_or(""),
-                outcome_str(e.outcome),
-                e.detail.as_deref().unwrap_or(""),
-            ])
-            .map_err(csv_err)?;
-    }
-    let mut body = "\u{feff}".as_bytes().to_vec();
-    body.extend(
-        writer
-            .into_inner()
-            .map_err(|e| AppError::internal("csv", e))?,
+        ],
+        rows,
     );
     Ok((
         [

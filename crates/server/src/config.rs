@@ -34,9 +34,15 @@ pub struct Config {
     #[arg(long, env = "LE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy): the
+    /// entry the trusted proxy appended (see `--proxy-hops`), never what the client sent.
     #[arg(long, env = "LE_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+
+    /// How many trusted reverse proxies stand in front of the server (each appends one
+    /// `X-Forwarded-For` entry); the client address is the entry this many places from the right.
+    #[arg(long, env = "LE_PROXY_HOPS", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub proxy_hops: u8,
 
     /// File with the 32-byte key that encrypts TOTP secrets; created in the data directory if absent.
     #[arg(long, env = "LE_SECRET_KEY_FILE")]
@@ -45,6 +51,15 @@ pub struct Config {
     /// Largest accepted registration agreement (PDF), in bytes.
     #[arg(long, env = "LE_MAX_AGREEMENT_BYTES", default_value_t = le_domain::access::MAX_AGREEMENT_BYTES)]
     pub max_agreement_bytes: u64,
+
+    /// Largest accepted audit upload (one PDF), in bytes.
+    #[arg(long, env = "LE_MAX_UPLOAD_BYTES", default_value_t = crate::audits::DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: u64,
+
+    /// Days after an audit case is closed when it is deleted with its files (and the audit log's
+    /// entries about it are pseudonymised).
+    #[arg(long, env = "LE_RETENTION_DAYS", default_value_t = crate::audits::DEFAULT_RETENTION_DAYS)]
+    pub retention_days: u32,
 
     /// Demo (kiosk) mode: seed invented data on an empty database and show the demo accounts
     /// with their current codes on the sign-in page. Never for real data.
@@ -66,8 +81,11 @@ impl Config {
             dist_dir,
             secure_cookies: false,
             trust_proxy: false,
+            proxy_hops: 1,
             secret_key_file: None,
             max_agreement_bytes: le_domain::access::MAX_AGREEMENT_BYTES,
+            max_upload_bytes: crate::audits::DEFAULT_MAX_UPLOAD_BYTES,
+            retention_days: crate::audits::DEFAULT_RETENTION_DAYS,
             demo: false,
             log_format: LogFormat::Text,
         }

@@ -106,6 +106,16 @@ const INSTITUTIONS: &[DemoInstitution] = &[
 
 /// Seeds the demo data once (when no institution exists yet).
 pub async fn seed(state: &AppState) -> Result<(), AppError> {
+    let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM installation WHERE id = 1")
+        .fetch_optional(&state.db)
+        .await?;
+    if mode.as_deref() != Some("demo") {
+        return Err(AppError::Conflict {
+            code: "not_a_demo_database",
+            message: "Demodaten nur in einer Datenbank, die im Demo-Modus angelegt wurde."
+                .to_owned(),
+        });
+    }
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
         .fetch_one(&state.db)
         .await?;
@@ -149,7 +159,8 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
                 now,
             )
             .await?;
-            sqlx::query("UPDATE users SET recovery_pending = 0 WHERE id = ?")
+            // The mark is what makes it a demo account (never its name or institution).
+            sqlx::query("UPDATE users SET recovery_pending = 0, demo = 1 WHERE id = ?")
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
@@ -326,32 +337,24 @@ async fn accounts(State(state): State<AppState>) -> Result<axum::Json<Vec<DemoAc
     }
     let now = state.clock.now();
     let mut out = Vec::new();
-    for inst in INSTITUTIONS {
-        let Some(row) = store::institution_by_ik(&state.db, inst.ik).await? else {
+    for (user, institution) in store::demo_users(&state.db).await? {
+        let Some(secret) = user
+            .totp_secret
+            .as_deref()
+            .and_then(|s| state.secrets.open(s))
+        else {
             continue;
         };
-        for (username, ..) in inst.users {
-            let Some(user) = store::user_by_username(&state.db, username).await? else {
-                continue;
-            };
-            let Some(secret) = user
-                .totp_secret
-                .as_deref()
-                .and_then(|s| state.secrets.open(s))
-            else {
-                continue;
-            };
-            out.push(DemoAccount {
-                username: user.username.clone(),
-                display_name: format!("{} {}", user.first_name, user.last_name),
-                role: user.role(),
-                role_label: user.role().label().to_owned(),
-                institution: row.name.clone(),
-                password: DEMO_PASSWORD.to_owned(),
-                code: secrets::totp_code_at(&secret, now),
-                code_valid_for: secrets::TOTP_STEP - now.rem_euclid(secrets::TOTP_STEP),
-            });
-        }
+        out.push(DemoAccount {
+            username: user.username.clone(),
+            display_name: format!("{} {}", user.first_name, user.last_name),
+            role: user.role(),
+            role_label: user.role().label().to_owned(),
+            institution,
+            password: DEMO_PASSWORD.to_owned(),
+            code: secrets::totp_code_at(&secret, now),
+            code_valid_for: secrets::TOTP_STEP - now.rem_euclid(secrets::TOTP_STEP),
+        });
     }
     Ok(axum::Json(out))
 }
@@ -515,7 +518,7 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
         .await?;
     }
     let dir = crate::audits::uploads::files_dir(state);
-    tokio::fs::create_dir_all(&dir)
+    crate::files::create_private_dir_async(&dir)
         .await
         .map_err(|e| AppError::internal("mkdir", e))?;
     for (case, documents, free_text, received_ago, delivered_ago) in requests {
@@ -555,9 +558,15 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
             .last_insert_rowid();
             let bytes = demo_pdf("Operationsbericht (Demo) - Fall A-2026-0733");
             let stored = format!("{}.pdf", secrets::token());
-            tokio::fs::write(dir.join(&stored), &bytes)
-                .await
-                .map_err(|e| AppError::internal("demo file", e))?;
+            {
+                use tokio::io::AsyncWriteExt as _;
+                let mut file = crate::files::create_private_file(&dir.join(&stored))
+                    .await
+                    .map_err(|e| AppError::internal("demo file", e))?;
+                file.write_all(&bytes)
+                    .await
+                    .map_err(|e| AppError::internal("demo file", e))?;
+            }
             let sha: String = Sha256::digest(&bytes)
                 .iter()
                 .map(|b| format!("{b:02x}"))

@@ -20,8 +20,12 @@ pub enum AppError {
     Forbidden { code: &'static str, message: String },
     /// 409: the resource is not in a state that allows this.
     Conflict { code: &'static str, message: String },
-    /// 429: too many failed attempts; retry after the given seconds.
-    Throttled { retry_after: i64 },
+    /// 429: too many attempts; retry after the given seconds. `reason` is the German sentence
+    /// that says of what (the waiting time is added).
+    Throttled {
+        retry_after: i64,
+        reason: &'static str,
+    },
     /// 404: no such resource (or not visible to the caller).
     NotFound,
     /// 405: the route exists with other methods.
@@ -64,11 +68,14 @@ impl AppError {
             AppError::Unauthorized { code, message }
             | AppError::Forbidden { code, message }
             | AppError::Conflict { code, message } => ApiErrorBody::new(code, message),
-            AppError::Throttled { retry_after } => ApiErrorBody::new(
+            AppError::Throttled {
+                retry_after,
+                reason,
+            } => ApiErrorBody::new(
                 "throttled",
                 format!(
-                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte in {} erneut versuchen.",
-                    le_domain::text::count(retry_after.unsigned_abs(), "Sekunde", "Sekunden")
+                    "{reason} Bitte {} erneut versuchen.",
+                    waiting_time(retry_after)
                 ),
             ),
             AppError::NotFound => ApiErrorBody::new("not_found", "Nicht gefunden.".to_owned()),
@@ -84,6 +91,15 @@ impl AppError {
                 )
             }
         }
+    }
+}
+
+/// "in einer Sekunde", "in 7 Sekunden", "in 15 Minuten" (rounded up).
+fn waiting_time(seconds: i64) -> String {
+    match seconds {
+        ..=1 => "in einer Sekunde".to_owned(),
+        2..=119 => format!("in {seconds} Sekunden"),
+        _ => format!("in {} Minuten", (seconds + 59) / 60),
     }
 }
 
@@ -112,7 +128,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let retry = match &self {
-            AppError::Throttled { retry_after } => Some(*retry_after),
+            AppError::Throttled { retry_after, .. } => Some(*retry_after),
             _ => None,
         };
         let mut res = (status, axum::Json(self.body())).into_response();

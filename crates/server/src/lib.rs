@@ -9,6 +9,8 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod extract;
+pub mod files;
+pub mod installation;
 pub mod numbers;
 pub mod secrets;
 pub mod security;
@@ -23,6 +25,7 @@ use axum::serve::ListenerExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::Predicate as _;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -48,7 +51,7 @@ fn api_router(config: &Config) -> Router<AppState> {
         .merge(numbers::router())
         .merge(access::router(config.max_agreement_bytes))
         .merge(audit::router())
-        .merge(audits::router())
+        .merge(audits::router(config))
         .merge(demo::router())
         .merge(directory::router())
         .fallback(|| async { AppError::NotFound })
@@ -58,6 +61,12 @@ fn api_router(config: &Config) -> Router<AppState> {
         ))
         .layer(axum::middleware::from_fn(error::json_rejections))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        // No API answer is cached (the session answer carries the CSRF token); downloads that
+        // set their own `private, no-store` keep it.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        ))
         // PDFs are compressed already and can be 500 MB: only compress the JSON and CSV answers.
         .layer(CompressionLayer::new().compress_when(
             tower_http::compression::predicate::DefaultPredicate::new().and(
@@ -102,8 +111,18 @@ pub async fn state_with_clock(
     config: Config,
     clock: Arc<dyn clock::Clock>,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
-    std::fs::create_dir_all(&config.data_dir)?;
+    files::create_private_dir(&config.data_dir)?;
     let db = db::connect(&config.database_url()).await?;
+    installation::settle(&db, config.demo, clock.now()).await?;
+    if config.database_url.is_none() {
+        // SQLite creates its files with the process umask; the WAL files copy the database's mode.
+        let db_file = config.data_dir.join("le-portal.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = db_file.clone().into_os_string();
+            name.push(suffix);
+            files::restrict_file(std::path::Path::new(&name))?;
+        }
+    }
     let secrets = secrets::SecretBox::from_key_file(&config.secret_key_path())?;
     Ok(AppState {
         db,
@@ -113,15 +132,26 @@ pub async fn state_with_clock(
     })
 }
 
+/// What a serving instance does before it accepts requests: removes temporary files of uploads
+/// a killed server left behind, and seeds demo data in demo mode.
+pub async fn start_up(state: &AppState) -> Result<(), Box<dyn std::error::Error>> {
+    let stale = files::remove_stale_uploads(&state.config.data_dir);
+    if stale > 0 {
+        tracing::info!(stale, "removed temporary files of interrupted uploads");
+    }
+    if state.config.demo {
+        demo::seed(state)
+            .await
+            .map_err(|e| format!("demo data: {e:?}"))?;
+    }
+    Ok(())
+}
+
 /// Binds, prints the bound address, and serves until Ctrl-C / SIGTERM.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let listen = config.listen;
     let state = state_from_config(config).await?;
-    if state.config.demo {
-        demo::seed(&state)
-            .await
-            .map_err(|e| format!("demo data: {e:?}"))?;
-    }
+    start_up(&state).await?;
     // Purges closed audit cases after the retention period (at start, then hourly).
     audits::spawn_retention_job(state.clone());
     let listener = tokio::net::TcpListener::bind(listen).await?;

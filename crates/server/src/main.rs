@@ -43,6 +43,10 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    // The data directory holds medical documents and the database: nothing it creates is for
+    // other users of the machine (the code also sets owner-only modes explicitly).
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = Cli::parse();
     let config = cli.config;
     let filter = EnvFilter::try_from_env("LE_LOG")

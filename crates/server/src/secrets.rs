@@ -42,6 +42,11 @@ pub fn one_time_password() -> String {
     le_domain::access::group_by_four(&readable_code(16), '-')
 }
 
+/// A one-time set-up code after a second-factor reset: 12 readable characters in groups of four.
+pub fn enrolment_code() -> String {
+    le_domain::access::group_by_four(&readable_code(12), '-')
+}
+
 /// An opaque token for cookies and CSRF (256 bits, URL-safe base64).
 pub fn token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>())
@@ -128,6 +133,11 @@ pub fn verify_totp(secret: &[u8], code: &str, now: i64, last_step: i64) -> Optio
             let expected = totp_code_at(secret, step * TOTP_STEP);
             constant_time_eq(expected.as_bytes(), code.as_bytes())
         })
+}
+
+/// The time step (within ±1 of now) whose code `code` is, whether or not it was used already.
+pub fn totp_step_of(secret: &[u8], code: &str, now: i64) -> Option<i64> {
+    verify_totp(secret, code, now, i64::MIN)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

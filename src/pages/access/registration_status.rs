@@ -72,6 +72,9 @@ fn StatusCard(status: RegistrationStatus) -> impl IntoView {
         RegistrationState::Rejected => {
             "Die Registrierung wurde abgelehnt. Den Grund finden Sie oben; Sie können sich erneut registrieren."
         }
+        RegistrationState::Expired => {
+            "Die Registrierung wurde nicht innerhalb von 30 Tagen bearbeitet und ist abgelaufen. Bitte registrieren Sie sich erneut."
+        }
     };
     let mut rows = vec![
         (

@@ -21,10 +21,11 @@ use crate::contexts::session::Session;
 use crate::format;
 
 /// The filter tabs: (query value, state, label).
-const TABS: [(&str, RegistrationState, &str); 3] = [
+const TABS: [(&str, RegistrationState, &str); 4] = [
     ("offen", RegistrationState::Pending, "In Prüfung"),
     ("freigegeben", RegistrationState::Approved, "Freigegeben"),
     ("abgelehnt", RegistrationState::Rejected, "Abgelehnt"),
+    ("abgelaufen", RegistrationState::Expired, "Abgelaufen"),
 ];
 
 /// Which row has its rejection form open.
@@ -305,7 +306,7 @@ fn RegistrationCard(
             }
             .into_any()
         }
-        RegistrationState::Rejected => ().into_any(),
+        RegistrationState::Rejected | RegistrationState::Expired => ().into_any(),
     };
     view! {
         <li class="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">

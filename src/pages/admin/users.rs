@@ -142,14 +142,24 @@ fn UserRow(
         busy.set(true);
         let csrf = session.csrf();
         spawn_local(async move {
+            // A reset answers the one-time set-up code, shown once in the message.
             let answer = match action {
-                UserAction::Update(request) => api::access::update_user(&csrf, id, &request).await,
-                UserAction::ResetSecondFactor => api::access::reset_second_factor(&csrf, id).await,
+                UserAction::Update(request) => api::access::update_user(&csrf, id, &request)
+                    .await
+                    .map(|_| None),
+                UserAction::ResetSecondFactor => api::access::reset_second_factor(&csrf, id)
+                    .await
+                    .map(|reset| Some(reset.enrolment_code)),
             };
             busy.set(false);
             match answer {
-                Ok(_) => {
+                Ok(None) => {
                     on_changed.run(Ok(success));
+                }
+                Ok(Some(code)) => {
+                    on_changed.run(Ok(format!(
+                        "{success} Einrichtungscode (nur jetzt sichtbar, bitte persönlich übergeben): {code}"
+                    )));
                 }
                 Err(failure) => {
                     session.check_failure(&failure);
@@ -195,7 +205,7 @@ fn UserRow(
             run(
                 UserAction::ResetSecondFactor,
                 format!(
-                    "Der zweite Faktor von {name} ist zurückgesetzt. Bei der nächsten Anmeldung richtet {name} die Authenticator-App neu ein."
+                    "Der zweite Faktor von {name} ist zurückgesetzt. Bei der nächsten Anmeldung gibt {name} das Passwort und im Feld „Code“ den Einrichtungscode ein und richtet die Authenticator-App neu ein."
                 ),
             );
         }

@@ -17,6 +17,8 @@ pub enum RegistrationState {
     Pending,
     Approved,
     Rejected,
+    /// Not decided within `access::REGISTRATION_EXPIRY_DAYS`: its IK and user name are free again.
+    Expired,
 }
 
 impl RegistrationState {
@@ -25,6 +27,7 @@ impl RegistrationState {
             RegistrationState::Pending => "in Prüfung",
             RegistrationState::Approved => "freigegeben",
             RegistrationState::Rejected => "abgelehnt",
+            RegistrationState::Expired => "abgelaufen",
         }
     }
 }
@@ -200,6 +203,14 @@ pub struct CreateUserRequest {
 pub struct CreatedUser {
     pub user: UserSummary,
     pub one_time_password: String,
+}
+
+/// Answer of resetting a user's second factor: the one-time set-up code the administrator hands
+/// to the user (shown once); the next sign-in needs it together with the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorReset {
+    pub user: UserSummary,
+    pub enrolment_code: String,
 }
 
 /// `PATCH /api/v1/users/{id}`

@@ -16,7 +16,7 @@ pub mod periods;
 pub mod physician;
 pub mod site_directory;
 pub mod specialty;
-mod table;
+pub(crate) mod table;
 
 pub use anr_issue::{issue_new_anr, regroup_after_first_recognition, specialty_group_for};
 pub use bulk::{

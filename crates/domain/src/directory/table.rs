@@ -84,14 +84,14 @@ pub(crate) fn read_rows(text: &str) -> Result<Vec<Row>, LineError> {
                 field_started = true;
             }
             ';' => {
-                fields.push(std::mem::take(&mut field));
+                fields.push(unsafe_cell(std::mem::take(&mut field)));
                 field_started = false;
             }
             '\r' | '\n' => {
                 if c == '\r' && chars.peek() == Some(&'\n') {
                     chars.next();
                 }
-                fields.push(std::mem::take(&mut field));
+                fields.push(unsafe_cell(std::mem::take(&mut field)));
                 field_started = false;
                 push_row(&mut rows, row_line, std::mem::take(&mut fields));
                 line += 1;
@@ -113,7 +113,7 @@ pub(crate) fn read_rows(text: &str) -> Result<Vec<Row>, LineError> {
         ));
     }
     if field_started || !fields.is_empty() {
-        fields.push(field);
+        fields.push(unsafe_cell(field));
         push_row(&mut rows, row_line, fields);
     }
     Ok(rows)
@@ -171,20 +171,48 @@ pub(crate) fn map_header(
     }
 }
 
+/// The characters that make a spreadsheet program read a cell as a formula (or a DDE call).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+fn starts_formula(field: &str) -> bool {
+    field.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A cell as every CSV export of the product writes it: a value a spreadsheet would take for a
+/// formula (`=HYPERLINK(…)`, `+1`, `-2`, `@SUM`, tab, CR) gets a leading `'`, which shows it as
+/// text. Values that already start with quotes before such a character get one more, so that
+/// [`read_rows`] gives back exactly what was written.
+pub fn safe_cell(field: &str) -> std::borrow::Cow<'_, str> {
+    if starts_formula(field) {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
+/// The inverse of [`safe_cell`] for a read field.
+fn unsafe_cell(field: String) -> String {
+    match field.strip_prefix('\'') {
+        Some(rest) if starts_formula(rest) => rest.to_owned(),
+        _ => field,
+    }
+}
+
 /// Writes one field as Excel does: quoted (with `""` for `"`) when it holds `;`, `"` or a line
-/// break, as is otherwise.
+/// break, as is otherwise; formula-like values neutralised by [`safe_cell`].
 fn push_field(out: &mut String, field: &str) {
+    let field = safe_cell(field);
     if field.contains([';', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&field.replace('"', "\"\""));
         out.push('"');
     } else {
-        out.push_str(field);
+        out.push_str(&field);
     }
 }
 
 /// A whole table as Excel saves "CSV UTF-8": BOM, `;`, CRLF after every row.
-pub(crate) fn write_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+pub fn write_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut out = String::new();
     out.push(BOM);
     let mut push_row = |fields: &mut dyn Iterator<Item = &str>| {
@@ -277,6 +305,29 @@ mod tests {
                 ("drei", "Die Spalte „drei“ fehlt in der Kopfzeile."),
             ]
         );
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_read_back() {
+        for (value, written) in [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+49 30", "'+49 30"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("'=x", "''=x"),
+            ("Müller", "Müller"),
+            ("a=b", "a=b"),
+            ("'quoted", "'quoted"),
+        ] {
+            let table = write_table(&["A"], [vec![value.to_owned()]]);
+            assert_eq!(table, format!("{BOM}A\r\n{written}\r\n"), "{value:?}");
+            let rows = read_rows(&table).expect("readable");
+            assert_eq!(rows[1].fields, vec![value.to_owned()], "{value:?}");
+        }
     }
 
     #[test]

@@ -31,13 +31,14 @@ pub async fn list(
     Query(filter): Query<StateFilter>,
 ) -> Result<axum::Json<Vec<RegistrationSummary>>, AppError> {
     let wanted = filter.state.as_deref().unwrap_or("pending");
-    if !["pending", "approved", "rejected"].contains(&wanted) {
+    if !["pending", "approved", "rejected", "expired"].contains(&wanted) {
         return Err(AppError::Validation(vec![le_domain::FieldError {
             field: "state".to_owned(),
             code: "not_allowed".to_owned(),
-            message: "Erlaubt sind pending, approved und rejected.".to_owned(),
+            message: "Erlaubt sind pending, approved, rejected und expired.".to_owned(),
         }]));
     }
+    store::expire_stale_registrations(&state.db, state.clock.now()).await?;
     let rows = store::registrations_in_state(&state.db, wanted).await?;
     Ok(axum::Json(
         rows.iter().map(RegistrationRow::summary).collect(),
@@ -123,6 +124,29 @@ pub fn letter(
     }
 }
 
+/// `wanted` if no user has it, else the first free of `wanted-2`, `wanted-3`, …
+async fn free_username(state: &AppState, wanted: &str) -> Result<String, AppError> {
+    for n in 1..1_000 {
+        let candidate = if n == 1 {
+            wanted.to_owned()
+        } else {
+            format!("{wanted}-{n}")
+        };
+        if store::user_by_username(&state.db, &candidate)
+            .await?
+            .is_none()
+        {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::Conflict {
+        code: "username_taken",
+        message: "Für diesen Benutzernamen ist keine freie Variante mehr verfügbar; bitte die \
+                  Registrierung ablehnen."
+            .to_owned(),
+    })
+}
+
 fn not_pending() -> AppError {
     AppError::Conflict {
         code: "not_pending",
@@ -143,16 +167,9 @@ pub async fn approve(
     if row.state() != RegistrationState::Pending {
         return Err(not_pending());
     }
-    if store::user_by_username(&state.db, &row.admin_username)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::Conflict {
-            code: "username_taken",
-            message: "Der Benutzername ist inzwischen vergeben; bitte die Registrierung ablehnen."
-                .to_owned(),
-        });
-    }
+    // The applicant was never told whether the name was taken; a free variant is used instead
+    // and the credential letter names it.
+    let username = free_username(&state, &row.admin_username).await?;
     let creds = new_letter_credentials(&state)?;
     let kind = row.kind();
     let mut tx = crate::db::begin_write(&state.db).await?;
@@ -174,7 +191,7 @@ pub async fn approve(
         &mut tx,
         &NewUser {
             institution_id,
-            username: &row.admin_username,
+            username: &username,
             first_name: &row.admin_first_name,
             last_name: &row.admin_last_name,
             email: &row.admin_email,
@@ -213,10 +230,14 @@ pub async fn approve(
             action: "registration_approved",
             target: Some(format!("{} (IK {})", row.reference, row.ik)),
             outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "Zugangsbrief für {} ausgestellt",
-                row.admin_username
-            )),
+            detail: Some(if username == row.admin_username {
+                format!("Zugangsbrief für {username} ausgestellt")
+            } else {
+                format!(
+                    "Zugangsbrief für {username} ausgestellt (gewünscht war {}, bereits vergeben)",
+                    row.admin_username
+                )
+            }),
         },
     )
     .await;
@@ -224,7 +245,7 @@ pub async fn approve(
     Ok(axum::Json(letter(
         &institution,
         recipient,
-        &row.admin_username,
+        &username,
         &creds,
         now,
     )))

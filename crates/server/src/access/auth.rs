@@ -31,13 +31,26 @@ fn sign_in_failed() -> AppError {
     }
 }
 
-/// Why a sign-in failed, for the audit log only (never told to the client).
+/// The code was right for a time step that was already used (typical right after a sign-in):
+/// say so, without saying anything about the password.
+fn code_already_used() -> AppError {
+    AppError::Unauthorized {
+        code: "code_already_used",
+        message: "Dieser Code wurde bereits verwendet. Bitte warten Sie auf den nächsten Code \
+                  Ihrer App (er wechselt alle 30 Sekunden)."
+            .to_owned(),
+    }
+}
+
+/// Why a sign-in failed, for the audit log only (never told to the client, except a reused code).
 enum Refusal {
     UnknownUser,
     Inactive,
     WrongPassword,
     MissingCode,
     WrongCode,
+    CodeReused,
+    MissingEnrolmentCode,
 }
 
 impl Refusal {
@@ -47,10 +60,35 @@ impl Refusal {
             Refusal::Inactive => "Benutzer deaktiviert",
             Refusal::WrongPassword => "falsches Passwort",
             Refusal::MissingCode => "Code fehlt",
-            Refusal::WrongCode => "falscher oder bereits verwendeter Code",
+            Refusal::WrongCode => "falscher Code",
+            Refusal::CodeReused => "bereits verwendeter Code",
+            Refusal::MissingEnrolmentCode => "Einrichtungscode fehlt oder falsch",
+        }
+    }
+
+    fn into_error(self) -> AppError {
+        match self {
+            Refusal::CodeReused => code_already_used(),
+            _ => sign_in_failed(),
         }
     }
 }
+
+/// How a sign-in succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Passed {
+    Totp,
+    /// With a recovery code; the number of unused codes left.
+    Recovery {
+        remaining: u32,
+    },
+    /// No second factor yet (new user or after a reset): set-up follows at once.
+    Enrolment,
+}
+
+/// Longest user name that is looked up, counted and logged as typed; longer input cannot be a
+/// user name and is cut (so a megabyte of "user name" is not stored anywhere).
+const MAX_TYPED_USERNAME: usize = 200;
 
 /// `POST /api/v1/auth/sign-in`
 pub async fn sign_in(
@@ -59,11 +97,26 @@ pub async fn sign_in(
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> Result<(HeaderMap, axum::Json<StepResult>), AppError> {
     let now = state.clock.now();
-    let username = req.username.trim().to_lowercase();
-    let user_key = format!("user:{username}");
-    let client_key = format!("client:{}", client.0);
-    throttle::check(&state.db, &user_key, throttle::ACCOUNT, now).await?;
-    throttle::check(&state.db, &client_key, throttle::CLIENT, now).await?;
+    let username: String = req
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_TYPED_USERNAME)
+        .collect();
+    let account_client_key = throttle::account_client_key(&username, &client.0);
+    let account_key = throttle::account_key(&username);
+    let client_key = throttle::client_key(&client.0);
+    // Counted before anything is checked: parallel attempts cannot slip past the count.
+    throttle::attempt(
+        &state.db,
+        &account_client_key,
+        throttle::ACCOUNT_CLIENT,
+        now,
+    )
+    .await?;
+    throttle::attempt(&state.db, &account_key, throttle::ACCOUNT, now).await?;
+    throttle::attempt(&state.db, &client_key, throttle::CLIENT, now).await?;
 
     let user = store::user_by_username(&state.db, &username).await?;
     let outcome = match &user {
@@ -82,10 +135,8 @@ pub async fn sign_in(
             .await?
             .map(|i| i.ik);
     }
-    let used_recovery = match outcome {
+    let passed = match outcome {
         Err(refusal) => {
-            throttle::fail(&state.db, &user_key, throttle::ACCOUNT, now).await?;
-            throttle::fail(&state.db, &client_key, throttle::CLIENT, now).await?;
             audit::record(
                 &state.db,
                 now,
@@ -98,14 +149,17 @@ pub async fn sign_in(
                 },
             )
             .await;
-            return Err(sign_in_failed());
+            return Err(refusal.into_error());
         }
-        Ok(used_recovery) => used_recovery,
+        Ok(passed) => passed,
     };
     let Some(user) = user else {
         return Err(sign_in_failed());
     };
-    throttle::clear(&state.db, &user_key).await?;
+    // A successful sign-in clears this account's delays; the address keeps only its failures.
+    throttle::clear(&state.db, &account_client_key).await?;
+    throttle::clear(&state.db, &account_key).await?;
+    throttle::uncount(&state.db, &client_key).await?;
     store::mark_signed_in(&state.db, user.id, now).await?;
     let institution = store::institution_by_id(&state.db, user.institution_id)
         .await?
@@ -132,15 +186,15 @@ pub async fn sign_in(
             action: "sign_in",
             target: None,
             outcome: AuditOutcome::Success,
-            detail: match (used_recovery, stage_of(&user)) {
-                (true, _) => Some("mit Wiederherstellungscode".to_owned()),
-                (false, SessionStage::EnrolTotp) => {
+            detail: match (passed, stage_of(&user)) {
+                (Passed::Recovery { remaining }, _) => Some(format!(
+                    "mit Wiederherstellungscode ({remaining} verbleibend)"
+                )),
+                (_, SessionStage::EnrolTotp) => {
                     Some("Einrichtung des zweiten Faktors ausstehend".to_owned())
                 }
-                (false, SessionStage::SetPassword) => {
-                    Some("Passwortänderung ausstehend".to_owned())
-                }
-                (false, SessionStage::Full) => None,
+                (_, SessionStage::SetPassword) => Some("Passwortänderung ausstehend".to_owned()),
+                (_, SessionStage::Full) => None,
             },
         },
     )
@@ -156,48 +210,76 @@ pub async fn sign_in(
         axum::Json(StepResult {
             session: info,
             recovery_codes: None,
+            recovery_codes_remaining: match passed {
+                Passed::Recovery { remaining } => Some(remaining),
+                Passed::Totp | Passed::Enrolment => None,
+            },
         }),
     ))
 }
 
-/// Ok(used a recovery code) or the reason for refusal.
+/// How the credentials passed, or the reason for refusal.
 async fn check_credentials(
     state: &AppState,
     user: &UserRow,
     req: &SignInRequest,
     now: i64,
-) -> Result<Result<bool, Refusal>, AppError> {
+) -> Result<Result<Passed, Refusal>, AppError> {
     let password_ok = secrets::verify_password(&req.password, &user.password_hash);
+    let code = req.code.as_deref().unwrap_or("").trim();
+    let factor = parse_second_factor(code);
+    let secret = match &user.totp_secret {
+        Some(sealed) => Some(
+            state
+                .secrets
+                .open(sealed)
+                .ok_or_else(|| AppError::internal("totp", "stored key cannot be decrypted"))?,
+        ),
+        None => None,
+    };
+    // A code of an already used time step is named as such whatever the password: the answer
+    // then says nothing about the password.
+    if let (Some(secret), Some(SecondFactor::Totp(totp))) = (&secret, &factor)
+        && user.active
+        && secrets::totp_step_of(secret, totp, now).is_some_and(|step| step <= user.totp_last_step)
+    {
+        return Ok(Err(Refusal::CodeReused));
+    }
     if !password_ok {
         return Ok(Err(Refusal::WrongPassword));
     }
     if !user.active {
         return Ok(Err(Refusal::Inactive));
     }
-    let Some(sealed) = &user.totp_secret else {
-        // No second factor yet (new user or after a reset): set-up is forced right after.
-        return Ok(Ok(false));
+    let Some(secret) = secret else {
+        // No second factor yet. After an administrator's reset the password alone is not
+        // enough: the one-time set-up code the administrator handed over must come with it.
+        if let Some(hash) = &user.enrolment_code_hash {
+            let typed = le_domain::access::normalize_code(code);
+            if !secrets::verify_password(&typed, hash) {
+                return Ok(Err(Refusal::MissingEnrolmentCode));
+            }
+        }
+        return Ok(Ok(Passed::Enrolment));
     };
-    let code = req.code.as_deref().unwrap_or("");
-    if code.trim().is_empty() {
+    if code.is_empty() {
         return Ok(Err(Refusal::MissingCode));
     }
-    match parse_second_factor(code) {
+    match factor {
         Some(SecondFactor::Totp(code)) => {
-            let secret = state
-                .secrets
-                .open(sealed)
-                .ok_or_else(|| AppError::internal("totp", "stored key cannot be decrypted"))?;
             match secrets::verify_totp(&secret, &code, now, user.totp_last_step) {
                 Some(step) if store::advance_totp_step(&state.db, user.id, step).await? => {
-                    Ok(Ok(false))
+                    Ok(Ok(Passed::Totp))
                 }
-                _ => Ok(Err(Refusal::WrongCode)),
+                // Lost the race against a parallel sign-in with the same code.
+                Some(_) => Ok(Err(Refusal::CodeReused)),
+                None => Ok(Err(Refusal::WrongCode)),
             }
         }
         Some(SecondFactor::Recovery(code)) => {
             if store::use_recovery_code(&state.db, user.id, &code, now).await? {
-                Ok(Ok(true))
+                let remaining = store::unused_recovery_codes(&state.db, user.id).await?;
+                Ok(Ok(Passed::Recovery { remaining }))
             } else {
                 Ok(Err(Refusal::WrongCode))
             }
@@ -386,6 +468,7 @@ pub async fn regenerate_recovery_codes(
     Ok(axum::Json(StepResult {
         session: session.info(now),
         recovery_codes: Some(codes),
+        recovery_codes_remaining: None,
     }))
 }
 
@@ -414,5 +497,6 @@ async fn step_result(
             session.absolute_expires_at,
         ),
         recovery_codes,
+        recovery_codes_remaining: None,
     })
 }

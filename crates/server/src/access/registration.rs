@@ -12,6 +12,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::session::{Actor, ClientAddr};
 use super::store;
+use super::throttle;
 use crate::AppState;
 use crate::audit::{self, Event};
 use crate::clock::rfc3339;
@@ -63,7 +64,7 @@ async fn receive_agreement(
     mut part: axum::extract::multipart::Field<'_>,
 ) -> Result<Result<TempUpload, FieldError>, AppError> {
     let dir = agreement_dir(state);
-    tokio::fs::create_dir_all(&dir)
+    crate::files::create_private_dir_async(&dir)
         .await
         .map_err(|e| AppError::internal("mkdir", e))?;
     let file_name = part
@@ -78,7 +79,7 @@ async fn receive_agreement(
         })
         .unwrap_or_else(|| "vereinbarung.pdf".to_owned());
     let path = dir.join(format!(".upload-{}", secrets::token()));
-    let mut file = tokio::fs::File::create(&path)
+    let mut file = crate::files::create_private_file(&path)
         .await
         .map_err(|e| AppError::internal("create", e))?;
     let mut upload = TempUpload {
@@ -90,6 +91,7 @@ async fn receive_agreement(
     };
     let mut hasher = Sha256::new();
     let mut head: Vec<u8> = Vec::with_capacity(8);
+    let mut tail = le_domain::audits::PdfTail::default();
     let limit = state.config.max_agreement_bytes;
     loop {
         let chunk = match part.chunk().await {
@@ -118,6 +120,7 @@ async fn receive_agreement(
             head.extend(chunk.iter().take(5 - head.len()));
         }
         hasher.update(&chunk);
+        tail.push(&chunk);
         file.write_all(&chunk)
             .await
             .map_err(|e| AppError::internal("write", e))?;
@@ -140,6 +143,14 @@ async fn receive_agreement(
             "Die Datei ist kein PDF-Dokument.",
         )));
     }
+    if !tail.is_pdf_end() {
+        return Ok(Err(field(
+            "agreement",
+            "pdf_incomplete",
+            "Die Datei beginnt wie ein PDF-Dokument, endet aber nicht wie eines (unvollständig \
+             oder beschädigt).",
+        )));
+    }
     upload.sha256 = hasher
         .finalize()
         .iter()
@@ -154,6 +165,14 @@ pub async fn submit(
     client: ClientAddr,
     mut multipart: Multipart,
 ) -> Result<(StatusCode, axum::Json<RegistrationCreated>), AppError> {
+    // Counted before the upload is read: a burst cannot store more than the policy allows.
+    throttle::attempt(
+        &state.db,
+        &throttle::registration_key(&client.0),
+        throttle::REGISTRATION,
+        state.clock.now(),
+    )
+    .await?;
     let mut form: Option<RegistrationForm> = None;
     let mut upload: Option<Result<TempUpload, FieldError>> = None;
     while let Some(part) = multipart
@@ -184,20 +203,15 @@ pub async fn submit(
     let mut errors = form.validate();
     let ik = form.ik.trim().to_owned();
     let username = form.admin_username.trim().to_owned();
+    let now = state.clock.now();
+    store::expire_stale_registrations(&state.db, now).await?;
+    // Whether a user name is taken is never told here (it would list the portal's accounts): a
+    // taken name is replaced by a free variant at approval, and the credential letter names it.
     if Ik::parse(&ik).is_ok() && store::ik_taken(&state.db, &ik).await? {
         errors.push(field(
             "ik",
             "duplicate",
             "Für dieses IK besteht bereits ein Zugang oder eine Registrierung.",
-        ));
-    }
-    if le_domain::access::check_username(&username).is_ok()
-        && store::username_taken(&state.db, &username).await?
-    {
-        errors.push(field(
-            "admin_username",
-            "duplicate",
-            "Dieser Benutzername ist bereits vergeben.",
         ));
     }
     let upload = match upload {
@@ -216,11 +230,12 @@ pub async fn submit(
         }
     };
     let (Some(upload), true) = (upload, errors.is_empty()) else {
-        // Dropping the upload removes its temporary file: nothing half-stored remains.
+        // Dropping the upload removes its temporary file: nothing half-stored remains. A refused
+        // form does not count against the address's registrations.
+        throttle::uncount(&state.db, &throttle::registration_key(&client.0)).await?;
         return Err(AppError::Validation(errors));
     };
 
-    let now = state.clock.now();
     let reference = format!(
         "R-{}",
         le_domain::access::group_by_four(&secrets::readable_code(8), '-').to_uppercase()
@@ -302,6 +317,7 @@ pub async fn status(
     UrlPath(reference): UrlPath<String>,
 ) -> Result<axum::Json<RegistrationStatus>, AppError> {
     let reference = reference.trim().to_uppercase();
+    store::expire_stale_registrations(&state.db, state.clock.now()).await?;
     let row = store::registration_by_reference(&state.db, &reference)
         .await?
         .ok_or(AppError::NotFound)?;

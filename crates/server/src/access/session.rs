@@ -43,7 +43,8 @@ impl Actor {
     }
 }
 
-/// The client's address: the socket peer, or `X-Forwarded-For` behind a trusted proxy.
+/// The client's address: the socket peer, or behind trusted reverse proxies the address the
+/// nearest trusted proxy saw (see [`forwarded_client`]). Always an IP address in text form.
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
@@ -54,14 +55,16 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.config.trust_proxy
-            && let Some(forwarded) = parts
+        if state.config.trust_proxy {
+            let forwarded: Vec<&str> = parts
                 .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-        {
-            return Ok(ClientAddr(forwarded.trim().to_owned()));
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            if let Some(ip) = forwarded_client(&forwarded, state.config.proxy_hops) {
+                return Ok(ClientAddr(ip.to_string()));
+            }
         }
         let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
             .await
@@ -69,6 +72,20 @@ impl FromRequestParts<AppState> for ClientAddr {
             .unwrap_or_else(|_| "unbekannt".to_owned());
         Ok(ClientAddr(peer))
     }
+}
+
+/// The client address from `X-Forwarded-For` headers behind `hops` trusted proxies: each proxy
+/// appends the address it saw, so the entry `hops` places from the right is the one the
+/// outermost trusted proxy appended; everything left of it is what the client sent and may be
+/// forged. `None` when that entry is missing or not an IP address (then the peer counts).
+pub fn forwarded_client(headers: &[&str], hops: u8) -> Option<std::net::IpAddr> {
+    let entries: Vec<&str> = headers
+        .iter()
+        .flat_map(|h| h.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().checked_sub(usize::from(hops.max(1)))?;
+    entries.get(index)?.parse().ok()
 }
 
 /// The stage a user is in, derived from their stored state.
@@ -343,4 +360,27 @@ pub async fn require_requested_with(
         });
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod forwarded_tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_proxy_appended_entry_counts_not_what_the_client_sent() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().ok();
+        assert_eq!(forwarded_client(&["1.2.3.4, 10.0.0.7"], 1), ip("10.0.0.7"));
+        assert_eq!(
+            forwarded_client(&["1.2.3.4", "10.0.0.7"], 1),
+            ip("10.0.0.7")
+        );
+        assert_eq!(
+            forwarded_client(&["1.2.3.4, 10.0.0.7, 10.0.0.1"], 2),
+            ip("10.0.0.7")
+        );
+        assert_eq!(forwarded_client(&["2001:db8::1"], 1), ip("2001:db8::1"));
+        assert_eq!(forwarded_client(&["1.2.3.4, not-an-ip<script>"], 1), None);
+        assert_eq!(forwarded_client(&["10.0.0.7"], 2), None);
+        assert_eq!(forwarded_client(&[], 1), None);
+    }
 }

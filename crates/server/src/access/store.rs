@@ -48,6 +48,10 @@ pub struct UserRow {
     pub recovery_pending: bool,
     pub last_sign_in_at: Option<i64>,
     pub created_at: i64,
+    /// Hash of the one-time set-up code an administrator issued with a second-factor reset.
+    pub enrolment_code_hash: Option<String>,
+    /// Seeded as demo data (the only way the demo sign-in page recognises demo accounts).
+    pub demo: bool,
 }
 
 impl UserRow {
@@ -76,7 +80,7 @@ impl UserRow {
 
 const USER_COLUMNS: &str = "id, institution_id, username, first_name, last_name, email, role, active, \
     password_hash, password_is_one_time, totp_secret, totp_device_name, totp_pending_secret, \
-    totp_last_step, recovery_pending, last_sign_in_at, created_at";
+    totp_last_step, recovery_pending, last_sign_in_at, created_at, enrolment_code_hash, demo";
 
 pub async fn user_by_id(db: &Db, id: i64) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -94,6 +98,23 @@ pub async fn user_by_username(db: &Db, username: &str) -> sqlx::Result<Option<Us
     .bind(username)
     .fetch_optional(db)
     .await
+}
+
+/// The accounts the demo seed created (marked `demo`), with their institution's name, in
+/// creation order.
+pub async fn demo_users(db: &Db) -> sqlx::Result<Vec<(UserRow, String)>> {
+    let users: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE demo = 1 AND active = 1 ORDER BY id"
+    )))
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(users.len());
+    for user in users {
+        if let Some(institution) = institution_by_id(db, user.institution_id).await? {
+            out.push((user, institution.name));
+        }
+    }
+    Ok(out)
 }
 
 pub async fn users_of_institution(db: &Db, institution_id: i64) -> sqlx::Result<Vec<UserRow>> {
@@ -207,11 +228,22 @@ pub async fn username_taken(db: &Db, username: &str) -> sqlx::Result<bool> {
     .map(|n| n != 0)
 }
 
+/// Registrations nobody decided on within the expiry period expire (and free IK and user name).
+pub async fn expire_stale_registrations(db: &Db, now: i64) -> sqlx::Result<u64> {
+    let cutoff = now - le_domain::access::REGISTRATION_EXPIRY_DAYS * 86_400;
+    sqlx::query("UPDATE registrations SET state = 'expired', decided_at = ? WHERE state = 'pending' AND submitted_at < ?")
+        .bind(now)
+        .bind(cutoff)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}
+
 /// True when an institution or an open/approved registration already holds this IK.
 pub async fn ik_taken(db: &Db, ik: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar::<_, i64>(
         "SELECT EXISTS(SELECT 1 FROM institutions WHERE ik = ?1) \
-         OR EXISTS(SELECT 1 FROM registrations WHERE ik = ?1 AND state <> 'rejected')",
+         OR EXISTS(SELECT 1 FROM registrations WHERE ik = ?1 AND state IN ('pending', 'approved'))",
     )
     .bind(ik)
     .fetch_one(db)
@@ -249,7 +281,8 @@ pub async fn activate_totp(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, \
-         totp_device_name = ?, totp_last_step = ?, recovery_pending = 1 WHERE id = ?",
+         totp_device_name = ?, totp_last_step = ?, recovery_pending = 1, \
+         enrolment_code_hash = NULL WHERE id = ?",
     )
     .bind(device_name)
     .bind(step)
@@ -297,12 +330,18 @@ pub async fn reissue_credentials(
 }
 
 /// Removes the second factor: the user must enrol again at the next sign-in.
-pub async fn reset_second_factor(db: &Db, user_id: i64) -> sqlx::Result<()> {
+/// Removes the second factor; the next sign-in needs `enrolment_code_hash`'s code with the password.
+pub async fn reset_second_factor(
+    db: &Db,
+    user_id: i64,
+    enrolment_code_hash: &str,
+) -> sqlx::Result<()> {
     let mut tx = crate::db::begin_write(db).await?;
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_device_name = NULL, \
-         totp_last_step = 0, recovery_pending = 1 WHERE id = ?",
+         totp_last_step = 0, recovery_pending = 1, enrolment_code_hash = ? WHERE id = ?",
     )
+    .bind(enrolment_code_hash)
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
@@ -401,6 +440,17 @@ pub async fn use_recovery_code(
     .execute(db)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// How many recovery codes of the user are still unused.
+pub async fn unused_recovery_codes(db: &Db, user_id: i64) -> sqlx::Result<u32> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await
+    .map(|n| u32::try_from(n).unwrap_or(0))
 }
 
 // --- sessions ----------------------------------------------------------------------------------
@@ -518,6 +568,7 @@ impl RegistrationRow {
         match self.state.as_str() {
             "approved" => RegistrationState::Approved,
             "rejected" => RegistrationState::Rejected,
+            "expired" => RegistrationState::Expired,
             _ => RegistrationState::Pending,
         }
     }

@@ -235,13 +235,24 @@ impl FromRequestParts<AppState> for ApiClient {
             .map(str::trim)
             .filter(|t| t.starts_with(TOKEN_PREFIX))
             .ok_or_else(bad_token)?;
-        let row: Option<(i64, i64, String)> = sqlx::query_as(
-            "SELECT id, institution_id, scopes FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+        let row: Option<(i64, i64, String, bool)> = sqlx::query_as(
+            "SELECT t.id, t.institution_id, t.scopes, u.active FROM api_tokens t \
+             JOIN users u ON u.id = t.created_by WHERE t.token_hash = ? AND t.revoked_at IS NULL",
         )
         .bind(secrets::token_hash(token))
         .fetch_optional(&state.db)
         .await?;
-        let (token_id, institution_id, scopes) = row.ok_or_else(bad_token)?;
+        let (token_id, institution_id, scopes, creator_active) = row.ok_or_else(bad_token)?;
+        // A token acts with its creator's authority: when the creator's access is deactivated
+        // (someone left), their tokens stop too and a current admin issues new ones.
+        if !creator_active {
+            return Err(AppError::Unauthorized {
+                code: "token_creator_inactive",
+                message: "Dieses API-Token gilt nicht mehr: Die Person, die es ausgestellt hat, \
+                          ist nicht mehr aktiv. Bitte ein neues Token ausstellen lassen."
+                    .to_owned(),
+            });
+        }
         let institution = store::institution_by_id(&state.db, institution_id)
             .await?
             .ok_or_else(bad_token)?;

@@ -3,7 +3,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use le_domain::access::{Role, check_email, check_text, check_username};
 use le_domain::api::access::{
-    AuditOutcome, CreateUserRequest, CreatedUser, UpdateUserRequest, UserSummary,
+    AuditOutcome, CreateUserRequest, CreatedUser, SecondFactorReset, UpdateUserRequest, UserSummary,
 };
 use le_domain::{FieldError, ValidationError};
 
@@ -222,9 +222,13 @@ pub async fn reset_second_factor(
     State(state): State<AppState>,
     admin: AdminSession,
     Path(id): Path<i64>,
-) -> Result<axum::Json<UserSummary>, AppError> {
+) -> Result<axum::Json<SecondFactorReset>, AppError> {
     let user = own_user(&state, &admin, id).await?;
-    store::reset_second_factor(&state.db, user.id).await?;
+    // Without this code the password alone would let whoever knows it enrol a new key.
+    let enrolment_code = secrets::enrolment_code();
+    let hash = secrets::hash_password(&le_domain::access::normalize_code(&enrolment_code))
+        .map_err(|e| AppError::internal("argon2", e))?;
+    store::reset_second_factor(&state.db, user.id, &hash).await?;
     audit::record(
         &state.db,
         state.clock.now(),
@@ -233,12 +237,15 @@ pub async fn reset_second_factor(
             action: "second_factor_reset",
             target: Some(user.username.clone()),
             outcome: AuditOutcome::Success,
-            detail: None,
+            detail: Some("Einrichtungscode ausgegeben".to_owned()),
         },
     )
     .await;
     let user = store::user_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(axum::Json(user.summary()))
+    Ok(axum::Json(SecondFactorReset {
+        user: user.summary(),
+        enrolment_code,
+    }))
 }

@@ -31,9 +31,9 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 100;
 /// Settings of the audit exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuditsConfig {
-    /// Largest accepted file (`LE_MAX_UPLOAD_BYTES`).
+    /// Largest accepted file (`--max-upload-bytes`).
     pub max_upload_bytes: u64,
-    /// Days after closing when a case and its files are deleted (`LE_RETENTION_DAYS`).
+    /// Days after closing when a case and its files are deleted (`--retention-days`).
     pub retention_days: u32,
 }
 
@@ -47,31 +47,18 @@ impl Default for AuditsConfig {
 }
 
 impl AuditsConfig {
-    /// Defaults, overridden by `LE_MAX_UPLOAD_BYTES` and `LE_RETENTION_DAYS` when set and valid.
-    pub fn from_env() -> Self {
-        let mut config = AuditsConfig::default();
-        if let Some(v) = env_number::<u64>("LE_MAX_UPLOAD_BYTES") {
-            config.max_upload_bytes = v;
+    /// The audit settings of the server's configuration (flags with environment fallbacks).
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        AuditsConfig {
+            max_upload_bytes: config.max_upload_bytes,
+            retention_days: config.retention_days,
         }
-        if let Some(v) = env_number::<u32>("LE_RETENTION_DAYS") {
-            config.retention_days = v;
-        }
-        config
     }
 }
 
-fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
-    let raw = std::env::var(name).ok()?;
-    let parsed = raw.trim().parse().ok();
-    if parsed.is_none() {
-        tracing::warn!(name, value = %raw, "ignoring an invalid number");
-    }
-    parsed
-}
-
-/// The routes with the configuration from the environment.
-pub fn router() -> Router<AppState> {
-    router_with(AuditsConfig::from_env())
+/// The routes with the server's configuration.
+pub fn router(config: &crate::config::Config) -> Router<AppState> {
+    router_with(AuditsConfig::from_config(config))
 }
 
 /// The routes with an explicit configuration (tests use small limits).

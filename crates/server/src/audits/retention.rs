@@ -46,6 +46,32 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
                 .fetch_all(&mut *tx)
                 .await?;
         stored.extend(reports);
+        // The audit log keeps that something happened, not what: its entries about this case
+        // (admission and invoice numbers, file names, hashes) lose their details.
+        let request_ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM audit_requests WHERE case_id = ?")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let delivery_ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT d.id FROM audit_deliveries d JOIN audit_requests r ON r.id = d.request_id \
+             WHERE r.case_id = ?",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let subjects = std::iter::once(format!("Prüffall {id}"))
+            .chain(request_ids.iter().map(|r| format!("Anforderung {r}")))
+            .chain(delivery_ids.iter().map(|d| format!("Lieferung {d}")));
+        for subject in subjects {
+            sqlx::query(
+                "UPDATE audit_log SET detail = 'entfernt (Löschfrist)' WHERE action LIKE 'audit\\_%' ESCAPE '\\' \
+                 AND (target = ?1 OR substr(target, 1, length(?1) + 1) = ?1 || ',')",
+            )
+            .bind(&subject)
+            .execute(&mut *tx)
+            .await?;
+        }
         // Cascades to notices, requests, deliveries, files, reports and inspection links.
         sqlx::query("DELETE FROM audit_cases WHERE id = ?")
             .bind(id)
@@ -83,7 +109,7 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
 /// Starts the background job: purges at once, then every `PURGE_INTERVAL`, with the retention
 /// period from `LE_RETENTION_DAYS` (default 100).
 pub fn spawn_retention_job(state: AppState) -> tokio::task::JoinHandle<()> {
-    let days = AuditsConfig::from_env().retention_days;
+    let days = AuditsConfig::from_config(&state.config).retention_days;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {

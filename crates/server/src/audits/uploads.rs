@@ -179,15 +179,15 @@ pub async fn receive_pdf(
         return Err(too_large(limit));
     }
     let incoming = incoming_dir(state);
-    tokio::fs::create_dir_all(&incoming)
+    crate::files::create_private_dir_async(&incoming)
         .await
         .map_err(|e| AppError::internal("mkdir", e))?;
-    tokio::fs::create_dir_all(files_dir(state))
+    crate::files::create_private_dir_async(&files_dir(state))
         .await
         .map_err(|e| AppError::internal("mkdir", e))?;
     let token = secrets::token();
     let path = incoming.join(format!(".upload-{token}"));
-    let mut file = tokio::fs::File::create(&path)
+    let mut file = crate::files::create_private_file(&path)
         .await
         .map_err(|e| AppError::internal("create upload", e))?;
     let mut upload = TempUpload {
@@ -200,6 +200,7 @@ pub async fn receive_pdf(
     };
     let mut hasher = Sha256::new();
     let mut head: Vec<u8> = Vec::with_capacity(8);
+    let mut tail = le_domain::audits::PdfTail::default();
     let mut pending: Vec<u8> = Vec::with_capacity(WRITE_CHUNK);
     let mut not_pdf = false;
     let mut stream = body.into_data_stream();
@@ -229,6 +230,7 @@ pub async fn receive_pdf(
             }
         }
         hasher.update(&chunk);
+        tail.push(&chunk);
         pending.extend_from_slice(&chunk);
         if pending.len() >= WRITE_CHUNK {
             file.write_all(&pending)
@@ -249,6 +251,14 @@ pub async fn receive_pdf(
             "file",
             "not_pdf",
             "Die Datei ist kein PDF-Dokument (geprüft wird der Inhalt, nicht der Name).",
+        ));
+    }
+    if !tail.is_pdf_end() {
+        return Err(field(
+            "file",
+            "pdf_incomplete",
+            "Die Datei beginnt wie ein PDF-Dokument, endet aber nicht wie eines (unvollständig \
+             oder beschädigt). Bitte die Datei neu erzeugen und erneut hochladen.",
         ));
     }
     file.write_all(&pending)

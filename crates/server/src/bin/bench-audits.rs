@@ -265,13 +265,19 @@ async fn main() -> Result<(), Failure> {
     }
     first.copy_from_slice(&chunk);
     first[..9].copy_from_slice(b"%PDF-1.7\n");
+    // The server checks the end of a PDF too.
+    let mut last = chunk.clone();
+    let end = b"\ntrailer\n%%EOF\n";
+    let at = last.len() - end.len();
+    last[at..].copy_from_slice(end);
     let chunks = usize::try_from(UPLOAD_BYTES)? / CHUNK;
     let expected_sha = {
         let mut h = Sha256::new();
         h.update(&first);
-        for _ in 1..chunks {
+        for _ in 1..chunks - 1 {
             h.update(&chunk);
         }
+        h.update(&last);
         h.finalize()
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -306,9 +312,10 @@ async fn main() -> Result<(), Failure> {
     );
     tcp.write_all(head.as_bytes()).await?;
     tcp.write_all(&first).await?;
-    for _ in 1..chunks {
+    for _ in 1..chunks - 1 {
         tcp.write_all(&chunk).await?;
     }
+    tcp.write_all(&last).await?;
     let mut buf = Vec::new();
     let (status, body) = read_response(&mut tcp, &mut buf).await?;
     let seconds = started.elapsed().as_secs_f64();

@@ -281,7 +281,7 @@ pub async fn upload_document(
             message: "Bitte die Dokumentkopie als PDF hochladen.".to_owned(),
         }])
     })?;
-    if !le_domain::audits::is_pdf(&bytes) {
+    if !le_domain::audits::is_pdf_document(&bytes) {
         return Err(AppError::Validation(vec![FieldError {
             field: "document".to_owned(),
             code: "not_pdf".to_owned(),
@@ -289,14 +289,24 @@ pub async fn upload_document(
         }]));
     }
     let dir = state.config.data_dir.join("clarifications");
-    tokio::fs::create_dir_all(&dir)
+    crate::files::create_private_dir_async(&dir)
         .await
         .map_err(|e| AppError::internal("mkdir", e))?;
     let name = format!("{id}.pdf");
-    let tmp = dir.join(format!(".{id}.upload"));
-    tokio::fs::write(&tmp, &bytes)
+    let tmp = dir.join(format!(".upload-{}", crate::secrets::token()));
+    let mut file = crate::files::create_private_file(&tmp)
         .await
-        .map_err(|e| AppError::internal("write", e))?;
+        .map_err(|e| AppError::internal("create", e))?;
+    let written = async {
+        use tokio::io::AsyncWriteExt as _;
+        file.write_all(&bytes).await?;
+        file.sync_all().await
+    }
+    .await;
+    if let Err(e) = written {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(AppError::internal("write", e));
+    }
     tokio::fs::rename(&tmp, dir.join(&name))
         .await
         .map_err(|e| AppError::internal("rename", e))?;

@@ -63,6 +63,9 @@ pub async fn list(
     caller: HospitalCaller,
     axum::extract::Query(query): axum::extract::Query<ListQuery>,
 ) -> Result<axum::Json<PhysicianList>, AppError> {
+    if let Some(q) = &query.q {
+        le_domain::access::check_search_term(q).map_err(|e| AppError::field("q", &e))?;
+    }
     let physicians = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => store::search_physicians(&state.db, caller.main_ik.as_str(), q).await?,
         None => store::physicians_of(&state.db, caller.main_ik.as_str()).await?,

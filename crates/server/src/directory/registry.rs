@@ -201,6 +201,7 @@ pub async fn search_handler(
     _office: super::caller::OfficeCaller,
     axum::extract::Query(query): axum::extract::Query<SearchQuery>,
 ) -> Result<axum::Json<Vec<le_domain::api::directory::RegistryPerson>>, AppError> {
+    le_domain::access::check_search_term(&query.q).map_err(|e| AppError::field("q", &e))?;
     if query.q.trim().chars().count() < 2 {
         return Err(AppError::field(
             "q",

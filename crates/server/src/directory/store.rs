@@ -122,7 +122,7 @@ pub async fn search_physicians(
     .bind(main_ik)
     .bind(&prefix)
     .bind(&upper)
-    .bind(format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+    .bind(format!("{}%", le_domain::access::escape_like(&prefix)))
     .fetch_all(db)
     .await?;
     rows.iter().map(PhysicianRow::record).collect()

@@ -44,11 +44,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 fn pdf_of(size: usize, seed: u8) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n".to_vec();
     let mut x = u32::from(seed) + 1;
-    while bytes.len() < size.saturating_sub(6) {
+    while bytes.len() < size.saturating_sub(14) {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
         bytes.push((x >> 16) as u8);
     }
-    bytes.extend_from_slice(b"%%EOF\n");
+    bytes.extend_from_slice(b"trailer\n%%EOF\n");
     bytes
 }
 
@@ -112,7 +112,7 @@ async fn create_token(app: &TestApp, admin: &Client, scopes: &[&str]) -> String 
     body_json(res).await["token"].as_str().unwrap().to_owned()
 }
 
-fn case_form(hospital_ik: &str, site: &str) -> Value {
+pub(crate) fn case_form(hospital_ik: &str, site: &str) -> Value {
     json!({
         "hospital_ik": hospital_ik,
         "site_number": site,
@@ -125,7 +125,12 @@ fn case_form(hospital_ik: &str, site: &str) -> Value {
     })
 }
 
-async fn create_case(app: &TestApp, md: &Client, hospital_ik: &str, site: &str) -> Value {
+pub(crate) async fn create_case(
+    app: &TestApp,
+    md: &Client,
+    hospital_ik: &str,
+    site: &str,
+) -> Value {
     let res = app
         .call(
             md,

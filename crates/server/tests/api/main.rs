@@ -5,6 +5,7 @@ mod access;
 mod audits;
 mod demo;
 mod directory;
+mod hardening;
 mod helpers;
 mod numbers;
 mod serving;
