@@ -266,10 +266,10 @@ fn RegistrationCard(
                         type="button"
                         class=BUTTON_PRIMARY
                         aria-busy=move || is_busy().to_string()
+                        aria-label=format!("Freigeben: {}", r.name)
                         on:click=move |_| on_approve.run(for_approve.clone())
                     >
                         "Freigeben"
-                        <span class="sr-only">{format!(": {}", r.name)}</span>
                     </button>
                     <button
                         id=format!("ablehnen-{id}")
@@ -280,9 +280,9 @@ fn RegistrationCard(
                             open.set(Some(Open::Reject(id)));
                             focus_soon(format!("grund-{id}"));
                         }
+                        aria-label=format!("Ablehnen: {}", r.name)
                     >
                         "Ablehnen"
-                        <span class="sr-only">{format!(": {}", r.name)}</span>
                     </button>
                 </div>
                 <Show when=move || open.get() == Some(Open::Reject(id))>

@@ -364,8 +364,9 @@ fn DecideForm(
                     <label for=until_id.clone() class=LABEL_CLASS>"Gültig bis"</label>
                     <input id=until_id type="date" class=INPUT_CLASS aria-describedby=err_id.clone() prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class=BUTTON_PRIMARY disabled=move || pending.get() on:click=certify data-testid="certify">
-                    "Bescheinigung erteilen"<span class="sr-only">{format!(": {subject}")}</span>
+                <button type="button" class=BUTTON_PRIMARY disabled=move || pending.get() on:click=certify data-testid="certify"
+                    aria-label=format!("Bescheinigung erteilen: {subject}")>
+                    "Bescheinigung erteilen"
                 </button>
             </div>
             <p id=err_id class=ERROR_CLASS>{move || error.get()}</p>
@@ -374,8 +375,9 @@ fn DecideForm(
                     <label for=reason_id.clone() class=LABEL_CLASS>"Grund der Ablehnung"</label>
                     <input id=reason_id type="text" class=INPUT_CLASS prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class=BUTTON_DANGER disabled=move || pending.get() on:click=reject>
-                    "Ablehnen"<span class="sr-only">{format!(": {subject}")}</span>
+                <button type="button" class=BUTTON_DANGER disabled=move || pending.get() on:click=reject
+                    aria-label=format!("Ablehnen: {subject}")>
+                    "Ablehnen"
                 </button>
             </div>
             <Notice message=notice />

@@ -360,7 +360,10 @@ pub fn BulkPanel() -> impl IntoView {
             <div class="mt-4"><Notice message=notice /></div>
             {move || counts.get().map(|(changed, unchanged, rejected)| view! {
                 <p class="mt-4 font-medium" data-testid="preview-counts">
-                    {format!("{changed} werden geändert, {unchanged} unverändert, {rejected} mit Fehlern")}
+                    {format!(
+                        "{changed} {} geändert, {unchanged} unverändert, {rejected} mit Fehlern",
+                        le_domain::text::pick(changed as u64, "wird", "werden")
+                    )}
                 </p>
             })}
             {move || preview.get().map(|items| {

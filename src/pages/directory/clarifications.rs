@@ -130,9 +130,9 @@ pub fn HospitalInbox() -> impl IntoView {
                                                 <label for=input_id.clone() class=LABEL_CLASS>"Dokumentkopie (PDF)"</label>
                                                 <FileInput id=input_id accept="application/pdf,.pdf" />
                                             </div>
-                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| upload(id, input.clone())>
+                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| upload(id, input.clone())
+                                                aria-label=format!("Hochladen: Dokumentkopie zu {}", case.physician_name)>
                                                 "Hochladen"
-                                                <span class="sr-only">{format!(": Dokumentkopie zu {}", case.physician_name)}</span>
                                             </button>
                                         </div>
                                     }

@@ -98,13 +98,13 @@ fn OfficeClarifications() -> impl IntoView {
                                     })}
                                     {open.then(|| view! {
                                         <div class="mt-4 flex flex-wrap gap-4">
-                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| resolve(id, AcceptedSide::Directory)>
+                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| resolve(id, AcceptedSide::Directory)
+                                                aria-label=format!("Angaben des Krankenhauses übernehmen: {}", case.physician_name)>
                                                 "Angaben des Krankenhauses übernehmen"
-                                                <span class="sr-only">{format!(": {}", case.physician_name)}</span>
                                             </button>
-                                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| resolve(id, AcceptedSide::Registry)>
+                                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| resolve(id, AcceptedSide::Registry)
+                                                aria-label=format!("Angaben der Vergabestelle (Register) übernehmen: {}", case.physician_name)>
                                                 "Angaben der Vergabestelle (Register) übernehmen"
-                                                <span class="sr-only">{format!(": {}", case.physician_name)}</span>
                                             </button>
                                         </div>
                                         <div class="mt-4 flex flex-wrap items-end gap-4">
@@ -115,9 +115,9 @@ fn OfficeClarifications() -> impl IntoView {
                                             </div>
                                             <button type="button" class=BUTTON_SECONDARY
                                                 disabled=move || message.with(|m| m.trim().is_empty())
+                                                aria-label=format!("Dokumentkopie anfordern: {}", case.physician_name)
                                                 on:click=move |_| ask(id, message.get_untracked())>
                                                 "Dokumentkopie anfordern"
-                                                <span class="sr-only">{format!(": {}", case.physician_name)}</span>
                                             </button>
                                         </div>
                                     })}
