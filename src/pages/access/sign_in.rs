@@ -222,7 +222,7 @@ fn DemoAccounts(
                     "Codes aktualisieren"
                 </button>
                 // On a phone the table scrolls inside its frame instead of widening the page.
-                <div class="mt-3 overflow-x-auto" role="region" aria-label="Tabelle der Demo-Zugänge" tabindex="0">
+                <div class="relative mt-3 overflow-x-auto" role="region" aria-label="Tabelle der Demo-Zugänge" tabindex="0">
                 <table class="w-full text-left text-sm">
                     <thead>
                         <tr class="border-b border-slate-300">

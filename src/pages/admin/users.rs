@@ -95,7 +95,7 @@ fn UserTable(
     let me = session.info().map(|i| i.user_id);
     let roles: &'static [Role] = session.info().map_or(&[], |i| i.institution.kind.roles());
     view! {
-        <div class="mt-4 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby="liste" tabindex="0">
+        <div class="relative mt-4 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby="liste" tabindex="0">
             <table class="min-w-full text-left text-sm" data-testid="user-table">
                 <thead class="bg-slate-100 text-slate-800">
                     <tr>

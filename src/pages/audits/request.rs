@@ -361,7 +361,7 @@ pub(crate) fn FileTable(
     #[prop(optional, into)] busy: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <div class="mt-3 overflow-x-auto">
+        <div class="relative mt-3 overflow-x-auto">
             <table class="min-w-full text-left text-sm" data-testid="files">
                 <thead class="bg-slate-100 text-slate-800">
                     <tr>

@@ -377,7 +377,7 @@ pub fn BulkPanel() -> impl IntoView {
                     names.iter().find(|e| e.site_number.as_str() == number).map(|e| e.site_name.clone())
                 };
                 view! {
-                    <div class="mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
+                    <div class="relative mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
                         <table class="w-full text-left" data-testid="bulk-preview">
                             <thead><tr>
                                 <th scope="col" class="pr-4">"Name"</th>
@@ -529,7 +529,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
                 let has_errors = count(O::Error) > 0;
                 view! {
                     <p class="mt-4 font-medium" data-testid="import-summary">{summary}</p>
-                    <div class="mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Importbericht">
+                    <div class="relative mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Importbericht">
                         <table class="w-full text-left" data-testid="import-report">
                             <thead><tr>
                                 <th scope="col" class="pr-4">"Zeile"</th>

@@ -420,12 +420,14 @@ fn Grid(data: DirectoryData) -> impl IntoView {
     };
 
     view! {
+        // On a phone the columns keep their width and the grid scrolls sideways in its frame.
+        <div class="relative mt-4 overflow-x-auto rounded border border-slate-300 bg-white">
         <div
             role="grid"
             aria-labelledby="arztverzeichnis-titel"
             aria-multiselectable="true"
             aria-rowcount=move || total.get() + 1
-            class="mt-4 rounded border border-slate-300 bg-white"
+            class="min-w-[48rem]"
         >
             <div role="rowgroup" class="border-b border-slate-300 bg-slate-100 pr-4 font-semibold text-slate-900">
                 <div role="row" aria-rowindex="1" class="grid grid-cols-[3rem_2fr_1fr_1fr_2fr_2fr] items-center" style:height=format!("{ROW_HEIGHT}px")>
@@ -516,6 +518,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                     />
                 </div>
             </div>
+        </div>
         </div>
         <p class="mt-1 text-sm text-slate-600">
             "Pfeiltasten wechseln die Zeile, Leertaste wählt aus, Eingabe öffnet; Umschalt+Klick wählt einen Bereich."
