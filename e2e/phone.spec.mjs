@@ -6,7 +6,8 @@ import { expectNoHorizontalOverflow, signIn, signOut } from "./demo-accounts.mjs
 
 test.skip(!process.env.LE_DEMO_BASE_URL, "needs a demo server");
 test.use({ baseURL: process.env.LE_DEMO_BASE_URL });
-test.describe.configure({ mode: "serial" });
+// Each sign-in may wait for the next time step of its account (up to 30 s).
+test.describe.configure({ mode: "serial", timeout: 90_000 });
 
 /** Opens `path`, waits for its first heading and checks layout and accessibility. */
 async function visit(page, path) {
@@ -40,7 +41,6 @@ test("public pages fit and pass axe", async ({ page }) => {
 });
 
 test("pages of a hospital administrator fit and pass axe", async ({ page }) => {
-  test.setTimeout(90_000);
   await signIn(page, "klinik.admin");
   for (const path of [
     "/konto",
@@ -64,7 +64,6 @@ test("pages of a hospital administrator fit and pass axe", async ({ page }) => {
 });
 
 test("pages of the MD fit and pass axe", async ({ page }) => {
-  test.setTimeout(90_000);
   await signIn(page, "md.admin");
   for (const path of ["/verwaltung/registrierungen", "/pruefverfahren/faelle", "/pruefverfahren/begehungen"]) {
     await test.step(path, () => visit(page, path));

@@ -11,7 +11,8 @@ import { expectNoHorizontalOverflow, fillSignIn, freshAccount, signIn, signOut }
 
 test.skip(!process.env.LE_DEMO_BASE_URL, "needs a demo server");
 test.use({ baseURL: process.env.LE_DEMO_BASE_URL });
-test.describe.configure({ mode: "serial" });
+// Each sign-in may wait for the next time step of its account (up to 30 s).
+test.describe.configure({ mode: "serial", timeout: 90_000 });
 
 const AGREEMENT_PDF = fileURLToPath(new URL("../public/dokumente/nutzungsvereinbarung.pdf", import.meta.url));
 
