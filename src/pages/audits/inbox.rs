@@ -131,7 +131,8 @@ fn Inbox() -> impl IntoView {
                     placeholder="z. B. 771234000"
                     prop:value=move || filters.with(|f| f.site.clone())
                     on:change=move |ev| {
-                        let v = event_target_value(&ev).trim().to_owned();
+                        // "771 234 000" finds the same site as "771234000".
+                        let v = le_domain::numbers::normalize_number(&event_target_value(&ev)).into_owned();
                         go_site(&move |f| f.site = v.clone());
                     }
                 />
