@@ -15,6 +15,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32: SPA and domain crate)"
 cargo clippy --locked --target wasm32-unknown-unknown -p le-portal-web -p le-domain -- -D warnings
 
+step "dependency audit (cargo deny, offline advisory snapshot)"
+bash scripts/deny.sh
+
 step "unit and API tests"
 cargo test --workspace --locked
 

@@ -5,6 +5,7 @@ export ROOT
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 TRUNK_VERSION="0.21.14"
+DENY_VERSION="0.20.2"
 step() { printf '\n==> %s\n' "$*"; }
 # The wasm-bindgen version the lockfile pins; wasm-bindgen-cli must match it exactly.
 lock_version() {

@@ -34,6 +34,12 @@ if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
     cargo install --locked trunk --version "$TRUNK_VERSION"
 fi
 
+step "cargo-deny $DENY_VERSION (dependency audit, offline)"
+if [ "$(cargo deny --version 2>/dev/null || true)" != "cargo-deny $DENY_VERSION" ]; then
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked cargo-deny --version "$DENY_VERSION"
+fi
+
 wb_version="$(lock_version wasm-bindgen)"
 step "wasm-bindgen-cli $wb_version (the lockfile's wasm-bindgen)"
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]; then

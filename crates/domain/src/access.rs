@@ -290,15 +290,20 @@ pub fn normalize_code(code: &str) -> String {
         .collect()
 }
 
-/// What a second-factor input is: a 6-digit TOTP code or a recovery code.
+/// What a second-factor input is: a 6-digit TOTP code, a recovery code, or the one-time set-up
+/// code an administrator hands over after resetting someone's second factor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecondFactor {
     Totp(String),
     Recovery(String),
+    Enrolment(String),
 }
 
 /// Length of a recovery code without separators.
 pub const RECOVERY_CODE_CHARS: usize = 10;
+
+/// Length of a set-up code without separators.
+pub const ENROLMENT_CODE_CHARS: usize = 12;
 
 /// Classifies a second-factor input; `None` when it is neither shape.
 pub fn parse_second_factor(input: &str) -> Option<SecondFactor> {
@@ -309,6 +314,10 @@ pub fn parse_second_factor(input: &str) -> Option<SecondFactor> {
         && code.bytes().all(|b| READABLE_ALPHABET.contains(&b))
     {
         Some(SecondFactor::Recovery(code))
+    } else if code.len() == ENROLMENT_CODE_CHARS
+        && code.bytes().all(|b| READABLE_ALPHABET.contains(&b))
+    {
+        Some(SecondFactor::Enrolment(code))
     } else {
         None
     }
@@ -508,6 +517,10 @@ mod tests {
             Some(SecondFactor::Recovery("abcdefghjk".into()))
         );
         assert_eq!(parse_second_factor("12345"), None);
+        assert_eq!(
+            parse_second_factor("ABCD-EFGH-JKMN"),
+            Some(SecondFactor::Enrolment("abcdefghjkmn".into()))
+        );
         assert_eq!(
             parse_second_factor("abcdefghj0"),
             None,

@@ -1,6 +1,5 @@
 //! The audit log: who did what, when, for which institution, from where, with which outcome.
 //! Every area writes through `record`; reading is scoped by the caller's institution.
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -79,8 +78,8 @@ fn outcome_from(s: &str) -> AuditOutcome {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> crate::routes::ApiRouter {
+    crate::routes::ApiRouter::new()
         .route("/audit-log", get(list))
         .route("/audit-log.csv", get(export_csv))
 }

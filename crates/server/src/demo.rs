@@ -1,7 +1,6 @@
 //! Demo (kiosk) mode: seeds invented institutions and users with known passwords on an empty
 //! database, and lists the demo accounts with their current TOTP codes so visitors can sign in
 //! without an authenticator app. Never enabled unless the server runs with `--demo`.
-use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use le_domain::access::{InstitutionKind, Role};
@@ -325,8 +324,8 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/demo/accounts", get(accounts))
+pub fn router() -> crate::routes::ApiRouter {
+    crate::routes::ApiRouter::new().route("/demo/accounts", get(accounts))
 }
 
 /// `GET /api/v1/demo/accounts`: the demo accounts in demo mode, an empty list otherwise (the

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod files;
 pub mod installation;
 pub mod numbers;
+pub mod routes;
 pub mod secrets;
 pub mod security;
 pub mod spa;
@@ -44,9 +45,9 @@ pub struct AppState {
 /// Largest JSON body the API reads (a full 10,000-item validation is well below this).
 const API_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
-/// The JSON API under `/api/v1`.
-fn api_router(config: &Config) -> Router<AppState> {
-    Router::new()
+/// Every endpoint of the JSON API under `/api/v1`, area by area.
+pub fn api_routes(config: &Config) -> routes::ApiRouter {
+    routes::ApiRouter::new()
         .merge(system::router())
         .merge(numbers::router())
         .merge(access::router(config.max_agreement_bytes))
@@ -54,6 +55,12 @@ fn api_router(config: &Config) -> Router<AppState> {
         .merge(audits::router(config))
         .merge(demo::router())
         .merge(directory::router())
+}
+
+/// The JSON API under `/api/v1`: the routes with the API-wide answers and limits.
+fn api_router(config: &Config) -> Router<AppState> {
+    api_routes(config)
+        .into_router()
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(

@@ -1,15 +1,13 @@
 //! Number checks (ANR, IK, site number, LBNR): the server twin of the browser's live check.
-use axum::Router;
 use axum::routing::post;
 use le_domain::FieldError;
 use le_domain::api::validate::{MAX_VALIDATE_ITEMS, ValidateRequest, ValidateResponse, validate};
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/validate", post(validate_numbers))
+pub fn router() -> crate::routes::ApiRouter {
+    crate::routes::ApiRouter::new().route("/validate", post(validate_numbers))
 }
 
 /// `POST /api/v1/validate`: checks up to `MAX_VALIDATE_ITEMS` numbers, answering in request order.

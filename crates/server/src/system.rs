@@ -1,5 +1,4 @@
 //! Operational endpoints: health.
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -7,8 +6,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
+pub fn router() -> crate::routes::ApiRouter {
+    crate::routes::ApiRouter::new().route("/health", get(health))
 }
 
 #[derive(Serialize)]

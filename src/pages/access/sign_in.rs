@@ -54,7 +54,7 @@ pub fn SignIn() -> impl IntoView {
     let code_error = Memo::new(move |_| {
         let c = code.read();
         (!c.trim().is_empty() && parse_second_factor(&c).is_none()).then(|| {
-            "Ungültiges Format: erwartet 6 Ziffern aus der App oder einen Wiederherstellungscode aus 10 Zeichen.".to_owned()
+            "Ungültiges Format: erwartet 6 Ziffern aus der App, einen Wiederherstellungscode aus 10 Zeichen oder einen Einrichtungscode aus 12 Zeichen.".to_owned()
         })
     });
 
@@ -180,7 +180,7 @@ pub fn SignIn() -> impl IntoView {
                         .or_else(|| code.with(|c| server.message("code", c)))
                 })
                 autocomplete="one-time-code"
-                hint="Leer lassen, wenn für Ihren Zugang noch keine Authenticator-App eingerichtet ist."
+                hint="Leer lassen, wenn für Ihren Zugang noch keine Authenticator-App eingerichtet ist. Wurde sie zurückgesetzt: den Einrichtungscode Ihrer Administration eingeben."
                 on_blur=touch("code")
             />
             <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>

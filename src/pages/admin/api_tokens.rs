@@ -182,6 +182,12 @@ fn TokenRow(token: TokenSummary, on_changed: Callback<Result<String, String>>) -
         Some(at) => {
             view! { <span>{format!("widerrufen am {}", format::date_time(at))}</span> }.into_any()
         }
+        None if !token.creator_active => view! {
+            <span>
+                "ungültig: Die ausstellende Person ist nicht mehr aktiv. Bitte ein neues Token ausstellen."
+            </span>
+        }
+        .into_any(),
         None => view! {
             <ConfirmAction
                 id=format!("widerrufen-{id}")

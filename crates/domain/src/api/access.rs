@@ -309,6 +309,13 @@ pub struct TokenSummary {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// False when the creator's access was deactivated: the token no longer works.
+    #[serde(default = "yes")]
+    pub creator_active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Answer of creating a token: the secret value, shown once.

@@ -166,6 +166,7 @@ pub async fn sign_in(
         .ok_or_else(sign_in_failed)?;
 
     store::purge_expired_sessions(&state.db, now, session::IDLE_TIMEOUT).await?;
+    throttle::purge_stale(&state.db, now).await?;
     let token = secrets::token();
     let csrf = secrets::token();
     let absolute = now + ABSOLUTE_TIMEOUT;
@@ -276,6 +277,8 @@ async fn check_credentials(
                 None => Ok(Err(Refusal::WrongCode)),
             }
         }
+        // A set-up code only counts while no second factor exists (above).
+        Some(SecondFactor::Enrolment(_)) => Ok(Err(Refusal::WrongCode)),
         Some(SecondFactor::Recovery(code)) => {
             if store::use_recovery_code(&state.db, user.id, &code, now).await? {
                 let remaining = store::unused_recovery_codes(&state.db, user.id).await?;

@@ -9,18 +9,15 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post};
 
-use crate::AppState;
-
-pub fn router(max_agreement_bytes: u64) -> Router<AppState> {
+pub fn router(max_agreement_bytes: u64) -> crate::routes::ApiRouter {
     // The multipart body carries the agreement plus a small form.
     let registration_limit = usize::try_from(max_agreement_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(1024 * 1024);
-    Router::new()
+    crate::routes::ApiRouter::new()
         .route(
             "/registrations",
             post(registration::submit).layer(DefaultBodyLimit::max(registration_limit)),

@@ -179,6 +179,22 @@ pub async fn uncount(db: &Db, key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Removes keys that no policy remembers any more (older than the longest `forget_after` and not
+/// locked), so typed user names do not pile up.
+pub async fn purge_stale(db: &Db, now: i64) -> Result<(), AppError> {
+    let horizon = [ACCOUNT_CLIENT, ACCOUNT, CLIENT, REGISTRATION]
+        .iter()
+        .map(|p| p.forget_after)
+        .max()
+        .unwrap_or(3600);
+    sqlx::query("DELETE FROM sign_in_failures WHERE last_at < ? AND locked_until < ?")
+        .bind(now - horizon)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Forgets the attempts of a key after a successful sign-in.
 pub async fn clear(db: &Db, key: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sign_in_failures WHERE key = ?")

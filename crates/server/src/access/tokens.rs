@@ -32,6 +32,7 @@ struct TokenRow {
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
+    creator_active: bool,
 }
 
 fn scopes_of(s: &str) -> Vec<TokenScope> {
@@ -49,12 +50,14 @@ impl TokenRow {
             created_at: rfc3339(self.created_at),
             last_used_at: self.last_used_at.map(rfc3339),
             revoked_at: self.revoked_at.map(rfc3339),
+            creator_active: self.creator_active,
         }
     }
 }
 
 const TOKEN_SELECT: &str = "SELECT t.id, t.institution_id, t.name, t.prefix, t.scopes, \
-    u.username AS created_by_name, t.created_at, t.last_used_at, t.revoked_at \
+    u.username AS created_by_name, t.created_at, t.last_used_at, t.revoked_at, \
+    u.active AS creator_active \
     FROM api_tokens t JOIN users u ON u.id = t.created_by";
 
 /// `GET /api/v1/api-tokens`

@@ -167,6 +167,23 @@ impl FromRequestParts<AppState> for MdCaller {
     }
 }
 
+/// A hospital caller that may act (not a viewer): checked before the request body is read.
+#[derive(Debug, Clone)]
+pub struct ActingHospital(pub HospitalAuditCaller);
+
+impl FromRequestParts<AppState> for ActingHospital {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = HospitalAuditCaller::from_request_parts(parts, state).await?;
+        caller.require_act()?;
+        Ok(ActingHospital(caller))
+    }
+}
+
 impl FromRequestParts<AppState> for HospitalAuditCaller {
     type Rejection = AppError;
 

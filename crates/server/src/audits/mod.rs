@@ -15,13 +15,11 @@ pub mod uploads;
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
-use axum::{Extension, Router};
 
 pub use retention::{purge_expired, spawn_retention_job};
-
-use crate::AppState;
 
 /// Largest upload by default (the real portal allows 500 MB a file).
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 500 * 1024 * 1024;
@@ -57,15 +55,15 @@ impl AuditsConfig {
 }
 
 /// The routes with the server's configuration.
-pub fn router(config: &crate::config::Config) -> Router<AppState> {
+pub fn router(config: &crate::config::Config) -> crate::routes::ApiRouter {
     router_with(AuditsConfig::from_config(config))
 }
 
 /// The routes with an explicit configuration (tests use small limits).
-pub fn router_with(config: AuditsConfig) -> Router<AppState> {
+pub fn router_with(config: AuditsConfig) -> crate::routes::ApiRouter {
     // Uploads stream with their own limit; the API's default body limit does not apply.
     let upload = || DefaultBodyLimit::disable();
-    Router::new()
+    crate::routes::ApiRouter::new()
         .route("/openapi.json", get(openapi::serve))
         .route("/audits/cases", get(cases::list).post(cases::create))
         .route("/audits/cases/{id}", get(cases::get))
@@ -108,5 +106,5 @@ pub fn router_with(config: AuditsConfig) -> Router<AppState> {
         )
         .route("/audits/structure/{id}/decide", post(structure::decide))
         .route("/audits/evidence/{id}", get(structure::download_evidence))
-        .layer(Extension(Arc::new(config)))
+        .wrap(|r| r.layer(Extension(Arc::new(config))))
 }

@@ -17,7 +17,7 @@ use le_domain::directory::Date;
 use le_domain::{FieldError, ValidationError};
 
 use super::AuditsConfig;
-use super::caller::{AuditCaller, HospitalAuditCaller, MdCaller, Scope};
+use super::caller::{ActingHospital, AuditCaller, HospitalAuditCaller, MdCaller, Scope};
 use super::cases::check_site;
 use super::store::{DocumentRow, HOSPITAL_NAME, actor_name, parse_date, scope_sql};
 use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
@@ -148,10 +148,9 @@ pub async fn get(
 /// `POST /api/v1/audits/structure` (hospital): applies for one site and OPS code.
 pub async fn apply(
     State(state): State<AppState>,
-    caller: HospitalAuditCaller,
+    ActingHospital(caller): ActingHospital,
     ApiJson(form): ApiJson<StructureForm>,
 ) -> Result<(StatusCode, axum::Json<StructureAudit>), AppError> {
-    caller.require_act()?;
     let own_ik = caller
         .iks
         .first()

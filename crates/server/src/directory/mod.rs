@@ -9,17 +9,14 @@ pub mod registry;
 pub mod sites;
 pub mod store;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-
-use crate::AppState;
 
 /// CSV files of a large hospital are bigger than ordinary JSON bodies.
 const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> crate::routes::ApiRouter {
+    crate::routes::ApiRouter::new()
         .route("/sites", get(sites::own_sites))
         .route("/office/sites", get(sites::all_sites))
         .route(

@@ -926,7 +926,8 @@ async fn the_size_limit_is_configurable_and_checked_while_streaming() {
             le_server::audits::router_with(AuditsConfig {
                 max_upload_bytes: 64 * 1024,
                 retention_days: 100,
-            }),
+            })
+            .into_router(),
         )
         .with_state(app.state.clone())
         .layer(axum::extract::connect_info::MockConnectInfo(

@@ -693,3 +693,29 @@ async fn a_purged_case_leaves_no_details_in_the_audit_log() {
     }
     assert!(!after.is_empty());
 }
+
+#[tokio::test]
+async fn forgotten_throttle_keys_are_removed() {
+    let app = TestApp::new().await;
+    let md = app.md_admin().await;
+    app.sign_in("tippfehler", "x", None).await;
+    let count = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM sign_in_failures WHERE key LIKE '%tippfehler%'",
+            )
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(count(&app).await, 2, "account and account+address keys");
+    app.clock.advance(2 * 3600 + 1);
+    app.next_step();
+    let (status, _, _) = app
+        .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(count(&app).await, 0);
+}

@@ -1,0 +1,512 @@
+//! The authorisation matrix: every endpoint of the route table × every role of every kind of
+//! institution × own/other institution × session or token of each scope. The endpoints come
+//! from the server's own route table (`le_server::api_routes`) and the methods each path answers
+//! are probed, so a new endpoint without a row in `EXPECTED` fails this test.
+//!
+//! A cell is either allowed (any answer but 401/403: a 422 for the empty body is fine) or
+//! refused (401, 403 or 404: a resource of another institution may be "not found").
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+
+use crate::helpers::*;
+
+/// Who calls. Sessions of the demo institutions' users, a second hospital's admin (another
+/// institution), hospital API tokens of each scope, and nobody.
+const CALLERS: &[(&str, Caller)] = &[
+    ("anon", Caller::Anonymous),
+    ("md_admin", Caller::User("md.admin")),
+    ("md_auditor", Caller::User("md.gutachter")),
+    ("h_admin", Caller::User("klinik.admin")),
+    ("h_audit", Caller::User("klinik.controlling")),
+    ("h_dir", Caller::User("klinik.personal")),
+    ("h_view", Caller::User("klinik.lesen")),
+    ("c_admin", Caller::User("pflege.admin")),
+    ("c_billing", Caller::User("pflege.abrechnung")),
+    ("o_admin", Caller::User("gs.admin")),
+    ("o_clerk", Caller::User("gs.sachbearbeitung")),
+    ("other_h", Caller::OtherHospitalAdmin),
+    ("tok_audits", Caller::Token("audits")),
+    ("tok_dir", Caller::Token("directory")),
+];
+
+#[derive(Clone, Copy)]
+enum Caller {
+    Anonymous,
+    User(&'static str),
+    OtherHospitalAdmin,
+    Token(&'static str),
+}
+
+/// Groups of callers, to keep the table readable.
+const PUBLIC: &str = "*";
+const ANY_SESSION: &str =
+    "md_admin md_auditor h_admin h_audit h_dir h_view c_admin c_billing o_admin o_clerk other_h";
+const ADMINS: &str = "md_admin h_admin c_admin o_admin other_h";
+const MD: &str = "md_admin md_auditor";
+/// Audit exchange, reading: the MD and the own hospital's audit roles (and viewers), KIS tokens.
+const AUDITS_READ_OWN: &str = "md_admin md_auditor h_admin h_audit h_view tok_audits";
+/// Audit exchange lists: as above, plus another hospital (it sees its own, empty, list).
+const AUDITS_LIST: &str = "md_admin md_auditor h_admin h_audit h_view tok_audits other_h";
+const DIRECTORY_OWN: &str = "h_admin h_dir h_view tok_dir";
+const DIRECTORY_LIST: &str = "h_admin h_dir h_view tok_dir other_h";
+const OFFICE: &str = "o_admin o_clerk";
+
+/// (method, path, who may). Every endpoint of the route table must appear exactly once.
+const EXPECTED: &[(&str, &str, &str)] = &[
+    ("GET", "/health", PUBLIC),
+    ("POST", "/validate", PUBLIC),
+    ("POST", "/registrations", PUBLIC),
+    ("GET", "/registrations/{reference}", PUBLIC),
+    ("POST", "/auth/sign-in", PUBLIC),
+    ("GET", "/auth/session", ANY_SESSION),
+    ("POST", "/auth/sign-out", ANY_SESSION),
+    ("POST", "/auth/sign-out-everywhere", ANY_SESSION),
+    ("POST", "/auth/totp/begin", ANY_SESSION),
+    ("POST", "/auth/totp/activate", ANY_SESSION),
+    ("POST", "/auth/password", ANY_SESSION),
+    ("POST", "/auth/recovery-codes", ANY_SESSION),
+    ("GET", "/admin/registrations", "md_admin"),
+    ("GET", "/admin/registrations/{id}/agreement", "md_admin"),
+    ("POST", "/admin/registrations/{id}/approve", "md_admin"),
+    ("POST", "/admin/registrations/{id}/reject", "md_admin"),
+    ("POST", "/admin/registrations/{id}/letter", "md_admin"),
+    ("GET", "/users", ADMINS),
+    ("POST", "/users", ADMINS),
+    ("PATCH", "/users/{id}", "h_admin"),
+    ("POST", "/users/{id}/reset-second-factor", "h_admin"),
+    ("GET", "/api-tokens", ADMINS),
+    ("POST", "/api-tokens", ADMINS),
+    ("DELETE", "/api-tokens/{id}", "h_admin"),
+    ("GET", "/audit-log", ADMINS),
+    ("GET", "/audit-log.csv", ADMINS),
+    ("GET", "/demo/accounts", PUBLIC),
+    ("GET", "/openapi.json", PUBLIC),
+    ("GET", "/audits/cases", AUDITS_LIST),
+    ("POST", "/audits/cases", MD),
+    ("GET", "/audits/cases/{id}", AUDITS_READ_OWN),
+    ("POST", "/audits/cases/{id}/notices", MD),
+    ("POST", "/audits/cases/{id}/close", MD),
+    ("POST", "/audits/cases/{id}/requests", MD),
+    ("PUT", "/audits/cases/{id}/reports", MD),
+    ("GET", "/audits/inbox", AUDITS_LIST),
+    ("GET", "/audits/dashboard", AUDITS_LIST),
+    (
+        "PUT",
+        "/audits/requests/{id}/files",
+        "h_admin h_audit tok_audits",
+    ),
+    (
+        "POST",
+        "/audits/requests/{id}/submit",
+        "h_admin h_audit tok_audits",
+    ),
+    ("GET", "/audits/files/{id}", AUDITS_READ_OWN),
+    ("DELETE", "/audits/files/{id}", "h_admin h_audit tok_audits"),
+    // The hospital confirms it holds the receipt of its delivery.
+    (
+        "POST",
+        "/audits/deliveries/{id}/acknowledge",
+        "h_admin h_audit tok_audits",
+    ),
+    ("GET", "/audits/deliveries/{id}/receipt", AUDITS_READ_OWN),
+    ("GET", "/audits/reports/{id}", AUDITS_READ_OWN),
+    ("GET", "/audits/inspections", AUDITS_LIST),
+    ("POST", "/audits/inspections", MD),
+    ("GET", "/audits/structure", AUDITS_LIST),
+    (
+        "POST",
+        "/audits/structure",
+        "h_admin h_audit tok_audits other_h",
+    ),
+    ("GET", "/audits/structure/{id}", AUDITS_READ_OWN),
+    (
+        "PUT",
+        "/audits/structure/{id}/evidence",
+        "h_admin h_audit tok_audits",
+    ),
+    ("POST", "/audits/structure/{id}/decide", MD),
+    ("GET", "/audits/evidence/{id}", AUDITS_READ_OWN),
+    ("GET", "/sites", DIRECTORY_LIST),
+    ("GET", "/office/sites", OFFICE),
+    ("POST", "/office/sites/import", OFFICE),
+    ("GET", "/physicians", DIRECTORY_LIST),
+    ("POST", "/physicians", "h_admin h_dir tok_dir other_h"),
+    ("GET", "/physicians/export.csv", DIRECTORY_LIST),
+    (
+        "POST",
+        "/physicians/import",
+        "h_admin h_dir tok_dir other_h",
+    ),
+    (
+        "POST",
+        "/physicians/bulk/preview",
+        "h_admin h_dir tok_dir other_h",
+    ),
+    (
+        "POST",
+        "/physicians/bulk/apply",
+        "h_admin h_dir tok_dir other_h",
+    ),
+    (
+        "POST",
+        "/physicians/bulk/{operation_id}/undo",
+        "h_admin h_dir tok_dir",
+    ),
+    ("GET", "/physicians/{id}", DIRECTORY_OWN),
+    ("PUT", "/physicians/{id}", "h_admin h_dir tok_dir"),
+    (
+        "POST",
+        "/physicians/{id}/anr-request",
+        "h_admin h_dir tok_dir",
+    ),
+    ("GET", "/clarifications", DIRECTORY_LIST),
+    (
+        "POST",
+        "/clarifications/{id}/document",
+        "h_admin h_dir tok_dir",
+    ),
+    ("GET", "/office/registry", OFFICE),
+    ("GET", "/office/clarifications", OFFICE),
+    ("POST", "/office/clarifications/{id}/resolve", OFFICE),
+    (
+        "POST",
+        "/office/clarifications/{id}/request-document",
+        OFFICE,
+    ),
+    ("GET", "/office/clarifications/{id}/document", OFFICE),
+];
+
+/// Endpoints that end the caller's own session run after every other request, each with fresh
+/// sessions.
+const LAST: &[&str] = &["/auth/sign-out", "/auth/sign-out-everywhere"];
+
+/// Cells where the request body is read before the caller's right to write is checked: a caller
+/// who may not write gets 400/422 for the test's empty body (with a valid body: 403/404). Listed
+/// so the order is visible; moving the check into the extractor removes them from this list.
+const REFUSED_AFTER_BODY_CHECK: &[(&str, &str, &str)] = &[
+    ("POST", "/physicians/import", "h_view"),
+    ("POST", "/physicians/bulk/preview", "h_view"),
+    ("POST", "/physicians/bulk/apply", "h_view"),
+    ("PUT", "/physicians/{id}", "h_view other_h"),
+    ("POST", "/clarifications/{id}/document", "h_view other_h"),
+];
+
+const METHODS: [Method; 5] = [
+    Method::GET,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+];
+
+/// An id of an existing row for a path parameter (the demo hospital's resources), so that
+/// allowed callers reach the handler's own checks and refused ones are refused for who they are.
+async fn sample_path(app: &TestApp, path: &str, fixtures: &Fixtures) -> String {
+    let table = [
+        ("/registrations/{reference}", "reference"),
+        ("/admin/registrations/{id}", "registration"),
+        ("/users/{id}", "user"),
+        ("/api-tokens/{id}", "token"),
+        (
+            "/physicians/bulk/{operation_id}",
+            "SELECT MIN(id) FROM bulk_operations",
+        ),
+        ("/physicians/{id}", "SELECT MIN(id) FROM physicians"),
+        (
+            "/office/clarifications/{id}",
+            "SELECT MIN(id) FROM clarifications",
+        ),
+        ("/clarifications/{id}", "SELECT MIN(id) FROM clarifications"),
+        ("/audits/cases/{id}", "SELECT MIN(id) FROM audit_cases"),
+        (
+            "/audits/requests/{id}",
+            "SELECT MIN(id) FROM audit_requests",
+        ),
+        ("/audits/files/{id}", "SELECT MIN(id) FROM audit_files"),
+        (
+            "/audits/deliveries/{id}",
+            "SELECT MIN(id) FROM audit_deliveries",
+        ),
+        ("/audits/reports/{id}", "SELECT MIN(id) FROM audit_reports"),
+        (
+            "/audits/structure/{id}",
+            "SELECT MIN(id) FROM structure_audits",
+        ),
+        (
+            "/audits/evidence/{id}",
+            "SELECT MIN(id) FROM structure_evidence",
+        ),
+    ];
+    for (prefix, source) in table {
+        let Some(param_at) = prefix.find('{') else {
+            continue;
+        };
+        if !path.starts_with(&prefix[..param_at])
+            || !path[param_at..].starts_with(&prefix[param_at..])
+        {
+            continue;
+        }
+        let value = match source {
+            "reference" => fixtures.reference.clone(),
+            "registration" => fixtures.registration_id.to_string(),
+            "user" => fixtures.user_id.to_string(),
+            "token" => fixtures.token_id.to_string(),
+            sql => {
+                let id: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_one(&app.state.db)
+                    .await
+                    .unwrap();
+                id.unwrap_or(1).to_string()
+            }
+        };
+        let param_end = prefix.find('}').unwrap() + 1;
+        return format!("{}{}{}", &path[..param_at], value, &path[param_end..]);
+    }
+    assert!(
+        !path.contains('{'),
+        "no sample id for {path}: add it to sample_path"
+    );
+    path.to_owned()
+}
+
+struct Fixtures {
+    reference: String,
+    registration_id: i64,
+    user_id: i64,
+    token_id: i64,
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_every_caller_as_the_table_says() {
+    let app = demo().await;
+    // The MD administrator, a second hospital (another institution) and a pending registration.
+    let md_client = as_user(&app, "md.admin").await;
+    let md = Actor {
+        password: le_server::demo::DEMO_PASSWORD.to_owned(),
+        secret: String::new(),
+        client: md_client,
+    };
+    let other = app.hospital_admin(&md, "261500416", "andere.klinik").await;
+    let res = app
+        .register(
+            &hospital_form("261101015", "offen.antrag"),
+            Some(("a.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let reference = body_json(res).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let registration_id: i64 =
+        sqlx::query_scalar("SELECT id FROM registrations WHERE reference = ?")
+            .bind(&reference)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    // A user and a token of the demo hospital that only serve as targets.
+    let admin = as_user(&app, "klinik.admin").await;
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/users",
+            Some(serde_json::json!({
+                "username": "matrix.ziel", "first_name": "Ziel", "last_name": "Person",
+                "email": "ziel@klinik.example", "role": "viewer"
+            })),
+        )
+        .await;
+    let user_id = body_json(res).await["user"]["id"].as_i64().unwrap();
+    let mut tokens = BTreeMap::new();
+    for scope in ["audits", "directory", "audits"] {
+        let res = app
+            .call(
+                &admin,
+                "POST",
+                "/api/v1/api-tokens",
+                Some(serde_json::json!({"name": format!("Matrix {scope}"), "scopes": [scope]})),
+            )
+            .await;
+        let body = body_json(res).await;
+        tokens.insert(
+            body["token"].as_str().unwrap().to_owned(),
+            (
+                scope,
+                body["summary"]["id"].as_i64().or(body["id"].as_i64()),
+            ),
+        );
+    }
+    let mut scoped: BTreeMap<&str, String> = BTreeMap::new();
+    let mut target_token = None;
+    for (token, (scope, id)) in &tokens {
+        if scoped.contains_key(scope) {
+            target_token = *id;
+        } else {
+            scoped.insert(scope, token.clone());
+        }
+    }
+    let fixtures = Fixtures {
+        reference,
+        registration_id,
+        user_id,
+        token_id: target_token.unwrap_or(0),
+    };
+
+    // Sessions of every caller.
+    let mut sessions: BTreeMap<&str, Client> = BTreeMap::new();
+    for (name, caller) in CALLERS {
+        match caller {
+            Caller::User(username) => {
+                sessions.insert(name, as_user(&app, username).await);
+            }
+            Caller::OtherHospitalAdmin => {
+                sessions.insert(name, other.client.clone());
+            }
+            Caller::Anonymous | Caller::Token(_) => {}
+        }
+    }
+
+    // The endpoints: the route table's paths, with the methods each answers.
+    let paths = le_server::api_routes(&app.state.config).paths().to_vec();
+    let mut endpoints: Vec<(Method, &str)> = Vec::new();
+    for path in &paths {
+        let uri = format!("/api/v1{}", sample_path(&app, path, &fixtures).await);
+        for method in METHODS {
+            let res = app
+                .send(
+                    Request::builder()
+                        .method(method.clone())
+                        .uri(&uri)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            if res.status() != StatusCode::METHOD_NOT_ALLOWED {
+                endpoints.push((method, path));
+            }
+        }
+    }
+    let expected: BTreeMap<(String, String), BTreeSet<&str>> = EXPECTED
+        .iter()
+        .map(|(m, p, who)| {
+            let set = if *who == PUBLIC {
+                CALLERS.iter().map(|(n, _)| *n).collect()
+            } else {
+                who.split_whitespace().collect()
+            };
+            (((*m).to_owned(), (*p).to_owned()), set)
+        })
+        .collect();
+    let found: BTreeSet<(String, String)> = endpoints
+        .iter()
+        .map(|(m, p)| (m.to_string(), (*p).to_owned()))
+        .collect();
+    let known: BTreeSet<(String, String)> = expected.keys().cloned().collect();
+    let missing: Vec<_> = found.difference(&known).collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without a row in EXPECTED: {missing:?}"
+    );
+    let stale: Vec<_> = expected.keys().filter(|k| !found.contains(*k)).collect();
+    assert!(
+        stale.is_empty(),
+        "rows in EXPECTED without an endpoint: {stale:?}"
+    );
+
+    endpoints.sort_by_key(|(_, p)| LAST.contains(p));
+    let mut wrong = Vec::new();
+    let mut cells = 0;
+    for (method, path) in &endpoints {
+        if LAST.contains(path) {
+            for (name, caller) in CALLERS {
+                match caller {
+                    Caller::User(username) => {
+                        sessions.insert(name, as_user(&app, username).await);
+                    }
+                    Caller::OtherHospitalAdmin => {
+                        app.next_step();
+                        let (status, client, _) = app
+                            .sign_in(
+                                "andere.klinik",
+                                &other.password,
+                                Some(&app.code(&other.secret)),
+                            )
+                            .await;
+                        assert_eq!(status, StatusCode::OK);
+                        sessions.insert(name, client);
+                    }
+                    Caller::Anonymous | Caller::Token(_) => {}
+                }
+            }
+        }
+        let uri = format!("/api/v1{}", sample_path(&app, path, &fixtures).await);
+        let allowed = &expected[&(method.to_string(), (*path).to_owned())];
+        for (name, caller) in CALLERS {
+            let mut req = Request::builder()
+                .method(method.clone())
+                .uri(&uri)
+                .header("x-requested-with", "le-portal");
+            match caller {
+                Caller::Token(scope) => {
+                    req = req.header(header::AUTHORIZATION, format!("Bearer {}", scoped[scope]));
+                }
+                Caller::User(_) | Caller::OtherHospitalAdmin => {
+                    let client = &sessions[name];
+                    if let Some(cookie) = &client.cookie {
+                        req = req.header(header::COOKIE, cookie.as_str());
+                    }
+                    if let Some(csrf) = &client.csrf {
+                        req = req.header("x-csrf-token", csrf.as_str());
+                    }
+                }
+                Caller::Anonymous => {}
+            }
+            let body = if [Method::POST, Method::PUT, Method::PATCH].contains(method) {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from("{}")
+            } else {
+                Body::empty()
+            };
+            let status = app.send(req.body(body).unwrap()).await.status();
+            cells += 1;
+            let refused = matches!(
+                status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+            );
+            let denied = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+            let after_body = REFUSED_AFTER_BODY_CHECK.iter().any(|(m, p, who)| {
+                *m == method.as_str() && p == path && who.split_whitespace().any(|w| w == *name)
+            });
+            let ok = if allowed.contains(name) {
+                !denied
+            } else if after_body {
+                matches!(
+                    status,
+                    StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+                )
+            } else {
+                refused
+            };
+            if !ok || status.is_server_error() {
+                wrong.push(format!(
+                    "{method} {path} as {name}: {status} (expected {})",
+                    if allowed.contains(name) {
+                        "allowed"
+                    } else {
+                        "refused"
+                    }
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {cells} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(cells > 800, "{cells} cells");
+}
