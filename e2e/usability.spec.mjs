@@ -245,6 +245,7 @@ test("after a recovery code: one is used up, how many remain, and the way to new
   await openApp(page, "/konto");
   await page.getByRole("button", { name: "Neue Codes erzeugen" }).click();
   await page.getByRole("button", { name: "Ja, neue Codes erzeugen" }).click();
+  await expect(page.getByTestId("recovery-codes").getByRole("listitem").first()).toBeVisible();
   const codes = (await page.getByTestId("recovery-codes").getByRole("listitem").allTextContents()).map((c) => c.trim());
   expect(codes.length).toBeGreaterThan(1);
   await signOut(page);
