@@ -6,6 +6,7 @@
 pub mod access;
 pub mod api;
 pub mod audits;
+pub mod care_billing;
 pub mod directory;
 pub mod error;
 pub mod numbers;

@@ -3,10 +3,11 @@
 //! longer run is `PROPTEST_CASES=200000 cargo test -p le-domain --test parsers_never_panic`.
 #![allow(clippy::unwrap_used)]
 
-use le_domain::NumberKind;
 use le_domain::access::parse_second_factor;
 use le_domain::api::validate::{ValidateItem, ValidateRequest, validate};
+use le_domain::care_billing::{OrderFile, Procedure, Timestamp, parse_order_file};
 use le_domain::directory::{Date, PhysicianForm, parse_hr_csv, parse_site_directory};
+use le_domain::{Ik, NumberKind};
 use proptest::prelude::*;
 
 /// Text built from the pieces that matter to a `;`-separated, Excel-quoted file, plus any
@@ -86,6 +87,48 @@ proptest! {
     }
 
     #[test]
+    fn order_files_of_random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = parse_order_file(&bytes);
+    }
+
+    #[test]
+    fn order_files_with_one_byte_changed_are_read_or_refused_by_field(
+        position in 0usize..348, byte in any::<u8>()
+    ) {
+        let mut bytes = sample_order().to_bytes().unwrap();
+        bytes[position] = byte;
+        if let Err(e) = parse_order_file(&bytes) {
+            prop_assert!(e.offset <= position && position < e.offset + e.len, "{:?} at {}", e, position);
+        }
+    }
+
+    #[test]
+    fn built_order_files_are_348_bytes_and_read_back(
+        transfer in 0u16..1200,
+        payload in 0u64..2_000_000_000_000,
+        email in "[ -~äöüßÄÖÜ€]{0,50}",
+        description in "[ -~äöü]{0,35}",
+        real in any::<bool>(),
+        compressed in any::<bool>(),
+    ) {
+        let mut file = sample_order();
+        file.transfer_number = transfer;
+        file.payload_size = payload;
+        file.transfer_size = payload;
+        file.sender_email = email.trim_end().to_owned();
+        file.description = description.trim_end().to_owned();
+        file.procedure = if real { Procedure::Real } else { Procedure::Test };
+        file.compressed = compressed;
+        match file.to_bytes() {
+            Ok(bytes) => {
+                prop_assert_eq!(bytes.len(), 348);
+                prop_assert_eq!(parse_order_file(&bytes), Ok(file));
+            }
+            Err(e) => prop_assert!(!e.field.is_empty()),
+        }
+    }
+
+    #[test]
     fn dates_and_codes_never_panic(text in ".{0,40}") {
         let _ = Date::parse(&text);
         let _ = parse_second_factor(&text);
@@ -97,5 +140,28 @@ proptest! {
         if let Ok(form) = serde_json::from_str::<PhysicianForm>(&json) {
             let _ = form.validate(Date::parse("30.11.2026").unwrap(), &[]);
         }
+    }
+}
+
+fn sample_order() -> OrderFile {
+    OrderFile {
+        procedure: Procedure::Test,
+        transfer_number: 1,
+        sender_owner: Ik::parse("460512349").unwrap(),
+        sender_physical: Ik::parse("460512349").unwrap(),
+        recipient_user: Ik::parse("109905003").unwrap(),
+        recipient_physical: Ik::parse("109905003").unwrap(),
+        error_number: 0,
+        error_action: 0,
+        created: Timestamp::parse("20261130120000").unwrap(),
+        sent: Timestamp::parse("20261130120100").unwrap(),
+        received_start: None,
+        received_end: None,
+        correction: false,
+        payload_size: 1,
+        transfer_size: 1,
+        compressed: false,
+        sender_email: String::new(),
+        description: String::new(),
     }
 }

@@ -52,7 +52,7 @@ pub fn api_routes(config: &Config) -> routes::ApiRouter {
         .merge(numbers::router())
         .merge(access::router(config.max_agreement_bytes))
         .merge(audit::router())
-        .merge(audits::router(config))
+        .merge(audits::router())
         .merge(demo::router())
         .merge(directory::router())
 }

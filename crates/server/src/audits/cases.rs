@@ -1,9 +1,7 @@
 //! Audit cases and their notices: the MD opens a case for a hospital with its first notice
 //! (Prüfanzeige), extends the subject with further notices and closes the case; both sides read.
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use le_domain::api::audits::{
@@ -81,10 +79,10 @@ pub async fn check_site(
 /// `POST /api/v1/audits/cases` (MD): the case and its first notice.
 pub async fn create(
     State(state): State<AppState>,
-    Extension(config): Extension<Arc<AuditsConfig>>,
     md: MdCaller,
     ApiJson(form): ApiJson<CaseForm>,
 ) -> Result<(StatusCode, axum::Json<CaseDetail>), AppError> {
+    let config = AuditsConfig::from_config(&state.config);
     let today = today(&state);
     let mut errors = form.validate(today);
     let hospital_ik = form.hospital_ik.trim().to_owned();
@@ -157,10 +155,10 @@ pub struct CaseFilter {
 /// `GET /api/v1/audits/cases`: the MD all cases, a hospital its own.
 pub async fn list(
     State(state): State<AppState>,
-    Extension(config): Extension<Arc<AuditsConfig>>,
     caller: AuditCaller,
     Query(filter): Query<CaseFilter>,
 ) -> Result<axum::Json<CaseList>, AppError> {
+    let config = AuditsConfig::from_config(&state.config);
     let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
     let state_where = match filter.state.as_deref().unwrap_or("") {
         "" | "all" => "",
@@ -251,10 +249,10 @@ pub async fn detail(
 /// `GET /api/v1/audits/cases/{id}`
 pub async fn get(
     State(state): State<AppState>,
-    Extension(config): Extension<Arc<AuditsConfig>>,
     caller: AuditCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseDetail>, AppError> {
+    let config = AuditsConfig::from_config(&state.config);
     let case = store::visible_case(&state.db, caller.scope(), id).await?;
     Ok(axum::Json(
         detail(&state, &config, &case, caller.is_md()).await?,
@@ -306,10 +304,10 @@ pub async fn add_notice(
 /// `POST /api/v1/audits/cases/{id}/close` (MD): the retention period starts.
 pub async fn close(
     State(state): State<AppState>,
-    Extension(config): Extension<Arc<AuditsConfig>>,
     md: MdCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseSummary>, AppError> {
+    let config = AuditsConfig::from_config(&state.config);
     let case = store::visible_case(&state.db, Scope::All, id).await?;
     case.require_open()?;
     let now = state.clock.now();

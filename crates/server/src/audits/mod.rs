@@ -13,9 +13,6 @@ pub mod store;
 pub mod structure;
 pub mod uploads;
 
-use std::sync::Arc;
-
-use axum::Extension;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
@@ -54,13 +51,8 @@ impl AuditsConfig {
     }
 }
 
-/// The routes with the server's configuration.
-pub fn router(config: &crate::config::Config) -> crate::routes::ApiRouter {
-    router_with(AuditsConfig::from_config(config))
-}
-
-/// The routes with an explicit configuration (tests use small limits).
-pub fn router_with(config: AuditsConfig) -> crate::routes::ApiRouter {
+/// The routes of the audit exchange (their settings come from the server's `Config`).
+pub fn router() -> crate::routes::ApiRouter {
     // Uploads stream with their own limit; the API's default body limit does not apply.
     let upload = || DefaultBodyLimit::disable();
     crate::routes::ApiRouter::new()
@@ -106,5 +98,4 @@ pub fn router_with(config: AuditsConfig) -> crate::routes::ApiRouter {
         )
         .route("/audits/structure/{id}/decide", post(structure::decide))
         .route("/audits/evidence/{id}", get(structure::download_evidence))
-        .wrap(|r| r.layer(Extension(Arc::new(config))))
 }

@@ -1,7 +1,5 @@
 //! Expert reports: the MD uploads a report (PDF) to a case; the hospital downloads it.
-use std::sync::Arc;
 
-use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,13 +16,13 @@ use crate::error::AppError;
 /// `PUT /api/v1/audits/cases/{id}/reports?name=…` (MD; raw PDF body)
 pub async fn upload(
     State(state): State<AppState>,
-    Extension(config): Extension<Arc<AuditsConfig>>,
     md: MdCaller,
     Path(case_id): Path<i64>,
     Query(q): Query<UploadName>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
+    let config = AuditsConfig::from_config(&state.config);
     let case = store::visible_case(&state.db, Scope::All, case_id).await?;
     case.require_open()?;
     let upload = receive_pdf(

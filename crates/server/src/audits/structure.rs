@@ -1,9 +1,7 @@
 //! Structure audits: a hospital applies per site and OPS code with evidence PDFs; the MD
 //! certifies (with a validity period) or rejects (with a reason). Lists show the certificate's
 //! validity today, so expiring certificates show 90 days ahead.
-use std::sync::Arc;
 
-use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -209,13 +207,13 @@ fn decided() -> AppError {
 /// `PUT /api/v1/audits/structure/{id}/evidence?name=…` (hospital; raw PDF body)
 pub async fn upload_evidence(
     State(state): State<AppState>,
-    Extension(config): Extension<Arc<AuditsConfig>>,
     caller: HospitalAuditCaller,
     Path(id): Path<i64>,
     Query(q): Query<UploadName>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
+    let config = AuditsConfig::from_config(&state.config);
     let row = visible(&state, Scope::Hospital(&caller.iks), id).await?;
     caller.require_act()?;
     if state_of(&row.state) != StructureState::Applied {

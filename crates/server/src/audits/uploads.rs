@@ -3,7 +3,6 @@
 //! renamed into place (with its row) once complete. Downloads stream from disk.
 use std::path::{Path, PathBuf};
 
-use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
@@ -373,13 +372,13 @@ pub async fn record(
 /// `PUT /api/v1/audits/requests/{id}/files?name=…` (hospital; raw PDF body)
 pub async fn upload_file(
     State(state): State<AppState>,
-    Extension(config): Extension<std::sync::Arc<AuditsConfig>>,
     caller: HospitalAuditCaller,
     UrlPath(request_id): UrlPath<i64>,
     Query(q): Query<UploadName>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
+    let config = AuditsConfig::from_config(&state.config);
     let scope = super::caller::Scope::Hospital(&caller.iks);
     let (request, case) = store::visible_request(&state.db, scope, request_id).await?;
     caller.require_act()?;
