@@ -234,7 +234,7 @@ test("from the MD's request to the hospital's delivery, receipt and a checked do
   await expect(receipt.getByTestId("file-row")).toHaveCount(3);
   await expect(receipt).toContainText("A-2026-0815");
   await expect(receipt.getByTestId("acknowledged")).toHaveText("noch nicht bestätigt");
-  await hospital.getByRole("button", { name: "Empfang bestätigen" }).click();
+  await hospital.getByRole("button", { name: "Empfang der Quittung bestätigen" }).click();
   await expect(receipt.getByTestId("acknowledged")).not.toHaveText("noch nicht bestätigt");
   await expect(hospital.getByRole("button", { name: "Drucken" })).toBeVisible();
   await expectNoAxeViolations(hospital);

@@ -5,30 +5,11 @@
 // LE_DEMO_BASE_URL (a server started with --demo); skipped otherwise.
 import { readFile } from "node:fs/promises";
 import { test, expect, expectNoAxeViolations, openApp } from "./fixtures.mjs";
+import { signIn } from "./demo-accounts.mjs";
 
 test.skip(!process.env.LE_DEMO_BASE_URL, "needs a demo server");
 test.use({ baseURL: process.env.LE_DEMO_BASE_URL });
 test.describe.configure({ mode: "serial" });
-
-/** Signs in a demo account with a code that stays valid long enough (one use per time step). */
-async function signIn(page, username, usedSteps) {
-  let account;
-  for (;;) {
-    const accounts = await (await page.request.get("/api/v1/demo/accounts")).json();
-    account = accounts.find((a) => a.username === username);
-    if (account.code_valid_for >= 4 && !usedSteps.has(`${username}:${account.code}`)) {
-      usedSteps.add(`${username}:${account.code}`);
-      break;
-    }
-    await page.waitForTimeout(1_000);
-  }
-  await openApp(page, "/anmelden");
-  await page.getByLabel("Benutzername").fill(account.username);
-  await page.getByLabel("Passwort", { exact: true }).fill(account.password);
-  await page.getByLabel("Code aus der Authenticator-App oder Wiederherstellungscode").fill(account.code);
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/anmelden"));
-}
 
 async function signOut(page) {
   await page.getByRole("banner").getByRole("button", { name: "Abmelden" }).click();
@@ -59,8 +40,7 @@ async function requestAnr(page) {
 
 test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async ({ page }) => {
   test.setTimeout(240_000);
-  const used = new Set();
-  await signIn(page, "klinik.personal", used);
+  await signIn(page, "klinik.personal");
 
   // The grid: 40 demo physicians, virtual rows, keyboard.
   await openApp(page, "/arztverzeichnis");
@@ -123,7 +103,7 @@ test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async
   await signOut(page);
 
   // The office accepts the hospital's value.
-  await signIn(page, "gs.sachbearbeitung", used);
+  await signIn(page, "gs.sachbearbeitung");
   await openApp(page, "/arztverzeichnis/geschaeftsstelle");
   const office = page.getByTestId("office-clarification").filter({ hasText: "Weber" });
   await expect(office).toBeVisible();
@@ -134,7 +114,7 @@ test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async
   await signOut(page);
 
   // Bulk: 30 physicians leave at month end; preview, apply, undo.
-  await signIn(page, "klinik.personal", used);
+  await signIn(page, "klinik.personal");
   await openApp(page, "/arztverzeichnis");
   await expect(page.getByTestId("grid-counts")).toContainText("43 von 43");
   const firstRow = page.getByTestId("physician-row").first();

@@ -52,8 +52,10 @@ test("feedback follows every keystroke, and a stale server answer disappears", a
   await openApp(page, "/nummernpruefung");
   await page.getByLabel("Arztnummer (ANR)").check();
   const input = page.getByLabel("Nummer", { exact: true });
+  // While the digits are still coming, a neutral count instead of a red verdict.
   await input.pressSequentially("83838");
-  await expect(page.getByTestId("local-result")).toContainText("Die Nummer muss 9 Stellen haben, sie hat 5.");
+  await expect(page.getByTestId("local-result")).toHaveText("5 von 9 Ziffern eingegeben – noch 4 Ziffern.");
+  await expect(input).toHaveAttribute("aria-invalid", "false");
   await input.pressSequentially("x");
   await expect(page.getByTestId("local-result")).toContainText("Stelle 6: „x“ ist keine Ziffer.");
   await input.press("Backspace");
@@ -67,7 +69,7 @@ test("feedback follows every keystroke, and a stale server answer disappears", a
   await input.focus();
   await page.keyboard.press("End");
   await page.keyboard.press("Backspace");
-  await expect(page.getByTestId("local-result")).toContainText("sie hat 8");
+  await expect(page.getByTestId("local-result")).toHaveText("8 von 9 Ziffern eingegeben – noch 1 Ziffer.");
   await expect(page.getByTestId("server-result")).toHaveText("");
 });
 

@@ -33,4 +33,17 @@ export default defineConfig({
     },
     trace: "off",
   },
+  // Desktop runs every journey; the phone runs the journeys of new users and a visit of every
+  // page (axe-core and no sideways scrolling) at 390 px, so CI time stays short.
+  projects: [
+    {
+      name: "desktop",
+      use: { viewport: { width: 1280, height: 800 } },
+    },
+    {
+      name: "phone",
+      testMatch: ["usability.spec.mjs", "phone.spec.mjs"],
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    },
+  ],
 });

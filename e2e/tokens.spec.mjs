@@ -2,29 +2,16 @@
 // with the scope "audits", a machine request with `Authorization: Bearer` is accepted, and after
 // revoking the token in the UI the same request is refused. Needs LE_DEMO_BASE_URL (a server
 // started with --demo; LE_TOKENS_DEMO_URL overrides it for a manual run); skipped otherwise.
-import { test, expect, expectNoAxeViolations, openApp } from "./fixtures.mjs";
+import { test, expect, expectNoAxeViolations } from "./fixtures.mjs";
+import { signIn } from "./demo-accounts.mjs";
 
 const DEMO = process.env.LE_TOKENS_DEMO_URL ?? process.env.LE_DEMO_BASE_URL;
 
 test.skip(!DEMO, "needs a demo server");
 test.use({ baseURL: DEMO });
 
-/** Signs in a demo account with a code that stays valid long enough (as in directory.spec.mjs). */
-async function signIn(page, username) {
-  let account;
-  for (;;) {
-    const accounts = await (await page.request.get("/api/v1/demo/accounts")).json();
-    account = accounts.find((a) => a.username === username);
-    if (account.code_valid_for >= 4) break;
-    await page.waitForTimeout(1_000);
-  }
-  await openApp(page, "/anmelden");
-  await page.getByLabel("Benutzername").fill(account.username);
-  await page.getByLabel("Passwort", { exact: true }).fill(account.password);
-  await page.getByLabel("Code aus der Authenticator-App oder Wiederherstellungscode").fill(account.code);
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/anmelden"));
-}
+// Each sign-in may wait for the next time step of its account (up to 30 s).
+test.describe.configure({ timeout: 90_000 });
 
 test("an API token is created, used by a machine client and revoked", async ({ page }) => {
   await signIn(page, "klinik.admin");

@@ -51,11 +51,15 @@ impl ApiFailure {
         }
     }
 
-    /// The session is gone (expired, signed out elsewhere): the user must sign in again.
+    /// The session is gone (expired, signed out elsewhere): the user must sign in again. The
+    /// sign-in's own refusals (wrong credentials, a code used twice) are answers, not expiry.
     pub fn is_unauthenticated(&self) -> bool {
-        self.status == 401 && self.code != "sign_in_failed"
+        self.status == 401 && !SIGN_IN_REFUSALS.contains(&self.code.as_str())
     }
 }
+
+/// The 401 codes of `POST /auth/sign-in` that answer the attempt itself.
+pub const SIGN_IN_REFUSALS: &[&str] = &["sign_in_failed", "code_already_used"];
 
 /// Header every mutating request carries (the server refuses cross-site form posts without it).
 const REQUESTED_WITH: (&str, &str) = ("X-Requested-With", "le-portal");

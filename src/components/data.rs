@@ -39,7 +39,7 @@ pub fn TextTable(
     testid: &'static str,
 ) -> impl IntoView {
     view! {
-        <div class="mt-3 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby=labelled_by tabindex="0">
+        <div class="relative mt-3 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby=labelled_by tabindex="0">
             <table class="min-w-full text-left text-sm" data-testid=testid>
                 <thead class="bg-slate-100 text-slate-800">
                     <tr>

@@ -113,15 +113,22 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] on_blur: Option<Callback<()>>,
     #[prop(optional)] testid: Option<&'static str>,
+    /// A neutral note that follows the typing (e.g. how many digits are still missing).
+    #[prop(optional, into)]
+    progress: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hinweis");
     let error_id = format!("{id}-fehler");
     let ok_id = format!("{id}-ok");
+    let progress_id = format!("{id}-stand");
     let mut described = Vec::new();
     if hint.is_some() {
         described.push(hint_id.clone());
     }
     described.push(error_id.clone());
+    if progress.is_some() {
+        described.push(progress_id.clone());
+    }
     if ok.is_some() {
         described.push(ok_id.clone());
     }
@@ -160,6 +167,13 @@ pub fn TextField(
             <p id=error_id class=ERROR_CLASS>
                 {move || error.get()}
             </p>
+            {progress.map(|progress| {
+                view! {
+                    <p id=progress_id class="mt-1 text-sm text-slate-600 empty:hidden" data-testid="number-progress">
+                        {move || progress.get()}
+                    </p>
+                }
+            })}
             {ok.map(|ok| {
                 view! {
                     <p id=ok_id class="mt-1 text-sm font-medium text-green-800 empty:hidden">
@@ -168,6 +182,62 @@ pub fn TextField(
                 }
             })}
         </div>
+    }
+}
+
+/// A native file input as the registration shows it (a visible button-like part and a frame).
+pub const FILE_INPUT_CLASS: &str = "mt-1 block w-full max-w-md rounded border border-slate-400 bg-white text-sm text-slate-900 file:mr-3 file:border-0 file:bg-blue-50 file:px-3 file:py-2 file:font-semibold file:text-blue-900 focus:outline-none focus:ring-2 focus:ring-blue-700 aria-[invalid=true]:border-red-700";
+
+/// A native file input styled like the registration's, naming the chosen files below it (the
+/// handler may clear the input to start the upload; the names stay).
+#[component]
+pub fn FileInput(
+    #[prop(into)] id: String,
+    accept: &'static str,
+    #[prop(optional)] multiple: bool,
+    #[prop(optional)] on_change: Option<Callback<leptos::ev::Event>>,
+    /// Ids of hints describing the input (the chosen files are added).
+    #[prop(optional)]
+    describedby: Option<&'static str>,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(String::new());
+    let chosen_id = format!("{id}-gewaehlt");
+    let described = match describedby {
+        Some(hints) => format!("{hints} {chosen_id}"),
+        None => chosen_id.clone(),
+    };
+    view! {
+        <input
+            id=id
+            type="file"
+            accept=accept
+            multiple=multiple
+            class=FILE_INPUT_CLASS
+            aria-describedby=described
+            data-testid=testid
+            on:change=move |ev| {
+                let input: web_sys::HtmlInputElement = event_target(&ev);
+                let names: Vec<String> = input
+                    .files()
+                    .map(|files| {
+                        (0..files.length())
+                            .filter_map(|i| files.get(i))
+                            .map(|f| format!("{} ({})", f.name(), crate::format::file_size(f.size() as i64)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                chosen.set(if names.is_empty() {
+                    String::new()
+                } else {
+                    format!("Gewählt: {}", names.join(", "))
+                });
+                if let Some(cb) = on_change {
+                    cb.run(ev);
+                }
+            }
+        />
+        <p id=chosen_id class="mt-1 text-sm text-slate-700 empty:hidden" data-testid="chosen-files">{move || chosen.get()}</p>
     }
 }
 
@@ -205,6 +275,34 @@ pub fn focus_by_id(id: &str) {
 /// Focuses `id` once the pending render has happened (for elements that are about to appear).
 pub fn focus_soon(id: String) {
     request_animation_frame(move || focus_by_id(&id));
+}
+
+/// The live error of a 9-digit number field, the same on every form: from the first character
+/// on, except that a partly typed number (digits only, grouping allowed) waits for the field to
+/// be left; [`number_progress`] says meanwhile how far it is. `error` is the rule's verdict.
+pub fn number_error(
+    touched: Touched,
+    field: &'static str,
+    value: &str,
+    error: Option<String>,
+) -> Option<String> {
+    if touched.shows(field) {
+        return error;
+    }
+    if value.trim().is_empty() || le_domain::numbers::incomplete_number(value, 9).is_some() {
+        None
+    } else {
+        error
+    }
+}
+
+/// The neutral progress note of a number field while no error shows ("3 von 9 Ziffern …").
+pub fn number_progress(value: &str, error_shown: bool) -> Option<String> {
+    if error_shown {
+        None
+    } else {
+        le_domain::numbers::incomplete_hint(value)
+    }
 }
 
 /// Shows a local error once the field counts as touched.

@@ -74,6 +74,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </div>
             </header>
             <main id="inhalt" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 focus:outline-none print:max-w-none print:p-0">
+                <RecoveryCodeNotice />
                 {children()}
             </main>
             <footer class="border-t border-slate-200 bg-white print:hidden">
@@ -145,6 +146,59 @@ fn UserBox() -> impl IntoView {
         }
         .into_any(),
     }
+    }
+}
+
+/// After a sign-in with a recovery code: that code is used up; how many are left, and the way
+/// to new codes. Stays on every page until dismissed or new codes exist.
+#[component]
+fn RecoveryCodeNotice() -> impl IntoView {
+    let session = Session::use_context();
+    let remaining = Memo::new(move |_| session.info().and(session.recovery_codes_remaining()));
+    move || {
+        remaining.get().map(|left| {
+            let rest = if left == 0 {
+                "Sie haben keine Wiederherstellungscodes mehr.".to_owned()
+            } else {
+                format!(
+                    "Ihnen {} noch {}.",
+                    le_domain::text::pick(u64::from(left), "bleibt", "bleiben"),
+                    le_domain::text::count(
+                        u64::from(left),
+                        "Wiederherstellungscode",
+                        "Wiederherstellungscodes"
+                    )
+                )
+            };
+            view! {
+                <section
+                    aria-labelledby="code-verbraucht"
+                    class="mb-6 rounded border border-amber-600 bg-amber-50 p-4 text-amber-950"
+                    data-testid="recovery-code-notice"
+                >
+                    <h2 id="code-verbraucht" class="font-semibold">"Wiederherstellungscode verbraucht"</h2>
+                    <p class="mt-1">
+                        {format!("Sie haben sich mit einem Wiederherstellungscode angemeldet; dieser Code gilt nicht mehr. {rest}")}
+                    </p>
+                    <p class="mt-1">
+                        "Richten Sie Ihre Authenticator-App wieder ein (Ihre Administration setzt den zweiten Faktor dafür zurück) "
+                        "und erzeugen Sie neue Wiederherstellungscodes."
+                    </p>
+                    <div class="mt-3 flex flex-wrap gap-3">
+                        <A href="/konto#codes" attr:class="rounded bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
+                            "Neue Wiederherstellungscodes erzeugen"
+                        </A>
+                        <button
+                            type="button"
+                            class="rounded border border-amber-700 bg-white px-4 py-2 font-semibold text-amber-950 hover:bg-amber-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2"
+                            on:click=move |_| session.dismiss_recovery_notice()
+                        >
+                            "Hinweis ausblenden"
+                        </button>
+                    </div>
+                </section>
+            }
+        })
     }
 }
 

@@ -27,6 +27,8 @@ pub struct Session {
     state: RwSignal<SessionState>,
     /// Codes of a finished set-up step, until the user confirms having stored them.
     recovery_codes: RwSignal<Option<Vec<String>>>,
+    /// After signing in with a recovery code: how many codes are left (until dismissed).
+    recovery_codes_remaining: RwSignal<Option<u32>>,
 }
 
 impl Session {
@@ -40,6 +42,7 @@ impl Session {
                 SessionState::SignedOut
             }),
             recovery_codes: RwSignal::new(None),
+            recovery_codes_remaining: RwSignal::new(None),
         };
         provide_context(session);
         // Without the hint there is no session to ask about: a 401 would only add noise.
@@ -86,6 +89,7 @@ impl Session {
     pub fn clear(&self) {
         SignInHint::set(false);
         self.recovery_codes.set(None);
+        self.recovery_codes_remaining.set(None);
         self.state.set(SessionState::SignedOut);
     }
 
@@ -95,7 +99,21 @@ impl Session {
         if let Some(codes) = step.recovery_codes.filter(|c| !c.is_empty()) {
             self.recovery_codes.set(Some(codes));
         }
+        if step.recovery_codes_remaining.is_some() {
+            self.recovery_codes_remaining
+                .set(step.recovery_codes_remaining);
+        }
         self.set(step.session);
+    }
+
+    /// Codes left after a sign-in with a recovery code (tracked); `None` otherwise.
+    pub fn recovery_codes_remaining(&self) -> Option<u32> {
+        self.recovery_codes_remaining.get()
+    }
+
+    /// The user has read the notice about the used recovery code (or made new codes).
+    pub fn dismiss_recovery_notice(&self) {
+        self.recovery_codes_remaining.set(None);
     }
 
     /// Recovery codes waiting to be shown (tracked).

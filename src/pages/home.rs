@@ -8,7 +8,9 @@ use crate::components::page_title::set_page_title;
 pub fn Home() -> impl IntoView {
     set_page_title("Startseite");
     view! {
-        <h1 class="text-3xl font-bold text-blue-950">"Das Leistungserbringerportal"</h1>
+        // Break opportunities: the long compound may wrap on a phone instead of running off the
+        // page (the text itself stays one word for screen readers and search).
+        <h1 class="text-2xl font-bold break-words text-blue-950 sm:text-3xl">"Das Leistungs"<wbr />"erbringer"<wbr />"portal"</h1>
         <p class="mt-4 max-w-3xl text-lg text-slate-700">
             "Über das LE-Portal tauschen Medizinische Dienste, Krankenhäuser und Pflegedienste Daten und Dokumente elektronisch aus: "
             "Unterlagen zur Abrechnungsprüfung, das Krankenhausarztnummernverzeichnis und die Pflegeabrechnung nach § 105 SGB XI."

@@ -27,6 +27,8 @@ pub fn NumberCheck() -> impl IntoView {
     // The live result is derived: it can never disagree with the input.
     let local = Memo::new(move |_| check_number(kind.get(), &value.get()));
     let is_empty = Memo::new(move |_| value.read().trim().is_empty());
+    // A number still being typed gets a neutral hint, not a red verdict.
+    let incomplete = Memo::new(move |_| le_domain::numbers::incomplete_hint(&value.read()));
     let server = RwSignal::new(ServerCheck::Idle);
 
     // A server answer only counts for the input it was asked about.
@@ -111,7 +113,7 @@ pub fn NumberCheck() -> impl IntoView {
                     spellcheck="false"
                     class="mt-1 block w-full max-w-xs rounded border border-slate-400 px-3 py-2 font-mono text-lg tracking-widest focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700 aria-[invalid=true]:border-red-700"
                     aria-describedby="nummer-ergebnis"
-                    aria-invalid=move || (!is_empty.get() && !local.read().valid).to_string()
+                    aria-invalid=move || (!is_empty.get() && incomplete.read().is_none() && !local.read().valid).to_string()
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
@@ -123,12 +125,15 @@ pub fn NumberCheck() -> impl IntoView {
                     fallback=move || {
                         view! {
                             <p class="text-slate-600">
-                                "Bitte eine 9-stellige " {move || kind.get().label()} " eingeben."
+                                {move || format!("Bitte {} eingeben.", kind.get().with_indefinite_article())}
                             </p>
                         }
                     }
                 >
-                    <LocalResult result=local />
+                    {move || match incomplete.get() {
+                        Some(hint) => view! { <p class="text-slate-700" data-testid="number-progress">{hint}</p> }.into_any(),
+                        None => view! { <LocalResult result=local /> }.into_any(),
+                    }}
                 </Show>
             </div>
             <div class="flex flex-wrap items-center gap-4 border-t border-slate-200 pt-4">
@@ -192,9 +197,8 @@ fn DigitBoxes(value: RwSignal<String>, result: Memo<ValidateResult>) -> impl Int
         <div class="mt-2 flex gap-1" aria-hidden="true" data-testid="digit-boxes">
             {move || {
                 let marked = marked();
-                value
-                    .get()
-                    .trim()
+                // The digits as checked (grouping dropped), so that positions line up.
+                le_domain::numbers::normalize_number(&value.get())
                     .chars()
                     .take(12)
                     .enumerate()

@@ -342,13 +342,14 @@ pub const REGISTRATION_EXPIRY_DAYS: i64 = 30;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RegistrationForm {
     pub kind: Option<InstitutionKind>,
+    #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub ik: String,
     pub name: String,
     pub street: String,
     pub postal_code: String,
     pub city: String,
     /// Haupt-IK; required for hospitals (may equal `ik`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::numbers::as_typed::string")]
     pub main_ik: String,
     pub admin_first_name: String,
     pub admin_last_name: String,

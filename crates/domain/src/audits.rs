@@ -265,14 +265,16 @@ pub fn check_ops_code(code: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CaseForm {
     /// IK of the audited hospital.
+    #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub hospital_ik: String,
     /// Site number (optional).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::numbers::as_typed::string")]
     pub site_number: String,
     pub admission_number: String,
     pub invoice_number: String,
     pub admission_date: Option<Date>,
     pub discharge_date: Option<Date>,
+    #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub insurer_ik: String,
     /// The insurer's question / subject of audit (Prüfgegenstand).
     pub subject: String,

@@ -10,6 +10,7 @@ pub mod care_billing;
 pub mod directory;
 pub mod error;
 pub mod numbers;
+pub mod text;
 
 /// CSV as the product writes it everywhere (Excel's dialect, formula-like cells neutralised).
 pub mod spreadsheet {

@@ -182,7 +182,7 @@ proptest! {
     fn a_non_digit_is_reported_at_its_position(
         kind in any_kind(),
         prefix in "[0-9]{0,12}",
-        found in any::<char>().prop_filter("not a digit or blank", |c| !c.is_ascii_digit() && !c.is_whitespace()),
+        found in any::<char>().prop_filter("not a digit, blank or grouping", |c| !c.is_ascii_digit() && !c.is_whitespace() && !matches!(c, '.' | '-' | '\u{202f}')),
         rest in "\\PC{0,12}",
     ) {
         let input = format!("{prefix}{found}{rest}");
@@ -192,13 +192,25 @@ proptest! {
     }
 
     #[test]
-    fn inner_whitespace_is_a_non_digit(
+    fn grouping_between_digits_is_ignored(
+        kind in any_kind(),
+        groups in prop::collection::vec("[0-9]{1,4}", 1..5),
+        blank in prop::sample::select(vec![' ', '.', '-', '\u{a0}']),
+    ) {
+        let input = format!("  {} ", groups.join(&blank.to_string()));
+        let digits: String = groups.concat();
+        prop_assert_eq!(parse_as(kind, &input), parse_as(kind, &digits));
+        prop_assert_eq!(le_domain::numbers::normalize_number(&input), digits);
+    }
+
+    #[test]
+    fn doubled_blanks_are_non_digits(
         kind in any_kind(),
         head in "[0-9]{1,5}",
         blank in prop::sample::select(vec![' ', '\t', '\u{a0}']),
         tail in "[0-9]{1,5}",
     ) {
-        let input = format!("  {head}{blank}{tail} ");
+        let input = format!("  {head}{blank}{blank}{tail} ");
         prop_assert_eq!(
             parse_as(kind, &input),
             Err(ValidationError::NonDigit { position: head.len() + 1, found: blank })

@@ -89,6 +89,7 @@ fn NewRecoveryCodes() -> impl IntoView {
                         "Neue Wiederherstellungscodes erzeugt; die bisherigen gelten nicht mehr."
                             .to_owned(),
                     )));
+                    session.dismiss_recovery_notice();
                     session.set(step.session);
                 }
                 Err(failure) => {

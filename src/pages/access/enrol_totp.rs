@@ -178,6 +178,7 @@ fn Steps(enrolment: TotpEnrolment) -> impl IntoView {
                     <TextField
                         id="device_name"
                         label="Name des Geräts"
+                        required=true
                         value=device
                         error=Signal::derive(move || {
                             shown(touched, "device_name", device_error.get())
@@ -189,6 +190,7 @@ fn Steps(enrolment: TotpEnrolment) -> impl IntoView {
                     <TextField
                         id="code"
                         label="Code aus der App"
+                        required=true
                         value=code
                         error=Signal::derive(move || {
                             shown(touched, "code", code_error.get())

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, access::encode};
 use crate::components::form::{
     BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, HINT_CLASS, LABEL_CLASS, LINK_CLASS, Notice,
-    ServerErrors, TextField, Touched, focus_by_id, shown,
+    ServerErrors, TextField, Touched, focus_by_id, number_error, number_progress, shown,
 };
 use crate::components::page_title::set_page_title;
 use crate::format::file_size;
@@ -155,14 +155,17 @@ pub fn Registration() -> impl IntoView {
                 .or_else(|| server.message(field, &value_of(field)))
         })
     };
-    // The IK fields check live from the first digit on, like the number check.
+    // The IK fields check while typing, like every number field.
     let ik_error = move |field: &'static str, value: RwSignal<String>| {
         Signal::derive(move || {
-            if value.with(|v| v.trim().is_empty()) && !touched.shows(field) {
-                None
-            } else {
-                local_error(field).or_else(|| server.message(field, &value_of(field)))
-            }
+            value
+                .with(|v| number_error(touched, field, v, local_error(field)))
+                .or_else(|| server.message(field, &value_of(field)))
+        })
+    };
+    let ik_progress = move |field: &'static str, value: RwSignal<String>| {
+        Signal::derive(move || {
+            value.with(|v| number_progress(v, ik_error(field, value).with(Option::is_some)))
         })
     };
     let ik_ok = |value: RwSignal<String>| {
@@ -291,8 +294,9 @@ pub fn Registration() -> impl IntoView {
                     label="Institutionskennzeichen (IK)"
                     value=ik
                     error=ik_error("ik", ik)
+                    progress=ik_progress("ik", ik)
                     ok=ik_ok(ik)
-                    hint="9 Ziffern; die Prüfziffer wird sofort geprüft."
+                    hint="9 Ziffern (Leerzeichen oder Punkte zur Gliederung sind erlaubt); die Prüfziffer wird sofort geprüft."
                     inputmode="numeric"
                     mono=true
                     on_blur=touch("ik")
@@ -309,6 +313,7 @@ pub fn Registration() -> impl IntoView {
                         label="Haupt-IK des Krankenhauses"
                         value=main_ik
                         error=ik_error("main_ik", main_ik)
+                        progress=ik_progress("main_ik", main_ik)
                         ok=ik_ok(main_ik)
                         hint="Das IK, unter dem das Krankenhaus mit allen Standorten abrechnet; es darf dem IK oben entsprechen."
                         inputmode="numeric"

@@ -9,7 +9,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::form::{
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, Notice, TextField, Touched, focus_by_id, shown,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, Notice, ServerErrors, TextField, Touched,
+    focus_by_id, shown,
 };
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::{HOME_PATH, Session, SessionState};
@@ -33,6 +34,8 @@ pub fn SignIn() -> impl IntoView {
     let touched = Touched::new();
     let pending = RwSignal::new(false);
     let notice = RwSignal::new(None::<Result<String, String>>);
+    // The server's word on the code (e.g. used already), while the field still holds that code.
+    let server = ServerErrors::new();
 
     let username_error = Memo::new(move |_| {
         username
@@ -106,6 +109,7 @@ pub fn SignIn() -> impl IntoView {
             focus_by_id(id);
             return;
         }
+        server.clear();
         let code_value = code.get_untracked().trim().to_owned();
         let request = SignInRequest {
             username: username.get_untracked().trim().to_owned(),
@@ -121,7 +125,20 @@ pub fn SignIn() -> impl IntoView {
                     notice.set(Some(Ok("Angemeldet.".to_owned())));
                     session.accept_step(step);
                 }
-                Err(failure) => notice.set(Some(Err(failure.message))),
+                Err(failure) => {
+                    if failure.code == "code_already_used" {
+                        server.set(
+                            vec![le_domain::FieldError {
+                                field: "code".to_owned(),
+                                code: failure.code.clone(),
+                                message: failure.message.clone(),
+                            }],
+                            |_| code.get_untracked(),
+                        );
+                        focus_by_id("code");
+                    }
+                    notice.set(Some(Err(failure.message)));
+                }
             }
             pending.set(false);
         });
@@ -158,7 +175,10 @@ pub fn SignIn() -> impl IntoView {
                 id="code"
                 label="Code aus der Authenticator-App oder Wiederherstellungscode"
                 value=code
-                error=Signal::derive(move || shown(touched, "code", code_error.get()))
+                error=Signal::derive(move || {
+                    shown(touched, "code", code_error.get())
+                        .or_else(|| code.with(|c| server.message("code", c)))
+                })
                 autocomplete="one-time-code"
                 hint="Leer lassen, wenn für Ihren Zugang noch keine Authenticator-App eingerichtet ist. Wurde sie zurückgesetzt: den Einrichtungscode Ihrer Administration eingeben."
                 on_blur=touch("code")
@@ -201,7 +221,9 @@ fn DemoAccounts(
                 <button type="button" class=format!("mt-2 {BUTTON_SECONDARY}") on:click=move |_| reload.update(|n| *n += 1)>
                     "Codes aktualisieren"
                 </button>
-                <table class="mt-3 w-full text-left text-sm">
+                // On a phone the table scrolls inside its frame instead of widening the page.
+                <div class="relative mt-3 overflow-x-auto" role="region" aria-label="Tabelle der Demo-Zugänge" tabindex="0">
+                <table class="w-full text-left text-sm">
                     <thead>
                         <tr class="border-b border-slate-300">
                             <th scope="col" class="py-1 pr-2">"Benutzer"</th>
@@ -243,6 +265,7 @@ fn DemoAccounts(
                             .collect_view()}
                     </tbody>
                 </table>
+                </div>
             </section>
         })
     }

@@ -113,7 +113,7 @@ fn TokenTable(
     on_changed: Callback<Result<String, String>>,
 ) -> impl IntoView {
     view! {
-        <div class="mt-4 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby="liste" tabindex="0">
+        <div class="relative mt-4 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby="liste" tabindex="0">
             <table class="min-w-full text-left text-sm" data-testid="token-table">
                 <thead class="bg-slate-100 text-slate-800">
                     <tr>

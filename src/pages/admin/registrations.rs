@@ -266,6 +266,7 @@ fn RegistrationCard(
                         type="button"
                         class=BUTTON_PRIMARY
                         aria-busy=move || is_busy().to_string()
+                        aria-label=format!("Freigeben: {}", r.name)
                         on:click=move |_| on_approve.run(for_approve.clone())
                     >
                         "Freigeben"
@@ -279,6 +280,7 @@ fn RegistrationCard(
                             open.set(Some(Open::Reject(id)));
                             focus_soon(format!("grund-{id}"));
                         }
+                        aria-label=format!("Ablehnen: {}", r.name)
                     >
                         "Ablehnen"
                     </button>

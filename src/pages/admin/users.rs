@@ -95,7 +95,7 @@ fn UserTable(
     let me = session.info().map(|i| i.user_id);
     let roles: &'static [Role] = session.info().map_or(&[], |i| i.institution.kind.roles());
     view! {
-        <div class="mt-4 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby="liste" tabindex="0">
+        <div class="relative mt-4 overflow-x-auto rounded border border-slate-200 bg-white" role="region" aria-labelledby="liste" tabindex="0">
             <table class="min-w-full text-left text-sm" data-testid="user-table">
                 <thead class="bg-slate-100 text-slate-800">
                     <tr>
@@ -245,7 +245,7 @@ fn UserRow(
                 <div class="flex flex-wrap items-center gap-2">
                     <select
                         id=select_id
-                        class="max-w-56 rounded border border-slate-400 bg-white px-2 py-1 focus:outline-none focus:ring-2 focus:ring-blue-700 disabled:bg-slate-100"
+                        class="w-max rounded border border-slate-400 bg-white px-2 py-1 focus:outline-none focus:ring-2 focus:ring-blue-700 disabled:bg-slate-100"
                         disabled=is_me
                         on:change=move |ev| {
                             if let Some(r) = Role::from_wire(&event_target_value(&ev)) {

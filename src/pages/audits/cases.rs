@@ -15,8 +15,9 @@ use super::request::FileTable;
 use super::{DeadlineBadge, current_role, is_audit_user, is_md};
 use crate::api::{self, ApiFailure};
 use crate::components::form::{
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS,
-    LINK_CLASS, Notice, ServerErrors, TextField, Touched, focus_by_id, shown,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS,
+    LINK_CLASS, Notice, ServerErrors, TextField, Touched, focus_by_id, number_error,
+    number_progress, shown,
 };
 use crate::components::guard::RequireSession;
 use crate::components::page_title::set_page_title;
@@ -112,12 +113,12 @@ fn CaseEntry(case: CaseSummary) -> impl IntoView {
             </div>
             <p class="mt-1 text-sm text-slate-700">
                 {format!(
-                    "IK {} · Standort {} · Rechnung {} · {} · {} offene Anforderungen",
+                    "IK {} · Standort {} · Rechnung {} · {} · {}",
                     case.hospital_ik,
                     case.site_number.clone().unwrap_or_else(|| "–".to_owned()),
                     case.invoice_number,
                     case.state_label,
-                    case.open_requests,
+                    le_domain::text::count(case.open_requests.unsigned_abs(), "offene Anforderung", "offene Anforderungen"),
                 )}
             </p>
             <p class="mt-1 text-slate-900">{case.subject.clone()}</p>
@@ -136,6 +137,9 @@ const CASE_FIELDS: &[&str] = &[
     "insurer_ik",
     "subject",
 ];
+
+/// The fields that hold a 9-digit number (checked while typing).
+const NUMBER_FIELDS: &[&str] = &["hospital_ik", "site_number", "insurer_ik"];
 
 #[component]
 fn NewCase() -> impl IntoView {
@@ -188,7 +192,17 @@ fn NewCase() -> impl IntoView {
     };
     let field_error = move |field: &'static str| {
         Signal::derive(move || {
-            shown(touched, field, local_error(field)).or_else(|| server.message(field, &raw(field)))
+            let local = if NUMBER_FIELDS.contains(&field) {
+                number_error(touched, field, &raw(field), local_error(field))
+            } else {
+                shown(touched, field, local_error(field))
+            };
+            local.or_else(|| server.message(field, &raw(field)))
+        })
+    };
+    let progress = move |field: &'static str| {
+        Signal::derive(move || {
+            number_progress(&raw(field), field_error(field).with(Option::is_some))
         })
     };
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
@@ -255,15 +269,15 @@ fn NewCase() -> impl IntoView {
             on:submit=submit
         >
             <h2 class="text-xl font-semibold text-slate-900">"Neuer Fall mit Prüfanzeige"</h2>
-            <TextField id="hospital_ik" label="IK des Krankenhauses" value=hospital_ik error=field_error("hospital_ik") inputmode="numeric" mono=true required=true on_blur=touch("hospital_ik") />
-            <TextField id="site_number" label="Standortnummer" hint="Neunstellig, beginnt mit 77; leer lassen, wenn der Fall keinem Standort zugeordnet ist." value=site_number error=field_error("site_number") inputmode="numeric" mono=true on_blur=touch("site_number") />
+            <TextField id="hospital_ik" label="IK des Krankenhauses" value=hospital_ik error=field_error("hospital_ik") progress=progress("hospital_ik") inputmode="numeric" mono=true required=true on_blur=touch("hospital_ik") />
+            <TextField id="site_number" label="Standortnummer" hint="Neunstellig, beginnt mit 77; leer lassen, wenn der Fall keinem Standort zugeordnet ist." value=site_number error=field_error("site_number") progress=progress("site_number") inputmode="numeric" mono=true on_blur=touch("site_number") />
             <div class="grid gap-4 sm:grid-cols-2">
                 <TextField id="admission_number" label="Aufnahmenummer" value=admission_number error=field_error("admission_number") required=true on_blur=touch("admission_number") />
                 <TextField id="invoice_number" label="Rechnungsnummer" value=invoice_number error=field_error("invoice_number") required=true on_blur=touch("invoice_number") />
                 <TextField id="admission_date" label="Aufnahmetag" input_type="date" value=admission_date error=field_error("admission_date") required=true on_blur=touch("admission_date") />
                 <TextField id="discharge_date" label="Entlassungstag" input_type="date" value=discharge_date error=field_error("discharge_date") required=true on_blur=touch("discharge_date") />
             </div>
-            <TextField id="insurer_ik" label="IK der Krankenkasse" value=insurer_ik error=field_error("insurer_ik") inputmode="numeric" mono=true required=true on_blur=touch("insurer_ik") />
+            <TextField id="insurer_ik" label="IK der Krankenkasse" value=insurer_ik error=field_error("insurer_ik") progress=progress("insurer_ik") inputmode="numeric" mono=true required=true on_blur=touch("insurer_ik") />
             <div>
                 <label for="subject" class=LABEL_CLASS>"Prüfgegenstand (Fragestellung)"<span class="font-normal text-slate-600">" (Pflichtfeld)"</span></label>
                 <textarea
@@ -685,7 +699,7 @@ fn ReportUpload(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="mt-4 space-y-2">
             <label for="gutachten-datei" class=LABEL_CLASS>"Gutachten hochladen (PDF)"</label>
-            <input id="gutachten-datei" type="file" accept="application/pdf,.pdf" class="block text-slate-900" on:change=on_change />
+            <FileInput id="gutachten-datei" accept="application/pdf,.pdf" on_change=Callback::new(on_change) />
             {move || percent.get().map(|p| view! { <progress max="100" prop:value=p aria-label="Fortschritt des Gutachtens"></progress> })}
             <Notice message=notice />
         </div>

@@ -131,7 +131,8 @@ fn Inbox() -> impl IntoView {
                     placeholder="z. B. 771234000"
                     prop:value=move || filters.with(|f| f.site.clone())
                     on:change=move |ev| {
-                        let v = event_target_value(&ev).trim().to_owned();
+                        // "771 234 000" finds the same site as "771234000".
+                        let v = le_domain::numbers::normalize_number(&event_target_value(&ev)).into_owned();
                         go_site(&move |f| f.site = v.clone());
                     }
                 />
@@ -208,8 +209,10 @@ pub(crate) fn Strip(dashboard: Dashboard) -> impl IntoView {
                     .map(|c| {
                         view! {
                             <li class=format!("rounded border px-3 py-2 {}", status_class(c.status))>
+                                // The space keeps "1 offen" apart for screen readers.
                                 <span class="text-2xl font-bold">{c.count}</span>
-                                <span class="ml-2 text-sm font-medium">{c.label}</span>
+                                " "
+                                <span class="ml-1 text-sm font-medium">{c.label}</span>
                             </li>
                         }
                     })
@@ -218,7 +221,12 @@ pub(crate) fn Strip(dashboard: Dashboard) -> impl IntoView {
             {(dashboard.expiring_certificates > 0).then(|| view! {
                 <p class="mt-3 text-amber-950">
                     <a class=LINK_CLASS href="/pruefverfahren/strukturpruefungen">
-                        {format!("{} Bescheinigungen der Strukturprüfung laufen bald ab oder sind abgelaufen.", dashboard.expiring_certificates)}
+                        {format!(
+                            "{} der Strukturprüfung {} bald ab oder {} abgelaufen.",
+                            le_domain::text::count(dashboard.expiring_certificates.unsigned_abs(), "Bescheinigung", "Bescheinigungen"),
+                            le_domain::text::pick(dashboard.expiring_certificates.unsigned_abs(), "läuft", "laufen"),
+                            le_domain::text::pick(dashboard.expiring_certificates.unsigned_abs(), "ist", "sind"),
+                        )}
                     </a>
                 </p>
             })}

@@ -11,7 +11,7 @@ use super::{current_role, is_audit_user, is_md};
 use crate::api;
 use crate::components::form::{
     BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS, Notice, ServerErrors,
-    TextField, Touched, focus_by_id, shown,
+    TextField, Touched, focus_by_id, number_error, number_progress, shown,
 };
 use crate::components::guard::RequireSession;
 use crate::components::page_title::set_page_title;
@@ -131,9 +131,17 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
     };
     let error = move |field: &'static str| {
         Signal::derive(move || {
-            shown(touched, field, local(field)).or_else(|| server.message(field, &raw(field)))
+            let local = if field == "hospital_ik" {
+                hospital_ik.with(|v| number_error(touched, field, v, local(field)))
+            } else {
+                shown(touched, field, local(field))
+            };
+            local.or_else(|| server.message(field, &raw(field)))
         })
     };
+    let ik_progress = Signal::derive(move || {
+        hospital_ik.with(|v| number_progress(v, error("hospital_ik").with(Option::is_some)))
+    });
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -178,7 +186,7 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <form class=format!("mt-4 max-w-3xl space-y-4 {CARD_CLASS}") novalidate on:submit=submit>
             <h2 class="text-xl font-semibold text-slate-900">"Begehung ankündigen"</h2>
-            <TextField id="hospital_ik" label="IK des Krankenhauses" value=hospital_ik error=error("hospital_ik") inputmode="numeric" mono=true required=true on_blur=touch("hospital_ik") />
+            <TextField id="hospital_ik" label="IK des Krankenhauses" value=hospital_ik error=error("hospital_ik") progress=ik_progress inputmode="numeric" mono=true required=true on_blur=touch("hospital_ik") />
             <TextField id="site_number" label="Standortnummer" value=site error=error("site_number") inputmode="numeric" mono=true />
             <TextField id="date" label="Datum der Begehung" input_type="date" value=date error=error("date") required=true on_blur=touch("date") />
             <fieldset id="begehung-faelle" tabindex="-1" aria-describedby="case_ids-fehler">
@@ -187,7 +195,7 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
                     if !valid_ik.get() {
                         return view! { <p class="text-sm text-slate-600">"Nach Eingabe des IK erscheinen hier die offenen Fälle des Hauses."</p> }.into_any();
                     }
-                    let ik = hospital_ik.get().trim().to_owned();
+                    let ik = le_domain::numbers::normalize_number(&hospital_ik.get()).into_owned();
                     match cases.get() {
                         Some(Ok(list)) => {
                             let mine: Vec<_> = list.cases.into_iter().filter(|c| c.hospital_ik == ik).collect();

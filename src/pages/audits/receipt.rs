@@ -92,7 +92,10 @@ fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <article class="max-w-4xl rounded-lg border border-slate-200 bg-white p-6 shadow-sm print:border-0 print:p-0 print:shadow-none" data-testid="receipt">
             <h1 class="text-2xl font-bold text-blue-950">"Quittung über die Lieferung von Unterlagen"</h1>
-            <p class="mt-1 text-lg font-semibold text-slate-900" data-testid="receipt-number">{receipt.receipt_number.clone()}</p>
+            <p class="mt-1 text-lg text-slate-900">
+                <span class="font-medium">"Quittungsnummer: "</span>
+                <span class="font-semibold" data-testid="receipt-number">{receipt.receipt_number.clone()}</span>
+            </p>
             <DefList
                 class="mt-4"
                 rows=vec![
@@ -118,9 +121,14 @@ fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
             <div class="mt-6 flex flex-wrap gap-3 print:hidden">
                 <button type="button" class=BUTTON_SECONDARY on:click=print>"Drucken"</button>
                 {may_acknowledge().then(|| view! {
-                    <button type="button" class=BUTTON_PRIMARY disabled=move || busy.get() on:click=acknowledge data-testid="acknowledge">
-                        "Empfang bestätigen"
+                    <button type="button" class=BUTTON_PRIMARY disabled=move || busy.get() on:click=acknowledge
+                        aria-describedby="quittung-bestaetigen-hinweis" data-testid="acknowledge">
+                        "Empfang der Quittung bestätigen"
                     </button>
+                    <p id="quittung-bestaetigen-hinweis" class="basis-full text-sm text-slate-700">
+                        "Damit bestätigen Sie für Ihr Krankenhaus, dass Ihnen diese Quittung über die gelieferten Unterlagen vorliegt. "
+                        "Der Medizinische Dienst sieht die Bestätigung mit Datum und Ihrem Namen."
+                    </p>
                 })}
             </div>
             <div class="mt-3 print:hidden"><Notice message=message /></div>

@@ -10,7 +10,9 @@ use wasm_bindgen::JsCast;
 use super::{DeadlineBadge, can_act, current_role, is_hospital};
 use crate::api::{self, ApiFailure};
 use crate::components::data::{DefList, row};
-use crate::components::form::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, LINK_CLASS, Notice};
+use crate::components::form::{
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, LINK_CLASS, Notice,
+};
 use crate::components::guard::RequireSession;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
@@ -190,15 +192,13 @@ fn UploadBox(request_id: i64, reload: RwSignal<u32>, in_flight: RwSignal<usize>)
             <p id="dateien-hinweis" class="text-sm text-slate-600">
                 "Sie können mehrere PDF-Dateien auf einmal wählen. Jede Datei wird einzeln übertragen; vor dem Absenden können Sie Dateien wieder löschen."
             </p>
-            <input
+            <FileInput
                 id="dateien"
-                type="file"
-                multiple
+                multiple=true
                 accept="application/pdf,.pdf"
-                aria-describedby="dateien-hinweis"
-                class="mt-2 block text-slate-900"
-                data-testid="file-input"
-                on:change=on_change
+                describedby="dateien-hinweis"
+                testid="file-input"
+                on_change=Callback::new(on_change)
             />
             <ul class="mt-4 space-y-2" data-testid="transfers">
                 <For each=move || transfers.get() key=|t| t.key let:t>
@@ -361,7 +361,7 @@ pub(crate) fn FileTable(
     #[prop(optional, into)] busy: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <div class="mt-3 overflow-x-auto">
+        <div class="relative mt-3 overflow-x-auto">
             <table class="min-w-full text-left text-sm" data-testid="files">
                 <thead class="bg-slate-100 text-slate-800">
                     <tr>
@@ -415,10 +415,10 @@ fn Deliveries(request: DocumentRequest) -> impl IntoView {
                     {request.deliveries.into_iter().map(|d| view! {
                         <li>
                             {format!(
-                                "{} von {} · {} Dateien · {} ",
+                                "{} von {} · {} · {} ",
                                 format::date_time(&d.submitted_at),
                                 d.submitted_by,
-                                d.files.len(),
+                                le_domain::text::count(d.files.len() as u64, "Datei", "Dateien"),
                                 if d.in_time { "fristgerecht" } else { "nach Fristablauf" },
                             )}
                             <a class=LINK_CLASS href=format!("/pruefverfahren/quittung/{}", d.id)>"Quittung"</a>

@@ -13,8 +13,8 @@ use super::request::FileTable;
 use super::{can_act, current_role, is_audit_user, is_md};
 use crate::api;
 use crate::components::form::{
-    BUTTON_DANGER, BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS, Notice,
-    ServerErrors, TextField, Touched, focus_by_id, shown,
+    BUTTON_DANGER, BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS,
+    Notice, ServerErrors, TextField, Touched, focus_by_id, number_error, number_progress, shown,
 };
 use crate::components::guard::RequireSession;
 use crate::components::page_title::set_page_title;
@@ -122,7 +122,7 @@ fn Application(audit: StructureAudit, md: bool, act: bool, reload: RwSignal<u32>
                 view! { <FileTable files=audit.evidence.clone() download=Some(api::audits::evidence_url) /> }.into_any()
             }}
             {(act && applied).then(|| view! { <EvidenceUpload id=id reload=reload /> })}
-            {(md && applied).then(|| view! { <DecideForm id=id reload=reload /> })}
+            {(md && applied).then(|| view! { <DecideForm id=id reload=reload subject=format!("OPS {} an Standort {}", audit.ops_code, audit.site_number) /> })}
         </li>
     }
 }
@@ -156,9 +156,17 @@ fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
     };
     let error = move |field: &'static str| {
         Signal::derive(move || {
-            shown(touched, field, local(field)).or_else(|| server.message(field, &raw(field)))
+            let local = if field == "site_number" {
+                site.with(|v| number_error(touched, field, v, local(field)))
+            } else {
+                shown(touched, field, local(field))
+            };
+            local.or_else(|| server.message(field, &raw(field)))
         })
     };
+    let site_progress = Signal::derive(move || {
+        site.with(|v| number_progress(v, error("site_number").with(Option::is_some)))
+    });
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -201,7 +209,7 @@ fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <form class=format!("mt-4 max-w-3xl space-y-4 {CARD_CLASS}") novalidate on:submit=submit>
             <h2 class="text-xl font-semibold text-slate-900">"Strukturprüfung beantragen"</h2>
-            <TextField id="site_number" label="Standortnummer" value=site error=error("site_number") inputmode="numeric" mono=true required=true on_blur=touch("site_number") />
+            <TextField id="site_number" label="Standortnummer" value=site error=error("site_number") progress=site_progress inputmode="numeric" mono=true required=true on_blur=touch("site_number") />
             <TextField id="ops_code" label="OPS-Kode" hint="Zum Beispiel 8-98f oder 8-550.1" value=ops error=error("ops_code") mono=true required=true on_blur=touch("ops_code") />
             <div>
                 <label for="note" class=LABEL_CLASS>"Bemerkung"</label>
@@ -245,7 +253,7 @@ fn EvidenceUpload(id: i64, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="mt-3 space-y-2">
             <label for=input_id.clone() class=LABEL_CLASS>"Nachweise hochladen (PDF, mehrere möglich)"</label>
-            <input id=input_id type="file" multiple accept="application/pdf,.pdf" class="block text-slate-900" data-testid="evidence-input" on:change=on_change />
+            <FileInput id=input_id multiple=true accept="application/pdf,.pdf" testid="evidence-input" on_change=Callback::new(on_change) />
             {move || (running.get() > 0).then(|| view! { <progress max="100" prop:value=move || percent.get() aria-label="Fortschritt der Nachweise"></progress> })}
             <Notice message=notice />
         </div>
@@ -280,7 +288,12 @@ async fn send_evidence(
 }
 
 #[component]
-fn DecideForm(id: i64, reload: RwSignal<u32>) -> impl IntoView {
+fn DecideForm(
+    id: i64,
+    reload: RwSignal<u32>,
+    /// What is decided (read to screen readers with the buttons).
+    subject: String,
+) -> impl IntoView {
     let session = Session::use_context();
     let from = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
@@ -351,7 +364,10 @@ fn DecideForm(id: i64, reload: RwSignal<u32>) -> impl IntoView {
                     <label for=until_id.clone() class=LABEL_CLASS>"Gültig bis"</label>
                     <input id=until_id type="date" class=INPUT_CLASS aria-describedby=err_id.clone() prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class=BUTTON_PRIMARY disabled=move || pending.get() on:click=certify data-testid="certify">"Bescheinigung erteilen"</button>
+                <button type="button" class=BUTTON_PRIMARY disabled=move || pending.get() on:click=certify data-testid="certify"
+                    aria-label=format!("Bescheinigung erteilen: {subject}")>
+                    "Bescheinigung erteilen"
+                </button>
             </div>
             <p id=err_id class=ERROR_CLASS>{move || error.get()}</p>
             <div class="flex flex-wrap items-end gap-4">
@@ -359,7 +375,10 @@ fn DecideForm(id: i64, reload: RwSignal<u32>) -> impl IntoView {
                     <label for=reason_id.clone() class=LABEL_CLASS>"Grund der Ablehnung"</label>
                     <input id=reason_id type="text" class=INPUT_CLASS prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class=BUTTON_DANGER disabled=move || pending.get() on:click=reject>"Ablehnen"</button>
+                <button type="button" class=BUTTON_DANGER disabled=move || pending.get() on:click=reject
+                    aria-label=format!("Ablehnen: {subject}")>
+                    "Ablehnen"
+                </button>
             </div>
             <Notice message=notice />
         </div>

@@ -11,7 +11,8 @@ use super::common::{display_name, perf_mark, perf_mark_after_frame, site_numbers
 use super::grid::DirectoryData;
 use crate::api::directory as api;
 use crate::components::form::{
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, INPUT_CLASS, LABEL_CLASS, LINK_CLASS, Notice,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS, LINK_CLASS,
+    Notice,
 };
 use crate::contexts::session::Session;
 
@@ -359,7 +360,10 @@ pub fn BulkPanel() -> impl IntoView {
             <div class="mt-4"><Notice message=notice /></div>
             {move || counts.get().map(|(changed, unchanged, rejected)| view! {
                 <p class="mt-4 font-medium" data-testid="preview-counts">
-                    {format!("{changed} werden geändert, {unchanged} unverändert, {rejected} mit Fehlern")}
+                    {format!(
+                        "{changed} {} geändert, {unchanged} unverändert, {rejected} mit Fehlern",
+                        le_domain::text::pick(changed as u64, "wird", "werden")
+                    )}
                 </p>
             })}
             {move || preview.get().map(|items| {
@@ -367,9 +371,13 @@ pub fn BulkPanel() -> impl IntoView {
                 // once, the rest on request.
                 let limit = if show_all.get() { usize::MAX } else { PREVIEW_ROWS };
                 let hidden = items.len().saturating_sub(limit);
-                let rows: Vec<_> = chosen.with(|c| c.iter().take(limit).map(display_name).collect());
+                let rows: Vec<_> = chosen.with(|c| c.iter().take(limit).map(|r| (display_name(r), r.form.clone())).collect());
+                let names = site_entries.get();
+                let site_name = move |number: &str| {
+                    names.iter().find(|e| e.site_number.as_str() == number).map(|e| e.site_name.clone())
+                };
                 view! {
-                    <div class="mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
+                    <div class="relative mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
                         <table class="w-full text-left" data-testid="bulk-preview">
                             <thead><tr>
                                 <th scope="col" class="pr-4">"Name"</th>
@@ -377,15 +385,16 @@ pub fn BulkPanel() -> impl IntoView {
                                 <th scope="col">"Einzelheiten"</th>
                             </tr></thead>
                             <tbody>
-                                {rows.into_iter().zip(items.into_iter().take(limit)).map(|(name, outcome)| {
+                                {rows.into_iter().zip(items.into_iter().take(limit)).map(|((name, form), outcome)| {
                                     let summary = outcome.summary();
+                                    let label = |path: &str| form.field_label(path, &site_name);
                                     let details = match outcome {
                                         BulkOutcome::Changed { changes } => changes.into_iter()
-                                            .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                                            .map(|c| change_text(&label(&c.field), &c.before, &c.after))
                                             .collect::<Vec<_>>().join("; "),
                                         BulkOutcome::Unchanged => String::new(),
                                         BulkOutcome::Rejected { errors } => errors.into_iter()
-                                            .map(|e| format!("{}: {}", e.field, e.message))
+                                            .map(|e| format!("{}: {}", label(&e.field), e.message))
                                             .collect::<Vec<_>>().join("; "),
                                     };
                                     view! {
@@ -407,6 +416,16 @@ pub fn BulkPanel() -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// One change for people: "Standort 773687000 – Kinderklinik: Ende offen → 31.12.2026",
+/// "Datum der Promotion: – → 01.02.2012" (a label naming a part already ends in its colon form).
+fn change_text(label: &str, before: &str, after: &str) -> String {
+    if label.contains(": ") {
+        format!("{label} {before} → {after}")
+    } else {
+        format!("{label}: {before} → {after}")
     }
 }
 
@@ -494,7 +513,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
             <Show when=move || can_edit.get()>
                 <div class="mt-4">
                     <label for="csv-import" class=LABEL_CLASS>"CSV-Datei importieren (zuerst Probelauf)"</label>
-                    <input id="csv-import" type="file" accept=".csv,text/csv" class="mt-1" on:change=on_file />
+                    <FileInput id="csv-import" accept=".csv,text/csv" on_change=Callback::new(on_file) />
                 </div>
             </Show>
             <div class="mt-4"><Notice message=notice /></div>
@@ -510,7 +529,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
                 let has_errors = count(O::Error) > 0;
                 view! {
                     <p class="mt-4 font-medium" data-testid="import-summary">{summary}</p>
-                    <div class="mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Importbericht">
+                    <div class="relative mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Importbericht">
                         <table class="w-full text-left" data-testid="import-report">
                             <thead><tr>
                                 <th scope="col" class="pr-4">"Zeile"</th>
@@ -524,7 +543,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
                                         <td class="pr-4">{row.line}</td>
                                         <td class="pr-4">{row.name}</td>
                                         <td class="pr-4">{row.outcome.label()}</td>
-                                        <td>{row.errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")}</td>
+                                        <td>{row.errors.into_iter().map(|e| format!("{}: {}", le_domain::directory::PhysicianForm::default().field_label(&e.field, |_| None), e.message)).collect::<Vec<_>>().join("; ")}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

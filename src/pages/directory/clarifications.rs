@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{ApiFailure, directory as api, load_into};
-use crate::components::form::{BUTTON_PRIMARY, CARD_CLASS, LABEL_CLASS, LINK_CLASS, Notice};
+use crate::components::form::{
+    BUTTON_PRIMARY, CARD_CLASS, FileInput, LABEL_CLASS, LINK_CLASS, Notice,
+};
 use crate::contexts::session::Session;
 use crate::format;
 
@@ -126,9 +128,10 @@ pub fn HospitalInbox() -> impl IntoView {
                                         <div class="mt-4 flex flex-wrap items-end gap-4">
                                             <div>
                                                 <label for=input_id.clone() class=LABEL_CLASS>"Dokumentkopie (PDF)"</label>
-                                                <input id=input_id type="file" accept="application/pdf,.pdf" class="mt-1" />
+                                                <FileInput id=input_id accept="application/pdf,.pdf" />
                                             </div>
-                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| upload(id, input.clone())>
+                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| upload(id, input.clone())
+                                                aria-label=format!("Hochladen: Dokumentkopie zu {}", case.physician_name)>
                                                 "Hochladen"
                                             </button>
                                         </div>

@@ -51,16 +51,20 @@ pub fn display_name(record: &PhysicianRecord) -> String {
     format!("{}, {title}{}", form.last_name, form.first_name)
 }
 
-/// Site numbers of the assignments, or "alle Standorte".
+/// Site numbers of the assignments with their end dates ("773687000 bis 31.12.2026"), or
+/// "alle Standorte". An assignment without an end shows the number alone.
 pub fn display_sites(record: &PhysicianRecord) -> String {
     if record.form.all_sites {
         return "alle Standorte".to_owned();
     }
-    let mut sites: Vec<&str> = record
+    let mut sites: Vec<String> = record
         .form
         .sites
         .iter()
-        .map(|s| s.site_number.as_str())
+        .map(|s| match s.end {
+            Some(end) => format!("{} bis {}", s.site_number, end.to_german()),
+            None => s.site_number.clone(),
+        })
         .collect();
     sites.dedup();
     sites.join(", ")

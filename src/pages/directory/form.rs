@@ -22,8 +22,9 @@ use crate::components::form::{
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
 
-/// Local rule errors (shown once a field was left or the form submitted) and server errors
-/// (shown until the field is edited), looked up by the field's path (`sites[0].end`).
+/// Local rule errors (shown once a field was left or the form submitted; number fields answer
+/// while typing, like everywhere else) and server errors (shown until the field is edited),
+/// looked up by the field's path (`sites[0].end`).
 #[derive(Clone, Copy)]
 struct Errors {
     local: Memo<Vec<FieldError>>,
@@ -34,7 +35,18 @@ struct Errors {
 
 impl Errors {
     fn message(&self, path: &str) -> Option<String> {
-        let shows = self.submitted.get() || self.touched.with(|t| t.contains(path));
+        self.message_for(path, None)
+    }
+
+    /// `number`: the current value of a number field. It is checked live: a partly typed number
+    /// only gets the neutral progress hint until the field is left, anything else its error.
+    fn message_for(&self, path: &str, number: Option<&str>) -> Option<String> {
+        let left = self.submitted.get() || self.touched.with(|t| t.contains(path));
+        let shows = match number {
+            Some(v) if v.trim().is_empty() => left,
+            Some(v) => left || le_domain::numbers::incomplete_number(v, 9).is_none(),
+            None => left,
+        };
         let local = if shows {
             self.local.with(|errors| {
                 errors
@@ -103,28 +115,49 @@ fn Input(
     #[prop(into)] value: Signal<String>,
     on_input: Callback<String>,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] required: bool,
+    /// Whether the field must be filled (may change, e.g. with a ticked box).
+    #[prop(optional, into)]
+    required: Signal<bool>,
     #[prop(optional)] disabled: Signal<bool>,
+    /// A 9-digit number: checked while typing, with a neutral hint until it is complete.
+    #[prop(optional)]
+    number: bool,
 ) -> impl IntoView {
     let id = field_id(&path);
     let error_id = format!("{id}-fehler");
+    let progress_id = format!("{id}-stand");
     let message = {
         let path = path.clone();
-        Memo::new(move |_| errors.message(&path))
+        Memo::new(move |_| {
+            if number {
+                value.with(|v| errors.message_for(&path, Some(v)))
+            } else {
+                errors.message(&path)
+            }
+        })
     };
+    let progress = Memo::new(move |_| {
+        if number && message.with(Option::is_none) {
+            value.with(|v| le_domain::numbers::incomplete_hint(v))
+        } else {
+            None
+        }
+    });
     let path_blur = path.clone();
     view! {
         <div>
             <label for=id.clone() class=LABEL_CLASS>
                 {label}
-                {required.then_some(view! { <span class="font-normal text-slate-600">" (Pflichtfeld)"</span> })}
+                {move || required.get().then_some(view! { <span class="font-normal text-slate-600">" (Pflichtfeld)"</span> })}
             </label>
             <input
                 id=id
                 type=kind
-                class=INPUT_CLASS
+                class=if number { format!("{INPUT_CLASS} font-mono tracking-wider") } else { INPUT_CLASS.to_owned() }
+                inputmode=number.then_some("numeric")
                 autocomplete="off"
-                aria-describedby=error_id.clone()
+                aria-required=move || required.get().then_some("true")
+                aria-describedby=if number { format!("{error_id} {progress_id}") } else { error_id.clone() }
                 aria-invalid=move || message.with(Option::is_some).to_string()
                 prop:value=move || value.get()
                 disabled=move || disabled.get()
@@ -135,6 +168,9 @@ fn Input(
                 on:blur=move |_| errors.touch(&path_blur)
             />
             <p id=error_id class=ERROR_CLASS>{move || message.get()}</p>
+            {number.then(|| view! {
+                <p id=progress_id class="mt-1 text-sm text-slate-600 empty:hidden" data-testid="number-progress">{move || progress.get()}</p>
+            })}
         </div>
     }
 }
@@ -149,6 +185,7 @@ fn Select(
     on_change: Callback<String>,
     options: Signal<Vec<(String, String)>>,
     #[prop(optional)] disabled: Signal<bool>,
+    #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let id = field_id(&path);
     let error_id = format!("{id}-fehler");
@@ -158,7 +195,10 @@ fn Select(
     };
     view! {
         <div>
-            <label for=id.clone() class=LABEL_CLASS>{label}</label>
+            <label for=id.clone() class=LABEL_CLASS>
+                {label}
+                {required.then_some(view! { <span class="font-normal text-slate-600">" (Pflichtfeld)"</span> })}
+            </label>
             <select
                 id=id
                 class=INPUT_CLASS
@@ -171,14 +211,16 @@ fn Select(
                     on_change.run(event_target_value(&ev));
                 }
             >
-                <option value="" selected=move || value.get().is_empty()>"– bitte wählen –"</option>
+                // The selection is a property of each option, kept in step with the value: a
+                // record loaded after the first render (or options arriving later) shows as stored.
+                <option value="" prop:selected=move || value.with(String::is_empty)>"– bitte wählen –"</option>
                 {move || {
                     options
                         .get()
                         .into_iter()
                         .map(|(v, l)| {
-                            let chosen = value.get_untracked() == v;
-                            view! { <option value=v selected=chosen>{l}</option> }
+                            let option = v.clone();
+                            view! { <option value=v prop:selected=move || value.with(|current| *current == option)>{l}</option> }
                         })
                         .collect_view()
                 }}
@@ -430,11 +472,11 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
             <section class=CARD_CLASS aria-labelledby="arzt-person">
                 <h2 id="arzt-person" class="text-lg font-semibold text-blue-950">"Person"</h2>
                 <div class="mt-4 grid gap-4 md:grid-cols-2">
-                    <Input errors path="anr".into() label="Arztnummer (ANR, falls bekannt)".into()
+                    <Input errors path="anr".into() label="Arztnummer (ANR, falls bekannt)".into() number=true
                         value=text(|f| f.anr.clone().unwrap_or_default())
                         on_input=Callback::new(move |v: String| form.update(|f| f.anr = if v.trim().is_empty() { None } else { Some(v) }))
                         disabled=anr_disabled />
-                    <Select errors path="sex".into() label="Geschlecht (Pflichtfeld)".into()
+                    <Select errors path="sex".into() label="Geschlecht".into() required=true
                         value=text(|f| f.sex.map(|s| s.as_str().to_owned()).unwrap_or_default())
                         on_change=Callback::new(move |v: String| form.update(|f| f.sex = Sex::ALL.into_iter().find(|s| s.as_str() == v)))
                         options=sex_options disabled=read_only />
@@ -460,6 +502,7 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                     <Input errors path="licence_date".into() label="Datum der Approbation".into() kind="date" required=true
                         value=date(|f| f.licence_date) on_input=set_date(|f, d| f.licence_date = d) disabled=read_only />
                     <Input errors path="doctorate_date".into() label="Datum der Promotion".into() kind="date"
+                        required=Signal::derive(move || form.with(|f| f.doctoral_title))
                         value=date(|f| f.doctorate_date) on_input=set_date(|f, d| f.doctorate_date = d) disabled=read_only />
                 </div>
             </section>
@@ -593,10 +636,11 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
             <h2 id="arzt-antrag" class="text-lg font-semibold text-blue-950">"Arztnummer"</h2>
             <p data-testid="request-state">
                 "Status: " {move || request_state.with(|s| s.label())}
-                {move || form.with(|f| f.anr.clone()).map(|a| format!(" – ANR {a}"))}
+                // The stored number, not what is being typed above.
+                {move || saved.with(|f| f.anr_input().map(|a| format!(" – ANR {a}")))}
             </p>
             <div role="status" data-testid="anr-outcome">
-                {move || anr_outcome.get().map(|outcome| outcome_view(outcome, form.with(|f| f.anr.clone().unwrap_or_default())))}
+                {move || anr_outcome.get().map(|outcome| outcome_view(outcome, saved.with(|f| f.anr_input().unwrap_or_default().to_owned())))}
             </div>
         </section>
     }

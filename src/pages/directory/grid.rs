@@ -15,7 +15,7 @@ use super::common::{
     perf_mark_after_frame, state_key, today,
 };
 use crate::api::{ApiFailure, directory as api, load_into};
-use crate::components::form::{BUTTON_PRIMARY, BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
+use crate::components::form::{BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
 use crate::contexts::session::Session;
 
 /// Height of one row in pixels (fixed, so that positions are arithmetic).
@@ -203,12 +203,12 @@ pub fn PhysicianGrid() -> impl IntoView {
             </nav>
         </div>
         <div role="search" class="mt-4 flex flex-wrap items-end gap-4">
-            <div>
+            <div class="w-full sm:w-auto">
                 <label for="arzt-suche" class=LABEL_CLASS>"Suche"</label>
                 <input
                     id="arzt-suche"
                     type="search"
-                    class="mt-1 block w-72 rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700"
+                    class="mt-1 block w-full sm:w-96 rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700"
                     placeholder="Name, Geburtsdatum, ANR, Standort"
                     prop:value=move || q.get()
                     on:input=move |ev| {
@@ -290,7 +290,7 @@ pub fn PhysicianGrid() -> impl IntoView {
         </Show>
         <CsvPanel can_edit />
         <p class="mt-8">
-            <button type="button" class=BUTTON_PRIMARY on:click=move |_| reload.update(|r| *r += 1)>
+            <button type="button" class=BUTTON_SECONDARY on:click=move |_| reload.update(|r| *r += 1)>
                 "Neu laden"
             </button>
         </p>
@@ -420,12 +420,14 @@ fn Grid(data: DirectoryData) -> impl IntoView {
     };
 
     view! {
+        // On a phone the columns keep their width and the grid scrolls sideways in its frame.
+        <div class="relative mt-4 overflow-x-auto rounded border border-slate-300 bg-white">
         <div
             role="grid"
             aria-labelledby="arztverzeichnis-titel"
             aria-multiselectable="true"
             aria-rowcount=move || total.get() + 1
-            class="mt-4 rounded border border-slate-300 bg-white"
+            class="min-w-[48rem]"
         >
             <div role="rowgroup" class="border-b border-slate-300 bg-slate-100 pr-4 font-semibold text-slate-900">
                 <div role="row" aria-rowindex="1" class="grid grid-cols-[3rem_2fr_1fr_1fr_2fr_2fr] items-center" style:height=format!("{ROW_HEIGHT}px")>
@@ -433,7 +435,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                     <div role="columnheader" class="px-2">"Name"</div>
                     <div role="columnheader" class="px-2">"Geburtsdatum"</div>
                     <div role="columnheader" class="px-2">"ANR"</div>
-                    <div role="columnheader" class="px-2">"Standorte"</div>
+                    <div role="columnheader" class="px-2">"Standorte (Ende)"</div>
                     <div role="columnheader" class="px-2">"Status"</div>
                 </div>
             </div>
@@ -493,8 +495,13 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                                             aria-label=label
                                             prop:checked=move || is_selected.get()
                                             on:click=move |ev| {
-                                                ev.prevent_default();
+                                                // No prevent_default: a cancelled click makes the
+                                                // browser restore the old tick after this handler,
+                                                // so the box would disagree with the selection.
+                                                // The box shows the selection instead.
                                                 toggle(pos, ev.shift_key());
+                                                let input: web_sys::HtmlInputElement = event_target(&ev);
+                                                input.set_checked(is_selected.get_untracked());
                                             }
                                         />
                                     </div>
@@ -503,7 +510,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                                     </div>
                                     <div role="gridcell" class="truncate px-2">{birth}</div>
                                     <div role="gridcell" class="truncate px-2 font-mono">{anr}</div>
-                                    <div role="gridcell" class="truncate px-2">{sites}</div>
+                                    <div role="gridcell" class="truncate px-2" title=sites.clone()>{sites.clone()}</div>
                                     <div role="gridcell" class="truncate px-2">{status}</div>
                                 </div>
                             }
@@ -511,6 +518,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                     />
                 </div>
             </div>
+        </div>
         </div>
         <p class="mt-1 text-sm text-slate-600">
             "Pfeiltasten wechseln die Zeile, Leertaste wählt aus, Eingabe öffnet; Umschalt+Klick wählt einen Bereich."

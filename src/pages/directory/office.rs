@@ -11,7 +11,8 @@ use wasm_bindgen::JsCast;
 use super::clarifications::{case_state, differences_table};
 use crate::api::{ApiFailure, directory as api, load_into};
 use crate::components::form::{
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, INPUT_CLASS, LABEL_CLASS, LINK_CLASS, Notice,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS, LINK_CLASS,
+    Notice,
 };
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
@@ -97,10 +98,12 @@ fn OfficeClarifications() -> impl IntoView {
                                     })}
                                     {open.then(|| view! {
                                         <div class="mt-4 flex flex-wrap gap-4">
-                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| resolve(id, AcceptedSide::Directory)>
+                                            <button type="button" class=BUTTON_PRIMARY on:click=move |_| resolve(id, AcceptedSide::Directory)
+                                                aria-label=format!("Angaben des Krankenhauses übernehmen: {}", case.physician_name)>
                                                 "Angaben des Krankenhauses übernehmen"
                                             </button>
-                                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| resolve(id, AcceptedSide::Registry)>
+                                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| resolve(id, AcceptedSide::Registry)
+                                                aria-label=format!("Angaben der Vergabestelle (Register) übernehmen: {}", case.physician_name)>
                                                 "Angaben der Vergabestelle (Register) übernehmen"
                                             </button>
                                         </div>
@@ -112,6 +115,7 @@ fn OfficeClarifications() -> impl IntoView {
                                             </div>
                                             <button type="button" class=BUTTON_SECONDARY
                                                 disabled=move || message.with(|m| m.trim().is_empty())
+                                                aria-label=format!("Dokumentkopie anfordern: {}", case.physician_name)
                                                 on:click=move |_| ask(id, message.get_untracked())>
                                                 "Dokumentkopie anfordern"
                                             </button>
@@ -200,7 +204,7 @@ fn SiteImport() -> impl IntoView {
             <p class="mt-2 text-slate-700">{current_count}</p>
             <div class="mt-4">
                 <label for="gs-standorte-datei" class=LABEL_CLASS>"Datei des Standortverzeichnisses (zuerst Probelauf)"</label>
-                <input id="gs-standorte-datei" type="file" accept=".csv,text/csv,text/plain" class="mt-1" on:change=on_file />
+                <FileInput id="gs-standorte-datei" accept=".csv,text/csv,text/plain" on_change=Callback::new(on_file) />
             </div>
             <div class="mt-4"><Notice message=notice /></div>
             <ul class="mt-2 list-disc pl-6 text-red-800" data-testid="site-import-errors">

@@ -305,8 +305,9 @@ pub struct Receipt {
 /// `POST /api/v1/audits/inspections` (MD): an on-site audit announced to a hospital.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct InspectionForm {
+    #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub hospital_ik: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::numbers::as_typed::string")]
     pub site_number: String,
     pub date: Option<Date>,
     /// The cases the hospital should prepare.
@@ -344,6 +345,7 @@ pub struct InspectionList {
 /// `POST /api/v1/audits/structure` (hospital): an application for one site and OPS code.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StructureForm {
+    #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub site_number: String,
     pub ops_code: String,
     #[serde(default)]

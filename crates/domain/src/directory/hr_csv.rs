@@ -112,7 +112,8 @@ fn parse_row(row: &Row, columns: &[usize], width: usize) -> Result<PhysicianForm
     }
     let cell = |i: usize| row.fields[columns[i]].trim();
     let mut errors = RowErrors(Vec::new());
-    let anr = Some(cell(0).to_owned()).filter(|a| !a.is_empty());
+    let anr =
+        Some(crate::numbers::normalize_number(cell(0)).into_owned()).filter(|a| !a.is_empty());
     let sex = if cell(1).is_empty() {
         None
     } else {

@@ -127,6 +127,7 @@ pub(crate) fn display_date(date: Option<Date>) -> String {
 #[serde(default)]
 pub struct PhysicianForm {
     /// Known ANR (e.g. from outpatient care); empty or absent until issued.
+    #[serde(deserialize_with = "crate::numbers::as_typed::option")]
     pub anr: Option<String>,
     pub sex: Option<Sex>,
     /// Doctoral title per ID card.
@@ -281,6 +282,18 @@ pub fn site_is_allowed(site: &SiteNumber, allowed_sites: &[SiteNumber]) -> bool 
 }
 
 /// Whether two inclusive periods (`None` = open end) share at least one day.
+/// `sites[2].end` → ("sites", Some(2), Some("end")); `last_name` → ("last_name", None, None).
+fn split_path(path: &str) -> (&str, Option<usize>, Option<&str>) {
+    let Some((list, rest)) = path.split_once('[') else {
+        return (path, None, None);
+    };
+    let Some((index, rest)) = rest.split_once(']') else {
+        return (path, None, None);
+    };
+    let part = rest.strip_prefix('.').filter(|p| !p.is_empty());
+    (list, index.parse().ok(), part)
+}
+
 pub(crate) fn periods_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
     let a_before_b_ends = b.1.is_none_or(|end| a.0 <= end);
     let b_before_a_ends = a.1.is_none_or(|end| b.0 <= end);
@@ -288,6 +301,58 @@ pub(crate) fn periods_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) 
 }
 
 impl PhysicianForm {
+    /// The German name of a field path of this form, as people read it in previews and error
+    /// lists: `sites[0].end` → "Standort 773687000 – Kinderklinik: Ende". `site_name` names a
+    /// site number when the caller knows it.
+    pub fn field_label(&self, path: &str, site_name: impl Fn(&str) -> Option<String>) -> String {
+        let (list, index, part) = split_path(path);
+        match (list, index) {
+            ("sites", Some(i)) => {
+                let site = self
+                    .sites
+                    .get(i)
+                    .map(|s| s.site_number.trim())
+                    .filter(|s| !s.is_empty());
+                let who = match site {
+                    Some(number) => match site_name(number) {
+                        Some(name) => format!("Standort {number} – {name}"),
+                        None => format!("Standort {number}"),
+                    },
+                    None => format!("Standort {}", i + 1),
+                };
+                match part {
+                    Some("start") => format!("{who}: Beginn"),
+                    Some("end") => format!("{who}: Ende"),
+                    Some("site_number") => format!("{who}: Standortnummer"),
+                    _ => who,
+                }
+            }
+            ("specialties", Some(i)) => {
+                let which = format!("Fachgebiet {}", i + 1);
+                match part {
+                    Some("date") => format!("{which}: anerkannt am"),
+                    _ => which,
+                }
+            }
+            (key, _) => match key {
+                "anr" => "Arztnummer",
+                "sex" => "Geschlecht",
+                "doctoral_title" => "Dr.-Titel",
+                "last_name" => "Nachname",
+                "first_name" => "Vorname",
+                "birth_date" => "Geburtsdatum",
+                "state_exam_date" => "Datum des Staatsexamens",
+                "licence_date" => "Datum der Approbation",
+                "doctorate_date" => "Datum der Promotion",
+                "specialties" => "Fachgebiete",
+                "sites" => "Standorte",
+                "all_sites" => "An allen Standorten",
+                other => other,
+            }
+            .to_owned(),
+        }
+    }
+
     /// The entered ANR, if any (blank counts as none).
     pub fn anr_input(&self) -> Option<&str> {
         self.anr.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -501,6 +566,39 @@ impl PhysicianRecord {
     /// The record's ANR, if one is entered and valid.
     pub fn anr(&self) -> Option<Anr> {
         self.form.anr_input().and_then(|a| Anr::parse(a).ok())
+    }
+}
+
+#[cfg(test)]
+mod field_label_tests {
+    use super::*;
+
+    #[test]
+    fn paths_read_as_german_names() {
+        let mut form = PhysicianForm::default();
+        form.sites.push(SiteAssignment {
+            site_number: "773687000".into(),
+            start: None,
+            end: None,
+        });
+        let names = |n: &str| (n == "773687000").then(|| "Kinderklinik".to_owned());
+        assert_eq!(
+            form.field_label("sites[0].end", names),
+            "Standort 773687000 – Kinderklinik: Ende"
+        );
+        assert_eq!(
+            form.field_label("sites[0].start", |_| None),
+            "Standort 773687000: Beginn"
+        );
+        assert_eq!(form.field_label("sites[3]", |_| None), "Standort 4");
+        assert_eq!(
+            form.field_label("specialties[1].date", |_| None),
+            "Fachgebiet 2: anerkannt am"
+        );
+        assert_eq!(
+            form.field_label("doctorate_date", |_| None),
+            "Datum der Promotion"
+        );
     }
 }
 

@@ -74,8 +74,8 @@ impl Anr {
         let digits = digit_string(input, NUMBER_LEN)?;
         // The 555555 pseudo numbers fail the checksum by design and are accepted regardless.
         if !digits.starts_with(PSEUDO_555555_PREFIX) {
-            let expected = Self::check_digit(&digit_values(digits, 0));
-            let found = digit_values::<1>(digits, CHECK_DIGIT_POSITION - 1)[0];
+            let expected = Self::check_digit(&digit_values(&digits, 0));
+            let found = digit_values::<1>(&digits, CHECK_DIGIT_POSITION - 1)[0];
             if found != expected {
                 return Err(ValidationError::CheckDigit {
                     position: CHECK_DIGIT_POSITION,
@@ -84,7 +84,7 @@ impl Anr {
                 });
             }
         }
-        Ok(Self(digits.to_owned()))
+        Ok(Self(digits))
     }
 
     /// The check digit for the lifelong id's six digits (values 0–9).

@@ -80,8 +80,8 @@ impl Ik {
     /// Parses and validates an IK (surrounding whitespace is ignored).
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
         let digits = digit_string(input, NUMBER_LEN)?;
-        let expected = Self::check_digit(&digit_values(digits, 2));
-        let found = digit_values::<1>(digits, CHECK_DIGIT_POSITION - 1)[0];
+        let expected = Self::check_digit(&digit_values(&digits, 2));
+        let found = digit_values::<1>(&digits, CHECK_DIGIT_POSITION - 1)[0];
         if found != expected {
             return Err(ValidationError::CheckDigit {
                 position: CHECK_DIGIT_POSITION,
@@ -89,7 +89,7 @@ impl Ik {
                 expected,
             });
         }
-        Ok(Self(digits.to_owned()))
+        Ok(Self(digits))
     }
 
     /// The check digit for digits 3–8 (values 0–9): weights 2,1,2,1,2,1, each product replaced

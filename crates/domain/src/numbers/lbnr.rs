@@ -76,7 +76,7 @@ pub struct LbnrInfo {
 impl Lbnr {
     /// Parses and validates an LBNR (surrounding whitespace is ignored).
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        digit_string(input, NUMBER_LEN).map(|digits| Self(digits.to_owned()))
+        digit_string(input, NUMBER_LEN).map(Self)
     }
 
     /// Which substitute number this is, if any.
@@ -179,11 +179,19 @@ mod tests {
                 actual: 8
             })
         );
+        // A hyphen between digits is grouping, so eight digits remain.
         assert_eq!(
             Lbnr::parse("1234-6789"),
+            Err(ValidationError::WrongLength {
+                expected: 9,
+                actual: 8
+            })
+        );
+        assert_eq!(
+            Lbnr::parse("1234/6789"),
             Err(ValidationError::NonDigit {
                 position: 5,
-                found: '-'
+                found: '/'
             })
         );
         assert_eq!(Lbnr::parse(""), Err(ValidationError::Empty));

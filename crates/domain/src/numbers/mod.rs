@@ -17,16 +17,65 @@ pub use site::{SiteInfo, SiteKind, SiteNumber};
 /// Length of every number in this module.
 pub(crate) const NUMBER_LEN: usize = 9;
 
-/// Trims surrounding whitespace and checks that what remains is exactly `len` ASCII digits.
+/// Whether `c` may group the digits of a number as people write them ("838 382 202",
+/// "260.326.822", "260-326-822"; also the non-breaking spaces word processors insert).
+fn is_grouping(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '\u{a0}' | '\u{202f}' | '\u{2009}')
+}
+
+/// The digits of `input` without the usual grouping: surrounding whitespace is trimmed, and when
+/// what remains is digits separated by single grouping characters, those are dropped. Anything
+/// else comes back trimmed but unchanged, so that the checks below report it where it was typed.
+///
+/// The one place where server and browser decide how a number may be written.
+pub fn normalize_number(input: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = input.trim();
+    let chars: Vec<char> = trimmed.chars().collect();
+    let grouped = chars.iter().any(|&c| is_grouping(c))
+        && chars.iter().enumerate().all(|(i, &c)| {
+            c.is_ascii_digit()
+                || (is_grouping(c)
+                    && i > 0
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        });
+    if grouped {
+        std::borrow::Cow::Owned(chars.into_iter().filter(char::is_ascii_digit).collect())
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
+    }
+}
+
+/// How far a partly typed number is: `Some((typed, len))` while the input (grouping allowed)
+/// holds fewer than `len` digits and nothing else, so forms can show a neutral hint instead of an
+/// error until the number is complete.
+pub fn incomplete_number(input: &str, len: usize) -> Option<(usize, usize)> {
+    let digits = normalize_number(input);
+    let typed = digits.len();
+    (typed > 0 && typed < len && digits.chars().all(|c| c.is_ascii_digit())).then_some((typed, len))
+}
+
+/// The neutral hint for a partly typed 9-digit number ("noch 6 von 9 Ziffern"), or `None`.
+pub fn incomplete_hint(input: &str) -> Option<String> {
+    incomplete_number(input, NUMBER_LEN).map(|(typed, len)| {
+        format!(
+            "{typed} von {len} Ziffern eingegeben – noch {}.",
+            crate::text::count((len - typed) as u64, "Ziffer", "Ziffern")
+        )
+    })
+}
+
+/// Normalises the grouping (see [`normalize_number`]) and checks that exactly `len` ASCII digits
+/// remain.
 ///
 /// The order (empty, non-digit, length) is part of the contract: a typo is reported at its
 /// position even when the length is also wrong, because that is the more helpful hint.
-pub(crate) fn digit_string(input: &str, len: usize) -> Result<&str, ValidationError> {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
+pub(crate) fn digit_string(input: &str, len: usize) -> Result<String, ValidationError> {
+    let digits = normalize_number(input);
+    if digits.is_empty() {
         return Err(ValidationError::Empty);
     }
-    if let Some((index, found)) = trimmed
+    if let Some((index, found)) = digits
         .chars()
         .enumerate()
         .find(|(_, c)| !c.is_ascii_digit())
@@ -37,13 +86,30 @@ pub(crate) fn digit_string(input: &str, len: usize) -> Result<&str, ValidationEr
         });
     }
     // All ASCII from here on, so bytes and characters coincide.
-    if trimmed.len() != len {
+    if digits.len() != len {
         return Err(ValidationError::WrongLength {
             expected: len,
-            actual: trimmed.len(),
+            actual: digits.len(),
         });
     }
-    Ok(trimmed)
+    Ok(digits.into_owned())
+}
+
+/// Serde helpers for request fields that hold a number as typed: a value written with the usual
+/// grouping arrives as plain digits, so the server stores and compares one spelling. Anything
+/// else is kept as sent (trimmed), and the form's rules report it.
+pub mod as_typed {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let value = String::deserialize(d)?;
+        Ok(super::normalize_number(&value).into_owned())
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        let value = Option::<String>::deserialize(d)?;
+        Ok(value.map(|v| super::normalize_number(&v).into_owned()))
+    }
 }
 
 /// The values of the `N` digits of `digits` starting at byte `start` (caller guarantees digits).
@@ -131,6 +197,26 @@ impl NumberKind {
         }
     }
 
+    /// Grammatical gender of the label's noun.
+    pub fn gender(self) -> crate::text::Gender {
+        match self {
+            Self::Ik => crate::text::Gender::Neuter,
+            Self::Anr | Self::Site | Self::Lbnr => crate::text::Gender::Feminine,
+        }
+    }
+
+    /// The request to type one: "eine 9-stellige Arztnummer (ANR)", "ein 9-stelliges
+    /// Institutionskennzeichen (IK)".
+    pub fn with_indefinite_article(self) -> String {
+        let gender = self.gender();
+        format!(
+            "{} {NUMBER_LEN}-stellig{} {}",
+            gender.indefinite_accusative(),
+            gender.adjective_ending_accusative(),
+            self.label()
+        )
+    }
+
     /// The wire value (as in JSON and URLs).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -163,12 +249,27 @@ mod tests {
                 found: 'a'
             })
         );
-        // Inner spaces are non-digits; surrounding ones are trimmed and not counted.
+        // Grouping between digits is dropped; surrounding blanks are trimmed.
+        assert_eq!(digit_string("  260 326822 ", 9).as_deref(), Ok("260326822"));
+        assert_eq!(digit_string("838 382 202", 9).as_deref(), Ok("838382202"));
+        assert_eq!(digit_string("260.326.822", 9).as_deref(), Ok("260326822"));
         assert_eq!(
-            digit_string("  260 326822 ", 9),
+            digit_string("26-03-26\u{a0}822", 9).as_deref(),
+            Ok("260326822")
+        );
+        // Doubled or dangling separators are no grouping: reported where they were typed.
+        assert_eq!(
+            digit_string("260  326822", 9),
             Err(ValidationError::NonDigit {
                 position: 4,
                 found: ' '
+            })
+        );
+        assert_eq!(
+            digit_string("260326822.", 9),
+            Err(ValidationError::NonDigit {
+                position: 10,
+                found: '.'
             })
         );
         // Positions count characters, not bytes.
@@ -201,7 +302,42 @@ mod tests {
                 actual: 10
             })
         );
-        assert_eq!(digit_string(" 123456789\n", 9), Ok("123456789"));
+        assert_eq!(digit_string(" 123456789\n", 9).as_deref(), Ok("123456789"));
+    }
+
+    #[test]
+    fn incomplete_numbers_get_a_neutral_hint() {
+        assert_eq!(incomplete_number("838", 9), Some((3, 9)));
+        assert_eq!(incomplete_number("838 38", 9), Some((5, 9)));
+        assert_eq!(incomplete_number("", 9), None);
+        assert_eq!(incomplete_number("838382202", 9), None);
+        assert_eq!(incomplete_number("83a", 9), None);
+        assert_eq!(
+            incomplete_hint("8").as_deref(),
+            Some("1 von 9 Ziffern eingegeben – noch 8 Ziffern.")
+        );
+        assert_eq!(
+            incomplete_hint("83838220").as_deref(),
+            Some("8 von 9 Ziffern eingegeben – noch 1 Ziffer.")
+        );
+    }
+
+    #[test]
+    fn typed_numbers_arrive_as_digits() {
+        #[derive(serde::Deserialize)]
+        struct Form {
+            #[serde(deserialize_with = "as_typed::string")]
+            ik: String,
+            #[serde(deserialize_with = "as_typed::option")]
+            anr: Option<String>,
+        }
+        let form: Form =
+            serde_json::from_str(r#"{"ik":" 260 326 822 ","anr":"838.382.202"}"#).expect("reads");
+        assert_eq!(form.ik, "260326822");
+        assert_eq!(form.anr.as_deref(), Some("838382202"));
+        let form: Form = serde_json::from_str(r#"{"ik":"26x","anr":null}"#).expect("reads");
+        assert_eq!(form.ik, "26x");
+        assert_eq!(form.anr, None);
     }
 
     #[test]
@@ -220,5 +356,13 @@ mod tests {
         assert_eq!(NumberKind::Ik.label(), "Institutionskennzeichen (IK)");
         assert_eq!(NumberKind::Site.label(), "Standortnummer");
         assert_eq!(NumberKind::Lbnr.label(), "Beschäftigtennummer (LBNR)");
+        assert_eq!(
+            NumberKind::Ik.with_indefinite_article(),
+            "ein 9-stelliges Institutionskennzeichen (IK)"
+        );
+        assert_eq!(
+            NumberKind::Anr.with_indefinite_article(),
+            "eine 9-stellige Arztnummer (ANR)"
+        );
     }
 }

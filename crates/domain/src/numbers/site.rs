@@ -64,7 +64,7 @@ impl SiteNumber {
         if digit7 != '0' {
             return Err(ValidationError::SiteDigit7 { found: digit7 });
         }
-        Ok(Self(digits.to_owned()))
+        Ok(Self(digits))
     }
 
     pub fn kind(&self) -> SiteKind {

@@ -95,8 +95,9 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
                 target: Some(format!("Prüffall {id}")),
                 outcome: AuditOutcome::Success,
                 detail: Some(format!(
-                    "{} Datei(en) gelöscht, {retention_days} Tage nach Abschluss",
-                    stored.len()
+                    "{} gelöscht, {} nach Abschluss",
+                    le_domain::text::count(stored.len() as u64, "Datei", "Dateien"),
+                    le_domain::text::count(u64::from(retention_days), "Tag", "Tage")
                 )),
             },
         )
