@@ -86,12 +86,10 @@ pub const STATE_FILTERS: [(&str, &str); 5] = [
     ("abweichung", "Abweichung – Klärung erforderlich"),
 ];
 
-/// Whether the physician is active today at some site (or at all sites).
+/// Whether the physician is active today (from the activity periods: a start in the future
+/// is not active yet, and "all sites" counts with its own period).
 pub fn is_active(record: &PhysicianRecord, today: Date) -> bool {
-    record.form.sites.is_empty() && record.form.all_sites
-        || record.form.sites.iter().any(|s| {
-            s.start.is_none_or(|start| start <= today) && s.end.is_none_or(|end| end >= today)
-        })
+    record.form.is_active_on(today)
 }
 
 /// Whether the physician works (or worked) at `site`.

@@ -505,6 +505,15 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                         } />
                     <label for="arzt-all_sites" class=LABEL_CLASS>"an allen Standorten dieses Krankenhauses"</label>
                 </div>
+                // "All sites" is an assignment with a period like any other.
+                <Show when=move || form.with(|f| f.all_sites)>
+                    <div class="mt-4 grid gap-4 md:grid-cols-2">
+                        <Input errors path="all_sites_start".into() label="Beginn (alle Standorte)".into() kind="date" required=true
+                            value=date(|f| f.all_sites_start) on_input=set_date(|f, d| f.all_sites_start = d) disabled=read_only />
+                        <Input errors path="all_sites_end".into() label="Ende (alle Standorte)".into() kind="date"
+                            value=date(|f| f.all_sites_end) on_input=set_date(|f, d| f.all_sites_end = d) disabled=read_only />
+                    </div>
+                </Show>
                 <p id="arzt-sites" tabindex="-1" class=ERROR_CLASS>{move || sites_error.get()}</p>
                 <ul class="mt-4 space-y-4">
                     <For each=move || 0..site_count.get() key=|i| *i let:i>
@@ -632,7 +641,7 @@ fn outcome_view(outcome: RequestState, anr: String) -> AnyView {
                             <tr>
                                 <th scope="row" class="pr-6 font-medium">{d.field.label()}</th>
                                 <td class="pr-6">{d.directory_value}</td>
-                                <td>{d.registry_value}</td>
+                                <td>{d.registry_value.unwrap_or_else(|| "weicht ab".to_owned())}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
