@@ -5,6 +5,7 @@ mod access;
 mod audits;
 mod demo;
 mod directory;
+mod directory_integrity;
 mod hardening;
 mod helpers;
 mod numbers;
