@@ -279,7 +279,10 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     assert_eq!(status, StatusCode::OK, "{b}");
     // Nothing regrouped: B's record is not linked to the registry person.
     assert_eq!(b["anr"], a_anr.as_str());
-    assert_eq!(registry_anrs(&app, &office, "Lange").await, [a_anr.clone()]);
+    assert_eq!(
+        registry_anrs(&app, &office, "Lange").await,
+        vec![a_anr.clone()]
+    );
     let a_now = body_json(
         app.call(&hr, "GET", &format!("/api/v1/physicians/{a_id}"), None)
             .await,
@@ -846,7 +849,8 @@ async fn migration_0007_cleans_duplicate_anrs_and_keeps_them_for_review() {
     )))
     .await
     .unwrap();
-    let rows: Vec<(i64, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+    type Row = (i64, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, anr, json_extract(form, '$.anr'), registry_lifelong_id FROM physicians ORDER BY id",
     )
     .fetch_all(&pool)
