@@ -40,6 +40,10 @@ pub struct ImportLineError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteList {
     pub sites: Vec<SiteEntry>,
+    /// The hospital's sites that left the national directory: existing assignments to them
+    /// stay and can be ended, new ones are refused (`site_removed`). Empty for the office.
+    #[serde(default)]
+    pub removed: Vec<SiteEntry>,
 }
 
 /// `PUT /api/v1/physicians/{id}`: the edited form and the version it was based on.

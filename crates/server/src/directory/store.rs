@@ -48,6 +48,19 @@ pub async fn hospital_sites(db: &Db, main_ik: &str) -> Result<Vec<HospitalSite>,
         .collect()
 }
 
+/// The sites of a Haupt-IK that the national directory no longer lists.
+pub async fn removed_sites(db: &Db, main_ik: &str) -> Result<Vec<SiteEntry>, AppError> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT entry FROM sites WHERE main_ik = ? AND removed_at IS NOT NULL ORDER BY site_number",
+    )
+    .bind(main_ik)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| serde_json::from_str(r).map_err(json_err))
+        .collect()
+}
+
 /// The sites listed in the national directory now (of one Haupt-IK, or all).
 pub async fn all_sites(db: &Db, main_ik: Option<&str>) -> Result<Vec<SiteEntry>, AppError> {
     let rows: Vec<String> = match main_ik {

@@ -714,6 +714,16 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
     )
     .await;
     assert_eq!(report["removed"], json!(["773687000"]));
+    // The hospital's site list names it as removed.
+    let sites = body_json(app.call(&hr, "GET", "/api/v1/sites", None).await).await;
+    assert_eq!(sites["removed"][0]["site_number"], "773687000");
+    assert!(
+        sites["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["site_number"] != "773687000")
+    );
     let list = body_json(app.call(&hr, "GET", "/api/v1/physicians", None).await).await;
     let there = list["physicians"]
         .as_array()
