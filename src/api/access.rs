@@ -4,7 +4,7 @@ use gloo_net::http::Request;
 use le_domain::access::RegistrationForm;
 use le_domain::api::access::{
     ApproveRequest, AuditPage, CreateTokenRequest, CreateUserRequest, CreatedToken, CreatedUser,
-    CredentialLetter, RegistrationCreated, RegistrationState, RegistrationStatus,
+    CredentialLetter, MainIkRequest, RegistrationCreated, RegistrationState, RegistrationStatus,
     RegistrationSummary, RejectRequest, SecondFactorReset, SessionInfo, SetPasswordRequest,
     SignInRequest, StepResult, TokenSummary, TotpActivateRequest, TotpEnrolment, UpdateUserRequest,
     UserSummary,
@@ -123,6 +123,20 @@ pub async fn reject_registration(
 /// `POST /api/v1/admin/registrations/{id}/letter` (new one-time password and new TOTP key).
 pub async fn reissue_letter(csrf: &str, id: i64) -> Result<CredentialLetter, ApiFailure> {
     let url = format!("/api/v1/admin/registrations/{id}/letter");
+    send_json(mutating(Request::post(&url), Some(csrf)).build()).await
+}
+
+/// `GET /api/v1/main-ik/requests` (hospital admins)
+pub async fn main_ik_requests() -> Result<Vec<MainIkRequest>, ApiFailure> {
+    send_json(Request::get("/api/v1/main-ik/requests").build()).await
+}
+
+/// `POST /api/v1/main-ik/requests/{institution_id}/confirm`
+pub async fn confirm_main_ik(
+    csrf: &str,
+    institution_id: i64,
+) -> Result<Vec<MainIkRequest>, ApiFailure> {
+    let url = format!("/api/v1/main-ik/requests/{institution_id}/confirm");
     send_json(mutating(Request::post(&url), Some(csrf)).build()).await
 }
 

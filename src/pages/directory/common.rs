@@ -1,5 +1,5 @@
 //! Small helpers of the directory pages: today's date, performance marks, display of records.
-use le_domain::directory::{Date, PhysicianRecord, RequestState};
+use le_domain::directory::{Date, HospitalSite, PhysicianRecord, RequestState};
 use le_domain::numbers::SiteNumber;
 use wasm_bindgen::JsValue;
 
@@ -100,6 +100,22 @@ pub fn has_site(record: &PhysicianRecord, site: &str) -> bool {
             .sites
             .iter()
             .any(|s| s.site_number.as_str() == site)
+}
+
+/// The hospital's sites with validity as the write rules want them: listed ones and those the
+/// directory removed (existing assignments there may be ended).
+pub fn hospital_sites_of(list: &le_domain::api::directory::SiteList) -> Vec<HospitalSite> {
+    let site = |s: &le_domain::directory::SiteEntry, in_directory| HospitalSite {
+        site_number: s.site_number.clone(),
+        valid_from: s.valid_from,
+        valid_until: s.valid_until,
+        in_directory,
+    };
+    list.sites
+        .iter()
+        .map(|s| site(s, true))
+        .chain(list.removed.iter().map(|s| site(s, false)))
+        .collect()
 }
 
 /// Site numbers of the hospital as the domain wants them.

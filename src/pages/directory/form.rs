@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::common::{site_numbers, today};
+use super::common::{hospital_sites_of, today};
 use crate::api::{ApiFailure, directory as api, load_into};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS,
@@ -228,16 +228,27 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
             _ => Vec::new(),
         })
     });
-    let allowed = Memo::new(move |_| site_list.with(|s| site_numbers(s)));
+    // The hospital's sites with their validity, removed ones too: an assignment kept from the
+    // saved record may stay at a removed site (and be ended there), a new one may not.
+    let hospital_sites = Memo::new(move |_| {
+        sites.with(|s| match s {
+            Some(Ok(list)) => hospital_sites_of(list),
+            _ => Vec::new(),
+        })
+    });
+    let saved = RwSignal::new(PhysicianForm::default());
 
     let errors = Errors {
-        local: Memo::new(move |_| form.with(|f| allowed.with(|a| f.validate(today, a)))),
+        local: Memo::new(move |_| {
+            form.with(|f| {
+                saved.with(|s| hospital_sites.with(|h| f.validate_change(id.map(|_| s), today, h)))
+            })
+        }),
         touched: RwSignal::new(HashSet::new()),
         submitted: RwSignal::new(false),
         server: RwSignal::new(Vec::new()),
     };
 
-    let saved = RwSignal::new(PhysicianForm::default());
     let anr_locked = RwSignal::new(false);
     let adopt = move |record: PhysicianRecord| {
         anr_locked.set(record.anr().is_some());
