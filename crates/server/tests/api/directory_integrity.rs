@@ -499,6 +499,42 @@ async fn no_write_path_changes_an_issued_anr() {
     .await;
     assert_eq!(now["anr"], anr.as_str());
     assert_eq!(now["request_state"]["state"], "issued");
+    // The HR CSV regroups like the form: a first recognition replaces the in-training group.
+    let export = String::from_utf8(
+        crate::helpers::body_bytes(
+            app.call(
+                &admin,
+                "GET",
+                &format!("/api/v1/physicians/export.csv?ids={id}"),
+                None,
+            )
+            .await,
+        )
+        .await,
+    )
+    .unwrap();
+    assert!(anr.ends_with("00"), "{anr}");
+    let csv = export.replacen(";;773686000:", ";23:01.05.2024;773686000:", 1);
+    let report = body_json(
+        app.call(
+            &admin,
+            "POST",
+            "/api/v1/physicians/import",
+            Some(json!({"csv": csv})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["applied"], true, "{report}");
+    let now = body_json(
+        app.call(&admin, "GET", &format!("/api/v1/physicians/{id}"), None)
+            .await,
+    )
+    .await;
+    let regrouped = format!("{}23", &anr[..7]);
+    assert_eq!(now["anr"], regrouped.as_str());
+    let office = as_user(&app, "gs.sachbearbeitung").await;
+    assert_eq!(registry_anrs(&app, &office, "Fest").await, [regrouped]);
 }
 
 /// Registers a hospital with IK 260326833 under the demo hospital's Haupt-IK 260326822.
