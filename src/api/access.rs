@@ -3,10 +3,11 @@
 use gloo_net::http::Request;
 use le_domain::access::RegistrationForm;
 use le_domain::api::access::{
-    AuditPage, CreateTokenRequest, CreateUserRequest, CreatedToken, CreatedUser, CredentialLetter,
-    RegistrationCreated, RegistrationState, RegistrationStatus, RegistrationSummary, RejectRequest,
-    SecondFactorReset, SessionInfo, SetPasswordRequest, SignInRequest, StepResult, TokenSummary,
-    TotpActivateRequest, TotpEnrolment, UpdateUserRequest, UserSummary,
+    ApproveRequest, AuditPage, CreateTokenRequest, CreateUserRequest, CreatedToken, CreatedUser,
+    CredentialLetter, MainIkRequest, RegistrationCreated, RegistrationState, RegistrationStatus,
+    RegistrationSummary, RejectRequest, SecondFactorReset, SessionInfo, SetPasswordRequest,
+    SignInRequest, StepResult, TokenSummary, TotpActivateRequest, TotpEnrolment, UpdateUserRequest,
+    UserSummary,
 };
 
 use super::{ApiFailure, mutating, send_empty, send_json};
@@ -100,9 +101,13 @@ pub fn agreement_url(id: i64) -> String {
 }
 
 /// `POST /api/v1/admin/registrations/{id}/approve`
-pub async fn approve_registration(csrf: &str, id: i64) -> Result<CredentialLetter, ApiFailure> {
+pub async fn approve_registration(
+    csrf: &str,
+    id: i64,
+    request: &ApproveRequest,
+) -> Result<CredentialLetter, ApiFailure> {
     let url = format!("/api/v1/admin/registrations/{id}/approve");
-    send_json(mutating(Request::post(&url), Some(csrf)).build()).await
+    send_json(mutating(Request::post(&url), Some(csrf)).json(request)).await
 }
 
 /// `POST /api/v1/admin/registrations/{id}/reject`
@@ -118,6 +123,20 @@ pub async fn reject_registration(
 /// `POST /api/v1/admin/registrations/{id}/letter` (new one-time password and new TOTP key).
 pub async fn reissue_letter(csrf: &str, id: i64) -> Result<CredentialLetter, ApiFailure> {
     let url = format!("/api/v1/admin/registrations/{id}/letter");
+    send_json(mutating(Request::post(&url), Some(csrf)).build()).await
+}
+
+/// `GET /api/v1/main-ik/requests` (hospital admins)
+pub async fn main_ik_requests() -> Result<Vec<MainIkRequest>, ApiFailure> {
+    send_json(Request::get("/api/v1/main-ik/requests").build()).await
+}
+
+/// `POST /api/v1/main-ik/requests/{institution_id}/confirm`
+pub async fn confirm_main_ik(
+    csrf: &str,
+    institution_id: i64,
+) -> Result<Vec<MainIkRequest>, ApiFailure> {
+    let url = format!("/api/v1/main-ik/requests/{institution_id}/confirm");
     send_json(mutating(Request::post(&url), Some(csrf)).build()).await
 }
 

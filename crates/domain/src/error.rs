@@ -94,6 +94,22 @@ pub enum ValidationError {
     NoDataRows,
     /// A bulk "end assignment" found no assignment (to `site`, or to any site) to end.
     NoSiteToEnd { site: Option<String> },
+    /// A start further ahead than allowed (`latest` the last allowed day, "TT.MM.JJJJ").
+    DateTooFarAhead {
+        subject: &'static str,
+        date: String,
+        latest: String,
+    },
+    /// A new (or extended) assignment to a site that left the national site directory.
+    SiteRemoved { site: String },
+    /// An assignment that would run past the end of the site's validity ("TT.MM.JJJJ").
+    SiteValidUntil { site: String, until: String },
+    /// "All sites" for a hospital that has no site in the national directory.
+    NoSitesListed,
+    /// An ANR issued or confirmed by the registry (or in clarification) cannot be edited.
+    AnrFixed,
+    /// Another record of the same hospital carries this ANR already.
+    AnrTaken { anr: String },
 }
 
 impl ValidationError {
@@ -131,6 +147,12 @@ impl ValidationError {
             Self::CsvFieldCount { .. } => "csv_field_count",
             Self::NoDataRows => "no_data_rows",
             Self::NoSiteToEnd { .. } => "no_site_to_end",
+            Self::DateTooFarAhead { .. } => "date_too_far_ahead",
+            Self::SiteRemoved { .. } => "site_removed",
+            Self::SiteValidUntil { .. } => "site_valid_until",
+            Self::NoSitesListed => "no_sites_listed",
+            Self::AnrFixed => "anr_fixed",
+            Self::AnrTaken { .. } => "anr_taken",
         }
     }
 
@@ -228,6 +250,26 @@ impl ValidationError {
             Self::NoSiteToEnd { site: None } => {
                 "Keine Standortzuordnung, die beendet werden könnte.".to_owned()
             }
+            Self::DateTooFarAhead {
+                subject,
+                date,
+                latest,
+            } => format!(
+                "{subject} ({date}) liegt zu weit in der Zukunft; möglich ist höchstens der {latest}."
+            ),
+            Self::SiteRemoved { site } => format!(
+                "Der Standort {site} ist nicht mehr im Standortverzeichnis; bestehende Zuordnungen können beendet, neue nicht angelegt oder verlängert werden."
+            ),
+            Self::SiteValidUntil { site, until } => format!(
+                "Der Standort {site} ist nur bis {until} gültig; die Zuordnung muss spätestens dann enden."
+            ),
+            Self::NoSitesListed => "Für dieses Krankenhaus ist kein Standort im Standortverzeichnis eingetragen; „alle Standorte“ ist daher nicht möglich.".to_owned(),
+            Self::AnrFixed => {
+                "Eine vergebene Arztnummer kann nicht geändert oder entfernt werden.".to_owned()
+            }
+            Self::AnrTaken { anr } => format!(
+                "Die Arztnummer {anr} ist bereits bei einem anderen Eintrag dieses Krankenhauses eingetragen."
+            ),
         }
     }
 
@@ -263,7 +305,13 @@ impl ValidationError {
             | Self::CsvColumnTwice { .. }
             | Self::CsvFieldCount { .. }
             | Self::NoDataRows
-            | Self::NoSiteToEnd { .. } => None,
+            | Self::NoSiteToEnd { .. }
+            | Self::DateTooFarAhead { .. }
+            | Self::SiteRemoved { .. }
+            | Self::SiteValidUntil { .. }
+            | Self::NoSitesListed
+            | Self::AnrFixed
+            | Self::AnrTaken { .. } => None,
         }
     }
 
@@ -592,6 +640,53 @@ mod tests {
                 ValidationError::NoSiteToEnd { site: None },
                 "no_site_to_end",
                 "Keine Standortzuordnung, die beendet werden könnte.",
+                None,
+            ),
+            (
+                ValidationError::DateTooFarAhead {
+                    subject: "Der Beginn der Tätigkeit",
+                    date: "01.03.2028".into(),
+                    latest: "27.11.2027".into(),
+                },
+                "date_too_far_ahead",
+                "Der Beginn der Tätigkeit (01.03.2028) liegt zu weit in der Zukunft; möglich ist höchstens der 27.11.2027.",
+                None,
+            ),
+            (
+                ValidationError::SiteRemoved {
+                    site: "773688000".into(),
+                },
+                "site_removed",
+                "Der Standort 773688000 ist nicht mehr im Standortverzeichnis; bestehende Zuordnungen können beendet, neue nicht angelegt oder verlängert werden.",
+                None,
+            ),
+            (
+                ValidationError::SiteValidUntil {
+                    site: "773688000".into(),
+                    until: "31.12.2026".into(),
+                },
+                "site_valid_until",
+                "Der Standort 773688000 ist nur bis 31.12.2026 gültig; die Zuordnung muss spätestens dann enden.",
+                None,
+            ),
+            (
+                ValidationError::NoSitesListed,
+                "no_sites_listed",
+                "Für dieses Krankenhaus ist kein Standort im Standortverzeichnis eingetragen; „alle Standorte“ ist daher nicht möglich.",
+                None,
+            ),
+            (
+                ValidationError::AnrFixed,
+                "anr_fixed",
+                "Eine vergebene Arztnummer kann nicht geändert oder entfernt werden.",
+                None,
+            ),
+            (
+                ValidationError::AnrTaken {
+                    anr: "838382202".into(),
+                },
+                "anr_taken",
+                "Die Arztnummer 838382202 ist bereits bei einem anderen Eintrag dieses Krankenhauses eingetragen.",
                 None,
             ),
         ]

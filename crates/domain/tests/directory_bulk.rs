@@ -54,6 +54,8 @@ fn physician(i: usize) -> PhysicianForm {
         }],
         sites,
         all_sites: false,
+        all_sites_start: None,
+        all_sites_end: None,
     }
 }
 

@@ -44,6 +44,8 @@ fn forms() -> Vec<PhysicianForm> {
                 },
             ],
             all_sites: false,
+            all_sites_start: None,
+            all_sites_end: None,
         },
         PhysicianForm {
             anr: None,
@@ -58,6 +60,8 @@ fn forms() -> Vec<PhysicianForm> {
             specialties: vec![],
             sites: vec![],
             all_sites: true,
+            all_sites_start: Some(d("01.01.2023")),
+            all_sites_end: None,
         },
         PhysicianForm {
             anr: Some("754236701".into()),

@@ -51,7 +51,11 @@ fn form() -> impl Strategy<Value = PhysicianForm> {
         ),
         specialties,
         sites,
-        any::<bool>(),
+        (
+            any::<bool>(),
+            prop::option::of(date()),
+            prop::option::of(date()),
+        ),
     )
         .prop_map(
             |(
@@ -59,7 +63,7 @@ fn form() -> impl Strategy<Value = PhysicianForm> {
                 (birth_date, state_exam_date, licence_date, doctorate_date),
                 specialties,
                 sites,
-                all_sites,
+                (all_sites, start, end),
             )| PhysicianForm {
                 anr,
                 sex,
@@ -73,6 +77,9 @@ fn form() -> impl Strategy<Value = PhysicianForm> {
                 specialties,
                 sites,
                 all_sites,
+                // The file has a period only with "all sites", and an end only after a start.
+                all_sites_start: start.filter(|_| all_sites),
+                all_sites_end: end.filter(|_| all_sites && start.is_some()),
             },
         )
 }

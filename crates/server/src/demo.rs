@@ -252,6 +252,8 @@ pub fn demo_physician(n: usize, sites: &[&str]) -> PhysicianForm {
             end: None,
         }],
         all_sites: false,
+        all_sites_start: None,
+        all_sites_end: None,
     }
 }
 
@@ -289,6 +291,7 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
             Some(d(2001, 7, 1)),
         ),
     ];
+    let mut conn = state.db.acquire().await?;
     for (last, first, birth, sex, licence) in outpatient {
         let identity = Identity {
             last_name: last.to_owned(),
@@ -298,7 +301,7 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
             licence_date: licence,
         };
         crate::directory::registry::issue(
-            &state.db,
+            &mut conn,
             &identity,
             &[SpecialtyEntry {
                 date: Some(d(2014, 1, 1)),
@@ -309,6 +312,7 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
         )
         .await?;
     }
+    drop(conn);
     let sites = ["773686000", "773687000"];
     let mut tx = crate::db::begin_write(&state.db).await?;
     for n in 0..40 {

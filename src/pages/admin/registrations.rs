@@ -86,7 +86,11 @@ fn Registrations() -> impl IntoView {
         notice.set(Some(Ok(format!("„{}“ wird freigegeben …", r.name))));
         let csrf = session.csrf();
         spawn_local(async move {
-            match api::access::approve_registration(&csrf, r.id).await {
+            // The card enables approval of a shared Haupt-IK only after the explicit decision.
+            let request = le_domain::api::access::ApproveRequest {
+                confirm_shared_main_ik: !r.same_main_ik.is_empty(),
+            };
+            match api::access::approve_registration(&csrf, r.id, &request).await {
                 Ok(l) => {
                     notice.set(Some(Ok(format!(
                         "„{}“ ist freigegeben. Das Zugangsschreiben wird angezeigt.",
@@ -260,13 +264,40 @@ fn RegistrationCard(
         RegistrationState::Pending => {
             let for_approve = r.clone();
             let for_reject = r.clone();
+            let shared = !r.same_main_ik.is_empty();
+            // A second institution under a Haupt-IK needs an explicit decision.
+            let decided = RwSignal::new(!shared);
+            let shared_id = format!("gemeinsame-haupt-ik-{id}");
+            let shared_note = shared.then(|| {
+                let main_ik = r.main_ik.clone().unwrap_or_else(|| r.ik.clone());
+                let users = r
+                    .same_main_ik
+                    .iter()
+                    .map(|i| format!("{} (IK {})", i.name, i.ik))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                view! {
+                    <div role="note" class="mb-3 rounded border border-amber-600 bg-amber-50 p-3 text-amber-950" data-testid="shared-main-ik">
+                        <p>{format!("Die Haupt-IK {main_ik} wird bereits genutzt von: {users}.")}</p>
+                        <p class="mt-1">"Nach der Freigabe sieht diese Einrichtung die Daten der Haupt-IK erst, wenn die bestehende Einrichtung den Zugriff bestätigt."</p>
+                        <div class="mt-2 flex items-center gap-2">
+                            <input id=shared_id.clone() type="checkbox" class="h-4 w-4"
+                                prop:checked=move || decided.get()
+                                on:change=move |ev| decided.set(event_target_checked(&ev)) />
+                            <label for=shared_id.clone()>"Geprüft: als weitere Einrichtung unter dieser Haupt-IK freigeben"</label>
+                        </div>
+                    </div>
+                }
+            });
             view! {
+                {shared_note}
                 <div class="flex flex-wrap gap-3">
                     <button
                         type="button"
                         class=BUTTON_PRIMARY
                         aria-busy=move || is_busy().to_string()
                         aria-label=format!("Freigeben: {}", r.name)
+                        disabled=move || !decided.get()
                         on:click=move |_| on_approve.run(for_approve.clone())
                     >
                         "Freigeben"

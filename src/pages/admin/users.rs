@@ -44,6 +44,11 @@ fn Users() -> impl IntoView {
             .map(|i| i.institution.name)
             .unwrap_or_default()
     };
+    let is_hospital = move || {
+        session
+            .info()
+            .is_some_and(|i| i.institution.kind == le_domain::access::InstitutionKind::Hospital)
+    };
     let on_created = Callback::new(move |c: CreatedUser| {
         created.set(Some(c));
         reload();
@@ -73,6 +78,7 @@ fn Users() -> impl IntoView {
                 Some(Ok(users)) => view! { <UserTable users=users on_changed=on_changed /> }.into_any(),
             }}
         </section>
+        {move || is_hospital().then(|| view! { <MainIkRequests /> })}
         <section aria-labelledby="anlegen" class=format!("mt-10 max-w-3xl {CARD_CLASS}")>
             <h2 id="anlegen" class="text-xl font-semibold text-slate-900">"Benutzer anlegen"</h2>
             {move || created.get().map(|c| view! {
@@ -469,5 +475,63 @@ fn CreateUserForm(on_created: Callback<CreatedUser>) -> impl IntoView {
             </button>
             <Notice message=notice />
         </form>
+    }
+}
+
+/// Institutions approved under the own Haupt-IK: they see its physicians and audit cases only
+/// after this admin confirms them (shown only while some wait).
+#[component]
+fn MainIkRequests() -> impl IntoView {
+    let session = Session::use_context();
+    let list = RwSignal::new(None);
+    let reloads = RwSignal::new(0u32);
+    api::load_into(list, move || {
+        reloads.track();
+        api::access::main_ik_requests()
+    });
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let confirm = move |id: i64, name: String| {
+        let csrf = session.csrf();
+        spawn_local(async move {
+            match api::access::confirm_main_ik(&csrf, id).await {
+                Ok(_) => {
+                    notice.set(Some(Ok(format!("Zugriff für „{name}“ bestätigt."))));
+                    reloads.update(|n| *n += 1);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    notice.set(Some(Err(failure.message)));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="mt-3"><Notice message=notice /></div>
+        {move || match list.get() {
+            Some(Ok(requests)) if !requests.is_empty() => view! {
+                <section aria-labelledby="haupt-ik" class=format!("mt-10 max-w-3xl {CARD_CLASS}") data-testid="main-ik-requests">
+                    <h2 id="haupt-ik" class="text-xl font-semibold text-slate-900">"Weitere Einrichtungen unter Ihrer Haupt-IK"</h2>
+                    <p class="mt-2 text-slate-700">"Diese Einrichtungen wurden unter Ihrer Haupt-IK freigegeben. Erst nach Ihrer Bestätigung sehen sie die Ärztinnen und Ärzte und die Prüfverfahren dieser Haupt-IK."</p>
+                    <ul class="mt-4 space-y-3">
+                        {requests.into_iter().map(|r| {
+                            let id = r.institution.id;
+                            let name = format!("{} (IK {})", r.institution.name, r.institution.ik);
+                            let label = format!("Zugriff bestätigen für {name}");
+                            let for_click = name.clone();
+                            view! {
+                                <li class="flex flex-wrap items-center gap-4">
+                                    <span>{format!("{name}, freigegeben am {}", format::date_time(&r.approved_at))}</span>
+                                    <button type="button" class=BUTTON_PRIMARY aria-label=label
+                                        on:click=move |_| confirm(id, for_click.clone())>
+                                        "Zugriff bestätigen"
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }.into_any(),
+            _ => ().into_any(),
+        }}
     }
 }

@@ -28,7 +28,8 @@ pub fn differences_table(case: &Clarification) -> AnyView {
                     <tr class="border-t border-slate-200">
                         <th scope="row" class="pr-6 font-medium">{d.field.label()}</th>
                         <td class="pr-6">{d.directory_value.clone()}</td>
-                        <td>{d.registry_value.clone()}</td>
+                        // The hospital sees only that the value differs, the office both values.
+                        <td>{d.registry_value.clone().unwrap_or_else(|| "weicht ab".to_owned())}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -45,6 +46,9 @@ pub fn case_state(case: &Clarification) -> String {
         }
         Some(le_domain::api::directory::AcceptedSide::Registry) => {
             " – Angaben des Registers übernommen"
+        }
+        Some(le_domain::api::directory::AcceptedSide::DifferentPerson) => {
+            " – andere Person, neue Arztnummer vergeben"
         }
         None => "",
     };
@@ -117,7 +121,6 @@ pub fn HospitalInbox() -> impl IntoView {
                                     <a href=format!("/arztverzeichnis/{}", case.physician_id) class=LINK_CLASS>{case.physician_name.clone()}</a>
                                 </h2>
                                 <p class="text-slate-700">{case_state(&case)}</p>
-                                <p class="text-slate-700">"ANR im Register: " <span class="font-mono">{case.registry_anr.clone()}</span></p>
                                 {differences_table(&case)}
                                 {case.office_message.clone().map(|m| view! {
                                     <p class="mt-2"><strong>"Nachricht der Geschäftsstelle: "</strong>{m}</p>

@@ -1,5 +1,5 @@
 //! Small helpers of the directory pages: today's date, performance marks, display of records.
-use le_domain::directory::{Date, PhysicianRecord, RequestState};
+use le_domain::directory::{Date, HospitalSite, PhysicianRecord, RequestState};
 use le_domain::numbers::SiteNumber;
 use wasm_bindgen::JsValue;
 
@@ -90,12 +90,10 @@ pub const STATE_FILTERS: [(&str, &str); 5] = [
     ("abweichung", "Abweichung – Klärung erforderlich"),
 ];
 
-/// Whether the physician is active today at some site (or at all sites).
+/// Whether the physician is active today (from the activity periods: a start in the future
+/// is not active yet, and "all sites" counts with its own period).
 pub fn is_active(record: &PhysicianRecord, today: Date) -> bool {
-    record.form.sites.is_empty() && record.form.all_sites
-        || record.form.sites.iter().any(|s| {
-            s.start.is_none_or(|start| start <= today) && s.end.is_none_or(|end| end >= today)
-        })
+    record.form.is_active_on(today)
 }
 
 /// Whether the physician works (or worked) at `site`.
@@ -106,6 +104,22 @@ pub fn has_site(record: &PhysicianRecord, site: &str) -> bool {
             .sites
             .iter()
             .any(|s| s.site_number.as_str() == site)
+}
+
+/// The hospital's sites with validity as the write rules want them: listed ones and those the
+/// directory removed (existing assignments there may be ended).
+pub fn hospital_sites_of(list: &le_domain::api::directory::SiteList) -> Vec<HospitalSite> {
+    let site = |s: &le_domain::directory::SiteEntry, in_directory| HospitalSite {
+        site_number: s.site_number.clone(),
+        valid_from: s.valid_from,
+        valid_until: s.valid_until,
+        in_directory,
+    };
+    list.sites
+        .iter()
+        .map(|s| site(s, true))
+        .chain(list.removed.iter().map(|s| site(s, false)))
+        .collect()
 }
 
 /// Site numbers of the hospital as the domain wants them.

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::common::{site_numbers, today};
+use super::common::{hospital_sites_of, today};
 use crate::api::{ApiFailure, directory as api, load_into};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS,
@@ -270,16 +270,27 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
             _ => Vec::new(),
         })
     });
-    let allowed = Memo::new(move |_| site_list.with(|s| site_numbers(s)));
+    // The hospital's sites with their validity, removed ones too: an assignment kept from the
+    // saved record may stay at a removed site (and be ended there), a new one may not.
+    let hospital_sites = Memo::new(move |_| {
+        sites.with(|s| match s {
+            Some(Ok(list)) => hospital_sites_of(list),
+            _ => Vec::new(),
+        })
+    });
+    let saved = RwSignal::new(PhysicianForm::default());
 
     let errors = Errors {
-        local: Memo::new(move |_| form.with(|f| allowed.with(|a| f.validate(today, a)))),
+        local: Memo::new(move |_| {
+            form.with(|f| {
+                saved.with(|s| hospital_sites.with(|h| f.validate_change(id.map(|_| s), today, h)))
+            })
+        }),
         touched: RwSignal::new(HashSet::new()),
         submitted: RwSignal::new(false),
         server: RwSignal::new(Vec::new()),
     };
 
-    let saved = RwSignal::new(PhysicianForm::default());
     let anr_locked = RwSignal::new(false);
     let adopt = move |record: PhysicianRecord| {
         anr_locked.set(record.anr().is_some());
@@ -548,6 +559,15 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                         } />
                     <label for="arzt-all_sites" class=LABEL_CLASS>"an allen Standorten dieses Krankenhauses"</label>
                 </div>
+                // "All sites" is an assignment with a period like any other.
+                <Show when=move || form.with(|f| f.all_sites)>
+                    <div class="mt-4 grid gap-4 md:grid-cols-2">
+                        <Input errors path="all_sites_start".into() label="Beginn (alle Standorte)".into() kind="date" required=true
+                            value=date(|f| f.all_sites_start) on_input=set_date(|f, d| f.all_sites_start = d) disabled=read_only />
+                        <Input errors path="all_sites_end".into() label="Ende (alle Standorte)".into() kind="date"
+                            value=date(|f| f.all_sites_end) on_input=set_date(|f, d| f.all_sites_end = d) disabled=read_only />
+                    </div>
+                </Show>
                 <p id="arzt-sites" tabindex="-1" class=ERROR_CLASS>{move || sites_error.get()}</p>
                 <ul class="mt-4 space-y-4">
                     <For each=move || 0..site_count.get() key=|i| *i let:i>
@@ -676,7 +696,7 @@ fn outcome_view(outcome: RequestState, anr: String) -> AnyView {
                             <tr>
                                 <th scope="row" class="pr-6 font-medium">{d.field.label()}</th>
                                 <td class="pr-6">{d.directory_value}</td>
-                                <td>{d.registry_value}</td>
+                                <td>{d.registry_value.unwrap_or_else(|| "weicht ab".to_owned())}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

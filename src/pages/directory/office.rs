@@ -91,7 +91,7 @@ fn OfficeClarifications() -> impl IntoView {
                                         {format!("{} – {} (IK {})", case.physician_name, case.hospital_name, case.main_ik)}
                                     </h3>
                                     <p class="text-slate-700">{case_state(&case)}</p>
-                                    <p class="text-slate-700">"ANR im Register: " <span class="font-mono">{case.registry_anr.clone()}</span></p>
+                                    <p class="text-slate-700">"ANR im Register: " <span class="font-mono">{case.registry_anr.clone().unwrap_or_default()}</span></p>
                                     {differences_table(&case)}
                                     {case.document_available.then(|| view! {
                                         <p class="mt-2"><a href=api::office_document_url(id) class=LINK_CLASS target="_blank" rel="noopener">"Dokumentkopie öffnen"</a></p>
@@ -105,6 +105,9 @@ fn OfficeClarifications() -> impl IntoView {
                                             <button type="button" class=BUTTON_SECONDARY on:click=move |_| resolve(id, AcceptedSide::Registry)
                                                 aria-label=format!("Angaben der Vergabestelle (Register) übernehmen: {}", case.physician_name)>
                                                 "Angaben der Vergabestelle (Register) übernehmen"
+                                            </button>
+                                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| resolve(id, AcceptedSide::DifferentPerson)>
+                                                "Andere Person – neue Arztnummer vergeben"
                                             </button>
                                         </div>
                                         <div class="mt-4 flex flex-wrap items-end gap-4">

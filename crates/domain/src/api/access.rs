@@ -64,6 +64,35 @@ pub struct RegistrationSummary {
     pub submitted_at: String,
     pub decided_at: Option<String>,
     pub reject_reason: Option<String>,
+    /// Institutions already in the portal under the same Haupt-IK (a second one needs an
+    /// explicit decision to approve, and sees that Haupt-IK's data only once the first confirms).
+    #[serde(default)]
+    pub same_main_ik: Vec<InstitutionRef>,
+}
+
+/// An institution named by IK and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstitutionRef {
+    pub id: i64,
+    pub ik: String,
+    pub name: String,
+}
+
+/// `POST /api/v1/admin/registrations/{id}/approve` (the body may be empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApproveRequest {
+    /// Required when other institutions already use the registration's Haupt-IK.
+    #[serde(default)]
+    pub confirm_shared_main_ik: bool,
+}
+
+/// An institution that registered under the caller's Haupt-IK and waits for the caller's
+/// confirmation before it may see that Haupt-IK's data (`GET /api/v1/main-ik/requests`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MainIkRequest {
+    pub institution: InstitutionRef,
+    pub main_ik: String,
+    pub approved_at: String,
 }
 
 /// `POST /api/v1/admin/registrations/{id}/reject`

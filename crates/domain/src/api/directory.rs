@@ -40,6 +40,10 @@ pub struct ImportLineError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteList {
     pub sites: Vec<SiteEntry>,
+    /// The hospital's sites that left the national directory: existing assignments to them
+    /// stay and can be ended, new ones are refused (`site_removed`). Empty for the office.
+    #[serde(default)]
+    pub removed: Vec<SiteEntry>,
 }
 
 /// `PUT /api/v1/physicians/{id}`: the edited form and the version it was based on.
@@ -84,9 +88,24 @@ pub enum AcceptedSide {
     Directory,
     /// The registry's data is right: the hospital's record is updated.
     Registry,
+    /// Not the same person: the record gets a new ANR, the registry's person stays untouched.
+    DifferentPerson,
 }
 
-/// A mismatch reported by the registry, with both values side by side.
+impl AcceptedSide {
+    /// German label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AcceptedSide::Directory => "Angaben des Krankenhauses übernommen",
+            AcceptedSide::Registry => "Angaben der Vergabestelle übernommen",
+            AcceptedSide::DifferentPerson => "andere Person – neue Arztnummer vergeben",
+        }
+    }
+}
+
+/// A mismatch reported by the registry. The office sees both values side by side and the
+/// registry's ANR; the hospital sees only which fields differ (its own values), since the
+/// registry's person may be someone it does not employ.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clarification {
     pub id: i64,
@@ -94,7 +113,8 @@ pub struct Clarification {
     pub physician_name: String,
     pub hospital_name: String,
     pub main_ik: String,
-    pub registry_anr: String,
+    /// `None` for the hospital.
+    pub registry_anr: Option<String>,
     pub differences: Vec<Difference>,
     pub state: ClarificationState,
     pub office_message: Option<String>,

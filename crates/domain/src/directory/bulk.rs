@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::date::Date;
 use super::physician::{
-    EMPTY_VALUE, OPEN_END, PhysicianForm, SITE_END, SITE_START, SiteAssignment, check_not_before,
-    display_date,
+    EMPTY_VALUE, HospitalSite, OPEN_END, PhysicianForm, SITE_END, SITE_START, SiteAssignment,
+    check_not_before, display_date,
 };
 use crate::error::{FieldError, ValidationError};
 use crate::numbers::SiteNumber;
@@ -106,6 +106,23 @@ pub fn apply_bulk(
     today: Date,
     allowed_sites: &[SiteNumber],
 ) -> Result<(PhysicianForm, Vec<Change>), Vec<FieldError>> {
+    let sites: Vec<HospitalSite> = allowed_sites
+        .iter()
+        .cloned()
+        .map(HospitalSite::listed)
+        .collect();
+    apply_bulk_at(record, action, today, &sites)
+}
+
+/// [`apply_bulk`] against the hospital's sites with their validity (the server's view): the
+/// result is checked with [`PhysicianForm::validate_change`] as a change of `record`, so an
+/// assignment at a site that left the directory can still be ended.
+pub fn apply_bulk_at(
+    record: &PhysicianForm,
+    action: &BulkAction,
+    today: Date,
+    sites: &[HospitalSite],
+) -> Result<(PhysicianForm, Vec<Change>), Vec<FieldError>> {
     let mut form = record.clone();
     let mut changes = Vec::new();
     match action {
@@ -138,6 +155,30 @@ pub fn apply_bulk(
                     after: end.to_german(),
                 });
                 site.end = Some(end);
+            }
+            // "All sites" is an assignment too: ending every assignment ends it.
+            if site_number.is_none() && form.all_sites {
+                matched = true;
+                if form.all_sites_end.is_none_or(|e| e > end) {
+                    match form.all_sites_start {
+                        Some(start) if end < start => errors.push(
+                            check_not_before(SITE_END, end, SITE_START, start)
+                                .err()
+                                .unwrap_or(ValidationError::Required)
+                                .for_field("all_sites_end"),
+                        ),
+                        _ => {
+                            changes.push(Change {
+                                field: "all_sites_end".to_owned(),
+                                before: form
+                                    .all_sites_end
+                                    .map_or_else(|| OPEN_END.to_owned(), Date::to_german),
+                                after: end.to_german(),
+                            });
+                            form.all_sites_end = Some(end);
+                        }
+                    }
+                }
             }
             if !matched {
                 errors.push(
@@ -205,9 +246,29 @@ pub fn apply_bulk(
                     (display_date(before), display_date(new))
                 }
                 SettableField::AllSites => {
-                    let new = parse_yes_no(value).map_err(invalid)?;
-                    let before = std::mem::replace(&mut form.all_sites, new);
-                    (yes_no(before).to_owned(), yes_no(new).to_owned())
+                    // A date starts "all sites" then; "ja" starts it today (unless already
+                    // chosen); "nein" removes the choice with its period.
+                    let (all, start) = match Date::parse(value) {
+                        Ok(date) => (true, Some(date)),
+                        Err(_) if parse_yes_no(value).map_err(invalid)? => (
+                            true,
+                            form.all_sites_start
+                                .filter(|_| form.all_sites)
+                                .or(Some(today)),
+                        ),
+                        Err(_) => (false, None),
+                    };
+                    let show = |all: bool, start: Option<Date>| match (all, start) {
+                        (true, Some(start)) => format!("ja, ab {}", start.to_german()),
+                        (all, _) => yes_no(all).to_owned(),
+                    };
+                    let before = show(form.all_sites, form.all_sites_start);
+                    if (all, start) != (form.all_sites, form.all_sites_start) {
+                        form.all_sites = all;
+                        form.all_sites_start = start;
+                        form.all_sites_end = None;
+                    }
+                    (before, show(form.all_sites, form.all_sites_start))
                 }
             };
             if before != after {
@@ -222,7 +283,7 @@ pub fn apply_bulk(
     if changes.is_empty() {
         return Ok((record.clone(), changes));
     }
-    let errors = form.validate(today, allowed_sites);
+    let errors = form.validate_change(Some(record), today, sites);
     if errors.is_empty() {
         Ok((form, changes))
     } else {
@@ -261,15 +322,28 @@ pub fn bulk_preview(
     today: Date,
     allowed_sites: &[SiteNumber],
 ) -> Vec<BulkOutcome> {
+    let sites: Vec<HospitalSite> = allowed_sites
+        .iter()
+        .cloned()
+        .map(HospitalSite::listed)
+        .collect();
+    bulk_preview_at(records, action, today, &sites)
+}
+
+/// [`bulk_preview`] against the hospital's sites with their validity (see [`apply_bulk_at`]).
+pub fn bulk_preview_at(
+    records: &[PhysicianForm],
+    action: &BulkAction,
+    today: Date,
+    sites: &[HospitalSite],
+) -> Vec<BulkOutcome> {
     records
         .iter()
-        .map(
-            |record| match apply_bulk(record, action, today, allowed_sites) {
-                Ok((_, changes)) if changes.is_empty() => BulkOutcome::Unchanged,
-                Ok((_, changes)) => BulkOutcome::Changed { changes },
-                Err(errors) => BulkOutcome::Rejected { errors },
-            },
-        )
+        .map(|record| match apply_bulk_at(record, action, today, sites) {
+            Ok((_, changes)) if changes.is_empty() => BulkOutcome::Unchanged,
+            Ok((_, changes)) => BulkOutcome::Changed { changes },
+            Err(errors) => BulkOutcome::Rejected { errors },
+        })
         .collect()
 }
 
@@ -322,6 +396,8 @@ mod tests {
                 },
             ],
             all_sites: false,
+            all_sites_start: None,
+            all_sites_end: None,
         }
     }
 
@@ -469,7 +545,25 @@ mod tests {
         };
         let (after, changes) = apply(&form(), &set(SettableField::AllSites, "ja")).expect("ok");
         assert!(after.all_sites);
-        assert_eq!(changes, vec![change("all_sites", "nein", "ja")]);
+        // "ja" starts today: "all sites" has a period like any assignment.
+        assert_eq!(after.all_sites_start, Some(today()));
+        assert_eq!(
+            changes,
+            vec![change("all_sites", "nein", "ja, ab 27.11.2026")]
+        );
+        let (after, changes) =
+            apply(&form(), &set(SettableField::AllSites, "01.12.2026")).expect("ok");
+        assert_eq!(after.all_sites_start, Some(d("01.12.2026")));
+        assert_eq!(
+            changes,
+            vec![change("all_sites", "nein", "ja, ab 01.12.2026")]
+        );
+        let (after, changes) = apply(&after, &set(SettableField::AllSites, "nein")).expect("ok");
+        assert_eq!((after.all_sites, after.all_sites_start), (false, None));
+        assert_eq!(
+            changes,
+            vec![change("all_sites", "ja, ab 01.12.2026", "nein")]
+        );
 
         let (_, changes) = apply(&form(), &set(SettableField::LastName, " Schmidt ")).expect("ok");
         assert_eq!(changes, vec![change("last_name", "Muster", "Schmidt")]);
@@ -547,5 +641,65 @@ mod tests {
         let json = serde_json::to_value(&outcome).expect("serialises");
         assert_eq!(json["outcome"], "changed");
         assert_eq!(json["changes"][0]["after"], "ja");
+    }
+
+    #[test]
+    fn leaving_at_month_end_ends_all_sites_too() {
+        let mut f = form();
+        f.sites.clear();
+        f.all_sites = true;
+        f.all_sites_start = Some(d("01.01.2021"));
+        let action = BulkAction::EndSiteAssignment {
+            site_number: None,
+            end: today().end_of_month(),
+        };
+        let (after, changes) = apply(&f, &action).expect("applies");
+        assert_eq!(
+            changes,
+            vec![change("all_sites_end", "offen", "30.11.2026")]
+        );
+        assert_eq!(after.all_sites_end, Some(d("30.11.2026")));
+        assert!(!after.is_active_on(d("01.12.2026")));
+        assert_eq!(apply(&after, &action).map(|(_, c)| c), Ok(vec![]));
+        // Before its start it is refused.
+        let early = BulkAction::EndSiteAssignment {
+            site_number: None,
+            end: d("31.12.2020"),
+        };
+        assert_eq!(
+            apply(&f, &early).map_err(|e| e[0].field.clone()),
+            Err("all_sites_end".to_owned())
+        );
+    }
+
+    #[test]
+    fn ending_an_assignment_at_a_removed_site() {
+        let sites = [
+            HospitalSite {
+                site_number: site("773081000"),
+                valid_from: d("01.01.2000"),
+                valid_until: None,
+                in_directory: true,
+            },
+            HospitalSite {
+                site_number: site("773082000"),
+                valid_from: d("01.01.2000"),
+                valid_until: Some(d("31.10.2026")),
+                in_directory: false,
+            },
+        ];
+        let end = BulkAction::EndSiteAssignment {
+            site_number: None,
+            end: today().end_of_month(),
+        };
+        let (after, _) = apply_bulk_at(&form(), &end, today(), &sites).expect("applies");
+        assert_eq!(after.sites[1].end, Some(d("30.11.2026")));
+        let add = BulkAction::AddSiteAssignment {
+            site_number: site("773082000"),
+            start: d("01.12.2026"),
+            end: None,
+        };
+        let errors = apply_bulk_at(&after, &add, today(), &sites).expect_err("refused");
+        assert_eq!(errors[0].code, "site_removed");
     }
 }

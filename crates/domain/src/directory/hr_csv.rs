@@ -15,7 +15,7 @@
 //! | `Geburtsdatum`, `Staatsexamen`, `Approbation`, `Promotion` | TT.MM.JJJJ (Promotion may be empty) |
 //! | `Facharztanerkennungen` | `Fachgebiet:Datum`, several separated by `\|`, in entry order: `01:15.03.2015\|23:01.10.2019` |
 //! | `Standorte` | `Standortnummer:Beginn-Ende`, several separated by `\|`; an empty end is open: `773081000:01.01.2020-31.12.2024\|773082000:01.01.2021-` |
-//! | `Alle Standorte` | `ja` or `nein` (empty = `nein`) |
+//! | `Alle Standorte` | `nein` (or empty), or the period `Beginn-Ende` like a site's: `01.01.2020-` (open) or `01.01.2020-31.12.2024`; `ja` alone (no period) is read but fails the record rules, which want a start |
 //!
 //! Blanks around values and separators are ignored. Reading only converts the cells into
 //! [`PhysicianForm`]s (format errors per row, with the form's field names); the record rules are
@@ -126,7 +126,7 @@ fn parse_row(row: &Row, columns: &[usize], width: usize) -> Result<PhysicianForm
     let doctorate_date = errors.take("doctorate_date", optional_date(cell(8)));
     let specialties = parse_specialties(cell(9), &mut errors);
     let sites = parse_sites(cell(10), &mut errors);
-    let all_sites = errors.take("all_sites", parse_yes_no(cell(11)));
+    let (all_sites, all_sites_start, all_sites_end) = parse_all_sites(cell(11), &mut errors);
     if !errors.0.is_empty() {
         return Err(errors.0);
     }
@@ -143,7 +143,21 @@ fn parse_row(row: &Row, columns: &[usize], width: usize) -> Result<PhysicianForm
         specialties,
         sites,
         all_sites,
+        all_sites_start,
+        all_sites_end,
     })
+}
+
+/// The "Alle Standorte" cell: `nein`/empty, `ja`, or a period `Beginn-Ende`.
+fn parse_all_sites(cell: &str, errors: &mut RowErrors) -> (bool, Option<Date>, Option<Date>) {
+    if let Some((start, end)) = cell.split_once('-')
+        && !start.trim().is_empty()
+    {
+        let start = errors.take("all_sites_start", optional_date(start));
+        let end = errors.take("all_sites_end", optional_date(end));
+        return (true, start, end);
+    }
+    (errors.take("all_sites", parse_yes_no(cell)), None, None)
 }
 
 /// The non-empty `|`-separated parts of a cell, trimmed.
@@ -233,7 +247,10 @@ fn to_row(form: &PhysicianForm) -> Vec<String> {
         german(form.doctorate_date),
         specialties.join("|"),
         sites.join("|"),
-        yes_no(form.all_sites).to_owned(),
+        match (form.all_sites, form.all_sites_start) {
+            (true, Some(start)) => format!("{}-{}", start.to_german(), german(form.all_sites_end)),
+            (all, _) => yes_no(all).to_owned(),
+        },
     ]
 }
 
@@ -372,12 +389,16 @@ mod tests {
             last_name: "O\"Neill; Jr.".into(),
             first_name: "Jörg".into(),
             all_sites: true,
+            all_sites_start: Some(Date::parse("01.01.2023").expect("valid")),
+            all_sites_end: None,
             ..PhysicianForm::default()
         };
         let text = write_hr_csv(&[form]);
         assert_eq!(
             text,
-            format!("\u{feff}{HEADER}\r\n;männlich;nein;\"O\"\"Neill; Jr.\";Jörg;;;;;;;ja\r\n")
+            format!(
+                "\u{feff}{HEADER}\r\n;männlich;nein;\"O\"\"Neill; Jr.\";Jörg;;;;;;;01.01.2023-\r\n"
+            )
         );
     }
 }

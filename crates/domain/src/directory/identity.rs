@@ -2,15 +2,27 @@
 //!
 //! Names are compared after [`normalize_name`]: case, umlauts (ä = ae, ö = oe, ü = ue), ß = ss,
 //! surrounding blanks, and hyphens versus blanks do not count, so "Müller-Lüdenscheidt" and
-//! "MUELLER LUEDENSCHEIDT" are the same name. Outcomes:
+//! "MUELLER LUEDENSCHEIDT" are the same name. A licence date missing on one side and a sex
+//! recorded as unknown on one side are *no evidence* either way (neither a difference nor a
+//! confirmation). Outcomes:
 //! - `Same`: names, birth date and licence date (when both sides have one) agree, and the sex
 //!   agrees unless one side has it as unknown.
-//! - `Mismatch`: evidently the same person with other data, to be clarified: the same first name
-//!   and birth date (e.g. a new last name after marriage), or the same first and last name and
-//!   licence date (e.g. a mistyped birth date).
-//! - `Different`: another person. The same last name and birth date alone is *not* enough: twins
-//!   share both.
-
+//! - `Mismatch`: the same person with one differing field that has an innocent explanation and
+//!   no contradicting evidence. Exactly one field may differ, and only as [`explainable`] says:
+//!
+//!   | the only differing field | plausible cause | also required |
+//!   |---|---|---|
+//!   | last name | marriage, divorce | — (first name, birth date, sex agree; licence equal or missing) |
+//!   | licence date | typo | — (names, birth date, sex agree) |
+//!   | birth date | typo | licence date present on both sides and equal |
+//!   | sex | recording error | licence date present on both sides and equal |
+//!   | first name | — | never: twins share everything else |
+//!
+//! - `Different`: everything else, i.e. another person. Two or more differing fields are
+//!   always another person (a new last name *and* another licence date is contradicting
+//!   evidence, not a clarification); so are twins (same last name and birth date).
+//!
+//! The office can still decide a `Mismatch` is another person (a new ANR is issued then).
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
@@ -64,11 +76,35 @@ impl IdentityField {
 }
 
 /// One field in which directory and registry differ, with both values for people.
+///
+/// The registry's value belongs to a person the hospital may not employ: only the office sees it
+/// ([`Difference::for_hospital`] drops it; then it is `null` on the wire).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Difference {
     pub field: IdentityField,
     pub directory_value: String,
-    pub registry_value: String,
+    #[serde(default)]
+    pub registry_value: Option<String>,
+}
+
+impl Difference {
+    /// The difference as a hospital may see it: which field, and its own value only.
+    pub fn for_hospital(&self) -> Difference {
+        Difference {
+            registry_value: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Whether `field`, as the *only* differing field, can still be the same person; `licence_confirmed`
+/// says whether both sides have a licence date and it agrees (see the module's table).
+pub fn explainable(field: IdentityField, licence_confirmed: bool) -> bool {
+    match field {
+        IdentityField::LastName | IdentityField::LicenceDate => true,
+        IdentityField::BirthDate | IdentityField::Sex => licence_confirmed,
+        IdentityField::FirstName => false,
+    }
 }
 
 /// The result of comparing an identity with the registry's.
@@ -90,6 +126,23 @@ pub struct IdentityMatch;
 impl IdentityMatch {
     /// Compares the directory's identity with the registry's.
     pub fn compare(directory: &Identity, registry: &Identity) -> MatchOutcome {
+        let licence_confirmed = matches!(
+            (directory.licence_date, registry.licence_date),
+            (Some(a), Some(b)) if a == b
+        );
+        let differences = Self::differences(directory, registry);
+        match differences.as_slice() {
+            [] => MatchOutcome::Same,
+            [only] if explainable(only.field, licence_confirmed) => {
+                MatchOutcome::Mismatch { differences }
+            }
+            _ => MatchOutcome::Different,
+        }
+    }
+
+    /// Every field in which the two identities differ, with both values (a missing licence date
+    /// or an unknown sex on one side is no difference).
+    pub fn differences(directory: &Identity, registry: &Identity) -> Vec<Difference> {
         let last = normalize_name(&directory.last_name) == normalize_name(&registry.last_name);
         let first = normalize_name(&directory.first_name) == normalize_name(&registry.first_name);
         let birth = directory.birth_date == registry.birth_date;
@@ -106,7 +159,7 @@ impl IdentityMatch {
             differences.push(Difference {
                 field,
                 directory_value,
-                registry_value,
+                registry_value: Some(registry_value),
             });
         };
         if !last {
@@ -143,13 +196,7 @@ impl IdentityMatch {
             differ(IdentityField::LicenceDate, a.to_german(), b.to_german());
         }
 
-        if differences.is_empty() {
-            MatchOutcome::Same
-        } else if (first && birth) || (first && last && licence == Some(true)) {
-            MatchOutcome::Mismatch { differences }
-        } else {
-            MatchOutcome::Different
-        }
+        differences
     }
 }
 
@@ -237,58 +284,9 @@ mod tests {
                 differences: vec![Difference {
                     field: IdentityField::LastName,
                     directory_value: "Müller-Lüdenscheidt".into(),
-                    registry_value: "Schmidt".into(),
+                    registry_value: Some("Schmidt".into()),
                 }]
             }
-        );
-    }
-
-    #[test]
-    fn mistyped_birth_date_with_same_names_and_licence_is_a_mismatch() {
-        let mut registry = anna();
-        registry.birth_date = d("21.04.1985");
-        registry.sex = Sex::Diverse;
-        assert_eq!(
-            IdentityMatch::compare(&anna(), &registry),
-            MatchOutcome::Mismatch {
-                differences: vec![
-                    Difference {
-                        field: IdentityField::BirthDate,
-                        directory_value: "12.04.1985".into(),
-                        registry_value: "21.04.1985".into(),
-                    },
-                    Difference {
-                        field: IdentityField::Sex,
-                        directory_value: "weiblich".into(),
-                        registry_value: "divers".into(),
-                    },
-                ]
-            }
-        );
-        // Without a licence date to confirm it, that is another person.
-        registry.licence_date = None;
-        assert_eq!(
-            IdentityMatch::compare(&anna(), &registry),
-            MatchOutcome::Different
-        );
-    }
-
-    #[test]
-    fn other_people() {
-        // A twin: same last name and birth date, other first name.
-        let mut twin = anna();
-        twin.first_name = "Berta".into();
-        assert_eq!(
-            IdentityMatch::compare(&anna(), &twin),
-            MatchOutcome::Different
-        );
-        // Same name, other birth date, other licence date.
-        let mut namesake = anna();
-        namesake.birth_date = d("01.01.1970");
-        namesake.licence_date = Some(d("01.01.1996"));
-        assert_eq!(
-            IdentityMatch::compare(&anna(), &namesake),
-            MatchOutcome::Different
         );
     }
 
@@ -303,7 +301,182 @@ mod tests {
         assert_eq!(differences.len(), 1);
         assert_eq!(differences[0].field, IdentityField::LicenceDate);
         assert_eq!(differences[0].field.label(), "Datum der Approbation");
-        assert_eq!(differences[0].registry_value, "01.11.2010");
+        assert_eq!(differences[0].registry_value.as_deref(), Some("01.11.2010"));
+        // The hospital sees the field and its own value only.
+        let hidden = differences[0].for_hospital();
+        assert_eq!(hidden.registry_value, None);
+        assert_eq!(hidden.directory_value, "01.10.2010");
+    }
+
+    /// The identity rule's table of cases: (case, change of the registry's side, expected).
+    #[test]
+    fn table_of_cases() {
+        type Change = fn(&mut Identity);
+        use IdentityField as F;
+        enum Expect {
+            Same,
+            Mismatch(&'static [IdentityField]),
+            Different,
+        }
+        let cases: [(&str, Change, Expect); 20] = [
+            ("same person, same data", |_| {}, Expect::Same),
+            (
+                "same person, other spelling",
+                |r| {
+                    r.last_name = "MUELLER LUEDENSCHEIDT".into();
+                    r.first_name = " anna ".into();
+                },
+                Expect::Same,
+            ),
+            (
+                "registry lacks the licence date",
+                |r| r.licence_date = None,
+                Expect::Same,
+            ),
+            (
+                "registry has the sex as unknown",
+                |r| r.sex = Sex::Unknown,
+                Expect::Same,
+            ),
+            (
+                "married: other last name",
+                |r| r.last_name = "Schmidt".into(),
+                Expect::Mismatch(&[F::LastName]),
+            ),
+            (
+                "married, licence date missing on one side",
+                |r| {
+                    r.last_name = "Schmidt".into();
+                    r.licence_date = None;
+                },
+                Expect::Mismatch(&[F::LastName]),
+            ),
+            (
+                "married, and another licence date: contradicting evidence",
+                |r| {
+                    r.last_name = "Schmidt".into();
+                    r.licence_date = Some(d("01.04.2009"));
+                },
+                Expect::Different,
+            ),
+            (
+                "stranger sharing first name and birth date (other last name, sex, licence)",
+                |r| {
+                    r.last_name = "Schmidt".into();
+                    r.sex = Sex::Male;
+                    r.licence_date = Some(d("01.04.2009"));
+                },
+                Expect::Different,
+            ),
+            (
+                "stranger sharing first name, birth date and sex, other last name and licence",
+                |r| {
+                    r.last_name = "Schmidt".into();
+                    r.licence_date = Some(d("01.04.2012"));
+                },
+                Expect::Different,
+            ),
+            (
+                "typo in the birth date, confirmed by the licence date",
+                |r| r.birth_date = d("21.04.1985"),
+                Expect::Mismatch(&[F::BirthDate]),
+            ),
+            (
+                "other birth date without a licence date to confirm it",
+                |r| {
+                    r.birth_date = d("21.04.1985");
+                    r.licence_date = None;
+                },
+                Expect::Different,
+            ),
+            (
+                "typo in the birth date and another sex",
+                |r| {
+                    r.birth_date = d("21.04.1985");
+                    r.sex = Sex::Diverse;
+                },
+                Expect::Different,
+            ),
+            (
+                "typo in the licence date",
+                |r| r.licence_date = Some(d("01.11.2010")),
+                Expect::Mismatch(&[F::LicenceDate]),
+            ),
+            (
+                "sex recorded wrongly, confirmed by the licence date",
+                |r| r.sex = Sex::Diverse,
+                Expect::Mismatch(&[F::Sex]),
+            ),
+            (
+                "other sex without a licence date to confirm it",
+                |r| {
+                    r.sex = Sex::Male;
+                    r.licence_date = None;
+                },
+                Expect::Different,
+            ),
+            (
+                "twin: other first name",
+                |r| r.first_name = "Berta".into(),
+                Expect::Different,
+            ),
+            (
+                "twin with the same licence date",
+                |r| {
+                    r.first_name = "Berta".into();
+                    r.sex = Sex::Male;
+                },
+                Expect::Different,
+            ),
+            (
+                "namesake: other birth date and licence date",
+                |r| {
+                    r.birth_date = d("01.01.1970");
+                    r.licence_date = Some(d("01.01.1996"));
+                },
+                Expect::Different,
+            ),
+            (
+                "nothing but the birth date in common",
+                |r| {
+                    r.last_name = "Meier".into();
+                    r.first_name = "Ute".into();
+                    r.sex = Sex::Unknown;
+                    r.licence_date = None;
+                },
+                Expect::Different,
+            ),
+            (
+                "missing fields on both sides are no evidence: married, both without licence",
+                |r| {
+                    r.last_name = "Schmidt".into();
+                    r.licence_date = None;
+                    r.sex = Sex::Unknown;
+                },
+                Expect::Mismatch(&[F::LastName]),
+            ),
+        ];
+        for (case, change, expect) in cases {
+            let mut registry = anna();
+            change(&mut registry);
+            let outcome = IdentityMatch::compare(&anna(), &registry);
+            match (expect, &outcome) {
+                (Expect::Same, MatchOutcome::Same)
+                | (Expect::Different, MatchOutcome::Different) => {}
+                (Expect::Mismatch(fields), MatchOutcome::Mismatch { differences }) => {
+                    let got: Vec<IdentityField> = differences.iter().map(|x| x.field).collect();
+                    assert_eq!(got, fields, "{case}");
+                }
+                _ => panic!("{case}: got {outcome:?}"),
+            }
+            // The rule is symmetric: which side holds which value does not matter.
+            let back = IdentityMatch::compare(&registry, &anna());
+            assert_eq!(
+                std::mem::discriminant(&back),
+                std::mem::discriminant(&outcome),
+                "{case} (reversed)"
+            );
+        }
     }
 
     #[test]
@@ -312,7 +485,7 @@ mod tests {
             differences: vec![Difference {
                 field: IdentityField::LastName,
                 directory_value: "A".into(),
-                registry_value: "B".into(),
+                registry_value: Some("B".into()),
             }],
         })
         .expect("serialises");

@@ -20,18 +20,19 @@ pub(crate) mod table;
 
 pub use anr_issue::{issue_new_anr, regroup_after_first_recognition, specialty_group_for};
 pub use bulk::{
-    BulkAction, BulkOutcome, Change, SettableField, UNCHANGED, apply_bulk, bulk_preview,
+    BulkAction, BulkOutcome, Change, SettableField, UNCHANGED, apply_bulk, apply_bulk_at,
+    bulk_preview, bulk_preview_at,
 };
 pub use date::{Date, GERMAN_FORMAT, ISO_FORMAT};
 pub use hr_csv::{HR_CSV_COLUMNS, HrRow, parse_hr_csv, write_hr_csv};
 pub use identity::{
-    Difference, Identity, IdentityField, IdentityMatch, MatchOutcome, normalize_name,
+    Difference, Identity, IdentityField, IdentityMatch, MatchOutcome, explainable, normalize_name,
 };
 pub use periods::{ActivityPeriod, activity_periods};
 pub use physician::{
-    EARLIEST_BIRTH_DATE, EMPTY_VALUE, MIN_AGE_AT_STATE_EXAM, NAME_MAX_CHARS, OPEN_END,
-    PhysicianForm, PhysicianRecord, RequestState, Sex, SiteAssignment, SpecialtyEntry, check_name,
-    check_personal_anr, site_is_allowed,
+    EARLIEST_BIRTH_DATE, EMPTY_VALUE, HospitalSite, MAX_START_DAYS_AHEAD, MIN_AGE_AT_STATE_EXAM,
+    NAME_MAX_CHARS, OPEN_END, PhysicianForm, PhysicianRecord, RequestState, Sex, SiteAssignment,
+    SpecialtyEntry, check_name, check_personal_anr, check_write, site_is_allowed,
 };
 pub use site_directory::{
     Land, SITE_DIRECTORY_COLUMNS, SITE_TEXT_MAX_CHARS, SiteChange, SiteDiff, SiteEntry, diff_sites,

@@ -15,6 +15,10 @@ pub const MIN_AGE_AT_STATE_EXAM: i32 = 18;
 /// Most characters of a last or first name.
 pub const NAME_MAX_CHARS: usize = 100;
 
+/// How many days ahead an assignment may start (a hire on the 1st of a coming month is entered
+/// in advance; a start further out is more likely a typo).
+pub const MAX_START_DAYS_AHEAD: i32 = 365;
+
 /// Earliest plausible birth date (catches typos like 1087 for 1987).
 pub const EARLIEST_BIRTH_DATE: Date = Date::from_ymd_const(1900, 1, 1);
 
@@ -141,8 +145,11 @@ pub struct PhysicianForm {
     pub doctorate_date: Option<Date>,
     pub specialties: Vec<SpecialtyEntry>,
     pub sites: Vec<SiteAssignment>,
-    /// Assigned to all sites of the hospital (then `sites` may be empty).
+    /// Assigned to all sites of the hospital (then `sites` may be empty), from
+    /// `all_sites_start` to `all_sites_end` (inclusive; `None` = open) like any assignment.
     pub all_sites: bool,
+    pub all_sites_start: Option<Date>,
+    pub all_sites_end: Option<Date>,
 }
 
 /// How a date is named in messages: nominative and dative with article, "at" phrase.
@@ -223,6 +230,24 @@ pub(crate) fn check_not_before(
     }
 }
 
+/// A start may lie in the future, but at most [`MAX_START_DAYS_AHEAD`] days.
+pub(crate) fn check_start_ahead(
+    subject: DateName,
+    date: Date,
+    today: Date,
+) -> Result<(), ValidationError> {
+    let latest = today.add_days(MAX_START_DAYS_AHEAD);
+    if date > latest {
+        Err(ValidationError::DateTooFarAhead {
+            subject: subject.nominative,
+            date: date.to_german(),
+            latest: latest.to_german(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// `date` must not lie after `today`.
 pub(crate) fn check_not_future(
     subject: DateName,
@@ -281,6 +306,37 @@ pub fn site_is_allowed(site: &SiteNumber, allowed_sites: &[SiteNumber]) -> bool 
     allowed_sites.iter().any(|a| a == site || *a == parent)
 }
 
+/// A site of the hospital as the write rules see it: its validity in the national directory, and
+/// whether it is still listed there. A site the weekly import removed keeps its existing
+/// assignments (they can be ended) but takes no new ones.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct HospitalSite {
+    pub site_number: SiteNumber,
+    pub valid_from: Date,
+    pub valid_until: Option<Date>,
+    pub in_directory: bool,
+}
+
+impl HospitalSite {
+    /// A listed site without known validity (what a bare list of site numbers means).
+    pub fn listed(site_number: SiteNumber) -> HospitalSite {
+        HospitalSite {
+            site_number,
+            valid_from: Date::MIN,
+            valid_until: None,
+            in_directory: true,
+        }
+    }
+
+    /// The hospital's site that `site` is or belongs to (an outpatient unit to its site).
+    pub fn find<'a>(sites: &'a [HospitalSite], site: &SiteNumber) -> Option<&'a HospitalSite> {
+        sites.iter().find(|s| s.site_number == *site).or_else(|| {
+            let parent = site.parent_site();
+            sites.iter().find(|s| s.site_number == parent)
+        })
+    }
+}
+
 /// Whether two inclusive periods (`None` = open end) share at least one day.
 /// `sites[2].end` → ("sites", Some(2), Some("end")); `last_name` → ("last_name", None, None).
 fn split_path(path: &str) -> (&str, Option<usize>, Option<&str>) {
@@ -298,6 +354,51 @@ pub(crate) fn periods_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) 
     let a_before_b_ends = b.1.is_none_or(|end| a.0 <= end);
     let b_before_a_ends = a.1.is_none_or(|end| b.0 <= end);
     a_before_b_ends && b_before_a_ends
+}
+
+/// The end of an assignment from `start`: not before the start; where the assignment existed
+/// before (`earlier_end`), it may be set or moved earlier but not later or reopened when the site
+/// left the directory; a new or extended assignment must end within the site's validity.
+fn check_site_end(
+    start: Date,
+    end: Option<Date>,
+    earlier_end: Option<Option<Date>>,
+    site: Option<&HospitalSite>,
+) -> Result<(), ValidationError> {
+    if let Some(end) = end {
+        check_not_before(SITE_END, end, SITE_START, start)?;
+    }
+    let extended = match earlier_end {
+        None => true,
+        Some(None) => false,
+        Some(Some(before)) => end.is_none_or(|e| e > before),
+    };
+    let Some(site) = site.filter(|_| extended) else {
+        return Ok(());
+    };
+    if !site.in_directory {
+        return Err(ValidationError::SiteRemoved {
+            site: site.site_number.as_str().to_owned(),
+        });
+    }
+    if let Some(until) = site.valid_until {
+        match end {
+            None => {
+                return Err(ValidationError::SiteValidUntil {
+                    site: site.site_number.as_str().to_owned(),
+                    until: until.to_german(),
+                });
+            }
+            Some(end) if end > until => {
+                return Err(ValidationError::SiteValidUntil {
+                    site: site.site_number.as_str().to_owned(),
+                    until: until.to_german(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 impl PhysicianForm {
@@ -370,6 +471,35 @@ impl PhysicianForm {
         &self,
         today: Date,
         allowed_sites: &[SiteNumber],
+        catalog: &SpecialtyCatalog,
+    ) -> Vec<FieldError> {
+        let sites: Vec<HospitalSite> = allowed_sites
+            .iter()
+            .cloned()
+            .map(HospitalSite::listed)
+            .collect();
+        self.validate_change_with(None, today, &sites, catalog)
+    }
+
+    /// Every rule of the record as a change of `before` (`None` for a new record), against the
+    /// hospital's `sites` with their validity. Assignments already in `before` (same site and
+    /// start) are kept as they are even where the site left the directory or its validity
+    /// changed since: they may be ended (or ended earlier), never extended there. New
+    /// assignments need a site still in the directory, within its validity.
+    pub fn validate_change(
+        &self,
+        before: Option<&PhysicianForm>,
+        today: Date,
+        sites: &[HospitalSite],
+    ) -> Vec<FieldError> {
+        self.validate_change_with(before, today, sites, SpecialtyCatalog::builtin())
+    }
+
+    fn validate_change_with(
+        &self,
+        before: Option<&PhysicianForm>,
+        today: Date,
+        sites: &[HospitalSite],
         catalog: &SpecialtyCatalog,
     ) -> Vec<FieldError> {
         let mut errors = Vec::new();
@@ -462,14 +592,27 @@ impl PhysicianForm {
             } else {
                 SiteNumber::parse(&site.site_number)
             };
-            let number = number.and_then(|n| {
-                if site_is_allowed(&n, allowed_sites) {
-                    Ok(n)
-                } else {
-                    Err(ValidationError::SiteNotAllowed {
+            // The same assignment as before (site and start): kept even at a removed site.
+            let earlier = before.and_then(|b| {
+                b.sites.iter().find(|e| {
+                    e.start == site.start
+                        && SiteNumber::parse(&e.site_number).ok() == number.as_ref().ok().cloned()
+                })
+            });
+            let known = number
+                .as_ref()
+                .ok()
+                .and_then(|n| HospitalSite::find(sites, n));
+            let number = number.and_then(|n| match known {
+                None => Err(ValidationError::SiteNotAllowed {
+                    site: n.as_str().to_owned(),
+                }),
+                Some(k) if !k.in_directory && earlier.is_none() => {
+                    Err(ValidationError::SiteRemoved {
                         site: n.as_str().to_owned(),
                     })
                 }
+                Some(_) => Ok(n),
             });
             let overlap = number.as_ref().ok().and_then(|n| {
                 let start = site.start?;
@@ -496,15 +639,53 @@ impl PhysicianForm {
                 },
             );
             parsed.push(number.ok());
+            let new_here = earlier.is_none();
             check(
                 &format!("sites[{i}].start"),
-                required(site.start).and_then(|start| check_not_future(SITE_START, start, today)),
+                required(site.start).and_then(|start| {
+                    if new_here {
+                        check_start_ahead(SITE_START, start, today)?;
+                        if let Some(k) = known {
+                            check_not_before(SITE_START, start, VALID_FROM, k.valid_from)?;
+                        }
+                    }
+                    Ok(())
+                }),
             );
             // The end may lie in the future (a planned leaving date).
-            if let (Some(start), Some(end)) = (site.start, site.end) {
+            if let Some(start) = site.start {
                 check(
                     &format!("sites[{i}].end"),
-                    check_not_before(SITE_END, end, SITE_START, start),
+                    // A site already refused above is not refused again for the end.
+                    check_site_end(
+                        start,
+                        site.end,
+                        earlier.map(|e| e.end),
+                        known.filter(|_| parsed[i].is_some()),
+                    ),
+                );
+            }
+        }
+        if self.all_sites {
+            let earlier = before
+                .filter(|b| b.all_sites && b.all_sites_start == self.all_sites_start)
+                .map(|b| b.all_sites_end);
+            if !sites.iter().any(|s| s.in_directory) && earlier.is_none() {
+                check("all_sites", Err(ValidationError::NoSitesListed));
+            }
+            check(
+                "all_sites_start",
+                required(self.all_sites_start).and_then(|start| {
+                    if earlier.is_none() {
+                        check_start_ahead(SITE_START, start, today)?;
+                    }
+                    Ok(())
+                }),
+            );
+            if let Some(start) = self.all_sites_start {
+                check(
+                    "all_sites_end",
+                    check_site_end(start, self.all_sites_end, earlier, None),
                 );
             }
         }
@@ -514,9 +695,30 @@ impl PhysicianForm {
         errors
     }
 
+    /// Whether the physician works at the hospital on `day` (from the activity periods).
+    pub fn is_active_on(&self, day: Date) -> bool {
+        self.activity_periods()
+            .iter()
+            .any(|p| p.start <= day && p.end.is_none_or(|end| day <= end))
+    }
+
+    /// The assignments that make up the activity periods: the site assignments and, when chosen,
+    /// the "all sites" period.
+    pub fn assignment_periods(&self) -> Vec<SiteAssignment> {
+        let mut all = self.sites.clone();
+        if self.all_sites {
+            all.push(SiteAssignment {
+                site_number: String::new(),
+                start: self.all_sites_start,
+                end: self.all_sites_end,
+            });
+        }
+        all
+    }
+
     /// The activity periods (Tätigkeitszeiträume) that follow from the site assignments.
     pub fn activity_periods(&self) -> Vec<ActivityPeriod> {
-        activity_periods(&self.sites)
+        activity_periods(&self.assignment_periods())
     }
 }
 
@@ -567,6 +769,37 @@ impl PhysicianRecord {
     pub fn anr(&self) -> Option<Anr> {
         self.form.anr_input().and_then(|a| Anr::parse(a).ok())
     }
+
+    /// Whether no edit may change the ANR field: the registry issued or confirmed it, or a request
+    /// or clarification is under way. Only an ANR typed in and never requested can be corrected.
+    pub fn anr_is_fixed(&self) -> bool {
+        match self.request_state {
+            RequestState::NotRequested => false,
+            RequestState::Issued | RequestState::Matched => self.form.anr_input().is_some(),
+            RequestState::Requested | RequestState::Mismatch { .. } => true,
+        }
+    }
+}
+
+/// The one rule for every write by a hospital (form, REST, HR CSV import, bulk edit and its
+/// undo): the record's rules as a change of `current` (`None` for a new record) against the
+/// hospital's `sites`, and a fixed ANR ([`PhysicianRecord::anr_is_fixed`]) stays exactly as it is
+/// (neither changed nor emptied).
+pub fn check_write(
+    current: Option<&PhysicianRecord>,
+    form: &PhysicianForm,
+    today: Date,
+    sites: &[HospitalSite],
+) -> Vec<FieldError> {
+    let mut errors = form.validate_change(current.map(|c| &c.form), today, sites);
+    if let Some(current) = current
+        && current.anr_is_fixed()
+        && form.anr_input() != current.form.anr_input()
+    {
+        errors.retain(|e| e.field != "anr");
+        errors.insert(0, ValidationError::AnrFixed.for_field("anr"));
+    }
+    errors
 }
 
 #[cfg(test)]
@@ -656,6 +889,8 @@ mod tests {
                 },
             ],
             all_sites: false,
+            all_sites_start: None,
+            all_sites_end: None,
         }
     }
 
@@ -716,10 +951,19 @@ mod tests {
                 "Mindestens eine Standortzuordnung angeben oder „alle Standorte dieses Krankenhauses“ wählen."
             )
         );
-        // "All sites" needs no single assignment.
+        // "All sites" needs no single assignment, but a start like any assignment.
         let mut f = form();
         f.sites.clear();
         f.all_sites = true;
+        assert_eq!(
+            errors(&f),
+            vec![err(
+                "all_sites_start",
+                "required",
+                "Pflichtfeld: bitte ausfüllen."
+            )]
+        );
+        f.all_sites_start = Some(d("01.01.2021"));
         assert_eq!(errors(&f), vec![]);
     }
 
@@ -1005,14 +1249,20 @@ mod tests {
         f.sites[0].end = Some(d("01.01.2020"));
         f.sites[1].end = Some(d("31.12.2027"));
         assert_eq!(errors(&f), vec![]);
-        // The start may not lie in the future.
+        // A hire starting on the 1st of next month is entered in advance …
         f.sites[1].start = Some(d("01.12.2026"));
+        assert_eq!(errors(&f), vec![]);
+        // … up to a year ahead.
+        f.sites[1].start = Some(d("27.11.2027"));
+        f.sites[1].end = None;
+        assert_eq!(errors(&f), vec![]);
+        f.sites[1].start = Some(d("28.11.2027"));
         assert_eq!(
             one_error(&f),
             err(
                 "sites[1].start",
-                "date_in_future",
-                "Der Beginn der Tätigkeit (01.12.2026) liegt in der Zukunft."
+                "date_too_far_ahead",
+                "Der Beginn der Tätigkeit (28.11.2027) liegt zu weit in der Zukunft; möglich ist höchstens der 27.11.2027."
             )
         );
         f.sites[1].start = None;
@@ -1134,5 +1384,246 @@ mod tests {
         assert_eq!(f.sites[0].display(), "773081000: 01.01.2020 – 31.12.2024");
         assert_eq!(f.sites[1].display(), "773082000: 01.01.2021 – offen");
         assert_eq!(SiteAssignment::default().display(), ": (leer) – offen");
+    }
+
+    fn hospital_site(number: &str, from: &str, until: Option<&str>, listed: bool) -> HospitalSite {
+        HospitalSite {
+            site_number: site(number),
+            valid_from: d(from),
+            valid_until: until.map(d),
+            in_directory: listed,
+        }
+    }
+
+    fn change_errors(
+        after: &PhysicianForm,
+        before: Option<&PhysicianForm>,
+        sites: &[HospitalSite],
+    ) -> Vec<(String, String)> {
+        after
+            .validate_change(before, today(), sites)
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn all_sites_is_an_assignment_with_a_period() {
+        let mut f = form();
+        f.sites.clear();
+        f.all_sites = true;
+        f.all_sites_start = Some(d("01.03.2022"));
+        f.all_sites_end = Some(d("28.02.2022"));
+        assert_eq!(
+            one_error(&f),
+            err(
+                "all_sites_end",
+                "date_before",
+                "Das Ende der Tätigkeit (28.02.2022) liegt vor dem Beginn der Tätigkeit (01.03.2022)."
+            )
+        );
+        f.all_sites_end = Some(d("31.12.2026"));
+        assert_eq!(errors(&f), vec![]);
+        // Its period is an activity period like any assignment's, merged with the others.
+        f.sites = form().sites;
+        assert_eq!(
+            f.activity_periods(),
+            [ActivityPeriod {
+                start: d("01.01.2020"),
+                end: None
+            }]
+        );
+        f.sites.clear();
+        assert_eq!(
+            f.activity_periods(),
+            [ActivityPeriod {
+                start: d("01.03.2022"),
+                end: Some(d("31.12.2026"))
+            }]
+        );
+        assert!(f.is_active_on(today()));
+        assert!(!f.is_active_on(d("01.01.2027")));
+        assert!(!f.is_active_on(d("28.02.2022")));
+        // The dates count only while "all sites" is chosen.
+        f.all_sites = false;
+        f.sites = form().sites;
+        assert_eq!(f.activity_periods(), form().activity_periods());
+        // A hospital without any listed site cannot choose "all sites".
+        let mut f = form();
+        f.sites.clear();
+        f.all_sites = true;
+        f.all_sites_start = Some(d("01.03.2022"));
+        assert_eq!(
+            f.validate(today(), &[])
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>(),
+            [("all_sites".to_owned(), "no_sites_listed".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_future_start_counts_from_its_day() {
+        let mut f = form();
+        f.sites = vec![SiteAssignment {
+            site_number: "773081000".into(),
+            start: Some(d("01.12.2026")),
+            end: None,
+        }];
+        assert_eq!(errors(&f), vec![]);
+        assert!(!f.is_active_on(today()));
+        assert!(f.is_active_on(d("01.12.2026")));
+        assert_eq!(
+            f.activity_periods(),
+            [ActivityPeriod {
+                start: d("01.12.2026"),
+                end: None
+            }]
+        );
+    }
+
+    #[test]
+    fn a_removed_site_keeps_its_assignments_to_be_ended_but_takes_no_new_ones() {
+        let sites = [
+            hospital_site("773081000", "01.01.2000", None, false),
+            hospital_site("773082000", "01.01.2000", None, true),
+        ];
+        let before = form();
+        // Unchanged, and with other fields edited: fine although 773081000 left the directory.
+        let mut after = before.clone();
+        after.last_name = "Schmidt".into();
+        assert_eq!(change_errors(&after, Some(&before), &sites), vec![]);
+        // Ending (or ending earlier) the assignment there works.
+        let mut open = before.clone();
+        open.sites[0].end = None;
+        let mut ended = open.clone();
+        ended.sites[0].end = Some(d("30.11.2026"));
+        assert_eq!(change_errors(&ended, Some(&open), &sites), vec![]);
+        let mut earlier = before.clone();
+        earlier.sites[0].end = Some(d("30.06.2024"));
+        assert_eq!(change_errors(&earlier, Some(&before), &sites), vec![]);
+        // Extending or reopening it does not, nor does a new assignment there.
+        let mut later = before.clone();
+        later.sites[0].end = Some(d("31.12.2025"));
+        assert_eq!(
+            change_errors(&later, Some(&before), &sites),
+            [("sites[0].end".to_owned(), "site_removed".to_owned())]
+        );
+        let mut new = before.clone();
+        new.sites.push(SiteAssignment {
+            site_number: "773081000".into(),
+            start: Some(d("01.01.2026")),
+            end: None,
+        });
+        assert_eq!(
+            change_errors(&new, Some(&before), &sites),
+            [("sites[2].site_number".to_owned(), "site_removed".to_owned())]
+        );
+        // A new record cannot use it at all.
+        assert_eq!(
+            change_errors(&before, None, &sites),
+            [("sites[0].site_number".to_owned(), "site_removed".to_owned())]
+        );
+        // An outpatient unit of a removed site is removed too.
+        let mut unit = before.clone();
+        unit.sites.push(SiteAssignment {
+            site_number: "773081012".into(),
+            start: Some(d("01.01.2026")),
+            end: None,
+        });
+        assert_eq!(
+            change_errors(&unit, Some(&before), &sites),
+            [("sites[2].site_number".to_owned(), "site_removed".to_owned())]
+        );
+    }
+
+    #[test]
+    fn site_validity_bounds_new_assignments() {
+        let sites = [
+            hospital_site("773081000", "01.01.2000", None, true),
+            hospital_site("773082000", "01.07.2021", Some("31.12.2026"), true),
+        ];
+        let mut f = form();
+        f.sites[1].start = Some(d("01.01.2021"));
+        f.sites[1].end = Some(d("31.12.2026"));
+        // Starts before the site is valid.
+        assert_eq!(
+            f.validate_change(None, today(), &sites)
+                .into_iter()
+                .map(|e| (e.field, e.code, e.message))
+                .collect::<Vec<_>>(),
+            [err(
+                "sites[1].start",
+                "date_before",
+                "Der Beginn der Tätigkeit (01.01.2021) liegt vor dem Beginn der Gültigkeit (01.07.2021)."
+            )]
+        );
+        f.sites[1].start = Some(d("01.07.2021"));
+        assert_eq!(change_errors(&f, None, &sites), vec![]);
+        // Runs past the end of the site's validity, or stays open.
+        f.sites[1].end = Some(d("01.01.2027"));
+        assert_eq!(
+            f.validate_change(None, today(), &sites)[0].message,
+            "Der Standort 773082000 ist nur bis 31.12.2026 gültig; die Zuordnung muss spätestens dann enden."
+        );
+        f.sites[1].end = None;
+        assert_eq!(
+            change_errors(&f, None, &sites),
+            [("sites[1].end".to_owned(), "site_valid_until".to_owned())]
+        );
+        // An existing open assignment is kept when the site's validity is shortened later.
+        assert_eq!(change_errors(&f, Some(&f.clone()), &sites), vec![]);
+    }
+
+    fn record(state: RequestState, anr: Option<&str>) -> PhysicianRecord {
+        PhysicianRecord {
+            id: 1,
+            version: 1,
+            form: PhysicianForm {
+                anr: anr.map(str::to_owned),
+                ..form()
+            },
+            request_state: state,
+        }
+    }
+
+    #[test]
+    fn the_write_rule_keeps_a_fixed_anr() {
+        let sites: Vec<HospitalSite> = allowed().into_iter().map(HospitalSite::listed).collect();
+        let codes = |current: &PhysicianRecord, anr: Option<&str>| -> Vec<(String, String)> {
+            let form = PhysicianForm {
+                anr: anr.map(str::to_owned),
+                ..current.form.clone()
+            };
+            check_write(Some(current), &form, today(), &sites)
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect()
+        };
+        let fixed = vec![("anr".to_owned(), "anr_fixed".to_owned())];
+        for state in [RequestState::Issued, RequestState::Matched] {
+            let issued = record(state, Some("838382202"));
+            assert!(issued.anr_is_fixed());
+            assert_eq!(codes(&issued, Some("838382202")), vec![]);
+            assert_eq!(codes(&issued, Some(" 838382202 ")), vec![]);
+            assert_eq!(codes(&issued, Some("754236701")), fixed);
+            assert_eq!(codes(&issued, None), fixed);
+            assert_eq!(codes(&issued, Some("")), fixed);
+        }
+        // In clarification nothing may be typed in.
+        let mismatch = record(
+            RequestState::Mismatch {
+                differences: vec![],
+            },
+            None,
+        );
+        assert_eq!(codes(&mismatch, Some("838382202")), fixed);
+        // A number typed in and never requested can be corrected.
+        let typed = record(RequestState::NotRequested, Some("838382202"));
+        assert!(!typed.anr_is_fixed());
+        assert_eq!(codes(&typed, Some("754236701")), vec![]);
+        assert_eq!(codes(&typed, None), vec![]);
+        // A new record may bring a known number.
+        assert_eq!(check_write(None, &typed.form, today(), &sites), vec![]);
     }
 }

@@ -5,7 +5,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use le_domain::access::check_text;
 use le_domain::api::access::{
-    AuditOutcome, CredentialLetter, RegistrationState, RegistrationSummary, RejectRequest,
+    ApproveRequest, AuditOutcome, CredentialLetter, InstitutionRef, RegistrationState,
+    RegistrationSummary, RejectRequest,
 };
 use serde::Deserialize;
 
@@ -40,9 +41,27 @@ pub async fn list(
     }
     store::expire_stale_registrations(&state.db, state.clock.now()).await?;
     let rows = store::registrations_in_state(&state.db, wanted).await?;
-    Ok(axum::Json(
-        rows.iter().map(RegistrationRow::summary).collect(),
-    ))
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut summary = row.summary();
+        if row.state() == RegistrationState::Pending {
+            summary.same_main_ik = others_with_main_ik(&state, row).await?;
+        }
+        out.push(summary);
+    }
+    Ok(axum::Json(out))
+}
+
+/// The hospitals already in the portal under the registration's Haupt-IK.
+async fn others_with_main_ik(
+    state: &AppState,
+    row: &RegistrationRow,
+) -> Result<Vec<InstitutionRef>, AppError> {
+    if row.kind() != le_domain::access::InstitutionKind::Hospital {
+        return Ok(Vec::new());
+    }
+    let main_ik = row.main_ik.as_deref().unwrap_or(&row.ik);
+    Ok(store::hospitals_of_main_ik(&state.db, main_ik).await?)
 }
 
 /// `GET /api/v1/admin/registrations/{id}/agreement`: the uploaded PDF.
@@ -147,6 +166,15 @@ async fn free_username(state: &AppState, wanted: &str) -> Result<String, AppErro
     })
 }
 
+/// "Name (IK 123456789), …" for messages.
+fn describe(institutions: &[InstitutionRef]) -> String {
+    institutions
+        .iter()
+        .map(|i| format!("{} (IK {})", i.name, i.ik))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn not_pending() -> AppError {
     AppError::Conflict {
         code: "not_pending",
@@ -155,17 +183,38 @@ fn not_pending() -> AppError {
 }
 
 /// `POST /api/v1/admin/registrations/{id}/approve`: creates the institution and its primary user.
+///
+/// A hospital that declares a Haupt-IK other hospitals already use is approved only with
+/// `{"confirm_shared_main_ik": true}` (the body may be empty otherwise); it then sees none of
+/// that Haupt-IK's data until an admin of the institution already using it confirms.
 pub async fn approve(
     State(state): State<AppState>,
     admin: MdAdminSession,
     Path(id): Path<i64>,
+    body: axum::body::Bytes,
 ) -> Result<axum::Json<CredentialLetter>, AppError> {
+    let req: ApproveRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ApproveRequest::default()
+    } else {
+        crate::extract::parse_json(&body)?
+    };
     let now = state.clock.now();
     let row = store::registration_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.state() != RegistrationState::Pending {
         return Err(not_pending());
+    }
+    let shared = others_with_main_ik(&state, &row).await?;
+    if !shared.is_empty() && !req.confirm_shared_main_ik {
+        return Err(AppError::Conflict {
+            code: "shared_main_ik",
+            message: format!(
+                "Die Haupt-IK {} wird bereits von {} genutzt. Eine weitere Einrichtung darf nur nach ausdrücklicher Entscheidung freigegeben werden; sie sieht die Daten dieser Haupt-IK erst, wenn die bestehende Einrichtung sie bestätigt.",
+                row.main_ik.as_deref().unwrap_or(&row.ik),
+                describe(&shared)
+            ),
+        });
     }
     // The applicant was never told whether the name was taken; a free variant is used instead
     // and the credential letter names it.
@@ -187,6 +236,12 @@ pub async fn approve(
         now,
     )
     .await?;
+    if !shared.is_empty() {
+        sqlx::query("UPDATE institutions SET main_ik_access = 'pending' WHERE id = ?")
+            .bind(institution_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     let user_id = store::insert_user(
         &mut tx,
         &NewUser {
@@ -230,13 +285,23 @@ pub async fn approve(
             action: "registration_approved",
             target: Some(format!("{} (IK {})", row.reference, row.ik)),
             outcome: AuditOutcome::Success,
-            detail: Some(if username == row.admin_username {
-                format!("Zugangsbrief für {username} ausgestellt")
-            } else {
-                format!(
-                    "Zugangsbrief für {username} ausgestellt (gewünscht war {}, bereits vergeben)",
-                    row.admin_username
-                )
+            detail: Some({
+                let mut detail = if username == row.admin_username {
+                    format!("Zugangsbrief für {username} ausgestellt")
+                } else {
+                    format!(
+                        "Zugangsbrief für {username} ausgestellt (gewünscht war {}, bereits vergeben)",
+                        row.admin_username
+                    )
+                };
+                if !shared.is_empty() {
+                    detail.push_str(&format!(
+                        "; ausdrücklich freigegeben trotz gemeinsamer Haupt-IK {} mit {}; Datenzugriff wartet auf deren Bestätigung",
+                        row.main_ik.as_deref().unwrap_or(&row.ik),
+                        describe(&shared)
+                    ));
+                }
+                detail
             }),
         },
     )

@@ -2,6 +2,7 @@
 pub mod approval;
 pub mod auth;
 pub mod bootstrap;
+pub mod main_ik;
 pub mod registration;
 pub mod session;
 pub mod store;
@@ -44,6 +45,11 @@ pub fn router(max_agreement_bytes: u64) -> crate::routes::ApiRouter {
         .route(
             "/admin/registrations/{id}/letter",
             post(approval::reissue_letter),
+        )
+        .route("/main-ik/requests", get(main_ik::list))
+        .route(
+            "/main-ik/requests/{institution_id}/confirm",
+            post(main_ik::confirm),
         )
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", patch(users::update))

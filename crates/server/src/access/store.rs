@@ -19,9 +19,22 @@ pub struct InstitutionRow {
     pub city: String,
     pub main_ik: Option<String>,
     pub created_at: i64,
+    /// 'granted', or 'pending' while the institution already using the Haupt-IK has not
+    /// confirmed this one (then it sees none of that Haupt-IK's data).
+    pub main_ik_access: String,
 }
 
 impl InstitutionRow {
+    /// The Haupt-IK whose data this institution works on (its own IK without one).
+    pub fn effective_main_ik(&self) -> &str {
+        self.main_ik.as_deref().unwrap_or(&self.ik)
+    }
+
+    /// Whether it may see the data of its Haupt-IK.
+    pub fn main_ik_granted(&self) -> bool {
+        self.main_ik_access == "granted"
+    }
+
     pub fn kind(&self) -> InstitutionKind {
         // Only this module writes the column; an unknown value would be a bug, treated as the
         // kind with the fewest rights.
@@ -128,7 +141,7 @@ pub async fn users_of_institution(db: &Db, institution_id: i64) -> sqlx::Result<
 
 pub async fn institution_by_id(db: &Db, id: i64) -> sqlx::Result<Option<InstitutionRow>> {
     sqlx::query_as(
-        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at FROM institutions WHERE id = ?",
+        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at, main_ik_access FROM institutions WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(db)
@@ -137,7 +150,7 @@ pub async fn institution_by_id(db: &Db, id: i64) -> sqlx::Result<Option<Institut
 
 pub async fn institution_by_ik(db: &Db, ik: &str) -> sqlx::Result<Option<InstitutionRow>> {
     sqlx::query_as(
-        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at FROM institutions WHERE ik = ?",
+        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at, main_ik_access FROM institutions WHERE ik = ?",
     )
     .bind(ik)
     .fetch_optional(db)
@@ -152,6 +165,24 @@ pub struct NewInstitution<'a> {
     pub postal_code: &'a str,
     pub city: &'a str,
     pub main_ik: Option<&'a str>,
+}
+
+/// Hospitals already in the portal that work on the Haupt-IK `main_ik` (by their own IK when
+/// they have no Haupt-IK), oldest first.
+pub async fn hospitals_of_main_ik(
+    db: &Db,
+    main_ik: &str,
+) -> sqlx::Result<Vec<le_domain::api::access::InstitutionRef>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, ik, name FROM institutions WHERE kind = 'hospital' AND COALESCE(main_ik, ik) = ? ORDER BY id",
+    )
+    .bind(main_ik)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, ik, name)| le_domain::api::access::InstitutionRef { id, ik, name })
+        .collect())
 }
 
 pub async fn insert_institution(
@@ -597,6 +628,7 @@ impl RegistrationRow {
             submitted_at: rfc3339(self.submitted_at),
             decided_at: self.decided_at.map(rfc3339),
             reject_reason: self.reject_reason.clone(),
+            same_main_ik: Vec::new(),
         }
     }
 }

@@ -69,8 +69,10 @@ fn not_allowed() -> AppError {
 impl HospitalAuditCaller {
     fn of(institution: &crate::access::store::InstitutionRow, can_act: bool, actor: Actor) -> Self {
         let mut iks = vec![institution.ik.clone()];
+        // A Haupt-IK shared with an earlier institution counts only once that one confirmed.
         if let Some(main) = &institution.main_ik
             && main != &institution.ik
+            && institution.main_ik_granted()
         {
             iks.push(main.clone());
         }

@@ -5,11 +5,11 @@ use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkPreviewItem, BulkRequest, BulkUndone,
 };
-use le_domain::directory::{BulkOutcome, PhysicianForm, bulk_preview};
+use le_domain::directory::{BulkOutcome, PhysicianForm, bulk_preview_at};
 use serde::{Deserialize, Serialize};
 
 use super::caller::{HospitalCaller, today};
-use super::store;
+use super::{store, write};
 use crate::AppState;
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -65,7 +65,7 @@ pub async fn preview(
 ) -> Result<axum::Json<BulkPreview>, AppError> {
     let records = selected(&state, &caller, &req).await?;
     let forms: Vec<PhysicianForm> = records.iter().map(|r| r.form.clone()).collect();
-    let outcomes = bulk_preview(&forms, &req.action, today(&state), &caller.allowed_sites);
+    let outcomes = bulk_preview_at(&forms, &req.action, today(&state), &caller.sites);
     Ok(axum::Json(BulkPreview {
         items: records
             .iter()
@@ -88,7 +88,7 @@ pub async fn apply(
     caller.require_edit()?;
     let records = selected(&state, &caller, &req).await?;
     let forms: Vec<PhysicianForm> = records.iter().map(|r| r.form.clone()).collect();
-    let outcomes = bulk_preview(&forms, &req.action, today(&state), &caller.allowed_sites);
+    let outcomes = bulk_preview_at(&forms, &req.action, today(&state), &caller.sites);
     // Any rejected record stops the whole operation: nothing is half-applied.
     let rejected: Vec<le_domain::FieldError> = records
         .iter()
@@ -123,19 +123,12 @@ pub async fn apply(
             unchanged += 1;
             continue;
         }
-        let (form, _) = le_domain::directory::apply_bulk(
-            &record.form,
-            &req.action,
-            today,
-            &caller.allowed_sites,
-        )
-        .map_err(AppError::Validation)?;
-        let version_after = store::update_physician(&mut tx, record.id, record.version, &form, None, now)
+        let (form, _) =
+            le_domain::directory::apply_bulk_at(&record.form, &req.action, today, &caller.sites)
+                .map_err(AppError::Validation)?;
+        let version_after = write::save(&mut tx, &caller, Some(record), &form, today, now)
             .await?
-            .ok_or_else(|| AppError::Conflict {
-                code: "version_conflict",
-                message: "Ein Eintrag wurde gleichzeitig geändert; nichts wurde gespeichert. Bitte neu laden.".to_owned(),
-            })?;
+            .version;
         snapshot.push(SnapshotItem {
             id: record.id,
             version_after,
@@ -209,14 +202,39 @@ pub async fn undo(
     let snapshot: Vec<SnapshotItem> =
         serde_json::from_str(&snapshot).map_err(|e| AppError::internal("json", e))?;
     let now = state.clock.now();
+    let today = today(&state);
+    let current: std::collections::HashMap<i64, le_domain::directory::PhysicianRecord> =
+        store::physicians_of(&state.db, &main_ik)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+    let changed_since = || {
+        AppError::Conflict {
+        code: "version_conflict",
+        message: "Einträge wurden nach der Sammeländerung erneut geändert; sie kann nicht mehr rückgängig gemacht werden.".to_owned(),
+    }
+    };
     let mut tx = crate::db::begin_write(&state.db).await?;
     for item in &snapshot {
-        store::update_physician(&mut tx, item.id, item.version_after, &item.form_before, None, now)
-            .await?
-            .ok_or_else(|| AppError::Conflict {
-                code: "version_conflict",
-                message: "Einträge wurden nach der Sammeländerung erneut geändert; sie kann nicht mehr rückgängig gemacht werden.".to_owned(),
-            })?;
+        let record = current
+            .get(&item.id)
+            .filter(|r| r.version == item.version_after)
+            .ok_or_else(changed_since)?;
+        // Undo is a write like any other: the same rule and the same store call.
+        write::save(
+            &mut tx,
+            &caller,
+            Some(record),
+            &item.form_before,
+            today,
+            now,
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict { .. } => changed_since(),
+            other => other,
+        })?;
     }
     sqlx::query("UPDATE bulk_operations SET undone_at = ? WHERE id = ?")
         .bind(now)

@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use le_domain::access::{InstitutionKind, Role};
 use le_domain::api::access::TokenScope;
-use le_domain::directory::Date;
+use le_domain::directory::{Date, HospitalSite};
 use le_domain::{Ik, SiteNumber};
 
 use super::store;
@@ -19,7 +19,10 @@ use crate::error::AppError;
 pub struct HospitalCaller {
     pub main_ik: Ik,
     pub hospital_name: String,
+    /// The sites listed in the national directory now (new assignments go only there).
     pub allowed_sites: Vec<SiteNumber>,
+    /// Every site of the Haupt-IK with its validity, also those the directory removed.
+    pub sites: Vec<HospitalSite>,
     pub can_edit: bool,
     pub actor: Actor,
 }
@@ -74,16 +77,31 @@ impl FromRequestParts<AppState> for HospitalCaller {
         if institution.kind() != InstitutionKind::Hospital {
             return Err(not_hospital());
         }
+        if !institution.main_ik_granted() {
+            return Err(AppError::Forbidden {
+                code: "main_ik_unconfirmed",
+                message: format!(
+                    "Die Haupt-IK {} wird bereits von einer anderen Einrichtung genutzt. Deren Administration muss Ihren Zugriff auf diese Daten erst bestätigen.",
+                    institution.effective_main_ik()
+                ),
+            });
+        }
         let main_ik_text = institution
             .main_ik
             .clone()
             .unwrap_or_else(|| institution.ik.clone());
         let main_ik = Ik::parse(&main_ik_text).map_err(|e| AppError::internal("main_ik", e))?;
-        let allowed_sites = store::site_numbers_of(&state.db, main_ik.as_str()).await?;
+        let sites = store::hospital_sites(&state.db, main_ik.as_str()).await?;
+        let allowed_sites = sites
+            .iter()
+            .filter(|s| s.in_directory)
+            .map(|s| s.site_number.clone())
+            .collect();
         Ok(HospitalCaller {
             main_ik,
             hospital_name: institution.name.clone(),
             allowed_sites,
+            sites,
             can_edit,
             actor,
         })

@@ -1,5 +1,6 @@
-//! Mismatches between a hospital's record and the registry: the hospital's inbox, and the
-//! office's clarification (accept either value, or ask the hospital for a document copy).
+//! Mismatches between a hospital's record and the registry: the hospital's inbox (which fields
+//! differ, never the registry's values or number), and the office's clarification (accept either
+//! side's data, decide it is another person and issue a new ANR, or ask for a document copy).
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -11,7 +12,7 @@ use le_domain::directory::RequestState;
 use le_domain::{Anr, FieldError};
 
 use super::caller::{HospitalCaller, OfficeCaller};
-use super::physicians::{name_of, set_anr};
+use super::physicians::name_of;
 use super::{registry, store};
 use crate::AppState;
 use crate::access::session::Actor;
@@ -52,24 +53,38 @@ fn state_of(s: &str) -> ClarificationState {
     }
 }
 
-fn to_api(r: &Row) -> Result<Clarification, AppError> {
+/// Who looks at a clarification: the office sees both sides, the hospital only its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Viewer {
+    Office,
+    Hospital,
+}
+
+fn to_api(r: &Row, viewer: Viewer) -> Result<Clarification, AppError> {
     let form: le_domain::directory::PhysicianForm =
         serde_json::from_str(&r.form).map_err(|e| AppError::internal("json", e))?;
+    let differences: Vec<le_domain::directory::Difference> =
+        serde_json::from_str(&r.differences).map_err(|e| AppError::internal("json", e))?;
+    let office = viewer == Viewer::Office;
     Ok(Clarification {
         id: r.id,
         physician_id: r.physician_id,
         physician_name: name_of(&form),
         hospital_name: r.hospital_name.clone().unwrap_or_else(|| r.main_ik.clone()),
         main_ik: r.main_ik.clone(),
-        registry_anr: r.registry_anr.clone(),
-        differences: serde_json::from_str(&r.differences)
-            .map_err(|e| AppError::internal("json", e))?,
+        registry_anr: office.then(|| r.registry_anr.clone()),
+        differences: if office {
+            differences
+        } else {
+            differences.iter().map(|d| d.for_hospital()).collect()
+        },
         state: state_of(&r.state),
         office_message: r.office_message.clone(),
         document_available: r.document_file.is_some(),
         accepted: match r.accepted.as_deref() {
             Some("directory") => Some(AcceptedSide::Directory),
             Some("registry") => Some(AcceptedSide::Registry),
+            Some("different_person") => Some(AcceptedSide::DifferentPerson),
             _ => None,
         },
         created_at: rfc3339(r.created_at),
@@ -78,6 +93,11 @@ fn to_api(r: &Row) -> Result<Clarification, AppError> {
 }
 
 async fn rows(state: &AppState, main_ik: Option<&str>) -> Result<Vec<Clarification>, AppError> {
+    let viewer = if main_ik.is_some() {
+        Viewer::Hospital
+    } else {
+        Viewer::Office
+    };
     let rows: Vec<Row> = match main_ik {
         Some(ik) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -95,7 +115,7 @@ async fn rows(state: &AppState, main_ik: Option<&str>) -> Result<Vec<Clarificati
             .await?
         }
     };
-    rows.iter().map(to_api).collect()
+    rows.iter().map(|r| to_api(r, viewer)).collect()
 }
 
 async fn one(state: &AppState, id: i64) -> Result<Row, AppError> {
@@ -145,7 +165,8 @@ async fn audit_office(
     .await;
 }
 
-/// `POST /api/v1/office/clarifications/{id}/resolve`
+/// `POST /api/v1/office/clarifications/{id}/resolve`: the office's decision, in one transaction
+/// with the record's version check.
 pub async fn resolve(
     State(state): State<AppState>,
     office: OfficeCaller,
@@ -154,63 +175,97 @@ pub async fn resolve(
 ) -> Result<axum::Json<Clarification>, AppError> {
     let row = one(&state, id).await?;
     if row.state == "resolved" {
-        return Err(AppError::Conflict {
-            code: "resolved",
-            message: "Diese Klärung ist bereits abgeschlossen.".to_owned(),
-        });
+        return Err(already_resolved());
     }
     let (_, record) = store::physician_any(&state.db, row.physician_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let anr = Anr::parse(&row.registry_anr).map_err(|e| AppError::internal("anr", e))?;
+    let registry_anr = Anr::parse(&row.registry_anr).map_err(|e| AppError::internal("anr", e))?;
+    let lifelong_id = registry::lifelong_id_of(&registry_anr);
+    let identity = record
+        .form
+        .identity()
+        .ok_or_else(|| AppError::internal("identity", "missing"))?;
     let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let mut accepted = record.clone();
-    match req.accept {
+    let (anr, lifelong_id, request_state) = match req.accept {
         AcceptedSide::Directory => {
-            let identity = record
-                .form
-                .identity()
-                .ok_or_else(|| AppError::internal("identity", "missing"))?;
-            registry::update_identity(&state.db, anr.as_str(), &identity).await?;
-        }
-        AcceptedSide::Registry => {
-            let identity = registry::identity_of(&state.db, anr.as_str())
+            let (anr, _) = registry::person(&mut tx, lifelong_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            accepted.form.last_name = identity.last_name;
-            accepted.form.first_name = identity.first_name;
-            accepted.form.birth_date = Some(identity.birth_date);
-            accepted.form.sex = Some(identity.sex);
-            if identity.licence_date.is_some() {
-                accepted.form.licence_date = identity.licence_date;
-            }
+            registry::update_identity(&mut tx, lifelong_id, &identity).await?;
+            (anr, lifelong_id, RequestState::Matched)
         }
-    }
-    set_anr(&state, &accepted, &anr, &RequestState::Matched, now).await?;
-    sqlx::query(
-        "UPDATE clarifications SET state = 'resolved', accepted = ?, updated_at = ? WHERE id = ?",
+        AcceptedSide::Registry => {
+            let (anr, registered) = registry::person(&mut tx, lifelong_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            accepted.form.last_name = registered.last_name;
+            accepted.form.first_name = registered.first_name;
+            accepted.form.birth_date = Some(registered.birth_date);
+            accepted.form.sex = Some(registered.sex);
+            if registered.licence_date.is_some() {
+                accepted.form.licence_date = registered.licence_date;
+            }
+            (anr, lifelong_id, RequestState::Matched)
+        }
+        AcceptedSide::DifferentPerson => {
+            // Another person: the registry's person stays as it is; this one gets a new number.
+            let (anr, new_id) = registry::issue(
+                &mut tx,
+                &identity,
+                &record.form.specialties,
+                "hospital",
+                now,
+            )
+            .await?;
+            (anr, new_id, RequestState::Issued)
+        }
+    };
+    store::link_registry(
+        &mut tx,
+        &accepted,
+        anr.as_str(),
+        lifelong_id,
+        &request_state,
+        now,
     )
-    .bind(match req.accept {
+    .await?
+    .ok_or_else(super::write::version_conflict)?;
+    let side = match req.accept {
         AcceptedSide::Directory => "directory",
         AcceptedSide::Registry => "registry",
-    })
+        AcceptedSide::DifferentPerson => "different_person",
+    };
+    let updated = sqlx::query(
+        "UPDATE clarifications SET state = 'resolved', accepted = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'",
+    )
+    .bind(side)
     .bind(now)
     .bind(id)
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
-    let side = match req.accept {
-        AcceptedSide::Directory => "Angaben des Krankenhauses übernommen",
-        AcceptedSide::Registry => "Angaben der Vergabestelle übernommen",
-    };
+    if updated.rows_affected() != 1 {
+        return Err(already_resolved());
+    }
+    tx.commit().await?;
     audit_office(
         &state,
         &office.actor,
         "clarification_resolved",
         id,
-        Some(side.to_owned()),
+        Some(format!("{}; ANR {anr}", req.accept.label())),
     )
     .await;
-    to_api(&one(&state, id).await?).map(axum::Json)
+    to_api(&one(&state, id).await?, Viewer::Office).map(axum::Json)
+}
+
+fn already_resolved() -> AppError {
+    AppError::Conflict {
+        code: "resolved",
+        message: "Diese Klärung ist bereits abgeschlossen.".to_owned(),
+    }
 }
 
 /// `POST /api/v1/office/clarifications/{id}/request-document`
@@ -224,12 +279,9 @@ pub async fn request_document(
         .map_err(|e| AppError::field("message", &e))?;
     let row = one(&state, id).await?;
     if row.state == "resolved" {
-        return Err(AppError::Conflict {
-            code: "resolved",
-            message: "Diese Klärung ist bereits abgeschlossen.".to_owned(),
-        });
+        return Err(already_resolved());
     }
-    sqlx::query("UPDATE clarifications SET state = 'document_requested', office_message = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clarifications SET state = 'document_requested', office_message = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'")
         .bind(req.message.trim())
         .bind(state.clock.now())
         .bind(id)
@@ -243,10 +295,11 @@ pub async fn request_document(
         Some(req.message.trim().to_owned()),
     )
     .await;
-    to_api(&one(&state, id).await?).map(axum::Json)
+    to_api(&one(&state, id).await?, Viewer::Office).map(axum::Json)
 }
 
-/// `POST /api/v1/clarifications/{id}/document` (multipart part `document`, a PDF)
+/// `POST /api/v1/clarifications/{id}/document` (multipart part `document`, a PDF); refused once
+/// the clarification is resolved (a document never reopens it).
 pub async fn upload_document(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -257,6 +310,9 @@ pub async fn upload_document(
     let row = one(&state, id).await?;
     if row.main_ik != caller.main_ik.as_str() {
         return Err(AppError::NotFound);
+    }
+    if row.state == "resolved" {
+        return Err(already_resolved());
     }
     let mut bytes = None;
     while let Some(part) = multipart
@@ -310,12 +366,15 @@ pub async fn upload_document(
     tokio::fs::rename(&tmp, dir.join(&name))
         .await
         .map_err(|e| AppError::internal("rename", e))?;
-    sqlx::query("UPDATE clarifications SET state = 'document_provided', document_file = ?, updated_at = ? WHERE id = ?")
+    let updated = sqlx::query("UPDATE clarifications SET state = 'document_provided', document_file = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'")
         .bind(&name)
         .bind(state.clock.now())
         .bind(id)
         .execute(&state.db)
         .await?;
+    if updated.rows_affected() != 1 {
+        return Err(already_resolved());
+    }
     audit::record(
         &state.db,
         state.clock.now(),
@@ -328,7 +387,7 @@ pub async fn upload_document(
         },
     )
     .await;
-    to_api(&one(&state, id).await?).map(axum::Json)
+    to_api(&one(&state, id).await?, Viewer::Hospital).map(axum::Json)
 }
 
 /// `GET /api/v1/office/clarifications/{id}/document`

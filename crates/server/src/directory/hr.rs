@@ -3,16 +3,17 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
+use le_domain::ValidationError;
 use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{HrImportReport, HrImportRequest, HrImportRow, RowOutcome};
 use le_domain::directory::{
-    PhysicianForm, PhysicianRecord, normalize_name, parse_hr_csv, write_hr_csv,
+    PhysicianForm, PhysicianRecord, check_write, normalize_name, parse_hr_csv, write_hr_csv,
 };
 
 use super::caller::{HospitalCaller, today};
 use super::physicians::name_of;
 use super::sites::line_errors;
-use super::store;
+use super::{store, write};
 use crate::AppState;
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -50,16 +51,37 @@ pub async fn import(
     let today = today(&state);
     let mut rows = Vec::with_capacity(parsed.len());
     let mut plan: Vec<(Option<&PhysicianRecord>, PhysicianForm)> = Vec::new();
+    let mut anrs_in_file = std::collections::HashSet::new();
     for row in parsed {
         let (name, outcome, physician_id, errors) = match row.result {
             Err(errors) => (String::new(), RowOutcome::Error, None, errors),
             Ok(form) => {
                 let name = name_of(&form);
-                let errors = form.validate(today, &caller.allowed_sites);
+                let matched = find(&existing, &form);
+                // The same rule as every other write (an issued ANR stays, removed sites, …),
+                // and one ANR at most once in the hospital, also within the file.
+                let mut errors = check_write(matched, &form, today, &caller.sites);
+                if let Some(anr) = form.anr_input()
+                    && !errors.iter().any(|e| e.field == "anr")
+                {
+                    let owner = existing
+                        .iter()
+                        .find(|r| r.form.anr_input() == Some(anr))
+                        .map(|r| r.id);
+                    let taken_by_other = owner.is_some_and(|o| Some(o) != matched.map(|m| m.id));
+                    if taken_by_other || !anrs_in_file.insert(anr.to_owned()) {
+                        errors.push(
+                            ValidationError::AnrTaken {
+                                anr: anr.to_owned(),
+                            }
+                            .for_field("anr"),
+                        );
+                    }
+                }
                 if !errors.is_empty() {
-                    (name, RowOutcome::Error, None, errors)
+                    (name, RowOutcome::Error, matched.map(|r| r.id), errors)
                 } else {
-                    match find(&existing, &form) {
+                    match matched {
                         Some(r) if r.form == form => {
                             (name, RowOutcome::Unchanged, Some(r.id), vec![])
                         }
@@ -96,19 +118,16 @@ pub async fn import(
         let now = state.clock.now();
         let mut tx = crate::db::begin_write(&state.db).await?;
         for (existing, form) in &plan {
-            match existing {
-                Some(r) => {
-                    store::update_physician(&mut tx, r.id, r.version, form, None, now).await?.ok_or_else(|| {
-                        AppError::Conflict {
-                            code: "version_conflict",
-                            message: "Einträge wurden während des Imports geändert; nichts wurde gespeichert.".to_owned(),
-                        }
-                    })?;
-                }
-                None => {
-                    store::insert_physician(&mut tx, caller.main_ik.as_str(), form, now).await?;
-                }
-            }
+            // The same store call as the form: version check, regrouping, unique ANR.
+            write::save(&mut tx, &caller, *existing, form, today, now)
+                .await
+                .map_err(|e| match e {
+                    AppError::Conflict { code: "version_conflict", .. } => AppError::Conflict {
+                        code: "version_conflict",
+                        message: "Einträge wurden während des Imports geändert; nichts wurde gespeichert.".to_owned(),
+                    },
+                    other => other,
+                })?;
         }
         tx.commit().await?;
         let created = rows

@@ -8,6 +8,7 @@ pub mod physicians;
 pub mod registry;
 pub mod sites;
 pub mod store;
+pub mod write;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};

@@ -2,16 +2,16 @@
 //! ANR request against the central registry. Serves the SPA and HR systems (API token) alike.
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use le_domain::FieldError;
 use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{PhysicianList, UpdatePhysicianRequest};
 use le_domain::directory::{
-    PhysicianForm, PhysicianRecord, RequestState, SpecialtyCatalog, regroup_after_first_recognition,
+    IdentityMatch, MatchOutcome, PhysicianForm, PhysicianRecord, RequestState,
 };
-use le_domain::{Anr, FieldError};
 
 use super::caller::{HospitalCaller, today};
 use super::registry::{self, RegistryAnswer};
-use super::store;
+use super::{store, write};
 use crate::AppState;
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -85,15 +85,6 @@ pub async fn get(
         .ok_or(AppError::NotFound)
 }
 
-fn check(state: &AppState, caller: &HospitalCaller, form: &PhysicianForm) -> Result<(), AppError> {
-    let errors: Vec<FieldError> = form.validate(today(state), &caller.allowed_sites);
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
-
 /// `POST /api/v1/physicians`
 pub async fn create(
     State(state): State<AppState>,
@@ -101,11 +92,11 @@ pub async fn create(
     ApiJson(form): ApiJson<PhysicianForm>,
 ) -> Result<(StatusCode, axum::Json<PhysicianRecord>), AppError> {
     caller.require_edit()?;
-    check(&state, &caller, &form)?;
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let id = store::insert_physician(&mut tx, caller.main_ik.as_str(), &form, now).await?;
+    let saved = write::save(&mut tx, &caller, None, &form, today(&state), now).await?;
     tx.commit().await?;
+    let id = saved.id;
     audit_change(
         &state,
         &caller,
@@ -134,39 +125,23 @@ pub async fn update(
     if current.version != req.version {
         return Err(version_conflict(current.version));
     }
-    let mut form = req.form;
-    // An issued ANR cannot be edited by hand; it changes only through the registry.
-    if current.anr().is_some() && form.anr_input() != current.form.anr_input() {
-        return Err(AppError::Validation(vec![FieldError {
-            field: "anr".to_owned(),
-            code: "anr_fixed".to_owned(),
-            message: "Eine vergebene Arztnummer kann nicht geändert werden.".to_owned(),
-        }]));
-    }
-    check(&state, &caller, &form)?;
-    // The in-training code is replaced at the first specialist recognition.
-    if let Some(anr) = current.anr()
-        && let Ok(Some(regrouped)) =
-            regroup_after_first_recognition(&anr, &form.specialties, SpecialtyCatalog::builtin())
-    {
-        sqlx::query("UPDATE registry_persons SET anr = ? WHERE anr = ?")
-            .bind(regrouped.as_str())
-            .bind(anr.as_str())
-            .execute(&state.db)
-            .await?;
-        form.anr = Some(regrouped.to_string());
-    }
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let Some(_) = store::update_physician(&mut tx, id, req.version, &form, None, now).await? else {
-        return Err(version_conflict(current.version));
-    };
+    write::save(
+        &mut tx,
+        &caller,
+        Some(&current),
+        &req.form,
+        today(&state),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     audit_change(
         &state,
         &caller,
         "physician_updated",
-        format!("{} (ID {id})", name_of(&form)),
+        format!("{} (ID {id})", name_of(&req.form)),
         None,
     )
     .await;
@@ -177,7 +152,9 @@ pub async fn update(
 }
 
 /// `POST /api/v1/physicians/{id}/anr-request`: compare with the registry; new ANR, matched ANR,
-/// or a mismatch that goes to the clarification inbox.
+/// or a mismatch that goes to the clarification inbox. An ANR typed into the record is looked up
+/// first: the same person there is matched; anyone else is a clarification, never a silent new
+/// number; an ANR the registry does not know is refused.
 pub async fn request_anr(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -202,7 +179,7 @@ pub async fn request_anr(
             message: "Die Abweichung wird noch geklärt.".to_owned(),
         });
     }
-    check(&state, &caller, &record.form)?;
+    write::check(&caller, Some(&record), &record.form, today(&state))?;
     let identity = record.form.identity().ok_or_else(|| {
         AppError::Validation(vec![FieldError {
             field: "birth_date".to_owned(),
@@ -211,80 +188,94 @@ pub async fn request_anr(
         }])
     })?;
     let now = state.clock.now();
-    let answer = registry::request(&state.db, &identity, &record.form.specialties, now).await?;
     let name = name_of(&record.form);
-    let issued = matches!(answer, RegistryAnswer::Issued(_));
-    match answer {
-        RegistryAnswer::Issued(anr) | RegistryAnswer::Matched(anr) => {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let answer = match record.anr() {
+        Some(entered) => {
+            let lifelong_id = registry::lifelong_id_of(&entered);
+            match registry::person(&mut tx, lifelong_id).await? {
+                Some((anr, registered)) if anr == entered => {
+                    match IdentityMatch::compare(&identity, &registered) {
+                        MatchOutcome::Same => RegistryAnswer::Matched { anr, lifelong_id },
+                        // Someone else (or the same person with other data) holds this number:
+                        // the office clarifies; the hospital gets no other number silently.
+                        _ => RegistryAnswer::Mismatch {
+                            anr,
+                            differences: IdentityMatch::differences(&identity, &registered),
+                        },
+                    }
+                }
+                _ => {
+                    return Err(AppError::Validation(vec![FieldError {
+                        field: "anr".to_owned(),
+                        code: "anr_unknown".to_owned(),
+                        message: "Diese Arztnummer ist in der zentralen Vergabe nicht bekannt. Bitte prüfen oder das Feld leeren, um eine Nummer zu beantragen.".to_owned(),
+                    }]));
+                }
+            }
+        }
+        None => registry::request(&mut tx, &identity, &record.form.specialties, now).await?,
+    };
+    let (action, detail) = match &answer {
+        RegistryAnswer::Issued { anr, lifelong_id }
+        | RegistryAnswer::Matched { anr, lifelong_id } => {
+            let issued = matches!(answer, RegistryAnswer::Issued { .. });
             let state_after = if issued {
                 RequestState::Issued
             } else {
                 RequestState::Matched
             };
-            set_anr(&state, &record, &anr, &state_after, now).await?;
-            let action = if issued { "anr_issued" } else { "anr_matched" };
-            audit_change(
-                &state,
-                &caller,
-                action,
-                format!("{name} (ID {id})"),
-                Some(format!("ANR {anr}")),
+            store::link_registry(
+                &mut tx,
+                &record,
+                anr.as_str(),
+                *lifelong_id,
+                &state_after,
+                now,
             )
-            .await;
+            .await?
+            .ok_or_else(|| version_conflict(record.version))?;
+            (
+                if issued { "anr_issued" } else { "anr_matched" },
+                format!("ANR {anr}"),
+            )
         }
         RegistryAnswer::Mismatch { anr, differences } => {
+            // The record keeps only which fields differ; the values stay with the office.
             let state_after = RequestState::Mismatch {
-                differences: differences.clone(),
+                differences: differences.iter().map(|d| d.for_hospital()).collect(),
             };
-            store::set_request_state(&state.db, id, &state_after, now).await?;
+            if !store::set_request_state(&mut tx, id, record.version, &state_after, now).await? {
+                return Err(version_conflict(record.version));
+            }
             sqlx::query(
                 "INSERT INTO clarifications (physician_id, registry_anr, differences, state, created_at, updated_at) \
                  VALUES (?, ?, ?, 'open', ?, ?)",
             )
             .bind(id)
             .bind(anr.as_str())
-            .bind(serde_json::to_string(&differences).map_err(|e| AppError::internal("json", e))?)
+            .bind(serde_json::to_string(differences).map_err(|e| AppError::internal("json", e))?)
             .bind(now)
             .bind(now)
-            .execute(&state.db)
+            .execute(&mut *tx)
             .await?;
-            audit_change(
-                &state,
-                &caller,
+            (
                 "anr_mismatch",
-                format!("{name} (ID {id})"),
-                Some(format!("{} Abweichung(en) zu ANR {anr}", differences.len())),
+                format!("{} Abweichung(en) zu ANR {anr}", differences.len()),
             )
-            .await;
         }
-    }
+    };
+    tx.commit().await?;
+    audit_change(
+        &state,
+        &caller,
+        action,
+        format!("{name} (ID {id})"),
+        Some(detail),
+    )
+    .await;
     store::physician(&state.db, caller.main_ik.as_str(), id)
         .await?
         .map(axum::Json)
         .ok_or(AppError::NotFound)
-}
-
-/// Stores the ANR in the record and the request state (one version step).
-pub async fn set_anr(
-    state: &AppState,
-    record: &PhysicianRecord,
-    anr: &Anr,
-    request_state: &RequestState,
-    now: i64,
-) -> Result<(), AppError> {
-    let mut form = record.form.clone();
-    form.anr = Some(anr.to_string());
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    store::update_physician(
-        &mut tx,
-        record.id,
-        record.version,
-        &form,
-        Some(request_state),
-        now,
-    )
-    .await?
-    .ok_or_else(|| version_conflict(record.version))?;
-    tx.commit().await?;
-    Ok(())
 }

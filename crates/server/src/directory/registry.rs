@@ -6,15 +6,24 @@ use le_domain::directory::{
     issue_new_anr, normalize_name,
 };
 
+use sqlx::SqliteConnection;
+
 use crate::db::Db;
 use crate::error::AppError;
 use crate::secrets;
 
-/// The registry's answer to an ANR request.
+/// The registry's answer to an ANR request; `lifelong_id` names the registry person (its ANR
+/// may change at regrouping, the lifelong id never does).
 #[derive(Debug, Clone, PartialEq)]
 pub enum RegistryAnswer {
-    Issued(Anr),
-    Matched(Anr),
+    Issued {
+        anr: Anr,
+        lifelong_id: i64,
+    },
+    Matched {
+        anr: Anr,
+        lifelong_id: i64,
+    },
     Mismatch {
         anr: Anr,
         differences: Vec<Difference>,
@@ -24,6 +33,7 @@ pub enum RegistryAnswer {
 #[derive(sqlx::FromRow)]
 struct PersonRow {
     anr: String,
+    lifelong_id: i64,
     last_name: String,
     first_name: String,
     birth_date: String,
@@ -46,22 +56,28 @@ impl PersonRow {
     }
 }
 
+const PERSON: &str = "SELECT anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date FROM registry_persons";
+
 /// Compares `identity` with the pool; issues a new ANR when nobody matches.
+///
+/// Candidates are every person who could be `Same` or a `Mismatch` under the identity rule (same
+/// first name and birth date, or same first and last name), in ANR order, without a cap: a
+/// `Same` anywhere wins over a mismatch, and of several mismatches the first in ANR order is
+/// reported (the office sees it and can decide it is another person).
 pub async fn request(
-    db: &Db,
+    conn: &mut SqliteConnection,
     identity: &Identity,
     specialties: &[SpecialtyEntry],
     now: i64,
 ) -> Result<RegistryAnswer, AppError> {
-    // Candidates: same birth date, or same names (a mistyped birth date); both indexed.
-    let candidates: Vec<PersonRow> = sqlx::query_as(
-        "SELECT anr, last_name, first_name, birth_date, sex, licence_date FROM registry_persons \
-         WHERE birth_date = ? OR (last_name_norm = ? AND first_name_norm = ?) LIMIT 200",
-    )
+    let candidates: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE (birth_date = ?1 AND first_name_norm = ?3) \
+         OR (last_name_norm = ?2 AND first_name_norm = ?3) ORDER BY anr"
+    )))
     .bind(identity.birth_date.to_iso())
     .bind(normalize_name(&identity.last_name))
     .bind(normalize_name(&identity.first_name))
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let mut mismatch = None;
     for c in &candidates {
@@ -72,7 +88,12 @@ pub async fn request(
             continue;
         };
         match IdentityMatch::compare(identity, &registry) {
-            MatchOutcome::Same => return Ok(RegistryAnswer::Matched(anr)),
+            MatchOutcome::Same => {
+                return Ok(RegistryAnswer::Matched {
+                    anr,
+                    lifelong_id: c.lifelong_id,
+                });
+            }
             MatchOutcome::Mismatch { differences } => {
                 mismatch.get_or_insert(RegistryAnswer::Mismatch { anr, differences });
             }
@@ -82,18 +103,37 @@ pub async fn request(
     if let Some(m) = mismatch {
         return Ok(m);
     }
-    let anr = issue(db, identity, specialties, "hospital", now).await?;
-    Ok(RegistryAnswer::Issued(anr))
+    let (anr, lifelong_id) = issue(conn, identity, specialties, "hospital", now).await?;
+    Ok(RegistryAnswer::Issued { anr, lifelong_id })
+}
+
+/// The registry person with this lifelong id (the first six digits of any of its ANRs).
+pub async fn person(
+    conn: &mut SqliteConnection,
+    lifelong_id: i64,
+) -> Result<Option<(Anr, Identity)>, AppError> {
+    let row: Option<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE lifelong_id = ?"
+    )))
+    .bind(lifelong_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.and_then(|r| Some((Anr::parse(&r.anr).ok()?, r.identity()?))))
+}
+
+/// The lifelong id of an ANR (digits 1–6).
+pub fn lifelong_id_of(anr: &Anr) -> i64 {
+    anr.lifelong_id().parse().unwrap_or(-1)
 }
 
 /// Adds a person with a new, free lifelong number.
 pub async fn issue(
-    db: &Db,
+    conn: &mut SqliteConnection,
     identity: &Identity,
     specialties: &[SpecialtyEntry],
     source: &str,
     now: i64,
-) -> Result<Anr, AppError> {
+) -> Result<(Anr, i64), AppError> {
     let catalog = SpecialtyCatalog::builtin();
     for _ in 0..50 {
         let [a, b, c, _] = secrets::random_bytes::<4>();
@@ -119,10 +159,10 @@ pub async fn issue(
         .bind(normalize_name(&identity.first_name))
         .bind(source)
         .bind(now)
-        .execute(db)
+        .execute(&mut *conn)
         .await?;
         if inserted.rows_affected() == 1 {
-            return Ok(anr);
+            return Ok((anr, i64::from(id)));
         }
     }
     Err(AppError::internal(
@@ -131,11 +171,15 @@ pub async fn issue(
     ))
 }
 
-/// The office accepted the directory's data: the registry takes it over.
-pub async fn update_identity(db: &Db, anr: &str, identity: &Identity) -> Result<(), AppError> {
+/// The office accepted the directory's data: the registry person takes it over.
+pub async fn update_identity(
+    conn: &mut SqliteConnection,
+    lifelong_id: i64,
+    identity: &Identity,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE registry_persons SET last_name = ?, first_name = ?, birth_date = ?, sex = ?, licence_date = ?, \
-         last_name_norm = ?, first_name_norm = ? WHERE anr = ?",
+         last_name_norm = ?, first_name_norm = ? WHERE lifelong_id = ?",
     )
     .bind(&identity.last_name)
     .bind(&identity.first_name)
@@ -144,21 +188,10 @@ pub async fn update_identity(db: &Db, anr: &str, identity: &Identity) -> Result<
     .bind(identity.licence_date.map(|d| d.to_iso()))
     .bind(normalize_name(&identity.last_name))
     .bind(normalize_name(&identity.first_name))
-    .bind(anr)
-    .execute(db)
+    .bind(lifelong_id)
+    .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// The registry's identity of an ANR.
-pub async fn identity_of(db: &Db, anr: &str) -> Result<Option<Identity>, AppError> {
-    let row: Option<PersonRow> = sqlx::query_as(
-        "SELECT anr, last_name, first_name, birth_date, sex, licence_date FROM registry_persons WHERE anr = ?",
-    )
-    .bind(anr)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.and_then(|r| r.identity()))
 }
 
 /// Registry search by last-name prefix (normalised; index range scan), at most 100 hits.

@@ -20,6 +20,7 @@ pub async fn own_sites(
 ) -> Result<axum::Json<SiteList>, AppError> {
     Ok(axum::Json(SiteList {
         sites: store::all_sites(&state.db, Some(caller.main_ik.as_str())).await?,
+        removed: store::removed_sites(&state.db, caller.main_ik.as_str()).await?,
     }))
 }
 
@@ -30,6 +31,7 @@ pub async fn all_sites(
 ) -> Result<axum::Json<SiteList>, AppError> {
     Ok(axum::Json(SiteList {
         sites: store::all_sites(&state.db, None).await?,
+        removed: Vec::new(),
     }))
 }
 

@@ -1,9 +1,9 @@
 //! Storage of the directory area (sites, physicians, clarifications, bulk operations).
 //! Records are kept as JSON of the domain types, with derived columns for lookups.
-use le_domain::SiteNumber;
 use le_domain::directory::{
-    PhysicianForm, PhysicianRecord, RequestState, SiteEntry, normalize_name,
+    HospitalSite, PhysicianForm, PhysicianRecord, RequestState, SiteEntry, normalize_name,
 };
+use le_domain::{SiteNumber, ValidationError};
 use sqlx::{Sqlite, Transaction};
 
 use crate::db::Db;
@@ -13,9 +13,10 @@ fn json_err(e: serde_json::Error) -> AppError {
     AppError::internal("stored JSON", e)
 }
 
+/// The sites of a Haupt-IK listed in the national directory now.
 pub async fn site_numbers_of(db: &Db, main_ik: &str) -> sqlx::Result<Vec<SiteNumber>> {
     let rows: Vec<String> =
-        sqlx::query_scalar("SELECT site_number FROM sites WHERE main_ik = ? ORDER BY site_number")
+        sqlx::query_scalar("SELECT site_number FROM sites WHERE main_ik = ? AND removed_at IS NULL ORDER BY site_number")
             .bind(main_ik)
             .fetch_all(db)
             .await?;
@@ -25,18 +26,56 @@ pub async fn site_numbers_of(db: &Db, main_ik: &str) -> sqlx::Result<Vec<SiteNum
         .collect())
 }
 
+/// Every site of a Haupt-IK with its validity, including those the directory removed (their
+/// assignments stay and can be ended).
+pub async fn hospital_sites(db: &Db, main_ik: &str) -> Result<Vec<HospitalSite>, AppError> {
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT entry, removed_at FROM sites WHERE main_ik = ? ORDER BY site_number",
+    )
+    .bind(main_ik)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|(entry, removed_at)| {
+            let entry: SiteEntry = serde_json::from_str(entry).map_err(json_err)?;
+            Ok(HospitalSite {
+                site_number: entry.site_number,
+                valid_from: entry.valid_from,
+                valid_until: entry.valid_until,
+                in_directory: removed_at.is_none(),
+            })
+        })
+        .collect()
+}
+
+/// The sites of a Haupt-IK that the national directory no longer lists.
+pub async fn removed_sites(db: &Db, main_ik: &str) -> Result<Vec<SiteEntry>, AppError> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT entry FROM sites WHERE main_ik = ? AND removed_at IS NOT NULL ORDER BY site_number",
+    )
+    .bind(main_ik)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| serde_json::from_str(r).map_err(json_err))
+        .collect()
+}
+
+/// The sites listed in the national directory now (of one Haupt-IK, or all).
 pub async fn all_sites(db: &Db, main_ik: Option<&str>) -> Result<Vec<SiteEntry>, AppError> {
     let rows: Vec<String> = match main_ik {
-        Some(ik) => {
-            sqlx::query_scalar("SELECT entry FROM sites WHERE main_ik = ? ORDER BY site_number")
-                .bind(ik)
-                .fetch_all(db)
-                .await?
-        }
+        Some(ik) => sqlx::query_scalar(
+            "SELECT entry FROM sites WHERE main_ik = ? AND removed_at IS NULL ORDER BY site_number",
+        )
+        .bind(ik)
+        .fetch_all(db)
+        .await?,
         None => {
-            sqlx::query_scalar("SELECT entry FROM sites ORDER BY site_number")
-                .fetch_all(db)
-                .await?
+            sqlx::query_scalar(
+                "SELECT entry FROM sites WHERE removed_at IS NULL ORDER BY site_number",
+            )
+            .fetch_all(db)
+            .await?
         }
     };
     rows.iter()
@@ -44,7 +83,8 @@ pub async fn all_sites(db: &Db, main_ik: Option<&str>) -> Result<Vec<SiteEntry>,
         .collect()
 }
 
-/// Replaces the site directory with `entries` (in one transaction).
+/// Writes new and changed sites and marks `removed` ones as removed (in one transaction). A
+/// removed site is kept: physicians' assignments to it stay valid and can be ended.
 pub async fn replace_sites(
     tx: &mut Transaction<'_, Sqlite>,
     entries: &[SiteEntry],
@@ -52,7 +92,8 @@ pub async fn replace_sites(
     now: i64,
 ) -> Result<(), AppError> {
     for r in removed {
-        sqlx::query("DELETE FROM sites WHERE site_number = ?")
+        sqlx::query("UPDATE sites SET removed_at = ? WHERE site_number = ?")
+            .bind(now)
             .bind(r.site_number.as_str())
             .execute(&mut **tx)
             .await?;
@@ -61,7 +102,7 @@ pub async fn replace_sites(
         sqlx::query(
             "INSERT INTO sites (site_number, main_ik, entry, imported_at) VALUES (?, ?, ?, ?) \
              ON CONFLICT(site_number) DO UPDATE SET main_ik = excluded.main_ik, entry = excluded.entry, \
-             imported_at = excluded.imported_at",
+             imported_at = excluded.imported_at, removed_at = NULL",
         )
         .bind(e.site_number.as_str())
         .bind(e.main_ik.as_str())
@@ -88,8 +129,21 @@ impl PhysicianRow {
             id: self.id,
             version: self.version,
             form: serde_json::from_str(&self.form).map_err(json_err)?,
-            request_state: serde_json::from_str(&self.request_state).map_err(json_err)?,
+            request_state: for_hospital(
+                serde_json::from_str(&self.request_state).map_err(json_err)?,
+            ),
         })
+    }
+}
+
+/// A request state as the hospital may see it: which fields differ, never the registry's values
+/// (also for states stored before they were kept out).
+pub fn for_hospital(state: RequestState) -> RequestState {
+    match state {
+        RequestState::Mismatch { differences } => RequestState::Mismatch {
+            differences: differences.iter().map(|d| d.for_hospital()).collect(),
+        },
+        other => other,
     }
 }
 
@@ -161,6 +215,86 @@ pub async fn physician_any(
         .transpose()
 }
 
+/// A unique-index violation of the one-ANR-per-Haupt-IK rule as the field error people see.
+pub fn anr_taken(err: sqlx::Error, form: &PhysicianForm) -> AppError {
+    match &err {
+        sqlx::Error::Database(db)
+            if db.is_unique_violation() && db.message().contains("physicians.anr") =>
+        {
+            AppError::Validation(vec![
+                ValidationError::AnrTaken {
+                    anr: form.anr_input().unwrap_or_default().to_owned(),
+                }
+                .for_field("anr"),
+            ])
+        }
+        _ => AppError::from(err),
+    }
+}
+
+/// The id of another record of `main_ik` that carries `anr`, if any.
+pub async fn other_with_anr(
+    tx: &mut Transaction<'_, Sqlite>,
+    main_ik: &str,
+    anr: &str,
+    except_id: Option<i64>,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM physicians WHERE main_ik = ? AND anr = ? AND id <> ? LIMIT 1",
+    )
+    .bind(main_ik)
+    .bind(anr)
+    .bind(except_id.unwrap_or(-1))
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// The registry person a record is linked to (lifelong id), if any.
+pub async fn registry_link(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT registry_lifelong_id FROM physicians WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Sets the ANR the registry issued or matched, its link and the request state, if the record is
+/// still at `expected_version`; returns the new version.
+pub async fn link_registry(
+    tx: &mut Transaction<'_, Sqlite>,
+    record: &PhysicianRecord,
+    anr: &str,
+    lifelong_id: i64,
+    request_state: &RequestState,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    let mut form = record.form.clone();
+    form.anr = Some(anr.to_owned());
+    let version = update_physician(
+        tx,
+        record.id,
+        record.version,
+        &form,
+        Some(request_state),
+        now,
+    )
+    .await?;
+    if version.is_some() {
+        sqlx::query("UPDATE physicians SET registry_lifelong_id = ? WHERE id = ?")
+            .bind(lifelong_id)
+            .bind(record.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(version)
+}
+
+/// Inserts a new record (callers check the rules first: see `directory::write`).
 pub async fn insert_physician(
     tx: &mut Transaction<'_, Sqlite>,
     main_ik: &str,
@@ -181,7 +315,8 @@ pub async fn insert_physician(
     .bind(now)
     .bind(now)
     .execute(&mut **tx)
-    .await?
+    .await
+    .map_err(|e| anr_taken(e, form))?
     .last_insert_rowid();
     Ok(id)
 }
@@ -214,21 +349,25 @@ pub async fn update_physician(
     .bind(id)
     .bind(expected_version)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .map_err(|e| anr_taken(e, form))?;
     Ok((result.rows_affected() == 1).then_some(expected_version + 1))
 }
 
+/// Sets the request state if the record is still at `expected_version` (true when it was).
 pub async fn set_request_state(
-    db: &Db,
+    tx: &mut Transaction<'_, Sqlite>,
     id: i64,
+    expected_version: i64,
     state: &RequestState,
     now: i64,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE physicians SET request_state = ?, version = version + 1, updated_at = ? WHERE id = ?")
+) -> Result<bool, AppError> {
+    let r = sqlx::query("UPDATE physicians SET request_state = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")
         .bind(serde_json::to_string(state).map_err(json_err)?)
         .bind(now)
         .bind(id)
-        .execute(db)
+        .bind(expected_version)
+        .execute(&mut **tx)
         .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }

@@ -308,7 +308,9 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     assert_eq!(c["hospital_name"], "Klinikum Leineufer Hannover (Demo)");
     assert_eq!(c["differences"][0]["field"], "last_name");
     assert_eq!(c["differences"][0]["directory_value"], "Weber");
-    assert_eq!(c["differences"][0]["registry_value"], "Becker");
+    // The hospital learns which field differs, not the registry's value or number.
+    assert_eq!(c["differences"][0]["registry_value"], Value::Null);
+    assert_eq!(c["registry_anr"], Value::Null);
     let cid = c["id"].as_i64().unwrap();
 
     // The office asks for a document, the hospital uploads it, the office accepts the new name.
@@ -319,6 +321,14 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
             .status(),
         StatusCode::FORBIDDEN
     );
+    // The office sees both values side by side.
+    let cases = body_json(
+        app.call(&office, "GET", "/api/v1/office/clarifications", None)
+            .await,
+    )
+    .await;
+    assert_eq!(cases[0]["differences"][0]["registry_value"], "Becker");
+    assert!(cases[0]["registry_anr"].is_string());
     let res = app
         .call(
             &office,
@@ -526,7 +536,8 @@ async fn csv_export_reimports_unchanged_and_tokens_reach_the_same_endpoints() {
     // A changed and a new row, dry run first, then applied.
     let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
     assert!(lines[1].ends_with(";nein"), "{}", lines[1]);
-    lines[1] = format!("{};ja", lines[1].trim_end_matches(";nein"));
+    // "All sites" has a period like any assignment.
+    lines[1] = format!("{};01.01.2027-", lines[1].trim_end_matches(";nein"));
     let edited = lines.join("\r\n");
     let report = body_json(
         app.call(
@@ -569,6 +580,7 @@ async fn csv_export_reimports_unchanged_and_tokens_reach_the_same_endpoints() {
     )
     .await;
     assert_eq!(rec["all_sites"], true);
+    assert_eq!(rec["all_sites_start"], "2027-01-01");
 
     // An HR system with a directory token uses the same endpoints.
     let token = body_json(

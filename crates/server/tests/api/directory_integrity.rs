@@ -1,0 +1,930 @@
+//! Integrity of the physician directory (issue 8): the identity rule against the registry, the
+//! office's third outcome, cross-hospital ANR attacks, one ANR per Haupt-IK, one write path that
+//! keeps issued ANRs, shared Haupt-IKs, "all sites" with a period, removed sites, future starts,
+//! and migration 0007 on a database with duplicate ANRs.
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    Actor, Client, PDF, TestApp, as_user, body_json, demo, field_names, registration_multipart,
+};
+
+fn physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
+    json!({
+        "anr": null, "sex": sex, "doctoral_title": false,
+        "last_name": last, "first_name": first, "birth_date": birth,
+        "state_exam_date": licence, "licence_date": licence, "doctorate_date": null,
+        "specialties": [], "sites": [{"site_number": "773686000", "start": "2024-01-01", "end": null}],
+        "all_sites": false
+    })
+}
+
+async fn create(app: &TestApp, client: &Client, form: Value) -> Value {
+    let res = app
+        .call(client, "POST", "/api/v1/physicians", Some(form))
+        .await;
+    let status = res.status();
+    let body = body_json(res).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+async fn request_anr(app: &TestApp, client: &Client, id: i64) -> (StatusCode, Value) {
+    let res = app
+        .call(
+            client,
+            "POST",
+            &format!("/api/v1/physicians/{id}/anr-request"),
+            None,
+        )
+        .await;
+    (res.status(), body_json(res).await)
+}
+
+async fn put(app: &TestApp, client: &Client, record: &Value, form: Value) -> (StatusCode, Value) {
+    let id = record["id"].as_i64().unwrap();
+    let res = app
+        .call(
+            client,
+            "PUT",
+            &format!("/api/v1/physicians/{id}"),
+            Some(json!({"version": record["version"], "form": form})),
+        )
+        .await;
+    (res.status(), body_json(res).await)
+}
+
+/// The registry's persons with this last name (as the office searches them).
+async fn registry_anrs(app: &TestApp, office: &Client, last_name: &str) -> Vec<String> {
+    let people = body_json(
+        app.call(
+            office,
+            "GET",
+            &format!("/api/v1/office/registry?q={last_name}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    people
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["last_name"] == last_name)
+        .map(|p| p["anr"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The registry's ANR of the demo's outpatient Anna Schmidt.
+async fn schmidt_anr(app: &TestApp) -> String {
+    sqlx::query_scalar(
+        "SELECT anr FROM registry_persons WHERE last_name = 'Schmidt' AND first_name = 'Anna'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
+}
+
+/// A second hospital (Magdeburg, Haupt-IK 261500416, sites 773081000 and 773082000).
+async fn magdeburg(app: &TestApp) -> Actor {
+    let md = as_user(app, "md.admin").await;
+    let md = Actor {
+        password: String::new(),
+        secret: String::new(),
+        client: md,
+    };
+    app.hospital_admin(&md, "261500416", "admin.magdeburg")
+        .await
+}
+
+#[tokio::test]
+async fn a_stranger_sharing_first_name_and_birth_date_is_no_mismatch() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    // The registry holds Anna Schmidt, born 12.04.1980, licensed 02.05.2006. This is another
+    // Anna born the same day: other last name, sex and licence date.
+    let rec = create(
+        &app,
+        &hr,
+        physician("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
+    )
+    .await;
+    let (status, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{rec}");
+    assert_eq!(rec["request_state"]["state"], "issued");
+    assert_ne!(rec["anr"].as_str().unwrap(), schmidt_anr(&app).await);
+    let inbox = body_json(app.call(&hr, "GET", "/api/v1/clarifications", None).await).await;
+    assert_eq!(inbox, json!([]));
+}
+
+#[tokio::test]
+async fn a_true_match_is_found_behind_hundreds_of_candidates() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    // 250 people born the same day, sorting before the true match in every index.
+    for i in 0..250 {
+        sqlx::query(
+            "INSERT INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date, \
+             last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, 'Aaron', '1975-03-03', 'male', NULL, ?, 'aaron', 'test', 0)",
+        )
+        .bind(format!("X{i:08}"))
+        .bind(100_000 + i)
+        .bind(format!("Aal{i}"))
+        .bind(format!("aal{i}"))
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let mut conn = app.state.db.acquire().await.unwrap();
+    let identity = le_domain::directory::Identity {
+        last_name: "Zander".into(),
+        first_name: "Zoe".into(),
+        birth_date: le_domain::directory::Date::parse("03.03.1975").unwrap(),
+        sex: le_domain::directory::Sex::Female,
+        licence_date: le_domain::directory::Date::parse("01.10.2001").ok(),
+    };
+    let (known, _) =
+        le_server::directory::registry::issue(&mut conn, &identity, &[], "outpatient", 0)
+            .await
+            .unwrap();
+    drop(conn);
+    let rec = create(
+        &app,
+        &hr,
+        physician("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
+    )
+    .await;
+    let (_, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
+    assert_eq!(rec["request_state"]["state"], "matched", "{rec}");
+    assert_eq!(rec["anr"], known.as_str());
+}
+
+#[tokio::test]
+async fn the_office_can_decide_it_is_another_person() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    // Julia Becker of the registry married and is now Julia Weber, or so it seems.
+    let rec = create(
+        &app,
+        &hr,
+        physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
+    )
+    .await;
+    let id = rec["id"].as_i64().unwrap();
+    let (_, rec) = request_anr(&app, &hr, id).await;
+    assert_eq!(rec["request_state"]["state"], "mismatch");
+    // The record shows which field differs, not the registry's value.
+    assert_eq!(rec["request_state"]["differences"][0]["field"], "last_name");
+    assert_eq!(
+        rec["request_state"]["differences"][0]["registry_value"],
+        Value::Null
+    );
+    let office = as_user(&app, "gs.sachbearbeitung").await;
+    let becker_before = registry_anrs(&app, &office, "Becker").await;
+    assert_eq!(becker_before.len(), 1);
+    let cases = body_json(
+        app.call(&office, "GET", "/api/v1/office/clarifications", None)
+            .await,
+    )
+    .await;
+    let cid = cases[0]["id"].as_i64().unwrap();
+    assert_eq!(cases[0]["registry_anr"], becker_before[0].as_str());
+    let res = app
+        .call(
+            &office,
+            "POST",
+            &format!("/api/v1/office/clarifications/{cid}/resolve"),
+            Some(json!({"accept": "different_person"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let resolved = body_json(res).await;
+    assert_eq!(resolved["accepted"], "different_person");
+    let rec = body_json(
+        app.call(&hr, "GET", &format!("/api/v1/physicians/{id}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(rec["request_state"]["state"], "issued");
+    assert_eq!(rec["last_name"], "Weber");
+    // A number of her own; the registry's Julia Becker keeps hers and her data.
+    assert_ne!(rec["anr"], becker_before[0].as_str());
+    assert_eq!(registry_anrs(&app, &office, "Becker").await, becker_before);
+    assert_eq!(
+        registry_anrs(&app, &office, "Weber").await,
+        [rec["anr"].as_str().unwrap().to_owned()]
+    );
+    // A resolved clarification is not reopened by a document.
+    let (ct, body) = multipart_pdf();
+    let res = app
+        .send(
+            axum::http::Request::post(format!("/api/v1/clarifications/{cid}/document"))
+                .header("content-type", ct)
+                .header("cookie", hr.cookie.clone().unwrap())
+                .header("x-requested-with", "le-portal")
+                .header("x-csrf-token", hr.csrf.clone().unwrap())
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let cases = body_json(
+        app.call(&office, "GET", "/api/v1/office/clarifications", None)
+            .await,
+    )
+    .await;
+    assert_eq!(cases[0]["state"], "resolved");
+    assert_eq!(cases[0]["document_available"], false);
+    let audit: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'clarification_resolved' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!(audit.starts_with("andere Person"), "{audit}");
+}
+
+fn multipart_pdf() -> (String, Vec<u8>) {
+    let boundary = "----integrity-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"document\"; filename=\"urkunde.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes();
+    body.extend_from_slice(PDF);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let office = as_user(&app, "gs.sachbearbeitung").await;
+    // Hospital A: a physician in training gets a new ANR (group 00).
+    let a = create(
+        &app,
+        &hr,
+        physician("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
+    )
+    .await;
+    let a_id = a["id"].as_i64().unwrap();
+    let (_, a) = request_anr(&app, &hr, a_id).await;
+    let a_anr = a["anr"].as_str().unwrap().to_owned();
+    assert!(a_anr.ends_with("00"), "{a_anr}");
+    // Hospital B types A's number into its own record and saves a first specialty.
+    let other = magdeburg(&app).await;
+    let mut form = physician("Kurz", "Kai", "1990-01-01", "male", "2016-10-01");
+    form["sites"][0]["site_number"] = json!("773081000");
+    form["anr"] = json!(a_anr);
+    let b = create(&app, &other.client, form.clone()).await;
+    form["specialties"] = json!([{"date": "2024-05-01", "code": "23"}]);
+    let (status, b) = put(&app, &other.client, &b, form).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    // Nothing regrouped: B's record is not linked to the registry person.
+    assert_eq!(b["anr"], a_anr.as_str());
+    assert_eq!(
+        registry_anrs(&app, &office, "Lange").await,
+        vec![a_anr.clone()]
+    );
+    let a_now = body_json(
+        app.call(&hr, "GET", &format!("/api/v1/physicians/{a_id}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(a_now["anr"], a_anr.as_str());
+    // B's request compares the typed number with the registry: another person, a clarification
+    // (no silent number), and B learns nothing about A's physician.
+    let (status, b) = request_anr(&app, &other.client, b["id"].as_i64().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["request_state"]["state"], "mismatch");
+    assert_eq!(b["anr"], a_anr.as_str());
+    let inbox = body_json(
+        app.call(&other.client, "GET", "/api/v1/clarifications", None)
+            .await,
+    )
+    .await;
+    assert_eq!(inbox[0]["registry_anr"], Value::Null);
+    let fields: Vec<&str> = inbox[0]["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!(d["registry_value"], Value::Null);
+            d["field"].as_str().unwrap()
+        })
+        .collect();
+    assert!(fields.contains(&"last_name"), "{fields:?}");
+    // A's own regrouping still works, for A's linked registry person.
+    let mut a_form = a_now.clone();
+    a_form["specialties"] = json!([{"date": "2024-05-01", "code": "01"}]);
+    let (status, a_after) = put(&app, &hr, &a_now, a_form).await;
+    assert_eq!(status, StatusCode::OK, "{a_after}");
+    let regrouped = format!("{}01", &a_anr[..7]);
+    assert_eq!(a_after["anr"], regrouped.as_str());
+    assert_eq!(registry_anrs(&app, &office, "Lange").await, [regrouped]);
+}
+
+#[tokio::test]
+async fn regrouping_happens_after_the_version_check_or_not_at_all() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let office = as_user(&app, "gs.sachbearbeitung").await;
+    let rec = create(
+        &app,
+        &hr,
+        physician("Brandt", "Bea", "1993-03-03", "female", "2019-11-01"),
+    )
+    .await;
+    let (_, issued) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
+    let anr = issued["anr"].as_str().unwrap().to_owned();
+    // A stale version with a first specialty: refused, and the registry is unchanged.
+    let mut form = issued.clone();
+    form["specialties"] = json!([{"date": "2024-05-01", "code": "23"}]);
+    let (status, _) = put(&app, &hr, &rec, form).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(registry_anrs(&app, &office, "Brandt").await, [anr]);
+}
+
+#[tokio::test]
+async fn an_entered_anr_is_looked_up_in_the_registry() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    // The right person's known number: matched with it.
+    let mut form = physician("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02");
+    form["anr"] = json!(schmidt_anr(&app).await);
+    let rec = create(&app, &hr, form).await;
+    let (_, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
+    assert_eq!(rec["request_state"]["state"], "matched");
+    assert_eq!(rec["anr"], schmidt_anr(&app).await.as_str());
+    // A number the registry does not know: a field error, no new number.
+    let mut form = physician("Unbekannt", "Uwe", "1970-07-07", "male", "1997-10-01");
+    form["anr"] = json!("838382202");
+    let rec = create(&app, &hr, form).await;
+    let (status, body) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["code"], "anr_unknown");
+}
+
+#[tokio::test]
+async fn one_anr_at_most_once_per_haupt_ik() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let mut form = physician("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
+    form["anr"] = json!("838382202");
+    create(&app, &hr, form.clone()).await;
+    let mut second = physician("Zweit", "Zora", "1982-02-02", "female", "2009-10-01");
+    second["anr"] = json!("838382202");
+    let res = app
+        .call(&hr, "POST", "/api/v1/physicians", Some(second.clone()))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    assert_eq!(field_names(&body), ["anr"]);
+    assert_eq!(body["fields"][0]["code"], "anr_taken");
+    assert_eq!(
+        body["fields"][0]["message"],
+        "Die Arztnummer 838382202 ist bereits bei einem anderen Eintrag dieses Krankenhauses eingetragen."
+    );
+    // Nor through an update, nor through the CSV import.
+    second["anr"] = Value::Null;
+    let rec = create(&app, &hr, second.clone()).await;
+    let mut with_anr = second.clone();
+    with_anr["anr"] = json!("838382202");
+    let (status, body) = put(&app, &hr, &rec, with_anr).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Two new rows of one file with the same number.
+    let row = |last: &str, first: &str| -> le_domain::directory::PhysicianForm {
+        let mut f = physician(last, first, "1983-03-03", "female", "2010-10-01");
+        f["anr"] = json!("754236701");
+        serde_json::from_value(f).unwrap()
+    };
+    let csv = le_domain::directory::write_hr_csv(&[row("Dritt", "Dana"), row("Viert", "Vera")]);
+    let report = body_json(
+        app.call(
+            &hr,
+            "POST",
+            "/api/v1/physicians/import",
+            Some(json!({"csv": csv})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["applied"], false);
+    assert_eq!(report["rows"][0]["outcome"], "create");
+    assert_eq!(report["rows"][1]["errors"][0]["code"], "anr_taken");
+    // Another hospital may carry the same number (the same physician works there too).
+    let other = magdeburg(&app).await;
+    let mut theirs = physician("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
+    theirs["sites"][0]["site_number"] = json!("773081000");
+    theirs["anr"] = json!("838382202");
+    create(&app, &other.client, theirs).await;
+    // The database holds the rule too.
+    let res = sqlx::query(
+        "INSERT INTO physicians (main_ik, version, form, request_state, anr, last_name_norm, first_name_norm, created_at, updated_at) \
+         VALUES ('260326822', 1, '{}', '{\"state\":\"not_requested\"}', '838382202', 'x', 'y', 0, 0)",
+    )
+    .execute(&app.state.db)
+    .await;
+    assert!(res.is_err());
+}
+
+#[tokio::test]
+async fn no_write_path_changes_an_issued_anr() {
+    let app = demo().await;
+    let admin = as_user(&app, "klinik.admin").await;
+    let rec = create(
+        &app,
+        &admin,
+        physician("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
+    )
+    .await;
+    let id = rec["id"].as_i64().unwrap();
+    let (_, issued) = request_anr(&app, &admin, id).await;
+    let anr = issued["anr"].as_str().unwrap().to_owned();
+    // The form / REST.
+    for other in [json!("754236701"), Value::Null, json!("")] {
+        let mut form = issued.clone();
+        form["anr"] = other;
+        let (status, body) = put(&app, &admin, &issued, form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"][0]["code"], "anr_fixed");
+    }
+    // The HR CSV: a row without the number (or with another) matched by name and birth date.
+    let export = String::from_utf8(
+        crate::helpers::body_bytes(
+            app.call(
+                &admin,
+                "GET",
+                &format!("/api/v1/physicians/export.csv?ids={id}"),
+                None,
+            )
+            .await,
+        )
+        .await,
+    )
+    .unwrap();
+    for replacement in ["", "754236701"] {
+        let csv = export.replace(&anr, replacement);
+        let report = body_json(
+            app.call(
+                &admin,
+                "POST",
+                "/api/v1/physicians/import",
+                Some(json!({"csv": csv})),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(report["applied"], false, "{report}");
+        assert_eq!(
+            report["rows"][0]["errors"][0]["code"], "anr_fixed",
+            "{report}"
+        );
+    }
+    // A bulk edit changes other fields and keeps the number.
+    let applied = body_json(
+        app.call(
+            &admin,
+            "POST",
+            "/api/v1/physicians/bulk/apply",
+            Some(json!({"items": [{"id": id, "version": issued["version"]}],
+                "action": {"action": "set_field", "field": "last_name", "value": "Fester"}})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(applied["physicians"][0]["anr"], anr.as_str());
+    // The number is unchanged everywhere.
+    let now = body_json(
+        app.call(&admin, "GET", &format!("/api/v1/physicians/{id}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(now["anr"], anr.as_str());
+    assert_eq!(now["request_state"]["state"], "issued");
+    // The HR CSV regroups like the form: a first recognition replaces the in-training group.
+    let export = String::from_utf8(
+        crate::helpers::body_bytes(
+            app.call(
+                &admin,
+                "GET",
+                &format!("/api/v1/physicians/export.csv?ids={id}"),
+                None,
+            )
+            .await,
+        )
+        .await,
+    )
+    .unwrap();
+    assert!(anr.ends_with("00"), "{anr}");
+    let csv = export.replacen(";;773686000:", ";23:01.05.2024;773686000:", 1);
+    let report = body_json(
+        app.call(
+            &admin,
+            "POST",
+            "/api/v1/physicians/import",
+            Some(json!({"csv": csv})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["applied"], true, "{report}");
+    let now = body_json(
+        app.call(&admin, "GET", &format!("/api/v1/physicians/{id}"), None)
+            .await,
+    )
+    .await;
+    let regrouped = format!("{}23", &anr[..7]);
+    assert_eq!(now["anr"], regrouped.as_str());
+    let office = as_user(&app, "gs.sachbearbeitung").await;
+    assert_eq!(registry_anrs(&app, &office, "Fest").await, [regrouped]);
+}
+
+/// Registers a hospital with IK 260326833 under the demo hospital's Haupt-IK 260326822.
+async fn register_under_shared_main_ik(app: &TestApp) {
+    let mut form = crate::helpers::hospital_form("260326833", "admin.zweit");
+    form["main_ik"] = json!("260326822");
+    let (ct, body) = registration_multipart(&form, Some(("vereinbarung.pdf", PDF)));
+    let res = app
+        .send(
+            axum::http::Request::post("/api/v1/registrations")
+                .header("content-type", ct)
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmation() {
+    let app = demo().await;
+    register_under_shared_main_ik(&app).await;
+    let md = as_user(&app, "md.admin").await;
+    let list = body_json(
+        app.call(
+            &md,
+            "GET",
+            "/api/v1/admin/registrations?state=pending",
+            None,
+        )
+        .await,
+    )
+    .await;
+    let reg = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ik"] == "260326833")
+        .unwrap()
+        .clone();
+    // The approval screen names who already uses the Haupt-IK.
+    assert_eq!(reg["same_main_ik"][0]["ik"], "260326822");
+    assert_eq!(
+        reg["same_main_ik"][0]["name"],
+        "Klinikum Leineufer Hannover (Demo)"
+    );
+    let id = reg["id"].as_i64().unwrap();
+    let uri = format!("/api/v1/admin/registrations/{id}/approve");
+    // Approving needs the explicit decision.
+    let res = app.call(&md, "POST", &uri, None).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(body_json(res).await["code"], "shared_main_ik");
+    let res = app
+        .call(
+            &md,
+            "POST",
+            &uri,
+            Some(json!({"confirm_shared_main_ik": true})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let letter = body_json(res).await;
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'registration_approved' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!(
+        detail.contains("gemeinsamer Haupt-IK 260326822"),
+        "{detail}"
+    );
+    // The new institution's admin signs in and sees nothing of the Haupt-IK yet.
+    let otp = letter["one_time_password"].as_str().unwrap();
+    let secret = letter["totp_secret"].as_str().unwrap();
+    let (_, client, _) = app
+        .sign_in("admin.zweit", otp, Some(&app.code(secret)))
+        .await;
+    app.call(
+        &client,
+        "POST",
+        "/api/v1/auth/password",
+        Some(json!({"new_password": "Sicheres Passwort Zweit"})),
+    )
+    .await;
+    app.next_step();
+    let res = app.call(&client, "GET", "/api/v1/physicians", None).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(body_json(res).await["code"], "main_ik_unconfirmed");
+    let res = app
+        .call(&client, "GET", "/api/v1/clarifications", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let cases = body_json(app.call(&client, "GET", "/api/v1/audits/cases", None).await).await;
+    assert_eq!(cases["cases"], json!([]), "{cases}");
+    // It cannot confirm itself.
+    let res = app
+        .call(&client, "GET", "/api/v1/main-ik/requests", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The existing institution's admin sees the request and confirms it.
+    let admin = as_user(&app, "klinik.admin").await;
+    let requests = body_json(
+        app.call(&admin, "GET", "/api/v1/main-ik/requests", None)
+            .await,
+    )
+    .await;
+    assert_eq!(requests[0]["institution"]["ik"], "260326833");
+    let new_id = requests[0]["institution"]["id"].as_i64().unwrap();
+    // Its other users cannot.
+    let hr = as_user(&app, "klinik.personal").await;
+    assert_eq!(
+        app.call(
+            &hr,
+            "POST",
+            &format!("/api/v1/main-ik/requests/{new_id}/confirm"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = app
+        .call(
+            &admin,
+            "POST",
+            &format!("/api/v1/main-ik/requests/{new_id}/confirm"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body_json(res).await, json!([]));
+    let list = body_json(app.call(&client, "GET", "/api/v1/physicians", None).await).await;
+    assert_eq!(list["physicians"].as_array().unwrap().len(), 40);
+    let cases = body_json(app.call(&client, "GET", "/api/v1/audits/cases", None).await).await;
+    assert!(!cases["cases"].as_array().unwrap().is_empty());
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action = 'main_ik_access_confirmed'",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(actions.len(), 1);
+}
+
+#[tokio::test]
+async fn all_sites_has_a_period_and_ends_at_month_end() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let mut form = physician("Alle", "Alma", "1979-09-09", "female", "2005-10-01");
+    form["sites"] = json!([]);
+    form["all_sites"] = json!(true);
+    let res = app
+        .call(&hr, "POST", "/api/v1/physicians", Some(form.clone()))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body_json(res).await), ["all_sites_start"]);
+    form["all_sites_start"] = json!("2023-04-01");
+    let rec = create(&app, &hr, form).await;
+    // "Leaving at month end" ends it like any assignment.
+    let applied = body_json(
+        app.call(
+            &hr,
+            "POST",
+            "/api/v1/physicians/bulk/apply",
+            Some(json!({"items": [{"id": rec["id"], "version": rec["version"]}],
+                "action": {"action": "end_site_assignment", "site_number": null, "end": "2027-01-31"}})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(applied["changed"], 1, "{applied}");
+    assert_eq!(applied["physicians"][0]["all_sites_end"], "2027-01-31");
+    // A hospital without any listed site cannot choose "all sites" (IK 260400015 has no site in
+    // the directory file).
+    let md = as_user(&app, "md.admin").await;
+    let md = Actor {
+        password: String::new(),
+        secret: String::new(),
+        client: md,
+    };
+    let lonely = app.hospital_admin(&md, "260400015", "admin.ohne").await;
+    let mut form = physician("Ohne", "Otto", "1979-09-09", "male", "2005-10-01");
+    form["sites"] = json!([]);
+    form["all_sites"] = json!(true);
+    form["all_sites_start"] = json!("2023-04-01");
+    let res = app
+        .call(&lonely.client, "POST", "/api/v1/physicians", Some(form))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["fields"][0]["code"], "no_sites_listed");
+}
+
+#[tokio::test]
+async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let office = as_user(&app, "gs.sachbearbeitung").await;
+    // The weekly import drops 773687000 (the demo has physicians there).
+    let csv: String = le_server::demo::DEMO_SITES
+        .lines()
+        .filter(|l| !l.starts_with("773687000"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let report = body_json(
+        app.call(
+            &office,
+            "POST",
+            "/api/v1/office/sites/import",
+            Some(json!({"csv": csv})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["removed"], json!(["773687000"]));
+    // The hospital's site list names it as removed.
+    let sites = body_json(app.call(&hr, "GET", "/api/v1/sites", None).await).await;
+    assert_eq!(sites["removed"][0]["site_number"], "773687000");
+    assert!(
+        sites["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["site_number"] != "773687000")
+    );
+    let list = body_json(app.call(&hr, "GET", "/api/v1/physicians", None).await).await;
+    let there = list["physicians"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["sites"][0]["site_number"] == "773687000" && p["sites"][0]["end"].is_null())
+        .unwrap()
+        .clone();
+    // Ending that assignment works.
+    let mut ended = there.clone();
+    ended["sites"][0]["end"] = json!("2027-01-31");
+    let (status, saved) = put(&app, &hr, &there, ended).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    // Reopening it or a new assignment there does not.
+    let mut reopened = saved.clone();
+    reopened["sites"][0]["end"] = Value::Null;
+    let (status, body) = put(&app, &hr, &saved, reopened).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["code"], "site_removed");
+    let mut form = physician("Neu", "Nora", "1991-01-01", "female", "2017-10-01");
+    form["sites"][0]["site_number"] = json!("773687000");
+    let res = app
+        .call(&hr, "POST", "/api/v1/physicians", Some(form))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["fields"][0]["code"], "site_removed");
+    // Everyone still there leaves at month end in one bulk edit.
+    let items: Vec<Value> = list["physicians"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["sites"][0]["site_number"] == "773687000" && p["id"] != there["id"])
+        .map(|p| json!({"id": p["id"], "version": p["version"]}))
+        .collect();
+    assert!(!items.is_empty());
+    let res = app
+        .call(
+            &hr,
+            "POST",
+            "/api/v1/physicians/bulk/apply",
+            Some(json!({"items": items, "action": {"action": "end_site_assignment", "site_number": "773687000", "end": "2027-01-31"}})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The site's validity bounds new assignments: 773686000 starts being valid later than this.
+    let valid_from: String = sqlx::query_scalar(
+        "SELECT json_extract(entry, '$.valid_from') FROM sites WHERE site_number = '773686000'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let before = le_domain::directory::Date::parse_iso(&valid_from)
+        .unwrap()
+        .add_days(-1);
+    let mut early = physician("Frueh", "Fritz", "1960-01-01", "male", "1986-10-01");
+    early["sites"][0]["start"] = json!(before.to_iso());
+    let res = app
+        .call(&hr, "POST", "/api/v1/physicians", Some(early))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["fields"][0]["field"], "sites[0].start");
+}
+
+#[tokio::test]
+async fn a_hire_can_start_on_the_first_of_next_month() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    // Today is 15.01.2027.
+    let mut form = physician("Bald", "Ben", "1992-02-02", "male", "2018-10-01");
+    form["sites"][0]["start"] = json!("2027-02-01");
+    let rec = create(&app, &hr, form.clone()).await;
+    assert_eq!(rec["sites"][0]["start"], "2027-02-01");
+    form["sites"][0]["start"] = json!("2028-02-01");
+    let res = app
+        .call(&hr, "POST", "/api/v1/physicians", Some(form))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body_json(res).await["fields"][0]["code"],
+        "date_too_far_ahead"
+    );
+    // Not active yet today, from its first day on.
+    let record: le_domain::directory::PhysicianRecord = serde_json::from_value(rec).unwrap();
+    let d = |s| le_domain::directory::Date::parse_iso(s).unwrap();
+    assert!(!record.form.is_active_on(d("2027-01-15")));
+    assert!(record.form.is_active_on(d("2027-02-01")));
+}
+
+/// Migration 0007 runs on a database that already holds duplicate ANRs in one hospital.
+#[tokio::test]
+async fn migration_0007_cleans_duplicate_anrs_and_keeps_them_for_review() {
+    use sqlx::Executor as _;
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in files
+        .iter()
+        .filter(|f| !f.ends_with("0007_directory_integrity.sql"))
+    {
+        pool.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(
+            std::fs::read_to_string(file).unwrap(),
+        )))
+        .await
+        .unwrap();
+    }
+    let insert = |anr: &'static str, state: &'static str| {
+        format!(
+            "INSERT INTO physicians (main_ik, version, form, request_state, anr, last_name_norm, first_name_norm, created_at, updated_at) \
+             VALUES ('260326822', 1, '{{\"anr\":\"{anr}\",\"last_name\":\"X\"}}', '{{\"state\":\"{state}\"}}', '{anr}', 'x', 'y', 0, 0)"
+        )
+    };
+    pool.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, last_name_norm, first_name_norm, source, created_at) \
+         VALUES ('838382202', 838382, 'X', 'Y', '1980-01-01', 'female', 'x', 'y', 'test', 0);
+         {}; {}; {}; {};",
+        insert("838382202", "not_requested"),
+        insert("838382202", "issued"),
+        insert("838382202", "not_requested"),
+        insert("754236701", "not_requested"),
+    ))))
+    .await
+    .unwrap();
+    pool.execute(sqlx::raw_sql(include_str!(
+        "../../migrations/0007_directory_integrity.sql"
+    )))
+    .await
+    .unwrap();
+    type Row = (i64, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, anr, json_extract(form, '$.anr'), registry_lifelong_id FROM physicians ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    // The registry-linked record keeps the number; the others lose it, recorded for review.
+    assert_eq!(
+        rows,
+        [
+            (1, None, None, None),
+            (
+                2,
+                Some("838382202".into()),
+                Some("838382202".into()),
+                Some(838382)
+            ),
+            (3, None, None, None),
+            (4, Some("754236701".into()), Some("754236701".into()), None),
+        ]
+    );
+    let cleared: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT physician_id, anr, kept_by_id FROM physician_anr_cleared ORDER BY physician_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        cleared,
+        [(1, "838382202".into(), 2), (3, "838382202".into(), 2)]
+    );
+}
