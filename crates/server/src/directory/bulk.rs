@@ -8,7 +8,7 @@ use le_domain::api::directory::{
 use le_domain::directory::{BulkOutcome, PhysicianForm, bulk_preview_at};
 use serde::{Deserialize, Serialize};
 
-use super::caller::{HospitalCaller, today};
+use super::caller::{HospitalCaller, HospitalEditor, today};
 use super::{store, write};
 use crate::AppState;
 use crate::audit::{self, Event};
@@ -82,10 +82,9 @@ pub async fn preview(
 /// `POST /api/v1/physicians/bulk/apply`: all or nothing.
 pub async fn apply(
     State(state): State<AppState>,
-    caller: HospitalCaller,
+    HospitalEditor(caller): HospitalEditor,
     ApiJson(req): ApiJson<BulkRequest>,
 ) -> Result<axum::Json<BulkApplied>, AppError> {
-    caller.require_edit()?;
     let records = selected(&state, &caller, &req).await?;
     let forms: Vec<PhysicianForm> = records.iter().map(|r| r.form.clone()).collect();
     let outcomes = bulk_preview_at(&forms, &req.action, today(&state), &caller.sites);
@@ -180,10 +179,9 @@ pub async fn apply(
 /// unless one of them was changed since (then nothing is restored).
 pub async fn undo(
     State(state): State<AppState>,
-    caller: HospitalCaller,
+    HospitalEditor(caller): HospitalEditor,
     Path(operation_id): Path<i64>,
 ) -> Result<axum::Json<BulkUndone>, AppError> {
-    caller.require_edit()?;
     let row: Option<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT main_ik, snapshot, undone_at FROM bulk_operations WHERE id = ?")
             .bind(operation_id)

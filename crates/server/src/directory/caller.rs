@@ -108,6 +108,24 @@ impl FromRequestParts<AppState> for HospitalCaller {
     }
 }
 
+/// A hospital caller who may change records (editors, admins, HR systems): checked before the
+/// request body is read, so a reader is refused as such whatever the body.
+#[derive(Debug, Clone)]
+pub struct HospitalEditor(pub HospitalCaller);
+
+impl FromRequestParts<AppState> for HospitalEditor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = HospitalCaller::from_request_parts(parts, state).await?;
+        caller.require_edit()?;
+        Ok(HospitalEditor(caller))
+    }
+}
+
 impl HospitalCaller {
     pub fn require_edit(&self) -> Result<(), AppError> {
         if self.can_edit {

@@ -11,7 +11,7 @@ use le_domain::api::directory::{
 use le_domain::directory::RequestState;
 use le_domain::{Anr, FieldError};
 
-use super::caller::{HospitalCaller, OfficeCaller};
+use super::caller::{HospitalCaller, HospitalEditor, OfficeCaller};
 use super::physicians::name_of;
 use super::{registry, store};
 use crate::AppState;
@@ -302,15 +302,23 @@ pub async fn request_document(
 /// the clarification is resolved (a document never reopens it).
 pub async fn upload_document(
     State(state): State<AppState>,
-    caller: HospitalCaller,
+    HospitalEditor(caller): HospitalEditor,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Result<axum::Json<Clarification>, AppError> {
-    caller.require_edit()?;
     let row = one(&state, id).await?;
     if row.main_ik != caller.main_ik.as_str() {
         return Err(AppError::NotFound);
     }
+    // The body is read only once the clarification is known to be the caller's.
+    let mut multipart =
+        <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
+            .await
+            .map_err(|_| AppError::BadRequest {
+                code: "bad_multipart",
+                message: "Die Anfrage konnte nicht gelesen werden (multipart/form-data erwartet)."
+                    .to_owned(),
+            })?;
     if row.state == "resolved" {
         return Err(already_resolved());
     }

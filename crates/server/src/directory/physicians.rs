@@ -9,7 +9,7 @@ use le_domain::directory::{
     IdentityMatch, MatchOutcome, PhysicianForm, PhysicianRecord, RequestState,
 };
 
-use super::caller::{HospitalCaller, today};
+use super::caller::{HospitalCaller, HospitalEditor, today};
 use super::registry::{self, RegistryAnswer};
 use super::{store, write};
 use crate::AppState;
@@ -88,10 +88,9 @@ pub async fn get(
 /// `POST /api/v1/physicians`
 pub async fn create(
     State(state): State<AppState>,
-    caller: HospitalCaller,
+    HospitalEditor(caller): HospitalEditor,
     ApiJson(form): ApiJson<PhysicianForm>,
 ) -> Result<(StatusCode, axum::Json<PhysicianRecord>), AppError> {
-    caller.require_edit()?;
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
     let saved = write::save(&mut tx, &caller, None, &form, today(&state), now).await?;
@@ -114,14 +113,19 @@ pub async fn create(
 /// `PUT /api/v1/physicians/{id}`: refused with 409 when someone changed it in between.
 pub async fn update(
     State(state): State<AppState>,
-    caller: HospitalCaller,
+    HospitalEditor(caller): HospitalEditor,
     Path(id): Path<i64>,
-    ApiJson(req): ApiJson<UpdatePhysicianRequest>,
+    request: axum::extract::Request,
 ) -> Result<axum::Json<PhysicianRecord>, AppError> {
-    caller.require_edit()?;
+    // Another hospital's record is "not found" before its body is even read.
     let current = store::physician(&state.db, caller.main_ik.as_str(), id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let ApiJson(req) =
+        <ApiJson<UpdatePhysicianRequest> as axum::extract::FromRequest<AppState>>::from_request(
+            request, &state,
+        )
+        .await?;
     if current.version != req.version {
         return Err(version_conflict(current.version));
     }
@@ -157,10 +161,9 @@ pub async fn update(
 /// number; an ANR the registry does not know is refused.
 pub async fn request_anr(
     State(state): State<AppState>,
-    caller: HospitalCaller,
+    HospitalEditor(caller): HospitalEditor,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<PhysicianRecord>, AppError> {
-    caller.require_edit()?;
     let record = store::physician(&state.db, caller.main_ik.as_str(), id)
         .await?
         .ok_or(AppError::NotFound)?;
