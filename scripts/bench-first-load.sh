@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Prints Lighthouse figures of the start page and the sign-in page against the release server
-# (demo mode, temporary data directory): mobile performance score (target >= 95) and desktop time
-# to interactive (target <= 500 ms). Uses the built dist/ and server (scripts/build.sh) and
-# Debian's Chromium; Lighthouse 12.2.3 from npm (13 needs Node 22).
+# Prints Lighthouse figures of the start page and the sign-in page against the release server as
+# installed for real use (no demo data; temporary data directory): mobile performance score
+# (target >= 95) and desktop time to interactive (target <= 500 ms). Uses the built dist/ and
+# server (scripts/build.sh) and Debian's Chromium; Lighthouse 12.2.3 from npm (13 needs Node 22).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -10,7 +10,7 @@ cd "$ROOT"
 
 data="$(mktemp -d "${TMPDIR:-/tmp}/le-portal-bench.XXXXXX")"
 log="$data/server.log"
-target/release/le-server --listen 127.0.0.1:0 --data-dir "$data/db" --dist-dir dist --demo >"$log" 2>&1 &
+target/release/le-server --listen 127.0.0.1:0 --data-dir "$data/db" --dist-dir dist >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do
