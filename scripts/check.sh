@@ -23,5 +23,8 @@ cargo test --workspace --locked
 
 bash scripts/build.sh
 
+step "size of the split SPA (first load within 250 KB brotli)"
+node scripts/size-report.mjs dist
+
 step "browser tests (Playwright, Debian Chromium)"
 npx playwright test --config e2e/playwright.config.mjs

@@ -52,6 +52,22 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_versio
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     cargo install wasm-bindgen-cli --version "$wb_version"
 fi
+step "wasm-split-cli $WASM_SPLIT_VERSION (splits the SPA into lazily loaded chunks)"
+if ! wasm_split_installed; then
+  # Pinned with wasm-bindgen (it relies on wasm-bindgen's internals). Without a network, the
+  # second try builds from cargo's registry cache.
+  for offline in "" "--offline"; do
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install $offline --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" \
+      --features build-binary && break
+  done
+  wasm_split_installed || { echo "wasm-split-cli $WASM_SPLIT_VERSION could not be installed" >&2; exit 1; }
+fi
+if [ "$wb_version" != "$WASM_SPLIT_WASM_BINDGEN" ]; then
+  echo "wasm-split-cli $WASM_SPLIT_VERSION is proven with wasm-bindgen $WASM_SPLIT_WASM_BINDGEN, the lockfile has $wb_version:" >&2
+  echo "check the split build in a browser (e2e/lazy-areas.spec.mjs), then update scripts/env.sh." >&2
+  exit 1
+fi
 if ! grep -q "wasm_bindgen = \"$wb_version\"" Trunk.toml; then
   echo "Trunk.toml pins another wasm-bindgen than Cargo.lock ($wb_version): update [tools] wasm_bindgen." >&2
   exit 1

@@ -1,6 +1,7 @@
 //! LE-Portal single-page app: entry point (mounts the app into <body>).
 mod api;
 mod app;
+mod areas;
 mod components;
 mod contexts;
 mod format;

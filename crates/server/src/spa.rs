@@ -60,15 +60,18 @@ fn looks_like_file(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
-/// Trunk names built assets `<name>-<16 hex digits>[_bg].<ext>`: those never change.
+/// Built assets are named `<name>-<hash>[_bg].<ext>` and never change: Trunk's CSS and icons
+/// (16 hex digits, 15 when the hash starts with a zero: Trunk drops it) and the split SPA's main
+/// module, chunk loader and chunks (`scripts/split-spa.mjs`, always 16).
 fn is_hashed_asset(path: &str) -> bool {
     let Some(file) = path.rsplit('/').next() else {
         return false;
     };
     let stem = file.split('.').next().unwrap_or(file);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (15..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 async fn cache_headers(req: Request, next: Next) -> Response {
@@ -97,6 +100,11 @@ mod tests {
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/docs/nutzungsbedingungen.pdf"));
         assert!(!is_hashed_asset("/le-portal-web-0123456789abcdeg.js"));
+        assert!(is_hashed_asset("/le-portal-web-a7f539084f6b1da.js"));
+        assert!(is_hashed_asset("/__wasm_split-c949dc47b906c917.js"));
+        assert!(is_hashed_asset("/split_directory-4ca432296ae082e9.wasm"));
+        assert!(is_hashed_asset("/chunk_10-0beabdc8175abeae.wasm"));
+        assert!(!is_hashed_asset("/chunk_10.wasm"));
     }
 
     #[test]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Prints Lighthouse figures of the start page and the sign-in page against the release server as
+# installed for real use (no demo data; temporary data directory): mobile performance score
+# (target >= 95) and desktop time to interactive (target <= 500 ms). Uses the built dist/ and
+# server (scripts/build.sh) and Debian's Chromium; Lighthouse 12.2.3 from npm (13 needs Node 22).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+[ -f dist/index.html ] && [ -x target/release/le-server ] || bash scripts/build.sh
+
+data="$(mktemp -d "${TMPDIR:-/tmp}/le-portal-bench.XXXXXX")"
+log="$data/server.log"
+target/release/le-server --listen 127.0.0.1:0 --data-dir "$data/db" --dist-dir dist >"$log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 100); do
+  base="$(grep -o 'listening on http://[^ ]*' "$log" | head -1 | cut -d' ' -f3 || true)"
+  [ -n "$base" ] && break
+  sleep 0.2
+done
+[ -n "$base" ] || { echo "server did not start: $(cat "$log")" >&2; exit 1; }
+
+export CHROME_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+run() { # $1 page path, $2 form factor (mobile|desktop)
+  local preset=()
+  [ "$2" = desktop ] && preset=(--preset=desktop)
+  lighthouse "$base$1" "${preset[@]}" --only-categories=performance --output=json --quiet \
+    --chrome-flags="$flags" --output-path="$data/lh.json" >/dev/null 2>&1 \
+    || { echo "lighthouse failed for $1 ($2)" >&2; return 1; }
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const a = r.audits, ms = (k) => a[k] && a[k].numericValue != null ? `${Math.round(a[k].numericValue)} ms` : "-";
+    const kb = (a["total-byte-weight"].numericValue / 1024).toFixed(1);
+    console.log(`${process.argv[2].padEnd(14)}${process.argv[3].padEnd(9)}score ${String(Math.round(r.categories.performance.score * 100)).padStart(3)}` +
+      `  FCP ${ms("first-contentful-paint").padStart(8)}  LCP ${ms("largest-contentful-paint").padStart(8)}` +
+      `  TTI ${ms("interactive").padStart(8)}  TBT ${ms("total-blocking-time").padStart(7)}  transfer ${kb} KB`);
+  ' "$data/lh.json" "$1" "$2"
+}
+echo "Lighthouse 12 (simulated throttling) against $base"
+for path in / /anmelden; do
+  run "$path" mobile
+  run "$path" desktop
+done
+echo "targets: mobile score >= 95, desktop TTI <= 500 ms"

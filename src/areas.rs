@@ -1,0 +1,241 @@
+//! The areas whose code is loaded on first use: one split point (its own wasm chunk) per area, and
+//! the route view that shows the area's heading at once, then the area, or a German message.
+//!
+//! The split itself is done by `scripts/split-spa.sh` after the wasm32 build; a build without that
+//! step cannot start (the chunks' imports are placeholders).
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos_router::hooks::{use_location, use_params_map};
+
+use crate::components::form::BUTTON_PRIMARY;
+use crate::pages::access::{
+    account::Account, enrol_totp::EnrolTotp, recovery_codes::RecoveryCodesPage,
+    registration::Registration, registration_status::RegistrationStatusPage,
+    set_password::SetPassword,
+};
+use crate::pages::admin::{
+    api_tokens::AdminApiTokens, audit_log::AdminAuditLog, registrations::AdminRegistrations,
+    users::AdminUsers,
+};
+use crate::pages::audits::AuditsArea;
+use crate::pages::directory::DirectoryArea;
+use crate::pages::not_found::NotFound;
+
+/// Draws an area; the function lives in the area's chunk.
+type Render = fn() -> AnyView;
+
+/// The lazily loaded areas (one wasm chunk each; code they share goes into shared chunks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Directory,
+    Audits,
+    Administration,
+    Registration,
+    RegistrationStatus,
+    SignInSteps,
+    Account,
+}
+
+impl Area {
+    /// The heading shown while the chunk loads (the area's own heading for the path, if known).
+    fn heading(self, path: &str) -> &'static str {
+        let last = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        match self {
+            Area::Directory => "Arztverzeichnis",
+            Area::Audits => "Prüfverfahren",
+            Area::Administration => match last {
+                "registrierungen" => "Registrierungen",
+                "benutzer" => "Benutzer",
+                "api-tokens" => "API-Tokens für Krankenhaussysteme",
+                "protokoll" => "Protokoll",
+                _ => "Verwaltung",
+            },
+            Area::Registration => "Registrierung für das LE-Portal",
+            Area::RegistrationStatus => "Stand der Registrierung",
+            Area::SignInSteps => match last {
+                "app-einrichten" => "Authenticator-App einrichten",
+                "passwort" => "Eigenes Passwort festlegen",
+                "wiederherstellungscodes" => "Ihre Wiederherstellungscodes",
+                _ => "Anmelden",
+            },
+            Area::Account => "Konto",
+        }
+    }
+
+    /// Fetches the area's chunk (once; later calls answer at once) and hands back its view.
+    async fn load(self) -> Result<Render, SplitLoaderError> {
+        match self {
+            Area::Directory => directory().await,
+            Area::Audits => audits().await,
+            Area::Administration => administration().await,
+            Area::Registration => registration().await,
+            Area::RegistrationStatus => registration_status().await,
+            Area::SignInSteps => sign_in_steps().await,
+            Area::Account => account().await,
+        }
+    }
+}
+
+// The split points. `fallible`: a chunk that cannot be fetched is an error we show, not a panic.
+#[wasm_split(directory, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn directory() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <DirectoryArea /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(audits, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn audits() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <AuditsArea /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(administration, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn administration() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <Administration /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(registration, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn registration() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <Registration /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(registration_status, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn registration_status() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <RegistrationStatusPage /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(sign_in_steps, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn sign_in_steps() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <SignInStep /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(account, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn account() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <Account /> }.into_any()
+    }
+    Ok(draw)
+}
+
+/// The set-up steps after signing in, one page each (one route for all keeps the router small).
+#[component]
+fn SignInStep() -> impl IntoView {
+    let params = use_params_map();
+    let step = Memo::new(move |_| params.read().get("step").unwrap_or_default());
+    move || match step.get().as_str() {
+        "app-einrichten" => view! { <EnrolTotp /> }.into_any(),
+        "passwort" => view! { <SetPassword /> }.into_any(),
+        "wiederherstellungscodes" => view! { <RecoveryCodesPage /> }.into_any(),
+        _ => view! { <NotFound /> }.into_any(),
+    }
+}
+
+/// The administration pages, one each.
+#[component]
+fn Administration() -> impl IntoView {
+    let params = use_params_map();
+    let page = Memo::new(move |_| params.read().get("page").unwrap_or_default());
+    move || match page.get().as_str() {
+        "registrierungen" => view! { <AdminRegistrations /> }.into_any(),
+        "benutzer" => view! { <AdminUsers /> }.into_any(),
+        "api-tokens" => view! { <AdminApiTokens /> }.into_any(),
+        "protokoll" => view! { <AdminAuditLog /> }.into_any(),
+        _ => view! { <NotFound /> }.into_any(),
+    }
+}
+
+thread_local! {
+    /// Areas already loaded in this tab: shown at once when opened again (no fetch, no flicker).
+    static LOADED: RefCell<Vec<(Area, Render)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn loaded(area: Area) -> Option<Render> {
+    LOADED.with_borrow(|all| all.iter().find(|(a, _)| *a == area).map(|(_, r)| *r))
+}
+
+/// What the route shows: the heading and a progress bar while the chunk loads, then the area.
+#[derive(Clone, Copy)]
+enum State {
+    Loading,
+    Ready(Render),
+    Failed,
+}
+
+/// The route view of a lazily loaded area.
+#[component]
+pub fn LazyArea(area: Area) -> impl IntoView {
+    let state = RwSignal::new(match loaded(area) {
+        Some(render) => State::Ready(render),
+        None => State::Loading,
+    });
+    if matches!(state.get_untracked(), State::Loading) {
+        spawn_local(async move {
+            let next = match area.load().await {
+                Ok(render) => {
+                    LOADED.with_borrow_mut(|all| all.push((area, render)));
+                    State::Ready(render)
+                }
+                Err(_) => State::Failed,
+            };
+            // The user may have left the page meanwhile: then there is nothing to update.
+            let _ = state.try_set(next);
+        });
+    }
+    let location = use_location();
+    let heading = move || area.heading(&location.pathname.get());
+    move || {
+        match state.get() {
+        State::Ready(render) => render(),
+        State::Loading => view! {
+            <h1 class="text-2xl font-bold text-blue-950">{heading}</h1>
+            <div role="status" class="mt-6 max-w-md text-slate-700">
+                <p id="bereich-laedt">"Dieser Bereich wird geladen …"</p>
+                <progress aria-labelledby="bereich-laedt" class="mt-2 h-2 w-full"></progress>
+            </div>
+        }
+        .into_any(),
+        State::Failed => view! {
+            <h1 class="text-2xl font-bold text-blue-950">{heading}</h1>
+            <div role="alert" class="mt-6 max-w-xl rounded border border-red-700 bg-red-50 p-4 text-red-950">
+                <p class="font-semibold">"Dieser Bereich konnte nicht geladen werden."</p>
+                <p class="mt-2">
+                    "Vielleicht ist die Verbindung unterbrochen oder das LE-Portal wurde gerade aktualisiert. Bitte laden Sie die Seite neu."
+                </p>
+                <button type="button" class=format!("mt-4 {BUTTON_PRIMARY}") on:click=|_| reload()>
+                    "Seite neu laden"
+                </button>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
