@@ -15,6 +15,20 @@ use crate::pages::{
 #[component]
 pub fn App() -> impl IntoView {
     Session::provide();
+    let session = Session::use_context();
+    // Once somebody is signed in, their areas' chunks are fetched in the background (once).
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        match session.info() {
+            Some(info) => {
+                crate::areas::prefetch_for(info.role);
+                true
+            }
+            None => false,
+        }
+    });
     view! {
         <Router>
             <Shell>

@@ -5,6 +5,7 @@
 //! step cannot start (the chunks' imports are placeholders).
 use std::cell::RefCell;
 
+use le_domain::access::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
@@ -176,6 +177,47 @@ fn loaded(area: Area) -> Option<Render> {
     LOADED.with_borrow(|all| all.iter().find(|(a, _)| *a == area).map(|(_, r)| *r))
 }
 
+/// Loads an area's chunk (if not yet loaded) and remembers its view.
+async fn fetch(area: Area) -> Result<Render, SplitLoaderError> {
+    if let Some(render) = loaded(area) {
+        return Ok(render);
+    }
+    let render = area.load().await?;
+    LOADED.with_borrow_mut(|all| {
+        if !all.iter().any(|(a, _)| *a == area) {
+            all.push((area, render));
+        }
+    });
+    Ok(render)
+}
+
+/// After sign-in, fetches in the background the areas the role works in, so that opening one
+/// right away is as fast as with a single module (the first load stays small for everybody).
+pub fn prefetch_for(role: Role) {
+    let mut areas = Vec::new();
+    if matches!(
+        role,
+        Role::Admin | Role::DirectoryEditor | Role::Viewer | Role::OfficeClerk
+    ) {
+        areas.push(Area::Directory);
+    }
+    if matches!(
+        role,
+        Role::MdAdmin | Role::MdAuditor | Role::Admin | Role::AuditClerk | Role::Viewer
+    ) {
+        areas.push(Area::Audits);
+    }
+    if matches!(role, Role::MdAdmin | Role::Admin) {
+        areas.push(Area::Administration);
+    }
+    spawn_local(async move {
+        for area in areas {
+            // A failure is shown when the area is opened (and retried then).
+            let _ = fetch(area).await;
+        }
+    });
+}
+
 /// What the route shows: the heading and a progress bar while the chunk loads, then the area.
 #[derive(Clone, Copy)]
 enum State {
@@ -193,11 +235,8 @@ pub fn LazyArea(area: Area) -> impl IntoView {
     });
     if matches!(state.get_untracked(), State::Loading) {
         spawn_local(async move {
-            let next = match area.load().await {
-                Ok(render) => {
-                    LOADED.with_borrow_mut(|all| all.push((area, render)));
-                    State::Ready(render)
-                }
+            let next = match fetch(area).await {
+                Ok(render) => State::Ready(render),
                 Err(_) => State::Failed,
             };
             // The user may have left the page meanwhile: then there is nothing to update.
