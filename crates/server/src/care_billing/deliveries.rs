@@ -321,16 +321,26 @@ pub async fn list(
         .map(axum::Json)
 }
 
+/// The caller's delivery `id` with its API view; another care service's is "not found".
+async fn owned(
+    state: &AppState,
+    caller: &CareCaller,
+    id: i64,
+) -> Result<(DeliveryRow, Delivery), AppError> {
+    let row = store::delivery(&state.db, caller.institution.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let delivery = to_api(&row)?;
+    Ok((row, delivery))
+}
+
 /// `GET /api/v1/care/deliveries/{id}`
 pub async fn get(
     State(state): State<AppState>,
     caller: CareCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<Delivery>, AppError> {
-    let row = store::delivery(&state.db, caller.institution.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    to_api(&row).map(axum::Json)
+    owned(&state, &caller, id).await.map(|(_, d)| axum::Json(d))
 }
 
 fn attachment(name: &str, content_type: &'static str, body: Body) -> Response {
@@ -353,10 +363,7 @@ pub async fn order_file(
     caller: CareCaller,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let row = store::delivery(&state.db, caller.institution.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let delivery = to_api(&row)?;
+    let (row, delivery) = owned(&state, &caller, id).await?;
     Ok(attachment(
         &delivery.order_file_name,
         "application/octet-stream",
@@ -372,10 +379,7 @@ pub async fn payload(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     use tower::ServiceExt as _;
-    let row = store::delivery(&state.db, caller.institution.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let delivery = to_api(&row)?;
+    let (row, delivery) = owned(&state, &caller, id).await?;
     let req = axum::http::Request::get("/")
         .body(Body::empty())
         .map_err(|e| AppError::internal("request", e))?;

@@ -11,6 +11,27 @@ pub mod store;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
 
+/// Writes an audit-log entry of this area about the caller's care service.
+pub(crate) async fn log(
+    state: &crate::AppState,
+    caller: &caller::CareCaller,
+    action: &str,
+    detail: String,
+) {
+    crate::audit::record(
+        &state.db,
+        state.clock.now(),
+        crate::audit::Event {
+            actor: &caller.actor,
+            action,
+            target: Some(format!("IK {}", caller.institution.ik)),
+            outcome: le_domain::api::access::AuditOutcome::Success,
+            detail: Some(detail),
+        },
+    )
+    .await;
+}
+
 /// Largest encrypted delivery accepted.
 pub const MAX_DELIVERY_BYTES: u64 = 200 * 1024 * 1024;
 

@@ -1,14 +1,12 @@
 //! The care service's set-up: region (routing row), billing centre, sender address, branches.
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::care_billing::{CareSetup, NewBranch, SetupRequest};
 use le_domain::care_billing::RoutingTable;
 
 use super::caller::{CareAdmin, CareCaller};
-use super::store;
+use super::{log, store};
 use crate::AppState;
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -24,21 +22,6 @@ async fn current(state: &AppState, institution_id: i64) -> Result<CareSetup, App
             .map(str::to_owned)
             .collect(),
     })
-}
-
-async fn log(state: &AppState, caller: &CareCaller, action: &str, detail: String) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &caller.actor,
-            action,
-            target: Some(format!("IK {}", caller.institution.ik)),
-            outcome: AuditOutcome::Success,
-            detail: Some(detail),
-        },
-    )
-    .await;
 }
 
 /// `GET /api/v1/care/setup`

@@ -3,15 +3,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use le_domain::FieldError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::care_billing::{StaffImportReport, StaffImportRequest, StaffMember};
 use le_domain::care_billing::{StaffForm, parse_staff_csv};
 use le_domain::directory::LineError;
 
 use super::caller::CareCaller;
-use super::store;
+use super::{log, store};
 use crate::AppState;
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -56,21 +54,6 @@ async fn save(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-async fn log(state: &AppState, caller: &CareCaller, action: &str, detail: String) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &caller.actor,
-            action,
-            target: Some(format!("IK {}", caller.institution.ik)),
-            outcome: AuditOutcome::Success,
-            detail: Some(detail),
-        },
-    )
-    .await;
 }
 
 /// `GET /api/v1/care/staff`
