@@ -1,7 +1,7 @@
 //! The order file (Auftragsdatei): a 348-byte ISO-8859-1 record that travels with every encrypted
 //! delivery. Numeric fields are right-aligned and zero-padded, text fields left-aligned and
 //! blank-padded. Every field sits at a fixed 0-based offset ([`FIELDS`], from the glossary in
-//! `../shared/domain/README.md`); [`OrderFile::to_bytes`] writes them byte-exact and
+//! `docs/domain-glossary.md`); [`OrderFile::to_bytes`] writes them byte-exact and
 //! [`parse_order_file`] reads them back, naming the field and offset of anything malformed.
 //!
 //! Values the seed does not give (procedure specification, file version, record format and
