@@ -64,17 +64,19 @@ pub fn RegistrationStatusPage() -> impl IntoView {
 fn StatusCard(status: RegistrationStatus) -> impl IntoView {
     let explanation = match status.state {
         RegistrationState::Pending => {
-            "Die Unterlagen werden geprüft. Nach der Freigabe erhalten Sie die Zugangsdaten per Post."
+            "Die Unterlagen werden geprüft. Nach der Freigabe erhalten Sie die Zugangsdaten per Post.".to_owned()
         }
         RegistrationState::Approved => {
-            "Die Registrierung ist freigegeben. Die Zugangsdaten werden per Post zugestellt."
+            "Die Registrierung ist freigegeben. Die Zugangsdaten werden per Post zugestellt.".to_owned()
         }
         RegistrationState::Rejected => {
-            "Die Registrierung wurde abgelehnt. Den Grund finden Sie oben; Sie können sich erneut registrieren."
+            "Die Registrierung wurde abgelehnt. Den Grund finden Sie oben; Sie können sich erneut registrieren.".to_owned()
         }
-        RegistrationState::Expired => {
-            "Die Registrierung wurde nicht innerhalb von 30 Tagen bearbeitet und ist abgelaufen. Bitte registrieren Sie sich erneut."
-        }
+        // The period is the domain's, the same the server expires registrations by.
+        RegistrationState::Expired => format!(
+            "Die Registrierung wurde nicht innerhalb von {} Tagen bearbeitet und ist abgelaufen. Bitte registrieren Sie sich erneut.",
+            le_domain::access::REGISTRATION_EXPIRY_DAYS
+        ),
     };
     let mut rows = vec![
         (

@@ -132,6 +132,8 @@ fn decide(policy: Policy, stored: Option<(i64, i64, i64)>, now: i64) -> Decision
         _ => locked_until,
     };
     Decision {
+        // A key with no attempts left (all taken back after successes) never waits, even when
+        // its last attempt lies ahead of the clock.
         wait: if attempts == 0 { 0 } else { wait },
         attempts: counted,
         locked_until,

@@ -63,23 +63,17 @@ fn to_api(row: &DeliveryRow) -> Result<Delivery, AppError> {
         .kind(&row.kind)
         .map(|k| k.label.clone())
         .unwrap_or_default();
-    let paper_receipts = kinds
-        .accepted_by(order.recipient_user.as_str())
-        .into_iter()
-        .chain(
-            kinds.accepted_by(
-                RoutingTable::builtin()
-                    .route(&row.region)
-                    .map(|r| r.care_insurer.as_str())
-                    .unwrap_or_default(),
-            ),
-        )
-        .find(|a| a.kind == row.kind)
-        .map(|a| a.paper_receipts.clone())
-        .unwrap_or_default();
-    let paper_receipts = match RoutingTable::builtin().route(&row.region) {
-        Ok(route) if row.kind == "01" => format!("Abrechnungsstelle {}", route.billing_office),
-        _ => paper_receipts,
+    // Kind 01: the billing office of the region's row; other kinds: the insurer's data.
+    let route = RoutingTable::builtin().route(&row.region).ok();
+    let paper_receipts = match route {
+        Some(route) if row.kind == "01" => format!("Abrechnungsstelle {}", route.billing_office),
+        Some(route) => kinds
+            .accepted_by(route.care_insurer.as_str())
+            .into_iter()
+            .find(|a| a.kind == row.kind)
+            .map(|a| a.paper_receipts.clone())
+            .unwrap_or_default(),
+        None => String::new(),
     };
     Ok(Delivery {
         id: row.id,
@@ -246,6 +240,7 @@ pub async fn create(
     let bytes = order
         .to_bytes()
         .map_err(|e| AppError::Validation(vec![e.to_field_error()]))?;
+    let transfer_size = received.size;
     let stored_name = format!("{}.p7m", crate::secrets::token());
     let actor_name = caller.actor.name.clone().unwrap_or_default();
     let id = store::insert_delivery(
@@ -292,7 +287,7 @@ pub async fn create(
                 "{} Transfernummer {transfer_number:03}, Leistungsart {}, {} Bytes verschlüsselt",
                 req.procedure.label(),
                 req.kind.trim(),
-                received_size_of(&bytes)
+                transfer_size
             )),
         },
     )
@@ -301,11 +296,6 @@ pub async fn create(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, axum::Json(to_api(&row)?)))
-}
-
-/// The transfer size written into an order file.
-fn received_size_of(order: &[u8]) -> u64 {
-    parse_order_file(order).map_or(0, |o| o.transfer_size)
 }
 
 /// `GET /api/v1/care/deliveries?month=&kind=&procedure=&state=`
