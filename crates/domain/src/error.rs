@@ -387,6 +387,21 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// An error of `field` with a machine `code` and a German `message` for people.
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// The JSON body of every API error response.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ApiErrorBody {

@@ -8,6 +8,7 @@ pub mod api;
 pub mod audits;
 pub mod care_billing;
 pub mod directory;
+pub mod documents;
 pub mod error;
 pub mod numbers;
 pub mod text;

@@ -1,6 +1,6 @@
 //! LE-Portal server: wires the API areas, the SPA and the middleware into one router.
 pub mod access;
-pub mod audit;
+pub mod audit_log;
 pub mod audits;
 pub mod care_billing;
 pub mod clock;
@@ -52,7 +52,7 @@ pub fn api_routes(config: &Config) -> routes::ApiRouter {
         .merge(system::router())
         .merge(numbers::router())
         .merge(access::router(config.max_agreement_bytes))
-        .merge(audit::router())
+        .merge(audit_log::router())
         .merge(audits::router())
         .merge(care_billing::router())
         .merge(demo::router())

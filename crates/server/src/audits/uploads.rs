@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::Response;
 use http_body_util::BodyExt;
 use le_domain::FieldError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::audits::StoredFile;
 use le_domain::audits::is_pdf;
 use serde::Deserialize;
@@ -22,7 +21,7 @@ use super::caller::{AuditCaller, HospitalAuditCaller};
 use super::store::{self, FILE_SELECT, FileRow, actor_name};
 use crate::AppState;
 use crate::access::session::Actor;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::secrets;
 
@@ -355,18 +354,11 @@ pub async fn record(
     target: String,
     detail: Option<String>,
 ) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor,
-            action,
-            target: Some(target),
-            outcome: AuditOutcome::Success,
-            detail,
-        },
-    )
-    .await;
+    audit_log::success(actor, action)
+        .target(target)
+        .detail_opt(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 /// `PUT /api/v1/audits/requests/{id}/files?name=…` (hospital; raw PDF body)

@@ -7,7 +7,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use le_domain::FieldError;
 use le_domain::Ik;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::care_billing::{
     Delivery, DeliveryRequest, ErrorReturn, ErrorReturnRequest, OrderFieldValue,
 };
@@ -20,7 +19,7 @@ use super::MAX_DELIVERY_BYTES;
 use super::caller::CareCaller;
 use super::store::{self, DeliveryFilter, DeliveryRow, NewDelivery};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -275,23 +274,16 @@ pub async fn create(
         let _ = tokio::fs::remove_file(&dest).await;
         return Err(e.into());
     }
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "care_delivery_created",
-            target: Some(format!("Lieferung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "{} Transfernummer {transfer_number:03}, Leistungsart {}, {} Bytes verschlüsselt",
-                req.procedure.label(),
-                req.kind.trim(),
-                transfer_size
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "care_delivery_created")
+        .target(format!("Lieferung {id}"))
+        .detail(format!(
+            "{} Transfernummer {transfer_number:03}, Leistungsart {}, {} Bytes verschlüsselt",
+            req.procedure.label(),
+            req.kind.trim(),
+            transfer_size
+        ))
+        .record(&state.db, now)
+        .await;
     let row = store::delivery(&state.db, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -434,21 +426,14 @@ pub async fn error_return(
     {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "care_error_return_recorded",
-            target: Some(format!("Lieferung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "Fehlernummer {}, Maßnahme {}",
-                req.error_number, req.error_action
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "care_error_return_recorded")
+        .target(format!("Lieferung {id}"))
+        .detail(format!(
+            "Fehlernummer {}, Maßnahme {}",
+            req.error_number, req.error_action
+        ))
+        .record(&state.db, now)
+        .await;
     let row = store::delivery(&state.db, caller.institution.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -533,18 +518,11 @@ pub async fn send(
     }
     let now = state.clock.now();
     store::mark_sent(&state.db, institution_id, id, to, now).await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "care_delivery_sent",
-            target: Some(format!("Lieferung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("per E-Mail an {to}")),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "care_delivery_sent")
+        .target(format!("Lieferung {id}"))
+        .detail(format!("per E-Mail an {to}"))
+        .record(&state.db, now)
+        .await;
     let row = store::delivery(&state.db, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;

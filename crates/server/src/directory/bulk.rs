@@ -1,7 +1,6 @@
 //! Bulk edits of many physicians at once: preview (the same domain function the browser runs),
 //! one atomic apply with a version check, and undo of a whole operation.
 use axum::extract::{Path, State};
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkPreviewItem, BulkRequest, BulkUndone,
 };
@@ -11,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::caller::{HospitalCaller, HospitalEditor, today};
 use super::{store, write};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -146,21 +145,14 @@ pub async fn apply(
     .await?
     .last_insert_rowid();
     tx.commit().await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "physicians_bulk_changed",
-            target: Some(format!("Sammeländerung {operation_id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "{} geändert, {unchanged} unverändert",
-                snapshot.len()
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "physicians_bulk_changed")
+        .target(format!("Sammeländerung {operation_id}"))
+        .detail(format!(
+            "{} geändert, {unchanged} unverändert",
+            snapshot.len()
+        ))
+        .record(&state.db, now)
+        .await;
     let changed_ids: std::collections::HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, caller.main_ik.as_str())
         .await?
@@ -240,18 +232,11 @@ pub async fn undo(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "physicians_bulk_undone",
-            target: Some(format!("Sammeländerung {operation_id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("{} Einträge wiederhergestellt", snapshot.len())),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "physicians_bulk_undone")
+        .target(format!("Sammeländerung {operation_id}"))
+        .detail(format!("{} Einträge wiederhergestellt", snapshot.len()))
+        .record(&state.db, now)
+        .await;
     let ids: std::collections::HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, &main_ik)
         .await?

@@ -4,7 +4,6 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{
     AcceptedSide, Clarification, ClarificationState, DocumentRequest, ResolveRequest,
 };
@@ -16,7 +15,7 @@ use super::physicians::name_of;
 use super::{registry, store};
 use crate::AppState;
 use crate::access::session::Actor;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -151,18 +150,11 @@ async fn audit_office(
     id: i64,
     detail: Option<String>,
 ) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor,
-            action,
-            target: Some(format!("Klärung {id}")),
-            outcome: AuditOutcome::Success,
-            detail,
-        },
-    )
-    .await;
+    audit_log::success(actor, action)
+        .target(format!("Klärung {id}"))
+        .detail_opt(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 /// `POST /api/v1/office/clarifications/{id}/resolve`: the office's decision, in one transaction
@@ -383,18 +375,11 @@ pub async fn upload_document(
     if updated.rows_affected() != 1 {
         return Err(already_resolved());
     }
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &caller.actor,
-            action: "clarification_document_provided",
-            target: Some(format!("Klärung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("{} Bytes", bytes.len())),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "clarification_document_provided")
+        .target(format!("Klärung {id}"))
+        .detail(format!("{} Bytes", bytes.len()))
+        .record(&state.db, state.clock.now())
+        .await;
     to_api(&one(&state, id).await?, Viewer::Hospital).map(axum::Json)
 }
 

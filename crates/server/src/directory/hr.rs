@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use le_domain::ValidationError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{HrImportReport, HrImportRequest, HrImportRow, RowOutcome};
 use le_domain::directory::{
     PhysicianForm, PhysicianRecord, check_write, normalize_name, parse_hr_csv, write_hr_csv,
@@ -15,7 +14,7 @@ use super::physicians::name_of;
 use super::sites::line_errors;
 use super::{store, write};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -138,18 +137,10 @@ pub async fn import(
             .iter()
             .filter(|r| r.outcome == RowOutcome::Update)
             .count();
-        audit::record(
-            &state.db,
-            now,
-            Event {
-                actor: &caller.actor,
-                action: "physicians_imported",
-                target: None,
-                outcome: AuditOutcome::Success,
-                detail: Some(format!("{created} neu, {updated} geändert")),
-            },
-        )
-        .await;
+        audit_log::success(&caller.actor, "physicians_imported")
+            .detail(format!("{created} neu, {updated} geändert"))
+            .record(&state.db, now)
+            .await;
     }
     Ok(axum::Json(HrImportReport { applied, rows }))
 }

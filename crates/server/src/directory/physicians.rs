@@ -3,7 +3,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use le_domain::FieldError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{PhysicianList, UpdatePhysicianRequest};
 use le_domain::directory::{
     IdentityMatch, MatchOutcome, PhysicianForm, PhysicianRecord, RequestState,
@@ -13,7 +12,7 @@ use super::caller::{HospitalCaller, HospitalEditor, today};
 use super::registry::{self, RegistryAnswer};
 use super::{store, write};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -28,18 +27,11 @@ async fn audit_change(
     target: String,
     detail: Option<String>,
 ) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &caller.actor,
-            action,
-            target: Some(target),
-            outcome: AuditOutcome::Success,
-            detail,
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, action)
+        .target(target)
+        .detail_opt(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 fn version_conflict(current: i64) -> AppError {
