@@ -1,7 +1,9 @@
-//! The app: session context, router and the routes of every area. The start page, sign-in and
-//! the number check are in the main module; every other area is loaded on first use (areas.rs).
+//! The app: session context, router, and the one table that maps each route to its page. The
+//! start page, sign-in, the number check and the contact page are in the main module; every
+//! other area is loaded on first use (areas.rs). Paths are in routes.rs.
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route as RouterRoute, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::areas::{Area, LazyArea};
@@ -9,8 +11,10 @@ use crate::components::shell::Shell;
 use crate::contexts::session::Session;
 use crate::pages::access::sign_in::SignIn;
 use crate::pages::{
-    area::AreaPreview, contact::Contact, home::Home, not_found::NotFound, number_check::NumberCheck,
+    area::CareBillingPreview, contact::Contact, home::Home, not_found::NotFound,
+    number_check::NumberCheck,
 };
+use crate::routes::Route;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -29,26 +33,88 @@ pub fn App() -> impl IntoView {
             None => false,
         }
     });
+    // The router only tracks the location; `Page` picks what it shows.
     view! {
         <Router>
             <Shell>
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/nummernpruefung") view=NumberCheck />
-                    <Route path=path!("/kontakt") view=Contact />
-                    <Route path=path!("/bereich/:area") view=AreaPreview />
-                    <Route path=path!("/registrierung") view=|| view! { <LazyArea area=Area::Registration /> } />
-                    <Route path=path!("/registrierung/status/:reference?") view=|| view! { <LazyArea area=Area::RegistrationStatus /> } />
-                    <Route path=path!("/anmelden") view=SignIn />
-                    <Route path=path!("/anmelden/:step") view=|| view! { <LazyArea area=Area::SignInSteps /> } />
-                    <Route path=path!("/konto") view=|| view! { <LazyArea area=Area::Account /> } />
-                    <Route path=path!("/verwaltung/:page") view=|| view! { <LazyArea area=Area::Administration /> } />
-                    <Route path=path!("/arztverzeichnis") view=|| view! { <LazyArea area=Area::Directory /> } />
-                    <Route path=path!("/arztverzeichnis/*rest") view=|| view! { <LazyArea area=Area::Directory /> } />
-                    <Route path=path!("/pruefverfahren") view=|| view! { <LazyArea area=Area::Audits /> } />
-                    <Route path=path!("/pruefverfahren/*rest") view=|| view! { <LazyArea area=Area::Audits /> } />
+                    <RouterRoute path=path!("/") view=Page />
+                    <RouterRoute path=path!("/*any") view=Page />
                 </Routes>
             </Shell>
         </Router>
+    }
+}
+
+/// What a route shows: a page of the main module, or a lazily loaded area (which then picks
+/// its page). A memo, so that moving within an area keeps the area (and its loaded data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Home,
+    NumberCheck,
+    Contact,
+    CareBillingPreview,
+    SignIn,
+    Area(Area),
+    NotFound,
+}
+
+impl Page {
+    fn of(path: &str) -> Page {
+        let Some(route) = Route::parse(path) else {
+            // The directory and the audits answer their own unknown sub-paths (their "not
+            // found" within the area).
+            return if path.starts_with("/arztverzeichnis/") {
+                Page::Area(Area::Directory)
+            } else if path.starts_with("/pruefverfahren/") {
+                Page::Area(Area::Audits)
+            } else {
+                Page::NotFound
+            };
+        };
+        match route {
+            Route::Home => Page::Home,
+            Route::NumberCheck => Page::NumberCheck,
+            Route::Contact => Page::Contact,
+            Route::CareBillingPreview => Page::CareBillingPreview,
+            Route::SignIn => Page::SignIn,
+            Route::Registration => Page::Area(Area::Registration),
+            Route::RegistrationStatus { .. } => Page::Area(Area::RegistrationStatus),
+            Route::EnrolTotp | Route::SetPassword | Route::RecoveryCodes => {
+                Page::Area(Area::SignInSteps)
+            }
+            Route::Account => Page::Area(Area::Account),
+            Route::AdminRegistrations
+            | Route::AdminUsers
+            | Route::AdminApiTokens
+            | Route::AdminAuditLog => Page::Area(Area::Administration),
+            Route::Directory
+            | Route::DirectoryNew
+            | Route::DirectoryPhysician { .. }
+            | Route::DirectoryClarifications
+            | Route::DirectoryOffice => Page::Area(Area::Directory),
+            Route::Audits
+            | Route::AuditRequest { .. }
+            | Route::AuditReceipt { .. }
+            | Route::AuditCases
+            | Route::AuditCase { .. }
+            | Route::AuditStructure
+            | Route::AuditInspections => Page::Area(Area::Audits),
+        }
+    }
+}
+
+#[component]
+fn Page() -> impl IntoView {
+    let location = use_location();
+    let page = Memo::new(move |_| location.pathname.with(|p| Page::of(p)));
+    move || match page.get() {
+        Page::Home => view! { <Home /> }.into_any(),
+        Page::NumberCheck => view! { <NumberCheck /> }.into_any(),
+        Page::Contact => view! { <Contact /> }.into_any(),
+        Page::CareBillingPreview => view! { <CareBillingPreview /> }.into_any(),
+        Page::SignIn => view! { <SignIn /> }.into_any(),
+        Page::Area(area) => view! { <LazyArea area=area /> }.into_any(),
+        Page::NotFound => view! { <NotFound /> }.into_any(),
     }
 }

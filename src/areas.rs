@@ -6,10 +6,10 @@
 use std::cell::RefCell;
 
 use le_domain::access::Role;
+use le_domain::nav::WorkArea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
-use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::components::form::BUTTON_PRIMARY;
 use crate::pages::access::{
@@ -24,6 +24,7 @@ use crate::pages::admin::{
 use crate::pages::audits::AuditsArea;
 use crate::pages::directory::DirectoryArea;
 use crate::pages::not_found::NotFound;
+use crate::routes::{Route, use_route};
 
 /// Draws an area; the function lives in the area's chunk.
 type Render = fn() -> AnyView;
@@ -41,32 +42,25 @@ pub enum Area {
 }
 
 impl Area {
-    /// The heading shown while the chunk loads (the area's own heading for the path, if known).
-    fn heading(self, path: &str) -> &'static str {
-        let last = path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or_default();
-        match self {
-            Area::Directory => "Arztverzeichnis",
-            Area::Audits => "Prüfverfahren",
-            Area::Administration => match last {
-                "registrierungen" => "Registrierungen",
-                "benutzer" => "Benutzer",
-                "api-tokens" => "API-Tokens für Krankenhaussysteme",
-                "protokoll" => "Protokoll",
-                _ => "Verwaltung",
-            },
-            Area::Registration => "Registrierung für das LE-Portal",
-            Area::RegistrationStatus => "Stand der Registrierung",
-            Area::SignInSteps => match last {
-                "app-einrichten" => "Authenticator-App einrichten",
-                "passwort" => "Eigenes Passwort festlegen",
-                "wiederherstellungscodes" => "Ihre Wiederherstellungscodes",
-                _ => "Anmelden",
-            },
-            Area::Account => "Konto",
+    /// The heading shown while the chunk loads (the page's own heading, if known).
+    fn heading(self, route: Option<Route>) -> &'static str {
+        match (self, route) {
+            (Area::Administration, Some(Route::AdminRegistrations)) => "Registrierungen",
+            (Area::Administration, Some(Route::AdminUsers)) => "Benutzer",
+            (Area::Administration, Some(Route::AdminApiTokens)) => {
+                "API-Tokens für Krankenhaussysteme"
+            }
+            (Area::Administration, Some(Route::AdminAuditLog)) => "Protokoll",
+            (Area::Administration, _) => "Verwaltung",
+            (Area::SignInSteps, Some(Route::EnrolTotp)) => "Authenticator-App einrichten",
+            (Area::SignInSteps, Some(Route::SetPassword)) => "Eigenes Passwort festlegen",
+            (Area::SignInSteps, Some(Route::RecoveryCodes)) => "Ihre Wiederherstellungscodes",
+            (Area::SignInSteps, _) => "Anmelden",
+            (Area::Directory, _) => "Arztverzeichnis",
+            (Area::Audits, _) => "Prüfverfahren",
+            (Area::Registration, _) => "Registrierung für das LE-Portal",
+            (Area::RegistrationStatus, _) => "Stand der Registrierung",
+            (Area::Account, _) => "Konto",
         }
     }
 
@@ -141,15 +135,14 @@ fn account() -> Result<Render, SplitLoaderError> {
     Ok(draw)
 }
 
-/// The set-up steps after signing in, one page each (one route for all keeps the router small).
+/// The set-up steps after signing in, one page each (one chunk for all).
 #[component]
 fn SignInStep() -> impl IntoView {
-    let params = use_params_map();
-    let step = Memo::new(move |_| params.read().get("step").unwrap_or_default());
-    move || match step.get().as_str() {
-        "app-einrichten" => view! { <EnrolTotp /> }.into_any(),
-        "passwort" => view! { <SetPassword /> }.into_any(),
-        "wiederherstellungscodes" => view! { <RecoveryCodesPage /> }.into_any(),
+    let route = use_route();
+    move || match route.get() {
+        Some(Route::EnrolTotp) => view! { <EnrolTotp /> }.into_any(),
+        Some(Route::SetPassword) => view! { <SetPassword /> }.into_any(),
+        Some(Route::RecoveryCodes) => view! { <RecoveryCodesPage /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }
@@ -157,13 +150,12 @@ fn SignInStep() -> impl IntoView {
 /// The administration pages, one each.
 #[component]
 fn Administration() -> impl IntoView {
-    let params = use_params_map();
-    let page = Memo::new(move |_| params.read().get("page").unwrap_or_default());
-    move || match page.get().as_str() {
-        "registrierungen" => view! { <AdminRegistrations /> }.into_any(),
-        "benutzer" => view! { <AdminUsers /> }.into_any(),
-        "api-tokens" => view! { <AdminApiTokens /> }.into_any(),
-        "protokoll" => view! { <AdminAuditLog /> }.into_any(),
+    let route = use_route();
+    move || match route.get() {
+        Some(Route::AdminRegistrations) => view! { <AdminRegistrations /> }.into_any(),
+        Some(Route::AdminUsers) => view! { <AdminUsers /> }.into_any(),
+        Some(Route::AdminApiTokens) => view! { <AdminApiTokens /> }.into_any(),
+        Some(Route::AdminAuditLog) => view! { <AdminAuditLog /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }
@@ -194,22 +186,13 @@ async fn fetch(area: Area) -> Result<Render, SplitLoaderError> {
 /// After sign-in, fetches in the background the areas the role works in, so that opening one
 /// right away is as fast as with a single module (the first load stays small for everybody).
 pub fn prefetch_for(role: Role) {
-    let mut areas = Vec::new();
-    if matches!(
-        role,
-        Role::Admin | Role::DirectoryEditor | Role::Viewer | Role::OfficeClerk
-    ) {
-        areas.push(Area::Directory);
-    }
-    if matches!(
-        role,
-        Role::MdAdmin | Role::MdAuditor | Role::Admin | Role::AuditClerk | Role::Viewer
-    ) {
-        areas.push(Area::Audits);
-    }
-    if matches!(role, Role::MdAdmin | Role::Admin) {
-        areas.push(Area::Administration);
-    }
+    let areas: Vec<Area> = WorkArea::for_role(role)
+        .map(|area| match area {
+            WorkArea::Directory => Area::Directory,
+            WorkArea::Audits => Area::Audits,
+            WorkArea::Administration => Area::Administration,
+        })
+        .collect();
     spawn_local(async move {
         for area in areas {
             // A failure is shown when the area is opened (and retried then).
@@ -243,8 +226,8 @@ pub fn LazyArea(area: Area) -> impl IntoView {
             let _ = state.try_set(next);
         });
     }
-    let location = use_location();
-    let heading = move || area.heading(&location.pathname.get());
+    let route = use_route();
+    let heading = move || area.heading(route.get());
     move || {
         match state.get() {
         State::Ready(render) => render(),

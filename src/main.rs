@@ -4,8 +4,10 @@ mod app;
 mod areas;
 mod components;
 mod contexts;
+mod dates;
 mod format;
 mod pages;
+mod routes;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -188,10 +188,8 @@ fn state_wire(state: RegistrationState) -> &'static str {
     }
 }
 
-/// Percent-encodes one URL component.
-pub fn encode(value: &str) -> String {
-    String::from(js_sys::encode_uri_component(value))
-}
+/// Percent-encodes one URL component (one encoder for the app: the route table's).
+pub use crate::routes::encode;
 
 /// `GET /api/v1/api-tokens`
 pub async fn api_tokens() -> Result<Vec<TokenSummary>, ApiFailure> {

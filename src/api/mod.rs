@@ -73,8 +73,41 @@ fn mutating(builder: RequestBuilder, csrf: Option<&str>) -> RequestBuilder {
     }
 }
 
-/// Sends a request and reads the error body of a failed answer.
+thread_local! {
+    /// Told when an answer says the session is gone (the session context registers itself).
+    static ON_EXPIRED: std::cell::RefCell<Option<Box<dyn Fn()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Registers what happens when any call finds the session gone (the session context forgets
+/// it, so the guards send the user to the sign-in page). Pages need not check for it.
+pub fn on_session_expired(handler: impl Fn() + 'static) {
+    ON_EXPIRED.with_borrow_mut(|h| *h = Some(Box::new(handler)));
+}
+
+/// Sends a request and reads the error body of a failed answer; a gone session is reported
+/// to the session context here, once for every call.
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiFailure> {
+    let answer = send_unchecked(request).await;
+    if let Err(failure) = &answer {
+        observe_failure(failure);
+    }
+    answer
+}
+
+/// Tells the session context when a failure says the session is gone. Every call of this
+/// client passes here; a request sent another way (the upload with progress) calls it itself.
+pub fn observe_failure(failure: &ApiFailure) {
+    if failure.is_unauthenticated() {
+        ON_EXPIRED.with_borrow(|h| {
+            if let Some(handler) = h {
+                handler();
+            }
+        });
+    }
+}
+
+async fn send_unchecked(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiFailure> {
     let response = request
         .map_err(ApiFailure::network)?
         .send()
@@ -122,8 +155,56 @@ async fn send_empty(request: Result<Request, gloo_net::Error>) -> Result<(), Api
     send(request).await.map(|_| ())
 }
 
-/// Loads `fetch()` into a signal whenever the signals it reads change (a lighter stand-in for
-/// `LocalResource`); answers to outdated requests are dropped. `None` while loading.
+/// Data loaded from the API for a page: `fetch()` runs at once, again whenever the signals it
+/// reads change, and on [`Load::reload`]. `None` while loading (a reload shows "Wird geladen …"
+/// again); answers to outdated requests are dropped. A lighter stand-in for `LocalResource`
+/// that keeps the app's "loading" state on reloads.
+pub struct Load<T: 'static> {
+    value: leptos::prelude::RwSignal<Option<Result<T, ApiFailure>>>,
+    reloads: leptos::prelude::RwSignal<u32>,
+}
+
+impl<T: 'static> Clone for Load<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Load<T> {}
+
+impl<T: Send + Sync + 'static> Load<T> {
+    pub fn new<Fut>(fetch: impl Fn() -> Fut + 'static) -> Self
+    where
+        Fut: std::future::Future<Output = Result<T, ApiFailure>> + 'static,
+    {
+        use leptos::prelude::*;
+        let load = Load {
+            value: RwSignal::new(None),
+            reloads: RwSignal::new(0),
+        };
+        load_into(load.value, move || {
+            load.reloads.track();
+            fetch()
+        });
+        load
+    }
+
+    /// The answer, `None` while loading (tracked).
+    pub fn get(&self) -> Option<Result<T, ApiFailure>>
+    where
+        T: Clone,
+    {
+        leptos::prelude::Get::get(&self.value)
+    }
+
+    /// Loads again (after a change the page made).
+    pub fn reload(&self) {
+        leptos::prelude::Update::update(&self.reloads, |n| *n += 1);
+    }
+}
+
+/// Loads `fetch()` into a signal whenever the signals it read change (see [`Load`], which pages
+/// use; this stays for the pages not yet ported).
 pub fn load_into<T, Fut>(
     target: leptos::prelude::RwSignal<Option<Result<T, ApiFailure>>>,
     fetch: impl Fn() -> Fut + 'static,
@@ -141,7 +222,8 @@ pub fn load_into<T, Fut>(
         leptos::task::spawn_local(async move {
             let answer = future.await;
             if generation.try_get_value() == Some(mine) {
-                target.set(Some(answer));
+                // The page may be gone meanwhile: then nothing is shown.
+                let _ = target.try_set(Some(answer));
             }
         });
     });

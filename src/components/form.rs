@@ -14,11 +14,16 @@ pub const BUTTON_DANGER: &str = "rounded bg-red-800 px-4 py-2 font-semibold text
 pub const LINK_CLASS: &str = "rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700";
 pub const CARD_CLASS: &str = "rounded-lg border border-slate-200 bg-white p-6 shadow-sm";
 
+/// The one field-error mechanism of the app: [`Touched`] decides when a field's local error
+/// (the domain's verdict) shows, [`ServerErrors`] holds a 422 answer's errors while the field
+/// still holds the rejected value. Field names are the request's JSON keys or paths
+/// (`sites[0].end`).
+///
 /// Which fields have been left once (blur), and whether the form was submitted: errors of a
 /// field show from then on, and follow every keystroke.
 #[derive(Debug, Clone, Copy)]
 pub struct Touched {
-    fields: RwSignal<Vec<&'static str>>,
+    fields: RwSignal<Vec<String>>,
     submitted: RwSignal<bool>,
 }
 
@@ -30,9 +35,9 @@ impl Touched {
         }
     }
 
-    pub fn touch(&self, field: &'static str) {
-        if !self.fields.with_untracked(|f| f.contains(&field)) {
-            self.fields.update(|f| f.push(field));
+    pub fn touch(&self, field: &str) {
+        if !self.fields.with_untracked(|f| f.iter().any(|t| t == field)) {
+            self.fields.update(|f| f.push(field.to_owned()));
         }
     }
 
@@ -42,13 +47,32 @@ impl Touched {
 
     /// Whether errors of `field` are shown (tracked).
     pub fn shows(&self, field: &str) -> bool {
-        self.submitted.get() || self.fields.with(|f| f.contains(&field))
+        self.submitted.get() || self.fields.with(|f| f.iter().any(|t| t == field))
+    }
+
+    /// The message for `field` among a form's local errors (e.g. a memo of the domain's
+    /// `validate`), once the field shows errors (tracked).
+    #[allow(dead_code, reason = "for the directory form, which ports to it next")]
+    pub fn message_in(&self, errors: &[FieldError], field: &str) -> Option<String> {
+        if self.shows(field) {
+            field_message(errors, field)
+        } else {
+            None
+        }
     }
 
     pub fn reset(&self) {
         self.fields.set(Vec::new());
         self.submitted.set(false);
     }
+}
+
+/// The first message for `field` in a list of field errors.
+pub fn field_message(errors: &[FieldError], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
 }
 
 /// Field errors from a 422 answer, each remembered with the value it was about: an error
@@ -80,6 +104,17 @@ impl ServerErrors {
 
     pub fn clear(&self) {
         self.errors.set(Vec::new());
+    }
+
+    /// The first of `order` (the form's fields, top to bottom) that has an error (untracked),
+    /// for the focus after a rejected submit.
+    pub fn first_in(&self, order: &[&'static str]) -> Option<&'static str> {
+        self.errors.with_untracked(|errors| {
+            order
+                .iter()
+                .find(|f| errors.iter().any(|(e, _)| e.field == **f))
+                .copied()
+        })
     }
 
     /// The server's message for `field` while it still holds `current` (tracked).
@@ -282,7 +317,7 @@ pub fn focus_soon(id: String) {
 /// be left; [`number_progress`] says meanwhile how far it is. `error` is the rule's verdict.
 pub fn number_error(
     touched: Touched,
-    field: &'static str,
+    field: &str,
     value: &str,
     error: Option<String>,
 ) -> Option<String> {
@@ -306,6 +341,6 @@ pub fn number_progress(value: &str, error_shown: bool) -> Option<String> {
 }
 
 /// Shows a local error once the field counts as touched.
-pub fn shown(touched: Touched, field: &'static str, error: Option<String>) -> Option<String> {
+pub fn shown(touched: Touched, field: &str, error: Option<String>) -> Option<String> {
     if touched.shows(field) { error } else { None }
 }

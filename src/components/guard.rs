@@ -2,12 +2,14 @@
 //! people in an unfinished set-up to their next step, and refuse roles the page is not for.
 use le_domain::access::Role;
 use le_domain::api::access::SessionStage;
+use le_domain::nav::MenuEntry;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::access::encode;
-use crate::contexts::session::{HOME_PATH, SIGN_IN_PATH, Session, SessionState};
+use crate::contexts::session::{HOME, Session, SessionState};
+use crate::routes::Route;
 
 /// What the guard decided; a memo so that session updates do not rebuild the page.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,7 +55,7 @@ pub fn RequireSession(
             return;
         }
         let target = match session.state() {
-            SessionState::SignedIn(_) => session.next_path(HOME_PATH),
+            SessionState::SignedIn(_) => session.next_path(&HOME.href()),
             _ => {
                 let search = location.search.get_untracked();
                 let search = search.trim_start_matches('?');
@@ -62,7 +64,7 @@ pub fn RequireSession(
                 } else {
                     format!("{here}?{search}")
                 };
-                format!("{SIGN_IN_PATH}?weiter={}", encode(&back))
+                Route::SignIn.href_with(&format!("weiter={}", encode(&back)))
             }
         };
         navigate(
@@ -93,12 +95,12 @@ pub fn RequireSession(
     }
 }
 
-/// Admins of any institution (user management, audit log).
+/// Who may open the users page (and the API tokens and the audit log: the same people).
 pub fn is_admin(role: Role) -> bool {
-    role.is_admin()
+    MenuEntry::Users.open_to(role)
 }
 
-/// Admins of the Medizinischer Dienst (registrations).
+/// Who may open the registrations page.
 pub fn is_md_admin(role: Role) -> bool {
-    role == Role::MdAdmin
+    MenuEntry::Registrations.open_to(role)
 }

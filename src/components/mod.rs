@@ -4,6 +4,7 @@ pub mod credential_letter;
 pub mod data;
 pub mod form;
 pub mod guard;
+pub mod mutation;
 pub mod page_title;
 pub mod password_form;
 pub mod qr_code;

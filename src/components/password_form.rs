@@ -3,12 +3,12 @@
 use le_domain::access::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, check_new_password};
 use le_domain::api::access::{SetPasswordRequest, StepResult};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::form::{
     BUTTON_PRIMARY, Notice, ServerErrors, TextField, Touched, focus_by_id, shown,
 };
+use crate::components::mutation::Mutation;
 use crate::contexts::session::Session;
 
 #[component]
@@ -28,7 +28,34 @@ pub fn PasswordForm(
     let touched = Touched::new();
     let server = ServerErrors::new();
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
+    let save = Mutation::with_notice(
+        notice,
+        |csrf, request: SetPasswordRequest| async move {
+            api::access::set_password(&csrf, &request).await
+        },
+        move |answer| match answer {
+            Ok(step) => {
+                notice.set(Some(Ok("Das neue Passwort ist gespeichert.".to_owned())));
+                current.set(String::new());
+                new.set(String::new());
+                repeat.set(String::new());
+                touched.reset();
+                server.clear();
+                on_done.run(step);
+            }
+            Err(failure) => {
+                if let Some(first) = failure.fields.first() {
+                    focus_by_id(&first.field);
+                }
+                let sent = move |field: &str| match field {
+                    "current_password" => current.get_untracked(),
+                    "new_password" => new.get_untracked(),
+                    _ => String::new(),
+                };
+                server.set(failure.fields, sent);
+            }
+        },
+    );
 
     // The one-time password is unknown here: that rule is the server's (shown via `server`).
     let new_error = Memo::new(move |_| {
@@ -59,7 +86,7 @@ pub fn PasswordForm(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if save.running() {
             return;
         }
         touched.submit();
@@ -81,36 +108,7 @@ pub fn PasswordForm(
             current_password: require_current.then(|| current.get_untracked()),
             new_password: new.get_untracked(),
         };
-        pending.set(true);
-        notice.set(Some(Ok("Passwort wird gespeichert …".to_owned())));
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::set_password(&csrf, &request).await {
-                Ok(step) => {
-                    notice.set(Some(Ok("Das neue Passwort ist gespeichert.".to_owned())));
-                    current.set(String::new());
-                    new.set(String::new());
-                    repeat.set(String::new());
-                    touched.reset();
-                    server.clear();
-                    on_done.run(step);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    let sent = |field: &str| match field {
-                        "current_password" => request.current_password.clone().unwrap_or_default(),
-                        "new_password" => request.new_password.clone(),
-                        _ => String::new(),
-                    };
-                    if let Some(first) = failure.fields.first() {
-                        focus_by_id(&first.field);
-                    }
-                    server.set(failure.fields, sent);
-                    notice.set(Some(Err(failure.message)));
-                }
-            }
-            pending.set(false);
-        });
+        save.run_with("Passwort wird gespeichert …", request);
     };
 
     let error_of =
@@ -170,7 +168,7 @@ pub fn PasswordForm(
                 autocomplete="new-password"
                 on_blur=touch("new_password_repeat")
             />
-            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>
+            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || save.pending().to_string()>
                 {submit_label}
             </button>
             <Notice message=notice />

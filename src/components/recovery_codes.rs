@@ -80,7 +80,7 @@ pub fn print() {
 fn download_url(codes: &[String], username: &str) -> Option<String> {
     let mut text = format!(
         "LE-Portal – Wiederherstellungscodes für {username}\r\nErstellt am {}\r\n\r\n",
-        crate::format::today()
+        crate::dates::today()
     );
     for (i, code) in codes.iter().enumerate() {
         text.push_str(&format!("{:>2}. {code}\r\n", i + 1));

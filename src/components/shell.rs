@@ -1,37 +1,35 @@
 //! The app shell: skip link, header with product name, navigation and the session's user,
 //! main region, footer. Only the main region is printed.
-use le_domain::access::Role;
 use le_domain::api::access::SessionStage;
+use le_domain::nav::MenuEntry;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::components::mutation::Mutation;
 use crate::contexts::session::{Session, SessionState};
+use crate::routes::Route;
 
-/// Navigation entries: (path, label). Areas that are not built yet lead to their preview page.
-const NAV: &[(&str, &str)] = &[
-    ("/", "Startseite"),
-    ("/nummernpruefung", "Nummernprüfung"),
-    ("/pruefverfahren", "Prüfverfahren"),
-    ("/arztverzeichnis", "Arztverzeichnis"),
-    ("/bereich/pflegeabrechnung", "Pflegeabrechnung"),
+/// Navigation entries: (page, label). Areas that are not built yet lead to their preview page.
+const NAV: [(Route, &str); 5] = [
+    (Route::Home, "Startseite"),
+    (Route::NumberCheck, "Nummernprüfung"),
+    (Route::Audits, "Prüfverfahren"),
+    (Route::Directory, "Arztverzeichnis"),
+    (Route::CareBillingPreview, "Pflegeabrechnung"),
 ];
 
-/// Who sees an entry.
-type Audience = fn(Role) -> bool;
-
-/// Entries for signed-in users: (path, label, who sees it).
-const ACCOUNT_NAV: &[(&str, &str, Audience)] = &[
-    ("/verwaltung/registrierungen", "Registrierungen", |r| {
-        r == Role::MdAdmin
-    }),
-    ("/verwaltung/benutzer", "Benutzer", Role::is_admin),
-    ("/verwaltung/api-tokens", "API-Tokens", Role::is_admin),
-    ("/verwaltung/protokoll", "Protokoll", Role::is_admin),
-    ("/konto", "Konto", |_| true),
-];
+/// The page and label of an entry of the account menu (who sees it: the domain's `nav`).
+fn menu_entry(entry: MenuEntry) -> (Route, &'static str) {
+    match entry {
+        MenuEntry::Registrations => (Route::AdminRegistrations, "Registrierungen"),
+        MenuEntry::Users => (Route::AdminUsers, "Benutzer"),
+        MenuEntry::ApiTokens => (Route::AdminApiTokens, "API-Tokens"),
+        MenuEntry::AuditLog => (Route::AdminAuditLog, "Protokoll"),
+        MenuEntry::Account => (Route::Account, "Konto"),
+    }
+}
 
 const NAV_LINK: &str = "block rounded px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 aria-[current=page]:bg-blue-50 aria-[current=page]:text-blue-900";
 
@@ -47,7 +45,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         <div class="flex min-h-screen flex-col bg-slate-50 text-slate-900 print:block print:min-h-0 print:bg-white">
             <header class="border-b border-slate-200 bg-white print:hidden">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 pt-3">
-                    <A href="/" attr:class="flex flex-col rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
+                    <A href=Route::Home.href() attr:class="flex flex-col rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
                         <span class="text-xl font-bold text-blue-900">"LE-Portal"</span>
                         <span class="text-sm text-slate-600">"Leistungserbringerportal"</span>
                     </A>
@@ -57,12 +55,12 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <nav aria-label="Hauptnavigation">
                         <ul class="flex flex-wrap gap-1">
                             {NAV
-                                .iter()
-                                .map(|(href, label)| {
+                                .into_iter()
+                                .map(|(route, label)| {
                                     view! {
                                         <li>
-                                            <A href=*href exact=*href == "/" attr:class=NAV_LINK>
-                                                {*label}
+                                            <A href=route.href() exact=route == Route::Home attr:class=NAV_LINK>
+                                                {label}
                                             </A>
                                         </li>
                                     }
@@ -80,7 +78,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <footer class="border-t border-slate-200 bg-white print:hidden">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-4 text-sm text-slate-600">
                     <p>"LE-Portal – Datenaustausch zwischen Medizinischen Diensten, Krankenhäusern und Pflegediensten"</p>
-                    <A href="/kontakt" attr:class="rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
+                    <A href=Route::Contact.href() attr:class="rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
                         "Kontakt und Ansprechpartner"
                     </A>
                 </div>
@@ -94,21 +92,17 @@ pub fn Shell(children: Children) -> impl IntoView {
 fn UserBox() -> impl IntoView {
     let session = Session::use_context();
     let navigate = use_navigate();
-    let busy = RwSignal::new(false);
-    let sign_out = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let csrf = session.csrf();
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            // Signed out locally even if the server is unreachable; its session then expires.
-            let _ = api::access::sign_out(&csrf).await;
-            navigate("/anmelden?abgemeldet=1", Default::default());
+    // Signed out locally even if the server is unreachable; its session then expires.
+    let sign_out = Mutation::new(
+        |csrf, ()| async move { api::access::sign_out(&csrf).await },
+        move |_| {
+            navigate(&Route::SignIn.href_with("abgemeldet=1"), Default::default());
             session.clear();
-            busy.set(false);
-        });
+        },
+    );
+    let busy = sign_out.busy();
+    let sign_out = move |_| {
+        sign_out.run(());
     };
     move || {
         match session.state() {
@@ -116,12 +110,12 @@ fn UserBox() -> impl IntoView {
         SessionState::SignedOut => view! {
             <ul class="flex flex-wrap gap-2" aria-label="Zugang">
                 <li>
-                    <A href="/anmelden" attr:class="block rounded bg-blue-800 px-3 py-2 text-sm font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
+                    <A href=Route::SignIn.href() attr:class="block rounded bg-blue-800 px-3 py-2 text-sm font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
                         "Anmelden"
                     </A>
                 </li>
                 <li>
-                    <A href="/registrierung" attr:class="block rounded border border-blue-800 px-3 py-2 text-sm font-semibold text-blue-900 hover:bg-blue-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
+                    <A href=Route::Registration.href() attr:class="block rounded border border-blue-800 px-3 py-2 text-sm font-semibold text-blue-900 hover:bg-blue-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
                         "Registrieren"
                     </A>
                 </li>
@@ -138,7 +132,7 @@ fn UserBox() -> impl IntoView {
                     type="button"
                     class="rounded border border-slate-400 px-3 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2"
                     aria-busy=move || busy.get().to_string()
-                    on:click=sign_out.clone()
+                    on:click=sign_out
                 >
                     "Abmelden"
                 </button>
@@ -185,7 +179,7 @@ fn RecoveryCodeNotice() -> impl IntoView {
                         "und erzeugen Sie neue Wiederherstellungscodes."
                     </p>
                     <div class="mt-3 flex flex-wrap gap-3">
-                        <A href="/konto#codes" attr:class="rounded bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
+                        <A href=Route::Account.href_to("codes") attr:class="rounded bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2">
                             "Neue Wiederherstellungscodes erzeugen"
                         </A>
                         <button
@@ -217,14 +211,13 @@ fn AccountNav() -> impl IntoView {
             view! {
                 <nav aria-label="Konto und Verwaltung">
                     <ul class="flex flex-wrap gap-1">
-                        {ACCOUNT_NAV
-                            .iter()
-                            .filter(|(_, _, shown)| shown(role))
-                            .map(|(href, label, _)| {
+                        {MenuEntry::for_role(role)
+                                .map(menu_entry)
+                            .map(|(route, label)| {
                                 view! {
                                     <li>
-                                        <A href=*href attr:class=NAV_LINK>
-                                            {*label}
+                                        <A href=route.href() attr:class=NAV_LINK>
+                                            {label}
                                         </A>
                                     </li>
                                 }

@@ -4,13 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
+use crate::routes::Route;
 
-/// Where the first sign-in shows freshly issued recovery codes.
-pub const RECOVERY_CODES_PATH: &str = "/anmelden/wiederherstellungscodes";
 /// Where a fully signed-in user lands by default.
-pub const HOME_PATH: &str = "/konto";
-/// The sign-in page.
-pub const SIGN_IN_PATH: &str = "/anmelden";
+pub const HOME: Route = Route::Account;
 
 /// What the app knows about the session cookie (which JavaScript cannot read).
 #[derive(Debug, Clone, PartialEq)]
@@ -45,12 +42,14 @@ impl Session {
             recovery_codes_remaining: RwSignal::new(None),
         };
         provide_context(session);
+        // Any API call that finds the session gone ends it here, once for the whole app.
+        api::on_session_expired(move || session.expire());
         // Without the hint there is no session to ask about: a 401 would only add noise.
         if probe {
             spawn_local(async move {
                 match api::access::session().await {
                     Ok(info) => session.set(info),
-                    Err(_) => session.clear(),
+                    Err(_) => session.expire(),
                 }
             });
         }
@@ -130,34 +129,47 @@ impl Session {
         self.recovery_codes.set(None);
     }
 
-    /// A call failed because the session is gone: forget it, so the guards send the user to
-    /// the sign-in page.
+    /// The server says the session is gone: forget it (once), so the guards send the user to
+    /// the sign-in page. The API client calls this for every call; pages need not.
+    fn expire(&self) {
+        if self
+            .state
+            .try_with_untracked(|s| !matches!(s, SessionState::SignedOut))
+            .unwrap_or(false)
+        {
+            self.clear();
+        }
+    }
+
+    /// Redundant since the API client reports a gone session itself ([`api::observe_failure`]);
+    /// kept until the last pages that call it are ported.
     pub fn check_failure(&self, failure: &ApiFailure) {
         if failure.is_unauthenticated() {
-            self.clear();
+            self.expire();
         }
     }
 
     /// Where a signed-in user has to go next (`destination` when set-up is complete).
     pub fn next_path(&self, destination: &str) -> String {
+        // The first sign-in shows freshly issued recovery codes first.
         if self.recovery_codes.with_untracked(Option::is_some) {
-            return RECOVERY_CODES_PATH.to_owned();
+            return Route::RecoveryCodes.href();
         }
         self.state.with_untracked(|s| match s {
-            SessionState::SignedIn(info) => match stage_path(info.stage) {
-                Some(path) => path.to_owned(),
+            SessionState::SignedIn(info) => match stage_route(info.stage) {
+                Some(route) => route.href(),
                 None => destination.to_owned(),
             },
-            _ => SIGN_IN_PATH.to_owned(),
+            _ => Route::SignIn.href(),
         })
     }
 }
 
 /// The page of an unfinished set-up step; `None` once set-up is complete.
-pub fn stage_path(stage: SessionStage) -> Option<&'static str> {
+pub fn stage_route(stage: SessionStage) -> Option<Route> {
     match stage {
-        SessionStage::EnrolTotp => Some("/anmelden/app-einrichten"),
-        SessionStage::SetPassword => Some("/anmelden/passwort"),
+        SessionStage::EnrolTotp => Some(Route::EnrolTotp),
+        SessionStage::SetPassword => Some(Route::SetPassword),
         SessionStage::Full => None,
     }
 }

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::page_title::set_page_title;
+use crate::routes::Route;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -19,22 +20,22 @@ pub fn Home() -> impl IntoView {
             <h2 id="bereiche" class="text-xl font-semibold text-slate-900">"Bereiche"</h2>
             <ul class="mt-4 grid gap-4 md:grid-cols-2">
                 <AreaCard
-                    href="/nummernpruefung"
+                    href=Route::NumberCheck
                     title="Nummernprüfung"
                     text="Arztnummer, Institutionskennzeichen, Standortnummer oder Beschäftigtennummer sofort prüfen – ohne Anmeldung."
                 />
                 <AreaCard
-                    href="/pruefverfahren"
+                    href=Route::Audits
                     title="Prüfverfahren (MD-Portal)"
                     text="Prüfanzeigen, Unterlagenanforderungen mit Fristen, Uploads mit Quittung, Begehungslisten, Gutachten und Strukturprüfungen."
                 />
                 <AreaCard
-                    href="/arztverzeichnis"
+                    href=Route::Directory
                     title="Arztverzeichnis (KHANR-VZ)"
                     text="Ärztinnen und Ärzte je Standort pflegen, Arztnummern beantragen, Abweichungen klären, viele Einträge auf einmal ändern."
                 />
                 <AreaCard
-                    href="/bereich/pflegeabrechnung"
+                    href=Route::CareBillingPreview
                     title="Pflegeabrechnung (§ 105 SGB XI)"
                     text="Abrechnungslieferungen prüfen, dem richtigen Empfänger zuordnen und mit Auftragsdatei verschlüsselt bereitstellen."
                 />
@@ -44,11 +45,11 @@ pub fn Home() -> impl IntoView {
 }
 
 #[component]
-fn AreaCard(href: &'static str, title: &'static str, text: &'static str) -> impl IntoView {
+fn AreaCard(href: Route, title: &'static str, text: &'static str) -> impl IntoView {
     view! {
         <li class="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
             <h3 class="text-lg font-semibold">
-                <A href=href attr:class="rounded text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
+                <A href=href.href() attr:class="rounded text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
                     {title}
                 </A>
             </h3>

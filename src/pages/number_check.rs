@@ -5,9 +5,9 @@ use le_domain::api::validate::{
     NumberInfo, ValidateItem, ValidateRequest, ValidateResult, check_number,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 
 /// The server's answer for one (kind, value) pair.
@@ -39,18 +39,12 @@ pub fn NumberCheck() -> impl IntoView {
         other => other,
     };
 
-    let ask_server = move || {
-        if server.get_untracked() == ServerCheck::Pending {
-            return;
-        }
-        let item = ValidateItem {
-            kind: kind.get_untracked(),
-            value: value.get_untracked(),
-        };
-        server.set(ServerCheck::Pending);
-        spawn_local(async move {
-            let request = ValidateRequest { items: vec![item] };
-            let answer = match api::validate(&request).await {
+    let check = Mutation::new(
+        |_, item: ValidateItem| async move {
+            api::validate(&ValidateRequest { items: vec![item] }).await
+        },
+        move |answer| {
+            server.set(match answer {
                 Ok(mut response) if response.results.len() == 1 => {
                     response.results.pop().map_or_else(
                         || ServerCheck::Failed("Leere Antwort des Servers.".to_owned()),
@@ -59,9 +53,17 @@ pub fn NumberCheck() -> impl IntoView {
                 }
                 Ok(_) => ServerCheck::Failed("Unerwartete Antwort des Servers.".to_owned()),
                 Err(failure) => ServerCheck::Failed(failure.message),
-            };
-            server.set(answer);
-        });
+            });
+        },
+    );
+    let ask_server = move || {
+        let item = ValidateItem {
+            kind: kind.get_untracked(),
+            value: value.get_untracked(),
+        };
+        if check.run(item) {
+            server.set(ServerCheck::Pending);
+        }
     };
 
     view! {

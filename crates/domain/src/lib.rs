@@ -10,6 +10,7 @@ pub mod care_billing;
 pub mod directory;
 pub mod documents;
 pub mod error;
+pub mod nav;
 pub mod numbers;
 pub mod text;
 

@@ -2,7 +2,6 @@
 //! on every device.
 use le_domain::api::access::SessionInfo;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -10,11 +9,13 @@ use crate::components::confirm::ConfirmAction;
 use crate::components::data::{DefList, row};
 use crate::components::form::{BUTTON_DANGER, CARD_CLASS, Notice, focus_soon};
 use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::components::password_form::PasswordForm;
 use crate::components::recovery_codes::RecoveryCodes;
 use crate::contexts::session::Session;
 use crate::format;
+use crate::routes::Route;
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -74,32 +75,21 @@ fn NewRecoveryCodes() -> impl IntoView {
     let session = Session::use_context();
     let codes = RwSignal::new(None::<Vec<String>>);
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
-    let generate = move |()| {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::new_recovery_codes(&csrf).await {
-                Ok(step) => {
-                    codes.set(step.recovery_codes.clone());
-                    notice.set(Some(Ok(
-                        "Neue Wiederherstellungscodes erzeugt; die bisherigen gelten nicht mehr."
-                            .to_owned(),
-                    )));
-                    session.dismiss_recovery_notice();
-                    session.set(step.session);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.set(Some(Err(failure.message)));
-                }
+    let generate = Mutation::with_notice(
+        notice,
+        |csrf, ()| async move { api::access::new_recovery_codes(&csrf).await },
+        move |answer| {
+            if let Ok(step) = answer {
+                codes.set(step.recovery_codes.clone());
+                notice.set(Some(Ok(
+                    "Neue Wiederherstellungscodes erzeugt; die bisherigen gelten nicht mehr."
+                        .to_owned(),
+                )));
+                session.dismiss_recovery_notice();
+                session.set(step.session);
             }
-            pending.set(false);
-        });
-    };
+        },
+    );
     view! {
         <section aria-labelledby="codes" class=format!("mt-6 max-w-3xl space-y-4 {CARD_CLASS}")>
             <h2 id="codes" class="text-lg font-semibold text-slate-900">"Wiederherstellungscodes"</h2>
@@ -126,8 +116,10 @@ fn NewRecoveryCodes() -> impl IntoView {
                         label="Neue Codes erzeugen"
                         question="Die bisherigen Codes werden ungültig. Fortfahren?"
                         confirm_label="Ja, neue Codes erzeugen"
-                        busy=pending
-                        on_confirm=Callback::new(generate)
+                        busy=generate.busy()
+                        on_confirm=Callback::new(move |()| {
+                            generate.run(());
+                        })
                     />
                 }
                 .into_any(),
@@ -141,23 +133,16 @@ fn NewRecoveryCodes() -> impl IntoView {
 fn SignOutEverywhere() -> impl IntoView {
     let session = Session::use_context();
     let navigate = use_navigate();
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let sign_out = move |_| {
-        let csrf = session.csrf();
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::access::sign_out_everywhere(&csrf).await {
-                Ok(()) => {
-                    navigate("/anmelden?abgemeldet=2", Default::default());
-                    session.clear();
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.set(Some(Err(failure.message)));
-                }
+    let sign_out = Mutation::new(
+        |csrf, ()| async move { api::access::sign_out_everywhere(&csrf).await },
+        move |answer| {
+            if answer.is_ok() {
+                navigate(&Route::SignIn.href_with("abgemeldet=2"), Default::default());
+                session.clear();
             }
-        });
-    };
+        },
+    );
+    let notice = sign_out.notice();
     view! {
         <section aria-labelledby="ueberall" class=format!("mt-6 max-w-3xl space-y-4 {CARD_CLASS}")>
             <h2 id="ueberall" class="text-lg font-semibold text-slate-900">"Auf allen Geräten abmelden"</h2>
@@ -165,7 +150,9 @@ fn SignOutEverywhere() -> impl IntoView {
                 "Beendet alle Ihre Sitzungen, auch auf anderen Geräten und in anderen Browsern – "
                 "zum Beispiel, wenn Sie vergessen haben, sich an einem fremden Rechner abzumelden."
             </p>
-            <button type="button" class=BUTTON_DANGER on:click=sign_out>"Überall abmelden"</button>
+            <button type="button" class=BUTTON_DANGER on:click=move |_| {
+                sign_out.run(());
+            }>"Überall abmelden"</button>
             <Notice message=notice />
         </section>
     }

@@ -12,6 +12,7 @@ use crate::components::form::{
     focus_by_id, shown,
 };
 use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::components::qr_code::QrCodeImage;
 use crate::contexts::session::Session;
@@ -29,14 +30,10 @@ pub fn EnrolTotp() -> impl IntoView {
 #[component]
 fn EnrolTotpSteps() -> impl IntoView {
     let session = Session::use_context();
-    let enrolment = RwSignal::new(None::<Result<TotpEnrolment, String>>);
-    let csrf = session.csrf();
-    spawn_local(async move {
-        let answer = api::access::totp_begin(&csrf).await;
-        if let Err(failure) = &answer {
-            session.check_failure(failure);
-        }
-        enrolment.set(Some(answer.map_err(|f| f.message)));
+    // A new key each time the page opens (the session's token is read untracked: no reloads).
+    let enrolment = api::Load::<TotpEnrolment>::new(move || {
+        let csrf = session.csrf();
+        async move { api::access::totp_begin(&csrf).await }
     });
 
     view! {
@@ -47,7 +44,7 @@ fn EnrolTotpSteps() -> impl IntoView {
         </p>
         {move || match enrolment.get() {
             None => view! { <p role="status" class="mt-6 text-slate-600">"Schlüssel wird erzeugt …"</p> }.into_any(),
-            Some(Err(message)) => view! {
+            Some(Err(api::ApiFailure { message, .. })) => view! {
                 <p role="alert" class="mt-6 max-w-3xl rounded border border-red-700 bg-red-50 p-4 font-medium text-red-900">
                     {message}
                 </p>
@@ -80,7 +77,30 @@ fn Steps(enrolment: TotpEnrolment) -> impl IntoView {
     let touched = Touched::new();
     let server = ServerErrors::new();
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
+    let activate = Mutation::with_notice(
+        notice,
+        |csrf, request: TotpActivateRequest| async move {
+            api::access::totp_activate(&csrf, &request).await
+        },
+        move |answer| match answer {
+            // The guard moves on to the next step once the session changes.
+            Ok(step) => {
+                notice.set(Some(Ok(
+                    "Die Authenticator-App ist eingerichtet.".to_owned()
+                )));
+                session.accept_step(step);
+            }
+            Err(failure) => {
+                let sent = move |field: &str| match field {
+                    "code" => code.get_untracked(),
+                    "device_name" => device.get_untracked(),
+                    _ => String::new(),
+                };
+                server.set(failure.fields, sent);
+                focus_by_id("code");
+            }
+        },
+    );
     let device_error =
         Memo::new(move |_| check_text(&device.read(), 100).err().map(|e| e.message()));
     let code_error = Memo::new(move |_| match parse_second_factor(&code.read()) {
@@ -90,7 +110,7 @@ fn Steps(enrolment: TotpEnrolment) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if activate.running() {
             return;
         }
         touched.submit();
@@ -112,32 +132,7 @@ fn Steps(enrolment: TotpEnrolment) -> impl IntoView {
             code: raw_code.split_whitespace().collect(),
             device_name: raw_device.trim().to_owned(),
         };
-        pending.set(true);
-        notice.set(Some(Ok("Code wird geprüft …".to_owned())));
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::totp_activate(&csrf, &request).await {
-                // The guard moves on to the next step once the session changes.
-                Ok(step) => {
-                    notice.set(Some(Ok(
-                        "Die Authenticator-App ist eingerichtet.".to_owned()
-                    )));
-                    session.accept_step(step);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    let sent = |field: &str| match field {
-                        "code" => raw_code.clone(),
-                        "device_name" => raw_device.clone(),
-                        _ => String::new(),
-                    };
-                    server.set(failure.fields, sent);
-                    notice.set(Some(Err(failure.message)));
-                    focus_by_id("code");
-                }
-            }
-            pending.set(false);
-        });
+        activate.run_with("Code wird geprüft …", request);
     };
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
 
@@ -201,7 +196,7 @@ fn Steps(enrolment: TotpEnrolment) -> impl IntoView {
                         mono=true
                         on_blur=touch("code")
                     />
-                    <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>
+                    <button type="submit" class=BUTTON_PRIMARY aria-busy=move || activate.pending().to_string()>
                         "Aktivieren"
                     </button>
                     <Notice message=notice />

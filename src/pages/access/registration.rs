@@ -4,17 +4,19 @@ use le_domain::Ik;
 use le_domain::access::{InstitutionKind, RegistrationForm};
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, access::encode};
+use crate::api;
 use crate::components::form::{
     BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, HINT_CLASS, LABEL_CLASS, LINK_CLASS, Notice,
-    ServerErrors, TextField, Touched, focus_by_id, number_error, number_progress, shown,
+    ServerErrors, TextField, Touched, field_message, focus_by_id, number_error, number_progress,
+    shown,
 };
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::format::file_size;
+use crate::routes::Route;
 
 /// The fields in page order: (JSON key = element id). The first invalid one gets the focus.
 const FIELD_ORDER: &[&str] = &[
@@ -114,7 +116,6 @@ pub fn Registration() -> impl IntoView {
     let touched = Touched::new();
     let server = ServerErrors::new();
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
 
     // The submitted value of a field, to tell whether a server error still applies.
     let value_of = move |field: &str| -> String {
@@ -142,11 +143,7 @@ pub fn Registration() -> impl IntoView {
         if field == "agreement" {
             return file_error.get();
         }
-        errors.with(|e| {
-            e.iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone())
-        })
+        errors.with(|e| field_message(e, field))
     };
     // Local errors once touched; the server's while the field holds what was sent.
     let field_error = move |field: &'static str| {
@@ -195,9 +192,33 @@ pub fn Registration() -> impl IntoView {
         }));
     };
 
+    let send = Mutation::with_notice(
+        notice,
+        |_, (request, agreement): (RegistrationForm, web_sys::File)| async move {
+            api::access::register(&request, &agreement).await
+        },
+        move |answer| match answer {
+            Ok(created) => {
+                navigate(
+                    &Route::RegistrationStatus {
+                        reference: Some(created.reference),
+                    }
+                    .href_with("neu=1"),
+                    Default::default(),
+                );
+            }
+            Err(failure) => {
+                server.set(failure.fields, value_of);
+                if let Some(first) = server.first_in(FIELD_ORDER) {
+                    focus_field(first);
+                }
+            }
+        },
+    );
+
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if send.running() {
             return;
         }
         touched.submit();
@@ -227,32 +248,10 @@ pub fn Registration() -> impl IntoView {
             focus_field("agreement");
             return;
         };
-        let request = form.get_untracked();
-        let navigate = navigate.clone();
-        pending.set(true);
-        notice.set(Some(Ok("Registrierung wird gesendet …".to_owned())));
-        spawn_local(async move {
-            match api::access::register(&request, &agreement).await {
-                Ok(created) => {
-                    navigate(
-                        &format!("/registrierung/status/{}?neu=1", encode(&created.reference)),
-                        Default::default(),
-                    );
-                }
-                Err(failure) => {
-                    let first = FIELD_ORDER
-                        .iter()
-                        .find(|f| failure.fields.iter().any(|e| e.field == **f))
-                        .copied();
-                    server.set(failure.fields, value_of);
-                    notice.set(Some(Err(failure.message)));
-                    if let Some(first) = first {
-                        focus_field(first);
-                    }
-                }
-            }
-            pending.set(false);
-        });
+        send.run_with(
+            "Registrierung wird gesendet …",
+            (form.get_untracked(), agreement),
+        );
     };
 
     view! {
@@ -361,7 +360,7 @@ pub fn Registration() -> impl IntoView {
                 <p id="agreement-fehler" class=ERROR_CLASS>{move || field_error("agreement").get()}</p>
             </fieldset>
             <div class="space-y-4 border-t border-slate-200 pt-4">
-                <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>
+                <button type="submit" class=BUTTON_PRIMARY aria-busy=move || send.pending().to_string()>
                     "Registrierung absenden"
                 </button>
                 <Notice message=notice />
@@ -369,7 +368,7 @@ pub fn Registration() -> impl IntoView {
         </form>
         <p class="mt-6 max-w-3xl text-slate-700">
             "Sie haben sich bereits registriert? "
-            <a href="/registrierung/status" class=LINK_CLASS>"Stand Ihrer Registrierung abfragen"</a>
+            <a href=Route::RegistrationStatus { reference: None }.href() class=LINK_CLASS>"Stand Ihrer Registrierung abfragen"</a>
         </p>
     }
 }

@@ -2,23 +2,28 @@
 //! a form to look up another one.
 use le_domain::api::access::{RegistrationState, RegistrationStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{self, ApiFailure, access::encode};
+use crate::api::{self, ApiFailure};
 use crate::components::data::{DefList, row};
 use crate::components::form::{BUTTON_PRIMARY, CARD_CLASS, INPUT_CLASS, LABEL_CLASS, LINK_CLASS};
 use crate::components::page_title::set_page_title;
 use crate::format;
+use crate::routes::{Route, use_route};
 
 #[component]
 pub fn RegistrationStatusPage() -> impl IntoView {
     set_page_title("Stand der Registrierung");
-    let params = use_params_map();
+    let route = use_route();
     let query = use_query_map();
-    let reference = Memo::new(move |_| params.read().get("reference").unwrap_or_default());
+    let reference = Memo::new(move |_| match route.get() {
+        Some(Route::RegistrationStatus {
+            reference: Some(reference),
+        }) => reference,
+        _ => String::new(),
+    });
     let is_new = Memo::new(move |_| query.read().get("neu").is_some());
-    let status = RwSignal::new(None);
-    api::load_into(status, move || {
+    let status = api::Load::new(move || {
         let reference = reference.get();
         async move {
             if reference.trim().is_empty() {
@@ -107,7 +112,7 @@ fn StatusCard(status: RegistrationStatus) -> impl IntoView {
             <DefList rows=rows />
             <p class="text-slate-700">{explanation}</p>
             {(status.state == RegistrationState::Rejected).then(|| view! {
-                <p><a href="/registrierung" class=LINK_CLASS>"Erneut registrieren"</a></p>
+                <p><a href=Route::Registration.href() class=LINK_CLASS>"Erneut registrieren"</a></p>
             })}
         </section>
     }
@@ -128,7 +133,10 @@ fn LookupForm(current: Memo<String>) -> impl IntoView {
         }
         error.set(None);
         navigate(
-            &format!("/registrierung/status/{}", encode(&reference)),
+            &Route::RegistrationStatus {
+                reference: Some(reference),
+            }
+            .href(),
             Default::default(),
         );
     };

@@ -3,7 +3,6 @@
 use le_domain::access::parse_second_factor;
 use le_domain::api::access::SignInRequest;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -12,14 +11,21 @@ use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, Notice, ServerErrors, TextField, Touched,
     focus_by_id, shown,
 };
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
-use crate::contexts::session::{HOME_PATH, Session, SessionState};
+use crate::contexts::session::{HOME, Session, SessionState};
+use crate::routes::Route;
 
 /// Ways in for people without access or without their app (static text).
-const HELP: &str = "<p>Noch kein Zugang? <a href=\"/registrierung\" class=\"rounded font-medium text-blue-800 underline \
+fn help() -> String {
+    format!(
+        "<p>Noch kein Zugang? <a href=\"{}\" class=\"rounded font-medium text-blue-800 underline \
 hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700\">Registrieren Sie Ihre Einrichtung</a>.</p>\
 <p>Authenticator-App verloren? Melden Sie sich mit einem Ihrer Wiederherstellungscodes an oder bitten Sie Ihre \
-Administration, den zweiten Faktor zurückzusetzen.</p>";
+Administration, den zweiten Faktor zurückzusetzen.</p>",
+        Route::Registration.href()
+    )
+}
 
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -32,10 +38,33 @@ pub fn SignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let touched = Touched::new();
-    let pending = RwSignal::new(false);
     let notice = RwSignal::new(None::<Result<String, String>>);
     // The server's word on the code (e.g. used already), while the field still holds that code.
     let server = ServerErrors::new();
+    let sign_in = Mutation::with_notice(
+        notice,
+        |_, request: SignInRequest| async move { api::access::sign_in(&request).await },
+        move |answer| match answer {
+            // The effect below navigates on.
+            Ok(step) => {
+                notice.set(Some(Ok("Angemeldet.".to_owned())));
+                session.accept_step(step);
+            }
+            Err(failure) => {
+                if failure.code == "code_already_used" {
+                    server.set(
+                        vec![le_domain::FieldError::new(
+                            "code",
+                            failure.code.clone(),
+                            failure.message,
+                        )],
+                        |_| code.get_untracked(),
+                    );
+                    focus_by_id("code");
+                }
+            }
+        },
+    );
 
     let username_error = Memo::new(move |_| {
         username
@@ -64,7 +93,7 @@ pub fn SignIn() -> impl IntoView {
             let destination = query
                 .with_untracked(|q| q.get("weiter"))
                 .filter(|w| w.starts_with('/') && !w.starts_with("//"))
-                .unwrap_or_else(|| HOME_PATH.to_owned());
+                .unwrap_or_else(|| HOME.href());
             navigate(
                 &session.next_path(&destination),
                 NavigateOptions {
@@ -91,7 +120,7 @@ pub fn SignIn() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if sign_in.running() {
             return;
         }
         touched.submit();
@@ -116,32 +145,7 @@ pub fn SignIn() -> impl IntoView {
             password: password.get_untracked(),
             code: (!code_value.is_empty()).then_some(code_value),
         };
-        pending.set(true);
-        notice.set(Some(Ok("Anmeldung läuft …".to_owned())));
-        spawn_local(async move {
-            match api::access::sign_in(&request).await {
-                // The effect above navigates on.
-                Ok(step) => {
-                    notice.set(Some(Ok("Angemeldet.".to_owned())));
-                    session.accept_step(step);
-                }
-                Err(failure) => {
-                    if failure.code == "code_already_used" {
-                        server.set(
-                            vec![le_domain::FieldError {
-                                field: "code".to_owned(),
-                                code: failure.code.clone(),
-                                message: failure.message.clone(),
-                            }],
-                            |_| code.get_untracked(),
-                        );
-                        focus_by_id("code");
-                    }
-                    notice.set(Some(Err(failure.message)));
-                }
-            }
-            pending.set(false);
-        });
+        sign_in.run_with("Anmeldung läuft …", request);
     };
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
 
@@ -183,13 +187,13 @@ pub fn SignIn() -> impl IntoView {
                 hint="Leer lassen, wenn für Ihren Zugang noch keine Authenticator-App eingerichtet ist. Wurde sie zurückgesetzt: den Einrichtungscode Ihrer Administration eingeben."
                 on_blur=touch("code")
             />
-            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>
+            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || sign_in.pending().to_string()>
                 "Anmelden"
             </button>
             <Notice message=notice />
         </form>
         <DemoAccounts username=username password=password code=code />
-        <div class="mt-8 max-w-xl space-y-2 text-slate-700" inner_html=HELP></div>
+        <div class="mt-8 max-w-xl space-y-2 text-slate-700" inner_html=help()></div>
     }
 }
 
@@ -201,12 +205,7 @@ fn DemoAccounts(
     password: RwSignal<String>,
     code: RwSignal<String>,
 ) -> impl IntoView {
-    let accounts = RwSignal::new(None);
-    let reload = RwSignal::new(0u32);
-    crate::api::load_into(accounts, move || {
-        reload.get();
-        crate::api::demo::accounts()
-    });
+    let accounts = api::Load::new(api::demo::accounts);
     move || {
         let list = match accounts.get() {
             Some(Ok(list)) if !list.is_empty() => list,
@@ -218,7 +217,7 @@ fn DemoAccounts(
                 <p class="mt-1 text-sm text-slate-700">
                     "Demo-Modus: alle Einrichtungen und Personen sind erfunden. Der Code ist der, den eine Authenticator-App jetzt anzeigen würde; jeder Code gilt nur einmal."
                 </p>
-                <button type="button" class=format!("mt-2 {BUTTON_SECONDARY}") on:click=move |_| reload.update(|n| *n += 1)>
+                <button type="button" class=format!("mt-2 {BUTTON_SECONDARY}") on:click=move |_| accounts.reload()>
                     "Codes aktualisieren"
                 </button>
                 // On a phone the table scrolls inside its frame instead of widening the page.

@@ -12,6 +12,7 @@ use crate::components::form::{
     ServerErrors, TextField, Touched, focus_by_id, focus_soon, shown,
 };
 use crate::components::guard::{RequireSession, is_admin};
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
 use crate::format;
@@ -32,13 +33,8 @@ fn Tokens() -> impl IntoView {
     let allowed: &'static [TokenScope] = session
         .info()
         .map_or(&[], |i| TokenScope::allowed_for(i.institution.kind));
-    let list = RwSignal::new(None);
-    let reloads = RwSignal::new(0u32);
-    api::load_into(list, move || {
-        reloads.track();
-        api::access::api_tokens()
-    });
-    let reload = move || reloads.update(|n| *n += 1);
+    let list = api::Load::new(api::access::api_tokens);
+    let reload = move || list.reload();
     let notice = RwSignal::new(None::<Result<String, String>>);
     let created = RwSignal::new(None::<CreatedToken>);
     let on_created = Callback::new(move |c: CreatedToken| {
@@ -95,7 +91,6 @@ fn Tokens() -> impl IntoView {
             {move || match list.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(tokens)) if tokens.is_empty() => {
@@ -138,34 +133,20 @@ fn TokenTable(
 
 #[component]
 fn TokenRow(token: TokenSummary, on_changed: Callback<Result<String, String>>) -> impl IntoView {
-    let session = Session::use_context();
     let id = token.id;
     let name = token.name.clone();
-    let busy = RwSignal::new(false);
-
     let revoke = {
         let name = name.clone();
-        move |()| {
-            if busy.get_untracked() {
-                return;
-            }
-            busy.set(true);
-            let csrf = session.csrf();
-            let name = name.clone();
-            spawn_local(async move {
-                let answer = api::access::revoke_api_token(&csrf, id).await;
-                busy.set(false);
-                match answer {
-                    Ok(_) => on_changed.run(Ok(format!(
+        Mutation::new(
+            move |csrf, ()| async move { api::access::revoke_api_token(&csrf, id).await },
+            move |answer| {
+                on_changed.run(answer.map(|_| {
+                    format!(
                         "Der Token „{name}“ ist widerrufen. Anfragen mit ihm werden abgewiesen."
-                    ))),
-                    Err(failure) => {
-                        session.check_failure(&failure);
-                        on_changed.run(Err(failure.message));
-                    }
-                }
-            });
-        }
+                    )
+                }).map_err(|failure| failure.message));
+            },
+        )
     };
 
     let scopes = token
@@ -195,8 +176,10 @@ fn TokenRow(token: TokenSummary, on_changed: Callback<Result<String, String>>) -
                 context=name.clone()
                 question="Systeme mit diesem Token erhalten danach keinen Zugriff mehr. Widerrufen?"
                 confirm_label="Ja, widerrufen"
-                busy=busy
-                on_confirm=Callback::new(revoke)
+                busy=revoke.busy()
+                on_confirm=Callback::new(move |()| {
+                    revoke.run(());
+                })
             />
         }
         .into_any(),
@@ -274,13 +257,10 @@ fn CreateTokenForm(
     allowed: &'static [TokenScope],
     on_created: Callback<CreatedToken>,
 ) -> impl IntoView {
-    let session = Session::use_context();
     let name = RwSignal::new(String::new());
     let scopes = RwSignal::new(Vec::<TokenScope>::new());
     let touched = Touched::new();
     let server = ServerErrors::new();
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
 
     let local = move |field: &str| -> Option<String> {
         match field {
@@ -315,10 +295,30 @@ fn CreateTokenForm(
     let focus_target = |field: &str| {
         if field == "scopes" { "zweck-0" } else { "name" }
     };
+    let create = Mutation::new(
+        |csrf, request: CreateTokenRequest| async move {
+            api::access::create_api_token(&csrf, &request).await
+        },
+        move |answer| match answer {
+            Ok(created) => {
+                name.set(String::new());
+                scopes.set(Vec::new());
+                touched.reset();
+                on_created.run(created);
+            }
+            Err(failure) => {
+                server.set(failure.fields, value);
+                if let Some(first) = server.first_in(&ORDER) {
+                    focus_by_id(focus_target(first));
+                }
+            }
+        },
+    );
+    let notice = create.notice();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if create.running() {
             return;
         }
         touched.submit();
@@ -334,33 +334,7 @@ fn CreateTokenForm(
             name: name.get_untracked().trim().to_owned(),
             scopes: scopes.get_untracked(),
         };
-        pending.set(true);
-        notice.set(Some(Ok("Token wird angelegt …".to_owned())));
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::create_api_token(&csrf, &request).await {
-                Ok(created) => {
-                    notice.set(None);
-                    name.set(String::new());
-                    scopes.set(Vec::new());
-                    touched.reset();
-                    on_created.run(created);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    let first = ORDER
-                        .iter()
-                        .find(|f| failure.fields.iter().any(|e| e.field == **f))
-                        .copied();
-                    server.set(failure.fields, value);
-                    notice.set(Some(Err(failure.message)));
-                    if let Some(first) = first {
-                        focus_by_id(focus_target(first));
-                    }
-                }
-            }
-            pending.set(false);
-        });
+        create.run_with("Token wird angelegt …", request);
     };
 
     view! {
@@ -413,7 +387,7 @@ fn CreateTokenForm(
                 </div>
                 <p id="scopes-fehler" class="mt-1 text-sm font-medium text-red-800 empty:hidden">{move || scopes_error.get()}</p>
             </fieldset>
-            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>
+            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || create.pending().to_string()>
                 "Token anlegen"
             </button>
             <Notice message=notice />

@@ -12,8 +12,8 @@ use crate::components::form::{
 };
 use crate::components::guard::{RequireSession, is_admin};
 use crate::components::page_title::set_page_title;
-use crate::contexts::session::Session;
 use crate::format;
+use crate::routes::Route;
 
 /// Entries per page.
 const PAGE_SIZE: u64 = 50;
@@ -79,11 +79,7 @@ impl Filters {
             }
             q.push_str(&format!("offset={offset}"));
         }
-        if q.is_empty() {
-            "/verwaltung/protokoll".to_owned()
-        } else {
-            format!("/verwaltung/protokoll?{q}")
-        }
+        Route::AdminAuditLog.href_with(&q)
     }
 }
 
@@ -99,11 +95,9 @@ pub fn AdminAuditLog() -> impl IntoView {
 
 #[component]
 fn AuditLog() -> impl IntoView {
-    let session = Session::use_context();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(Filters::from_query));
-    let page = RwSignal::new(None);
-    api::load_into(page, move || {
+    let page = api::Load::new(move || {
         let q = filters.get().query(true);
         async move { api::access::audit_log(&q).await }
     });
@@ -130,7 +124,6 @@ fn AuditLog() -> impl IntoView {
             {move || match page.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(p)) => {
@@ -233,7 +226,7 @@ fn FilterForm(initial: Filters) -> impl IntoView {
                 <button
                     type="button"
                     class=BUTTON_SECONDARY
-                    on:click=move |_| navigate("/verwaltung/protokoll", Default::default())
+                    on:click=move |_| navigate(&Route::AdminAuditLog.href(), Default::default())
                 >
                     "Filter zurücksetzen"
                 </button>

@@ -4,7 +4,6 @@ use le_domain::api::access::{
     CredentialLetter, RegistrationState, RegistrationSummary, RejectRequest,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use crate::api;
@@ -16,9 +15,10 @@ use crate::components::form::{
     LINK_CLASS, Notice, focus_by_id, focus_soon,
 };
 use crate::components::guard::{RequireSession, is_md_admin};
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
-use crate::contexts::session::Session;
 use crate::format;
+use crate::routes::Route;
 
 /// The filter tabs: (query value, state, label).
 const TABS: [(&str, RegistrationState, &str); 4] = [
@@ -34,6 +34,28 @@ enum Open {
     Reject(i64),
 }
 
+/// A decision on one registration.
+#[derive(Debug, Clone)]
+enum Decision {
+    Approve(RegistrationSummary),
+    Reissue(RegistrationSummary),
+    Reject(RegistrationSummary, String),
+}
+
+impl Decision {
+    fn id(&self) -> i64 {
+        match self {
+            Decision::Approve(r) | Decision::Reissue(r) | Decision::Reject(r, _) => r.id,
+        }
+    }
+}
+
+/// What a decision answered, with the message to show.
+enum Decided {
+    Letter(CredentialLetter, String),
+    Rejected(String),
+}
+
 #[component]
 pub fn AdminRegistrations() -> impl IntoView {
     set_page_title("Registrierungen");
@@ -46,7 +68,6 @@ pub fn AdminRegistrations() -> impl IntoView {
 
 #[component]
 fn Registrations() -> impl IntoView {
-    let session = Session::use_context();
     let query = use_query_map();
     let state = Memo::new(move |_| {
         let wanted = query.read().get("status").unwrap_or_default();
@@ -54,17 +75,12 @@ fn Registrations() -> impl IntoView {
             .find(|(q, _, _)| *q == wanted)
             .map_or(RegistrationState::Pending, |(_, s, _)| *s)
     });
-    let list = RwSignal::new(None);
-    let reloads = RwSignal::new(0u32);
-    api::load_into(list, move || {
-        reloads.track();
+    let list = api::Load::new(move || {
         let state = state.get();
         async move { api::access::admin_registrations(state).await }
     });
-    let reload = move || reloads.update(|n| *n += 1);
     let letter = RwSignal::new(None::<CredentialLetter>);
     let open = RwSignal::new(None::<Open>);
-    let busy = RwSignal::new(None::<i64>);
     let notice = RwSignal::new(None::<Result<String, String>>);
 
     let show_letter = move |l: CredentialLetter| {
@@ -74,78 +90,71 @@ fn Registrations() -> impl IntoView {
         }
         focus_soon("brief-drucken".to_owned());
     };
-    let fail = move |failure: api::ApiFailure| {
-        session.check_failure(&failure);
-        notice.set(Some(Err(failure.message)));
-    };
-    let approve = move |r: RegistrationSummary| {
-        if busy.get_untracked().is_some() {
-            return;
-        }
-        busy.set(Some(r.id));
-        notice.set(Some(Ok(format!("„{}“ wird freigegeben …", r.name))));
-        let csrf = session.csrf();
-        spawn_local(async move {
-            // The card enables approval of a shared Haupt-IK only after the explicit decision.
-            let request = le_domain::api::access::ApproveRequest {
-                confirm_shared_main_ik: !r.same_main_ik.is_empty(),
-            };
-            match api::access::approve_registration(&csrf, r.id, &request).await {
-                Ok(l) => {
-                    notice.set(Some(Ok(format!(
-                        "„{}“ ist freigegeben. Das Zugangsschreiben wird angezeigt.",
-                        r.name
-                    ))));
-                    show_letter(l);
+    let decide = Mutation::with_notice(
+        notice,
+        |csrf, decision: Decision| async move {
+            Ok(match decision {
+                Decision::Approve(r) => {
+                    // The card enables approval of a shared Haupt-IK only after the explicit
+                    // decision.
+                    let request = le_domain::api::access::ApproveRequest {
+                        confirm_shared_main_ik: !r.same_main_ik.is_empty(),
+                    };
+                    let letter = api::access::approve_registration(&csrf, r.id, &request).await?;
+                    Decided::Letter(
+                        letter,
+                        format!(
+                            "„{}“ ist freigegeben. Das Zugangsschreiben wird angezeigt.",
+                            r.name
+                        ),
+                    )
                 }
-                Err(failure) => fail(failure),
+                Decision::Reissue(r) => {
+                    let letter = api::access::reissue_letter(&csrf, r.id).await?;
+                    Decided::Letter(
+                        letter,
+                        format!(
+                            "Neue Zugangsdaten für „{}“ ausgestellt. Das Zugangsschreiben wird angezeigt.",
+                            r.name
+                        ),
+                    )
+                }
+                Decision::Reject(r, reason) => {
+                    api::access::reject_registration(&csrf, r.id, &RejectRequest { reason })
+                        .await?;
+                    Decided::Rejected(format!("Die Registrierung von „{}“ ist abgelehnt.", r.name))
+                }
+            })
+        },
+        move |answer| match answer {
+            Ok(Decided::Letter(l, message)) => {
+                notice.set(Some(Ok(message)));
+                show_letter(l);
             }
-            busy.set(None);
-        });
+            Ok(Decided::Rejected(message)) => {
+                open.set(None);
+                notice.set(Some(Ok(message)));
+                list.reload();
+                focus_by_id("registrierungen");
+            }
+            Err(_) => {}
+        },
+    );
+    let busy = Signal::derive(move || decide.running_input(Decision::id));
+    let approve = move |r: RegistrationSummary| {
+        let progress = format!("„{}“ wird freigegeben …", r.name);
+        decide.run_with(&progress, Decision::Approve(r));
     };
     let reissue = move |r: RegistrationSummary| {
-        if busy.get_untracked().is_some() {
-            return;
-        }
-        busy.set(Some(r.id));
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::reissue_letter(&csrf, r.id).await {
-                Ok(l) => {
-                    notice.set(Some(Ok(format!("Neue Zugangsdaten für „{}“ ausgestellt. Das Zugangsschreiben wird angezeigt.", r.name))));
-                    show_letter(l);
-                }
-                Err(failure) => fail(failure),
-            }
-            busy.set(None);
-        });
+        decide.run(Decision::Reissue(r));
     };
     let reject = move |r: RegistrationSummary, reason: String| {
-        if busy.get_untracked().is_some() {
-            return;
-        }
-        busy.set(Some(r.id));
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::reject_registration(&csrf, r.id, &RejectRequest { reason }).await {
-                Ok(_) => {
-                    open.set(None);
-                    notice.set(Some(Ok(format!(
-                        "Die Registrierung von „{}“ ist abgelehnt.",
-                        r.name
-                    ))));
-                    reload();
-                    focus_by_id("registrierungen");
-                }
-                Err(failure) => fail(failure),
-            }
-            busy.set(None);
-        });
+        decide.run(Decision::Reject(r, reason));
     };
 
     let close_letter = Callback::new(move |()| {
         letter.set(None);
-        reload();
+        list.reload();
         focus_soon("registrierungen".to_owned());
     });
 
@@ -172,7 +181,7 @@ fn Registrations() -> impl IntoView {
                             view! {
                                 <li>
                                     <a
-                                        href=format!("/verwaltung/registrierungen?status={q}")
+                                        href=Route::AdminRegistrations.href_with(&format!("status={q}"))
                                         aria-current=move || (state.get() == s).then_some("page")
                                         class="-mb-px block rounded-t border border-transparent px-4 py-2 font-medium text-slate-700 hover:text-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 aria-[current=page]:border-slate-300 aria-[current=page]:border-b-white aria-[current=page]:bg-white aria-[current=page]:text-blue-900"
                                     >
@@ -188,7 +197,6 @@ fn Registrations() -> impl IntoView {
             {move || match list.get() {
                 None => view! { <p role="status" class="mt-6 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-6 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(rows)) if rows.is_empty() => view! {
@@ -226,7 +234,7 @@ fn Registrations() -> impl IntoView {
 fn RegistrationCard(
     registration: RegistrationSummary,
     open: RwSignal<Option<Open>>,
-    busy: RwSignal<Option<i64>>,
+    busy: Signal<Option<i64>>,
     on_approve: Callback<RegistrationSummary>,
     on_reject: Callback<(RegistrationSummary, String)>,
     on_reissue: Callback<RegistrationSummary>,

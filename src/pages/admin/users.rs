@@ -3,7 +3,6 @@
 use le_domain::access::{Role, check_email, check_text, check_username};
 use le_domain::api::access::{CreateUserRequest, CreatedUser, UpdateUserRequest, UserSummary};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::confirm::ConfirmAction;
@@ -12,6 +11,7 @@ use crate::components::form::{
     TextField, Touched, focus_by_id, focus_soon, shown,
 };
 use crate::components::guard::{RequireSession, is_admin};
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
 use crate::format;
@@ -29,13 +29,8 @@ pub fn AdminUsers() -> impl IntoView {
 #[component]
 fn Users() -> impl IntoView {
     let session = Session::use_context();
-    let list = RwSignal::new(None);
-    let reloads = RwSignal::new(0u32);
-    api::load_into(list, move || {
-        reloads.track();
-        api::access::users()
-    });
-    let reload = move || reloads.update(|n| *n += 1);
+    let list = api::Load::new(api::access::users);
+    let reload = move || list.reload();
     let notice = RwSignal::new(None::<Result<String, String>>);
     let created = RwSignal::new(None::<CreatedUser>);
     let institution = move || {
@@ -72,7 +67,6 @@ fn Users() -> impl IntoView {
             {move || match list.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(users)) => view! { <UserTable users=users on_changed=on_changed /> }.into_any(),
@@ -134,45 +128,33 @@ fn UserRow(
     roles: &'static [Role],
     on_changed: Callback<Result<String, String>>,
 ) -> impl IntoView {
-    let session = Session::use_context();
     let id = user.id;
     let name = format!("{} {}", user.first_name, user.last_name);
     let role = RwSignal::new(user.role);
-    let busy = RwSignal::new(false);
 
-    // One PATCH or reset; the list is reloaded afterwards.
-    let run = move |action: UserAction, success: String| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let csrf = session.csrf();
-        spawn_local(async move {
+    // One PATCH or reset with its success message; the list is reloaded afterwards.
+    let change = Mutation::new(
+        move |csrf, (action, success): (UserAction, String)| async move {
             // A reset answers the one-time set-up code, shown once in the message.
-            let answer = match action {
-                UserAction::Update(request) => api::access::update_user(&csrf, id, &request)
-                    .await
-                    .map(|_| None),
-                UserAction::ResetSecondFactor => api::access::reset_second_factor(&csrf, id)
-                    .await
-                    .map(|reset| Some(reset.enrolment_code)),
-            };
-            busy.set(false);
-            match answer {
-                Ok(None) => {
-                    on_changed.run(Ok(success));
+            Ok(match action {
+                UserAction::Update(request) => {
+                    api::access::update_user(&csrf, id, &request).await?;
+                    success
                 }
-                Ok(Some(code)) => {
-                    on_changed.run(Ok(format!(
-                        "{success} Einrichtungscode (nur jetzt sichtbar, bitte persönlich übergeben): {code}"
-                    )));
+                UserAction::ResetSecondFactor => {
+                    let reset = api::access::reset_second_factor(&csrf, id).await?;
+                    format!(
+                        "{success} Einrichtungscode (nur jetzt sichtbar, bitte persönlich übergeben): {}",
+                        reset.enrolment_code
+                    )
                 }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    on_changed.run(Err(failure.message));
-                }
-            }
-        });
+            })
+        },
+        move |answer| on_changed.run(answer.map_err(|failure| failure.message)),
+    );
+    let busy = change.busy();
+    let run = move |action: UserAction, success: String| {
+        change.run((action, success));
     };
 
     let save_role = {
@@ -302,6 +284,7 @@ fn UserRow(
     }
 }
 
+#[derive(Clone)]
 enum UserAction {
     Update(UpdateUserRequest),
     ResetSecondFactor,
@@ -349,8 +332,6 @@ fn CreateUserForm(on_created: Callback<CreatedUser>) -> impl IntoView {
     );
     let touched = Touched::new();
     let server = ServerErrors::new();
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
 
     let local = move |field: &str| -> Option<String> {
         let result = match field {
@@ -380,10 +361,31 @@ fn CreateUserForm(on_created: Callback<CreatedUser>) -> impl IntoView {
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
     let role_error = error("role");
     const ORDER: [&str; 5] = ["first_name", "last_name", "email", "username", "role"];
+    let create = Mutation::new(
+        |csrf, request: CreateUserRequest| async move {
+            api::access::create_user(&csrf, &request).await
+        },
+        move |answer| match answer {
+            Ok(created) => {
+                for s in [first_name, last_name, email, username] {
+                    s.set(String::new());
+                }
+                touched.reset();
+                on_created.run(created);
+            }
+            Err(failure) => {
+                server.set(failure.fields, value);
+                if let Some(first) = server.first_in(&ORDER) {
+                    focus_by_id(first);
+                }
+            }
+        },
+    );
+    let notice = create.notice();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if create.running() {
             return;
         }
         touched.submit();
@@ -402,34 +404,7 @@ fn CreateUserForm(on_created: Callback<CreatedUser>) -> impl IntoView {
             email: email.get_untracked().trim().to_owned(),
             role: role.get_untracked(),
         };
-        pending.set(true);
-        notice.set(Some(Ok("Benutzer wird angelegt …".to_owned())));
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::create_user(&csrf, &request).await {
-                Ok(created) => {
-                    notice.set(None);
-                    for s in [first_name, last_name, email, username] {
-                        s.set(String::new());
-                    }
-                    touched.reset();
-                    on_created.run(created);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    let first = ORDER
-                        .iter()
-                        .find(|f| failure.fields.iter().any(|e| e.field == **f))
-                        .copied();
-                    server.set(failure.fields, value);
-                    notice.set(Some(Err(failure.message)));
-                    if let Some(first) = first {
-                        focus_by_id(first);
-                    }
-                }
-            }
-            pending.set(false);
-        });
+        create.run_with("Benutzer wird angelegt …", request);
     };
 
     view! {
@@ -470,7 +445,7 @@ fn CreateUserForm(on_created: Callback<CreatedUser>) -> impl IntoView {
                 </select>
                 <p id="role-fehler" class="mt-1 text-sm font-medium text-red-800 empty:hidden">{move || role_error.get()}</p>
             </div>
-            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || pending.get().to_string()>
+            <button type="submit" class=BUTTON_PRIMARY aria-busy=move || create.pending().to_string()>
                 "Benutzer anlegen"
             </button>
             <Notice message=notice />
@@ -482,28 +457,22 @@ fn CreateUserForm(on_created: Callback<CreatedUser>) -> impl IntoView {
 /// after this admin confirms them (shown only while some wait).
 #[component]
 fn MainIkRequests() -> impl IntoView {
-    let session = Session::use_context();
-    let list = RwSignal::new(None);
-    let reloads = RwSignal::new(0u32);
-    api::load_into(list, move || {
-        reloads.track();
-        api::access::main_ik_requests()
-    });
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let confirm = move |id: i64, name: String| {
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::access::confirm_main_ik(&csrf, id).await {
-                Ok(_) => {
-                    notice.set(Some(Ok(format!("Zugriff für „{name}“ bestätigt."))));
-                    reloads.update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.set(Some(Err(failure.message)));
-                }
+    let list = api::Load::new(api::access::main_ik_requests);
+    let notice = RwSignal::new(None);
+    let confirmation = Mutation::with_notice(
+        notice,
+        |csrf, (id, name): (i64, String)| async move {
+            api::access::confirm_main_ik(&csrf, id).await.map(|_| name)
+        },
+        move |answer| {
+            if let Ok(name) = answer {
+                notice.set(Some(Ok(format!("Zugriff für „{name}“ bestätigt."))));
+                list.reload();
             }
-        });
+        },
+    );
+    let confirm = move |id: i64, name: String| {
+        confirmation.run((id, name));
     };
     view! {
         <div class="mt-3"><Notice message=notice /></div>

@@ -35,7 +35,7 @@ async fn unknown_api_route_and_method_are_json() {
 #[tokio::test]
 async fn client_routes_fall_back_to_the_app_shell() {
     let app = TestApp::new().await;
-    for path in ["/", "/nummernpruefung", "/bereich/arztverzeichnis"] {
+    for path in ["/", "/nummernpruefung", "/arztverzeichnis"] {
         let res = app.get(path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{path}");

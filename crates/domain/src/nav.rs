@@ -1,0 +1,124 @@
+//! What each role sees in the navigation: the work areas it uses (the SPA fetches their code
+//! after sign-in) and the entries of the account and administration menu (the SPA's menu and
+//! the guards of those pages). Who may *do* what is decided by the server's permission checks;
+//! this module only keeps the navigation in step with them.
+use crate::access::Role;
+
+/// The work areas behind the sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkArea {
+    /// Arztverzeichnis: hospitals' staff and the directory office.
+    Directory,
+    /// Prüfverfahren: the Medizinischer Dienst and hospitals.
+    Audits,
+    /// Verwaltung: the administrators of an institution.
+    Administration,
+}
+
+impl WorkArea {
+    pub const ALL: [WorkArea; 3] = [
+        WorkArea::Directory,
+        WorkArea::Audits,
+        WorkArea::Administration,
+    ];
+
+    /// Whether users with `role` work in this area.
+    pub fn open_to(self, role: Role) -> bool {
+        match self {
+            WorkArea::Directory => matches!(
+                role,
+                Role::Admin | Role::DirectoryEditor | Role::Viewer | Role::OfficeClerk
+            ),
+            WorkArea::Audits => matches!(
+                role,
+                Role::MdAdmin | Role::MdAuditor | Role::Admin | Role::AuditClerk | Role::Viewer
+            ),
+            WorkArea::Administration => role.is_admin(),
+        }
+    }
+
+    /// The areas a role works in, in menu order.
+    pub fn for_role(role: Role) -> impl Iterator<Item = WorkArea> {
+        WorkArea::ALL.into_iter().filter(move |a| a.open_to(role))
+    }
+}
+
+/// The entries of the account and administration menu, in menu order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MenuEntry {
+    /// Registrations of institutions: decided by the Medizinischer Dienst's administrators.
+    Registrations,
+    /// The institution's users.
+    Users,
+    /// Tokens for the institution's own systems.
+    ApiTokens,
+    /// The institution's audit log.
+    AuditLog,
+    /// The own account: everybody.
+    Account,
+}
+
+impl MenuEntry {
+    pub const ALL: [MenuEntry; 5] = [
+        MenuEntry::Registrations,
+        MenuEntry::Users,
+        MenuEntry::ApiTokens,
+        MenuEntry::AuditLog,
+        MenuEntry::Account,
+    ];
+
+    /// Whether users with `role` see the entry (and may open its page).
+    pub fn open_to(self, role: Role) -> bool {
+        match self {
+            MenuEntry::Registrations => role == Role::MdAdmin,
+            MenuEntry::Users | MenuEntry::ApiTokens | MenuEntry::AuditLog => role.is_admin(),
+            MenuEntry::Account => true,
+        }
+    }
+
+    /// The entries a role sees, in menu order.
+    pub fn for_role(role: Role) -> impl Iterator<Item = MenuEntry> {
+        MenuEntry::ALL.into_iter().filter(move |e| e.open_to(role))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MenuEntry, WorkArea};
+    use crate::access::Role;
+
+    #[test]
+    fn areas_by_role() {
+        let areas = |role| WorkArea::for_role(role).collect::<Vec<_>>();
+        use WorkArea::*;
+        assert_eq!(areas(Role::MdAdmin), [Audits, Administration]);
+        assert_eq!(areas(Role::MdAuditor), [Audits]);
+        assert_eq!(areas(Role::Admin), [Directory, Audits, Administration]);
+        assert_eq!(areas(Role::AuditClerk), [Audits]);
+        assert_eq!(areas(Role::DirectoryEditor), [Directory]);
+        assert_eq!(areas(Role::Viewer), [Directory, Audits]);
+        assert_eq!(areas(Role::BillingClerk), []);
+        assert_eq!(areas(Role::OfficeClerk), [Directory]);
+    }
+
+    #[test]
+    fn menu_by_role() {
+        let menu = |role| MenuEntry::for_role(role).collect::<Vec<_>>();
+        use MenuEntry::*;
+        assert_eq!(
+            menu(Role::MdAdmin),
+            [Registrations, Users, ApiTokens, AuditLog, Account]
+        );
+        assert_eq!(menu(Role::Admin), [Users, ApiTokens, AuditLog, Account]);
+        for role in [
+            Role::MdAuditor,
+            Role::AuditClerk,
+            Role::DirectoryEditor,
+            Role::Viewer,
+            Role::BillingClerk,
+            Role::OfficeClerk,
+        ] {
+            assert_eq!(menu(role), [Account], "{role:?}");
+        }
+    }
+}
