@@ -16,6 +16,8 @@ pub type Message = Option<Result<String, String>>;
 
 pub struct Mutation<I: 'static> {
     action: Action<I, ()>,
+    /// The action's pending flag, taken once (each `Action::pending()` makes a new memo).
+    pending: Memo<bool>,
     notice: RwSignal<Message>,
 }
 
@@ -68,7 +70,11 @@ impl<I: Clone + 'static> Mutation<I> {
                 done(answer);
             }
         });
-        Mutation { action, notice }
+        Mutation {
+            action,
+            pending: action.pending(),
+            notice,
+        }
     }
 
     /// Starts the call unless one is running (then `false`).
@@ -94,7 +100,7 @@ impl<I: Clone + 'static> Mutation<I> {
 impl<I: 'static> Mutation<I> {
     /// Whether a call is running (tracked).
     pub fn pending(&self) -> bool {
-        self.action.pending().get()
+        self.pending.get()
     }
 
     /// What `f` says about the input of the running call, if one runs (tracked): e.g. which
@@ -105,13 +111,12 @@ impl<I: 'static> Mutation<I> {
 
     /// Whether a call is running, read in an event handler (untracked).
     pub fn running(&self) -> bool {
-        self.action.pending().get_untracked()
+        self.pending.get_untracked()
     }
 
     /// The pending flag as a signal (for `ConfirmAction`'s `busy`).
     pub fn busy(&self) -> Signal<bool> {
-        let pending = self.action.pending();
-        Signal::derive(move || pending.get())
+        self.pending.into()
     }
 
     /// The message for `<Notice>`; pages also set it (e.g. "Bitte die markierten Felder
