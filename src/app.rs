@@ -108,13 +108,25 @@ impl Page {
 fn Page() -> impl IntoView {
     let location = use_location();
     let page = Memo::new(move |_| location.pathname.with(|p| Page::of(p)));
-    move || match page.get() {
-        Page::Home => view! { <Home /> }.into_any(),
-        Page::NumberCheck => view! { <NumberCheck /> }.into_any(),
-        Page::Contact => view! { <Contact /> }.into_any(),
-        Page::CareBillingPreview => view! { <CareBillingPreview /> }.into_any(),
-        Page::SignIn => view! { <SignIn /> }.into_any(),
-        Page::Area(area) => view! { <LazyArea area=area /> }.into_any(),
-        Page::NotFound => view! { <NotFound /> }.into_any(),
+    // Each page lives in its own owner, disposed only once the next page has replaced it in the
+    // DOM (as the router does): a focused input that disappears fires `blur` on a live page.
+    let parent = Owner::current().unwrap_or_default();
+    let previous = StoredValue::new(None::<Owner>);
+    move || {
+        let page = page.get();
+        let owner = parent.child();
+        let view = owner.with(|| match page {
+            Page::Home => view! { <Home /> }.into_any(),
+            Page::NumberCheck => view! { <NumberCheck /> }.into_any(),
+            Page::Contact => view! { <Contact /> }.into_any(),
+            Page::CareBillingPreview => view! { <CareBillingPreview /> }.into_any(),
+            Page::SignIn => view! { <SignIn /> }.into_any(),
+            Page::Area(area) => view! { <LazyArea area=area /> }.into_any(),
+            Page::NotFound => view! { <NotFound /> }.into_any(),
+        });
+        if let Some(old) = previous.try_update_value(|p| p.replace(owner)).flatten() {
+            queue_microtask(move || drop(old));
+        }
+        view
     }
 }
