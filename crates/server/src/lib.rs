@@ -18,6 +18,7 @@ pub mod routes;
 pub mod secrets;
 pub mod security;
 pub mod spa;
+pub mod storage;
 pub mod system;
 
 use std::sync::Arc;
