@@ -43,6 +43,8 @@ pub struct AppState {
     pub clock: Arc<dyn clock::Clock>,
     /// Encrypts secrets at rest (TOTP keys).
     pub secrets: secrets::SecretBox,
+    /// Uploaded files: the data directory, or object storage (`--s3-…`).
+    pub storage: storage::Storage,
 }
 
 /// Largest JSON body the API reads (a full 10,000-item validation is well below this).
@@ -136,11 +138,14 @@ pub async fn state_with_clock(
         }
     }
     let secrets = secrets::SecretBox::from_key_file(&config.secret_key_path())?;
+    system::verify_secret_key(&db, &secrets, clock.now()).await?;
+    let storage = storage::Storage::from_config(&config.storage, config.data_dir.clone())?;
     Ok(AppState {
         db,
         config: Arc::new(config),
         clock,
         secrets,
+        storage,
     })
 }
 

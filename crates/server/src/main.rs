@@ -34,6 +34,9 @@ enum Command {
     /// Import the national site directory from a file (for the weekly job); prints the report.
     /// Print the OpenAPI document of the machine interface (JSON) and exit.
     Openapi,
+    /// Bring the database schema up to date and exit (start-up also does it; a deployment of
+    /// several instances runs this once before starting them), and check the secret key.
+    Migrate,
     ImportSites {
         /// The file (format: crates/domain/data/site_directory_format.md).
         file: std::path::PathBuf,
@@ -69,6 +72,18 @@ async fn main() -> std::process::ExitCode {
                 }
                 Err(err) => {
                     eprintln!("openapi: {err}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Migrate) => {
+            return match le_server::state_from_config(config).await {
+                Ok(_) => {
+                    println!("database schema up to date; secret key matches");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("le-server: {err}");
                     std::process::ExitCode::FAILURE
                 }
             };

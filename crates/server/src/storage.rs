@@ -5,7 +5,7 @@
 //! interrupted upload, a refused file or a dropped request leaves nothing behind; downloads stream,
 //! with byte ranges for resuming large files.
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -390,14 +390,4 @@ pub fn requested_range(headers: &HeaderMap, total: u64) -> Option<Range<u64>> {
             Some(start.parse().ok()?..end.checked_add(1)?)
         }
     }
-}
-
-/// Path helper for callers that keep a local layout: the key of `name` under `area`.
-pub fn key(area: &str, name: &str) -> String {
-    format!("{area}/{name}")
-}
-
-/// The local store's root for a data directory.
-pub fn local_root(data_dir: &Path) -> PathBuf {
-    data_dir.join("files")
 }
