@@ -13,6 +13,7 @@ pub mod extract;
 pub mod files;
 pub mod installation;
 pub mod numbers;
+pub mod openapi;
 pub mod routes;
 pub mod secrets;
 pub mod security;
@@ -51,6 +52,7 @@ pub fn api_routes(config: &Config) -> routes::ApiRouter {
     routes::ApiRouter::new()
         .merge(system::router())
         .merge(numbers::router())
+        .merge(openapi::router())
         .merge(access::router(config.max_agreement_bytes))
         .merge(audit_log::router())
         .merge(audits::router())
