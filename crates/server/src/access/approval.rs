@@ -33,11 +33,11 @@ pub async fn list(
 ) -> Result<axum::Json<Vec<RegistrationSummary>>, AppError> {
     let wanted = filter.state.as_deref().unwrap_or("pending");
     if !["pending", "approved", "rejected", "expired"].contains(&wanted) {
-        return Err(AppError::Validation(vec![le_domain::FieldError {
-            field: "state".to_owned(),
-            code: "not_allowed".to_owned(),
-            message: "Erlaubt sind pending, approved, rejected und expired.".to_owned(),
-        }]));
+        return Err(AppError::Validation(vec![le_domain::FieldError::new(
+            "state",
+            "not_allowed",
+            "Erlaubt sind pending, approved, rejected und expired.",
+        )]));
     }
     store::expire_stale_registrations(&state.db, state.clock.now()).await?;
     let rows = store::registrations_in_state(&state.db, wanted).await?;

@@ -39,20 +39,20 @@ pub async fn create(
     }
     let allowed = TokenScope::allowed_for(admin.kind());
     if req.scopes.is_empty() {
-        errors.push(FieldError {
-            field: "scopes".to_owned(),
-            code: "required".to_owned(),
-            message: "Bitte mindestens einen Zweck wählen.".to_owned(),
-        });
+        errors.push(FieldError::new(
+            "scopes",
+            "required",
+            "Bitte mindestens einen Zweck wählen.",
+        ));
     } else if let Some(bad) = req.scopes.iter().find(|s| !allowed.contains(s)) {
-        errors.push(FieldError {
-            field: "scopes".to_owned(),
-            code: "not_allowed".to_owned(),
-            message: format!(
+        errors.push(FieldError::new(
+            "scopes",
+            "not_allowed",
+            format!(
                 "Der Zweck „{}“ ist für Ihre Einrichtung nicht vorgesehen.",
                 bad.label()
             ),
-        });
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
