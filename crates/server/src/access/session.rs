@@ -125,12 +125,6 @@ impl Session {
         self.role().allows(permission)
     }
 
-    /// Whether the user reads every institution's audit log (the MD's administration); short
-    /// for `may(Permission::ReadEveryInstitutionsLog)`, kept for the audit log's filter.
-    pub fn is_md_admin(&self) -> bool {
-        self.may(Permission::ReadEveryInstitutionsLog)
-    }
-
     pub fn kind(&self) -> InstitutionKind {
         self.institution.kind()
     }
