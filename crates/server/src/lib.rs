@@ -93,10 +93,11 @@ fn api_router(config: &Config) -> Router<AppState> {
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist_dir.clone();
     let https = state.config.secure_cookies;
+    let demo = state.config.demo;
     let router = Router::new()
         .nest("/api/v1", api_router(&state.config))
         .with_state(state)
-        .merge(spa::router(&dist))
+        .merge(spa::router(&dist, demo))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal("handler panicked".to_owned()).into_response_boxed()
         }))
