@@ -21,6 +21,7 @@ pub const CERTIFICATE_WARNING_DAYS: i32 = 90;
 
 /// Documents the MD can request (plus free text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     DischargeLetter,
@@ -73,6 +74,7 @@ impl DocumentKind {
 
 /// Where a document request stands against its deadline on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     /// More than `DUE_SOON_DAYS` left.
@@ -156,6 +158,7 @@ pub use crate::documents::{PDF_TAIL_BYTES, PdfTail, is_pdf, is_pdf_document, is_
 
 /// Validity of a structure-audit certificate on `today`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateStatus {
     NotYetValid,
