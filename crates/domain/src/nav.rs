@@ -1,8 +1,8 @@
 //! What each role sees in the navigation: the work areas it uses (the SPA fetches their code
 //! after sign-in) and the entries of the account and administration menu (the SPA's menu and
-//! the guards of those pages). Who may *do* what is decided by the server's permission checks;
-//! this module only keeps the navigation in step with them.
-use crate::access::Role;
+//! the guards of those pages). Both follow the one role matrix, [`Role::allows`]: the navigation
+//! shows what the server permits.
+use crate::access::{Permission, Role};
 
 /// The work areas behind the sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,15 +25,14 @@ impl WorkArea {
     /// Whether users with `role` work in this area.
     pub fn open_to(self, role: Role) -> bool {
         match self {
-            WorkArea::Directory => matches!(
-                role,
-                Role::Admin | Role::DirectoryEditor | Role::Viewer | Role::OfficeClerk
-            ),
-            WorkArea::Audits => matches!(
-                role,
-                Role::MdAdmin | Role::MdAuditor | Role::Admin | Role::AuditClerk | Role::Viewer
-            ),
-            WorkArea::Administration => role.is_admin(),
+            WorkArea::Directory => {
+                role.allows(Permission::ViewDirectory)
+                    || role.allows(Permission::WorkInDirectoryOffice)
+            }
+            WorkArea::Audits => {
+                role.allows(Permission::AuditAsMd) || role.allows(Permission::ViewHospitalAudits)
+            }
+            WorkArea::Administration => role.allows(Permission::AdministerInstitution),
         }
     }
 
@@ -70,8 +69,10 @@ impl MenuEntry {
     /// Whether users with `role` see the entry (and may open its page).
     pub fn open_to(self, role: Role) -> bool {
         match self {
-            MenuEntry::Registrations => role == Role::MdAdmin,
-            MenuEntry::Users | MenuEntry::ApiTokens | MenuEntry::AuditLog => role.is_admin(),
+            MenuEntry::Registrations => role.allows(Permission::DecideRegistrations),
+            MenuEntry::Users | MenuEntry::ApiTokens | MenuEntry::AuditLog => {
+                role.allows(Permission::AdministerInstitution)
+            }
             MenuEntry::Account => true,
         }
     }
