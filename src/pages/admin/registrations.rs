@@ -52,7 +52,8 @@ impl Decision {
 
 /// What a decision answered, with the message to show.
 enum Decided {
-    Letter(CredentialLetter, String),
+    /// Boxed: much larger than the other answer.
+    Letter(Box<CredentialLetter>, String),
     Rejected(String),
 }
 
@@ -102,7 +103,7 @@ fn Registrations() -> impl IntoView {
                     };
                     let letter = api::access::approve_registration(&csrf, r.id, &request).await?;
                     Decided::Letter(
-                        letter,
+                        Box::new(letter),
                         format!(
                             "„{}“ ist freigegeben. Das Zugangsschreiben wird angezeigt.",
                             r.name
@@ -112,7 +113,7 @@ fn Registrations() -> impl IntoView {
                 Decision::Reissue(r) => {
                     let letter = api::access::reissue_letter(&csrf, r.id).await?;
                     Decided::Letter(
-                        letter,
+                        Box::new(letter),
                         format!(
                             "Neue Zugangsdaten für „{}“ ausgestellt. Das Zugangsschreiben wird angezeigt.",
                             r.name
@@ -129,7 +130,7 @@ fn Registrations() -> impl IntoView {
         move |answer| match answer {
             Ok(Decided::Letter(l, message)) => {
                 notice.set(Some(Ok(message)));
-                show_letter(l);
+                show_letter(*l);
             }
             Ok(Decided::Rejected(message)) => {
                 open.set(None);
