@@ -173,6 +173,15 @@ pub struct BulkApplied {
     pub physicians: Vec<PhysicianRecord>,
 }
 
+/// `GET /api/v1/physicians/bulk/progress/{key}`: how far a running apply or undo (started with
+/// `?progress={key}`) has come; 404 once it has finished (its own answer says how).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkProgress {
+    /// Records saved so far (in the operation's one transaction: nothing is visible before all are).
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Answer of an undo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkUndone {

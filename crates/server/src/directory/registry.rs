@@ -144,24 +144,16 @@ pub async fn issue(
         }
         let anr =
             issue_new_anr(id, specialties, catalog).map_err(|e| AppError::internal("anr", e))?;
-        let inserted = sqlx::query(
-            "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, \
-             licence_date, last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        let inserted = super::store::insert_registry_person(
+            &mut *conn,
+            &anr,
+            i64::from(id),
+            identity,
+            source,
+            now,
         )
-        .bind(anr.as_str())
-        .bind(i64::from(id))
-        .bind(&identity.last_name)
-        .bind(&identity.first_name)
-        .bind(identity.birth_date.to_iso())
-        .bind(identity.sex.as_str())
-        .bind(identity.licence_date.map(|d| d.to_iso()))
-        .bind(normalize_name(&identity.last_name))
-        .bind(normalize_name(&identity.first_name))
-        .bind(source)
-        .bind(now)
-        .execute(&mut *conn)
         .await?;
-        if inserted.rows_affected() == 1 {
+        if inserted {
             return Ok((anr, i64::from(id)));
         }
     }

@@ -371,3 +371,146 @@ pub async fn set_request_state(
         .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// Gives the registry person `lifelong_id` the regrouped ANR `new` if it still has `old`
+/// (false when the registry changed it meanwhile).
+pub async fn regroup_registry_anr(
+    tx: &mut Transaction<'_, Sqlite>,
+    lifelong_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<bool, AppError> {
+    let changed =
+        sqlx::query("UPDATE registry_persons SET anr = ? WHERE lifelong_id = ? AND anr = ?")
+            .bind(new)
+            .bind(lifelong_id)
+            .bind(old)
+            .execute(&mut **tx)
+            .await?;
+    Ok(changed.rows_affected() == 1)
+}
+
+/// Gives the other records linked to registry person `lifelong_id` (in other hospitals) the
+/// regrouped ANR `new` in place of `old`.
+pub async fn regroup_linked_records(
+    tx: &mut Transaction<'_, Sqlite>,
+    lifelong_id: i64,
+    except_id: i64,
+    old: &str,
+    new: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE physicians SET anr = ?1, form = json_set(form, '$.anr', ?1), version = version + 1, \
+         updated_at = ?2 WHERE registry_lifelong_id = ?3 AND id <> ?4 AND anr = ?5",
+    )
+    .bind(new)
+    .bind(now)
+    .bind(lifelong_id)
+    .bind(except_id)
+    .bind(old)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A stored bulk operation, as undo reads it.
+pub struct BulkOperation {
+    pub main_ik: String,
+    pub snapshot: Vec<super::bulk::SnapshotItem>,
+    pub undone_at: Option<i64>,
+}
+
+/// Records an applied bulk operation with what undo needs; returns its id.
+pub async fn insert_bulk_operation(
+    tx: &mut Transaction<'_, Sqlite>,
+    main_ik: &str,
+    actor_user_id: Option<i64>,
+    now: i64,
+    action: &le_domain::directory::BulkAction,
+    snapshot: &[super::bulk::SnapshotItem],
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO bulk_operations (main_ik, actor_user_id, at, action, snapshot) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(main_ik)
+    .bind(actor_user_id)
+    .bind(now)
+    .bind(serde_json::to_string(action).map_err(json_err)?)
+    .bind(serde_json::to_string(snapshot).map_err(json_err)?)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid())
+}
+
+/// One bulk operation (of any hospital: callers check the Haupt-IK).
+pub async fn bulk_operation(db: &Db, id: i64) -> Result<Option<BulkOperation>, AppError> {
+    let row: Option<(String, String, Option<i64>)> =
+        sqlx::query_as("SELECT main_ik, snapshot, undone_at FROM bulk_operations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    row.map(|(main_ik, snapshot, undone_at)| {
+        Ok(BulkOperation {
+            main_ik,
+            snapshot: serde_json::from_str(&snapshot).map_err(json_err)?,
+            undone_at,
+        })
+    })
+    .transpose()
+}
+
+/// Marks a bulk operation as undone.
+pub async fn mark_bulk_undone(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE bulk_operations SET undone_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Adds a registry person under `anr` unless the number or lifelong id is taken (false then).
+pub async fn insert_registry_person(
+    conn: &mut sqlx::SqliteConnection,
+    anr: &le_domain::Anr,
+    lifelong_id: i64,
+    identity: &le_domain::directory::Identity,
+    source: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let inserted = sqlx::query(
+        "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, \
+         licence_date, last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(anr.as_str())
+    .bind(lifelong_id)
+    .bind(&identity.last_name)
+    .bind(&identity.first_name)
+    .bind(identity.birth_date.to_iso())
+    .bind(identity.sex.as_str())
+    .bind(identity.licence_date.map(|d| d.to_iso()))
+    .bind(normalize_name(&identity.last_name))
+    .bind(normalize_name(&identity.first_name))
+    .bind(source)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// How many physician records a Haupt-IK has.
+pub async fn physician_count(
+    conn: &mut sqlx::SqliteConnection,
+    main_ik: &str,
+) -> Result<usize, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM physicians WHERE main_ik = ?")
+        .bind(main_ik)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
