@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod date;
 pub mod hr_csv;
 pub mod identity;
+pub mod parts;
 pub mod periods;
 pub mod physician;
 pub mod site_directory;

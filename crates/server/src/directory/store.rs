@@ -514,3 +514,46 @@ pub async fn physician_count(
         .await?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
+
+/// Opens a clarification of a registry mismatch for a record.
+pub async fn open_clarification(
+    tx: &mut Transaction<'_, Sqlite>,
+    physician_id: i64,
+    registry_anr: &str,
+    differences: &[le_domain::directory::Difference],
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO clarifications (physician_id, registry_anr, differences, state, created_at, updated_at) \
+         VALUES (?, ?, ?, 'open', ?, ?)",
+    )
+    .bind(physician_id)
+    .bind(registry_anr)
+    .bind(serde_json::to_string(differences).map_err(json_err)?)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid())
+}
+
+/// Notes one import of the national site directory with its counts (new, changed, removed).
+pub async fn record_site_import(
+    tx: &mut Transaction<'_, Sqlite>,
+    now: i64,
+    actor_name: &str,
+    [new, changed, removed]: [usize; 3],
+) -> Result<(), AppError> {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    sqlx::query(
+        "INSERT INTO site_imports (at, actor, new_count, changed_count, removed_count) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(now)
+    .bind(actor_name)
+    .bind(count(new))
+    .bind(count(changed))
+    .bind(count(removed))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
