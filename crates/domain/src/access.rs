@@ -6,6 +6,7 @@ use crate::numbers::Ik;
 
 /// What kind of institution a user belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InstitutionKind {
     /// Medizinischer Dienst.
@@ -77,6 +78,7 @@ impl InstitutionKind {
 
 /// A user's one role within their institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     MdAdmin,

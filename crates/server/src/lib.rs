@@ -1,6 +1,6 @@
 //! LE-Portal server: wires the API areas, the SPA and the middleware into one router.
 pub mod access;
-pub mod audit;
+pub mod audit_log;
 pub mod audits;
 pub mod care_billing;
 pub mod clock;
@@ -13,6 +13,7 @@ pub mod extract;
 pub mod files;
 pub mod installation;
 pub mod numbers;
+pub mod openapi;
 pub mod routes;
 pub mod secrets;
 pub mod security;
@@ -51,8 +52,9 @@ pub fn api_routes(config: &Config) -> routes::ApiRouter {
     routes::ApiRouter::new()
         .merge(system::router())
         .merge(numbers::router())
+        .merge(openapi::router())
         .merge(access::router(config.max_agreement_bytes))
-        .merge(audit::router())
+        .merge(audit_log::router())
         .merge(audits::router())
         .merge(care_billing::router())
         .merge(demo::router())

@@ -40,6 +40,7 @@ pub struct Identity {
 
 /// A compared field of an [`Identity`].
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IdentityField {
     LastName,
@@ -67,6 +68,7 @@ impl IdentityField {
 /// The registry's value belongs to a person the hospital may not employ: only the office sees it
 /// ([`Difference::for_hospital`] drops it; then it is `null` on the wire).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Difference {
     pub field: IdentityField,
     pub directory_value: String,

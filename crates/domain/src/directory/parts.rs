@@ -8,6 +8,7 @@ use crate::error::ValidationError;
 
 /// Sex as recorded in the directory.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     Female,
@@ -68,6 +69,7 @@ impl Sex {
 
 /// The assignment to one site: site number, first and (optional, inclusive) last day of work.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SiteAssignment {
     pub site_number: String,

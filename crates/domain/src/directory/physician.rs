@@ -26,6 +26,7 @@ pub const EARLIEST_BIRTH_DATE: Date = Date::from_ymd_const(1900, 1, 1);
 
 /// One specialist recognition (Facharztanerkennung): its date and field.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SpecialtyEntry {
     pub date: Option<Date>,
@@ -37,6 +38,7 @@ pub struct SpecialtyEntry {
 ///
 /// Specialties are kept in entry order: the first one decides digits 8–9 of a new ANR.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PhysicianForm {
     /// Known ANR (e.g. from outpatient care); empty or absent until issued.
@@ -646,6 +648,7 @@ impl PhysicianForm {
 
 /// Where the ANR request of a record stands.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum RequestState {
     /// Entered, no ANR requested yet.
@@ -678,6 +681,7 @@ impl RequestState {
 /// must send the version it read), the form fields (flattened, including `anr`) and the request
 /// state.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhysicianRecord {
     pub id: i64,
     pub version: i64,

@@ -5,8 +5,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use le_domain::access::check_text;
 use le_domain::api::access::{
-    ApproveRequest, AuditOutcome, CredentialLetter, InstitutionRef, RegistrationState,
-    RegistrationSummary, RejectRequest,
+    ApproveRequest, CredentialLetter, InstitutionRef, RegistrationState, RegistrationSummary,
+    RejectRequest,
 };
 use serde::Deserialize;
 
@@ -14,7 +14,7 @@ use super::registration::agreement_dir;
 use super::session::MdAdminSession;
 use super::store::{self, InstitutionRow, NewInstitution, NewUser, RegistrationRow};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -76,18 +76,10 @@ pub async fn agreement(
     let bytes = tokio::fs::read(agreement_dir(&state).join(&row.agreement_file))
         .await
         .map_err(|e| AppError::internal("read agreement", e))?;
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &admin.actor,
-            action: "agreement_viewed",
-            target: Some(row.reference.clone()),
-            outcome: AuditOutcome::Success,
-            detail: None,
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "agreement_viewed")
+        .target(row.reference.clone())
+        .record(&state.db, state.clock.now())
+        .await;
     let disposition = format!("inline; filename=\"{}.pdf\"", row.reference);
     Ok((
         [
@@ -277,15 +269,7 @@ pub async fn approve(
     let institution = store::institution_by_id(&state.db, institution_id)
         .await?
         .ok_or_else(|| AppError::internal("approve", "institution vanished"))?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "registration_approved",
-            target: Some(format!("{} (IK {})", row.reference, row.ik)),
-            outcome: AuditOutcome::Success,
-            detail: Some({
+    audit_log::success(&admin.actor, "registration_approved").target(format!("{} (IK {})", row.reference, row.ik)).detail({
                 let mut detail = if username == row.admin_username {
                     format!("Zugangsbrief für {username} ausgestellt")
                 } else {
@@ -302,10 +286,7 @@ pub async fn approve(
                     ));
                 }
                 detail
-            }),
-        },
-    )
-    .await;
+            }).record(&state.db, now).await;
     let recipient = format!("{} {}", row.admin_first_name, row.admin_last_name);
     Ok(axum::Json(letter(
         &institution,
@@ -341,18 +322,11 @@ pub async fn reject(
     if updated.rows_affected() != 1 {
         return Err(not_pending());
     }
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "registration_rejected",
-            target: Some(format!("{} (IK {})", row.reference, row.ik)),
-            outcome: AuditOutcome::Success,
-            detail: Some(req.reason.trim().to_owned()),
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "registration_rejected")
+        .target(format!("{} (IK {})", row.reference, row.ik))
+        .detail(req.reason.trim().to_owned())
+        .record(&state.db, now)
+        .await;
     let row = store::registration_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -386,18 +360,10 @@ pub async fn reissue_letter(
     store::reissue_credentials(&mut tx, user.id, &creds.password_hash, &creds.sealed_secret)
         .await?;
     tx.commit().await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "credentials_reissued",
-            target: Some(format!("{} ({})", user.username, row.reference)),
-            outcome: AuditOutcome::Success,
-            detail: None,
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "credentials_reissued")
+        .target(format!("{} ({})", user.username, row.reference))
+        .record(&state.db, now)
+        .await;
     let recipient = format!("{} {}", user.first_name, user.last_name);
     Ok(axum::Json(letter(
         &institution,

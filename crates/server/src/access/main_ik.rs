@@ -3,11 +3,11 @@
 //! institution with access confirms it here.
 use axum::extract::{Path, State};
 use le_domain::access::InstitutionKind;
-use le_domain::api::access::{AuditOutcome, InstitutionRef, MainIkRequest};
+use le_domain::api::access::{InstitutionRef, MainIkRequest};
 
 use super::session::AdminSession;
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 
@@ -69,19 +69,12 @@ pub async fn confirm(
             .bind(institution_id)
             .fetch_one(&state.db)
             .await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "main_ik_access_confirmed",
-            target: Some(name),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "Zugriff auf die Daten der Haupt-IK {main_ik} bestätigt"
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "main_ik_access_confirmed")
+        .target(name)
+        .detail(format!(
+            "Zugriff auf die Daten der Haupt-IK {main_ik} bestätigt"
+        ))
+        .record(&state.db, now)
+        .await;
     list(State(state), admin).await
 }

@@ -282,6 +282,55 @@ pub async fn ik_taken(db: &Db, ik: &str) -> sqlx::Result<bool> {
     .map(|n| n != 0)
 }
 
+/// A registration as submitted (the agreement already received).
+pub struct NewRegistration<'a> {
+    pub reference: &'a str,
+    pub kind: &'a str,
+    pub ik: &'a str,
+    pub form: &'a le_domain::access::RegistrationForm,
+    pub main_ik: Option<&'a str>,
+    pub username: &'a str,
+    pub stored_name: &'a str,
+    pub file_name: &'a str,
+    pub size: u64,
+    pub sha256: &'a str,
+    pub submitted_at: i64,
+}
+
+/// Stores a registration inside the caller's transaction (a unique IK violation is the caller's
+/// to map: a concurrent registration for the same IK won the race).
+pub async fn insert_registration(
+    tx: &mut sqlx::SqliteConnection,
+    r: &NewRegistration<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO registrations (reference, kind, ik, name, street, postal_code, city, main_ik, \
+         admin_first_name, admin_last_name, admin_email, admin_username, agreement_file, \
+         agreement_file_name, agreement_size, agreement_sha256, submitted_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(r.reference)
+    .bind(r.kind)
+    .bind(r.ik)
+    .bind(r.form.name.trim())
+    .bind(r.form.street.trim())
+    .bind(r.form.postal_code.trim())
+    .bind(r.form.city.trim())
+    .bind(r.main_ik)
+    .bind(r.form.admin_first_name.trim())
+    .bind(r.form.admin_last_name.trim())
+    .bind(r.form.admin_email.trim())
+    .bind(r.username)
+    .bind(r.stored_name)
+    .bind(r.file_name)
+    .bind(i64::try_from(r.size).unwrap_or(i64::MAX))
+    .bind(r.sha256)
+    .bind(r.submitted_at)
+    .execute(tx)
+    .await
+    .map(|_| ())
+}
+
 // --- second factor and passwords -------------------------------------------------------------
 
 /// Records the accepted TOTP step; false if a concurrent request already used it (or a later one).

@@ -5,14 +5,12 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use le_domain::FieldError;
 use le_domain::access::check_text;
-use le_domain::api::access::{
-    AuditOutcome, CreateTokenRequest, CreatedToken, TokenScope, TokenSummary,
-};
+use le_domain::api::access::{CreateTokenRequest, CreatedToken, TokenScope, TokenSummary};
 
 use super::session::{Actor, AdminSession, ClientAddr};
 use super::store::{self, InstitutionRow};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -124,18 +122,11 @@ pub async fn create(
     .execute(&state.db)
     .await?
     .last_insert_rowid();
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "api_token_created",
-            target: Some(format!("{} ({prefix}…)", req.name.trim())),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("Zwecke: {}", scopes.join(", "))),
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "api_token_created")
+        .target(format!("{} ({prefix}…)", req.name.trim()))
+        .detail(format!("Zwecke: {}", scopes.join(", ")))
+        .record(&state.db, now)
+        .await;
     let row: TokenRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{TOKEN_SELECT} WHERE t.id = ?"
     )))
@@ -172,18 +163,10 @@ pub async fn revoke(
         .bind(id)
         .execute(&state.db)
         .await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "api_token_revoked",
-            target: Some(format!("{} ({}…)", row.name, row.prefix)),
-            outcome: AuditOutcome::Success,
-            detail: None,
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "api_token_revoked")
+        .target(format!("{} ({}…)", row.name, row.prefix))
+        .record(&state.db, now)
+        .await;
     let row: TokenRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{TOKEN_SELECT} WHERE t.id = ?"
     )))

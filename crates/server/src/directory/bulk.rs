@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
 use axum::extract::{Path, Query, State};
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkPreviewItem, BulkProgress, BulkRequest, BulkUndone,
 };
@@ -17,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::caller::{HospitalCaller, HospitalEditor, today};
 use super::{store, write};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -104,6 +103,15 @@ fn is_progress_key(key: &str) -> bool {
 }
 
 /// `GET /api/v1/physicians/bulk/progress/{key}`: only the caller's own Haupt-IK's operations.
+#[utoipa::path(
+    get,
+    path = "/physicians/bulk/progress/{key}",
+    operation_id = "directory.bulk.progress",
+    tag = "Arztverzeichnis",
+    summary = "Fortschritt einer laufenden Sammeländerung oder ihrer Rücknahme",
+    params(("key" = String, Path, description = "Fortschrittsschlüssel, beim Ausführen als ?progress= angegeben")),
+    responses((status = 200, description = "Gespeichert so weit (sichtbar erst nach dem Abschluss).", body = le_domain::api::directory::BulkProgress), (status = 404, description = "Unter diesem Schlüssel läuft nichts (mehr).", body = le_domain::ApiErrorBody))
+)]
 pub async fn progress(
     caller: HospitalCaller,
     Path(key): Path<String>,
@@ -151,6 +159,15 @@ async fn selected(
 }
 
 /// `POST /api/v1/physicians/bulk/preview`
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/preview",
+    operation_id = "directory.bulk.preview",
+    tag = "Arztverzeichnis",
+    summary = "Sammeländerung: Vorschau",
+    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
+    responses((status = 200, description = "Was sich je Eintrag ändern würde.", body = le_domain::api::directory::BulkPreview), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
+)]
 pub async fn preview(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -197,6 +214,16 @@ fn rejections(records: &[PhysicianRecord], outcomes: &[BulkOutcome]) -> Vec<le_d
 
 /// `POST /api/v1/physicians/bulk/apply[?progress={key}]`: all or nothing, in one transaction
 /// however many records (the progress of a long one is at `…/bulk/progress/{key}`).
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/apply",
+    operation_id = "directory.bulk.apply",
+    tag = "Arztverzeichnis",
+    summary = "Sammeländerung ausführen (alles oder nichts, mit Versionsprüfung)",
+    params(("progress" = Option<String>, Query, description = "Fortschrittsschlüssel (8–64 Zeichen A–Z, a–z, 0–9, - und _) für …/bulk/progress/{key}")),
+    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
+    responses((status = 200, description = "Ausgeführt.", body = le_domain::api::directory::BulkApplied), (status = 409, description = "Ein Eintrag wurde inzwischen geändert.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
+)]
 pub async fn apply(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -252,21 +279,14 @@ pub async fn apply(
     .await?;
     tx.commit().await?;
     progress.set(snapshot.len());
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "physicians_bulk_changed",
-            target: Some(format!("Sammeländerung {operation_id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "{} geändert, {unchanged} unverändert",
-                snapshot.len()
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "physicians_bulk_changed")
+        .target(format!("Sammeländerung {operation_id}"))
+        .detail(format!(
+            "{} geändert, {unchanged} unverändert",
+            snapshot.len()
+        ))
+        .record(&state.db, now)
+        .await;
     let changed_ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, caller.main_ik.as_str())
         .await?
@@ -283,6 +303,15 @@ pub async fn apply(
 
 /// `POST /api/v1/physicians/bulk/{operation_id}/undo[?progress={key}]`: restores every record of
 /// the operation in one transaction, unless one of them was changed since (then nothing is).
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/{operation_id}/undo",
+    operation_id = "directory.bulk.undo",
+    tag = "Arztverzeichnis",
+    summary = "Eine Sammeländerung als Ganzes rückgängig machen",
+    params(("operation_id" = i64, Path, description = "Sammeländerung"), ("progress" = Option<String>, Query, description = "Fortschrittsschlüssel für …/bulk/progress/{key}")),
+    responses((status = 200, description = "Rückgängig gemacht.", body = le_domain::api::directory::BulkUndone), (status = 409, description = "Einträge inzwischen geändert.", body = le_domain::ApiErrorBody))
+)]
 pub async fn undo(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -345,18 +374,11 @@ pub async fn undo(
     store::mark_bulk_undone(&mut tx, operation_id, now).await?;
     tx.commit().await?;
     progress.set(snapshot.len());
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "physicians_bulk_undone",
-            target: Some(format!("Sammeländerung {operation_id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("{} Einträge wiederhergestellt", snapshot.len())),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "physicians_bulk_undone")
+        .target(format!("Sammeländerung {operation_id}"))
+        .detail(format!("{} Einträge wiederhergestellt", snapshot.len()))
+        .record(&state.db, now)
+        .await;
     let ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, &operation.main_ik)
         .await?

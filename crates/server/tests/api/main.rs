@@ -13,4 +13,5 @@ mod hardening;
 mod helpers;
 mod matrix;
 mod numbers;
+mod openapi;
 mod serving;
