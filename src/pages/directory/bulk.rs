@@ -506,12 +506,27 @@ pub fn BulkPanel() -> impl IntoView {
                 // once, the rest on request.
                 let limit = if show_all.get() { usize::MAX } else { PREVIEW_ROWS };
                 let hidden = items.len().saturating_sub(limit);
-                let rows: Vec<_> = data.with_records(|all| chosen.with(|c| c.iter().take(limit).map(|&i| (display_name(&all[i]), all[i].form.clone())).collect()));
-                let items: Vec<BulkOutcome> = items.iter().take(limit).cloned().collect();
                 let names = site_entries.get();
-                let site_name = move |number: &str| {
+                let site_name = |number: &str| {
                     names.iter().find(|e| e.site_number.as_str() == number).map(|e| e.site_name.clone())
                 };
+                // (name, summary, details) of the shown rows, read in place.
+                let rows: Vec<(String, String, String)> = data.with_records(|all| chosen.with(|c| {
+                    c.iter().zip(items).take(limit).map(|(&i, outcome)| {
+                        let form = &all[i].form;
+                        let label = |path: &str| form.field_label(path, &site_name);
+                        let details = match outcome {
+                            BulkOutcome::Changed { changes } => changes.iter()
+                                .map(|c| change_text(&label(&c.field), &c.before, &c.after))
+                                .collect::<Vec<_>>().join("; "),
+                            BulkOutcome::Unchanged => String::new(),
+                            BulkOutcome::Rejected { errors } => errors.iter()
+                                .map(|e| format!("{}: {}", label(&e.field), e.message))
+                                .collect::<Vec<_>>().join("; "),
+                        };
+                        (display_name(&all[i]), outcome.summary(), details)
+                    }).collect()
+                }));
                 view! {
                     <div class="relative mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
                         <table class="w-full text-left" data-testid="bulk-preview">
@@ -521,18 +536,7 @@ pub fn BulkPanel() -> impl IntoView {
                                 <th scope="col">"Einzelheiten"</th>
                             </tr></thead>
                             <tbody>
-                                {rows.into_iter().zip(items).map(|((name, form), outcome)| {
-                                    let summary = outcome.summary();
-                                    let label = |path: &str| form.field_label(path, &site_name);
-                                    let details = match outcome {
-                                        BulkOutcome::Changed { changes } => changes.into_iter()
-                                            .map(|c| change_text(&label(&c.field), &c.before, &c.after))
-                                            .collect::<Vec<_>>().join("; "),
-                                        BulkOutcome::Unchanged => String::new(),
-                                        BulkOutcome::Rejected { errors } => errors.into_iter()
-                                            .map(|e| format!("{}: {}", label(&e.field), e.message))
-                                            .collect::<Vec<_>>().join("; "),
-                                    };
+                                {rows.into_iter().map(|(name, summary, details)| {
                                     view! {
                                         <tr class="border-t border-slate-200" data-testid="preview-row">
                                             <td class="pr-4">{name}</td>
@@ -679,7 +683,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
                                         <td class="pr-4">{row.line}</td>
                                         <td class="pr-4">{row.name}</td>
                                         <td class="pr-4">{row.outcome.label()}</td>
-                                        <td>{row.errors.into_iter().map(|e| format!("{}: {}", le_domain::directory::PhysicianForm::default().field_label(&e.field, |_| None), e.message)).collect::<Vec<_>>().join("; ")}</td>
+                                        <td>{row.errors.into_iter().map(|e| format!("{}: {}", le_domain::directory::PhysicianForm::default().field_label(&e.field, &|_| None), e.message)).collect::<Vec<_>>().join("; ")}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

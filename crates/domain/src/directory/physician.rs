@@ -328,8 +328,9 @@ impl PhysicianForm {
 impl PhysicianForm {
     /// The German name of a field path of this form, as people read it in previews and error
     /// lists: `sites[0].end` → "Standort 773687000 – Kinderklinik: Ende". `site_name` names a
-    /// site number when the caller knows it.
-    pub fn field_label(&self, path: &str, site_name: impl Fn(&str) -> Option<String>) -> String {
+    /// site number when the caller knows it (a `dyn` callback: one copy of this function in the
+    /// browser's code, whatever the callers pass).
+    pub fn field_label(&self, path: &str, site_name: &dyn Fn(&str) -> Option<String>) -> String {
         let (list, index, part) = split_path(path);
         match (list, index) {
             ("sites", Some(i)) => {
@@ -742,20 +743,20 @@ mod field_label_tests {
         });
         let names = |n: &str| (n == "773687000").then(|| "Kinderklinik".to_owned());
         assert_eq!(
-            form.field_label("sites[0].end", names),
+            form.field_label("sites[0].end", &names),
             "Standort 773687000 – Kinderklinik: Ende"
         );
         assert_eq!(
-            form.field_label("sites[0].start", |_| None),
+            form.field_label("sites[0].start", &|_| None),
             "Standort 773687000: Beginn"
         );
-        assert_eq!(form.field_label("sites[3]", |_| None), "Standort 4");
+        assert_eq!(form.field_label("sites[3]", &|_| None), "Standort 4");
         assert_eq!(
-            form.field_label("specialties[1].date", |_| None),
+            form.field_label("specialties[1].date", &|_| None),
             "Fachgebiet 2: anerkannt am"
         );
         assert_eq!(
-            form.field_label("doctorate_date", |_| None),
+            form.field_label("doctorate_date", &|_| None),
             "Datum der Promotion"
         );
     }

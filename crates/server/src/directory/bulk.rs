@@ -34,10 +34,12 @@ pub struct SnapshotItem {
 /// Running applies and undos by (Haupt-IK, key chosen by the browser). They live exactly as long
 /// as their request, so memory is the right place: the entry is removed when the request ends,
 /// however it ends (answer, error, or a dropped connection that rolls the transaction back).
-static RUNNING: LazyLock<Mutex<HashMap<(String, String), BulkProgress>>> =
-    LazyLock::new(Default::default);
+static RUNNING: LazyLock<Mutex<Running>> = LazyLock::new(Default::default);
 
-fn running() -> std::sync::MutexGuard<'static, HashMap<(String, String), BulkProgress>> {
+/// Progress by (Haupt-IK, key).
+type Running = HashMap<(String, String), BulkProgress>;
+
+fn running() -> std::sync::MutexGuard<'static, Running> {
     RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
