@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::date::Date;
 use super::identity::{Difference, Identity};
-pub use super::parts::{EMPTY_VALUE, OPEN_END, Sex, SiteAssignment};
 pub(crate) use super::parts::display_date;
+pub use super::parts::{EMPTY_VALUE, OPEN_END, Sex, SiteAssignment};
 use super::periods::{ActivityPeriod, activity_periods};
 use super::specialty::SpecialtyCatalog;
 use crate::error::{FieldError, ValidationError};

@@ -11,8 +11,8 @@ use le_domain::{Anr, FieldError};
 
 use super::caller::{HospitalCaller, HospitalEditor, OfficeCaller};
 use super::physicians::name_of;
-use super::store::{self, ClarificationRow};
 use super::registry;
+use super::store::{self, ClarificationRow};
 use crate::AppState;
 use crate::access::session::Actor;
 use crate::audit_log;
@@ -381,11 +381,20 @@ pub async fn office_document(
         .await
         .map_err(|e| AppError::internal("serve file", e))?;
     if res.status() == axum::http::StatusCode::NOT_FOUND {
-        return Err(AppError::internal("serve file", format!("missing document of clarification {id}")));
+        return Err(AppError::internal(
+            "serve file",
+            format!("missing document of clarification {id}"),
+        ));
     }
     let mut res = res.map(axum::body::Body::new);
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/pdf"));
-    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
     Ok(res)
 }

@@ -609,12 +609,12 @@ pub async fn clarifications(
 
 /// One clarification (of any hospital: callers check the Haupt-IK).
 pub async fn clarification(db: &Db, id: i64) -> Result<Option<ClarificationRow>, AppError> {
-    Ok(
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{CLARIFICATION_SELECT} WHERE c.id = ?")))
-            .bind(id)
-            .fetch_optional(db)
-            .await?,
-    )
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CLARIFICATION_SELECT} WHERE c.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
 }
 
 /// Resolves a clarification with the accepted side, unless already resolved (false then).
@@ -719,12 +719,12 @@ pub async fn registry_person(
     conn: &mut sqlx::SqliteConnection,
     lifelong_id: i64,
 ) -> Result<Option<PersonRow>, AppError> {
-    Ok(
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{REGISTRY_PERSON} WHERE lifelong_id = ?")))
-            .bind(lifelong_id)
-            .fetch_optional(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REGISTRY_PERSON} WHERE lifelong_id = ?"
+    )))
+    .bind(lifelong_id)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// The registry person takes over `identity` (the office accepted the directory's data).
