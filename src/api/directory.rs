@@ -77,7 +77,7 @@ pub async fn bulk_undo(
     send_json(mutating(Request::post(&url), Some(csrf)).build()).await
 }
 
-/// `GET /api/v1/physicians/bulk/progress/{key}` (404 when nothing runs under the key)
+/// `GET /api/v1/physicians/bulk/progress/{key}` (`running: false` when nothing runs under it)
 pub async fn bulk_progress(progress_key: &str) -> Result<BulkProgress, ApiFailure> {
     let url = format!("/api/v1/physicians/bulk/progress/{progress_key}");
     send_json(Request::get(&url).build()).await

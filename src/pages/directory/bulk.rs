@@ -64,6 +64,7 @@ fn poll_progress(
             }
             leptos::task::spawn_local(async move {
                 if let Ok(p) = api::bulk_progress(&key).await
+                    && p.running
                     && running.get_value().as_deref() == Some(key.as_str())
                 {
                     shown.set(Some(p));

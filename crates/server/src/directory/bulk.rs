@@ -81,6 +81,7 @@ impl Progress {
             running().insert(
                 key.clone(),
                 BulkProgress {
+                    running: true,
                     done,
                     total: self.total,
                 },
@@ -104,7 +105,8 @@ fn is_progress_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// `GET /api/v1/physicians/bulk/progress/{key}`: only the caller's own Haupt-IK's operations.
+/// `GET /api/v1/physicians/bulk/progress/{key}`: only the caller's own Haupt-IK's operations
+/// (another's key reads as "nothing running").
 #[utoipa::path(
     get,
     path = "/physicians/bulk/progress/{key}",
@@ -112,17 +114,22 @@ fn is_progress_key(key: &str) -> bool {
     tag = "Arztverzeichnis",
     summary = "Fortschritt einer laufenden Sammeländerung oder ihrer Rücknahme",
     params(("key" = String, Path, description = "Fortschrittsschlüssel, beim Ausführen als ?progress= angegeben")),
-    responses((status = 200, description = "Gespeichert so weit (sichtbar erst nach dem Abschluss).", body = le_domain::api::directory::BulkProgress), (status = 404, description = "Unter diesem Schlüssel läuft nichts (mehr).", body = le_domain::ApiErrorBody))
+    responses((status = 200, description = "Gespeichert so weit (sichtbar erst nach dem Abschluss); running = false, wenn unter dem Schlüssel nichts (mehr) läuft.", body = le_domain::api::directory::BulkProgress))
 )]
 pub async fn progress(
     caller: HospitalCaller,
     Path(key): Path<String>,
 ) -> Result<axum::Json<BulkProgress>, AppError> {
-    running()
-        .get(&(caller.main_ik.as_str().to_owned(), key))
-        .copied()
-        .map(axum::Json)
-        .ok_or(AppError::NotFound)
+    Ok(axum::Json(
+        running()
+            .get(&(caller.main_ik.as_str().to_owned(), key))
+            .copied()
+            .unwrap_or(BulkProgress {
+                running: false,
+                done: 0,
+                total: 0,
+            }),
+    ))
 }
 
 /// Loads the selected records of the caller's hospital in the request's order (an id listed

@@ -150,7 +150,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/physicians/bulk/{operation_id}/undo",
         "h_admin h_dir tok_dir",
     ),
-    // Progress of the caller's own running apply or undo (a 404 when none runs under the key).
+    // Progress of the caller's own running apply or undo ("not running" for any other key).
     ("GET", "/physicians/bulk/progress/{key}", DIRECTORY_LIST),
     ("GET", "/physicians/{id}", DIRECTORY_OWN),
     ("PUT", "/physicians/{id}", "h_admin h_dir tok_dir"),
