@@ -4,6 +4,11 @@
 // clarification, a bulk edit with preview and undo, and the CSV round trip. Needs
 // LE_DEMO_BASE_URL (a server started with --demo); skipped otherwise.
 import { readFile } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { test, expect, expectNoAxeViolations, openApp } from "./fixtures.mjs";
 import { signIn } from "./demo-accounts.mjs";
 
@@ -147,4 +152,72 @@ test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async
   const rows = page.getByTestId("import-row");
   await expect(rows).toHaveCount(43);
   await expectNoAxeViolations(page);
+});
+
+/** A demo server of its own whose hospital has `physicians` physicians (le-server seed-bench). */
+async function seededServer(physicians) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  const binary = join(root, "target", "release", "le-server");
+  const dist = join(root, "dist");
+  const dir = mkdtempSync(join(tmpdir(), "le-portal-e2e-national-"));
+  const seeded = spawnSync(binary, ["--data-dir", dir, "--dist-dir", dist, "--demo", "seed-bench",
+    "--physicians", String(physicians), "--registry", "0"], { encoding: "utf8" });
+  if (seeded.status !== 0) throw new Error(`seed-bench failed: ${seeded.stderr}`);
+  const server = spawn(binary, ["--listen", "127.0.0.1:0", "--data-dir", dir, "--dist-dir", dist, "--demo"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, LE_LOG: "warn" },
+  });
+  const base = await new Promise((ok, fail) => {
+    let seen = "";
+    server.stdout.on("data", (chunk) => {
+      seen += chunk.toString();
+      const match = seen.match(/listening on (http:\/\/\S+)/);
+      if (match) ok(match[1]);
+    });
+    server.on("exit", (code) => fail(new Error(`server exited early with ${code}`)));
+  });
+  const stop = async () => {
+    server.kill("SIGTERM");
+    await new Promise((done) => (server.exitCode !== null ? done() : server.on("exit", done)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { base, stop };
+}
+
+test("bulk edit at national scale: more than 10,000 selected, applied with progress, undone", async ({ page }) => {
+  test.setTimeout(300_000);
+  const { base, stop } = await seededServer(10_500);
+  try {
+    const accounts = await (await page.request.get(`${base}/api/v1/demo/accounts`)).json();
+    const hr = accounts.find((a) => a.username === "klinik.personal");
+    await page.goto(`${base}/anmelden`);
+    await page.getByLabel("Benutzername").fill(hr.username);
+    await page.getByLabel("Passwort", { exact: true }).fill(hr.password);
+    await page.getByLabel("Code aus der Authenticator-App oder Wiederherstellungscode").fill(hr.code);
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/anmelden"));
+    await page.goto(`${base}/arztverzeichnis`);
+    await expect(page.getByTestId("grid-counts")).toContainText("10500 von 10500 angezeigt", { timeout: 60_000 });
+    await page.getByRole("button", { name: "Alle gefilterten auswählen" }).click();
+    await expect(page.getByTestId("selected-count")).toHaveText("10500");
+    await page.getByLabel("Tätigkeit an Standort beenden zum …").check();
+    await page.getByRole("button", { name: "Vorschau", exact: true }).click();
+    await expect(page.getByTestId("preview-counts")).toHaveText("10.500 werden geändert, 0 unverändert, 0 mit Fehlern");
+    await expect(page.getByTestId("preview-row")).toHaveCount(100);
+    await page.getByRole("button", { name: "Übernehmen" }).click();
+    // The apply runs as one operation; its progress shows while it does.
+    await expect(page.getByTestId("bulk-progress")).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Übernommen: 10.500 geändert, 0 unverändert." }))
+      .toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId("grid-counts")).toContainText("10500 von 10500 angezeigt", { timeout: 60_000 });
+    // Every row now shows its end date (the first rows are rendered).
+    await expect(page.getByTestId("physician-row").first()).toContainText(" bis ");
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "Rückgängig machen" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Rückgängig gemacht: 10.500 wiederhergestellt." }))
+      .toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId("physician-row").first()).not.toContainText(" bis ", { timeout: 60_000 });
+  } finally {
+    await stop();
+  }
 });

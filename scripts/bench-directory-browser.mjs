@@ -1,7 +1,9 @@
 // Browser benchmark of the physician grid (Chromium via Playwright, Performance API): signs in
-// as the demo HR user on a server seeded with `le-server seed-bench`, then prints the time from a
-// filter keystroke to the repaint and from "select all + end date" to the preview, as medians and
-// maxima over several runs. Usage: node scripts/bench-directory-browser.mjs http://127.0.0.1:PORT
+// as the demo HR user on a server seeded with `le-server seed-bench`, then prints the time from
+// opening the directory to its first rows, from a filter keystroke to the repaint and from
+// "select all + end date" to the preview (medians and maxima over several runs), and the time of
+// applying that bulk edit (with whether its progress was shown) and of undoing it.
+// Usage: node scripts/bench-directory-browser.mjs http://127.0.0.1:PORT
 import { chromium } from "playwright-core";
 
 const base = process.argv[2];
@@ -68,6 +70,23 @@ try {
     }));
   }
   console.log(`select all (${selected}) + end date → preview: median ${median(previewTimes).toFixed(1)} ms, max ${max(previewTimes).toFixed(1)} ms over ${previewTimes.length} runs (target ≤ 100 ms)`);
+
+  // Apply the previewed edit to every selected record, then undo it (one operation each).
+  const notice = page.locator('[data-testid="bulk-panel"] [role="status"], [data-testid="bulk-panel"] [role="alert"]');
+  const progress = page.getByTestId("bulk-progress");
+  let t0 = Date.now();
+  await page.getByRole("button", { name: "Übernehmen" }).click();
+  const sawProgress = progress.waitFor({ timeout: 120_000 }).then(() => true, () => false);
+  await notice.filter({ hasText: /Übernommen:|Fehler|nicht/ }).first().waitFor({ timeout: 300_000 });
+  const applyMs = Date.now() - t0;
+  const applied = (await notice.filter({ hasText: /Übernommen:|Fehler|nicht/ }).first().innerText()).trim();
+  const shown = await Promise.race([sawProgress, new Promise((r) => setTimeout(() => r(false), 10))]);
+  console.log(`apply to ${selected} selected: ${applyMs} ms including the reload of the list ("${applied}"; progress bar shown: ${shown ? "yes" : "no"})`);
+  t0 = Date.now();
+  await page.getByRole("button", { name: "Rückgängig machen" }).click();
+  await notice.filter({ hasText: /Rückgängig gemacht:|Fehler|nicht/ }).first().waitFor({ timeout: 300_000 });
+  const undone = (await notice.filter({ hasText: /Rückgängig gemacht:|Fehler|nicht/ }).first().innerText()).trim();
+  console.log(`undo: ${Date.now() - t0} ms including the reload of the list ("${undone}")`);
 } finally {
   await browser.close();
 }

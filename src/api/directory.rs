@@ -3,9 +3,9 @@
 //! session's CSRF token.
 use gloo_net::http::Request;
 use le_domain::api::directory::{
-    BulkApplied, BulkPreview, BulkRequest, BulkUndone, Clarification, DocumentRequest,
-    HrImportReport, HrImportRequest, PhysicianList, RegistryPerson, ResolveRequest,
-    SiteImportReport, SiteImportRequest, SiteList, UpdatePhysicianRequest,
+    BulkApplied, BulkPreview, BulkProgress, BulkRequest, BulkUndone, Clarification,
+    DocumentRequest, HrImportReport, HrImportRequest, PhysicianList, RegistryPerson,
+    ResolveRequest, SiteImportReport, SiteImportRequest, SiteList, UpdatePhysicianRequest,
 };
 use le_domain::directory::{PhysicianForm, PhysicianRecord};
 
@@ -57,16 +57,30 @@ pub async fn bulk_preview(csrf: &str, request: &BulkRequest) -> Result<BulkPrevi
         .await
 }
 
-/// `POST /api/v1/physicians/bulk/apply`
-pub async fn bulk_apply(csrf: &str, request: &BulkRequest) -> Result<BulkApplied, ApiFailure> {
-    send_json(mutating(Request::post("/api/v1/physicians/bulk/apply"), Some(csrf)).json(request))
-        .await
+/// `POST /api/v1/physicians/bulk/apply?progress={key}` (its progress: [`bulk_progress`])
+pub async fn bulk_apply(
+    csrf: &str,
+    request: &BulkRequest,
+    progress_key: &str,
+) -> Result<BulkApplied, ApiFailure> {
+    let url = format!("/api/v1/physicians/bulk/apply?progress={progress_key}");
+    send_json(mutating(Request::post(&url), Some(csrf)).json(request)).await
 }
 
-/// `POST /api/v1/physicians/bulk/{operation_id}/undo`
-pub async fn bulk_undo(csrf: &str, operation_id: i64) -> Result<BulkUndone, ApiFailure> {
-    let url = format!("/api/v1/physicians/bulk/{operation_id}/undo");
+/// `POST /api/v1/physicians/bulk/{operation_id}/undo?progress={key}`
+pub async fn bulk_undo(
+    csrf: &str,
+    operation_id: i64,
+    progress_key: &str,
+) -> Result<BulkUndone, ApiFailure> {
+    let url = format!("/api/v1/physicians/bulk/{operation_id}/undo?progress={progress_key}");
     send_json(mutating(Request::post(&url), Some(csrf)).build()).await
+}
+
+/// `GET /api/v1/physicians/bulk/progress/{key}` (`running: false` when nothing runs under it)
+pub async fn bulk_progress(progress_key: &str) -> Result<BulkProgress, ApiFailure> {
+    let url = format!("/api/v1/physicians/bulk/progress/{progress_key}");
+    send_json(Request::get(&url).build()).await
 }
 
 /// `POST /api/v1/physicians/import`

@@ -210,6 +210,9 @@ fn d(y: i32, m: u32, day: u32) -> Date {
     Date::from_ymd(y, m, day).unwrap_or(Date::MIN)
 }
 
+/// The Haupt-IK of the demo hospital (its physicians, sites and bulk edits).
+pub const DEMO_MAIN_IK: &str = "260326822";
+
 /// A plausible physician, generated from `n` (deterministic).
 pub fn demo_physician(n: usize, sites: &[&str]) -> PhysicianForm {
     let (first, sex) = FIRST_NAMES[n % FIRST_NAMES.len()];
@@ -310,7 +313,7 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
     for n in 0..40 {
         crate::directory::store::insert_physician(
             &mut tx,
-            "260326822",
+            DEMO_MAIN_IK,
             &demo_physician(n, &sites),
             now,
         )
@@ -629,33 +632,40 @@ pub async fn seed_large(
     let mut tx = crate::db::begin_write(&state.db).await?;
     for n in 0..registry {
         let form = demo_physician(n * 7 + 3, &["773686000"]);
-        let last = format!("{}{}", form.last_name, n % 997);
+        let last_name = format!("{}{}", form.last_name, n % 997);
         let id = u32::try_from(n).unwrap_or(0) + 100_000;
         let anr = le_domain::Anr::from_parts(id, "01").map_err(|e| AppError::internal("anr", e))?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, \
-             licence_date, last_name_norm, first_name_norm, source, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'female', NULL, ?, ?, 'outpatient', ?)",
+        let identity = Identity {
+            last_name,
+            first_name: form.first_name,
+            birth_date: form.birth_date.unwrap_or(Date::MIN),
+            sex: Sex::Female,
+            licence_date: None,
+        };
+        crate::directory::store::insert_registry_person(
+            &mut tx,
+            &anr,
+            i64::from(id),
+            &identity,
+            "outpatient",
+            now,
         )
-        .bind(anr.as_str())
-        .bind(i64::from(id))
-        .bind(&last)
-        .bind(&form.first_name)
-        .bind(form.birth_date.map(|d| d.to_iso()).unwrap_or_default())
-        .bind(le_domain::directory::normalize_name(&last))
-        .bind(le_domain::directory::normalize_name(&form.first_name))
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
     }
-    let existing: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM physicians WHERE main_ik = '260326822'")
-            .fetch_one(&mut *tx)
-            .await?;
-    for n in usize::try_from(existing).unwrap_or(0)..physicians {
+    tx.commit().await?;
+    add_demo_hospital_physicians(state, physicians).await
+}
+
+/// Tops the demo hospital up to `total` physicians (deterministic, names repeat in 50 variants
+/// of each so searches hit), in one transaction through the directory's store.
+pub async fn add_demo_hospital_physicians(state: &AppState, total: usize) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let existing = crate::directory::store::physician_count(&mut tx, DEMO_MAIN_IK).await?;
+    for n in existing..total {
         let mut form = demo_physician(n, &["773686000", "773687000"]);
         form.last_name = format!("{}{}", form.last_name, n % 50);
-        crate::directory::store::insert_physician(&mut tx, "260326822", &form, now).await?;
+        crate::directory::store::insert_physician(&mut tx, DEMO_MAIN_IK, &form, now).await?;
     }
     tx.commit().await?;
     Ok(())

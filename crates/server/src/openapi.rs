@@ -113,6 +113,7 @@ pub struct DocumentUpload {
         directory::bulk::preview,
         directory::bulk::apply,
         directory::bulk::undo,
+        directory::bulk::progress,
         directory::clarifications::inbox,
         directory::clarifications::upload_document,
         care_billing::setup::get,

@@ -1,15 +1,19 @@
 //! Bulk edits of the selected physicians (preview computed in the browser with the domain's
 //! rules, one atomic apply, undo) and the HR CSV exchange (export of the filtered list, import
 //! with a dry run first).
-use le_domain::api::directory::{BulkRequest, HrImportReport, HrImportRequest, VersionedId};
-use le_domain::directory::{BulkAction, BulkOutcome, Date, PhysicianRecord, SettableField};
+use le_domain::api::directory::{
+    BulkProgress, BulkRequest, HrImportReport, HrImportRequest, VersionedId,
+};
+use le_domain::directory::{
+    BulkAction, BulkOutcome, Date, SettableField, bulk_outcome, check_bulk_selection, thousands,
+};
 use le_domain::numbers::SiteNumber;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::common::{display_name, perf_mark, perf_mark_after_frame, site_numbers, today};
-use super::grid::DirectoryData;
-use crate::api::directory as api;
+use super::common::{display_name, hospital_sites_of, perf_mark, perf_mark_after_frame, today};
+use super::data::DirectoryData;
+use crate::api::{ApiFailure, directory as api};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS, LINK_CLASS,
     Notice,
@@ -18,6 +22,10 @@ use crate::contexts::session::Session;
 
 /// Preview rows shown before "Alle anzeigen".
 const PREVIEW_ROWS: usize = 100;
+/// Rows of the server's rejections listed after a refused apply.
+const REJECTED_ROWS: usize = 100;
+/// How often a running apply or undo is asked for its progress.
+const PROGRESS_POLL: std::time::Duration = std::time::Duration::from_millis(300);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -32,6 +40,65 @@ fn parse_site(value: &str) -> Result<SiteNumber, String> {
 
 fn parse_date(value: &str, what: &str) -> Result<Date, String> {
     Date::parse(value.trim()).map_err(|_| format!("Bitte geben Sie {what} an."))
+}
+
+/// A fresh key under which the server reports the progress of one apply or undo.
+fn progress_key() -> String {
+    format!(
+        "b{:x}{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 4_294_967_296.0) as u64
+    )
+}
+
+/// Asks for the progress under `key` every [`PROGRESS_POLL`] while `running` holds it.
+fn poll_progress(
+    key: String,
+    running: StoredValue<Option<String>>,
+    shown: RwSignal<Option<BulkProgress>>,
+) {
+    set_timeout(
+        move || {
+            if running.get_value().as_deref() != Some(key.as_str()) {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                if let Ok(p) = api::bulk_progress(&key).await
+                    && p.running
+                    && running.get_value().as_deref() == Some(key.as_str())
+                {
+                    shown.set(Some(p));
+                }
+                poll_progress(key, running, shown);
+            });
+        },
+        PROGRESS_POLL,
+    );
+}
+
+/// What the server refused, in words: the message of every field that is not one record's, and
+/// the records it rejected (`items[{id}]`) with their reasons.
+fn split_failure(failure: &ApiFailure) -> (String, Vec<String>) {
+    let (records, general): (Vec<_>, Vec<_>) = failure
+        .fields
+        .iter()
+        .partition(|f| f.field.starts_with("items["));
+    let mut message = if general.is_empty() {
+        failure.message.clone()
+    } else {
+        general
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if !records.is_empty() {
+        message = format!(
+            "Nichts wurde geändert: der Server lehnt {} der ausgewählten Einträge ab (Gründe unten).",
+            thousands(records.len())
+        );
+    }
+    (message, records.iter().map(|f| f.message.clone()).collect())
 }
 
 #[component]
@@ -50,8 +117,11 @@ pub fn BulkPanel() -> impl IntoView {
     let show_preview = RwSignal::new(false);
     let show_all = RwSignal::new(false);
     let notice = RwSignal::new(None::<Result<String, String>>);
+    let rejected = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let last_operation = RwSignal::new(None::<i64>);
+    let progress = RwSignal::new(None::<BulkProgress>);
+    let running = StoredValue::new(None::<String>);
 
     let site_entries = Memo::new(move |_| {
         data.sites.with(|s| match s {
@@ -59,7 +129,14 @@ pub fn BulkPanel() -> impl IntoView {
             _ => Vec::new(),
         })
     });
-    let allowed = Memo::new(move |_| site_entries.with(|s| site_numbers(s)));
+    // The write rules' view of the sites (with validity, and those the directory removed, where
+    // assignments can still be ended): the same list the server checks against.
+    let hospital_sites = Memo::new(move |_| {
+        data.sites.with(|s| match s {
+            Some(Ok(list)) => hospital_sites_of(list),
+            _ => Vec::new(),
+        })
+    });
 
     let action = Memo::new(move |_| -> Result<BulkAction, String> {
         Ok(match kind.get() {
@@ -90,15 +167,24 @@ pub fn BulkPanel() -> impl IntoView {
             },
         })
     });
-    let chosen = Memo::new(move |_| -> Vec<PhysicianRecord> {
+    // Positions of the selected records in the loaded list (in display order): the records
+    // themselves stay where they are, however many are selected.
+    let chosen = Memo::new(move |_| -> Vec<usize> {
         data.selected.with(|sel| {
-            data.records.with(|all| {
+            data.with_records(|all| {
                 all.iter()
-                    .filter(|r| sel.contains(&r.id))
-                    .cloned()
+                    .enumerate()
+                    .filter(|(_, r)| sel.contains(&r.id))
+                    .map(|(i, _)| i)
                     .collect()
             })
         })
+    });
+    let selected_count = Memo::new(move |_| data.selected.with(|s| s.len()));
+    let selection_error = Memo::new(move |_| {
+        check_bulk_selection(selected_count.get())
+            .err()
+            .map(|e| e.message)
     });
     let preview = Memo::new(move |_| -> Option<Vec<BulkOutcome>> {
         if !show_preview.get() {
@@ -107,8 +193,17 @@ pub fn BulkPanel() -> impl IntoView {
         let Ok(action) = action.get() else {
             return None;
         };
-        let forms: Vec<_> = chosen.with(|c| c.iter().map(|r| r.form.clone()).collect());
-        Some(allowed.with(|a| le_domain::directory::bulk_preview(&forms, &action, today, a)))
+        hospital_sites.with(|sites| {
+            data.with_records(|all| {
+                chosen.with(|c| {
+                    Some(
+                        c.iter()
+                            .map(|&i| bulk_outcome(&all[i].form, &action, today, sites))
+                            .collect(),
+                    )
+                })
+            })
+        })
     });
     let counts = Memo::new(move |_| {
         preview.with(|p| {
@@ -125,39 +220,63 @@ pub fn BulkPanel() -> impl IntoView {
             })
         })
     });
+    let chosen_items = move || -> Vec<VersionedId> {
+        data.with_records_untracked(|all| {
+            chosen.with_untracked(|c| {
+                c.iter()
+                    .map(|&i| VersionedId {
+                        id: all[i].id,
+                        version: all[i].version,
+                    })
+                    .collect()
+            })
+        })
+    };
+    // Marks an apply or undo as running under a fresh key and starts asking for its progress.
+    let start_running = move || -> String {
+        let key = progress_key();
+        running.set_value(Some(key.clone()));
+        progress.set(None);
+        busy.set(true);
+        notice.set(None);
+        rejected.set(Vec::new());
+        poll_progress(key.clone(), running, progress);
+        key
+    };
+    let stop_running = move || {
+        running.set_value(None);
+        progress.set(None);
+        busy.set(false);
+    };
+    let fail = move |failure: ApiFailure| {
+        session.check_failure(&failure);
+        let (message, records) = split_failure(&failure);
+        notice.set(Some(Err(message)));
+        rejected.set(records);
+    };
 
     let apply = move |_| {
         let Ok(action) = action.get_untracked() else {
             return;
         };
-        let items: Vec<VersionedId> = chosen.with_untracked(|c| {
-            c.iter()
-                .map(|r| VersionedId {
-                    id: r.id,
-                    version: r.version,
-                })
-                .collect()
-        });
+        let items = chosen_items();
         let csrf = session.csrf();
-        busy.set(true);
-        notice.set(None);
+        let key = start_running();
         leptos::task::spawn_local(async move {
-            let answer = api::bulk_apply(&csrf, &BulkRequest { items, action }).await;
-            busy.set(false);
+            let answer = api::bulk_apply(&csrf, &BulkRequest { items, action }, &key).await;
+            stop_running();
             match answer {
                 Ok(applied) => {
                     last_operation.set(Some(applied.operation_id));
                     show_preview.set(false);
                     notice.set(Some(Ok(format!(
                         "Übernommen: {} geändert, {} unverändert.",
-                        applied.changed, applied.unchanged
+                        thousands(applied.changed),
+                        thousands(applied.unchanged)
                     ))));
                     data.reload.update(|r| *r += 1);
                 }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.set(Some(Err(failure.message)));
-                }
+                Err(failure) => fail(failure),
             }
         });
     };
@@ -168,22 +287,14 @@ pub fn BulkPanel() -> impl IntoView {
         let Ok(action) = action.get_untracked() else {
             return;
         };
-        let items: Vec<VersionedId> = chosen.with_untracked(|c| {
-            c.iter()
-                .map(|r| VersionedId {
-                    id: r.id,
-                    version: r.version,
-                })
-                .collect()
-        });
-        let local = preview.get_untracked();
+        let items = chosen_items();
         let csrf = session.csrf();
         server_check.set(Some("Wird mit dem Server abgeglichen …".to_owned()));
         leptos::task::spawn_local(async move {
             let answer = api::bulk_preview(&csrf, &BulkRequest { items, action }).await;
             server_check.set(Some(match answer {
                 Ok(server) => {
-                    let differing = match &local {
+                    let differing = preview.with_untracked(|local| match local {
                         Some(local) => server
                             .items
                             .iter()
@@ -191,7 +302,7 @@ pub fn BulkPanel() -> impl IntoView {
                             .filter(|(s, l)| &s.outcome != *l)
                             .count(),
                         None => server.items.len(),
-                    };
+                    });
                     if differing == 0 {
                         "Der Server bestätigt die Vorschau.".to_owned()
                     } else {
@@ -200,7 +311,7 @@ pub fn BulkPanel() -> impl IntoView {
                 }
                 Err(failure) => {
                     session.check_failure(&failure);
-                    failure.message
+                    split_failure(&failure).0
                 }
             }));
         });
@@ -210,23 +321,20 @@ pub fn BulkPanel() -> impl IntoView {
             return;
         };
         let csrf = session.csrf();
-        busy.set(true);
+        let key = start_running();
         leptos::task::spawn_local(async move {
-            let answer = api::bulk_undo(&csrf, operation).await;
-            busy.set(false);
+            let answer = api::bulk_undo(&csrf, operation, &key).await;
+            stop_running();
             match answer {
                 Ok(undone) => {
                     last_operation.set(None);
                     notice.set(Some(Ok(format!(
                         "Rückgängig gemacht: {} wiederhergestellt.",
-                        undone.restored
+                        thousands(undone.restored)
                     ))));
                     data.reload.update(|r| *r += 1);
                 }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.set(Some(Err(failure.message)));
-                }
+                Err(failure) => fail(failure),
             }
         });
     };
@@ -241,13 +349,14 @@ pub fn BulkPanel() -> impl IntoView {
             })
             .collect_view()
     };
-    let selected_count = Memo::new(move |_| data.selected.with(|s| s.len()));
-
     view! {
         <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="sammel-titel" data-testid="bulk-panel">
             <h2 id="sammel-titel" class="text-lg font-semibold text-blue-950">"Sammeländerung"</h2>
-            <p class="mt-1 text-slate-700">
-                {move || format!("{} ausgewählt.", selected_count.get())}
+            <p class="mt-1 text-slate-700" id="bulk-auswahl">
+                {move || format!("{} ausgewählt.", thousands(selected_count.get()))}
+            </p>
+            <p role="alert" class="mt-1 text-sm font-medium text-red-800 empty:hidden" data-testid="bulk-selection-error">
+                {move || (selected_count.get() > 0).then(|| selection_error.get()).flatten()}
             </p>
             <fieldset class="mt-4">
                 <legend class=LABEL_CLASS>"Aktion"</legend>
@@ -332,7 +441,7 @@ pub fn BulkPanel() -> impl IntoView {
             </p>
             <div class="mt-4 flex flex-wrap gap-4">
                 <button type="button" class=BUTTON_SECONDARY
-                    disabled=move || selected_count.get() == 0 || action.with(Result::is_err)
+                    disabled=move || selection_error.with(Option::is_some) || action.with(Result::is_err)
                     on:click=move |_| {
                         perf_mark("preview-start");
                         show_preview.set(true);
@@ -341,7 +450,8 @@ pub fn BulkPanel() -> impl IntoView {
                     "Vorschau"
                 </button>
                 <button type="button" class=BUTTON_PRIMARY
-                    disabled=move || busy.get() || preview.with(Option::is_none) || counts.get().is_some_and(|c| c.0 == 0)
+                    disabled=move || busy.get() || selection_error.with(Option::is_some) || preview.with(Option::is_none) || counts.get().is_some_and(|c| c.0 == 0)
+                    aria-describedby="bulk-auswahl"
                     on:click=apply>
                     "Übernehmen"
                 </button>
@@ -357,25 +467,67 @@ pub fn BulkPanel() -> impl IntoView {
                 </Show>
             </div>
             <p role="status" class="mt-2 empty:hidden">{move || server_check.get()}</p>
+            <Show when=move || busy.get()>
+                <div class="mt-4" data-testid="bulk-progress">
+                    <progress class="w-full max-w-xl" aria-label="Fortschritt der Sammeländerung"
+                        max=move || progress.get().map_or(1, |p| p.total.max(1))
+                        value=move || progress.get().map(|p| p.done)
+                    ></progress>
+                    <p role="status" class="text-sm text-slate-700">
+                        {move || match progress.get() {
+                            Some(p) => format!("{} von {} gespeichert …", thousands(p.done), thousands(p.total)),
+                            None => "Wird übertragen und geprüft …".to_owned(),
+                        }}
+                    </p>
+                </div>
+            </Show>
             <div class="mt-4"><Notice message=notice /></div>
+            <Show when=move || rejected.with(|r| !r.is_empty())>
+                <div class="mt-2">
+                    <h3 class="font-semibold text-red-900">"Vom Server abgelehnt"</h3>
+                    <ul class="mt-1 list-disc pl-6 text-red-900" data-testid="bulk-rejected">
+                        {move || rejected.with(|r| r.iter().take(REJECTED_ROWS).map(|m| view! { <li>{m.clone()}</li> }).collect_view())}
+                    </ul>
+                    {move || rejected.with(|r| (r.len() > REJECTED_ROWS).then(|| format!("… und {} weitere.", thousands(r.len() - REJECTED_ROWS))))}
+                </div>
+            </Show>
             {move || counts.get().map(|(changed, unchanged, rejected)| view! {
                 <p class="mt-4 font-medium" data-testid="preview-counts">
                     {format!(
-                        "{changed} {} geändert, {unchanged} unverändert, {rejected} mit Fehlern",
-                        le_domain::text::pick(changed as u64, "wird", "werden")
+                        "{} {} geändert, {} unverändert, {} mit Fehlern",
+                        thousands(changed),
+                        le_domain::text::pick(changed as u64, "wird", "werden"),
+                        thousands(unchanged),
+                        thousands(rejected)
                     )}
                 </p>
             })}
-            {move || preview.get().map(|items| {
+            {move || preview.with(|preview| preview.as_ref().map(|items| {
                 // Thousands of table rows would take long to build: the first ones show at
                 // once, the rest on request.
                 let limit = if show_all.get() { usize::MAX } else { PREVIEW_ROWS };
                 let hidden = items.len().saturating_sub(limit);
-                let rows: Vec<_> = chosen.with(|c| c.iter().take(limit).map(|r| (display_name(r), r.form.clone())).collect());
                 let names = site_entries.get();
-                let site_name = move |number: &str| {
+                let site_name = |number: &str| {
                     names.iter().find(|e| e.site_number.as_str() == number).map(|e| e.site_name.clone())
                 };
+                // (name, summary, details) of the shown rows, read in place.
+                let rows: Vec<(String, String, String)> = data.with_records(|all| chosen.with(|c| {
+                    c.iter().zip(items).take(limit).map(|(&i, outcome)| {
+                        let form = &all[i].form;
+                        let label = |path: &str| form.field_label(path, &site_name);
+                        let details = match outcome {
+                            BulkOutcome::Changed { changes } => changes.iter()
+                                .map(|c| change_text(&label(&c.field), &c.before, &c.after))
+                                .collect::<Vec<_>>().join("; "),
+                            BulkOutcome::Unchanged => String::new(),
+                            BulkOutcome::Rejected { errors } => errors.iter()
+                                .map(|e| format!("{}: {}", label(&e.field), e.message))
+                                .collect::<Vec<_>>().join("; "),
+                        };
+                        (display_name(&all[i]), outcome.summary(), details)
+                    }).collect()
+                }));
                 view! {
                     <div class="relative mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
                         <table class="w-full text-left" data-testid="bulk-preview">
@@ -385,18 +537,7 @@ pub fn BulkPanel() -> impl IntoView {
                                 <th scope="col">"Einzelheiten"</th>
                             </tr></thead>
                             <tbody>
-                                {rows.into_iter().zip(items.into_iter().take(limit)).map(|((name, form), outcome)| {
-                                    let summary = outcome.summary();
-                                    let label = |path: &str| form.field_label(path, &site_name);
-                                    let details = match outcome {
-                                        BulkOutcome::Changed { changes } => changes.into_iter()
-                                            .map(|c| change_text(&label(&c.field), &c.before, &c.after))
-                                            .collect::<Vec<_>>().join("; "),
-                                        BulkOutcome::Unchanged => String::new(),
-                                        BulkOutcome::Rejected { errors } => errors.into_iter()
-                                            .map(|e| format!("{}: {}", label(&e.field), e.message))
-                                            .collect::<Vec<_>>().join("; "),
-                                    };
+                                {rows.into_iter().map(|(name, summary, details)| {
                                     view! {
                                         <tr class="border-t border-slate-200" data-testid="preview-row">
                                             <td class="pr-4">{name}</td>
@@ -414,7 +555,7 @@ pub fn BulkPanel() -> impl IntoView {
                         </button>
                     })}
                 }
-            })}
+            }))}
         </section>
     }
 }
@@ -443,7 +584,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
     let session = Session::use_context();
     let data = expect_context::<DirectoryData>();
     let export_href = Memo::new(move |_| {
-        let ids: Vec<i64> = data.records.with(|all| {
+        let ids: Vec<i64> = data.with_records(|all| {
             data.filtered
                 .with(|f| f.iter().map(|&i| all[i].id).collect())
         });
@@ -543,7 +684,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
                                         <td class="pr-4">{row.line}</td>
                                         <td class="pr-4">{row.name}</td>
                                         <td class="pr-4">{row.outcome.label()}</td>
-                                        <td>{row.errors.into_iter().map(|e| format!("{}: {}", le_domain::directory::PhysicianForm::default().field_label(&e.field, |_| None), e.message)).collect::<Vec<_>>().join("; ")}</td>
+                                        <td>{row.errors.into_iter().map(|e| format!("{}: {}", le_domain::directory::PhysicianForm::default().field_label(&e.field, &|_| None), e.message)).collect::<Vec<_>>().join("; ")}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

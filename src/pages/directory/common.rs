@@ -1,6 +1,5 @@
 //! Small helpers of the directory pages: today's date, performance marks, display of records.
 use le_domain::directory::{Date, HospitalSite, PhysicianRecord, RequestState};
-use le_domain::numbers::SiteNumber;
 use wasm_bindgen::JsValue;
 
 /// Today in the browser's time zone.
@@ -120,9 +119,4 @@ pub fn hospital_sites_of(list: &le_domain::api::directory::SiteList) -> Vec<Hosp
         .map(|s| site(s, true))
         .chain(list.removed.iter().map(|s| site(s, false)))
         .collect()
-}
-
-/// Site numbers of the hospital as the domain wants them.
-pub fn site_numbers(sites: &[le_domain::directory::SiteEntry]) -> Vec<SiteNumber> {
-    sites.iter().map(|s| s.site_number.clone()).collect()
 }

@@ -2,8 +2,6 @@
 //! filters kept in the URL, multi-select and keyboard navigation; bulk edits and CSV below.
 use std::collections::HashSet;
 
-use le_domain::api::directory::SiteList;
-use le_domain::directory::PhysicianRecord;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -14,7 +12,8 @@ use super::common::{
     STATE_FILTERS, display_name, display_sites, has_site, is_active, perf_mark,
     perf_mark_after_frame, state_key, today,
 };
-use crate::api::{ApiFailure, directory as api, load_into};
+use super::data::DirectoryData;
+use crate::api::{directory as api, load_into};
 use crate::components::form::{BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
 use crate::contexts::session::Session;
 
@@ -26,20 +25,6 @@ const VIEW_HEIGHT: f64 = 480.0;
 const BUFFER: usize = 8;
 
 const SELECT_CLASS: &str = "mt-1 block rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700";
-
-/// The loaded physicians and sites, shared with the bulk and CSV panels.
-#[derive(Clone, Copy)]
-pub struct DirectoryData {
-    pub sites: RwSignal<Option<Result<SiteList, ApiFailure>>>,
-    /// Bumped to load the physicians again (after bulk edits and imports).
-    pub reload: RwSignal<u32>,
-    /// Every record (empty while loading).
-    pub records: Memo<Vec<PhysicianRecord>>,
-    /// Ids of the selected records.
-    pub selected: RwSignal<HashSet<i64>>,
-    /// Positions (in `records`) of the records passing the filters, in display order.
-    pub filtered: Memo<Vec<usize>>,
-}
 
 #[component]
 pub fn PhysicianGrid() -> impl IntoView {
@@ -60,28 +45,13 @@ pub fn PhysicianGrid() -> impl IntoView {
         api::physicians()
     });
     load_into(sites, api::sites);
-
-    let records = Memo::new(move |_| {
+    // The server sends the list in display order (by normalised last and first name, then id).
+    let with_records = move |f: &mut dyn FnMut(&[le_domain::directory::PhysicianRecord])| {
         physicians.with(|p| match p {
-            Some(Ok(list)) => {
-                let mut all = list.physicians.clone();
-                all.sort_by(|a, b| {
-                    (
-                        a.form.last_name.to_lowercase(),
-                        a.form.first_name.to_lowercase(),
-                        a.id,
-                    )
-                        .cmp(&(
-                            b.form.last_name.to_lowercase(),
-                            b.form.first_name.to_lowercase(),
-                            b.id,
-                        ))
-                });
-                all
-            }
-            _ => Vec::new(),
+            Some(Ok(list)) => f(&list.physicians),
+            _ => f(&[]),
         })
-    });
+    };
 
     // The filters live in the URL (shareable, survive reloads); the input shows the URL's value.
     let query = use_query_map();
@@ -110,21 +80,24 @@ pub fn PhysicianGrid() -> impl IntoView {
     };
 
     let search_text = Memo::new(move |_| {
-        // Lower-cased once per records/search change, not once per keystroke and row.
-        records.with(|all| {
-            all.iter()
+        // Lower-cased once per load, not once per keystroke and row.
+        let mut texts = Vec::new();
+        with_records(&mut |all| {
+            texts = all
+                .iter()
                 .map(|r| {
                     format!(
                         "{} {} {} {}",
                         display_name(r),
                         r.form.birth_date.map(|d| d.to_german()).unwrap_or_default(),
-                        r.form.anr.clone().unwrap_or_default(),
+                        r.form.anr.as_deref().unwrap_or_default(),
                         display_sites(r)
                     )
                     .to_lowercase()
                 })
-                .collect::<Vec<_>>()
-        })
+                .collect();
+        });
+        texts
     });
     let today = today();
     let filtered = Memo::new(move |_| {
@@ -133,12 +106,15 @@ pub fn PhysicianGrid() -> impl IntoView {
         let site = site.get();
         let state = state.get();
         let activity = activity.get();
-        records.with(|all| {
+        let mut out = Vec::new();
+        with_records(&mut |all| {
             search_text.with(|texts| {
-                all.iter()
+                out = all
+                    .iter()
+                    .zip(texts)
                     .enumerate()
-                    .filter(|(i, r)| {
-                        words.iter().all(|w| texts[*i].contains(w))
+                    .filter(|(_, (r, text))| {
+                        words.iter().all(|w| text.contains(w))
                             && (site.is_empty() || has_site(r, &site))
                             && (state.is_empty() || state_key(&r.request_state) == state)
                             && match activity.as_str() {
@@ -148,15 +124,16 @@ pub fn PhysicianGrid() -> impl IntoView {
                             }
                     })
                     .map(|(i, _)| i)
-                    .collect::<Vec<_>>()
+                    .collect();
             })
-        })
+        });
+        out
     });
     let selected = RwSignal::new(HashSet::<i64>::new());
     let data = DirectoryData {
         sites,
         reload,
-        records,
+        physicians,
         selected,
         filtered,
     };
@@ -165,8 +142,9 @@ pub fn PhysicianGrid() -> impl IntoView {
     let filtered_count = Memo::new(move |_| filtered.with(Vec::len));
     let selected_count = Memo::new(move |_| selected.with(HashSet::len));
     let select_all_filtered = move |_| {
-        let ids: Vec<i64> =
-            records.with(|all| filtered.with(|f| f.iter().map(|&i| all[i].id).collect()));
+        let ids: Vec<i64> = data.with_records_untracked(|all| {
+            filtered.with_untracked(|f| f.iter().map(|&i| all[i].id).collect())
+        });
         selected.update(|s| s.extend(ids));
     };
 
@@ -260,7 +238,7 @@ pub fn PhysicianGrid() -> impl IntoView {
         </div>
         <div class="mt-4 flex flex-wrap items-center gap-4">
             <p role="status" data-testid="grid-counts">
-                {move || format!("{} von {} angezeigt", filtered_count.get(), records.with(Vec::len))}
+                {move || format!("{} von {} angezeigt", filtered_count.get(), data.record_count())}
                 ", "
                 <span data-testid="selected-count">{move || selected_count.get()}</span>
                 " ausgewählt"
@@ -301,10 +279,7 @@ pub fn PhysicianGrid() -> impl IntoView {
 #[component]
 fn Grid(data: DirectoryData) -> impl IntoView {
     let DirectoryData {
-        records,
-        selected,
-        filtered,
-        ..
+        selected, filtered, ..
     } = data;
     let scroll_top = RwSignal::new(0.0f64);
     let active = RwSignal::new(0usize);
@@ -321,7 +296,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
     // (position in the filtered list, record) of the rendered rows.
     let rows = Memo::new(move |_| {
         let (start, end) = window.get();
-        records.with(|all| {
+        data.with_records(|all| {
             filtered.with(|f| {
                 f[start.min(f.len())..end.min(f.len())]
                     .iter()
@@ -333,7 +308,9 @@ fn Grid(data: DirectoryData) -> impl IntoView {
     });
 
     let id_at = move |pos: usize| -> Option<i64> {
-        records.with(|all| filtered.with(|f| f.get(pos).map(|&i| all[i].id)))
+        data.with_records_untracked(|all| {
+            filtered.with_untracked(|f| f.get(pos).map(|&i| all[i].id))
+        })
     };
     let toggle = move |pos: usize, shift: bool| {
         let Some(id) = id_at(pos) else { return };
@@ -344,8 +321,8 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                 } else {
                     (pos, from)
                 };
-                let ids: Vec<i64> = records.with(|all| {
-                    filtered.with(|f| {
+                let ids: Vec<i64> = data.with_records_untracked(|all| {
+                    filtered.with_untracked(|f| {
                         f[a..=b.min(f.len() - 1)]
                             .iter()
                             .map(|&i| all[i].id)

@@ -2,6 +2,7 @@
 mod bulk;
 mod clarifications;
 mod common;
+mod data;
 mod form;
 mod grid;
 mod office;

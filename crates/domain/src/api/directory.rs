@@ -190,6 +190,19 @@ pub struct BulkApplied {
     pub physicians: Vec<PhysicianRecord>,
 }
 
+/// `GET /api/v1/physicians/bulk/progress/{key}`: how far a running apply or undo (started with
+/// `?progress={key}`) has come; `running: false` before it starts and once it has finished (its
+/// own answer says how), so that polling never meets an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkProgress {
+    /// Whether an apply or undo runs under the key now.
+    pub running: bool,
+    /// Records saved so far (in the operation's one transaction: nothing is visible before all are).
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Answer of an undo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

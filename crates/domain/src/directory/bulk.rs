@@ -13,6 +13,48 @@ use crate::numbers::SiteNumber;
 /// Shown for a record that an action leaves as it is.
 pub const UNCHANGED: &str = "unverändert";
 
+/// Most records one bulk edit may touch (preview, apply and undo): the largest hospital groups
+/// employ some 25,000 physicians under one Haupt-IK, so this leaves room while still refusing a
+/// request that no hospital could mean.
+pub const MAX_BULK_RECORDS: usize = 100_000;
+
+/// A count with German thousands separators ("25.000").
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The selection-size rule of a bulk edit: at least one record and at most
+/// [`MAX_BULK_RECORDS`] (field `items`, as the API's request names it).
+pub fn check_bulk_selection(count: usize) -> Result<(), FieldError> {
+    if count == 0 {
+        return Err(FieldError {
+            field: "items".to_owned(),
+            code: "selection_empty".to_owned(),
+            message: "Bitte mindestens eine Ärztin oder einen Arzt auswählen.".to_owned(),
+        });
+    }
+    if count > MAX_BULK_RECORDS {
+        return Err(FieldError {
+            field: "items".to_owned(),
+            code: "selection_too_large".to_owned(),
+            message: format!(
+                "Eine Sammeländerung umfasst höchstens {} Einträge; ausgewählt sind {}. Bitte die Auswahl aufteilen.",
+                thousands(MAX_BULK_RECORDS),
+                thousands(count)
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A field that a bulk edit can set.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -343,12 +385,23 @@ pub fn bulk_preview_at(
 ) -> Vec<BulkOutcome> {
     records
         .iter()
-        .map(|record| match apply_bulk_at(record, action, today, sites) {
-            Ok((_, changes)) if changes.is_empty() => BulkOutcome::Unchanged,
-            Ok((_, changes)) => BulkOutcome::Changed { changes },
-            Err(errors) => BulkOutcome::Rejected { errors },
-        })
+        .map(|record| bulk_outcome(record, action, today, sites))
         .collect()
+}
+
+/// The preview of `action` for one record (what [`bulk_preview_at`] computes for each), so that
+/// callers holding records elsewhere need not copy their forms into a slice first.
+pub fn bulk_outcome(
+    record: &PhysicianForm,
+    action: &BulkAction,
+    today: Date,
+    sites: &[HospitalSite],
+) -> BulkOutcome {
+    match apply_bulk_at(record, action, today, sites) {
+        Ok((_, changes)) if changes.is_empty() => BulkOutcome::Unchanged,
+        Ok((_, changes)) => BulkOutcome::Changed { changes },
+        Err(errors) => BulkOutcome::Rejected { errors },
+    }
 }
 
 #[cfg(test)]
@@ -600,6 +653,27 @@ mod tests {
             errors[0].message,
             "Ungültiges Format: erwartet ja oder nein."
         );
+    }
+
+    #[test]
+    fn selection_size() {
+        assert_eq!(
+            check_bulk_selection(0).map_err(|e| e.code),
+            Err("selection_empty".to_owned())
+        );
+        assert_eq!(check_bulk_selection(1), Ok(()));
+        assert_eq!(check_bulk_selection(25_000), Ok(()));
+        assert_eq!(check_bulk_selection(MAX_BULK_RECORDS), Ok(()));
+        let too_many = check_bulk_selection(MAX_BULK_RECORDS + 1).expect_err("too many");
+        assert_eq!(too_many.field, "items");
+        assert_eq!(
+            too_many.message,
+            "Eine Sammeländerung umfasst höchstens 100.000 Einträge; ausgewählt sind 100.001. Bitte die Auswahl aufteilen."
+        );
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1.000");
+        assert_eq!(thousands(1_234_567), "1.234.567");
     }
 
     #[test]

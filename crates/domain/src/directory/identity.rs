@@ -26,7 +26,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
-use super::physician::{PhysicianForm, Sex};
+use super::parts::Sex;
 
 /// The identifying data of a physician as the registry compares it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -36,19 +36,6 @@ pub struct Identity {
     pub birth_date: Date,
     pub sex: Sex,
     pub licence_date: Option<Date>,
-}
-
-impl PhysicianForm {
-    /// The identity of this record; `None` while birth date or sex is missing.
-    pub fn identity(&self) -> Option<Identity> {
-        Some(Identity {
-            last_name: self.last_name.trim().to_owned(),
-            first_name: self.first_name.trim().to_owned(),
-            birth_date: self.birth_date?,
-            sex: self.sex?,
-            licence_date: self.licence_date,
-        })
-    }
 }
 
 /// A compared field of an [`Identity`].
@@ -497,20 +484,5 @@ mod tests {
             serde_json::to_value(MatchOutcome::Same).expect("serialises")["outcome"],
             "same"
         );
-    }
-
-    #[test]
-    fn identity_of_a_form() {
-        let form = PhysicianForm {
-            last_name: " Muster ".into(),
-            first_name: "Erika".into(),
-            birth_date: Some(d("01.02.1980")),
-            sex: Some(Sex::Female),
-            ..PhysicianForm::default()
-        };
-        let identity = form.identity().expect("complete");
-        assert_eq!(identity.last_name, "Muster");
-        assert_eq!(identity.licence_date, None);
-        assert_eq!(PhysicianForm::default().identity(), None);
     }
 }

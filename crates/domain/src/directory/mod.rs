@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod date;
 pub mod hr_csv;
 pub mod identity;
+pub mod parts;
 pub mod periods;
 pub mod physician;
 pub mod site_directory;
@@ -20,8 +21,8 @@ pub(crate) mod table;
 
 pub use anr_issue::{issue_new_anr, regroup_after_first_recognition, specialty_group_for};
 pub use bulk::{
-    BulkAction, BulkOutcome, Change, SettableField, UNCHANGED, apply_bulk, apply_bulk_at,
-    bulk_preview, bulk_preview_at,
+    BulkAction, BulkOutcome, Change, MAX_BULK_RECORDS, SettableField, UNCHANGED, apply_bulk,
+    apply_bulk_at, bulk_outcome, bulk_preview, bulk_preview_at, check_bulk_selection, thousands,
 };
 pub use date::{Date, GERMAN_FORMAT, ISO_FORMAT};
 pub use hr_csv::{HR_CSV_COLUMNS, HrRow, parse_hr_csv, write_hr_csv};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
-use super::physician::SiteAssignment;
+use super::parts::SiteAssignment;
 
 /// A period of work at the hospital: first day and inclusive last day (`None` = still working).
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]

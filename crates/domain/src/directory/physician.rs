@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
-use super::identity::Difference;
+use super::identity::{Difference, Identity};
+pub(crate) use super::parts::display_date;
+pub use super::parts::{EMPTY_VALUE, OPEN_END, Sex, SiteAssignment};
 use super::periods::{ActivityPeriod, activity_periods};
 use super::specialty::SpecialtyCatalog;
 use crate::error::{FieldError, ValidationError};
@@ -22,67 +24,6 @@ pub const MAX_START_DAYS_AHEAD: i32 = 365;
 /// Earliest plausible birth date (catches typos like 1087 for 1987).
 pub const EARLIEST_BIRTH_DATE: Date = Date::from_ymd_const(1900, 1, 1);
 
-/// Sex as recorded in the directory.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Female,
-    Male,
-    Diverse,
-    Unknown,
-}
-
-impl Sex {
-    /// Every value, in the order shown to people.
-    pub const ALL: [Sex; 4] = [Sex::Female, Sex::Male, Sex::Diverse, Sex::Unknown];
-
-    /// German label for people (also the HR CSV value).
-    pub fn label(self) -> &'static str {
-        match self {
-            Sex::Female => "weiblich",
-            Sex::Male => "männlich",
-            Sex::Diverse => "divers",
-            Sex::Unknown => "unbekannt",
-        }
-    }
-
-    /// The wire value (as in JSON).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Female => "female",
-            Sex::Male => "male",
-            Sex::Diverse => "diverse",
-            Sex::Unknown => "unknown",
-        }
-    }
-
-    /// One-letter German abbreviation (w, m, d, u).
-    pub fn abbreviation(self) -> &'static str {
-        match self {
-            Sex::Female => "w",
-            Sex::Male => "m",
-            Sex::Diverse => "d",
-            Sex::Unknown => "u",
-        }
-    }
-
-    /// Reads a label, wire value or abbreviation (case and surrounding blanks ignored).
-    pub fn from_input(input: &str) -> Result<Sex, ValidationError> {
-        let s = input.trim();
-        if s.is_empty() {
-            return Err(ValidationError::Required);
-        }
-        let lower = s.to_lowercase();
-        Sex::ALL
-            .into_iter()
-            .find(|x| lower == x.label() || lower == x.as_str() || lower == x.abbreviation())
-            .ok_or(ValidationError::Format {
-                expected: "weiblich, männlich, divers oder unbekannt (w, m, d, u)",
-            })
-    }
-}
-
 /// One specialist recognition (Facharztanerkennung): its date and field.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -91,40 +32,6 @@ pub struct SpecialtyEntry {
     pub date: Option<Date>,
     /// Two-digit code from the [`SpecialtyCatalog`].
     pub code: String,
-}
-
-/// The assignment to one site: site number, first and (optional, inclusive) last day of work.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
-pub struct SiteAssignment {
-    pub site_number: String,
-    pub start: Option<Date>,
-    /// `None` while the assignment is open.
-    pub end: Option<Date>,
-}
-
-impl SiteAssignment {
-    /// German display form, e.g. "773081000: 01.01.2020 – 31.12.2024" or "… – offen".
-    pub fn display(&self) -> String {
-        format!(
-            "{}: {} – {}",
-            self.site_number.trim(),
-            display_date(self.start),
-            self.end
-                .map_or_else(|| OPEN_END.to_owned(), Date::to_german)
-        )
-    }
-}
-
-/// Shown for an assignment without end date.
-pub const OPEN_END: &str = "offen";
-/// Shown for an empty value.
-pub const EMPTY_VALUE: &str = "(leer)";
-
-/// A date for people, or [`EMPTY_VALUE`].
-pub(crate) fn display_date(date: Option<Date>) -> String {
-    date.map_or_else(|| EMPTY_VALUE.to_owned(), Date::to_german)
 }
 
 /// What a hospital enters about a physician (JSON keys are the field names of errors).
@@ -406,10 +313,24 @@ fn check_site_end(
 }
 
 impl PhysicianForm {
+    /// The identity of this record; `None` while birth date or sex is missing.
+    pub fn identity(&self) -> Option<Identity> {
+        Some(Identity {
+            last_name: self.last_name.trim().to_owned(),
+            first_name: self.first_name.trim().to_owned(),
+            birth_date: self.birth_date?,
+            sex: self.sex?,
+            licence_date: self.licence_date,
+        })
+    }
+}
+
+impl PhysicianForm {
     /// The German name of a field path of this form, as people read it in previews and error
     /// lists: `sites[0].end` → "Standort 773687000 – Kinderklinik: Ende". `site_name` names a
-    /// site number when the caller knows it.
-    pub fn field_label(&self, path: &str, site_name: impl Fn(&str) -> Option<String>) -> String {
+    /// site number when the caller knows it (a `dyn` callback: one copy of this function in the
+    /// browser's code, whatever the callers pass).
+    pub fn field_label(&self, path: &str, site_name: &dyn Fn(&str) -> Option<String>) -> String {
         let (list, index, part) = split_path(path);
         match (list, index) {
             ("sites", Some(i)) => {
@@ -822,20 +743,20 @@ mod field_label_tests {
         });
         let names = |n: &str| (n == "773687000").then(|| "Kinderklinik".to_owned());
         assert_eq!(
-            form.field_label("sites[0].end", names),
+            form.field_label("sites[0].end", &names),
             "Standort 773687000 – Kinderklinik: Ende"
         );
         assert_eq!(
-            form.field_label("sites[0].start", |_| None),
+            form.field_label("sites[0].start", &|_| None),
             "Standort 773687000: Beginn"
         );
-        assert_eq!(form.field_label("sites[3]", |_| None), "Standort 4");
+        assert_eq!(form.field_label("sites[3]", &|_| None), "Standort 4");
         assert_eq!(
-            form.field_label("specialties[1].date", |_| None),
+            form.field_label("specialties[1].date", &|_| None),
             "Fachgebiet 2: anerkannt am"
         );
         assert_eq!(
-            form.field_label("doctorate_date", |_| None),
+            form.field_label("doctorate_date", &|_| None),
             "Datum der Promotion"
         );
     }
@@ -847,6 +768,21 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).expect("valid date")
+    }
+
+    #[test]
+    fn identity_of_a_form() {
+        let form = PhysicianForm {
+            last_name: " Muster ".into(),
+            first_name: "Erika".into(),
+            birth_date: Some(d("01.02.1980")),
+            sex: Some(Sex::Female),
+            ..PhysicianForm::default()
+        };
+        let identity = form.identity().expect("complete");
+        assert_eq!(identity.last_name, "Muster");
+        assert_eq!(identity.licence_date, None);
+        assert_eq!(PhysicianForm::default().identity(), None);
     }
 
     fn site(s: &str) -> SiteNumber {

@@ -1,10 +1,16 @@
-//! Bulk edits of many physicians at once: preview (the same domain function the browser runs),
-//! one atomic apply with a version check, and undo of a whole operation.
-use axum::extract::{Path, State};
+//! Bulk edits of many physicians at once, at national scale (25,000 and more in one operation):
+//! preview (the same domain function the browser runs), one atomic apply with a version check,
+//! undo of a whole operation, and the progress of a running apply or undo.
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use axum::extract::{Path, Query, State};
 use le_domain::api::directory::{
-    BulkApplied, BulkPreview, BulkPreviewItem, BulkRequest, BulkUndone,
+    BulkApplied, BulkPreview, BulkPreviewItem, BulkProgress, BulkRequest, BulkUndone,
 };
-use le_domain::directory::{BulkOutcome, PhysicianForm, bulk_preview_at};
+use le_domain::directory::{
+    BulkOutcome, PhysicianForm, PhysicianRecord, apply_bulk_at, bulk_outcome, check_bulk_selection,
+};
 use serde::{Deserialize, Serialize};
 
 use super::caller::{HospitalCaller, HospitalEditor, today};
@@ -14,34 +20,139 @@ use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-/// Most records one bulk call may touch.
-pub const MAX_BULK: usize = 10_000;
+/// How many saved records between two progress updates.
+const PROGRESS_STEP: usize = 250;
 
+/// One record of an applied operation, as undo needs it.
 #[derive(Serialize, Deserialize)]
-struct SnapshotItem {
-    id: i64,
-    version_after: i64,
-    form_before: PhysicianForm,
+pub struct SnapshotItem {
+    pub id: i64,
+    pub version_after: i64,
+    pub form_before: PhysicianForm,
 }
 
-/// Loads the selected records of the caller's hospital; unknown ids and stale versions are errors.
+/// Running applies and undos by (Haupt-IK, key chosen by the browser). They live exactly as long
+/// as their request, so memory is the right place: the entry is removed when the request ends,
+/// however it ends (answer, error, or a dropped connection that rolls the transaction back).
+static RUNNING: LazyLock<Mutex<Running>> = LazyLock::new(Default::default);
+
+/// Progress by (Haupt-IK, key).
+type Running = HashMap<(String, String), BulkProgress>;
+
+fn running() -> std::sync::MutexGuard<'static, Running> {
+    RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The progress entry of one running operation (none when the caller gave no key).
+struct Progress {
+    key: Option<(String, String)>,
+    total: usize,
+}
+
+/// The caller's progress key from `?progress=` (checked before any work starts).
+fn progress_key(
+    caller: &HospitalCaller,
+    query: &HashMap<String, String>,
+) -> Result<Option<(String, String)>, AppError> {
+    match query.get("progress") {
+        None => Ok(None),
+        Some(key) if is_progress_key(key) => {
+            Ok(Some((caller.main_ik.as_str().to_owned(), key.clone())))
+        }
+        Some(_) => Err(AppError::Validation(vec![le_domain::FieldError {
+            field: "progress".to_owned(),
+            code: "format".to_owned(),
+            message:
+                "Der Fortschrittsschlüssel besteht aus 8 bis 64 Buchstaben, Ziffern, - oder _."
+                    .to_owned(),
+        }])),
+    }
+}
+
+impl Progress {
+    fn start(key: Option<(String, String)>, total: usize) -> Self {
+        let progress = Progress { key, total };
+        progress.set(0);
+        progress
+    }
+
+    fn set(&self, done: usize) {
+        if let Some(key) = &self.key {
+            running().insert(
+                key.clone(),
+                BulkProgress {
+                    running: true,
+                    done,
+                    total: self.total,
+                },
+            );
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(key) = &self.key {
+            running().remove(key);
+        }
+    }
+}
+
+fn is_progress_key(key: &str) -> bool {
+    (8..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `GET /api/v1/physicians/bulk/progress/{key}`: only the caller's own Haupt-IK's operations
+/// (another's key reads as "nothing running").
+#[utoipa::path(
+    get,
+    path = "/physicians/bulk/progress/{key}",
+    operation_id = "directory.bulk.progress",
+    tag = "Arztverzeichnis",
+    summary = "Fortschritt einer laufenden Sammeländerung oder ihrer Rücknahme",
+    params(("key" = String, Path, description = "Fortschrittsschlüssel, beim Ausführen als ?progress= angegeben")),
+    responses((status = 200, description = "Gespeichert so weit (sichtbar erst nach dem Abschluss); running = false, wenn unter dem Schlüssel nichts (mehr) läuft.", body = le_domain::api::directory::BulkProgress))
+)]
+pub async fn progress(
+    caller: HospitalCaller,
+    Path(key): Path<String>,
+) -> Result<axum::Json<BulkProgress>, AppError> {
+    Ok(axum::Json(
+        running()
+            .get(&(caller.main_ik.as_str().to_owned(), key))
+            .copied()
+            .unwrap_or(BulkProgress {
+                running: false,
+                done: 0,
+                total: 0,
+            }),
+    ))
+}
+
+/// Loads the selected records of the caller's hospital in the request's order (an id listed
+/// twice counts once); unknown ids and stale versions are errors.
 async fn selected(
     state: &AppState,
     caller: &HospitalCaller,
     req: &BulkRequest,
-) -> Result<Vec<le_domain::directory::PhysicianRecord>, AppError> {
-    if req.items.is_empty() || req.items.len() > MAX_BULK {
-        return Err(AppError::Validation(vec![le_domain::FieldError {
-            field: "items".to_owned(),
-            code: "count".to_owned(),
-            message: format!("Bitte zwischen 1 und {MAX_BULK} Einträge auswählen."),
-        }]));
-    }
-    let all = store::physicians_of(&state.db, caller.main_ik.as_str()).await?;
-    let by_id: std::collections::HashMap<i64, _> = all.into_iter().map(|r| (r.id, r)).collect();
+) -> Result<Vec<PhysicianRecord>, AppError> {
+    check_bulk_selection(req.items.len()).map_err(|e| AppError::Validation(vec![e]))?;
+    let mut by_id: HashMap<i64, PhysicianRecord> =
+        store::physicians_of(&state.db, caller.main_ik.as_str())
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
     let mut out = Vec::with_capacity(req.items.len());
+    let mut seen = HashSet::with_capacity(req.items.len());
     for item in &req.items {
-        let record = by_id.get(&item.id).ok_or(AppError::NotFound)?;
+        if !seen.insert(item.id) {
+            continue;
+        }
+        let record = by_id.remove(&item.id).ok_or(AppError::NotFound)?;
         if record.version != item.version {
             return Err(AppError::Conflict {
                 code: "version_conflict",
@@ -51,7 +162,7 @@ async fn selected(
                 ),
             });
         }
-        out.push(record.clone());
+        out.push(record);
     }
     Ok(out)
 }
@@ -72,43 +183,25 @@ pub async fn preview(
     ApiJson(req): ApiJson<BulkRequest>,
 ) -> Result<axum::Json<BulkPreview>, AppError> {
     let records = selected(&state, &caller, &req).await?;
-    let forms: Vec<PhysicianForm> = records.iter().map(|r| r.form.clone()).collect();
-    let outcomes = bulk_preview_at(&forms, &req.action, today(&state), &caller.sites);
+    let today = today(&state);
     Ok(axum::Json(BulkPreview {
         items: records
             .iter()
-            .zip(outcomes)
-            .map(|(r, outcome)| BulkPreviewItem {
+            .map(|r| BulkPreviewItem {
                 id: r.id,
                 version: r.version,
-                outcome,
+                outcome: bulk_outcome(&r.form, &req.action, today, &caller.sites),
             })
             .collect(),
     }))
 }
 
-/// `POST /api/v1/physicians/bulk/apply`: all or nothing.
-#[utoipa::path(
-    post,
-    path = "/physicians/bulk/apply",
-    operation_id = "directory.bulk.apply",
-    tag = "Arztverzeichnis",
-    summary = "Sammeländerung ausführen (alles oder nichts, mit Versionsprüfung)",
-    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
-    responses((status = 200, description = "Ausgeführt.", body = le_domain::api::directory::BulkApplied), (status = 409, description = "Ein Eintrag wurde inzwischen geändert.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
-)]
-pub async fn apply(
-    State(state): State<AppState>,
-    HospitalEditor(caller): HospitalEditor,
-    ApiJson(req): ApiJson<BulkRequest>,
-) -> Result<axum::Json<BulkApplied>, AppError> {
-    let records = selected(&state, &caller, &req).await?;
-    let forms: Vec<PhysicianForm> = records.iter().map(|r| r.form.clone()).collect();
-    let outcomes = bulk_preview_at(&forms, &req.action, today(&state), &caller.sites);
-    // Any rejected record stops the whole operation: nothing is half-applied.
-    let rejected: Vec<le_domain::FieldError> = records
+/// The rule errors of the rejected records, one per record (field `items[{id}]`, the message
+/// naming the person and the reasons), or nothing when every record can take the action.
+fn rejections(records: &[PhysicianRecord], outcomes: &[BulkOutcome]) -> Vec<le_domain::FieldError> {
+    records
         .iter()
-        .zip(&outcomes)
+        .zip(outcomes)
         .filter_map(|(r, o)| match o {
             BulkOutcome::Rejected { errors } => Some(le_domain::FieldError {
                 field: format!("items[{}]", r.id),
@@ -125,23 +218,53 @@ pub async fn apply(
             }),
             _ => None,
         })
+        .collect()
+}
+
+/// `POST /api/v1/physicians/bulk/apply[?progress={key}]`: all or nothing, in one transaction
+/// however many records (the progress of a long one is at `…/bulk/progress/{key}`).
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/apply",
+    operation_id = "directory.bulk.apply",
+    tag = "Arztverzeichnis",
+    summary = "Sammeländerung ausführen (alles oder nichts, mit Versionsprüfung)",
+    params(("progress" = Option<String>, Query, description = "Fortschrittsschlüssel (8–64 Zeichen A–Z, a–z, 0–9, - und _) für …/bulk/progress/{key}")),
+    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
+    responses((status = 200, description = "Ausgeführt.", body = le_domain::api::directory::BulkApplied), (status = 409, description = "Ein Eintrag wurde inzwischen geändert.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
+)]
+pub async fn apply(
+    State(state): State<AppState>,
+    HospitalEditor(caller): HospitalEditor,
+    Query(query): Query<HashMap<String, String>>,
+    ApiJson(req): ApiJson<BulkRequest>,
+) -> Result<axum::Json<BulkApplied>, AppError> {
+    let key = progress_key(&caller, &query)?;
+    let records = selected(&state, &caller, &req).await?;
+    let today = today(&state);
+    let outcomes: Vec<BulkOutcome> = records
+        .iter()
+        .map(|r| bulk_outcome(&r.form, &req.action, today, &caller.sites))
         .collect();
+    // Any rejected record stops the whole operation: nothing is half-applied.
+    let rejected = rejections(&records, &outcomes);
     if !rejected.is_empty() {
         return Err(AppError::Validation(rejected));
     }
+    let to_change: Vec<&PhysicianRecord> = records
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, BulkOutcome::Changed { .. }))
+        .map(|(r, _)| r)
+        .collect();
+    let unchanged = records.len() - to_change.len();
+    let progress = Progress::start(key, to_change.len());
     let now = state.clock.now();
-    let today = today(&state);
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let mut snapshot = Vec::new();
-    let mut unchanged = 0;
-    for (record, outcome) in records.iter().zip(&outcomes) {
-        if !matches!(outcome, BulkOutcome::Changed { .. }) {
-            unchanged += 1;
-            continue;
-        }
-        let (form, _) =
-            le_domain::directory::apply_bulk_at(&record.form, &req.action, today, &caller.sites)
-                .map_err(AppError::Validation)?;
+    let mut snapshot = Vec::with_capacity(to_change.len());
+    for (n, record) in to_change.into_iter().enumerate() {
+        let (form, _) = apply_bulk_at(&record.form, &req.action, today, &caller.sites)
+            .map_err(AppError::Validation)?;
         let version_after = write::save(&mut tx, &caller, Some(record), &form, today, now)
             .await?
             .version;
@@ -150,19 +273,21 @@ pub async fn apply(
             version_after,
             form_before: record.form.clone(),
         });
+        if (n + 1) % PROGRESS_STEP == 0 {
+            progress.set(n + 1);
+        }
     }
-    let operation_id = sqlx::query(
-        "INSERT INTO bulk_operations (main_ik, actor_user_id, at, action, snapshot) VALUES (?, ?, ?, ?, ?)",
+    let operation_id = store::insert_bulk_operation(
+        &mut tx,
+        caller.main_ik.as_str(),
+        caller.actor.user_id,
+        now,
+        &req.action,
+        &snapshot,
     )
-    .bind(caller.main_ik.as_str())
-    .bind(caller.actor.user_id)
-    .bind(now)
-    .bind(serde_json::to_string(&req.action).map_err(|e| AppError::internal("json", e))?)
-    .bind(serde_json::to_string(&snapshot).map_err(|e| AppError::internal("json", e))?)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .await?;
     tx.commit().await?;
+    progress.set(snapshot.len());
     audit_log::success(&caller.actor, "physicians_bulk_changed")
         .target(format!("Sammeländerung {operation_id}"))
         .detail(format!(
@@ -171,7 +296,7 @@ pub async fn apply(
         ))
         .record(&state.db, now)
         .await;
-    let changed_ids: std::collections::HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
+    let changed_ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, caller.main_ik.as_str())
         .await?
         .into_iter()
@@ -185,43 +310,42 @@ pub async fn apply(
     }))
 }
 
-/// `POST /api/v1/physicians/bulk/{operation_id}/undo`: restores every record of the operation,
-/// unless one of them was changed since (then nothing is restored).
+/// `POST /api/v1/physicians/bulk/{operation_id}/undo[?progress={key}]`: restores every record of
+/// the operation in one transaction, unless one of them was changed since (then nothing is).
 #[utoipa::path(
     post,
     path = "/physicians/bulk/{operation_id}/undo",
     operation_id = "directory.bulk.undo",
     tag = "Arztverzeichnis",
     summary = "Eine Sammeländerung als Ganzes rückgängig machen",
-    params(("operation_id" = i64, Path, description = "Sammeländerung")),
+    params(("operation_id" = i64, Path, description = "Sammeländerung"), ("progress" = Option<String>, Query, description = "Fortschrittsschlüssel für …/bulk/progress/{key}")),
     responses((status = 200, description = "Rückgängig gemacht.", body = le_domain::api::directory::BulkUndone), (status = 409, description = "Einträge inzwischen geändert.", body = le_domain::ApiErrorBody))
 )]
 pub async fn undo(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
     Path(operation_id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<axum::Json<BulkUndone>, AppError> {
-    let row: Option<(String, String, Option<i64>)> =
-        sqlx::query_as("SELECT main_ik, snapshot, undone_at FROM bulk_operations WHERE id = ?")
-            .bind(operation_id)
-            .fetch_optional(&state.db)
-            .await?;
-    let Some((main_ik, snapshot, undone_at)) = row.filter(|(ik, ..)| ik == caller.main_ik.as_str())
+    let key = progress_key(&caller, &query)?;
+    let Some(operation) = store::bulk_operation(&state.db, operation_id)
+        .await?
+        .filter(|op| op.main_ik == caller.main_ik.as_str())
     else {
         return Err(AppError::NotFound);
     };
-    if undone_at.is_some() {
+    if operation.undone_at.is_some() {
         return Err(AppError::Conflict {
             code: "already_undone",
             message: "Diese Sammeländerung wurde bereits rückgängig gemacht.".to_owned(),
         });
     }
-    let snapshot: Vec<SnapshotItem> =
-        serde_json::from_str(&snapshot).map_err(|e| AppError::internal("json", e))?;
+    let snapshot = operation.snapshot;
+    let progress = Progress::start(key, snapshot.len());
     let now = state.clock.now();
     let today = today(&state);
-    let current: std::collections::HashMap<i64, le_domain::directory::PhysicianRecord> =
-        store::physicians_of(&state.db, &main_ik)
+    let current: HashMap<i64, PhysicianRecord> =
+        store::physicians_of(&state.db, &operation.main_ik)
             .await?
             .into_iter()
             .map(|r| (r.id, r))
@@ -233,7 +357,7 @@ pub async fn undo(
     }
     };
     let mut tx = crate::db::begin_write(&state.db).await?;
-    for item in &snapshot {
+    for (n, item) in snapshot.iter().enumerate() {
         let record = current
             .get(&item.id)
             .filter(|r| r.version == item.version_after)
@@ -252,20 +376,20 @@ pub async fn undo(
             AppError::Conflict { .. } => changed_since(),
             other => other,
         })?;
+        if (n + 1) % PROGRESS_STEP == 0 {
+            progress.set(n + 1);
+        }
     }
-    sqlx::query("UPDATE bulk_operations SET undone_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(operation_id)
-        .execute(&mut *tx)
-        .await?;
+    store::mark_bulk_undone(&mut tx, operation_id, now).await?;
     tx.commit().await?;
+    progress.set(snapshot.len());
     audit_log::success(&caller.actor, "physicians_bulk_undone")
         .target(format!("Sammeländerung {operation_id}"))
         .detail(format!("{} Einträge wiederhergestellt", snapshot.len()))
         .record(&state.db, now)
         .await;
-    let ids: std::collections::HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
-    let physicians = store::physicians_of(&state.db, &main_ik)
+    let ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
+    let physicians = store::physicians_of(&state.db, &operation.main_ik)
         .await?
         .into_iter()
         .filter(|p| ids.contains(&p.id))

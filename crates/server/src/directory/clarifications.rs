@@ -3,7 +3,6 @@
 //! side's data, decide it is another person and issue a new ANR, or ask for a document copy).
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
-use axum::response::IntoResponse;
 use le_domain::api::directory::{
     AcceptedSide, Clarification, ClarificationState, DocumentRequest, ResolveRequest,
 };
@@ -12,7 +11,8 @@ use le_domain::{Anr, FieldError};
 
 use super::caller::{HospitalCaller, HospitalEditor, OfficeCaller};
 use super::physicians::name_of;
-use super::{registry, store};
+use super::registry;
+use super::store::{self, ClarificationRow};
 use crate::AppState;
 use crate::access::session::Actor;
 use crate::audit_log;
@@ -20,28 +20,8 @@ use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    physician_id: i64,
-    registry_anr: String,
-    differences: String,
-    state: String,
-    office_message: Option<String>,
-    document_file: Option<String>,
-    accepted: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-    main_ik: String,
-    form: String,
-    hospital_name: Option<String>,
-}
-
-const SELECT: &str = "SELECT c.id, c.physician_id, c.registry_anr, c.differences, c.state, c.office_message, \
-    c.document_file, c.accepted, c.created_at, c.updated_at, p.main_ik, p.form, \
-    (SELECT i.name FROM institutions i WHERE i.kind = 'hospital' AND COALESCE(i.main_ik, i.ik) = p.main_ik \
-     ORDER BY i.id LIMIT 1) AS hospital_name \
-    FROM clarifications c JOIN physicians p ON p.id = c.physician_id";
+/// Largest document copy a hospital may upload (the route's body limit leaves room for the form).
+const MAX_DOCUMENT_BYTES: u64 = 10 * 1024 * 1024;
 
 fn state_of(s: &str) -> ClarificationState {
     match s {
@@ -59,7 +39,7 @@ enum Viewer {
     Hospital,
 }
 
-fn to_api(r: &Row, viewer: Viewer) -> Result<Clarification, AppError> {
+fn to_api(r: &ClarificationRow, viewer: Viewer) -> Result<Clarification, AppError> {
     let form: le_domain::directory::PhysicianForm =
         serde_json::from_str(&r.form).map_err(|e| AppError::internal("json", e))?;
     let differences: Vec<le_domain::directory::Difference> =
@@ -97,30 +77,12 @@ async fn rows(state: &AppState, main_ik: Option<&str>) -> Result<Vec<Clarificati
     } else {
         Viewer::Office
     };
-    let rows: Vec<Row> = match main_ik {
-        Some(ik) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{SELECT} WHERE p.main_ik = ? ORDER BY c.state = 'resolved', c.updated_at DESC"
-            )))
-            .bind(ik)
-            .fetch_all(&state.db)
-            .await?
-        }
-        None => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{SELECT} ORDER BY c.state = 'resolved', c.updated_at DESC"
-            )))
-            .fetch_all(&state.db)
-            .await?
-        }
-    };
+    let rows = store::clarifications(&state.db, main_ik).await?;
     rows.iter().map(|r| to_api(r, viewer)).collect()
 }
 
-async fn one(state: &AppState, id: i64) -> Result<Row, AppError> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = ?")))
-        .bind(id)
-        .fetch_optional(&state.db)
+async fn one(state: &AppState, id: i64) -> Result<ClarificationRow, AppError> {
+    store::clarification(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -238,15 +200,8 @@ pub async fn resolve(
         AcceptedSide::Registry => "registry",
         AcceptedSide::DifferentPerson => "different_person",
     };
-    let updated = sqlx::query(
-        "UPDATE clarifications SET state = 'resolved', accepted = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'",
-    )
-    .bind(side)
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
+    let updated = store::resolve_clarification(&mut tx, id, side, now).await?;
+    if !updated {
         return Err(already_resolved());
     }
     tx.commit().await?;
@@ -281,11 +236,7 @@ pub async fn request_document(
     if row.state == "resolved" {
         return Err(already_resolved());
     }
-    sqlx::query("UPDATE clarifications SET state = 'document_requested', office_message = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'")
-        .bind(req.message.trim())
-        .bind(state.clock.now())
-        .bind(id)
-        .execute(&state.db)
+    store::request_clarification_document(&state.db, id, req.message.trim(), state.clock.now())
         .await?;
     audit_office(
         &state,
@@ -332,7 +283,8 @@ pub async fn upload_document(
     if row.state == "resolved" {
         return Err(already_resolved());
     }
-    let mut bytes = None;
+    let dir = state.config.data_dir.join("clarifications");
+    let mut received = None;
     while let Some(part) = multipart
         .next_field()
         .await
@@ -343,80 +295,106 @@ pub async fn upload_document(
         })?
     {
         if part.name() == Some("document") {
-            bytes = Some(part.bytes().await.map_err(|_| AppError::PayloadTooLarge {
-                message: "Die Datei ist zu groß oder kam nicht vollständig an.".to_owned(),
-            })?);
+            // Streamed to a temporary file (hashed, size-limited), never held in memory.
+            received = Some(
+                match crate::files::receive_chunks(&dir, part, MAX_DOCUMENT_BYTES).await {
+                    Ok(file) => file,
+                    Err(crate::files::ReceiveError::TooLarge) => {
+                        return Err(AppError::Validation(vec![FieldError::new(
+                            "document",
+                            "too_large",
+                            format!(
+                                "Die Datei ist zu groß (höchstens {} MB).",
+                                MAX_DOCUMENT_BYTES / (1024 * 1024)
+                            ),
+                        )]));
+                    }
+                    Err(crate::files::ReceiveError::Incomplete) => {
+                        return Err(AppError::Validation(vec![FieldError::new(
+                            "document",
+                            "upload_failed",
+                            "Die Datei kam nicht vollständig an. Bitte erneut hochladen.",
+                        )]));
+                    }
+                    Err(crate::files::ReceiveError::Io(e)) => {
+                        return Err(AppError::internal("receive document", e));
+                    }
+                },
+            );
         }
     }
-    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| {
-        AppError::Validation(vec![FieldError {
-            field: "document".to_owned(),
-            code: "required".to_owned(),
-            message: "Bitte die Dokumentkopie als PDF hochladen.".to_owned(),
-        }])
+    let received = received.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new(
+            "document",
+            "required",
+            "Bitte die Dokumentkopie als PDF hochladen.",
+        )])
     })?;
-    if !le_domain::audits::is_pdf_document(&bytes) {
-        return Err(AppError::Validation(vec![FieldError {
-            field: "document".to_owned(),
-            code: "not_pdf".to_owned(),
-            message: "Die Datei ist kein PDF-Dokument.".to_owned(),
-        }]));
+    match received.pdf_problem() {
+        None => {}
+        Some(le_domain::documents::PdfProblem::Empty) => {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "document",
+                "required",
+                "Bitte die Dokumentkopie als PDF hochladen.",
+            )]));
+        }
+        Some(problem) => return Err(AppError::Validation(vec![problem.for_field("document")])),
     }
-    let dir = state.config.data_dir.join("clarifications");
-    crate::files::create_private_dir_async(&dir)
-        .await
-        .map_err(|e| AppError::internal("mkdir", e))?;
     let name = format!("{id}.pdf");
-    let tmp = dir.join(format!(".upload-{}", crate::secrets::token()));
-    let mut file = crate::files::create_private_file(&tmp)
-        .await
-        .map_err(|e| AppError::internal("create", e))?;
-    let written = async {
-        use tokio::io::AsyncWriteExt as _;
-        file.write_all(&bytes).await?;
-        file.sync_all().await
-    }
-    .await;
-    if let Err(e) = written {
-        let _ = tokio::fs::remove_file(&tmp).await;
-        return Err(AppError::internal("write", e));
-    }
-    tokio::fs::rename(&tmp, dir.join(&name))
+    let size = received.size;
+    received
+        .keep(&dir.join(&name))
         .await
         .map_err(|e| AppError::internal("rename", e))?;
-    let updated = sqlx::query("UPDATE clarifications SET state = 'document_provided', document_file = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'")
-        .bind(&name)
-        .bind(state.clock.now())
-        .bind(id)
-        .execute(&state.db)
-        .await?;
-    if updated.rows_affected() != 1 {
+    if !store::clarification_document_provided(&state.db, id, &name, state.clock.now()).await? {
         return Err(already_resolved());
     }
     audit_log::success(&caller.actor, "clarification_document_provided")
         .target(format!("Klärung {id}"))
-        .detail(format!("{} Bytes", bytes.len()))
+        .detail(format!("{size} Bytes"))
         .record(&state.db, state.clock.now())
         .await;
     to_api(&one(&state, id).await?, Viewer::Hospital).map(axum::Json)
 }
 
-/// `GET /api/v1/office/clarifications/{id}/document`
+/// `GET /api/v1/office/clarifications/{id}/document`: streamed from disk (ranges supported).
 pub async fn office_document(
     State(state): State<AppState>,
     _office: OfficeCaller,
     Path(id): Path<i64>,
-) -> Result<impl IntoResponse, AppError> {
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, AppError> {
+    use tower::ServiceExt as _;
     let row = one(&state, id).await?;
     let file = row.document_file.ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(state.config.data_dir.join("clarifications").join(file))
+    let path = state.config.data_dir.join("clarifications").join(file);
+    let mut req = axum::http::Request::get("/");
+    if let Some(range) = headers.get(header::RANGE) {
+        req = req.header(header::RANGE, range);
+    }
+    let req = req
+        .body(axum::body::Body::empty())
+        .map_err(|e| AppError::internal("request", e))?;
+    let res = tower_http::services::ServeFile::new(&path)
+        .oneshot(req)
         .await
-        .map_err(|e| AppError::internal("read", e))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf"),
-            (header::CACHE_CONTROL, "private, no-store"),
-        ],
-        bytes,
-    ))
+        .map_err(|e| AppError::internal("serve file", e))?;
+    if res.status() == axum::http::StatusCode::NOT_FOUND {
+        return Err(AppError::internal(
+            "serve file",
+            format!("missing document of clarification {id}"),
+        ));
+    }
+    let mut res = res.map(axum::body::Body::new);
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
 }

@@ -42,6 +42,7 @@ pub fn router() -> crate::routes::ApiRouter {
             post(bulk::apply).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
         )
         .route("/physicians/bulk/{operation_id}/undo", post(bulk::undo))
+        .route("/physicians/bulk/progress/{key}", get(bulk::progress))
         .route(
             "/physicians/{id}",
             get(physicians::get).put(physicians::update),

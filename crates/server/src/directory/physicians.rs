@@ -290,17 +290,7 @@ pub async fn request_anr(
             if !store::set_request_state(&mut tx, id, record.version, &state_after, now).await? {
                 return Err(version_conflict(record.version));
             }
-            sqlx::query(
-                "INSERT INTO clarifications (physician_id, registry_anr, differences, state, created_at, updated_at) \
-                 VALUES (?, ?, ?, 'open', ?, ?)",
-            )
-            .bind(id)
-            .bind(anr.as_str())
-            .bind(serde_json::to_string(differences).map_err(|e| AppError::internal("json", e))?)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            store::open_clarification(&mut tx, id, anr.as_str(), differences, now).await?;
             (
                 "anr_mismatch",
                 format!("{} Abweichung(en) zu ANR {anr}", differences.len()),

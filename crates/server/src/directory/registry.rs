@@ -2,8 +2,8 @@
 //! tables. It matches an identity, issues new numbers, or reports a mismatch.
 use le_domain::Anr;
 use le_domain::directory::{
-    Date, Difference, Identity, IdentityMatch, MatchOutcome, Sex, SpecialtyCatalog, SpecialtyEntry,
-    issue_new_anr, normalize_name,
+    Difference, Identity, IdentityMatch, MatchOutcome, SpecialtyCatalog, SpecialtyEntry,
+    issue_new_anr,
 };
 
 use sqlx::SqliteConnection;
@@ -30,34 +30,6 @@ pub enum RegistryAnswer {
     },
 }
 
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    anr: String,
-    lifelong_id: i64,
-    last_name: String,
-    first_name: String,
-    birth_date: String,
-    sex: String,
-    licence_date: Option<String>,
-}
-
-impl PersonRow {
-    fn identity(&self) -> Option<Identity> {
-        Some(Identity {
-            last_name: self.last_name.clone(),
-            first_name: self.first_name.clone(),
-            birth_date: Date::parse_iso(&self.birth_date).ok()?,
-            sex: Sex::from_input(&self.sex).ok()?,
-            licence_date: self
-                .licence_date
-                .as_deref()
-                .and_then(|d| Date::parse_iso(d).ok()),
-        })
-    }
-}
-
-const PERSON: &str = "SELECT anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date FROM registry_persons";
-
 /// Compares `identity` with the pool; issues a new ANR when nobody matches.
 ///
 /// Candidates are every person who could be `Same` or a `Mismatch` under the identity rule (same
@@ -70,15 +42,7 @@ pub async fn request(
     specialties: &[SpecialtyEntry],
     now: i64,
 ) -> Result<RegistryAnswer, AppError> {
-    let candidates: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{PERSON} WHERE (birth_date = ?1 AND first_name_norm = ?3) \
-         OR (last_name_norm = ?2 AND first_name_norm = ?3) ORDER BY anr"
-    )))
-    .bind(identity.birth_date.to_iso())
-    .bind(normalize_name(&identity.last_name))
-    .bind(normalize_name(&identity.first_name))
-    .fetch_all(&mut *conn)
-    .await?;
+    let candidates = super::store::registry_candidates(&mut *conn, identity).await?;
     let mut mismatch = None;
     for c in &candidates {
         let Some(registry) = c.identity() else {
@@ -112,12 +76,7 @@ pub async fn person(
     conn: &mut SqliteConnection,
     lifelong_id: i64,
 ) -> Result<Option<(Anr, Identity)>, AppError> {
-    let row: Option<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{PERSON} WHERE lifelong_id = ?"
-    )))
-    .bind(lifelong_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = super::store::registry_person(&mut *conn, lifelong_id).await?;
     Ok(row.and_then(|r| Some((Anr::parse(&r.anr).ok()?, r.identity()?))))
 }
 
@@ -144,24 +103,16 @@ pub async fn issue(
         }
         let anr =
             issue_new_anr(id, specialties, catalog).map_err(|e| AppError::internal("anr", e))?;
-        let inserted = sqlx::query(
-            "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, \
-             licence_date, last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        let inserted = super::store::insert_registry_person(
+            &mut *conn,
+            &anr,
+            i64::from(id),
+            identity,
+            source,
+            now,
         )
-        .bind(anr.as_str())
-        .bind(i64::from(id))
-        .bind(&identity.last_name)
-        .bind(&identity.first_name)
-        .bind(identity.birth_date.to_iso())
-        .bind(identity.sex.as_str())
-        .bind(identity.licence_date.map(|d| d.to_iso()))
-        .bind(normalize_name(&identity.last_name))
-        .bind(normalize_name(&identity.first_name))
-        .bind(source)
-        .bind(now)
-        .execute(&mut *conn)
         .await?;
-        if inserted.rows_affected() == 1 {
+        if inserted {
             return Ok((anr, i64::from(id)));
         }
     }
@@ -177,21 +128,7 @@ pub async fn update_identity(
     lifelong_id: i64,
     identity: &Identity,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE registry_persons SET last_name = ?, first_name = ?, birth_date = ?, sex = ?, licence_date = ?, \
-         last_name_norm = ?, first_name_norm = ? WHERE lifelong_id = ?",
-    )
-    .bind(&identity.last_name)
-    .bind(&identity.first_name)
-    .bind(identity.birth_date.to_iso())
-    .bind(identity.sex.as_str())
-    .bind(identity.licence_date.map(|d| d.to_iso()))
-    .bind(normalize_name(&identity.last_name))
-    .bind(normalize_name(&identity.first_name))
-    .bind(lifelong_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    super::store::update_registry_identity(&mut *conn, lifelong_id, identity).await
 }
 
 /// Registry search by last-name prefix (normalised; index range scan), at most 100 hits.
@@ -199,16 +136,7 @@ pub async fn search(
     db: &Db,
     q: &str,
 ) -> Result<Vec<le_domain::api::directory::RegistryPerson>, AppError> {
-    let prefix = normalize_name(q);
-    let upper = format!("{prefix}\u{10FFFF}");
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT anr, last_name, first_name, birth_date, source FROM registry_persons \
-         WHERE last_name_norm >= ? AND last_name_norm < ? ORDER BY last_name_norm, first_name_norm LIMIT 100",
-    )
-    .bind(&prefix)
-    .bind(&upper)
-    .fetch_all(db)
-    .await?;
+    let rows = super::store::search_registry(db, q).await?;
     Ok(rows
         .into_iter()
         .map(|(anr, last_name, first_name, birth_date, source)| {

@@ -99,14 +99,13 @@ pub async fn import(
             .chain(diff.changed.iter().map(|c| c.after.clone()))
             .collect();
         store::replace_sites(&mut tx, &changed, &diff.removed, now).await?;
-        sqlx::query("INSERT INTO site_imports (at, actor, new_count, changed_count, removed_count) VALUES (?, ?, ?, ?, ?)")
-            .bind(now)
-            .bind(actor.name.as_deref().unwrap_or(""))
-            .bind(i64::try_from(report.new.len()).unwrap_or(0))
-            .bind(i64::try_from(report.changed.len()).unwrap_or(0))
-            .bind(i64::try_from(report.removed.len()).unwrap_or(0))
-            .execute(&mut *tx)
-            .await?;
+        store::record_site_import(
+            &mut tx,
+            now,
+            actor.name.as_deref().unwrap_or(""),
+            [report.new.len(), report.changed.len(), report.removed.len()],
+        )
+        .await?;
         tx.commit().await?;
         audit_log::success(actor, "sites_imported")
             .detail(format!(

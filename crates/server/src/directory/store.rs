@@ -371,3 +371,399 @@ pub async fn set_request_state(
         .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// Gives the registry person `lifelong_id` the regrouped ANR `new` if it still has `old`
+/// (false when the registry changed it meanwhile).
+pub async fn regroup_registry_anr(
+    tx: &mut Transaction<'_, Sqlite>,
+    lifelong_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<bool, AppError> {
+    let changed =
+        sqlx::query("UPDATE registry_persons SET anr = ? WHERE lifelong_id = ? AND anr = ?")
+            .bind(new)
+            .bind(lifelong_id)
+            .bind(old)
+            .execute(&mut **tx)
+            .await?;
+    Ok(changed.rows_affected() == 1)
+}
+
+/// Gives the other records linked to registry person `lifelong_id` (in other hospitals) the
+/// regrouped ANR `new` in place of `old`.
+pub async fn regroup_linked_records(
+    tx: &mut Transaction<'_, Sqlite>,
+    lifelong_id: i64,
+    except_id: i64,
+    old: &str,
+    new: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE physicians SET anr = ?1, form = json_set(form, '$.anr', ?1), version = version + 1, \
+         updated_at = ?2 WHERE registry_lifelong_id = ?3 AND id <> ?4 AND anr = ?5",
+    )
+    .bind(new)
+    .bind(now)
+    .bind(lifelong_id)
+    .bind(except_id)
+    .bind(old)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A stored bulk operation, as undo reads it.
+pub struct BulkOperation {
+    pub main_ik: String,
+    pub snapshot: Vec<super::bulk::SnapshotItem>,
+    pub undone_at: Option<i64>,
+}
+
+/// Records an applied bulk operation with what undo needs; returns its id.
+pub async fn insert_bulk_operation(
+    tx: &mut Transaction<'_, Sqlite>,
+    main_ik: &str,
+    actor_user_id: Option<i64>,
+    now: i64,
+    action: &le_domain::directory::BulkAction,
+    snapshot: &[super::bulk::SnapshotItem],
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO bulk_operations (main_ik, actor_user_id, at, action, snapshot) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(main_ik)
+    .bind(actor_user_id)
+    .bind(now)
+    .bind(serde_json::to_string(action).map_err(json_err)?)
+    .bind(serde_json::to_string(snapshot).map_err(json_err)?)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid())
+}
+
+/// One bulk operation (of any hospital: callers check the Haupt-IK).
+pub async fn bulk_operation(db: &Db, id: i64) -> Result<Option<BulkOperation>, AppError> {
+    let row: Option<(String, String, Option<i64>)> =
+        sqlx::query_as("SELECT main_ik, snapshot, undone_at FROM bulk_operations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    row.map(|(main_ik, snapshot, undone_at)| {
+        Ok(BulkOperation {
+            main_ik,
+            snapshot: serde_json::from_str(&snapshot).map_err(json_err)?,
+            undone_at,
+        })
+    })
+    .transpose()
+}
+
+/// Marks a bulk operation as undone.
+pub async fn mark_bulk_undone(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE bulk_operations SET undone_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Adds a registry person under `anr` unless the number or lifelong id is taken (false then).
+pub async fn insert_registry_person(
+    conn: &mut sqlx::SqliteConnection,
+    anr: &le_domain::Anr,
+    lifelong_id: i64,
+    identity: &le_domain::directory::Identity,
+    source: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let inserted = sqlx::query(
+        "INSERT OR IGNORE INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, \
+         licence_date, last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(anr.as_str())
+    .bind(lifelong_id)
+    .bind(&identity.last_name)
+    .bind(&identity.first_name)
+    .bind(identity.birth_date.to_iso())
+    .bind(identity.sex.as_str())
+    .bind(identity.licence_date.map(|d| d.to_iso()))
+    .bind(normalize_name(&identity.last_name))
+    .bind(normalize_name(&identity.first_name))
+    .bind(source)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// How many physician records a Haupt-IK has.
+pub async fn physician_count(
+    conn: &mut sqlx::SqliteConnection,
+    main_ik: &str,
+) -> Result<usize, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM physicians WHERE main_ik = ?")
+        .bind(main_ik)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Opens a clarification of a registry mismatch for a record.
+pub async fn open_clarification(
+    tx: &mut Transaction<'_, Sqlite>,
+    physician_id: i64,
+    registry_anr: &str,
+    differences: &[le_domain::directory::Difference],
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO clarifications (physician_id, registry_anr, differences, state, created_at, updated_at) \
+         VALUES (?, ?, ?, 'open', ?, ?)",
+    )
+    .bind(physician_id)
+    .bind(registry_anr)
+    .bind(serde_json::to_string(differences).map_err(json_err)?)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid())
+}
+
+/// Notes one import of the national site directory with its counts (new, changed, removed).
+pub async fn record_site_import(
+    tx: &mut Transaction<'_, Sqlite>,
+    now: i64,
+    actor_name: &str,
+    [new, changed, removed]: [usize; 3],
+) -> Result<(), AppError> {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    sqlx::query(
+        "INSERT INTO site_imports (at, actor, new_count, changed_count, removed_count) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(now)
+    .bind(actor_name)
+    .bind(count(new))
+    .bind(count(changed))
+    .bind(count(removed))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A clarification with its record and the hospital's name, as stored.
+#[derive(sqlx::FromRow)]
+pub struct ClarificationRow {
+    pub id: i64,
+    pub physician_id: i64,
+    pub registry_anr: String,
+    pub differences: String,
+    pub state: String,
+    pub office_message: Option<String>,
+    pub document_file: Option<String>,
+    pub accepted: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub main_ik: String,
+    pub form: String,
+    pub hospital_name: Option<String>,
+}
+
+const CLARIFICATION_SELECT: &str = "SELECT c.id, c.physician_id, c.registry_anr, c.differences, c.state, c.office_message, \
+    c.document_file, c.accepted, c.created_at, c.updated_at, p.main_ik, p.form, \
+    (SELECT i.name FROM institutions i WHERE i.kind = 'hospital' AND COALESCE(i.main_ik, i.ik) = p.main_ik \
+     ORDER BY i.id LIMIT 1) AS hospital_name \
+    FROM clarifications c JOIN physicians p ON p.id = c.physician_id";
+
+/// The clarifications of one Haupt-IK's records (or all, for the office): open ones first, the
+/// latest change first.
+pub async fn clarifications(
+    db: &Db,
+    main_ik: Option<&str>,
+) -> Result<Vec<ClarificationRow>, AppError> {
+    Ok(match main_ik {
+        Some(ik) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{CLARIFICATION_SELECT} WHERE p.main_ik = ? ORDER BY c.state = 'resolved', c.updated_at DESC"
+            )))
+            .bind(ik)
+            .fetch_all(db)
+            .await?
+        }
+        None => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{CLARIFICATION_SELECT} ORDER BY c.state = 'resolved', c.updated_at DESC"
+            )))
+            .fetch_all(db)
+            .await?
+        }
+    })
+}
+
+/// One clarification (of any hospital: callers check the Haupt-IK).
+pub async fn clarification(db: &Db, id: i64) -> Result<Option<ClarificationRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CLARIFICATION_SELECT} WHERE c.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Resolves a clarification with the accepted side, unless already resolved (false then).
+pub async fn resolve_clarification(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    side: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "UPDATE clarifications SET state = 'resolved', accepted = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'",
+    )
+    .bind(side)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// The office asks for a document copy (unless the clarification is resolved).
+pub async fn request_clarification_document(
+    db: &Db,
+    id: i64,
+    message: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE clarifications SET state = 'document_requested', office_message = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'")
+        .bind(message)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The hospital provided the document copy stored as `file_name` (false when resolved meanwhile).
+pub async fn clarification_document_provided(
+    db: &Db,
+    id: i64,
+    file_name: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query("UPDATE clarifications SET state = 'document_provided', document_file = ?, updated_at = ? WHERE id = ? AND state <> 'resolved'")
+        .bind(file_name)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// A person of the central registry as stored.
+#[derive(sqlx::FromRow)]
+pub struct PersonRow {
+    pub anr: String,
+    pub lifelong_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub licence_date: Option<String>,
+}
+
+impl PersonRow {
+    /// The identity, if the stored values read as one.
+    pub fn identity(&self) -> Option<le_domain::directory::Identity> {
+        Some(le_domain::directory::Identity {
+            last_name: self.last_name.clone(),
+            first_name: self.first_name.clone(),
+            birth_date: le_domain::directory::Date::parse_iso(&self.birth_date).ok()?,
+            sex: le_domain::directory::Sex::from_input(&self.sex).ok()?,
+            licence_date: self
+                .licence_date
+                .as_deref()
+                .and_then(|d| le_domain::directory::Date::parse_iso(d).ok()),
+        })
+    }
+}
+
+const REGISTRY_PERSON: &str = "SELECT anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date FROM registry_persons";
+
+/// Registry people who could be the same as `identity` under the identity rule (same first name
+/// and birth date, or same first and last name), in ANR order, without a cap.
+pub async fn registry_candidates(
+    conn: &mut sqlx::SqliteConnection,
+    identity: &le_domain::directory::Identity,
+) -> Result<Vec<PersonRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REGISTRY_PERSON} WHERE (birth_date = ?1 AND first_name_norm = ?3) \
+         OR (last_name_norm = ?2 AND first_name_norm = ?3) ORDER BY anr"
+    )))
+    .bind(identity.birth_date.to_iso())
+    .bind(normalize_name(&identity.last_name))
+    .bind(normalize_name(&identity.first_name))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The registry person with `lifelong_id`.
+pub async fn registry_person(
+    conn: &mut sqlx::SqliteConnection,
+    lifelong_id: i64,
+) -> Result<Option<PersonRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REGISTRY_PERSON} WHERE lifelong_id = ?"
+    )))
+    .bind(lifelong_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The registry person takes over `identity` (the office accepted the directory's data).
+pub async fn update_registry_identity(
+    conn: &mut sqlx::SqliteConnection,
+    lifelong_id: i64,
+    identity: &le_domain::directory::Identity,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE registry_persons SET last_name = ?, first_name = ?, birth_date = ?, sex = ?, licence_date = ?, \
+         last_name_norm = ?, first_name_norm = ? WHERE lifelong_id = ?",
+    )
+    .bind(&identity.last_name)
+    .bind(&identity.first_name)
+    .bind(identity.birth_date.to_iso())
+    .bind(identity.sex.as_str())
+    .bind(identity.licence_date.map(|d| d.to_iso()))
+    .bind(normalize_name(&identity.last_name))
+    .bind(normalize_name(&identity.first_name))
+    .bind(lifelong_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Registry people whose normalised last name starts like `q` (index range scan), at most 100:
+/// (anr, last name, first name, birth date, source).
+pub async fn search_registry(
+    db: &Db,
+    q: &str,
+) -> Result<Vec<(String, String, String, String, String)>, AppError> {
+    let prefix = normalize_name(q);
+    let upper = format!("{prefix}\u{10FFFF}");
+    Ok(sqlx::query_as(
+        "SELECT anr, last_name, first_name, birth_date, source FROM registry_persons \
+         WHERE last_name_norm >= ? AND last_name_norm < ? ORDER BY last_name_norm, first_name_norm LIMIT 100",
+    )
+    .bind(&prefix)
+    .bind(&upper)
+    .fetch_all(db)
+    .await?)
+}

@@ -57,7 +57,11 @@ pub async fn save(
 ) -> Result<Saved, AppError> {
     check(caller, current, form, today)?;
     let main_ik = caller.main_ik.as_str();
-    if let Some(anr) = form.anr_input()
+    // An ANR the record already carries cannot be another's (the unique index holds that), so
+    // only a new or changed one is looked up: a bulk edit of 25,000 records skips the query.
+    let anr_changed = current.is_none_or(|c| c.form.anr_input() != form.anr_input());
+    if anr_changed
+        && let Some(anr) = form.anr_input()
         && store::other_with_anr(tx, main_ik, anr, current.map(|c| c.id))
             .await?
             .is_some()
@@ -74,15 +78,21 @@ pub async fn save(
         return Ok(Saved { id, version: 1 });
     };
     let mut form = form.clone();
-    let link = store::registry_link(tx, current.id).await?;
-    let regroup = match (link, current.anr()) {
-        (Some(lifelong_id), Some(anr)) if current.anr_is_fixed() => {
+    // The regrouping is decided by the domain first; only then is the registry link read.
+    let regrouped = match current.anr() {
+        Some(anr) if current.anr_is_fixed() => {
             regroup_after_first_recognition(&anr, &form.specialties, SpecialtyCatalog::builtin())
                 .ok()
                 .flatten()
-                .map(|new| (lifelong_id, anr, new))
+                .map(|new| (anr, new))
         }
         _ => None,
+    };
+    let regroup = match regrouped {
+        Some((old, new)) => store::registry_link(tx, current.id)
+            .await?
+            .map(|lifelong_id| (lifelong_id, old, new)),
+        None => None,
     };
     if let Some((_, _, new)) = &regroup {
         form.anr = Some(new.to_string());
@@ -91,30 +101,14 @@ pub async fn save(
         .await?
         .ok_or_else(version_conflict)?;
     if let Some((lifelong_id, old, new)) = regroup {
-        let changed =
-            sqlx::query("UPDATE registry_persons SET anr = ? WHERE lifelong_id = ? AND anr = ?")
-                .bind(new.as_str())
-                .bind(lifelong_id)
-                .bind(old.as_str())
-                .execute(&mut **tx)
-                .await?;
-        if changed.rows_affected() != 1 {
+        if !store::regroup_registry_anr(tx, lifelong_id, old.as_str(), new.as_str()).await? {
             return Err(AppError::Conflict {
                 code: "registry_changed",
                 message: "Die Arztnummer wurde in der zentralen Vergabe inzwischen geändert. Bitte neu laden.".to_owned(),
             });
         }
-        sqlx::query(
-            "UPDATE physicians SET anr = ?1, form = json_set(form, '$.anr', ?1), version = version + 1, \
-             updated_at = ?2 WHERE registry_lifelong_id = ?3 AND id <> ?4 AND anr = ?5",
-        )
-        .bind(new.as_str())
-        .bind(now)
-        .bind(lifelong_id)
-        .bind(current.id)
-        .bind(old.as_str())
-        .execute(&mut **tx)
-        .await?;
+        store::regroup_linked_records(tx, lifelong_id, current.id, old.as_str(), new.as_str(), now)
+            .await?;
     }
     Ok(Saved {
         id: current.id,

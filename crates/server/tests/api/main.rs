@@ -6,6 +6,7 @@ mod audits;
 mod care_billing;
 mod demo;
 mod directory;
+mod directory_bulk;
 mod directory_integrity;
 mod fuzz;
 mod hardening;

@@ -150,6 +150,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/physicians/bulk/{operation_id}/undo",
         "h_admin h_dir tok_dir",
     ),
+    // Progress of the caller's own running apply or undo ("not running" for any other key).
+    ("GET", "/physicians/bulk/progress/{key}", DIRECTORY_LIST),
     ("GET", "/physicians/{id}", DIRECTORY_OWN),
     ("PUT", "/physicians/{id}", "h_admin h_dir tok_dir"),
     (
@@ -215,6 +217,7 @@ async fn sample_path(app: &TestApp, path: &str, fixtures: &Fixtures) -> String {
         ("/admin/registrations/{id}", "registration"),
         ("/users/{id}", "user"),
         ("/api-tokens/{id}", "token"),
+        ("/physicians/bulk/progress/{key}", "SELECT 12345678"),
         (
             "/physicians/bulk/{operation_id}",
             "SELECT MIN(id) FROM bulk_operations",

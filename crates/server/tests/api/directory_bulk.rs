@@ -1,0 +1,268 @@
+//! Bulk edits at national scale (issue 8, item 10): 25,000+ physicians previewed, applied as one
+//! atomic operation with its progress visible while it runs, and undone as one step; selections
+//! beyond the limit and rejected records are answered in words next to what caused them.
+//! Asserts on the domain's response types.
+use axum::http::StatusCode;
+use le_domain::ApiErrorBody;
+use le_domain::api::directory::{
+    BulkApplied, BulkPreview, BulkProgress, BulkUndone, PhysicianList, VersionedId,
+};
+use le_domain::directory::{BulkOutcome, Date, MAX_BULK_RECORDS};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::helpers::{Client, TestApp, as_user, body_json, demo};
+
+/// More physicians than one hospital group of the country employs under one Haupt-IK today.
+const NATIONAL: usize = 25_040;
+
+async fn typed<T: DeserializeOwned>(
+    res: axum::http::Response<axum::body::Body>,
+) -> (StatusCode, T) {
+    let status = res.status();
+    let body = body_json(res).await;
+    let value = serde_json::from_value(body.clone()).unwrap_or_else(|e| {
+        panic!(
+            "{status}: {e}: {}",
+            &body.to_string()[..body.to_string().len().min(500)]
+        )
+    });
+    (status, value)
+}
+
+async fn list(app: &TestApp, client: &Client) -> PhysicianList {
+    typed(app.call(client, "GET", "/api/v1/physicians", None).await)
+        .await
+        .1
+}
+
+fn items(list: &PhysicianList) -> Vec<VersionedId> {
+    list.physicians
+        .iter()
+        .map(|p| VersionedId {
+            id: p.id,
+            version: p.version,
+        })
+        .collect()
+}
+
+fn request(items: &[VersionedId], action: &Value) -> Value {
+    json!({"items": items, "action": action})
+}
+
+/// Polls the progress of `key` until `running` finishes; returns every answer seen.
+async fn watch_progress<T>(
+    app: &TestApp,
+    client: &Client,
+    key: &str,
+    running: tokio::task::JoinHandle<T>,
+) -> (Vec<BulkProgress>, T) {
+    let mut seen = Vec::new();
+    while !running.is_finished() {
+        let res = app
+            .call(
+                client,
+                "GET",
+                &format!("/api/v1/physicians/bulk/progress/{key}"),
+                None,
+            )
+            .await;
+        let (status, progress) = typed::<BulkProgress>(res).await;
+        assert_eq!(status, StatusCode::OK);
+        if progress.running {
+            seen.push(progress);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    (seen, running.await.unwrap())
+}
+
+#[tokio::test]
+async fn twenty_five_thousand_physicians_apply_with_progress_and_undo_as_one_step() {
+    let app = std::sync::Arc::new(demo().await);
+    le_server::demo::add_demo_hospital_physicians(&app.state, NATIONAL)
+        .await
+        .unwrap();
+    let hr = std::sync::Arc::new(as_user(&app, "klinik.personal").await);
+    let before = list(&app, &hr).await;
+    assert_eq!(before.physicians.len(), NATIONAL);
+    let all = items(&before);
+    let action = json!({"action": "end_site_assignment", "site_number": null, "end": "2027-01-31"});
+
+    // The server's preview covers the whole selection (no cap below the national scale).
+    let (status, preview): (_, BulkPreview) = typed(
+        app.call(
+            &hr,
+            "POST",
+            "/api/v1/physicians/bulk/preview",
+            Some(request(&all, &action)),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(preview.items.len(), NATIONAL);
+    assert!(
+        preview
+            .items
+            .iter()
+            .all(|i| matches!(i.outcome, BulkOutcome::Changed { .. }))
+    );
+
+    // Apply all in one operation while another request watches its progress.
+    let key = "national-apply-1";
+    let running = {
+        let (app, hr, body) = (app.clone(), hr.clone(), request(&all, &action));
+        tokio::spawn(async move {
+            typed::<BulkApplied>(
+                app.call(
+                    &hr,
+                    "POST",
+                    &format!("/api/v1/physicians/bulk/apply?progress={key}"),
+                    Some(body),
+                )
+                .await,
+            )
+            .await
+        })
+    };
+    let (seen, (status, applied)) = watch_progress(&app, &hr, key, running).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((applied.changed, applied.unchanged), (NATIONAL, 0));
+    assert_eq!(applied.physicians.len(), NATIONAL);
+    assert!(!seen.is_empty(), "no progress seen while the apply ran");
+    assert!(
+        seen.iter()
+            .all(|p| p.total == NATIONAL && p.done <= p.total)
+    );
+    assert!(seen.windows(2).all(|w| w[0].done <= w[1].done), "{seen:?}");
+    // Once finished, nothing runs under the key.
+    let (status, after): (_, BulkProgress) = typed(
+        app.call(
+            &hr,
+            "GET",
+            &format!("/api/v1/physicians/bulk/progress/{key}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, after.running), (StatusCode::OK, false));
+
+    let end = Date::from_ymd(2027, 1, 31).unwrap();
+    let after = list(&app, &hr).await;
+    assert!(
+        after
+            .physicians
+            .iter()
+            .all(|p| p.form.sites.iter().all(|s| s.end == Some(end)))
+    );
+
+    // Undo restores all of them in one step, with progress too.
+    let key = "national-undo-1";
+    let running = {
+        let (app, hr, op) = (app.clone(), hr.clone(), applied.operation_id);
+        tokio::spawn(async move {
+            typed::<BulkUndone>(
+                app.call(
+                    &hr,
+                    "POST",
+                    &format!("/api/v1/physicians/bulk/{op}/undo?progress={key}"),
+                    None,
+                )
+                .await,
+            )
+            .await
+        })
+    };
+    let (seen, (status, undone)) = watch_progress(&app, &hr, key, running).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(undone.restored, NATIONAL);
+    assert!(seen.iter().all(|p| p.total == NATIONAL));
+    let restored = list(&app, &hr).await;
+    assert_eq!(restored.physicians.len(), NATIONAL);
+    for (was, now) in before.physicians.iter().zip(&restored.physicians) {
+        assert_eq!((was.id, &was.form), (now.id, &now.form));
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_record_stops_a_national_apply_and_is_named_in_words() {
+    let app = demo().await;
+    le_server::demo::add_demo_hospital_physicians(&app.state, NATIONAL)
+        .await
+        .unwrap();
+    let hr = as_user(&app, "klinik.personal").await;
+    let before = list(&app, &hr).await;
+    // Every demo assignment starts 2020–2024: an end in 2022 is before some of those starts.
+    let action = json!({"action": "end_site_assignment", "site_number": null, "end": "2022-06-30"});
+    let (status, error): (_, ApiErrorBody) = typed(
+        app.call(
+            &hr,
+            "POST",
+            "/api/v1/physicians/bulk/apply",
+            Some(request(&items(&before), &action)),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rejected_ids: Vec<i64> = before
+        .physicians
+        .iter()
+        .filter(|p| {
+            p.form
+                .sites
+                .iter()
+                .any(|s| s.start > Date::from_ymd(2022, 6, 30).ok())
+        })
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(error.fields.len(), rejected_ids.len());
+    let first = &error.fields[0];
+    assert_eq!(first.field, format!("items[{}]", rejected_ids[0]));
+    assert!(
+        first.message.contains("liegt vor dem Beginn der Tätigkeit"),
+        "{}",
+        first.message
+    );
+    // Nothing was written.
+    assert_eq!(list(&app, &hr).await, before);
+}
+
+#[tokio::test]
+async fn a_selection_beyond_the_limit_is_refused_in_words_for_the_field() {
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let too_many: Vec<VersionedId> = (0..=MAX_BULK_RECORDS as i64)
+        .map(|id| VersionedId { id, version: 1 })
+        .collect();
+    let action = json!({"action": "set_field", "field": "last_name", "value": "X"});
+    for path in [
+        "/api/v1/physicians/bulk/preview",
+        "/api/v1/physicians/bulk/apply",
+    ] {
+        let (status, error): (_, ApiErrorBody) = typed(
+            app.call(&hr, "POST", path, Some(request(&too_many, &action)))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert_eq!(error.fields.len(), 1);
+        assert_eq!(error.fields[0].field, "items");
+        assert_eq!(
+            error.fields[0].message,
+            "Eine Sammeländerung umfasst höchstens 100.000 Einträge; ausgewählt sind 100.001. Bitte die Auswahl aufteilen."
+        );
+    }
+    // A progress key that is not one is refused as such.
+    let res = app
+        .call(
+            &hr,
+            "POST",
+            "/api/v1/physicians/bulk/apply?progress=%3Cscript%3E",
+            Some(request(&[VersionedId { id: 1, version: 1 }], &action)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
