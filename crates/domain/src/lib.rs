@@ -6,10 +6,12 @@
 pub mod access;
 pub mod api;
 pub mod audits;
+pub mod calendar;
 pub mod care_billing;
 pub mod directory;
 pub mod documents;
 pub mod error;
+pub mod holidays;
 pub mod numbers;
 pub mod text;
 

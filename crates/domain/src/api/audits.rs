@@ -4,10 +4,10 @@
 //! people comes with a German `…_label` next to it.
 use serde::{Deserialize, Serialize};
 
-use crate::audits::{CertificateStatus, DeadlineStatus, DocumentKind};
+use crate::audits::{CertificateStatus, DeadlineStatus, DocumentKind, DocumentState, Lateness};
 use crate::directory::Date;
 
-pub use crate::audits::CaseForm;
+pub use crate::audits::{CaseForm, NoticeForm, RequestForm, UnavailableForm};
 
 /// Whether a case is still being worked on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,12 +43,6 @@ impl NoticeKind {
     }
 }
 
-/// `POST /api/v1/audits/cases/{id}/notices`: a further notice (extension of the subject).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct NoticeForm {
-    pub subject: String,
-}
-
 /// One audit notice (Prüfanzeige).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
@@ -59,20 +53,6 @@ pub struct Notice {
     pub subject: String,
     pub created_at: String,
     pub created_by: String,
-}
-
-/// `POST /api/v1/audits/cases/{id}/requests`
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct RequestForm {
-    pub documents: Vec<DocumentKind>,
-    #[serde(default)]
-    pub free_text: String,
-    /// The day the request reaches the hospital; today when absent.
-    #[serde(default)]
-    pub received_date: Option<Date>,
-    /// Weeks until the documents must reach the MD; `DEFAULT_DEADLINE_WEEKS` when absent.
-    #[serde(default)]
-    pub deadline_weeks: Option<i32>,
 }
 
 /// A requested document with its German name.
@@ -120,6 +100,24 @@ pub struct StoredFile {
     /// The delivery the file was submitted with (`None`: not yet submitted).
     #[serde(default)]
     pub delivery_id: Option<i64>,
+    /// The requested document the file is for (`None`: files from before documents were
+    /// tracked one by one, and reports and evidence).
+    #[serde(default)]
+    pub document: Option<DocumentKind>,
+}
+
+/// One requested document and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentStatus {
+    pub kind: DocumentKind,
+    pub label: String,
+    pub state: DocumentState,
+    pub state_label: String,
+    /// The hospital's reason when not available.
+    pub reason: Option<String>,
+    /// When it was delivered (first delivery with a file for it) or declared unavailable.
+    pub settled_at: Option<String>,
+    pub settled_by: Option<String>,
 }
 
 /// A submitted delivery: the files the hospital handed over together.
@@ -129,8 +127,11 @@ pub struct Delivery {
     pub request_id: i64,
     pub submitted_at: String,
     pub submitted_by: String,
-    /// Submitted by the deadline (the day of submission counts).
+    /// Submitted by the deadline (the Berlin day of submission counts).
     pub in_time: bool,
+    /// In time, late within the late window, or after the late window.
+    pub lateness: Lateness,
+    pub lateness_label: String,
     pub files: Vec<StoredFile>,
     pub acknowledged_at: Option<String>,
     pub acknowledged_by: Option<String>,
@@ -146,6 +147,10 @@ pub struct DocumentRequest {
     pub received_date: Date,
     pub deadline_weeks: i32,
     pub deadline: DeadlineInfo,
+    /// Every requested document with its state; the request is complete when none is
+    /// outstanding.
+    pub document_states: Vec<DocumentStatus>,
+    pub complete: bool,
     pub created_at: String,
     pub created_by: String,
     /// Files uploaded but not yet submitted (the MD never sees these).
@@ -211,6 +216,8 @@ pub struct InboxItem {
     pub deadline: DeadlineInfo,
     pub pending_files: i64,
     pub submitted_files: i64,
+    /// Requested documents neither delivered nor declared unavailable.
+    pub outstanding_documents: i64,
 }
 
 /// A notice in the inbox.
@@ -292,14 +299,30 @@ pub struct Receipt {
     pub documents: Vec<RequestedDocument>,
     pub received_date: Date,
     pub due: Date,
+    pub late_until: Date,
     pub in_time: bool,
+    pub lateness: Lateness,
+    pub lateness_label: String,
     pub submitted_at: String,
+    /// German local time ("30.11.2026, 23:59 Uhr").
+    pub submitted_at_local: String,
     pub submitted_by: String,
     pub acknowledged_at: Option<String>,
+    pub acknowledged_at_local: Option<String>,
     pub acknowledged_by: Option<String>,
     pub files: Vec<StoredFile>,
+    /// The state of every requested document after this delivery.
+    pub document_states: Vec<DocumentStatus>,
     pub total_size: u64,
     pub created_at: String,
+    pub created_at_local: String,
+}
+
+/// `GET`/`PUT /api/v1/audits/reminder-settings`: the signed-in user's e-mail reminders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderSettings {
+    /// Reminder digests by e-mail (on unless the user unsubscribed).
+    pub email_reminders: bool,
 }
 
 /// `POST /api/v1/audits/inspections` (MD): an on-site audit announced to a hospital.
