@@ -280,6 +280,17 @@ pub fn deadline(
     }
 }
 
+/// The Land of a hospital by its IK: for hospitals (class 26) digits 3–4 are the Land's region
+/// code 01–16; `None` for other IKs (then only federal holidays count).
+pub fn land_of_hospital_ik(ik: &str) -> Option<Land> {
+    let ik = ik.trim();
+    if ik.len() != 9 || !ik.starts_with("26") {
+        return None;
+    }
+    let region: usize = ik.get(2..4)?.parse().ok()?;
+    Land::ALL.get(region.checked_sub(1)?).copied()
+}
+
 /// How late a submission on the Berlin day `on` is against `due` and `late_until`.
 pub fn lateness(on: Date, due: Date, late_until: Date) -> Lateness {
     if on <= due {
@@ -672,6 +683,14 @@ mod tests {
         let dl = deadline(d("06.02.2026"), 8, None, d("03.04.2026"), false);
         assert_eq!(dl.days_left, 4);
         assert_eq!(dl.status, DeadlineStatus::DueSoon);
+    }
+
+    #[test]
+    fn hospital_land_from_the_ik() {
+        assert_eq!(land_of_hospital_ik("260326822"), Some(Land::Niedersachsen));
+        assert_eq!(land_of_hospital_ik("261101015"), Some(Land::Berlin));
+        assert_eq!(land_of_hospital_ik("261700000"), None);
+        assert_eq!(land_of_hospital_ik("109905003"), None, "an insurer");
     }
 
     #[test]

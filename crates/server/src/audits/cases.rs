@@ -10,7 +10,6 @@ use le_domain::api::audits::{
 use le_domain::{FieldError, Ik, SiteNumber, ValidationError};
 use serde::Deserialize;
 
-use super::AuditsConfig;
 use super::caller::{AuditCaller, MdCaller, Scope};
 use super::store::{
     self, CaseRow, DocumentRow, NoticeRow, REQUEST_SELECT, RequestRow, actor_name, case_select,
@@ -18,8 +17,8 @@ use super::store::{
 };
 use super::uploads::record;
 use crate::AppState;
+use crate::clock::today;
 use crate::db::Db;
-use crate::directory::caller::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -82,7 +81,7 @@ pub async fn create(
     md: MdCaller,
     ApiJson(form): ApiJson<CaseForm>,
 ) -> Result<(StatusCode, axum::Json<CaseDetail>), AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let today = today(&state);
     let mut errors = form.validate(today);
     let hospital_ik = form.hospital_ik.trim().to_owned();
@@ -158,7 +157,7 @@ pub async fn list(
     caller: AuditCaller,
     Query(filter): Query<CaseFilter>,
 ) -> Result<axum::Json<CaseList>, AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
     let state_where = match filter.state.as_deref().unwrap_or("") {
         "" | "all" => "",
@@ -205,7 +204,7 @@ pub async fn list(
 /// Everything about one case as `md` or the hospital sees it.
 pub async fn detail(
     state: &AppState,
-    config: &AuditsConfig,
+    config: &crate::config::Config,
     case: &CaseRow,
     md: bool,
 ) -> Result<CaseDetail, AppError> {
@@ -252,7 +251,7 @@ pub async fn get(
     caller: AuditCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseDetail>, AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let case = store::visible_case(&state.db, caller.scope(), id).await?;
     Ok(axum::Json(
         detail(&state, &config, &case, caller.is_md()).await?,
@@ -307,7 +306,7 @@ pub async fn close(
     md: MdCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseSummary>, AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let case = store::visible_case(&state.db, Scope::All, id).await?;
     case.require_open()?;
     let now = state.clock.now();

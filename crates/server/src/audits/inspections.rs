@@ -12,7 +12,7 @@ use super::store::{HOSPITAL_NAME, actor_name, parse_date, scope_sql};
 use super::uploads::record;
 use crate::AppState;
 use crate::clock::rfc3339;
-use crate::directory::caller::today;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 

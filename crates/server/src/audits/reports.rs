@@ -6,7 +6,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use le_domain::api::audits::StoredFile;
 
-use super::AuditsConfig;
 use super::caller::{AuditCaller, MdCaller, Scope};
 use super::store::{self, DocumentRow, actor_name};
 use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
@@ -22,7 +21,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let case = store::visible_case(&state.db, Scope::All, case_id).await?;
     case.require_open()?;
     let upload = receive_pdf(

@@ -14,14 +14,13 @@ use le_domain::audits::{certificate_status, check_ops_code};
 use le_domain::directory::Date;
 use le_domain::{FieldError, ValidationError};
 
-use super::AuditsConfig;
 use super::caller::{ActingHospital, AuditCaller, HospitalAuditCaller, MdCaller, Scope};
 use super::cases::check_site;
 use super::store::{DocumentRow, HOSPITAL_NAME, actor_name, parse_date, scope_sql};
 use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
 use crate::AppState;
 use crate::clock::rfc3339;
-use crate::directory::caller::today;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -213,7 +212,7 @@ pub async fn upload_evidence(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let row = visible(&state, Scope::Hospital(&caller.iks), id).await?;
     caller.require_act()?;
     if state_of(&row.state) != StructureState::Applied {
