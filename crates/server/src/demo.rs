@@ -414,7 +414,7 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
     use sha2::{Digest, Sha256};
 
     let now = state.clock.now();
-    let today = crate::directory::caller::today(state);
+    let today = crate::clock::today(state);
     let day = 86_400;
     let md = "md.gutachter";
     let clerk = "klinik.controlling";
@@ -529,36 +529,19 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
             continue;
         };
         let received = today.add_days(-received_ago);
-        let documents =
-            serde_json::to_string(documents).map_err(|e| AppError::internal("json", e))?;
-        let request_id = sqlx::query(
-            "INSERT INTO audit_requests (case_id, documents, free_text, received_date, deadline_weeks, \
-             created_by, created_at, delivered_at) VALUES (?, ?, ?, ?, 8, ?, ?, ?)",
+        let request_id = crate::audits::store::insert_request(
+            &mut tx,
+            case_id,
+            documents,
+            free_text,
+            received,
+            le_domain::audits::DEFAULT_DEADLINE_WEEKS,
+            md,
+            now - i64::from(received_ago) * day,
         )
-        .bind(case_id)
-        .bind(&documents)
-        .bind(free_text)
-        .bind(received.to_iso())
-        .bind(md)
-        .bind(now - i64::from(received_ago) * day)
-        .bind(delivered_ago.map(|d| now - d * day))
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .await?;
         if let Some(ago) = delivered_ago {
             let at = now - ago * day;
-            let delivery_id = sqlx::query(
-                "INSERT INTO audit_deliveries (request_id, submitted_at, submitted_by, in_time, \
-                 acknowledged_at, acknowledged_by) VALUES (?, ?, ?, 1, ?, ?)",
-            )
-            .bind(request_id)
-            .bind(at)
-            .bind(clerk)
-            .bind(at + 600)
-            .bind(clerk)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
             let bytes = demo_pdf("Operationsbericht (Demo) - Fall A-2026-0733");
             let stored = format!("{}.pdf", secrets::token());
             {
@@ -574,19 +557,33 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            sqlx::query(
-                "INSERT INTO audit_files (request_id, delivery_id, file_name, stored_name, size, sha256, \
-                 uploaded_at, uploaded_by) VALUES (?, ?, 'OP-Bericht_A-2026-0733.pdf', ?, ?, ?, ?, ?)",
+            crate::audits::store::insert_request_file(
+                &mut tx,
+                &crate::audits::store::NewRequestFile {
+                    request_id,
+                    file_name: "OP-Bericht_A-2026-0733.pdf",
+                    stored_name: &stored,
+                    size: i64::try_from(bytes.len()).unwrap_or(0),
+                    sha256: &sha,
+                    uploaded_at: at - 300,
+                    uploaded_by: clerk,
+                    document: K::OperationReport,
+                },
             )
-            .bind(request_id)
-            .bind(delivery_id)
-            .bind(&stored)
-            .bind(i64::try_from(bytes.len()).unwrap_or(0))
-            .bind(&sha)
-            .bind(at - 300)
-            .bind(clerk)
-            .execute(&mut *tx)
             .await?;
+            if let Some(delivery_id) = crate::audits::store::insert_delivery(
+                &mut tx,
+                request_id,
+                at,
+                clerk,
+                le_domain::audits::Lateness::InTime,
+            )
+            .await?
+            {
+                crate::audits::store::acknowledge_delivery(&mut tx, delivery_id, at + 600, clerk)
+                    .await?;
+            }
+            crate::audits::store::settle_completion(&mut tx, request_id, at).await?;
         }
     }
     let inspection_id = sqlx::query(

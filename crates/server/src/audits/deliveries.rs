@@ -13,7 +13,7 @@ use super::uploads::record;
 use crate::AppState;
 use crate::clock::{german_time, rfc3339, today};
 use crate::error::AppError;
-use crate::extract::ApiJson;
+use crate::extract::parse_json;
 
 /// `POST /api/v1/audits/requests/{id}/submit` (hospital): all files not yet submitted become
 /// one delivery. Its lateness is that of the Berlin day of submission; the request is complete
@@ -80,12 +80,14 @@ pub async fn declare_unavailable(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
     Path(request_id): Path<i64>,
-    ApiJson(form): ApiJson<UnavailableForm>,
+    body: axum::body::Bytes,
 ) -> Result<axum::Json<DocumentRequest>, AppError> {
     let (request, case) =
         store::visible_request(&state.db, Scope::Hospital(&caller.iks), request_id).await?;
     caller.require_act()?;
     case.require_open()?;
+    // The body is read only once the caller may act on this request.
+    let form: UnavailableForm = parse_json(&body)?;
     let errors = form.validate();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -176,7 +178,13 @@ pub async fn acknowledge(
     caller.require_act()?;
     if delivery.acknowledged_at.is_none() {
         let now = state.clock.now();
-        store::acknowledge_delivery(&state.db, id, now, &actor_name(&caller.actor)).await?;
+        store::acknowledge_delivery(
+            &mut *state.db.acquire().await?,
+            id,
+            now,
+            &actor_name(&caller.actor),
+        )
+        .await?;
         record(
             &state,
             &caller.actor,

@@ -20,7 +20,7 @@ use crate::access::session::Actor;
 use crate::audit_log;
 use crate::clock::today;
 use crate::error::AppError;
-use crate::extract::ApiJson;
+use crate::extract::parse_json;
 
 /// Seconds between two runs by default.
 pub const DEFAULT_INTERVAL_SECONDS: u64 = 900;
@@ -277,9 +277,10 @@ pub async fn settings(
 pub async fn update_settings(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
-    ApiJson(form): ApiJson<ReminderSettings>,
+    body: axum::body::Bytes,
 ) -> Result<axum::Json<ReminderSettings>, AppError> {
     let user = own_user(&caller)?;
+    let form: ReminderSettings = parse_json(&body)?;
     let now = state.clock.now();
     store::set_opt_out(&state.db, user, !form.email_reminders, now).await?;
     audit_log::success(

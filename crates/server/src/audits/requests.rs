@@ -51,7 +51,7 @@ pub async fn create(
     let weeks = form.deadline_weeks.unwrap_or(DEFAULT_DEADLINE_WEEKS);
     let now = state.clock.now();
     let id = store::insert_request(
-        &state.db,
+        &mut *state.db.acquire().await?,
         case_id,
         &documents,
         form.free_text.trim(),

@@ -559,7 +559,7 @@ pub async fn settle_completion(
 /// Stores a new request; answers its id.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_request(
-    db: &Db,
+    conn: &mut sqlx::SqliteConnection,
     case_id: i64,
     documents: &[DocumentKind],
     free_text: &str,
@@ -581,9 +581,40 @@ pub async fn insert_request(
     .bind(weeks)
     .bind(by)
     .bind(now)
-    .execute(db)
+    .execute(conn)
     .await?
     .last_insert_rowid())
+}
+
+/// A received file of a request, stored in `files_dir` as `stored_name`.
+pub struct NewRequestFile<'a> {
+    pub request_id: i64,
+    pub file_name: &'a str,
+    pub stored_name: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub uploaded_at: i64,
+    pub uploaded_by: &'a str,
+    pub document: DocumentKind,
+}
+
+/// Inserts a file row of a request (not yet submitted); answers its id.
+pub async fn insert_request_file(
+    conn: &mut sqlx::SqliteConnection,
+    f: &NewRequestFile<'_>,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(INSERT_REQUEST_FILE)
+        .bind(f.request_id)
+        .bind(f.file_name)
+        .bind(f.stored_name)
+        .bind(f.size)
+        .bind(f.sha256)
+        .bind(f.uploaded_at)
+        .bind(f.uploaded_by)
+        .bind(f.document.wire())
+        .execute(conn)
+        .await?
+        .last_insert_rowid())
 }
 
 /// The request `id` (no scope check: callers check the case).
@@ -651,7 +682,12 @@ pub async fn delivery_row(db: &Db, id: i64) -> Result<Option<DeliveryRow>, AppEr
     .await?)
 }
 
-pub async fn acknowledge_delivery(db: &Db, id: i64, now: i64, by: &str) -> Result<(), AppError> {
+pub async fn acknowledge_delivery(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    now: i64,
+    by: &str,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE audit_deliveries SET acknowledged_at = ?, acknowledged_by = ? \
          WHERE id = ? AND acknowledged_at IS NULL",
@@ -659,7 +695,7 @@ pub async fn acknowledge_delivery(db: &Db, id: i64, now: i64, by: &str) -> Resul
     .bind(now)
     .bind(by)
     .bind(id)
-    .execute(db)
+    .execute(conn)
     .await?;
     Ok(())
 }
