@@ -162,13 +162,8 @@ async fn create_request(app: &TestApp, md: &Client, case_id: i64, body: Value) -
 async fn case_with_request(app: &TestApp, md: &Client) -> (i64, i64) {
     let case = create_case(app, md, HOSPITAL, "773686000").await;
     let case_id = case["case"]["id"].as_i64().unwrap();
-    let request = create_request(
-        app,
-        md,
-        case_id,
-        json!({"documents": ["discharge_letter"]}),
-    )
-    .await;
+    let request =
+        create_request(app, md, case_id, json!({"documents": ["discharge_letter"]})).await;
     (case_id, request["id"].as_i64().unwrap())
 }
 

@@ -114,7 +114,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "h_admin h_audit tok_audits",
     ),
     ("GET", "/audits/deliveries/{id}/receipt", AUDITS_READ_OWN),
-    ("GET", "/audits/deliveries/{id}/receipt.pdf", AUDITS_READ_OWN),
+    (
+        "GET",
+        "/audits/deliveries/{id}/receipt.pdf",
+        AUDITS_READ_OWN,
+    ),
     // The hospital declares a requested document unavailable (with a reason).
     (
         "POST",
