@@ -4,8 +4,12 @@
 //! people comes with a German `…_label` next to it.
 use serde::{Deserialize, Serialize};
 
-use crate::audits::{CertificateStatus, DeadlineStatus, DocumentKind, DocumentState, Lateness};
+use crate::audits::{
+    CertificateStatus, DeadlineStatus, DocumentKind, DocumentState, Lateness, check_note,
+    check_ops_code,
+};
 use crate::directory::Date;
+use crate::{FieldError, Ik, SiteNumber};
 
 pub use crate::audits::{CaseForm, NoticeForm, RequestForm, UnavailableForm};
 
@@ -339,6 +343,47 @@ pub struct InspectionForm {
     pub note: String,
 }
 
+impl InspectionForm {
+    /// The rules of an inspection announcement that need no database (the server adds: the
+    /// hospital is registered, the site is its own, the cases are its open ones).
+    pub fn validate(&self, today: Date) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Err(e) = Ik::parse(self.hospital_ik.trim()) {
+            errors.push(e.for_field("hospital_ik"));
+        }
+        let site = self.site_number.trim();
+        if !site.is_empty()
+            && let Err(e) = SiteNumber::parse(site)
+        {
+            errors.push(e.for_field("site_number"));
+        }
+        match self.date {
+            None => errors.push(FieldError::new(
+                "date",
+                "required",
+                "Bitte das Datum der Begehung angeben.",
+            )),
+            Some(d) if d < today => errors.push(FieldError::new(
+                "date",
+                "in_past",
+                "Der Begehungstermin darf nicht in der Vergangenheit liegen.",
+            )),
+            Some(_) => {}
+        }
+        if let Err(e) = check_note(&self.note) {
+            errors.push(e.for_field("note"));
+        }
+        if self.case_ids.is_empty() {
+            errors.push(FieldError::new(
+                "case_ids",
+                "required",
+                "Bitte mindestens einen vorzubereitenden Fall auswählen.",
+            ));
+        }
+        errors
+    }
+}
+
 /// A case on an inspection list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InspectionCase {
@@ -373,6 +418,24 @@ pub struct StructureForm {
     pub ops_code: String,
     #[serde(default)]
     pub note: String,
+}
+
+impl StructureForm {
+    /// The rules of an application that need no database (the server adds: the site is one of
+    /// the hospital's).
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Err(e) = SiteNumber::parse(self.site_number.trim()) {
+            errors.push(e.for_field("site_number"));
+        }
+        if let Err(e) = check_ops_code(&self.ops_code) {
+            errors.push(e.for_field("ops_code"));
+        }
+        if let Err(e) = check_note(&self.note) {
+            errors.push(e.for_field("note"));
+        }
+        errors
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -454,6 +517,36 @@ mod tests {
                 reason: "Nachweise fehlen".to_owned()
             }
         );
+    }
+
+    #[test]
+    fn inspection_and_structure_forms() {
+        let today = Date::parse("30.11.2026").expect("date");
+        let mut f = InspectionForm {
+            hospital_ik: "260326822".into(),
+            site_number: String::new(),
+            date: Some(today),
+            case_ids: vec![1],
+            note: String::new(),
+        };
+        assert_eq!(f.validate(today), vec![]);
+        f.date = Some(today.add_days(-1));
+        f.case_ids.clear();
+        f.note = "x".repeat(crate::audits::TEXT_MAX_CHARS + 1);
+        let fields: Vec<String> = f.validate(today).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["date", "note", "case_ids"]);
+        let s = StructureForm {
+            site_number: "773686000".into(),
+            ops_code: "8-98f".into(),
+            note: String::new(),
+        };
+        assert_eq!(s.validate(), vec![]);
+        let bad = StructureForm {
+            site_number: "12".into(),
+            ops_code: "x".into(),
+            note: String::new(),
+        };
+        assert_eq!(bad.validate().len(), 2);
     }
 
     #[test]

@@ -22,14 +22,6 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-fn field(name: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }
-}
-
 /// True when a hospital with this IK (or this Haupt-IK) uses the portal.
 pub async fn hospital_registered(db: &Db, ik: &str) -> Result<bool, AppError> {
     let n: i64 = sqlx::query_scalar(
@@ -86,7 +78,7 @@ pub async fn create(
     let mut errors = form.validate(today);
     let hospital_ik = form.hospital_ik.trim().to_owned();
     if Ik::parse(&hospital_ik).is_ok() && !hospital_registered(&state.db, &hospital_ik).await? {
-        errors.push(field(
+        errors.push(FieldError::new(
             "hospital_ik",
             "not_registered",
             "Für dieses IK ist kein Krankenhaus im Portal registriert.",
@@ -164,7 +156,7 @@ pub async fn list(
         "open" => " AND c.closed_at IS NULL",
         "closed" => " AND c.closed_at IS NOT NULL",
         _ => {
-            return Err(AppError::Validation(vec![field(
+            return Err(AppError::Validation(vec![FieldError::new(
                 "state",
                 "invalid_value",
                 "Erlaubt sind „open“ und „closed“.",
@@ -267,8 +259,9 @@ pub async fn add_notice(
 ) -> Result<(StatusCode, axum::Json<Notice>), AppError> {
     let case = store::visible_case(&state.db, Scope::All, id).await?;
     case.require_open()?;
-    if let Err(e) = le_domain::access::check_text(&form.subject, 2000) {
-        return Err(AppError::field("subject", &e));
+    let errors = form.validate();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
     }
     let now = state.clock.now();
     let by = actor_name(&md.actor);

@@ -3,8 +3,8 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use le_domain::FieldError;
 use le_domain::api::audits::{Inspection, InspectionCase, InspectionForm, InspectionList};
-use le_domain::{FieldError, Ik, ValidationError};
 
 use super::caller::{AuditCaller, MdCaller};
 use super::cases::{check_site, hospital_registered};
@@ -15,14 +15,6 @@ use crate::clock::rfc3339;
 use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-
-fn field(name: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -103,45 +95,27 @@ pub async fn create(
     ApiJson(form): ApiJson<InspectionForm>,
 ) -> Result<(StatusCode, axum::Json<Inspection>), AppError> {
     let today = today(&state);
-    let mut errors = Vec::new();
+    // The form's own rules are the domain's; what needs the database follows.
+    let mut errors = form.validate(today);
+    let has = |errors: &[FieldError], f: &str| errors.iter().any(|e| e.field == f);
     let hospital_ik = form.hospital_ik.trim().to_owned();
-    match Ik::parse(&hospital_ik) {
-        Err(e) => errors.push(e.for_field("hospital_ik")),
-        Ok(_) if !hospital_registered(&state.db, &hospital_ik).await? => errors.push(field(
+    if !has(&errors, "hospital_ik") && !hospital_registered(&state.db, &hospital_ik).await? {
+        errors.push(FieldError::new(
             "hospital_ik",
             "not_registered",
             "Für dieses IK ist kein Krankenhaus im Portal registriert.",
-        )),
-        Ok(_) => {}
+        ));
     }
     let site = form.site_number.trim();
     if !site.is_empty()
+        && !has(&errors, "site_number")
         && let Some(e) = check_site(&state.db, &hospital_ik, site, "site_number").await?
     {
         errors.push(e);
     }
-    match form.date {
-        None => errors.push(ValidationError::Required.for_field("date")),
-        Some(d) if d < today => errors.push(field(
-            "date",
-            "in_past",
-            "Der Begehungstermin darf nicht in der Vergangenheit liegen.",
-        )),
-        Some(_) => {}
-    }
-    if form.note.trim().chars().count() > 2000 {
-        errors.push(ValidationError::TooLong { max: 2000 }.for_field("note"));
-    }
     let mut case_ids = form.case_ids.clone();
     case_ids.sort_unstable();
     case_ids.dedup();
-    if case_ids.is_empty() {
-        errors.push(field(
-            "case_ids",
-            "required",
-            "Bitte mindestens einen vorzubereitenden Fall auswählen.",
-        ));
-    }
     for id in &case_ids {
         let ok: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM audit_cases WHERE id = ? AND hospital_ik = ? AND closed_at IS NULL",
@@ -151,7 +125,7 @@ pub async fn create(
         .fetch_optional(&state.db)
         .await?;
         if ok.is_none() {
-            errors.push(field(
+            errors.push(FieldError::new(
                 "case_ids",
                 "unknown_case",
                 format!("Fall {id} ist kein offener Prüffall dieses Krankenhauses."),

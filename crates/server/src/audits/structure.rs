@@ -6,13 +6,13 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use le_domain::FieldError;
 use le_domain::api::audits::{
     Certificate, StoredFile, StructureAudit, StructureDecision, StructureForm, StructureList,
     StructureState,
 };
-use le_domain::audits::{certificate_status, check_ops_code};
+use le_domain::audits::certificate_status;
 use le_domain::directory::Date;
-use le_domain::{FieldError, ValidationError};
 
 use super::caller::{ActingHospital, AuditCaller, HospitalAuditCaller, MdCaller, Scope};
 use super::cases::check_site;
@@ -153,16 +153,13 @@ pub async fn apply(
         .first()
         .cloned()
         .ok_or_else(|| AppError::internal("caller", "no IK"))?;
-    let mut errors: Vec<FieldError> = Vec::new();
+    // The form's own rules are the domain's; the site must also be one of the hospital's.
+    let mut errors: Vec<FieldError> = form.validate();
     let site = form.site_number.trim();
-    if let Some(e) = check_site(&state.db, &own_ik, site, "site_number").await? {
+    if !errors.iter().any(|e| e.field == "site_number")
+        && let Some(e) = check_site(&state.db, &own_ik, site, "site_number").await?
+    {
         errors.push(e);
-    }
-    if let Err(e) = check_ops_code(&form.ops_code) {
-        errors.push(e.for_field("ops_code"));
-    }
-    if form.note.trim().chars().count() > 2000 {
-        errors.push(ValidationError::TooLong { max: 2000 }.for_field("note"));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -341,7 +338,8 @@ pub async fn decide(
             )
         }
         StructureDecision::Reject { reason } => {
-            if let Err(e) = le_domain::access::check_text(reason, 2000) {
+            if let Err(e) = le_domain::access::check_text(reason, le_domain::audits::TEXT_MAX_CHARS)
+            {
                 return Err(AppError::field("reject.reason", &e));
             }
             sqlx::query(

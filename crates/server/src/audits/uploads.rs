@@ -46,11 +46,7 @@ pub struct UploadName {
 }
 
 fn field(name: &str, code: &str, message: impl Into<String>) -> AppError {
-    AppError::Validation(vec![FieldError {
-        field: name.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }])
+    AppError::Validation(vec![FieldError::new(name, code, message)])
 }
 
 /// The file name as shown to people: last path component, no control characters, ≤ 200 chars.
