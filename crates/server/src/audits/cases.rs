@@ -133,7 +133,7 @@ pub async fn create(
     )
     .await;
     let case = store::visible_case(&state.db, Scope::All, id).await?;
-    let detail = detail(&state, &config, &case, true).await?;
+    let detail = detail(&state, config, &case, true).await?;
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
 
@@ -246,7 +246,7 @@ pub async fn get(
     let config = &*state.config;
     let case = store::visible_case(&state.db, caller.scope(), id).await?;
     Ok(axum::Json(
-        detail(&state, &config, &case, caller.is_md()).await?,
+        detail(&state, config, &case, caller.is_md()).await?,
     ))
 }
 
@@ -320,6 +320,6 @@ pub async fn close(
     )
     .await;
     let case = store::visible_case(&state.db, Scope::All, id).await?;
-    let detail = detail(&state, &config, &case, true).await?;
+    let detail = detail(&state, config, &case, true).await?;
     Ok(axum::Json(detail.case))
 }

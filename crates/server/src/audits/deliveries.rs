@@ -101,7 +101,7 @@ pub async fn declare_unavailable(
     }
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let states = store::document_states(&mut *tx, &request).await?;
+    let states = store::document_states(&mut tx, &request).await?;
     match states
         .iter()
         .find(|s| s.kind == form.document)

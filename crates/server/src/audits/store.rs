@@ -542,7 +542,7 @@ pub async fn settle_completion(
     .bind(request_id)
     .fetch_one(&mut **tx)
     .await?;
-    let states = document_states(&mut **tx, &row).await?;
+    let states = document_states(tx, &row).await?;
     let complete = request_complete(&states.iter().map(|s| s.state).collect::<Vec<_>>());
     if complete {
         sqlx::query(
