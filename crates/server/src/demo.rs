@@ -481,23 +481,23 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
     for (i, (admission, invoice, site, ago, stay, subject)) in cases.iter().enumerate() {
         let admitted = today.add_days(-ago);
         let created = now - i64::from(*ago - stay) * day + i64::try_from(i).unwrap_or(0) * 3600;
-        let id = sqlx::query(
-            "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
-             admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, '109905003', ?, ?, ?)",
+        let admitted_until = admitted.add_days(*stay);
+        let id = crate::audits::store::insert_case(
+            &mut tx,
+            &crate::audits::store::NewCase {
+                hospital_ik: hospital,
+                site_number: Some(site),
+                admission_number: admission,
+                invoice_number: invoice,
+                admission_date: admitted,
+                discharge_date: admitted_until,
+                insurer_ik: "109905003",
+                subject,
+                created_by: md,
+                created_at: created.min(now),
+            },
         )
-        .bind(hospital)
-        .bind(site)
-        .bind(admission)
-        .bind(invoice)
-        .bind(admitted.to_iso())
-        .bind(admitted.add_days(*stay).to_iso())
-        .bind(subject)
-        .bind(md)
-        .bind(created.min(now))
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .await?;
         crate::audits::store::insert_notice(
             &mut tx,
             id,
@@ -586,37 +586,36 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
             crate::audits::store::settle_completion(&mut tx, request_id, at).await?;
         }
     }
-    let inspection_id = sqlx::query(
-        "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
-         VALUES (?, '773686000', ?, 'Bitte die Patientenakten vollständig bereithalten.', ?, ?)",
+    let inspection_cases: Vec<i64> = case_ids.iter().take(2).copied().collect();
+    crate::audits::store::insert_inspection(
+        &mut tx,
+        hospital,
+        Some("773686000"),
+        today.add_days(21),
+        "Bitte die Patientenakten vollständig bereithalten.",
+        md,
+        now - 2 * day,
+        &inspection_cases,
     )
-    .bind(hospital)
-    .bind(today.add_days(21).to_iso())
-    .bind(md)
-    .bind(now - 2 * day)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    for &case_id in case_ids.iter().take(2) {
-        sqlx::query("INSERT INTO audit_inspection_cases (inspection_id, case_id) VALUES (?, ?)")
-            .bind(inspection_id)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query(
-        "INSERT INTO structure_audits (hospital_ik, site_number, ops_code, note, state, applied_by, \
-         applied_at, decided_by, decided_at, valid_from, valid_until) \
-         VALUES (?, '773686000', '8-98f', 'Intensivmedizinische Komplexbehandlung', 'certified', ?, ?, ?, ?, ?, ?)",
+    .await?;
+    let structure_id = crate::audits::store::insert_structure_application(
+        &mut tx,
+        hospital,
+        "773686000",
+        "8-98f",
+        "Intensivmedizinische Komplexbehandlung",
+        clerk,
+        now - 720 * day,
     )
-    .bind(hospital)
-    .bind(clerk)
-    .bind(now - 720 * day)
-    .bind(md)
-    .bind(now - 700 * day)
-    .bind(today.add_days(-700).to_iso())
-    .bind(today.add_days(60).to_iso())
-    .execute(&mut *tx)
+    .await?;
+    crate::audits::store::certify_structure(
+        &mut tx,
+        structure_id,
+        md,
+        now - 700 * day,
+        today.add_days(-700),
+        today.add_days(60),
+    )
     .await?;
     tx.commit().await?;
     Ok(())

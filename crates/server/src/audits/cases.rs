@@ -11,10 +11,7 @@ use le_domain::{FieldError, Ik, SiteNumber, ValidationError};
 use serde::Deserialize;
 
 use super::caller::{AuditCaller, MdCaller, Scope};
-use super::store::{
-    self, CaseRow, DocumentRow, NoticeRow, REQUEST_SELECT, RequestRow, actor_name, case_select,
-    scope_sql,
-};
+use super::store::{self, CaseRow, DocumentRow, NoticeRow, RequestRow, actor_name};
 use super::uploads::record;
 use crate::AppState;
 use crate::clock::today;
@@ -22,17 +19,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-/// True when a hospital with this IK (or this Haupt-IK) uses the portal.
-pub async fn hospital_registered(db: &Db, ik: &str) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?)",
-    )
-    .bind(ik)
-    .bind(ik)
-    .fetch_one(db)
-    .await?;
-    Ok(n > 0)
-}
+pub use super::store::hospital_registered;
 
 /// Checks a site against the hospital's sites in the directory (when the directory knows any).
 pub async fn check_site(
@@ -45,16 +32,9 @@ pub async fn check_site(
         Ok(s) => s,
         Err(e) => return Ok(Some(e.for_field(field_name))),
     };
-    let main_ik: Option<String> = sqlx::query_scalar(
-        "SELECT COALESCE(main_ik, ik) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?) \
-         ORDER BY ik = ? DESC LIMIT 1",
-    )
-    .bind(hospital_ik)
-    .bind(hospital_ik)
-    .bind(hospital_ik)
-    .fetch_optional(db)
-    .await?;
-    let main_ik = main_ik.unwrap_or_else(|| hospital_ik.to_owned());
+    let main_ik = store::main_ik_of(db, hospital_ik)
+        .await?
+        .unwrap_or_else(|| hospital_ik.to_owned());
     let known = crate::directory::store::site_numbers_of(db, &main_ik).await?;
     if !known.is_empty() && !known.contains(&parsed) {
         return Ok(Some(
@@ -100,24 +80,22 @@ pub async fn create(
     let by = actor_name(&md.actor);
     let subject = form.subject.trim();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let id = sqlx::query(
-        "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
-         admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    let id = store::insert_case(
+        &mut tx,
+        &store::NewCase {
+            hospital_ik: &hospital_ik,
+            site_number: Some(site).filter(|s| !s.is_empty()),
+            admission_number: form.admission_number.trim(),
+            invoice_number: form.invoice_number.trim(),
+            admission_date: admission,
+            discharge_date: discharge,
+            insurer_ik: form.insurer_ik.trim(),
+            subject,
+            created_by: &by,
+            created_at: now,
+        },
     )
-    .bind(&hospital_ik)
-    .bind(Some(site).filter(|s| !s.is_empty()))
-    .bind(form.admission_number.trim())
-    .bind(form.invoice_number.trim())
-    .bind(admission.to_iso())
-    .bind(discharge.to_iso())
-    .bind(form.insurer_ik.trim())
-    .bind(subject)
-    .bind(&by)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .await?;
     store::insert_notice(&mut tx, id, NoticeKind::Initial, subject, &by, now).await?;
     tx.commit().await?;
     record(
@@ -150,7 +128,6 @@ pub async fn list(
     Query(filter): Query<CaseFilter>,
 ) -> Result<axum::Json<CaseList>, AppError> {
     let config = &*state.config;
-    let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
     let state_where = match filter.state.as_deref().unwrap_or("") {
         "" | "all" => "",
         "open" => " AND c.closed_at IS NULL",
@@ -163,21 +140,8 @@ pub async fn list(
             )]));
         }
     };
-    let mut q = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(format!(
-        "{} WHERE 1 = 1{scope_where}{state_where} ORDER BY c.closed_at IS NOT NULL, c.created_at DESC, c.id DESC",
-        case_select()
-    )));
-    for b in &binds {
-        q = q.bind(b.clone());
-    }
-    let cases = q.fetch_all(&state.db).await?;
-    let mut rq = sqlx::query_as::<_, RequestRow>(sqlx::AssertSqlSafe(format!(
-        "{REQUEST_SELECT} JOIN audit_cases c ON c.id = r.case_id WHERE r.delivered_at IS NULL{scope_where}"
-    )));
-    for b in &binds {
-        rq = rq.bind(b.clone());
-    }
-    let requests = rq.fetch_all(&state.db).await?;
+    let (cases, requests) =
+        store::cases_with_open_requests(&state.db, caller.scope(), state_where).await?;
     let mut by_case: HashMap<i64, Vec<&RequestRow>> = HashMap::new();
     for r in &requests {
         by_case.entry(r.case_id).or_default().push(r);
@@ -201,26 +165,9 @@ pub async fn detail(
     md: bool,
 ) -> Result<CaseDetail, AppError> {
     let today = today(state);
-    let notices: Vec<NoticeRow> = sqlx::query_as(
-        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices \
-         WHERE case_id = ? ORDER BY id",
-    )
-    .bind(case.id)
-    .fetch_all(&state.db)
-    .await?;
-    let requests: Vec<RequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{REQUEST_SELECT} WHERE r.case_id = ? ORDER BY r.id"
-    )))
-    .bind(case.id)
-    .fetch_all(&state.db)
-    .await?;
-    let reports: Vec<DocumentRow> = sqlx::query_as(
-        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
-         FROM audit_reports WHERE case_id = ? ORDER BY id",
-    )
-    .bind(case.id)
-    .fetch_all(&state.db)
-    .await?;
+    let notices = store::notices_of(&state.db, case.id).await?;
+    let requests = store::requests_of(&state.db, case.id).await?;
+    let reports = store::reports_of(&state.db, case.id).await?;
     let open: Vec<&RequestRow> = requests
         .iter()
         .filter(|r| r.delivered_at.is_none())
@@ -284,12 +231,7 @@ pub async fn add_notice(
         None,
     )
     .await;
-    let row: NoticeRow = sqlx::query_as(
-        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices WHERE id = ?",
-    )
-    .bind(notice_id)
-    .fetch_one(&state.db)
-    .await?;
+    let row = store::notice_row(&state.db, notice_id).await?;
     Ok((StatusCode::CREATED, axum::Json(row.api())))
 }
 
@@ -303,14 +245,7 @@ pub async fn close(
     let case = store::visible_case(&state.db, Scope::All, id).await?;
     case.require_open()?;
     let now = state.clock.now();
-    sqlx::query(
-        "UPDATE audit_cases SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
-    )
-    .bind(now)
-    .bind(actor_name(&md.actor))
-    .bind(id)
-    .execute(&state.db)
-    .await?;
+    store::close_case(&state.db, id, now, &actor_name(&md.actor)).await?;
     record(
         &state,
         &md.actor,

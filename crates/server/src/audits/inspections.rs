@@ -8,7 +8,7 @@ use le_domain::api::audits::{Inspection, InspectionCase, InspectionForm, Inspect
 
 use super::caller::{AuditCaller, MdCaller};
 use super::cases::{check_site, hospital_registered};
-use super::store::{HOSPITAL_NAME, actor_name, parse_date, scope_sql};
+use super::store::{self, actor_name, parse_date};
 use super::uploads::record;
 use crate::AppState;
 use crate::clock::rfc3339;
@@ -16,50 +16,17 @@ use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    hospital_ik: String,
-    hospital_name: String,
-    site_number: Option<String>,
-    date: String,
-    note: String,
-    created_by: String,
-    created_at: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct CaseLink {
-    inspection_id: i64,
-    case_id: i64,
-    admission_number: String,
-    invoice_number: String,
-}
+use super::store::{InspectionCaseLink as CaseLink, InspectionRow as Row};
 
 /// `GET /api/v1/audits/inspections`: upcoming first (MD all, hospital own).
 pub async fn list(
     State(state): State<AppState>,
     caller: AuditCaller,
 ) -> Result<axum::Json<InspectionList>, AppError> {
-    let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
-    let mut q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
-        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.date, c.note, \
-         c.created_by, c.created_at FROM audit_inspections c WHERE 1 = 1{scope_where} ORDER BY c.date, c.id"
-    )));
-    for b in &binds {
-        q = q.bind(b.clone());
-    }
-    let rows = q.fetch_all(&state.db).await?;
-    let mut lq = sqlx::query_as::<_, CaseLink>(sqlx::AssertSqlSafe(format!(
-        "SELECT l.inspection_id, l.case_id, a.admission_number, a.invoice_number \
-         FROM audit_inspection_cases l JOIN audit_inspections c ON c.id = l.inspection_id \
-         JOIN audit_cases a ON a.id = l.case_id WHERE 1 = 1{scope_where} ORDER BY a.admission_number"
-    )));
-    for b in &binds {
-        lq = lq.bind(b.clone());
-    }
+    let (rows, case_links): (Vec<Row>, Vec<CaseLink>) =
+        store::inspections_in(&state.db, caller.scope()).await?;
     let mut links: HashMap<i64, Vec<InspectionCase>> = HashMap::new();
-    for l in lq.fetch_all(&state.db).await? {
+    for l in case_links {
         links
             .entry(l.inspection_id)
             .or_default()
@@ -117,14 +84,7 @@ pub async fn create(
     case_ids.sort_unstable();
     case_ids.dedup();
     for id in &case_ids {
-        let ok: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM audit_cases WHERE id = ? AND hospital_ik = ? AND closed_at IS NULL",
-        )
-        .bind(id)
-        .bind(&hospital_ik)
-        .fetch_optional(&state.db)
-        .await?;
-        if ok.is_none() {
+        if !store::open_case_of(&state.db, *id, &hospital_ik).await? {
             errors.push(FieldError::new(
                 "case_ids",
                 "unknown_case",
@@ -137,26 +97,17 @@ pub async fn create(
     };
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let id = sqlx::query(
-        "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+    let id = store::insert_inspection(
+        &mut tx,
+        &hospital_ik,
+        Some(site).filter(|s| !s.is_empty()),
+        date,
+        form.note.trim(),
+        &actor_name(&md.actor),
+        now,
+        &case_ids,
     )
-    .bind(&hospital_ik)
-    .bind(Some(site).filter(|s| !s.is_empty()))
-    .bind(date.to_iso())
-    .bind(form.note.trim())
-    .bind(actor_name(&md.actor))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    for case_id in &case_ids {
-        sqlx::query("INSERT INTO audit_inspection_cases (inspection_id, case_id) VALUES (?, ?)")
-            .bind(id)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    .await?;
     tx.commit().await?;
     record(
         &state,

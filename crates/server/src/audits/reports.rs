@@ -7,7 +7,7 @@ use axum::response::Response;
 use le_domain::api::audits::StoredFile;
 
 use super::caller::{AuditCaller, MdCaller, Scope};
-use super::store::{self, DocumentRow, actor_name};
+use super::store::{self, actor_name};
 use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
 use crate::AppState;
 use crate::error::AppError;
@@ -36,15 +36,7 @@ pub async fn upload(
     let by = actor_name(&md.actor);
     let tx = crate::db::begin_write(&state.db).await?;
     let file = upload
-        .commit(
-            &state,
-            tx,
-            "INSERT INTO audit_reports (case_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-            case_id,
-            by,
-            now,
-        )
+        .commit(&state, tx, store::INSERT_REPORT, case_id, by, now)
         .await?;
     let id = file.id;
     record(
@@ -65,14 +57,9 @@ pub async fn download(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let row: DocumentRow = sqlx::query_as(
-        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
-         FROM audit_reports WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let row = store::report_row(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     store::visible_case(&state.db, caller.scope(), row.owner_id).await?;
     let res = serve_pdf(
         &state,

@@ -922,3 +922,397 @@ pub async fn set_opt_out(db: &Db, user_id: i64, out: bool, now: i64) -> Result<(
     }
     Ok(())
 }
+
+/// True when a hospital with this IK (or this Haupt-IK) uses the portal.
+pub async fn hospital_registered(db: &Db, ik: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?)",
+    )
+    .bind(ik)
+    .bind(ik)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
+/// The Haupt-IK of the hospital addressed as `ik` (its own IK when it has none).
+pub async fn main_ik_of(db: &Db, ik: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(main_ik, ik) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?) \
+         ORDER BY ik = ? DESC LIMIT 1",
+    )
+    .bind(ik)
+    .bind(ik)
+    .bind(ik)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// A new case (with its first notice inserted separately).
+pub struct NewCase<'a> {
+    pub hospital_ik: &'a str,
+    pub site_number: Option<&'a str>,
+    pub admission_number: &'a str,
+    pub invoice_number: &'a str,
+    pub admission_date: Date,
+    pub discharge_date: Date,
+    pub insurer_ik: &'a str,
+    pub subject: &'a str,
+    pub created_by: &'a str,
+    pub created_at: i64,
+}
+
+pub async fn insert_case(
+    conn: &mut sqlx::SqliteConnection,
+    c: &NewCase<'_>,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
+         admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(c.hospital_ik)
+    .bind(c.site_number)
+    .bind(c.admission_number)
+    .bind(c.invoice_number)
+    .bind(c.admission_date.to_iso())
+    .bind(c.discharge_date.to_iso())
+    .bind(c.insurer_ik)
+    .bind(c.subject)
+    .bind(c.created_by)
+    .bind(c.created_at)
+    .execute(conn)
+    .await?
+    .last_insert_rowid())
+}
+
+/// The cases in `scope` (with `state_where`, a fixed SQL condition on `c`), and their requests
+/// not yet complete.
+pub async fn cases_with_open_requests(
+    db: &Db,
+    scope: Scope<'_>,
+    state_where: &'static str,
+) -> Result<(Vec<CaseRow>, Vec<RequestRow>), AppError> {
+    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
+    let mut q = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(format!(
+        "{} WHERE 1 = 1{scope_where}{state_where} ORDER BY c.closed_at IS NOT NULL, c.created_at DESC, c.id DESC",
+        case_select()
+    )));
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let cases = q.fetch_all(db).await?;
+    let mut rq = sqlx::query_as::<_, RequestRow>(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} JOIN audit_cases c ON c.id = r.case_id WHERE r.delivered_at IS NULL{scope_where}"
+    )));
+    for b in &binds {
+        rq = rq.bind(b.clone());
+    }
+    Ok((cases, rq.fetch_all(db).await?))
+}
+
+pub async fn notices_of(db: &Db, case_id: i64) -> Result<Vec<NoticeRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices \
+         WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn notice_row(db: &Db, id: i64) -> Result<NoticeRow, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn requests_of(db: &Db, case_id: i64) -> Result<Vec<RequestRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} WHERE r.case_id = ? ORDER BY r.id"
+    )))
+    .bind(case_id)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn reports_of(db: &Db, case_id: i64) -> Result<Vec<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
+         FROM audit_reports WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Closes an open case (the retention period starts).
+pub async fn close_case(db: &Db, id: i64, now: i64, by: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE audit_cases SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InspectionRow {
+    pub id: i64,
+    pub hospital_ik: String,
+    pub hospital_name: String,
+    pub site_number: Option<String>,
+    pub date: String,
+    pub note: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InspectionCaseLink {
+    pub inspection_id: i64,
+    pub case_id: i64,
+    pub admission_number: String,
+    pub invoice_number: String,
+}
+
+/// The inspections in `scope` (by date) and the cases on them.
+pub async fn inspections_in(
+    db: &Db,
+    scope: Scope<'_>,
+) -> Result<(Vec<InspectionRow>, Vec<InspectionCaseLink>), AppError> {
+    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
+    let mut q = sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.date, c.note, \
+         c.created_by, c.created_at FROM audit_inspections c WHERE 1 = 1{scope_where} ORDER BY c.date, c.id"
+    )));
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let rows = q.fetch_all(db).await?;
+    let mut lq = sqlx::query_as::<_, InspectionCaseLink>(sqlx::AssertSqlSafe(format!(
+        "SELECT l.inspection_id, l.case_id, a.admission_number, a.invoice_number \
+         FROM audit_inspection_cases l JOIN audit_inspections c ON c.id = l.inspection_id \
+         JOIN audit_cases a ON a.id = l.case_id WHERE 1 = 1{scope_where} ORDER BY a.admission_number"
+    )));
+    for b in &binds {
+        lq = lq.bind(b.clone());
+    }
+    Ok((rows, lq.fetch_all(db).await?))
+}
+
+/// Whether `case_id` is an open case addressed to `hospital_ik`.
+pub async fn open_case_of(db: &Db, case_id: i64, hospital_ik: &str) -> Result<bool, AppError> {
+    let ok: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM audit_cases WHERE id = ? AND hospital_ik = ? AND closed_at IS NULL",
+    )
+    .bind(case_id)
+    .bind(hospital_ik)
+    .fetch_optional(db)
+    .await?;
+    Ok(ok.is_some())
+}
+
+/// Stores an inspection with its cases; answers its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_inspection(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    hospital_ik: &str,
+    site_number: Option<&str>,
+    date: Date,
+    note: &str,
+    by: &str,
+    now: i64,
+    case_ids: &[i64],
+) -> Result<i64, AppError> {
+    let id = sqlx::query(
+        "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(hospital_ik)
+    .bind(site_number)
+    .bind(date.to_iso())
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid();
+    for case_id in case_ids {
+        sqlx::query("INSERT INTO audit_inspection_cases (inspection_id, case_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
+}
+
+pub async fn report_row(db: &Db, id: i64) -> Result<Option<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
+         FROM audit_reports WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Inserts an expert report (binds as `TempUpload::commit`).
+pub const INSERT_REPORT: &str = "INSERT INTO audit_reports (case_id, file_name, stored_name, size, \
+    sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
+/// Inserts an evidence file of a structure audit (binds as `TempUpload::commit`).
+pub const INSERT_EVIDENCE: &str = "INSERT INTO structure_evidence (structure_id, file_name, \
+    stored_name, size, sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+const EVIDENCE_SELECT: &str = "SELECT id, structure_id AS owner_id, file_name, stored_name, size, \
+    sha256, uploaded_at, uploaded_by FROM structure_evidence";
+
+#[derive(sqlx::FromRow)]
+pub struct StructureRow {
+    pub id: i64,
+    pub hospital_ik: String,
+    pub hospital_name: String,
+    pub site_number: String,
+    pub ops_code: String,
+    pub note: String,
+    pub state: String,
+    pub applied_by: String,
+    pub applied_at: i64,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    pub reject_reason: Option<String>,
+}
+
+fn structure_select() -> String {
+    format!(
+        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.ops_code, \
+         c.note, c.state, c.applied_by, c.applied_at, c.decided_by, c.decided_at, c.valid_from, \
+         c.valid_until, c.reject_reason FROM structure_audits c"
+    )
+}
+
+pub async fn structure_row(db: &Db, id: i64) -> Result<Option<StructureRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} WHERE c.id = ?",
+        structure_select()
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The applications in `scope`, newest first.
+pub async fn structure_rows(db: &Db, scope: Scope<'_>) -> Result<Vec<StructureRow>, AppError> {
+    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
+    let mut q = sqlx::query_as::<_, StructureRow>(sqlx::AssertSqlSafe(format!(
+        "{} WHERE 1 = 1{scope_where} ORDER BY c.applied_at DESC, c.id DESC",
+        structure_select()
+    )));
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_all(db).await?)
+}
+
+pub async fn evidence_of(db: &Db, structure_id: i64) -> Result<Vec<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVIDENCE_SELECT} WHERE structure_id = ? ORDER BY id"
+    )))
+    .bind(structure_id)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn evidence_row(db: &Db, id: i64) -> Result<Option<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVIDENCE_SELECT} WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+pub async fn evidence_count(db: &Db, structure_id: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM structure_evidence WHERE structure_id = ?")
+            .bind(structure_id)
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// A new application; answers its id.
+pub async fn insert_structure_application(
+    conn: &mut sqlx::SqliteConnection,
+    hospital_ik: &str,
+    site_number: &str,
+    ops_code: &str,
+    note: &str,
+    by: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO structure_audits (hospital_ik, site_number, ops_code, note, applied_by, applied_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(hospital_ik)
+    .bind(site_number)
+    .bind(ops_code)
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .last_insert_rowid())
+}
+
+pub async fn certify_structure(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    by: &str,
+    now: i64,
+    valid_from: Date,
+    valid_until: Date,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE structure_audits SET state = 'certified', decided_by = ?, decided_at = ?, \
+         valid_from = ?, valid_until = ? WHERE id = ? AND state = 'applied'",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(valid_from.to_iso())
+    .bind(valid_until.to_iso())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn reject_structure(
+    db: &Db,
+    id: i64,
+    by: &str,
+    now: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE structure_audits SET state = 'rejected', decided_by = ?, decided_at = ?, \
+         reject_reason = ? WHERE id = ? AND state = 'applied'",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(reason)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
