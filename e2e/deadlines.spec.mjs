@@ -58,7 +58,9 @@ for (const zone of ZONES) {
     await expectNoAxeViolations(md);
 
     // The hospital, in the same zone, sees the same days left and tracks each document.
-    const hospital = await context.newPage();
+    // A context of its own (the MD's session cookie lives in the first), in the same zone.
+    const hospitalContext = await browser.newContext({ baseURL, locale: "de-DE", timezoneId: zone });
+    const hospital = await hospitalContext.newPage();
     hospital.on("pageerror", (err) => problems.push(err.message));
     await signIn(hospital, "klinik.controlling");
     const inbox = await (await hospital.request.get("/api/v1/audits/inbox")).json();
@@ -106,6 +108,7 @@ for (const zone of ZONES) {
     await expectNoAxeViolations(hospital);
 
     expect(problems).toEqual([]);
+    await hospitalContext.close();
     await context.close();
   });
 }
