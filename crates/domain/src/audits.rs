@@ -35,6 +35,7 @@ pub const UNAVAILABLE_REASON_MAX_CHARS: usize = 500;
 
 /// Documents the MD can request (plus free text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     DischargeLetter,
@@ -124,6 +125,7 @@ pub fn tracked_documents(named: &[DocumentKind]) -> Vec<DocumentKind> {
 
 /// Where one requested document stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentState {
     /// Not yet submitted: the deadline runs for it.
@@ -152,6 +154,7 @@ pub fn request_complete(states: &[DocumentState]) -> bool {
 
 /// Where a document request stands against its deadline on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     /// More than `DUE_SOON_DAYS` left.
@@ -181,6 +184,7 @@ impl DeadlineStatus {
 /// When a submission reached the MD, measured against the deadline (the day of submission, in
 /// Berlin, counts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lateness {
     /// By the deadline.
@@ -359,6 +363,7 @@ pub fn mail_reminder_point(d: &Deadline, lead_days: &[u32]) -> Option<ReminderPo
 
 /// The MD's document request as entered (`POST /api/v1/audits/cases/{id}/requests`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestForm {
     pub documents: Vec<DocumentKind>,
     #[serde(default)]
@@ -438,6 +443,7 @@ impl RequestForm {
 
 /// A further audit notice (`POST /api/v1/audits/cases/{id}/notices`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeForm {
     pub subject: String,
 }
@@ -455,6 +461,7 @@ impl NoticeForm {
 /// The hospital's statement that a requested document does not exist
 /// (`POST /api/v1/audits/requests/{id}/unavailable`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnavailableForm {
     pub document: DocumentKind,
     pub reason: String,
@@ -486,6 +493,7 @@ pub use crate::documents::{PDF_TAIL_BYTES, PdfTail, is_pdf, is_pdf_document, is_
 
 /// Validity of a structure-audit certificate on `today`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateStatus {
     NotYetValid,

@@ -15,6 +15,7 @@ pub use crate::audits::{CaseForm, NoticeForm, RequestForm, UnavailableForm};
 
 /// Whether a case is still being worked on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     Open,
@@ -32,6 +33,7 @@ impl CaseState {
 
 /// The first audit notice of a case, or a later extension of its subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     Initial,
@@ -49,6 +51,7 @@ impl NoticeKind {
 
 /// One audit notice (Prüfanzeige).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
     pub id: i64,
     pub case_id: i64,
@@ -61,6 +64,7 @@ pub struct Notice {
 
 /// A requested document with its German name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestedDocument {
     pub kind: DocumentKind,
     pub label: String,
@@ -77,6 +81,7 @@ impl RequestedDocument {
 
 /// A deadline as seen today (computed by the server from its clock on every answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineInfo {
     /// The documents must reach the MD by this day.
     pub due: Date,
@@ -93,6 +98,7 @@ pub struct DeadlineInfo {
 
 /// A stored PDF (uploaded document, expert report or evidence file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredFile {
     pub id: i64,
     pub name: String,
@@ -112,6 +118,7 @@ pub struct StoredFile {
 
 /// One requested document and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentStatus {
     pub kind: DocumentKind,
     pub label: String,
@@ -126,6 +133,7 @@ pub struct DocumentStatus {
 
 /// A submitted delivery: the files the hospital handed over together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     pub id: i64,
     pub request_id: i64,
@@ -143,6 +151,7 @@ pub struct Delivery {
 
 /// A document request with its deadline, files and deliveries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentRequest {
     pub id: i64,
     pub case_id: i64,
@@ -164,6 +173,7 @@ pub struct DocumentRequest {
 
 /// A case in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: i64,
     pub hospital_ik: String,
@@ -190,12 +200,14 @@ pub struct CaseSummary {
 
 /// `GET /api/v1/audits/cases`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseList {
     pub cases: Vec<CaseSummary>,
 }
 
 /// `GET /api/v1/audits/cases/{id}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetail {
     pub case: CaseSummary,
     pub notices: Vec<Notice>,
@@ -205,6 +217,7 @@ pub struct CaseDetail {
 
 /// One request in the hospital's inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxItem {
     pub request_id: i64,
     pub case_id: i64,
@@ -226,6 +239,7 @@ pub struct InboxItem {
 
 /// A notice in the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxNotice {
     pub id: i64,
     pub case_id: i64,
@@ -239,6 +253,7 @@ pub struct InboxNotice {
 
 /// `GET /api/v1/audits/inbox?status=&site=&sort=deadline|received`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inbox {
     /// The day the deadlines were computed for.
     pub today: Date,
@@ -248,6 +263,7 @@ pub struct Inbox {
 
 /// Requests of one deadline status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCount {
     pub status: DeadlineStatus,
     pub label: String,
@@ -256,6 +272,7 @@ pub struct StatusCount {
 
 /// An in-app reminder (14, 7 and 1 day before the deadline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reminder {
     pub request_id: i64,
     pub case_id: i64,
@@ -267,6 +284,7 @@ pub struct Reminder {
 
 /// `GET /api/v1/audits/dashboard`: deadline risk across the requests of open cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub today: Date,
     /// One entry per deadline status, in the order of `DeadlineStatus`.
@@ -278,6 +296,7 @@ pub struct Dashboard {
 
 /// `POST /api/v1/audits/requests/{id}/submit` and the delivery list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitResult {
     pub delivery: Delivery,
     pub deadline: DeadlineInfo,
@@ -285,6 +304,7 @@ pub struct SubmitResult {
 
 /// `GET /api/v1/audits/deliveries/{id}/receipt`: the proof of delivery (the SPA prints it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// "Q-<case>-<delivery>".
     pub receipt_number: String,
@@ -324,6 +344,7 @@ pub struct Receipt {
 
 /// `GET`/`PUT /api/v1/audits/reminder-settings`: the signed-in user's e-mail reminders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderSettings {
     /// Reminder digests by e-mail (on unless the user unsubscribed).
     pub email_reminders: bool,
@@ -331,6 +352,7 @@ pub struct ReminderSettings {
 
 /// `POST /api/v1/audits/inspections` (MD): an on-site audit announced to a hospital.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionForm {
     #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub hospital_ik: String,
@@ -386,6 +408,7 @@ impl InspectionForm {
 
 /// A case on an inspection list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionCase {
     pub case_id: i64,
     pub admission_number: String,
@@ -393,6 +416,7 @@ pub struct InspectionCase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inspection {
     pub id: i64,
     pub hospital_ik: String,
@@ -406,12 +430,14 @@ pub struct Inspection {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionList {
     pub inspections: Vec<Inspection>,
 }
 
 /// `POST /api/v1/audits/structure` (hospital): an application for one site and OPS code.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StructureForm {
     #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub site_number: String,
@@ -439,6 +465,7 @@ impl StructureForm {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StructureState {
     Applied,
@@ -459,6 +486,7 @@ impl StructureState {
 /// `POST /api/v1/audits/structure/{id}/decide` (MD):
 /// `{"certify": {"valid_from": …, "valid_until": …}}` or `{"reject": {"reason": …}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StructureDecision {
     Certify { valid_from: Date, valid_until: Date },
@@ -467,6 +495,7 @@ pub enum StructureDecision {
 
 /// The certificate of a structure audit and its validity today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub valid_from: Date,
     pub valid_until: Date,
@@ -475,6 +504,7 @@ pub struct Certificate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StructureAudit {
     pub id: i64,
     pub hospital_ik: String,
@@ -494,6 +524,7 @@ pub struct StructureAudit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StructureList {
     pub applications: Vec<StructureAudit>,
 }

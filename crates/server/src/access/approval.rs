@@ -33,11 +33,11 @@ pub async fn list(
 ) -> Result<axum::Json<Vec<RegistrationSummary>>, AppError> {
     let wanted = filter.state.as_deref().unwrap_or("pending");
     if !["pending", "approved", "rejected", "expired"].contains(&wanted) {
-        return Err(AppError::Validation(vec![le_domain::FieldError {
-            field: "state".to_owned(),
-            code: "not_allowed".to_owned(),
-            message: "Erlaubt sind pending, approved, rejected und expired.".to_owned(),
-        }]));
+        return Err(AppError::Validation(vec![le_domain::FieldError::new(
+            "state",
+            "not_allowed",
+            "Erlaubt sind pending, approved, rejected und expired.",
+        )]));
     }
     store::expire_stale_registrations(&state.db, state.clock.now()).await?;
     let rows = store::registrations_in_state(&state.db, wanted).await?;
@@ -57,7 +57,7 @@ async fn others_with_main_ik(
     state: &AppState,
     row: &RegistrationRow,
 ) -> Result<Vec<InstitutionRef>, AppError> {
-    if row.kind() != le_domain::access::InstitutionKind::Hospital {
+    if !row.kind().shares_main_ik() {
         return Ok(Vec::new());
     }
     let main_ik = row.main_ik.as_deref().unwrap_or(&row.ik);
@@ -229,10 +229,7 @@ pub async fn approve(
     )
     .await?;
     if !shared.is_empty() {
-        sqlx::query("UPDATE institutions SET main_ik_access = 'pending' WHERE id = ?")
-            .bind(institution_id)
-            .execute(&mut *tx)
-            .await?;
+        store::mark_main_ik_pending(&mut tx, institution_id).await?;
     }
     let user_id = store::insert_user(
         &mut tx,
@@ -251,18 +248,9 @@ pub async fn approve(
         now,
     )
     .await?;
-    let updated = sqlx::query(
-        "UPDATE registrations SET state = 'approved', decided_at = ?, decided_by = ?, institution_id = ?, \
-         admin_user_id = ? WHERE id = ? AND state = 'pending'",
-    )
-    .bind(now)
-    .bind(admin.user.id)
-    .bind(institution_id)
-    .bind(user_id)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
+    if !store::approve_registration(&mut tx, id, admin.user.id, institution_id, user_id, now)
+        .await?
+    {
         return Err(not_pending());
     }
     tx.commit().await?;
@@ -309,17 +297,7 @@ pub async fn reject(
     let row = store::registration_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let updated = sqlx::query(
-        "UPDATE registrations SET state = 'rejected', decided_at = ?, decided_by = ?, reject_reason = ? \
-         WHERE id = ? AND state = 'pending'",
-    )
-    .bind(now)
-    .bind(admin.user.id)
-    .bind(req.reason.trim())
-    .bind(id)
-    .execute(&state.db)
-    .await?;
-    if updated.rows_affected() != 1 {
+    if !store::reject_registration(&state.db, id, admin.user.id, req.reason.trim(), now).await? {
         return Err(not_pending());
     }
     audit_log::success(&admin.actor, "registration_rejected")

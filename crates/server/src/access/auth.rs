@@ -367,13 +367,11 @@ pub async fn totp_activate(
         _ => None,
     };
     if step.is_none() {
-        errors.push(le_domain::FieldError {
-            field: "code".to_owned(),
-            code: "wrong_code".to_owned(),
-            message:
-                "Der Code stimmt nicht. Bitte den aktuellen 6-stelligen Code aus der App eingeben."
-                    .to_owned(),
-        });
+        errors.push(le_domain::FieldError::new(
+            "code",
+            "wrong_code",
+            "Der Code stimmt nicht. Bitte den aktuellen 6-stelligen Code aus der App eingeben.",
+        ));
     }
     let Some(step) = step.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
@@ -407,11 +405,11 @@ pub async fn set_password(
         SessionStage::Full => {
             let current = req.current_password.as_deref().unwrap_or("");
             if !secrets::verify_password(current, &user.password_hash) {
-                return Err(AppError::Validation(vec![le_domain::FieldError {
-                    field: "current_password".to_owned(),
-                    code: "wrong_password".to_owned(),
-                    message: "Das bisherige Passwort stimmt nicht.".to_owned(),
-                }]));
+                return Err(AppError::Validation(vec![le_domain::FieldError::new(
+                    "current_password",
+                    "wrong_password",
+                    "Das bisherige Passwort stimmt nicht.",
+                )]));
             }
         }
         SessionStage::SetPassword => {}

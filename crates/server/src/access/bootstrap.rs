@@ -2,7 +2,7 @@
 //! whose credential letter is printed once (from the command line).
 use le_domain::Ik;
 use le_domain::access::{
-    InstitutionKind, Role, check_email, check_new_password, check_text, check_username,
+    InstitutionKind, check_email, check_new_password, check_text, check_username,
 };
 use le_domain::api::access::CredentialLetter;
 
@@ -104,7 +104,7 @@ pub async fn create_md_admin(
             first_name: &p.first_name,
             last_name: &p.last_name,
             email: &p.email,
-            role: Role::MdAdmin,
+            role: InstitutionKind::Md.admin_role(),
             password_hash: &creds.password_hash,
             password_is_one_time: p.password.is_none(),
             totp_secret: Some(creds.sealed_secret.clone()),

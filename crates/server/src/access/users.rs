@@ -37,6 +37,14 @@ fn role_allowed(admin: &AdminSession, role: Role) -> Result<(), AppError> {
     }
 }
 
+fn username_taken() -> FieldError {
+    FieldError::new(
+        "username",
+        "duplicate",
+        "Dieser Benutzername ist bereits vergeben.",
+    )
+}
+
 /// `POST /api/v1/users`: a new user with a one-time password (shown once); the second factor is
 /// set up by the user at the first sign-in.
 pub async fn create(
@@ -61,11 +69,7 @@ pub async fn create(
     if errors.iter().all(|e| e.field != "username")
         && store::username_taken(&state.db, &username).await?
     {
-        errors.push(FieldError {
-            field: "username".to_owned(),
-            code: "duplicate".to_owned(),
-            message: "Dieser Benutzername ist bereits vergeben.".to_owned(),
-        });
+        errors.push(username_taken());
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -95,11 +99,7 @@ pub async fn create(
     let id = match inserted {
         Ok(id) => id,
         Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            return Err(AppError::Validation(vec![FieldError {
-                field: "username".to_owned(),
-                code: "duplicate".to_owned(),
-                message: "Dieser Benutzername ist bereits vergeben.".to_owned(),
-            }]));
+            return Err(AppError::Validation(vec![username_taken()]));
         }
         Err(e) => return Err(e.into()),
     };

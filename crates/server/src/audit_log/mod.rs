@@ -140,7 +140,8 @@ struct LogQuery {
 /// other admin only their own institution.
 fn checked_filter(session: &AdminSession, q: &LogQuery) -> Result<store::Filter, AppError> {
     let mut filter = store::Filter {
-        institution_id: (!session.is_md_admin()).then_some(session.institution.id),
+        institution_id: (!session.may(le_domain::access::Permission::ReadEveryInstitutionsLog))
+            .then_some(session.institution.id),
         ..store::Filter::default()
     };
     let like = |name: &str, value: &Option<String>| -> Result<Option<String>, AppError> {

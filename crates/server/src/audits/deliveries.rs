@@ -18,6 +18,15 @@ use crate::extract::parse_json;
 /// `POST /api/v1/audits/requests/{id}/submit` (hospital): all files not yet submitted become
 /// one delivery. Its lateness is that of the Berlin day of submission; the request is complete
 /// (and its deadline stops) only when no requested document is outstanding.
+#[utoipa::path(
+    post,
+    path = "/audits/requests/{id}/submit",
+    operation_id = "audits.deliveries.submit",
+    tag = "Prüfverfahren",
+    summary = "Alle noch nicht eingereichten Dateien einer Anforderung als Lieferung einreichen",
+    params(("id" = i64, Path, description = "Unterlagenanforderung")),
+    responses((status = 201, description = "Die Lieferung und die Frist danach.", body = le_domain::api::audits::SubmitResult), (status = 409, description = "Keine Dateien zum Einreichen oder Prüffall abgeschlossen.", body = le_domain::ApiErrorBody))
+)]
 pub async fn submit(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -76,6 +85,16 @@ pub async fn submit(
 
 /// `POST /api/v1/audits/requests/{id}/unavailable` (hospital): a requested document does not
 /// exist; with the reason it no longer holds the request open.
+#[utoipa::path(
+    post,
+    path = "/audits/requests/{id}/unavailable",
+    operation_id = "audits.deliveries.declare_unavailable",
+    tag = "Prüfverfahren",
+    summary = "Eine angeforderte Unterlage als nicht vorhanden erklären (mit Begründung)",
+    params(("id" = i64, Path, description = "Unterlagenanforderung")),
+    request_body = le_domain::api::audits::UnavailableForm,
+    responses((status = 200, description = "Die Anforderung mit dem Stand jeder Unterlage.", body = le_domain::api::audits::DocumentRequest), (status = 409, description = "Die Unterlage ist schon geliefert oder erklärt, oder der Prüffall ist abgeschlossen.", body = le_domain::ApiErrorBody), (status = 422, description = "Begründung fehlt oder Unterlage nicht angefordert.", body = le_domain::ApiErrorBody))
+)]
 pub async fn declare_unavailable(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -169,6 +188,15 @@ async fn visible_delivery(
 }
 
 /// `POST /api/v1/audits/deliveries/{id}/acknowledge` (hospital)
+#[utoipa::path(
+    post,
+    path = "/audits/deliveries/{id}/acknowledge",
+    operation_id = "audits.deliveries.acknowledge",
+    tag = "Prüfverfahren",
+    summary = "Eine Lieferung quittieren",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Lieferung mit Quittierungszeitpunkt.", body = le_domain::api::audits::Delivery))
+)]
 pub async fn acknowledge(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -262,6 +290,15 @@ async fn load_receipt(
 }
 
 /// `GET /api/v1/audits/deliveries/{id}/receipt`: the proof of delivery (hospital, KIS, MD).
+#[utoipa::path(
+    get,
+    path = "/audits/deliveries/{id}/receipt",
+    operation_id = "audits.deliveries.receipt",
+    tag = "Prüfverfahren",
+    summary = "Die Quittung einer Lieferung (Dateien mit SHA-256, Zeiten, Falldaten, Stand der Unterlagen)",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Quittung.", body = le_domain::api::audits::Receipt))
+)]
 pub async fn receipt(
     State(state): State<AppState>,
     caller: AuditCaller,
@@ -271,6 +308,15 @@ pub async fn receipt(
 }
 
 /// `GET /api/v1/audits/deliveries/{id}/receipt.pdf`: the same receipt as a PDF to file.
+#[utoipa::path(
+    get,
+    path = "/audits/deliveries/{id}/receipt.pdf",
+    operation_id = "audits.deliveries.receipt_pdf",
+    tag = "Prüfverfahren",
+    summary = "Die Quittung einer Lieferung als PDF zum Ablegen",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Quittung als PDF.", content_type = "application/pdf", body = crate::openapi::BinaryFile))
+)]
 pub async fn receipt_pdf(
     State(state): State<AppState>,
     caller: AuditCaller,

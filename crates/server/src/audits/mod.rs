@@ -7,7 +7,6 @@ pub mod caller;
 pub mod cases;
 pub mod deliveries;
 pub mod inspections;
-pub mod openapi;
 pub mod receipt_pdf;
 pub mod reminders;
 pub mod reports;
@@ -33,7 +32,6 @@ pub fn router() -> crate::routes::ApiRouter {
     // Uploads stream with their own limit; the API's default body limit does not apply.
     let upload = || DefaultBodyLimit::disable();
     crate::routes::ApiRouter::new()
-        .route("/openapi.json", get(openapi::serve))
         .route("/audits/cases", get(cases::list).post(cases::create))
         .route("/audits/cases/{id}", get(cases::get))
         .route("/audits/cases/{id}/notices", post(cases::add_notice))

@@ -39,7 +39,8 @@ pub fn incoming_dir(state: &AppState) -> PathBuf {
 
 /// `?name=` of an upload (and, for a request's files, `&document=` — the requested document
 /// the file is for; optional when the request tracks one document only).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadName {
     pub name: Option<String>,
     pub document: Option<String>,
@@ -377,6 +378,16 @@ pub async fn record(
 }
 
 /// `PUT /api/v1/audits/requests/{id}/files?name=…` (hospital; raw PDF body)
+#[utoipa::path(
+    put,
+    path = "/audits/requests/{id}/files",
+    operation_id = "audits.uploads.upload_file",
+    tag = "Prüfverfahren",
+    summary = "Eine PDF-Datei zu einer Anforderung hochladen (gestreamt; für den MD erst nach dem Einreichen sichtbar)",
+    params(("id" = i64, Path, description = "Unterlagenanforderung"), crate::audits::uploads::UploadName),
+    request_body(content = crate::openapi::PdfFile, content_type = "application/pdf", description = "Die PDF-Datei als roher Körper (kein multipart). Geprüft wird der Inhalt, nicht der Name."),
+    responses((status = 201, description = "Gespeichert, mit Größe und SHA-256.", body = le_domain::api::audits::StoredFile), (status = 400, description = "Die Übertragung brach ab; nichts wurde gespeichert.", body = le_domain::ApiErrorBody), (status = 409, description = "Der Prüffall ist abgeschlossen.", body = le_domain::ApiErrorBody), (status = 413, description = "Die Datei überschreitet die Größengrenze.", body = le_domain::ApiErrorBody), (status = 422, description = "Kein PDF (Feld `file`) oder Name fehlt (Feld `name`).", body = le_domain::ApiErrorBody))
+)]
 pub async fn upload_file(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -445,6 +456,15 @@ async fn file_row(state: &AppState, id: i64) -> Result<FileRow, AppError> {
 }
 
 /// `DELETE /api/v1/audits/files/{id}` (hospital; only files not yet submitted)
+#[utoipa::path(
+    delete,
+    path = "/audits/files/{id}",
+    operation_id = "audits.uploads.delete_file",
+    tag = "Prüfverfahren",
+    summary = "Eine noch nicht eingereichte Datei löschen",
+    params(("id" = i64, Path, description = "Datei")),
+    responses((status = 204, description = "Gelöscht.", body = le_domain::ApiErrorBody), (status = 409, description = "Die Datei ist schon eingereicht oder der Prüffall abgeschlossen.", body = le_domain::ApiErrorBody))
+)]
 pub async fn delete_file(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -474,6 +494,15 @@ pub async fn delete_file(
 }
 
 /// `GET /api/v1/audits/files/{id}`: the hospital always; the MD only once submitted.
+#[utoipa::path(
+    get,
+    path = "/audits/files/{id}",
+    operation_id = "audits.uploads.download_file",
+    tag = "Prüfverfahren",
+    summary = "Eine hochgeladene Datei herunterladen (gestreamt, `X-Content-SHA256`)",
+    params(("id" = i64, Path, description = "Datei")),
+    responses((status = 200, description = "Die Datei.", body = crate::openapi::PdfFile, content_type = "application/pdf"))
+)]
 pub async fn download_file(
     State(state): State<AppState>,
     caller: AuditCaller,

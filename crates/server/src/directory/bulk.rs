@@ -57,6 +57,15 @@ async fn selected(
 }
 
 /// `POST /api/v1/physicians/bulk/preview`
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/preview",
+    operation_id = "directory.bulk.preview",
+    tag = "Arztverzeichnis",
+    summary = "Sammeländerung: Vorschau",
+    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
+    responses((status = 200, description = "Was sich je Eintrag ändern würde.", body = le_domain::api::directory::BulkPreview), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
+)]
 pub async fn preview(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -79,6 +88,15 @@ pub async fn preview(
 }
 
 /// `POST /api/v1/physicians/bulk/apply`: all or nothing.
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/apply",
+    operation_id = "directory.bulk.apply",
+    tag = "Arztverzeichnis",
+    summary = "Sammeländerung ausführen (alles oder nichts, mit Versionsprüfung)",
+    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
+    responses((status = 200, description = "Ausgeführt.", body = le_domain::api::directory::BulkApplied), (status = 409, description = "Ein Eintrag wurde inzwischen geändert.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
+)]
 pub async fn apply(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -169,6 +187,15 @@ pub async fn apply(
 
 /// `POST /api/v1/physicians/bulk/{operation_id}/undo`: restores every record of the operation,
 /// unless one of them was changed since (then nothing is restored).
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/{operation_id}/undo",
+    operation_id = "directory.bulk.undo",
+    tag = "Arztverzeichnis",
+    summary = "Eine Sammeländerung als Ganzes rückgängig machen",
+    params(("operation_id" = i64, Path, description = "Sammeländerung")),
+    responses((status = 200, description = "Rückgängig gemacht.", body = le_domain::api::directory::BulkUndone), (status = 409, description = "Einträge inzwischen geändert.", body = le_domain::ApiErrorBody))
+)]
 pub async fn undo(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,

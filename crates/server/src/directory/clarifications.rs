@@ -126,6 +126,14 @@ async fn one(state: &AppState, id: i64) -> Result<Row, AppError> {
 }
 
 /// `GET /api/v1/clarifications` (the hospital's inbox)
+#[utoipa::path(
+    get,
+    path = "/clarifications",
+    operation_id = "directory.clarifications.inbox",
+    tag = "Arztverzeichnis",
+    summary = "Klärfälle des Krankenhauses",
+    responses((status = 200, description = "Die Klärfälle.", body = Vec<le_domain::api::directory::Clarification>))
+)]
 pub async fn inbox(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -292,6 +300,16 @@ pub async fn request_document(
 
 /// `POST /api/v1/clarifications/{id}/document` (multipart part `document`, a PDF); refused once
 /// the clarification is resolved (a document never reopens it).
+#[utoipa::path(
+    post,
+    path = "/clarifications/{id}/document",
+    operation_id = "directory.clarifications.upload_document",
+    tag = "Arztverzeichnis",
+    summary = "Die angeforderte Urkundenkopie (PDF) zu einem Klärfall hochladen",
+    params(("id" = i64, Path, description = "Klärfall")),
+    request_body(content = crate::openapi::DocumentUpload, content_type = "multipart/form-data", description = "Teil `document`: die PDF-Datei."),
+    responses((status = 200, description = "Der Klärfall.", body = le_domain::api::directory::Clarification), (status = 409, description = "Keine Kopie angefordert.", body = le_domain::ApiErrorBody), (status = 422, description = "Kein PDF.", body = le_domain::ApiErrorBody))
+)]
 pub async fn upload_document(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,

@@ -37,6 +37,15 @@ fn find<'a>(existing: &'a [PhysicianRecord], form: &PhysicianForm) -> Option<&'a
 }
 
 /// `POST /api/v1/physicians/import`
+#[utoipa::path(
+    post,
+    path = "/physicians/import",
+    operation_id = "directory.hr.import",
+    tag = "Arztverzeichnis",
+    summary = "CSV-Import aus dem Personalsystem (mit Probelauf)",
+    request_body(content = le_domain::api::directory::HrImportRequest, content_type = "application/json"),
+    responses((status = 200, description = "Ergebnis je Zeile.", body = le_domain::api::directory::HrImportReport), (status = 422, description = "Ungültige Datei.", body = le_domain::ApiErrorBody))
+)]
 pub async fn import(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -146,6 +155,15 @@ pub async fn import(
 }
 
 /// `GET /api/v1/physicians/export.csv?ids=1,2,3` (the current filter's ids; all when absent)
+#[utoipa::path(
+    get,
+    path = "/physicians/export.csv",
+    operation_id = "directory.hr.export",
+    tag = "Arztverzeichnis",
+    summary = "Export als CSV (Excel, `;`, UTF-8 mit BOM)",
+    params(("ids" = Option<String>, Query, description = "Komma-getrennte Eintrags-IDs; ohne: alle.")),
+    responses((status = 200, description = "Die CSV-Datei.", body = crate::openapi::CsvFile, content_type = "text/csv"))
+)]
 pub async fn export(
     State(state): State<AppState>,
     caller: HospitalCaller,

@@ -13,6 +13,14 @@ use crate::error::AppError;
 use crate::extract::ApiJson;
 
 /// `GET /api/v1/sites`: the hospital's own sites.
+#[utoipa::path(
+    get,
+    path = "/sites",
+    operation_id = "directory.sites.own_sites",
+    tag = "Arztverzeichnis",
+    summary = "Die Standorte des eigenen Krankenhauses (Haupt-IK)",
+    responses((status = 200, description = "Die Standorte.", body = le_domain::api::directory::SiteList))
+)]
 pub async fn own_sites(
     State(state): State<AppState>,
     caller: HospitalCaller,

@@ -14,4 +14,5 @@ mod hardening;
 mod helpers;
 mod matrix;
 mod numbers;
+mod openapi;
 mod serving;
