@@ -178,17 +178,24 @@ test("from the MD's request to the hospital's delivery, receipt and a checked do
   await expect(page.getByLabel("Frist in Wochen")).toHaveValue("8");
   await page.getByRole("button", { name: "Anforderung senden" }).click();
   const mdRequest = page.getByTestId("request");
-  await expect(mdRequest).toContainText(`Frist ${germanDate(56)}`);
-  await expect(mdRequest).toContainText("noch 56 Tage");
-  await expectNoAxeViolations(page);
+  await expect(mdRequest).toHaveCount(1);
   const casePath = new URL(page.url()).pathname;
+  // The deadline as the server computes it (8 weeks, moved off weekends and holidays by § 193
+  // BGB, so the day of the week the journey runs on does not matter).
+  const created = (await (await page.request.get(`/api/v1/audits/cases/${casePath.split("/").pop()}`)).json()).requests[0];
+  const dueText = `Frist ${created.deadline.due.split("-").reverse().join(".")}`;
+  expect(created.deadline.days_left).toBeGreaterThanOrEqual(56);
+  await expect(mdRequest).toContainText(dueText);
+  await expect(mdRequest).toContainText(created.deadline.days_left_text);
+  await expectNoAxeViolations(page);
 
   // 3. The hospital sees the deadline in its inbox.
   await openApp(hospital, "/pruefverfahren");
   await expect(hospital.getByRole("heading", { level: 1 })).toHaveText("Anforderungen des Medizinischen Dienstes");
   const item = hospital.getByTestId("inbox-item");
   await expect(item).toHaveCount(1);
-  await expect(item).toContainText(`Frist ${germanDate(56)} · noch 56 Tage`);
+  await expect(item).toContainText(`${dueText} · ${created.deadline.days_left_text}`);
+  await expect(item.getByTestId("outstanding")).toHaveText("3 Unterlagen ausstehend");
   await expect(item).toContainText("offen");
   await expect(item).toContainText("Fieberkurve");
   await expect(hospital.getByTestId("dashboard")).toContainText("offen");
@@ -199,20 +206,30 @@ test("from the MD's request to the hospital's delivery, receipt and a checked do
   await expect(item).toHaveCount(1);
   await expectNoAxeViolations(hospital);
 
-  // 4. It uploads three PDFs at once (one refused in the browser: not a PDF).
+  // 4. It uploads the PDFs, each for its requested document (one refused in the browser: not
+  // a PDF); every document is outstanding until then.
   await item.getByRole("link", { name: /Aufnahme A-2026-0815/ }).click();
   await expect(hospital).toHaveURL(/\/pruefverfahren\/anforderung\/\d+$/);
   await expect(hospital.getByTestId("requested-documents")).toContainText("Pflegedokumentation");
+  await expect(hospital.getByTestId("document-state").filter({ hasText: "Fieberkurve" })).toHaveAttribute("data-state", "outstanding");
   const files = [
     { name: "arztbrief.pdf", mimeType: "application/pdf", buffer: pdf("Arztbrief") },
     { name: "fieberkurve.pdf", mimeType: "application/pdf", buffer: pdf("Fieberkurve ".repeat(2000)) },
     { name: "pflege.pdf", mimeType: "application/pdf", buffer: pdf("Pflegedokumentation") },
   ];
+  const transfers = hospital.getByTestId("transfer");
+  const forDocument = hospital.getByLabel("Die Dateien gehören zu");
+  await forDocument.selectOption("discharge_letter");
   await hospital.getByLabel("PDF-Dateien auswählen").setInputFiles([
-    ...files,
+    files[0],
     { name: "notiz.pdf", mimeType: "application/pdf", buffer: Buffer.from("keine PDF-Datei") },
   ]);
-  const transfers = hospital.getByTestId("transfer");
+  await expect(transfers.filter({ hasText: "arztbrief.pdf" })).toContainText("hochgeladen");
+  await forDocument.selectOption("fever_chart");
+  await hospital.getByLabel("PDF-Dateien auswählen").setInputFiles([files[1]]);
+  await expect(transfers.filter({ hasText: "fieberkurve.pdf" })).toContainText("hochgeladen");
+  await forDocument.selectOption("nursing_documentation");
+  await hospital.getByLabel("PDF-Dateien auswählen").setInputFiles([files[2]]);
   await expect(transfers).toHaveCount(4);
   await expect(transfers.filter({ hasText: "notiz.pdf" })).toContainText("ist keine PDF-Datei");
   await expect(transfers.filter({ hasText: "hochgeladen" })).toHaveCount(3);
@@ -234,6 +251,11 @@ test("from the MD's request to the hospital's delivery, receipt and a checked do
   await expect(receipt.getByTestId("file-row")).toHaveCount(3);
   await expect(receipt).toContainText("A-2026-0815");
   await expect(receipt.getByTestId("acknowledged")).toHaveText("noch nicht bestätigt");
+  await expect(receipt.getByTestId("lateness")).toHaveText("fristgerecht");
+  await expect(receipt.getByTestId("document-state")).toHaveCount(3);
+  for (const state of await receipt.getByTestId("document-state").all()) {
+    await expect(state).toHaveAttribute("data-state", "delivered");
+  }
   await hospital.getByRole("button", { name: "Empfang der Quittung bestätigen" }).click();
   await expect(receipt.getByTestId("acknowledged")).not.toHaveText("noch nicht bestätigt");
   await expect(hospital.getByRole("button", { name: "Drucken" })).toBeVisible();
@@ -253,7 +275,8 @@ test("from the MD's request to the hospital's delivery, receipt and a checked do
   const body = await download.body();
   expect(sha256(body)).toBe(sha256(files[1].buffer));
   await expect(delivery.getByTestId("file-row").filter({ hasText: "fieberkurve.pdf" }).getByTestId("sha256")).toHaveText(sha256(body));
-  await expect(page.getByTestId("request")).toContainText("geliefert");
+  await expect(page.getByTestId("request").getByTestId("deadline")).toContainText("geliefert");
+  await expect(page.getByTestId("request").getByTestId("completeness")).toContainText("Vollständig");
   await expectNoAxeViolations(page);
 
   // 7. The MD announces an inspection with this case; the hospital sees it.

@@ -3,9 +3,11 @@
 use gloo_net::http::Request;
 use le_domain::api::audits::{
     CaseDetail, CaseForm, CaseList, CaseSummary, Dashboard, Delivery, DocumentRequest, Inbox,
-    Inspection, InspectionForm, InspectionList, Notice, NoticeForm, Receipt, RequestForm,
-    StoredFile, StructureAudit, StructureDecision, StructureForm, StructureList, SubmitResult,
+    Inspection, InspectionForm, InspectionList, Notice, NoticeForm, Receipt, ReminderSettings,
+    RequestForm, StoredFile, StructureAudit, StructureDecision, StructureForm, StructureList,
+    SubmitResult, UnavailableForm,
 };
+use le_domain::audits::DocumentKind;
 use le_domain::{ApiErrorBody, FieldError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -78,12 +80,39 @@ pub async fn dashboard() -> Result<Dashboard, ApiFailure> {
     send_json(Request::get("/api/v1/audits/dashboard").build()).await
 }
 
-/// `PUT /api/v1/audits/requests/{id}/files?name=…` (hospital; URL for [`upload`]).
-pub fn file_upload_url(request_id: i64, name: &str) -> String {
+/// `PUT /api/v1/audits/requests/{id}/files?name=…&document=…` (hospital; URL for [`upload`]):
+/// the requested document the file is for.
+pub fn file_upload_url(request_id: i64, name: &str, document: DocumentKind) -> String {
     format!(
-        "/api/v1/audits/requests/{request_id}/files?name={}",
-        encode(name)
+        "/api/v1/audits/requests/{request_id}/files?name={}&document={}",
+        encode(name),
+        document.wire()
     )
+}
+
+/// `POST /api/v1/audits/requests/{id}/unavailable` (hospital): a requested document does not
+/// exist, with the reason.
+pub async fn declare_unavailable(
+    csrf: &str,
+    request_id: i64,
+    form: &UnavailableForm,
+) -> Result<DocumentRequest, ApiFailure> {
+    let url = format!("/api/v1/audits/requests/{request_id}/unavailable");
+    send_json(mutating(Request::post(&url), Some(csrf)).json(form)).await
+}
+
+/// `GET /api/v1/audits/reminder-settings`: the signed-in user's e-mail reminders.
+pub async fn reminder_settings() -> Result<ReminderSettings, ApiFailure> {
+    send_json(Request::get("/api/v1/audits/reminder-settings").build()).await
+}
+
+/// `PUT /api/v1/audits/reminder-settings`: subscribe or unsubscribe.
+pub async fn set_reminder_settings(
+    csrf: &str,
+    settings: &ReminderSettings,
+) -> Result<ReminderSettings, ApiFailure> {
+    send_json(mutating(Request::put("/api/v1/audits/reminder-settings"), Some(csrf)).json(settings))
+        .await
 }
 
 /// `POST /api/v1/audits/requests/{id}/submit` (hospital): hands over the pending files.
@@ -112,6 +141,11 @@ pub async fn acknowledge(csrf: &str, delivery_id: i64) -> Result<Delivery, ApiFa
 pub async fn receipt(delivery_id: i64) -> Result<Receipt, ApiFailure> {
     let url = format!("/api/v1/audits/deliveries/{delivery_id}/receipt");
     send_json(Request::get(&url).build()).await
+}
+
+/// `GET /api/v1/audits/deliveries/{id}/receipt.pdf` (a download link: the receipt to file).
+pub fn receipt_pdf_url(delivery_id: i64) -> String {
+    format!("/api/v1/audits/deliveries/{delivery_id}/receipt.pdf")
 }
 
 /// `GET /api/v1/audits/reports/{id}` (a download link).

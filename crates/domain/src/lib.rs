@@ -25,10 +25,12 @@ macro_rules! string_schema {
 pub mod access;
 pub mod api;
 pub mod audits;
+pub mod calendar;
 pub mod care_billing;
 pub mod directory;
 pub mod documents;
 pub mod error;
+pub mod holidays;
 pub mod nav;
 pub mod numbers;
 pub mod text;

@@ -58,3 +58,14 @@ pub fn parse_time(s: &str) -> Option<i64> {
         .ok()
         .map(|d| d.midnight().assume_utc().unix_timestamp())
 }
+
+/// Today's legal date: the Europe/Berlin calendar day of the state's clock (the domain's
+/// calendar, the same function the browser runs).
+pub fn today(state: &crate::AppState) -> le_domain::directory::Date {
+    le_domain::calendar::berlin_date(state.clock.now())
+}
+
+/// German local time of a Unix time for people ("30.11.2026, 23:59 Uhr").
+pub fn german_time(unix: i64) -> String {
+    le_domain::calendar::berlin_time_text(unix)
+}

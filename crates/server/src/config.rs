@@ -78,6 +78,19 @@ pub struct Config {
     #[arg(long, env = "LE_RETENTION_DAYS", default_value_t = crate::audits::DEFAULT_RETENTION_DAYS)]
     pub retention_days: u32,
 
+    /// Days before an audit deadline on which e-mail reminders go out (comma-separated); the
+    /// start of the late window is a reminder point of its own.
+    #[arg(long, env = "LE_REMINDER_LEAD_DAYS", value_delimiter = ',', default_values_t = le_domain::audits::DEFAULT_MAIL_LEAD_DAYS)]
+    pub reminder_lead_days: Vec<u32>,
+
+    /// Seconds between two runs of the reminder job (one instance at a time runs it).
+    #[arg(long, env = "LE_REMINDER_INTERVAL_SECONDS", default_value_t = crate::audits::reminders::DEFAULT_INTERVAL_SECONDS)]
+    pub reminder_interval_seconds: u64,
+
+    /// The portal's address as users reach it (links in e-mails), e.g. `https://portal.example`.
+    #[arg(long, env = "LE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// SMTP server for outgoing mail as a URL: `smtp://127.0.0.1:2525` (plain, for a local relay
     /// or sink), `smtp://user:password@host:587?tls=required` (STARTTLS), `smtps://host:465`.
     /// Without it nothing is sent by e-mail (deliveries can still be downloaded).
@@ -121,6 +134,9 @@ impl Config {
             max_agreement_bytes: le_domain::access::MAX_AGREEMENT_BYTES,
             max_upload_bytes: crate::audits::DEFAULT_MAX_UPLOAD_BYTES,
             retention_days: crate::audits::DEFAULT_RETENTION_DAYS,
+            reminder_lead_days: le_domain::audits::DEFAULT_MAIL_LEAD_DAYS.to_vec(),
+            reminder_interval_seconds: crate::audits::reminders::DEFAULT_INTERVAL_SECONDS,
+            public_url: None,
             smtp_url: None,
             smtp_from: "le-portal@localhost".to_owned(),
             care_mail_to: None,

@@ -409,7 +409,7 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
     use sha2::{Digest, Sha256};
 
     let now = state.clock.now();
-    let today = crate::directory::caller::today(state);
+    let today = crate::clock::today(state);
     let day = 86_400;
     let md = "md.gutachter";
     let clerk = "klinik.controlling";
@@ -476,23 +476,23 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
     for (i, (admission, invoice, site, ago, stay, subject)) in cases.iter().enumerate() {
         let admitted = today.add_days(-ago);
         let created = now - i64::from(*ago - stay) * day + i64::try_from(i).unwrap_or(0) * 3600;
-        let id = sqlx::query(
-            "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
-             admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, '109905003', ?, ?, ?)",
+        let admitted_until = admitted.add_days(*stay);
+        let id = crate::audits::store::insert_case(
+            &mut tx,
+            &crate::audits::store::NewCase {
+                hospital_ik: hospital,
+                site_number: Some(site),
+                admission_number: admission,
+                invoice_number: invoice,
+                admission_date: admitted,
+                discharge_date: admitted_until,
+                insurer_ik: "109905003",
+                subject,
+                created_by: md,
+                created_at: created.min(now),
+            },
         )
-        .bind(hospital)
-        .bind(site)
-        .bind(admission)
-        .bind(invoice)
-        .bind(admitted.to_iso())
-        .bind(admitted.add_days(*stay).to_iso())
-        .bind(subject)
-        .bind(md)
-        .bind(created.min(now))
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .await?;
         crate::audits::store::insert_notice(
             &mut tx,
             id,
@@ -524,36 +524,19 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
             continue;
         };
         let received = today.add_days(-received_ago);
-        let documents =
-            serde_json::to_string(documents).map_err(|e| AppError::internal("json", e))?;
-        let request_id = sqlx::query(
-            "INSERT INTO audit_requests (case_id, documents, free_text, received_date, deadline_weeks, \
-             created_by, created_at, delivered_at) VALUES (?, ?, ?, ?, 8, ?, ?, ?)",
+        let request_id = crate::audits::store::insert_request(
+            &mut tx,
+            case_id,
+            documents,
+            free_text,
+            received,
+            le_domain::audits::DEFAULT_DEADLINE_WEEKS,
+            md,
+            now - i64::from(received_ago) * day,
         )
-        .bind(case_id)
-        .bind(&documents)
-        .bind(free_text)
-        .bind(received.to_iso())
-        .bind(md)
-        .bind(now - i64::from(received_ago) * day)
-        .bind(delivered_ago.map(|d| now - d * day))
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .await?;
         if let Some(ago) = delivered_ago {
             let at = now - ago * day;
-            let delivery_id = sqlx::query(
-                "INSERT INTO audit_deliveries (request_id, submitted_at, submitted_by, in_time, \
-                 acknowledged_at, acknowledged_by) VALUES (?, ?, ?, 1, ?, ?)",
-            )
-            .bind(request_id)
-            .bind(at)
-            .bind(clerk)
-            .bind(at + 600)
-            .bind(clerk)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
             let bytes = demo_pdf("Operationsbericht (Demo) - Fall A-2026-0733");
             let stored = format!("{}.pdf", secrets::token());
             {
@@ -569,52 +552,65 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            sqlx::query(
-                "INSERT INTO audit_files (request_id, delivery_id, file_name, stored_name, size, sha256, \
-                 uploaded_at, uploaded_by) VALUES (?, ?, 'OP-Bericht_A-2026-0733.pdf', ?, ?, ?, ?, ?)",
+            crate::audits::store::insert_request_file(
+                &mut tx,
+                &crate::audits::store::NewRequestFile {
+                    request_id,
+                    file_name: "OP-Bericht_A-2026-0733.pdf",
+                    stored_name: &stored,
+                    size: i64::try_from(bytes.len()).unwrap_or(0),
+                    sha256: &sha,
+                    uploaded_at: at - 300,
+                    uploaded_by: clerk,
+                    document: K::OperationReport,
+                },
             )
-            .bind(request_id)
-            .bind(delivery_id)
-            .bind(&stored)
-            .bind(i64::try_from(bytes.len()).unwrap_or(0))
-            .bind(&sha)
-            .bind(at - 300)
-            .bind(clerk)
-            .execute(&mut *tx)
             .await?;
+            if let Some(delivery_id) = crate::audits::store::insert_delivery(
+                &mut tx,
+                request_id,
+                at,
+                clerk,
+                le_domain::audits::Lateness::InTime,
+            )
+            .await?
+            {
+                crate::audits::store::acknowledge_delivery(&mut tx, delivery_id, at + 600, clerk)
+                    .await?;
+            }
+            crate::audits::store::settle_completion(&mut tx, request_id, at).await?;
         }
     }
-    let inspection_id = sqlx::query(
-        "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
-         VALUES (?, '773686000', ?, 'Bitte die Patientenakten vollständig bereithalten.', ?, ?)",
+    let inspection_cases: Vec<i64> = case_ids.iter().take(2).copied().collect();
+    crate::audits::store::insert_inspection(
+        &mut tx,
+        hospital,
+        Some("773686000"),
+        today.add_days(21),
+        "Bitte die Patientenakten vollständig bereithalten.",
+        md,
+        now - 2 * day,
+        &inspection_cases,
     )
-    .bind(hospital)
-    .bind(today.add_days(21).to_iso())
-    .bind(md)
-    .bind(now - 2 * day)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    for &case_id in case_ids.iter().take(2) {
-        sqlx::query("INSERT INTO audit_inspection_cases (inspection_id, case_id) VALUES (?, ?)")
-            .bind(inspection_id)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query(
-        "INSERT INTO structure_audits (hospital_ik, site_number, ops_code, note, state, applied_by, \
-         applied_at, decided_by, decided_at, valid_from, valid_until) \
-         VALUES (?, '773686000', '8-98f', 'Intensivmedizinische Komplexbehandlung', 'certified', ?, ?, ?, ?, ?, ?)",
+    .await?;
+    let structure_id = crate::audits::store::insert_structure_application(
+        &mut tx,
+        hospital,
+        "773686000",
+        "8-98f",
+        "Intensivmedizinische Komplexbehandlung",
+        clerk,
+        now - 720 * day,
     )
-    .bind(hospital)
-    .bind(clerk)
-    .bind(now - 720 * day)
-    .bind(md)
-    .bind(now - 700 * day)
-    .bind(today.add_days(-700).to_iso())
-    .bind(today.add_days(60).to_iso())
-    .execute(&mut *tx)
+    .await?;
+    crate::audits::store::certify_structure(
+        &mut tx,
+        structure_id,
+        md,
+        now - 700 * day,
+        today.add_days(-700),
+        today.add_days(60),
+    )
     .await?;
     tx.commit().await?;
     Ok(())

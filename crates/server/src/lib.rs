@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod files;
 pub mod installation;
+pub mod mail;
 pub mod numbers;
 pub mod openapi;
 pub mod routes;
@@ -172,6 +173,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     start_up(&state).await?;
     // Purges closed audit cases after the retention period (at start, then hourly).
     audits::spawn_retention_job(state.clone());
+    // Mails deadline reminders (one instance at a time, each reminder once per recipient).
+    audits::spawn_reminder_job(state.clone());
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let local = listener.local_addr()?;
     // Printed on stdout so scripts and tests can find a port chosen by the OS.

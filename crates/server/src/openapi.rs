@@ -95,6 +95,8 @@ pub struct DocumentUpload {
         audits::deliveries::submit,
         audits::deliveries::acknowledge,
         audits::deliveries::receipt,
+        audits::deliveries::receipt_pdf,
+        audits::deliveries::declare_unavailable,
         audits::reports::download,
         audits::inspections::list,
         audits::structure::list,

@@ -4,7 +4,7 @@
 use le_domain::api::audits::{
     CaseDetail, CaseForm, CaseState, CaseSummary, DocumentRequest, NoticeForm, RequestForm,
 };
-use le_domain::audits::{DEFAULT_DEADLINE_WEEKS, DocumentKind};
+use le_domain::audits::{DEFAULT_DEADLINE_WEEKS, DocumentKind, MAX_DEADLINE_WEEKS};
 use le_domain::directory::Date;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,15 +24,21 @@ use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
 use crate::format;
 
-/// Today in the browser's time zone.
+/// Today's legal date: the Berlin day of the browser's clock, the same function the server
+/// runs (whatever time zone the visitor's computer is set to).
 pub(crate) fn today() -> Date {
-    let d = js_sys::Date::new_0();
-    Date::from_ymd(
-        i32::try_from(d.get_full_year()).unwrap_or(2000),
-        d.get_month() + 1,
-        d.get_date(),
-    )
-    .unwrap_or(Date::MIN)
+    le_domain::calendar::berlin_date(unix_now())
+}
+
+/// The browser's clock in Unix seconds.
+pub(crate) fn unix_now() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+/// The Berlin day of an RFC 3339 time from the API.
+pub(crate) fn berlin_day_of(rfc3339: &str) -> Option<Date> {
+    let ms = js_sys::Date::parse(rfc3339);
+    (!ms.is_nan()).then(|| le_domain::calendar::berlin_date((ms / 1000.0).floor() as i64))
 }
 
 /// A date input's value ("" or ISO).
@@ -67,7 +73,7 @@ fn Cases() -> impl IntoView {
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Prüffälle"</h1>
         {move || match dashboard.get() {
-            Some(Ok(d)) => view! { <super::inbox::Strip dashboard=d /> }.into_any(),
+            Some(Ok(d)) => view! { <super::strip::Strip dashboard=d /> }.into_any(),
             _ => ().into_any(),
         }}
         {move || md.get().then(|| view! { <NewCase /> })}
@@ -387,7 +393,10 @@ fn CaseBody(detail: CaseDetail, md: bool, reload: RwSignal<u32>) -> impl IntoVie
                 }
                 .into_any()
             }}
-            {act.then(|| view! { <RequestFormBox case_id=case_id reload=reload /> })}
+            {act.then(|| {
+                let created = berlin_day_of(&detail.case.created_at).unwrap_or(Date::MIN);
+                view! { <RequestFormBox case_id=case_id case_created=created reload=reload /> }
+            })}
         </section>
         <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="gutachten">
             <h2 id="gutachten" class="text-xl font-semibold text-slate-900">"Gutachten"</h2>
@@ -418,6 +427,7 @@ fn RequestEntry(request: DocumentRequest, md: bool) -> impl IntoView {
                 <DeadlineBadge deadline=request.deadline.clone() />
             </div>
             <p class="mt-1 text-sm text-slate-800">{documents}</p>
+            <super::request::DocumentStates request=request.clone() />
             {(!request.free_text.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-800">{request.free_text.clone()}</p> })}
             {(!md).then(|| view! {
                 <p class="mt-1"><a class=LINK_CLASS href=format!("/pruefverfahren/anforderung/{}", request.id)>"Zur Anforderung"</a></p>
@@ -426,12 +436,12 @@ fn RequestEntry(request: DocumentRequest, md: bool) -> impl IntoView {
                 <div class="mt-3" data-testid="delivery">
                     <h3 class="font-semibold text-slate-900">
                         {format!(
-                            "Lieferung vom {} ({}, {})",
+                            "Lieferung vom {} ({}) ",
                             format::date_time(&d.submitted_at),
                             d.submitted_by,
-                            if d.in_time { "fristgerecht" } else { "nach Fristablauf" },
                         )}
                     </h3>
+                    <p class="text-sm" data-testid="lateness" data-lateness=d.lateness.wire()>{d.lateness_label.clone()}</p>
                     <FileTable files=d.files download=Some(api::audits::file_url) />
                     <a class=LINK_CLASS href=format!("/pruefverfahren/quittung/{}", d.id)>"Quittung"</a>
                 </div>
@@ -451,8 +461,8 @@ fn ExtensionForm(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
         let form = NoticeForm {
             subject: subject.get_untracked(),
         };
-        if let Err(e) = le_domain::access::check_text(&form.subject, 2000) {
-            error.set(Some(e.for_field("subject").message));
+        if let Some(e) = form.validate().into_iter().next() {
+            error.set(Some(e.message));
             focus_by_id("erweiterung");
             return;
         }
@@ -502,7 +512,12 @@ fn first_message(failure: ApiFailure) -> String {
 }
 
 #[component]
-fn RequestFormBox(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
+fn RequestFormBox(
+    case_id: i64,
+    /// The Berlin day the case was created (a request cannot have reached the hospital earlier).
+    case_created: Date,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let session = Session::use_context();
     let chosen = RwSignal::new(Vec::<DocumentKind>::new());
     let free_text = RwSignal::new(String::new());
@@ -511,31 +526,39 @@ fn RequestFormBox(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let notice = RwSignal::new(None::<Result<String, String>>);
     let server = ServerErrors::new();
     let pending = RwSignal::new(false);
+    // The domain's rules of a request (the same the server applies), plus what only the form
+    // can get wrong: an empty date or a number of weeks that is not a number.
     let local = Memo::new(move |_| {
         let mut errors: Vec<(&'static str, String)> = Vec::new();
-        if chosen.with(Vec::is_empty) {
-            errors.push((
-                "documents",
-                "Bitte mindestens eine Unterlage wählen.".to_owned(),
-            ));
-        }
-        if chosen.with(|c| c.contains(&DocumentKind::Other))
-            && free_text.with(|t| t.trim().is_empty())
-        {
-            errors.push((
-                "free_text",
-                "Bitte die sonstigen Unterlagen im Freitext beschreiben.".to_owned(),
-            ));
-        }
-        if parse_date(&received.get()).is_none() {
+        let received_date = parse_date(&received.get());
+        if received_date.is_none() {
             errors.push(("received_date", "Bitte ein Datum angeben.".to_owned()));
         }
-        match weeks.get().trim().parse::<i32>() {
-            Ok(w) if (1..=52).contains(&w) => {}
-            _ => errors.push((
+        let deadline_weeks = weeks.get().trim().parse::<i32>().ok();
+        if deadline_weeks.is_none() {
+            errors.push((
                 "deadline_weeks",
-                "Bitte eine Zahl von Wochen zwischen 1 und 52 angeben.".to_owned(),
-            )),
+                format!(
+                    "Bitte eine Zahl von Wochen angeben ({DEFAULT_DEADLINE_WEEKS} bis {MAX_DEADLINE_WEEKS})."
+                ),
+            ));
+        }
+        let form = RequestForm {
+            documents: chosen.get(),
+            free_text: free_text.get(),
+            received_date,
+            deadline_weeks,
+        };
+        for e in form.validate(today(), case_created) {
+            let field = match e.field.as_str() {
+                "documents" => "documents",
+                "free_text" => "free_text",
+                "received_date" => "received_date",
+                _ => "deadline_weeks",
+            };
+            if !errors.iter().any(|(f, _)| *f == field) {
+                errors.push((field, e.message));
+            }
         }
         errors
     });

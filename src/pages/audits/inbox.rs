@@ -1,10 +1,11 @@
 //! `/pruefverfahren`: the hospital's inbox of document requests (filters and sort in the URL),
 //! with a strip of counts per deadline status and today's reminders. The MD starts at its cases.
-use le_domain::api::audits::{Dashboard, InboxItem};
+use le_domain::api::audits::InboxItem;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::{DeadlineBadge, current_role, is_audit_user, is_md, status_class};
+use super::strip::Strip;
+use super::{DeadlineBadge, current_role, is_audit_user, is_md};
 use crate::api::{self, access::encode};
 use crate::components::form::{INPUT_CLASS, LABEL_CLASS, LINK_CLASS};
 use crate::components::guard::RequireSession;
@@ -99,6 +100,7 @@ fn Inbox() -> impl IntoView {
 
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Anforderungen des Medizinischen Dienstes"</h1>
+        <ReminderToggle />
         {move || match dashboard.get() {
             Some(Ok(d)) => view! { <Strip dashboard=d /> }.into_any(),
             _ => ().into_any(),
@@ -196,59 +198,6 @@ fn Inbox() -> impl IntoView {
     }
 }
 
-/// Counts per deadline status and the reminders due today.
-#[component]
-pub(crate) fn Strip(dashboard: Dashboard) -> impl IntoView {
-    view! {
-        <section aria-labelledby="lage" class="mt-4">
-            <h2 id="lage" class="sr-only">"Fristenlage"</h2>
-            <ul class="flex flex-wrap gap-3" data-testid="dashboard">
-                {dashboard
-                    .counts
-                    .into_iter()
-                    .map(|c| {
-                        view! {
-                            <li class=format!("rounded border px-3 py-2 {}", status_class(c.status))>
-                                // The space keeps "1 offen" apart for screen readers.
-                                <span class="text-2xl font-bold">{c.count}</span>
-                                " "
-                                <span class="ml-1 text-sm font-medium">{c.label}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-            {(dashboard.expiring_certificates > 0).then(|| view! {
-                <p class="mt-3 text-amber-950">
-                    <a class=LINK_CLASS href="/pruefverfahren/strukturpruefungen">
-                        {format!(
-                            "{} der Strukturprüfung {} bald ab oder {} abgelaufen.",
-                            le_domain::text::count(dashboard.expiring_certificates.unsigned_abs(), "Bescheinigung", "Bescheinigungen"),
-                            le_domain::text::pick(dashboard.expiring_certificates.unsigned_abs(), "läuft", "laufen"),
-                            le_domain::text::pick(dashboard.expiring_certificates.unsigned_abs(), "ist", "sind"),
-                        )}
-                    </a>
-                </p>
-            })}
-            {(!dashboard.reminders.is_empty()).then(|| view! {
-                <div class="mt-4 rounded border border-amber-600 bg-amber-50 p-3" data-testid="reminders">
-                    <h3 class="font-semibold text-amber-950">"Erinnerungen für heute"</h3>
-                    <ul class="mt-1 list-disc pl-6 text-amber-950">
-                        {dashboard.reminders.into_iter().map(|r| view! {
-                            <li>
-                                <a class=LINK_CLASS href=format!("/pruefverfahren/anforderung/{}", r.request_id)>
-                                    {format!("Aufnahme {}", r.admission_number)}
-                                </a>
-                                {format!(": {}", r.message)}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </div>
-            })}
-        </section>
-    }
-}
-
 #[component]
 fn InboxEntry(item: InboxItem) -> impl IntoView {
     let documents = item
@@ -277,7 +226,73 @@ fn InboxEntry(item: InboxItem) -> impl IntoView {
             </p>
             <p class="mt-2 text-slate-900">{item.subject.clone()}</p>
             <p class="mt-1 text-sm text-slate-800"><span class="font-semibold">"Angefordert: "</span>{documents}</p>
+            <p class="mt-1 text-sm text-slate-800" data-testid="outstanding">
+                {if item.deadline.status == le_domain::audits::DeadlineStatus::Delivered {
+                    "Alle Unterlagen geliefert oder als nicht vorhanden erklärt.".to_owned()
+                } else {
+                    format!(
+                        "{} ausstehend",
+                        le_domain::text::count(item.outstanding_documents.unsigned_abs(), "Unterlage", "Unterlagen")
+                    )
+                }}
+            </p>
             {(!item.free_text.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-800">{item.free_text.clone()}</p> })}
         </li>
+    }
+}
+
+/// The signed-in user's e-mail reminders: on unless unsubscribed (per user).
+#[component]
+fn ReminderToggle() -> impl IntoView {
+    let session = Session::use_context();
+    let settings = RwSignal::new(None);
+    api::load_into(settings, api::audits::reminder_settings);
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        busy.set(true);
+        let wanted = le_domain::api::audits::ReminderSettings {
+            email_reminders: on,
+        };
+        leptos::task::spawn_local(async move {
+            match api::audits::set_reminder_settings(&session.csrf(), &wanted).await {
+                Ok(s) => {
+                    settings.try_set(Some(Ok(s)));
+                    message.try_set(Some(if on {
+                        "E-Mail-Erinnerungen sind eingeschaltet.".to_owned()
+                    } else {
+                        "E-Mail-Erinnerungen sind abbestellt.".to_owned()
+                    }));
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    message.try_set(Some(failure.message));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    move || {
+        match settings.get() {
+        Some(Ok(s)) => view! {
+            <div class="mt-3 text-slate-900">
+                <label class="inline-flex items-center gap-2">
+                    <input
+                        type="checkbox"
+                        class="h-4 w-4"
+                        prop:checked=s.email_reminders
+                        disabled=move || busy.get()
+                        on:change=on_change
+                        data-testid="email-reminders"
+                    />
+                    "E-Mail-Erinnerungen an Fristen erhalten (eine Sammel-Mail, 14 und 3 Tage vor Fristende und bei Fristablauf)"
+                </label>
+                <p role="status" class="text-sm text-slate-700">{move || message.get()}</p>
+            </div>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    }
     }
 }

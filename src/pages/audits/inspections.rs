@@ -104,23 +104,20 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
     api::load_into(cases, || api::audits::cases("open"));
     let valid_ik = Memo::new(move |_| hospital_ik.with(|v| Ik::parse(v.trim()).is_ok()));
 
+    // The domain's rules of the form (the server applies the same, then its database checks).
+    let form_now = move || InspectionForm {
+        hospital_ik: hospital_ik.get().trim().to_owned(),
+        site_number: site.get().trim().to_owned(),
+        date: parse_date(&date.get()),
+        case_ids: chosen.get(),
+        note: note.get(),
+    };
     let local = move |field: &str| -> Option<String> {
-        match field {
-            "hospital_ik" => hospital_ik
-                .with(|v| Ik::parse(v.trim()).err())
-                .map(|e| e.for_field("hospital_ik").message),
-            "date" => match parse_date(&date.get()) {
-                None => Some("Bitte das Datum der Begehung angeben.".to_owned()),
-                Some(d) if d < today() => {
-                    Some("Die Begehung kann nicht in der Vergangenheit liegen.".to_owned())
-                }
-                Some(_) => None,
-            },
-            "case_ids" => chosen
-                .with(Vec::is_empty)
-                .then(|| "Bitte mindestens einen Fall wählen.".to_owned()),
-            _ => None,
-        }
+        form_now()
+            .validate(today())
+            .into_iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message)
     };
     let raw = move |field: &str| match field {
         "hospital_ik" => hospital_ik.get(),
@@ -147,7 +144,7 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
         ev.prevent_default();
         touched.submit();
         server.clear();
-        if let Some(first) = ["hospital_ik", "date", "case_ids"]
+        if let Some(first) = ["hospital_ik", "site_number", "date", "note", "case_ids"]
             .into_iter()
             .find(|f| local(f).is_some())
         {

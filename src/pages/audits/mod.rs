@@ -5,6 +5,7 @@ mod inbox;
 mod inspections;
 mod receipt;
 mod request;
+mod strip;
 mod structure;
 
 use le_domain::access::Role;

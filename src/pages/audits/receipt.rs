@@ -84,9 +84,10 @@ fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
         .map(|d| d.label.clone())
         .collect::<Vec<_>>()
         .join(", ");
-    let acknowledged = match (&receipt.acknowledged_at, &receipt.acknowledged_by) {
-        (Some(at), Some(by)) => format!("{} von {by}", format::date_time(at)),
-        (Some(at), None) => format::date_time(at),
+    // Times as the server states them in German local time (the visitor's zone plays no part).
+    let acknowledged = match (&receipt.acknowledged_at_local, &receipt.acknowledged_by) {
+        (Some(at), Some(by)) => format!("{at} von {by}"),
+        (Some(at), None) => at.clone(),
         _ => "noch nicht bestätigt".to_owned(),
     };
     view! {
@@ -108,18 +109,28 @@ fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
                     row("Prüfgegenstand", receipt.subject.clone()),
                     row("Angeforderte Unterlagen", documents),
                     row("Eingang der Anforderung", receipt.received_date.to_string()),
-                    row("Frist", receipt.due.to_string()),
-                    ("Abgesendet", format!("{} von {}", format::date_time(&receipt.submitted_at), receipt.submitted_by), Some("submitted-at")),
-                    row("Fristgerecht", if receipt.in_time { "ja".to_owned() } else { "nein".to_owned() }),
+                    row("Frist", format!("{} (Nachfrist bis {})", receipt.due, receipt.late_until)),
+                    ("Abgesendet", format!("{} von {}", receipt.submitted_at_local, receipt.submitted_by), Some("submitted-at")),
+                    ("Fristenstand", receipt.lateness_label.clone(), Some("lateness")),
                     ("Empfang bestätigt", acknowledged, Some("acknowledged")),
                     row("Gesamtgröße", format::file_size(i64::try_from(receipt.total_size).unwrap_or(i64::MAX))),
-                    row("Quittung erstellt", format::date_time(&receipt.created_at)),
+                    row("Quittung erstellt", receipt.created_at_local.clone()),
                 ]
             />
+            <h2 class="mt-6 text-xl font-semibold text-slate-900">"Stand der angeforderten Unterlagen"</h2>
+            <ul class="mt-1 space-y-1 text-slate-900" data-testid="receipt-documents">
+                {receipt.document_states.iter().map(|d| view! {
+                    <li data-testid="document-state" data-state=super::request::document_state_key(d.state)>
+                        {format!("{}: {}", d.label, d.state_label)}
+                        {d.reason.clone().map(|r| format!(" (Begründung: {r})"))}
+                    </li>
+                }).collect_view()}
+            </ul>
             <h2 class="mt-6 text-xl font-semibold text-slate-900">"Gelieferte Dateien"</h2>
             <super::request::FileTable files=receipt.files.clone() />
             <div class="mt-6 flex flex-wrap gap-3 print:hidden">
                 <button type="button" class=BUTTON_SECONDARY on:click=print>"Drucken"</button>
+                <a class=BUTTON_SECONDARY href=api::audits::receipt_pdf_url(delivery_id) download=format!("Quittung-{}.pdf", receipt.receipt_number) data-testid="receipt-pdf">"Als PDF herunterladen"</a>
                 {may_acknowledge().then(|| view! {
                     <button type="button" class=BUTTON_PRIMARY disabled=move || busy.get() on:click=acknowledge
                         aria-describedby="quittung-bestaetigen-hinweis" data-testid="acknowledge">

@@ -1,7 +1,8 @@
 //! `/pruefverfahren/anforderung/{id}`: one document request for the hospital: the case, the
 //! documents asked for, the upload of many PDFs at once (one request per file, with progress),
 //! the files uploaded so far (deletable until submitted), the submission and the deliveries.
-use le_domain::api::audits::{CaseSummary, DocumentRequest, StoredFile};
+use le_domain::api::audits::{CaseSummary, DocumentRequest, StoredFile, UnavailableForm};
+use le_domain::audits::{DocumentKind, DocumentState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -90,6 +91,18 @@ fn RequestDetail(id: i64) -> impl IntoView {
     });
     let loaded = Memo::new(move |_| current.with(|c| matches!(c, Some(Ok(_)))));
     let in_flight = RwSignal::new(0usize);
+    // Documents files can still be uploaded for: all but those declared unavailable.
+    let uploadable = Memo::new(move |_| {
+        current.with(|c| match c {
+            Some(Ok((_, r))) => r
+                .document_states
+                .iter()
+                .filter(|s| s.state != DocumentState::Unavailable)
+                .map(|s| s.kind)
+                .collect(),
+            _ => Vec::new(),
+        })
+    });
 
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Anforderung von Unterlagen"</h1>
@@ -101,10 +114,11 @@ fn RequestDetail(id: i64) -> impl IntoView {
             }
             Some(Ok((case, request))) => view! { <CaseCard case=case request=request /> }.into_any(),
         }}
-        {move || (loaded.get() && may_act.get()).then(|| view! { <UploadBox request_id=id reload=reload in_flight=in_flight /> })}
+        {move || (loaded.get() && may_act.get()).then(|| view! { <UploadBox request_id=id documents=uploadable reload=reload in_flight=in_flight /> })}
         {move || match current.get() {
             Some(Ok((_, request))) => view! {
                 <PendingFiles request=request.clone() may_act=may_act.get() reload=reload in_flight=in_flight />
+                {may_act.get().then(|| view! { <DeclareUnavailable request=request.clone() reload=reload /> })}
                 <Deliveries request=request />
             }
             .into_any(),
@@ -135,20 +149,163 @@ fn CaseCard(case: CaseSummary, request: DocumentRequest) -> impl IntoView {
                 ]
             />
             <h3 class="mt-4 font-semibold text-slate-900">"Angeforderte Unterlagen"</h3>
-            <ul class="mt-1 list-disc pl-6 text-slate-900" data-testid="requested-documents">
-                {request.documents.iter().map(|d| view! { <li>{d.label.clone()}</li> }).collect_view()}
-            </ul>
+            <DocumentStates request=request.clone() />
             {(!request.free_text.is_empty()).then(|| view! { <p class="mt-2 text-slate-800">{request.free_text.clone()}</p> })}
         </section>
     }
 }
 
+/// The state of every requested document (delivered, outstanding, not available with the
+/// reason) and whether the request is complete.
+#[component]
+pub(crate) fn DocumentStates(request: DocumentRequest) -> impl IntoView {
+    let total = request.document_states.len();
+    let outstanding = request
+        .document_states
+        .iter()
+        .filter(|s| s.state == DocumentState::Outstanding)
+        .count();
+    view! {
+        <ul class="mt-1 space-y-1 text-slate-900" data-testid="requested-documents">
+            {request.document_states.iter().map(|s| {
+                let class = match s.state {
+                    DocumentState::Delivered => "border-green-700 bg-green-50 text-green-900",
+                    DocumentState::Outstanding => "border-amber-600 bg-amber-50 text-amber-950",
+                    DocumentState::Unavailable => "border-slate-500 bg-slate-100 text-slate-900",
+                };
+                view! {
+                    <li data-testid="document-state" data-state=document_state_key(s.state)>
+                        <span class="font-medium">{s.label.clone()}</span>": "
+                        <span class=format!("rounded border px-2 text-sm {class}")>{s.state_label.clone()}</span>
+                        {s.reason.clone().map(|r| view! { <span class="ml-2 text-sm text-slate-700">{format!("Begründung: {r}")}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <p class="mt-2 text-sm text-slate-800" data-testid="completeness">
+            {if request.complete {
+                "Vollständig: jede Unterlage ist geliefert oder als nicht vorhanden erklärt.".to_owned()
+            } else {
+                format!("{outstanding} von {total} Unterlagen stehen noch aus; die Frist läuft für sie weiter.")
+            }}
+        </p>
+    }
+}
+
+/// The wire name of a document state (for tests and styling hooks).
+pub(crate) fn document_state_key(state: DocumentState) -> &'static str {
+    match state {
+        DocumentState::Outstanding => "outstanding",
+        DocumentState::Delivered => "delivered",
+        DocumentState::Unavailable => "unavailable",
+    }
+}
+
+/// The hospital declares an outstanding document unavailable, with its reason.
+#[component]
+fn DeclareUnavailable(request: DocumentRequest, reload: RwSignal<u32>) -> impl IntoView {
+    let session = Session::use_context();
+    let outstanding: Vec<DocumentKind> = request
+        .document_states
+        .iter()
+        .filter(|s| s.state == DocumentState::Outstanding)
+        .map(|s| s.kind)
+        .collect();
+    let first = outstanding.first().copied();
+    let document = RwSignal::new(first);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let request_id = request.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(kind) = document.get_untracked() else {
+            return;
+        };
+        let form = UnavailableForm {
+            document: kind,
+            reason: reason.get_untracked(),
+        };
+        if let Some(e) = form.validate().into_iter().next() {
+            error.set(Some(e.message));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::audits::declare_unavailable(&session.csrf(), request_id, &form).await {
+                Ok(_) => {
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(failure) => {
+                    session.check_failure(&failure);
+                    let message = failure
+                        .fields
+                        .first()
+                        .map(|f| f.message.clone())
+                        .unwrap_or(failure.message);
+                    error.try_set(Some(message));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    first.map(|_| {
+        view! {
+            <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="nicht-vorhanden">
+                <h2 id="nicht-vorhanden" class="text-xl font-semibold text-slate-900">"Unterlage nicht vorhanden"</h2>
+                <p class="mt-1 text-sm text-slate-700">
+                    "Gibt es eine angeforderte Unterlage nicht, erklären Sie das hier mit einer Begründung. Sie hält die Anforderung dann nicht mehr offen."
+                </p>
+                <form class="mt-3 space-y-2" novalidate on:submit=submit data-testid="declare-unavailable">
+                    <label for="nv-unterlage" class="block font-semibold text-slate-900">"Unterlage"</label>
+                    <select
+                        id="nv-unterlage"
+                        class="rounded border border-slate-400 px-2 py-1"
+                        on:change=move |ev| document.set(DocumentKind::from_wire(&event_target_value(&ev)))
+                    >
+                        {outstanding.iter().map(|k| view! { <option value=k.wire()>{k.label()}</option> }).collect_view()}
+                    </select>
+                    <label for="nv-grund" class="block font-semibold text-slate-900">"Begründung"</label>
+                    <textarea
+                        id="nv-grund"
+                        rows="2"
+                        class="w-full rounded border border-slate-400 px-2 py-1"
+                        aria-describedby="nv-fehler"
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        prop:value=move || reason.get()
+                        on:input=move |ev| {
+                            error.set(None);
+                            reason.set(event_target_value(&ev));
+                        }
+                    ></textarea>
+                    <p id="nv-fehler" role="alert" class="text-sm font-medium text-red-800">{move || error.get()}</p>
+                    <button type="submit" class=BUTTON_SECONDARY disabled=move || busy.get()>"Als nicht vorhanden erklären"</button>
+                </form>
+            </section>
+        }
+    })
+}
+
 /// The file input and one progress bar per chosen file.
 #[component]
-fn UploadBox(request_id: i64, reload: RwSignal<u32>, in_flight: RwSignal<usize>) -> impl IntoView {
+fn UploadBox(
+    request_id: i64,
+    /// The requested documents files can be uploaded for.
+    documents: Memo<Vec<DocumentKind>>,
+    reload: RwSignal<u32>,
+    in_flight: RwSignal<usize>,
+) -> impl IntoView {
     let session = Session::use_context();
     let transfers = RwSignal::new(Vec::<Transfer>::new());
     let next_key = StoredValue::new(0usize);
+    let picked = RwSignal::new(None::<DocumentKind>);
+    // The document chosen, or the first one still offered.
+    let document = Memo::new(move |_| {
+        documents.with(|d| match picked.get() {
+            Some(k) if d.contains(&k) => Some(k),
+            _ => d.first().copied(),
+        })
+    });
 
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -158,6 +315,9 @@ fn UploadBox(request_id: i64, reload: RwSignal<u32>, in_flight: RwSignal<usize>)
             return;
         };
         let Some(list) = input.files() else { return };
+        let Some(kind) = document.get_untracked() else {
+            return;
+        };
         let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         input.set_value("");
         // Every file gets its row (and progress bar) at once; they are sent one after the other.
@@ -178,7 +338,7 @@ fn UploadBox(request_id: i64, reload: RwSignal<u32>, in_flight: RwSignal<usize>)
         in_flight.update(|n| *n += queue.len());
         spawn_local(async move {
             for (file, transfer) in queue {
-                send_file(session, request_id, file, transfer).await;
+                send_file(session, request_id, kind, file, transfer).await;
                 in_flight.try_update(|n| *n = n.saturating_sub(1));
                 reload.try_update(|n| *n += 1);
             }
@@ -188,6 +348,17 @@ fn UploadBox(request_id: i64, reload: RwSignal<u32>, in_flight: RwSignal<usize>)
     view! {
         <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="hochladen">
             <h2 id="hochladen" class="text-xl font-semibold text-slate-900">"Unterlagen hochladen"</h2>
+            <label for="unterlage" class="mt-2 block font-semibold text-slate-900">"Die Dateien gehören zu"</label>
+            <select
+                id="unterlage"
+                class="rounded border border-slate-400 px-2 py-1"
+                data-testid="upload-document"
+                on:change=move |ev| picked.set(DocumentKind::from_wire(&event_target_value(&ev)))
+            >
+                {move || documents.get().into_iter().map(|k| view! {
+                    <option value=k.wire() selected=move || document.get() == Some(k)>{k.label()}</option>
+                }).collect_view()}
+            </select>
             <label for="dateien" class="mt-2 block font-semibold text-slate-900">"PDF-Dateien auswählen"</label>
             <p id="dateien-hinweis" class="text-sm text-slate-600">
                 "Sie können mehrere PDF-Dateien auf einmal wählen. Jede Datei wird einzeln übertragen; vor dem Absenden können Sie Dateien wieder löschen."
@@ -210,7 +381,13 @@ fn UploadBox(request_id: i64, reload: RwSignal<u32>, in_flight: RwSignal<usize>)
 }
 
 /// Checks that `file` is a PDF and uploads it, updating its row.
-async fn send_file(session: Session, request_id: i64, file: web_sys::File, transfer: Transfer) {
+async fn send_file(
+    session: Session,
+    request_id: i64,
+    document: DocumentKind,
+    file: web_sys::File,
+    transfer: Transfer,
+) {
     if let Err(message) = api::audits::check_pdf(&file).await {
         transfer.state.try_set(TransferState::Failed(format!(
             "{message} Sie wurde übersprungen."
@@ -218,7 +395,7 @@ async fn send_file(session: Session, request_id: i64, file: web_sys::File, trans
         return;
     }
     transfer.state.try_set(TransferState::Sending);
-    let url = api::audits::file_upload_url(request_id, &file.name());
+    let url = api::audits::file_upload_url(request_id, &file.name(), document);
     let answer = api::audits::upload_one(&session.csrf(), &url, &file, move |sent, total| {
         if total > 0.0 {
             transfer.percent.try_set((sent / total * 100.0).min(100.0));
@@ -415,13 +592,14 @@ fn Deliveries(request: DocumentRequest) -> impl IntoView {
                     {request.deliveries.into_iter().map(|d| view! {
                         <li>
                             {format!(
-                                "{} von {} · {} · {} ",
+                                "{} von {} · {} · ",
                                 format::date_time(&d.submitted_at),
                                 d.submitted_by,
                                 le_domain::text::count(d.files.len() as u64, "Datei", "Dateien"),
-                                if d.in_time { "fristgerecht" } else { "nach Fristablauf" },
                             )}
-                            <a class=LINK_CLASS href=format!("/pruefverfahren/quittung/{}", d.id)>"Quittung"</a>
+                            <span data-testid="lateness" data-lateness=d.lateness.wire()>{d.lateness_label.clone()}</span>" "
+                            <a class=LINK_CLASS href=format!("/pruefverfahren/quittung/{}", d.id)>"Quittung"</a>" · "
+                            <a class=LINK_CLASS href=api::audits::receipt_pdf_url(d.id) download=format!("Quittung-{}.pdf", d.id)>"Quittung als PDF"</a>
                         </li>
                     }).collect_view()}
                 </ul>

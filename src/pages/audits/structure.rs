@@ -1,9 +1,8 @@
 //! `/pruefverfahren/strukturpruefungen`: structure audits. A hospital applies for a site and an
 //! OPS code and uploads evidence PDFs; the MD certifies (validity period) or rejects (reason).
 //! The list shows each certificate's status; expiring or expired ones stand out.
-use le_domain::SiteNumber;
 use le_domain::api::audits::{StructureAudit, StructureDecision, StructureForm, StructureState};
-use le_domain::audits::{CertificateStatus, check_ops_code};
+use le_domain::audits::CertificateStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -137,16 +136,17 @@ fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
     let server = ServerErrors::new();
     let notice = RwSignal::new(None::<Result<String, String>>);
     let pending = RwSignal::new(false);
+    // The domain's rules of the form (the server applies the same, then checks the site).
     let local = move |field: &str| -> Option<String> {
-        match field {
-            "site_number" => site
-                .with(|s| SiteNumber::parse(s.trim()).err())
-                .map(|e| e.for_field("site_number").message),
-            "ops_code" => ops
-                .with(|o| check_ops_code(o).err())
-                .map(|e| e.for_field("ops_code").message),
-            _ => None,
+        StructureForm {
+            site_number: site.get().trim().to_owned(),
+            ops_code: ops.get(),
+            note: note.get(),
         }
+        .validate()
+        .into_iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message)
     };
     let raw = move |field: &str| match field {
         "site_number" => site.get(),
@@ -172,7 +172,7 @@ fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
         ev.prevent_default();
         touched.submit();
         server.clear();
-        if let Some(first) = ["site_number", "ops_code"]
+        if let Some(first) = ["site_number", "ops_code", "note"]
             .into_iter()
             .find(|f| local(f).is_some())
         {

@@ -4,10 +4,14 @@
 //! people comes with a German `…_label` next to it.
 use serde::{Deserialize, Serialize};
 
-use crate::audits::{CertificateStatus, DeadlineStatus, DocumentKind};
+use crate::audits::{
+    CertificateStatus, DeadlineStatus, DocumentKind, DocumentState, Lateness, check_note,
+    check_ops_code,
+};
 use crate::directory::Date;
+use crate::{FieldError, Ik, SiteNumber};
 
-pub use crate::audits::CaseForm;
+pub use crate::audits::{CaseForm, NoticeForm, RequestForm, UnavailableForm};
 
 /// Whether a case is still being worked on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,13 +49,6 @@ impl NoticeKind {
     }
 }
 
-/// `POST /api/v1/audits/cases/{id}/notices`: a further notice (extension of the subject).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct NoticeForm {
-    pub subject: String,
-}
-
 /// One audit notice (Prüfanzeige).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -63,21 +60,6 @@ pub struct Notice {
     pub subject: String,
     pub created_at: String,
     pub created_by: String,
-}
-
-/// `POST /api/v1/audits/cases/{id}/requests`
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RequestForm {
-    pub documents: Vec<DocumentKind>,
-    #[serde(default)]
-    pub free_text: String,
-    /// The day the request reaches the hospital; today when absent.
-    #[serde(default)]
-    pub received_date: Option<Date>,
-    /// Weeks until the documents must reach the MD; `DEFAULT_DEADLINE_WEEKS` when absent.
-    #[serde(default)]
-    pub deadline_weeks: Option<i32>,
 }
 
 /// A requested document with its German name.
@@ -128,6 +110,25 @@ pub struct StoredFile {
     /// The delivery the file was submitted with (`None`: not yet submitted).
     #[serde(default)]
     pub delivery_id: Option<i64>,
+    /// The requested document the file is for (`None`: files from before documents were
+    /// tracked one by one, and reports and evidence).
+    #[serde(default)]
+    pub document: Option<DocumentKind>,
+}
+
+/// One requested document and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentStatus {
+    pub kind: DocumentKind,
+    pub label: String,
+    pub state: DocumentState,
+    pub state_label: String,
+    /// The hospital's reason when not available.
+    pub reason: Option<String>,
+    /// When it was delivered (first delivery with a file for it) or declared unavailable.
+    pub settled_at: Option<String>,
+    pub settled_by: Option<String>,
 }
 
 /// A submitted delivery: the files the hospital handed over together.
@@ -138,8 +139,11 @@ pub struct Delivery {
     pub request_id: i64,
     pub submitted_at: String,
     pub submitted_by: String,
-    /// Submitted by the deadline (the day of submission counts).
+    /// Submitted by the deadline (the Berlin day of submission counts).
     pub in_time: bool,
+    /// In time, late within the late window, or after the late window.
+    pub lateness: Lateness,
+    pub lateness_label: String,
     pub files: Vec<StoredFile>,
     pub acknowledged_at: Option<String>,
     pub acknowledged_by: Option<String>,
@@ -156,6 +160,10 @@ pub struct DocumentRequest {
     pub received_date: Date,
     pub deadline_weeks: i32,
     pub deadline: DeadlineInfo,
+    /// Every requested document with its state; the request is complete when none is
+    /// outstanding.
+    pub document_states: Vec<DocumentStatus>,
+    pub complete: bool,
     pub created_at: String,
     pub created_by: String,
     /// Files uploaded but not yet submitted (the MD never sees these).
@@ -225,6 +233,8 @@ pub struct InboxItem {
     pub deadline: DeadlineInfo,
     pub pending_files: i64,
     pub submitted_files: i64,
+    /// Requested documents neither delivered nor declared unavailable.
+    pub outstanding_documents: i64,
 }
 
 /// A notice in the inbox.
@@ -313,14 +323,31 @@ pub struct Receipt {
     pub documents: Vec<RequestedDocument>,
     pub received_date: Date,
     pub due: Date,
+    pub late_until: Date,
     pub in_time: bool,
+    pub lateness: Lateness,
+    pub lateness_label: String,
     pub submitted_at: String,
+    /// German local time ("30.11.2026, 23:59 Uhr").
+    pub submitted_at_local: String,
     pub submitted_by: String,
     pub acknowledged_at: Option<String>,
+    pub acknowledged_at_local: Option<String>,
     pub acknowledged_by: Option<String>,
     pub files: Vec<StoredFile>,
+    /// The state of every requested document after this delivery.
+    pub document_states: Vec<DocumentStatus>,
     pub total_size: u64,
     pub created_at: String,
+    pub created_at_local: String,
+}
+
+/// `GET`/`PUT /api/v1/audits/reminder-settings`: the signed-in user's e-mail reminders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReminderSettings {
+    /// Reminder digests by e-mail (on unless the user unsubscribed).
+    pub email_reminders: bool,
 }
 
 /// `POST /api/v1/audits/inspections` (MD): an on-site audit announced to a hospital.
@@ -336,6 +363,47 @@ pub struct InspectionForm {
     pub case_ids: Vec<i64>,
     #[serde(default)]
     pub note: String,
+}
+
+impl InspectionForm {
+    /// The rules of an inspection announcement that need no database (the server adds: the
+    /// hospital is registered, the site is its own, the cases are its open ones).
+    pub fn validate(&self, today: Date) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Err(e) = Ik::parse(self.hospital_ik.trim()) {
+            errors.push(e.for_field("hospital_ik"));
+        }
+        let site = self.site_number.trim();
+        if !site.is_empty()
+            && let Err(e) = SiteNumber::parse(site)
+        {
+            errors.push(e.for_field("site_number"));
+        }
+        match self.date {
+            None => errors.push(FieldError::new(
+                "date",
+                "required",
+                "Bitte das Datum der Begehung angeben.",
+            )),
+            Some(d) if d < today => errors.push(FieldError::new(
+                "date",
+                "in_past",
+                "Der Begehungstermin darf nicht in der Vergangenheit liegen.",
+            )),
+            Some(_) => {}
+        }
+        if let Err(e) = check_note(&self.note) {
+            errors.push(e.for_field("note"));
+        }
+        if self.case_ids.is_empty() {
+            errors.push(FieldError::new(
+                "case_ids",
+                "required",
+                "Bitte mindestens einen vorzubereitenden Fall auswählen.",
+            ));
+        }
+        errors
+    }
 }
 
 /// A case on an inspection list.
@@ -376,6 +444,24 @@ pub struct StructureForm {
     pub ops_code: String,
     #[serde(default)]
     pub note: String,
+}
+
+impl StructureForm {
+    /// The rules of an application that need no database (the server adds: the site is one of
+    /// the hospital's).
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Err(e) = SiteNumber::parse(self.site_number.trim()) {
+            errors.push(e.for_field("site_number"));
+        }
+        if let Err(e) = check_ops_code(&self.ops_code) {
+            errors.push(e.for_field("ops_code"));
+        }
+        if let Err(e) = check_note(&self.note) {
+            errors.push(e.for_field("note"));
+        }
+        errors
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -462,6 +548,36 @@ mod tests {
                 reason: "Nachweise fehlen".to_owned()
             }
         );
+    }
+
+    #[test]
+    fn inspection_and_structure_forms() {
+        let today = Date::parse("30.11.2026").expect("date");
+        let mut f = InspectionForm {
+            hospital_ik: "260326822".into(),
+            site_number: String::new(),
+            date: Some(today),
+            case_ids: vec![1],
+            note: String::new(),
+        };
+        assert_eq!(f.validate(today), vec![]);
+        f.date = Some(today.add_days(-1));
+        f.case_ids.clear();
+        f.note = "x".repeat(crate::audits::TEXT_MAX_CHARS + 1);
+        let fields: Vec<String> = f.validate(today).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["date", "note", "case_ids"]);
+        let s = StructureForm {
+            site_number: "773686000".into(),
+            ops_code: "8-98f".into(),
+            note: String::new(),
+        };
+        assert_eq!(s.validate(), vec![]);
+        let bad = StructureForm {
+            site_number: "12".into(),
+            ops_code: "x".into(),
+            note: String::new(),
+        };
+        assert_eq!(bad.validate().len(), 2);
     }
 
     #[test]

@@ -10,38 +10,16 @@ use le_domain::api::audits::{
 use le_domain::{FieldError, Ik, SiteNumber, ValidationError};
 use serde::Deserialize;
 
-use super::AuditsConfig;
 use super::caller::{AuditCaller, MdCaller, Scope};
-use super::store::{
-    self, CaseRow, DocumentRow, NoticeRow, REQUEST_SELECT, RequestRow, actor_name, case_select,
-    scope_sql,
-};
+use super::store::{self, CaseRow, DocumentRow, NoticeRow, RequestRow, actor_name};
 use super::uploads::record;
 use crate::AppState;
+use crate::clock::today;
 use crate::db::Db;
-use crate::directory::caller::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-fn field(name: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }
-}
-
-/// True when a hospital with this IK (or this Haupt-IK) uses the portal.
-pub async fn hospital_registered(db: &Db, ik: &str) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?)",
-    )
-    .bind(ik)
-    .bind(ik)
-    .fetch_one(db)
-    .await?;
-    Ok(n > 0)
-}
+pub use super::store::hospital_registered;
 
 /// Checks a site against the hospital's sites in the directory (when the directory knows any).
 pub async fn check_site(
@@ -54,16 +32,9 @@ pub async fn check_site(
         Ok(s) => s,
         Err(e) => return Ok(Some(e.for_field(field_name))),
     };
-    let main_ik: Option<String> = sqlx::query_scalar(
-        "SELECT COALESCE(main_ik, ik) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?) \
-         ORDER BY ik = ? DESC LIMIT 1",
-    )
-    .bind(hospital_ik)
-    .bind(hospital_ik)
-    .bind(hospital_ik)
-    .fetch_optional(db)
-    .await?;
-    let main_ik = main_ik.unwrap_or_else(|| hospital_ik.to_owned());
+    let main_ik = store::main_ik_of(db, hospital_ik)
+        .await?
+        .unwrap_or_else(|| hospital_ik.to_owned());
     let known = crate::directory::store::site_numbers_of(db, &main_ik).await?;
     if !known.is_empty() && !known.contains(&parsed) {
         return Ok(Some(
@@ -82,12 +53,12 @@ pub async fn create(
     md: MdCaller,
     ApiJson(form): ApiJson<CaseForm>,
 ) -> Result<(StatusCode, axum::Json<CaseDetail>), AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let today = today(&state);
     let mut errors = form.validate(today);
     let hospital_ik = form.hospital_ik.trim().to_owned();
     if Ik::parse(&hospital_ik).is_ok() && !hospital_registered(&state.db, &hospital_ik).await? {
-        errors.push(field(
+        errors.push(FieldError::new(
             "hospital_ik",
             "not_registered",
             "Für dieses IK ist kein Krankenhaus im Portal registriert.",
@@ -109,24 +80,22 @@ pub async fn create(
     let by = actor_name(&md.actor);
     let subject = form.subject.trim();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let id = sqlx::query(
-        "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
-         admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    let id = store::insert_case(
+        &mut tx,
+        &store::NewCase {
+            hospital_ik: &hospital_ik,
+            site_number: Some(site).filter(|s| !s.is_empty()),
+            admission_number: form.admission_number.trim(),
+            invoice_number: form.invoice_number.trim(),
+            admission_date: admission,
+            discharge_date: discharge,
+            insurer_ik: form.insurer_ik.trim(),
+            subject,
+            created_by: &by,
+            created_at: now,
+        },
     )
-    .bind(&hospital_ik)
-    .bind(Some(site).filter(|s| !s.is_empty()))
-    .bind(form.admission_number.trim())
-    .bind(form.invoice_number.trim())
-    .bind(admission.to_iso())
-    .bind(discharge.to_iso())
-    .bind(form.insurer_ik.trim())
-    .bind(subject)
-    .bind(&by)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .await?;
     store::insert_notice(&mut tx, id, NoticeKind::Initial, subject, &by, now).await?;
     tx.commit().await?;
     record(
@@ -142,7 +111,7 @@ pub async fn create(
     )
     .await;
     let case = store::visible_case(&state.db, Scope::All, id).await?;
-    let detail = detail(&state, &config, &case, true).await?;
+    let detail = detail(&state, config, &case, true).await?;
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
 
@@ -168,35 +137,21 @@ pub async fn list(
     caller: AuditCaller,
     Query(filter): Query<CaseFilter>,
 ) -> Result<axum::Json<CaseList>, AppError> {
-    let config = AuditsConfig::from_config(&state.config);
-    let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
+    let config = &*state.config;
     let state_where = match filter.state.as_deref().unwrap_or("") {
         "" | "all" => "",
         "open" => " AND c.closed_at IS NULL",
         "closed" => " AND c.closed_at IS NOT NULL",
         _ => {
-            return Err(AppError::Validation(vec![field(
+            return Err(AppError::Validation(vec![FieldError::new(
                 "state",
                 "invalid_value",
                 "Erlaubt sind „open“ und „closed“.",
             )]));
         }
     };
-    let mut q = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(format!(
-        "{} WHERE 1 = 1{scope_where}{state_where} ORDER BY c.closed_at IS NOT NULL, c.created_at DESC, c.id DESC",
-        case_select()
-    )));
-    for b in &binds {
-        q = q.bind(b.clone());
-    }
-    let cases = q.fetch_all(&state.db).await?;
-    let mut rq = sqlx::query_as::<_, RequestRow>(sqlx::AssertSqlSafe(format!(
-        "{REQUEST_SELECT} JOIN audit_cases c ON c.id = r.case_id WHERE r.delivered_at IS NULL{scope_where}"
-    )));
-    for b in &binds {
-        rq = rq.bind(b.clone());
-    }
-    let requests = rq.fetch_all(&state.db).await?;
+    let (cases, requests) =
+        store::cases_with_open_requests(&state.db, caller.scope(), state_where).await?;
     let mut by_case: HashMap<i64, Vec<&RequestRow>> = HashMap::new();
     for r in &requests {
         by_case.entry(r.case_id).or_default().push(r);
@@ -215,31 +170,14 @@ pub async fn list(
 /// Everything about one case as `md` or the hospital sees it.
 pub async fn detail(
     state: &AppState,
-    config: &AuditsConfig,
+    config: &crate::config::Config,
     case: &CaseRow,
     md: bool,
 ) -> Result<CaseDetail, AppError> {
     let today = today(state);
-    let notices: Vec<NoticeRow> = sqlx::query_as(
-        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices \
-         WHERE case_id = ? ORDER BY id",
-    )
-    .bind(case.id)
-    .fetch_all(&state.db)
-    .await?;
-    let requests: Vec<RequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{REQUEST_SELECT} WHERE r.case_id = ? ORDER BY r.id"
-    )))
-    .bind(case.id)
-    .fetch_all(&state.db)
-    .await?;
-    let reports: Vec<DocumentRow> = sqlx::query_as(
-        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
-         FROM audit_reports WHERE case_id = ? ORDER BY id",
-    )
-    .bind(case.id)
-    .fetch_all(&state.db)
-    .await?;
+    let notices = store::notices_of(&state.db, case.id).await?;
+    let requests = store::requests_of(&state.db, case.id).await?;
+    let reports = store::reports_of(&state.db, case.id).await?;
     let open: Vec<&RequestRow> = requests
         .iter()
         .filter(|r| r.delivered_at.is_none())
@@ -271,10 +209,10 @@ pub async fn get(
     caller: AuditCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseDetail>, AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let case = store::visible_case(&state.db, caller.scope(), id).await?;
     Ok(axum::Json(
-        detail(&state, &config, &case, caller.is_md()).await?,
+        detail(&state, config, &case, caller.is_md()).await?,
     ))
 }
 
@@ -287,8 +225,9 @@ pub async fn add_notice(
 ) -> Result<(StatusCode, axum::Json<Notice>), AppError> {
     let case = store::visible_case(&state.db, Scope::All, id).await?;
     case.require_open()?;
-    if let Err(e) = le_domain::access::check_text(&form.subject, 2000) {
-        return Err(AppError::field("subject", &e));
+    let errors = form.validate();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
     }
     let now = state.clock.now();
     let by = actor_name(&md.actor);
@@ -311,12 +250,7 @@ pub async fn add_notice(
         None,
     )
     .await;
-    let row: NoticeRow = sqlx::query_as(
-        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices WHERE id = ?",
-    )
-    .bind(notice_id)
-    .fetch_one(&state.db)
-    .await?;
+    let row = store::notice_row(&state.db, notice_id).await?;
     Ok((StatusCode::CREATED, axum::Json(row.api())))
 }
 
@@ -326,18 +260,11 @@ pub async fn close(
     md: MdCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseSummary>, AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let case = store::visible_case(&state.db, Scope::All, id).await?;
     case.require_open()?;
     let now = state.clock.now();
-    sqlx::query(
-        "UPDATE audit_cases SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
-    )
-    .bind(now)
-    .bind(actor_name(&md.actor))
-    .bind(id)
-    .execute(&state.db)
-    .await?;
+    store::close_case(&state.db, id, now, &actor_name(&md.actor)).await?;
     record(
         &state,
         &md.actor,
@@ -347,6 +274,6 @@ pub async fn close(
     )
     .await;
     let case = store::visible_case(&state.db, Scope::All, id).await?;
-    let detail = detail(&state, &config, &case, true).await?;
+    let detail = detail(&state, config, &case, true).await?;
     Ok(axum::Json(detail.case))
 }

@@ -1,23 +1,23 @@
 //! Deliveries: the hospital submits the uploaded files of a request (the MD sees them from then
-//! on), acknowledges a delivery, and fetches its receipt (names, sizes, SHA-256, times).
+//! on) or declares a requested document unavailable, acknowledges a delivery, and fetches its
+//! receipt (JSON for the printable page, or a PDF to file).
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use le_domain::api::audits::{Delivery, Receipt, SubmitResult};
-use le_domain::audits::deadline;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use le_domain::api::audits::{Delivery, DocumentRequest, Receipt, SubmitResult, UnavailableForm};
+use le_domain::audits::{DocumentState, Lateness, deadline_dates, lateness};
 
 use super::caller::{AuditCaller, HospitalAuditCaller, Scope};
-use super::store::{
-    self, CaseRow, DELIVERY_SELECT, DeliveryRow, FileRow, RequestRow, actor_name, documents_of,
-    requested,
-};
+use super::store::{self, CaseRow, DeliveryRow, FileRow, RequestRow, actor_name, requested};
 use super::uploads::record;
 use crate::AppState;
-use crate::clock::rfc3339;
-use crate::directory::caller::today;
+use crate::clock::{german_time, rfc3339, today};
 use crate::error::AppError;
+use crate::extract::parse_json;
 
 /// `POST /api/v1/audits/requests/{id}/submit` (hospital): all files not yet submitted become
-/// one delivery.
+/// one delivery. Its lateness is that of the Berlin day of submission; the request is complete
+/// (and its deadline stops) only when no requested document is outstanding.
 #[utoipa::path(
     post,
     path = "/audits/requests/{id}/submit",
@@ -38,45 +38,19 @@ pub async fn submit(
     case.require_open()?;
     let now = state.clock.now();
     let today = today(&state);
-    let due = deadline(request.received()?, request.weeks(), today, false).due;
-    let in_time = today <= due;
+    let (due, late_until) = deadline_dates(request.received()?, request.weeks(), request.land());
+    let late = lateness(today, due, late_until);
     let by = actor_name(&caller.actor);
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let pending: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_files WHERE request_id = ? AND delivery_id IS NULL",
-    )
-    .bind(request_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if pending == 0 {
+    let Some(delivery_id) = store::insert_delivery(&mut tx, request_id, now, &by, late).await?
+    else {
         return Err(AppError::Conflict {
             code: "nothing_to_submit",
             message: "Es gibt keine hochgeladenen Dateien, die noch nicht eingereicht sind."
                 .to_owned(),
         });
-    }
-    let delivery_id = sqlx::query(
-        "INSERT INTO audit_deliveries (request_id, submitted_at, submitted_by, in_time) VALUES (?, ?, ?, ?)",
-    )
-    .bind(request_id)
-    .bind(now)
-    .bind(&by)
-    .bind(in_time)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    sqlx::query(
-        "UPDATE audit_files SET delivery_id = ? WHERE request_id = ? AND delivery_id IS NULL",
-    )
-    .bind(delivery_id)
-    .bind(request_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE audit_requests SET delivered_at = COALESCE(delivered_at, ?) WHERE id = ?")
-        .bind(now)
-        .bind(request_id)
-        .execute(&mut *tx)
-        .await?;
+    };
+    let complete = store::settle_completion(&mut tx, request_id, now).await?;
     tx.commit().await?;
     let files = store::files_of_delivery(&state.db, delivery_id).await?;
     record(
@@ -85,17 +59,21 @@ pub async fn submit(
         "audit_delivery_submitted",
         format!("Anforderung {request_id}, Lieferung {delivery_id}"),
         Some(format!(
-            "{} Datei(en){}",
+            "{} Datei(en), {}{}",
             files.len(),
-            if in_time { "" } else { ", nach Fristablauf" }
+            late.label(),
+            if complete {
+                ", Anforderung vollständig"
+            } else {
+                ", Unterlagen stehen noch aus"
+            }
         )),
     )
     .await;
-    let delivery = delivery_row(&state, delivery_id).await?;
-    let request = RequestRow {
-        delivered_at: Some(request.delivered_at.unwrap_or(now)),
-        ..request
-    };
+    let delivery = store::delivery_row(&state.db, delivery_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let request = store::request_row(&state.db, request_id).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(SubmitResult {
@@ -105,14 +83,95 @@ pub async fn submit(
     ))
 }
 
-async fn delivery_row(state: &AppState, id: i64) -> Result<DeliveryRow, AppError> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{DELIVERY_SELECT} WHERE d.id = ?"
-    )))
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)
+/// `POST /api/v1/audits/requests/{id}/unavailable` (hospital): a requested document does not
+/// exist; with the reason it no longer holds the request open.
+#[utoipa::path(
+    post,
+    path = "/audits/requests/{id}/unavailable",
+    operation_id = "audits.deliveries.declare_unavailable",
+    tag = "Prüfverfahren",
+    summary = "Eine angeforderte Unterlage als nicht vorhanden erklären (mit Begründung)",
+    params(("id" = i64, Path, description = "Unterlagenanforderung")),
+    request_body = le_domain::api::audits::UnavailableForm,
+    responses((status = 200, description = "Die Anforderung mit dem Stand jeder Unterlage.", body = le_domain::api::audits::DocumentRequest), (status = 409, description = "Die Unterlage ist schon geliefert oder erklärt, oder der Prüffall ist abgeschlossen.", body = le_domain::ApiErrorBody), (status = 422, description = "Begründung fehlt oder Unterlage nicht angefordert.", body = le_domain::ApiErrorBody))
+)]
+pub async fn declare_unavailable(
+    State(state): State<AppState>,
+    caller: HospitalAuditCaller,
+    Path(request_id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<axum::Json<DocumentRequest>, AppError> {
+    let (request, case) =
+        store::visible_request(&state.db, Scope::Hospital(&caller.iks), request_id).await?;
+    caller.require_act()?;
+    case.require_open()?;
+    // The body is read only once the caller may act on this request.
+    let form: UnavailableForm = parse_json(&body)?;
+    let errors = form.validate();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    if !request.tracked()?.contains(&form.document) {
+        return Err(AppError::Validation(vec![le_domain::FieldError::new(
+            "document",
+            "invalid_value",
+            "Diese Unterlage wurde mit der Anforderung nicht angefordert.",
+        )]));
+    }
+    let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let states = store::document_states(&mut tx, &request).await?;
+    match states
+        .iter()
+        .find(|s| s.kind == form.document)
+        .map(|s| s.state)
+    {
+        Some(DocumentState::Outstanding) => {}
+        Some(DocumentState::Delivered) => {
+            return Err(AppError::Conflict {
+                code: "document_delivered",
+                message: "Diese Unterlage ist bereits geliefert.".to_owned(),
+            });
+        }
+        _ => {
+            return Err(AppError::Conflict {
+                code: "document_unavailable",
+                message: "Diese Unterlage ist bereits als nicht vorhanden erklärt.".to_owned(),
+            });
+        }
+    }
+    store::insert_unavailable(
+        &mut tx,
+        request_id,
+        form.document,
+        form.reason.trim(),
+        &actor_name(&caller.actor),
+        now,
+    )
+    .await?;
+    let complete = store::settle_completion(&mut tx, request_id, now).await?;
+    tx.commit().await?;
+    record(
+        &state,
+        &caller.actor,
+        "audit_document_unavailable",
+        format!("Anforderung {request_id}"),
+        Some(format!(
+            "„{}“ nicht vorhanden: {}{}",
+            form.document.label(),
+            form.reason.trim(),
+            if complete {
+                " (Anforderung vollständig)"
+            } else {
+                ""
+            }
+        )),
+    )
+    .await;
+    let request = store::request_row(&state.db, request_id).await?;
+    Ok(axum::Json(
+        store::request_api(&state.db, &request, today(&state), false).await?,
+    ))
 }
 
 /// The delivery with its request and case, if the caller may see the case.
@@ -121,7 +180,9 @@ async fn visible_delivery(
     scope: Scope<'_>,
     id: i64,
 ) -> Result<(DeliveryRow, RequestRow, CaseRow), AppError> {
-    let delivery = delivery_row(state, id).await?;
+    let delivery = store::delivery_row(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (request, case) = store::visible_request(&state.db, scope, delivery.request_id).await?;
     Ok((delivery, request, case))
 }
@@ -145,14 +206,12 @@ pub async fn acknowledge(
     caller.require_act()?;
     if delivery.acknowledged_at.is_none() {
         let now = state.clock.now();
-        sqlx::query(
-            "UPDATE audit_deliveries SET acknowledged_at = ?, acknowledged_by = ? \
-             WHERE id = ? AND acknowledged_at IS NULL",
+        store::acknowledge_delivery(
+            &mut *state.db.acquire().await?,
+            id,
+            now,
+            &actor_name(&caller.actor),
         )
-        .bind(now)
-        .bind(actor_name(&caller.actor))
-        .bind(id)
-        .execute(&state.db)
         .await?;
         record(
             &state,
@@ -163,39 +222,36 @@ pub async fn acknowledge(
         )
         .await;
     }
-    let delivery = delivery_row(&state, id).await?;
+    let delivery = store::delivery_row(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let files = store::files_of_delivery(&state.db, id).await?;
     Ok(axum::Json(delivery.api(&files)))
 }
 
-/// `GET /api/v1/audits/deliveries/{id}/receipt`: the proof of delivery (hospital, KIS, MD).
-#[utoipa::path(
-    get,
-    path = "/audits/deliveries/{id}/receipt",
-    operation_id = "audits.deliveries.receipt",
-    tag = "Prüfverfahren",
-    summary = "Die Quittung einer Lieferung (Dateien mit SHA-256, Zeiten, Falldaten)",
-    params(("id" = i64, Path, description = "Lieferung")),
-    responses((status = 200, description = "Die Quittung.", body = le_domain::api::audits::Receipt))
-)]
-pub async fn receipt(
-    State(state): State<AppState>,
-    caller: AuditCaller,
-    Path(id): Path<i64>,
-) -> Result<axum::Json<Receipt>, AppError> {
-    let (delivery, request, case) = visible_delivery(&state, caller.scope(), id).await?;
+/// The receipt of a delivery the caller may see (audit-logged as fetched).
+async fn load_receipt(
+    state: &AppState,
+    caller: &AuditCaller,
+    id: i64,
+    what: &str,
+) -> Result<Receipt, AppError> {
+    let (delivery, request, case) = visible_delivery(state, caller.scope(), id).await?;
     let files = store::files_of_delivery(&state.db, id).await?;
     let received = request.received()?;
-    let due = deadline(received, request.weeks(), received, false).due;
+    let (due, late_until) = deadline_dates(received, request.weeks(), request.land());
+    let states = store::document_states(&mut *state.db.acquire().await?, &request).await?;
     record(
-        &state,
+        state,
         caller.actor(),
         "audit_receipt_fetched",
         format!("Lieferung {id}"),
-        None,
+        Some(what.to_owned()),
     )
     .await;
-    Ok(axum::Json(Receipt {
+    let late: Lateness = delivery.lateness();
+    let now = state.clock.now();
+    Ok(Receipt {
         receipt_number: format!("Q-{}-{}", case.id, delivery.id),
         delivery_id: delivery.id,
         hospital_ik: case.hospital_ik.clone(),
@@ -209,19 +265,81 @@ pub async fn receipt(
         insurer_ik: case.insurer_ik.clone(),
         subject: case.subject.clone(),
         request_id: request.id,
-        documents: requested(&documents_of(&request.documents)?),
+        documents: requested(&store::documents_of(&request.documents)?),
         received_date: received,
         due,
+        late_until,
         in_time: delivery.in_time,
+        lateness: late,
+        lateness_label: late.label().to_owned(),
         submitted_at: rfc3339(delivery.submitted_at),
+        submitted_at_local: german_time(delivery.submitted_at),
         submitted_by: delivery.submitted_by.clone(),
         acknowledged_at: delivery.acknowledged_at.map(rfc3339),
+        acknowledged_at_local: delivery.acknowledged_at.map(german_time),
         acknowledged_by: delivery.acknowledged_by.clone(),
         total_size: files
             .iter()
             .map(|f| u64::try_from(f.size).unwrap_or(0))
             .sum(),
         files: files.iter().map(FileRow::api).collect(),
-        created_at: rfc3339(state.clock.now()),
-    }))
+        document_states: states,
+        created_at: rfc3339(now),
+        created_at_local: german_time(now),
+    })
+}
+
+/// `GET /api/v1/audits/deliveries/{id}/receipt`: the proof of delivery (hospital, KIS, MD).
+#[utoipa::path(
+    get,
+    path = "/audits/deliveries/{id}/receipt",
+    operation_id = "audits.deliveries.receipt",
+    tag = "Prüfverfahren",
+    summary = "Die Quittung einer Lieferung (Dateien mit SHA-256, Zeiten, Falldaten, Stand der Unterlagen)",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Quittung.", body = le_domain::api::audits::Receipt))
+)]
+pub async fn receipt(
+    State(state): State<AppState>,
+    caller: AuditCaller,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<Receipt>, AppError> {
+    Ok(axum::Json(load_receipt(&state, &caller, id, "JSON").await?))
+}
+
+/// `GET /api/v1/audits/deliveries/{id}/receipt.pdf`: the same receipt as a PDF to file.
+#[utoipa::path(
+    get,
+    path = "/audits/deliveries/{id}/receipt.pdf",
+    operation_id = "audits.deliveries.receipt_pdf",
+    tag = "Prüfverfahren",
+    summary = "Die Quittung einer Lieferung als PDF zum Ablegen",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Quittung als PDF.", content_type = "application/pdf", body = crate::openapi::BinaryFile))
+)]
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    caller: AuditCaller,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let receipt = load_receipt(&state, &caller, id, "PDF").await?;
+    let bytes = super::receipt_pdf::render(&receipt);
+    let name = format!("Quittung-{}.pdf", receipt.receipt_number);
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

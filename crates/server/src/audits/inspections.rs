@@ -3,46 +3,20 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use le_domain::FieldError;
 use le_domain::api::audits::{Inspection, InspectionCase, InspectionForm, InspectionList};
-use le_domain::{FieldError, Ik, ValidationError};
 
 use super::caller::{AuditCaller, MdCaller};
 use super::cases::{check_site, hospital_registered};
-use super::store::{HOSPITAL_NAME, actor_name, parse_date, scope_sql};
+use super::store::{self, actor_name, parse_date};
 use super::uploads::record;
 use crate::AppState;
 use crate::clock::rfc3339;
-use crate::directory::caller::today;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-fn field(name: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    hospital_ik: String,
-    hospital_name: String,
-    site_number: Option<String>,
-    date: String,
-    note: String,
-    created_by: String,
-    created_at: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct CaseLink {
-    inspection_id: i64,
-    case_id: i64,
-    admission_number: String,
-    invoice_number: String,
-}
+use super::store::{InspectionCaseLink as CaseLink, InspectionRow as Row};
 
 /// `GET /api/v1/audits/inspections`: upcoming first (MD all, hospital own).
 #[utoipa::path(
@@ -57,25 +31,10 @@ pub async fn list(
     State(state): State<AppState>,
     caller: AuditCaller,
 ) -> Result<axum::Json<InspectionList>, AppError> {
-    let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
-    let mut q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
-        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.date, c.note, \
-         c.created_by, c.created_at FROM audit_inspections c WHERE 1 = 1{scope_where} ORDER BY c.date, c.id"
-    )));
-    for b in &binds {
-        q = q.bind(b.clone());
-    }
-    let rows = q.fetch_all(&state.db).await?;
-    let mut lq = sqlx::query_as::<_, CaseLink>(sqlx::AssertSqlSafe(format!(
-        "SELECT l.inspection_id, l.case_id, a.admission_number, a.invoice_number \
-         FROM audit_inspection_cases l JOIN audit_inspections c ON c.id = l.inspection_id \
-         JOIN audit_cases a ON a.id = l.case_id WHERE 1 = 1{scope_where} ORDER BY a.admission_number"
-    )));
-    for b in &binds {
-        lq = lq.bind(b.clone());
-    }
+    let (rows, case_links): (Vec<Row>, Vec<CaseLink>) =
+        store::inspections_in(&state.db, caller.scope()).await?;
     let mut links: HashMap<i64, Vec<InspectionCase>> = HashMap::new();
-    for l in lq.fetch_all(&state.db).await? {
+    for l in case_links {
         links
             .entry(l.inspection_id)
             .or_default()
@@ -111,55 +70,30 @@ pub async fn create(
     ApiJson(form): ApiJson<InspectionForm>,
 ) -> Result<(StatusCode, axum::Json<Inspection>), AppError> {
     let today = today(&state);
-    let mut errors = Vec::new();
+    // The form's own rules are the domain's; what needs the database follows.
+    let mut errors = form.validate(today);
+    let has = |errors: &[FieldError], f: &str| errors.iter().any(|e| e.field == f);
     let hospital_ik = form.hospital_ik.trim().to_owned();
-    match Ik::parse(&hospital_ik) {
-        Err(e) => errors.push(e.for_field("hospital_ik")),
-        Ok(_) if !hospital_registered(&state.db, &hospital_ik).await? => errors.push(field(
+    if !has(&errors, "hospital_ik") && !hospital_registered(&state.db, &hospital_ik).await? {
+        errors.push(FieldError::new(
             "hospital_ik",
             "not_registered",
             "Für dieses IK ist kein Krankenhaus im Portal registriert.",
-        )),
-        Ok(_) => {}
+        ));
     }
     let site = form.site_number.trim();
     if !site.is_empty()
+        && !has(&errors, "site_number")
         && let Some(e) = check_site(&state.db, &hospital_ik, site, "site_number").await?
     {
         errors.push(e);
     }
-    match form.date {
-        None => errors.push(ValidationError::Required.for_field("date")),
-        Some(d) if d < today => errors.push(field(
-            "date",
-            "in_past",
-            "Der Begehungstermin darf nicht in der Vergangenheit liegen.",
-        )),
-        Some(_) => {}
-    }
-    if form.note.trim().chars().count() > 2000 {
-        errors.push(ValidationError::TooLong { max: 2000 }.for_field("note"));
-    }
     let mut case_ids = form.case_ids.clone();
     case_ids.sort_unstable();
     case_ids.dedup();
-    if case_ids.is_empty() {
-        errors.push(field(
-            "case_ids",
-            "required",
-            "Bitte mindestens einen vorzubereitenden Fall auswählen.",
-        ));
-    }
     for id in &case_ids {
-        let ok: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM audit_cases WHERE id = ? AND hospital_ik = ? AND closed_at IS NULL",
-        )
-        .bind(id)
-        .bind(&hospital_ik)
-        .fetch_optional(&state.db)
-        .await?;
-        if ok.is_none() {
-            errors.push(field(
+        if !store::open_case_of(&state.db, *id, &hospital_ik).await? {
+            errors.push(FieldError::new(
                 "case_ids",
                 "unknown_case",
                 format!("Fall {id} ist kein offener Prüffall dieses Krankenhauses."),
@@ -171,26 +105,17 @@ pub async fn create(
     };
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let id = sqlx::query(
-        "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+    let id = store::insert_inspection(
+        &mut tx,
+        &hospital_ik,
+        Some(site).filter(|s| !s.is_empty()),
+        date,
+        form.note.trim(),
+        &actor_name(&md.actor),
+        now,
+        &case_ids,
     )
-    .bind(&hospital_ik)
-    .bind(Some(site).filter(|s| !s.is_empty()))
-    .bind(date.to_iso())
-    .bind(form.note.trim())
-    .bind(actor_name(&md.actor))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    for case_id in &case_ids {
-        sqlx::query("INSERT INTO audit_inspection_cases (inspection_id, case_id) VALUES (?, ?)")
-            .bind(id)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    .await?;
     tx.commit().await?;
     record(
         &state,

@@ -1,10 +1,14 @@
 //! Audit exchange (MD portal): cases and notices, document requests with deadlines, streamed PDF
 //! uploads with deliveries and receipts, inspection lists, expert reports, structure audits,
-//! retention of closed cases, and the machine interface (API token, OpenAPI document) for KIS.
+//! retention of closed cases, e-mail reminders of deadlines, and the machine interface (API
+//! token, OpenAPI document) for KIS. Settings are fields of the server's `Config`
+//! (`--max-upload-bytes`, `--retention-days`, `--reminder-lead-days`, …).
 pub mod caller;
 pub mod cases;
 pub mod deliveries;
 pub mod inspections;
+pub mod receipt_pdf;
+pub mod reminders;
 pub mod reports;
 pub mod requests;
 pub mod retention;
@@ -15,40 +19,13 @@ pub mod uploads;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
+pub use reminders::spawn_reminder_job;
 pub use retention::{purge_expired, spawn_retention_job};
 
 /// Largest upload by default (the real portal allows 500 MB a file).
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 500 * 1024 * 1024;
 /// Days after closing when a case is purged by default.
 pub const DEFAULT_RETENTION_DAYS: u32 = 100;
-
-/// Settings of the audit exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuditsConfig {
-    /// Largest accepted file (`--max-upload-bytes`).
-    pub max_upload_bytes: u64,
-    /// Days after closing when a case and its files are deleted (`--retention-days`).
-    pub retention_days: u32,
-}
-
-impl Default for AuditsConfig {
-    fn default() -> Self {
-        AuditsConfig {
-            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
-            retention_days: DEFAULT_RETENTION_DAYS,
-        }
-    }
-}
-
-impl AuditsConfig {
-    /// The audit settings of the server's configuration (flags with environment fallbacks).
-    pub fn from_config(config: &crate::config::Config) -> Self {
-        AuditsConfig {
-            max_upload_bytes: config.max_upload_bytes,
-            retention_days: config.retention_days,
-        }
-    }
-}
 
 /// The routes of the audit exchange (their settings come from the server's `Config`).
 pub fn router() -> crate::routes::ApiRouter {
@@ -72,6 +49,14 @@ pub fn router() -> crate::routes::ApiRouter {
         )
         .route("/audits/requests/{id}/submit", post(deliveries::submit))
         .route(
+            "/audits/requests/{id}/unavailable",
+            post(deliveries::declare_unavailable),
+        )
+        .route(
+            "/audits/reminder-settings",
+            get(reminders::settings).put(reminders::update_settings),
+        )
+        .route(
             "/audits/files/{id}",
             get(uploads::download_file).delete(uploads::delete_file),
         )
@@ -80,6 +65,10 @@ pub fn router() -> crate::routes::ApiRouter {
             post(deliveries::acknowledge),
         )
         .route("/audits/deliveries/{id}/receipt", get(deliveries::receipt))
+        .route(
+            "/audits/deliveries/{id}/receipt.pdf",
+            get(deliveries::receipt_pdf),
+        )
         .route("/audits/reports/{id}", get(reports::download))
         .route(
             "/audits/inspections",

@@ -6,9 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use le_domain::api::audits::StoredFile;
 
-use super::AuditsConfig;
 use super::caller::{AuditCaller, MdCaller, Scope};
-use super::store::{self, DocumentRow, actor_name};
+use super::store::{self, actor_name};
 use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
 use crate::AppState;
 use crate::error::AppError;
@@ -22,7 +21,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let case = store::visible_case(&state.db, Scope::All, case_id).await?;
     case.require_open()?;
     let upload = receive_pdf(
@@ -37,15 +36,7 @@ pub async fn upload(
     let by = actor_name(&md.actor);
     let tx = crate::db::begin_write(&state.db).await?;
     let file = upload
-        .commit(
-            &state,
-            tx,
-            "INSERT INTO audit_reports (case_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-            case_id,
-            by,
-            now,
-        )
+        .commit(&state, tx, store::INSERT_REPORT, case_id, by, now)
         .await?;
     let id = file.id;
     record(
@@ -75,14 +66,9 @@ pub async fn download(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let row: DocumentRow = sqlx::query_as(
-        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
-         FROM audit_reports WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let row = store::report_row(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     store::visible_case(&state.db, caller.scope(), row.owner_id).await?;
     let res = serve_pdf(
         &state,

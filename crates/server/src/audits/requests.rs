@@ -1,43 +1,33 @@
 //! Document requests: the MD asks for named documents with a deadline; the hospital's inbox and
 //! dashboard show every request with its deadline as of today (the server's clock).
-use std::collections::HashSet;
-
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use le_domain::FieldError;
-use le_domain::ValidationError;
+use le_domain::api::audits::DeadlineInfo;
 use le_domain::api::audits::{
     Dashboard, DocumentRequest, Inbox, InboxItem, InboxNotice, Reminder, RequestForm, StatusCount,
 };
 use le_domain::audits::{
     CertificateStatus, DEFAULT_DEADLINE_WEEKS, DeadlineStatus, DocumentKind, certificate_status,
+    land_of_hospital_ik, tracked_documents,
 };
+use le_domain::directory::Date;
 use serde::Deserialize;
 
 use super::caller::{AuditCaller, MdCaller, Scope};
 use super::store::{
-    self, REQUEST_SELECT, RequestRow, actor_name, deadline_info, notice_kind, parse_date,
-    requested, scope_sql,
+    self, actor_name, deadline_info, notice_kind, parse_date, requested, scope_sql,
 };
 use super::uploads::record;
 use crate::AppState;
 use crate::clock::rfc3339;
-use crate::directory::caller::today;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-/// Longest deadline the MD can set.
-const MAX_DEADLINE_WEEKS: i32 = 52;
-
-fn field(name: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }
-}
-
-/// `POST /api/v1/audits/cases/{id}/requests` (MD)
+/// `POST /api/v1/audits/cases/{id}/requests` (MD). The rules are the domain's
+/// (`RequestForm::validate`); a deadline longer than the statutory one is an agreed extension
+/// and says so in the audit log.
 pub async fn create(
     State(state): State<AppState>,
     md: MdCaller,
@@ -47,84 +37,44 @@ pub async fn create(
     let case = store::visible_case(&state.db, Scope::All, case_id).await?;
     case.require_open()?;
     let today = today(&state);
-    let mut errors = Vec::new();
-    let mut seen = HashSet::new();
-    let documents: Vec<DocumentKind> = form
-        .documents
-        .iter()
-        .copied()
-        .filter(|d| seen.insert(*d))
-        .collect();
-    let free_text = form.free_text.trim();
-    if documents.is_empty() && free_text.is_empty() {
-        errors.push(field(
-            "documents",
-            "required",
-            "Bitte mindestens eine Unterlage auswählen oder im Freitext benennen.",
-        ));
-    }
-    if documents.contains(&DocumentKind::Other) && free_text.is_empty() {
-        errors.push(field(
-            "free_text",
-            "required",
-            "Bitte die sonstigen Unterlagen im Freitext benennen.",
-        ));
-    }
-    if free_text.chars().count() > 2000 {
-        errors.push(ValidationError::TooLong { max: 2000 }.for_field("free_text"));
-    }
-    let received = form.received_date.unwrap_or(today);
-    if received > today {
-        errors.push(
-            ValidationError::DateInFuture {
-                subject: "Der Eingang der Anforderung",
-                date: received.to_german(),
-            }
-            .for_field("received_date"),
-        );
-    }
-    let weeks = form.deadline_weeks.unwrap_or(DEFAULT_DEADLINE_WEEKS);
-    if !(1..=MAX_DEADLINE_WEEKS).contains(&weeks) {
-        errors.push(field(
-            "deadline_weeks",
-            "out_of_range",
-            format!("Die Frist muss zwischen 1 und {MAX_DEADLINE_WEEKS} Wochen liegen."),
-        ));
-    }
+    let errors = form.validate(today, store::date_of(case.created_at));
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    let mut documents: Vec<DocumentKind> = Vec::new();
+    for d in &form.documents {
+        if !documents.contains(d) {
+            documents.push(*d);
+        }
+    }
+    let received = form.received_date.unwrap_or(today);
+    let weeks = form.deadline_weeks.unwrap_or(DEFAULT_DEADLINE_WEEKS);
     let now = state.clock.now();
-    let documents_json =
-        serde_json::to_string(&documents).map_err(|e| AppError::internal("json", e))?;
-    let id = sqlx::query(
-        "INSERT INTO audit_requests (case_id, documents, free_text, received_date, deadline_weeks, \
-         created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    let id = store::insert_request(
+        &mut *state.db.acquire().await?,
+        case_id,
+        &documents,
+        form.free_text.trim(),
+        received,
+        weeks,
+        &actor_name(&md.actor),
+        now,
     )
-    .bind(case_id)
-    .bind(&documents_json)
-    .bind(free_text)
-    .bind(received.to_iso())
-    .bind(weeks)
-    .bind(actor_name(&md.actor))
-    .bind(now)
-    .execute(&state.db)
-    .await?
-    .last_insert_rowid();
-    let row: RequestRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{REQUEST_SELECT} WHERE r.id = ?"
-    )))
-    .bind(id)
-    .fetch_one(&state.db)
     .await?;
+    let row = store::request_row(&state.db, id).await?;
     let api = store::request_api(&state.db, &row, today, true).await?;
+    let extension = if weeks > DEFAULT_DEADLINE_WEEKS {
+        format!(", verlängerte Frist ({weeks} statt {DEFAULT_DEADLINE_WEEKS} Wochen, vereinbart)")
+    } else {
+        String::new()
+    };
     record(
         &state,
         &md.actor,
         "audit_request_created",
         format!("Prüffall {case_id}, Anforderung {id}"),
         Some(format!(
-            "Eingang {}, Frist {}",
+            "Eingang {}, Frist {}{extension}",
             received.to_german(),
             api.deadline.due.to_german()
         )),
@@ -160,7 +110,7 @@ fn status_filter(s: Option<&str>) -> Result<StatusFilter, AppError> {
         "overdue" => StatusFilter::Is(DeadlineStatus::Overdue),
         "delivered" => StatusFilter::Is(DeadlineStatus::Delivered),
         _ => {
-            return Err(AppError::Validation(vec![field(
+            return Err(AppError::Validation(vec![FieldError::new(
                 "status",
                 "invalid_value",
                 "Unbekannter Fristenstatus.",
@@ -186,6 +136,8 @@ type InboxTuple = (
     Option<i64>,       // delivered at
     i64,               // files not yet submitted
     i64,               // files submitted
+    // Documents with a submitted file ("*": a file for all), documents declared unavailable.
+    (Vec<String>, Vec<String>),
 );
 
 struct InboxRow {
@@ -204,6 +156,37 @@ struct InboxRow {
     delivered_at: Option<i64>,
     pending_files: i64,
     submitted_files: i64,
+    delivered_documents: Vec<String>,
+    unavailable_documents: Vec<String>,
+}
+
+impl InboxRow {
+    /// Requested documents neither delivered nor declared unavailable.
+    fn outstanding(&self) -> i64 {
+        if self.delivered_documents.iter().any(|d| d == "*") {
+            return 0;
+        }
+        let n = tracked_documents(&self.documents)
+            .into_iter()
+            .filter(|k| {
+                let w = k.wire();
+                !self.delivered_documents.iter().any(|d| d == w)
+                    && !self.unavailable_documents.iter().any(|d| d == w)
+            })
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+
+    fn deadline(&self, today: Date) -> Result<DeadlineInfo, AppError> {
+        let weeks = i32::try_from(self.deadline_weeks).unwrap_or(DEFAULT_DEADLINE_WEEKS);
+        Ok(deadline_info(
+            parse_date(&self.received_date)?,
+            weeks,
+            land_of_hospital_ik(&self.hospital_ik),
+            today,
+            self.delivered_at.is_some(),
+        ))
+    }
 }
 
 /// One notice: id, case id, admission number, site, kind, subject, created at.
@@ -229,7 +212,11 @@ async fn inbox_data(
          c.admission_number, c.invoice_number, c.insurer_ik, c.subject, json(r.documents), r.free_text, \
          r.received_date, r.deadline_weeks, r.delivered_at, \
          (SELECT COUNT(*) FROM audit_files f WHERE f.request_id = r.id AND f.delivery_id IS NULL), \
-         (SELECT COUNT(*) FROM audit_files f WHERE f.request_id = r.id AND f.delivery_id IS NOT NULL))) \
+         (SELECT COUNT(*) FROM audit_files f WHERE f.request_id = r.id AND f.delivery_id IS NOT NULL), \
+         json_array(json((SELECT json_group_array(DISTINCT COALESCE(f.document, '*')) FROM audit_files f \
+               WHERE f.request_id = r.id AND f.delivery_id IS NOT NULL)), \
+         json((SELECT json_group_array(u.document) FROM audit_unavailable_documents u \
+               WHERE u.request_id = r.id))))) \
          FROM audit_requests r JOIN audit_cases c ON c.id = r.case_id \
          WHERE c.closed_at IS NULL{scope_where}{site_where}"
     );
@@ -277,6 +264,8 @@ async fn inbox_data(
             delivered_at: t.12,
             pending_files: t.13,
             submitted_files: t.14,
+            delivered_documents: t.15.0,
+            unavailable_documents: t.15.1,
         })
         .collect();
     Ok((rows, notices))
@@ -302,7 +291,7 @@ pub async fn inbox(
         "" | "deadline" => false,
         "received" => true,
         _ => {
-            return Err(AppError::Validation(vec![field(
+            return Err(AppError::Validation(vec![FieldError::new(
                 "sort",
                 "invalid_value",
                 "Sortierung nach „deadline“ oder „received“.",
@@ -318,9 +307,9 @@ pub async fn inbox(
     let (rows, notices) = inbox_data(&state, caller.scope(), site, true).await?;
     let mut requests = Vec::with_capacity(rows.len());
     for r in rows {
-        let weeks = i32::try_from(r.deadline_weeks).unwrap_or(DEFAULT_DEADLINE_WEEKS);
         let received = parse_date(&r.received_date)?;
-        let deadline = deadline_info(received, weeks, today, r.delivered_at.is_some());
+        let deadline = r.deadline(today)?;
+        let outstanding_documents = r.outstanding();
         let keep = match wanted {
             StatusFilter::Any => true,
             StatusFilter::Pending => deadline.status != DeadlineStatus::Delivered,
@@ -344,6 +333,7 @@ pub async fn inbox(
             deadline,
             pending_files: r.pending_files,
             submitted_files: r.submitted_files,
+            outstanding_documents,
         });
     }
     if by_received {
@@ -420,13 +410,7 @@ pub async fn dashboard(
         .collect();
     let mut reminders = Vec::new();
     for r in &rows {
-        let weeks = i32::try_from(r.deadline_weeks).unwrap_or(DEFAULT_DEADLINE_WEEKS);
-        let d = deadline_info(
-            parse_date(&r.received_date)?,
-            weeks,
-            today,
-            r.delivered_at.is_some(),
-        );
+        let d = r.deadline(today)?;
         if let Some(c) = counts.iter_mut().find(|c| c.status == d.status) {
             c.count += 1;
         }

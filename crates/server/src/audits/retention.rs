@@ -2,7 +2,6 @@
 //! closing, by a background job (`spawn_retention_job`) that calls `purge_expired`.
 use std::time::Duration;
 
-use super::AuditsConfig;
 use super::uploads::files_dir;
 use crate::AppState;
 use crate::access::session::Actor;
@@ -100,7 +99,7 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
 /// Starts the background job: purges at once, then every `PURGE_INTERVAL`, with the retention
 /// period from `LE_RETENTION_DAYS` (default 100).
 pub fn spawn_retention_job(state: AppState) -> tokio::task::JoinHandle<()> {
-    let days = AuditsConfig::from_config(&state.config).retention_days;
+    let days = state.config.retention_days;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {

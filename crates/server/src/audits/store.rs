@@ -1,11 +1,14 @@
 //! Storage of the audit exchange: rows of cases, notices, requests, files and deliveries, and
 //! their conversion to the API types (deadlines computed for "today" on every read).
 use le_domain::api::audits::{
-    CaseState, CaseSummary, DeadlineInfo, Delivery, DocumentRequest, Notice, NoticeKind,
-    RequestedDocument, StoredFile,
+    CaseState, CaseSummary, DeadlineInfo, Delivery, DocumentRequest, DocumentStatus, Notice,
+    NoticeKind, RequestedDocument, StoredFile,
 };
-use le_domain::audits::{DocumentKind, days_left_phrase, deadline, reminder_due};
-use le_domain::directory::Date;
+use le_domain::audits::{
+    DocumentKind, DocumentState, Lateness, days_left_phrase, deadline, land_of_hospital_ik,
+    reminder_due, request_complete, tracked_documents,
+};
+use le_domain::directory::{Date, Land};
 
 use super::caller::Scope;
 use crate::clock::rfc3339;
@@ -17,20 +20,25 @@ pub fn purge_on(closed_at: i64, retention_days: u32) -> Date {
     date_of(closed_at).add_days(i32::try_from(retention_days).unwrap_or(i32::MAX))
 }
 
-/// The UTC calendar day of a Unix time.
+/// The legal (Berlin) calendar day of a Unix time.
 pub fn date_of(unix: i64) -> Date {
-    Date::from_ymd(1970, 1, 1)
-        .unwrap_or(Date::MIN)
-        .add_days(i32::try_from(unix.div_euclid(86_400)).unwrap_or(i32::MAX))
+    le_domain::calendar::berlin_date(unix)
 }
 
 pub fn parse_date(s: &str) -> Result<Date, AppError> {
     Date::parse_iso(s).map_err(|e| AppError::internal("stored date", e))
 }
 
-/// The deadline of a request as the API shows it on `today`.
-pub fn deadline_info(received: Date, weeks: i32, today: Date, delivered: bool) -> DeadlineInfo {
-    let d = deadline(received, weeks, today, delivered);
+/// The deadline of a request as the API shows it on `today` (`complete`: no document
+/// outstanding; `land`: the hospital's Land, whose holidays move the end).
+pub fn deadline_info(
+    received: Date,
+    weeks: i32,
+    land: Option<Land>,
+    today: Date,
+    complete: bool,
+) -> DeadlineInfo {
+    let d = deadline(received, weeks, land, today, complete);
     DeadlineInfo {
         due: d.due,
         late_until: d.late_until,
@@ -178,11 +186,16 @@ pub struct RequestRow {
     pub deadline_weeks: i64,
     pub created_by: String,
     pub created_at: i64,
+    /// When the request became complete (no document outstanding).
     pub delivered_at: Option<i64>,
+    /// The IK the case is addressed to (its Land's holidays count).
+    pub hospital_ik: String,
 }
 
 pub const REQUEST_SELECT: &str = "SELECT r.id, r.case_id, r.documents, r.free_text, r.received_date, \
-    r.deadline_weeks, r.created_by, r.created_at, r.delivered_at FROM audit_requests r";
+    r.deadline_weeks, r.created_by, r.created_at, r.delivered_at, \
+    (SELECT rc.hospital_ik FROM audit_cases rc WHERE rc.id = r.case_id) AS hospital_ik \
+    FROM audit_requests r";
 
 impl RequestRow {
     pub fn weeks(&self) -> i32 {
@@ -193,13 +206,23 @@ impl RequestRow {
         parse_date(&self.received_date)
     }
 
+    pub fn land(&self) -> Option<Land> {
+        land_of_hospital_ik(&self.hospital_ik)
+    }
+
     pub fn deadline(&self, today: Date) -> Result<DeadlineInfo, AppError> {
         Ok(deadline_info(
             self.received()?,
             self.weeks(),
+            self.land(),
             today,
             self.delivered_at.is_some(),
         ))
+    }
+
+    /// The documents tracked one by one.
+    pub fn tracked(&self) -> Result<Vec<DocumentKind>, AppError> {
+        Ok(tracked_documents(&documents_of(&self.documents)?))
     }
 }
 
@@ -231,10 +254,11 @@ pub struct FileRow {
     pub sha256: String,
     pub uploaded_at: i64,
     pub uploaded_by: String,
+    pub document: Option<String>,
 }
 
 pub const FILE_SELECT: &str = "SELECT f.id, f.request_id, f.delivery_id, f.file_name, f.stored_name, \
-    f.size, f.sha256, f.uploaded_at, f.uploaded_by FROM audit_files f";
+    f.size, f.sha256, f.uploaded_at, f.uploaded_by, f.document FROM audit_files f";
 
 impl FileRow {
     pub fn api(&self) -> StoredFile {
@@ -246,6 +270,7 @@ impl FileRow {
             uploaded_at: rfc3339(self.uploaded_at),
             uploaded_by: self.uploaded_by.clone(),
             delivery_id: self.delivery_id,
+            document: self.document.as_deref().and_then(DocumentKind::from_wire),
         }
     }
 }
@@ -273,6 +298,7 @@ impl DocumentRow {
             uploaded_at: rfc3339(self.uploaded_at),
             uploaded_by: self.uploaded_by.clone(),
             delivery_id: None,
+            document: None,
         }
     }
 }
@@ -284,21 +310,33 @@ pub struct DeliveryRow {
     pub submitted_at: i64,
     pub submitted_by: String,
     pub in_time: bool,
+    pub lateness: String,
     pub acknowledged_at: Option<i64>,
     pub acknowledged_by: Option<String>,
 }
 
 pub const DELIVERY_SELECT: &str = "SELECT d.id, d.request_id, d.submitted_at, d.submitted_by, \
-    d.in_time, d.acknowledged_at, d.acknowledged_by FROM audit_deliveries d";
+    d.in_time, d.lateness, d.acknowledged_at, d.acknowledged_by FROM audit_deliveries d";
 
 impl DeliveryRow {
+    pub fn lateness(&self) -> Lateness {
+        Lateness::from_wire(&self.lateness).unwrap_or(if self.in_time {
+            Lateness::InTime
+        } else {
+            Lateness::LateWindow
+        })
+    }
+
     pub fn api(&self, files: &[FileRow]) -> Delivery {
+        let lateness = self.lateness();
         Delivery {
             id: self.id,
             request_id: self.request_id,
             submitted_at: rfc3339(self.submitted_at),
             submitted_by: self.submitted_by.clone(),
             in_time: self.in_time,
+            lateness,
+            lateness_label: lateness.label().to_owned(),
             files: files
                 .iter()
                 .filter(|f| f.delivery_id == Some(self.id))
@@ -355,6 +393,8 @@ pub async fn request_api(
         received_date: r.received()?,
         deadline_weeks: r.weeks(),
         deadline: r.deadline(today)?,
+        complete: r.delivered_at.is_some(),
+        document_states: document_states(&mut *db.acquire().await?, r).await?,
         created_at: rfc3339(r.created_at),
         created_by: r.created_by.clone(),
         pending_files,
@@ -423,4 +463,856 @@ pub async fn insert_notice(
 /// The name an actor is shown with in the exchange (user name or "API-Token n").
 pub fn actor_name(actor: &crate::access::session::Actor) -> String {
     actor.name.clone().unwrap_or_else(|| "unbekannt".to_owned())
+}
+
+/// A requested document declared unavailable.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnavailableRow {
+    pub document: String,
+    pub reason: String,
+    pub declared_by: String,
+    pub declared_at: i64,
+}
+
+/// The state of every tracked document of a request: delivered once a submitted file names it
+/// (a file from before documents were tracked names all of them), unavailable when declared.
+pub async fn document_states(
+    conn: &mut sqlx::SqliteConnection,
+    r: &RequestRow,
+) -> Result<Vec<DocumentStatus>, AppError> {
+    let delivered: Vec<(Option<String>, i64, String)> = sqlx::query_as(
+        "SELECT f.document, MIN(d.submitted_at), d.submitted_by FROM audit_files f \
+         JOIN audit_deliveries d ON d.id = f.delivery_id WHERE f.request_id = ? \
+         GROUP BY f.document",
+    )
+    .bind(r.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let unavailable: Vec<UnavailableRow> = sqlx::query_as(
+        "SELECT document, reason, declared_by, declared_at FROM audit_unavailable_documents \
+         WHERE request_id = ?",
+    )
+    .bind(r.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(r.tracked()?
+        .into_iter()
+        .map(|kind| {
+            let wire = kind.wire();
+            let by_file = delivered
+                .iter()
+                .filter(|(doc, ..)| doc.as_deref().is_none_or(|d| d == wire))
+                .min_by_key(|(_, at, _)| *at);
+            let declared = unavailable.iter().find(|u| u.document == wire);
+            let (state, reason, at, by) = match (by_file, declared) {
+                (Some((_, at, by)), _) => {
+                    (DocumentState::Delivered, None, Some(*at), Some(by.clone()))
+                }
+                (None, Some(u)) => (
+                    DocumentState::Unavailable,
+                    Some(u.reason.clone()),
+                    Some(u.declared_at),
+                    Some(u.declared_by.clone()),
+                ),
+                (None, None) => (DocumentState::Outstanding, None, None, None),
+            };
+            DocumentStatus {
+                kind,
+                label: kind.label().to_owned(),
+                state,
+                state_label: state.label().to_owned(),
+                reason,
+                settled_at: at.map(rfc3339),
+                settled_by: by,
+            }
+        })
+        .collect())
+}
+
+/// Marks the request complete (at `now`) once no document is outstanding; answers whether it
+/// is complete. Runs in the caller's transaction with the change that settled a document.
+pub async fn settle_completion(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    request_id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    let row: RequestRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} WHERE r.id = ?"
+    )))
+    .bind(request_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let states = document_states(tx, &row).await?;
+    let complete = request_complete(&states.iter().map(|s| s.state).collect::<Vec<_>>());
+    if complete {
+        sqlx::query(
+            "UPDATE audit_requests SET delivered_at = COALESCE(delivered_at, ?) WHERE id = ?",
+        )
+        .bind(now)
+        .bind(request_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(complete)
+}
+
+/// Stores a new request; answers its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_request(
+    conn: &mut sqlx::SqliteConnection,
+    case_id: i64,
+    documents: &[DocumentKind],
+    free_text: &str,
+    received: Date,
+    weeks: i32,
+    by: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let documents_json =
+        serde_json::to_string(documents).map_err(|e| AppError::internal("json", e))?;
+    Ok(sqlx::query(
+        "INSERT INTO audit_requests (case_id, documents, free_text, received_date, deadline_weeks, \
+         created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(&documents_json)
+    .bind(free_text)
+    .bind(received.to_iso())
+    .bind(weeks)
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .last_insert_rowid())
+}
+
+/// A received file of a request, stored in `files_dir` as `stored_name`.
+pub struct NewRequestFile<'a> {
+    pub request_id: i64,
+    pub file_name: &'a str,
+    pub stored_name: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub uploaded_at: i64,
+    pub uploaded_by: &'a str,
+    pub document: DocumentKind,
+}
+
+/// Inserts a file row of a request (not yet submitted); answers its id.
+pub async fn insert_request_file(
+    conn: &mut sqlx::SqliteConnection,
+    f: &NewRequestFile<'_>,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(INSERT_REQUEST_FILE)
+        .bind(f.request_id)
+        .bind(f.file_name)
+        .bind(f.stored_name)
+        .bind(f.size)
+        .bind(f.sha256)
+        .bind(f.uploaded_at)
+        .bind(f.uploaded_by)
+        .bind(f.document.wire())
+        .execute(conn)
+        .await?
+        .last_insert_rowid())
+}
+
+/// The request `id` (no scope check: callers check the case).
+pub async fn request_row(db: &Db, id: i64) -> Result<RequestRow, AppError> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} WHERE r.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// Inserts an uploaded file of a request (binds as `TempUpload::commit_for`: owner, name, stored
+/// name, size, SHA-256, time, uploader, document).
+pub const INSERT_REQUEST_FILE: &str = "INSERT INTO audit_files (request_id, file_name, stored_name, \
+    size, sha256, uploaded_at, uploaded_by, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+/// Makes the files of a request not yet submitted one delivery (in `tx`); `None` when there are
+/// none.
+pub async fn insert_delivery(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    request_id: i64,
+    now: i64,
+    by: &str,
+    lateness: Lateness,
+) -> Result<Option<i64>, AppError> {
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_files WHERE request_id = ? AND delivery_id IS NULL",
+    )
+    .bind(request_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    if pending == 0 {
+        return Ok(None);
+    }
+    let delivery_id = sqlx::query(
+        "INSERT INTO audit_deliveries (request_id, submitted_at, submitted_by, in_time, lateness) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(request_id)
+    .bind(now)
+    .bind(by)
+    .bind(lateness == Lateness::InTime)
+    .bind(lateness.wire())
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid();
+    sqlx::query(
+        "UPDATE audit_files SET delivery_id = ? WHERE request_id = ? AND delivery_id IS NULL",
+    )
+    .bind(delivery_id)
+    .bind(request_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some(delivery_id))
+}
+
+pub async fn delivery_row(db: &Db, id: i64) -> Result<Option<DeliveryRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{DELIVERY_SELECT} WHERE d.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+pub async fn acknowledge_delivery(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    now: i64,
+    by: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE audit_deliveries SET acknowledged_at = ?, acknowledged_by = ? \
+         WHERE id = ? AND acknowledged_at IS NULL",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_unavailable(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    request_id: i64,
+    document: DocumentKind,
+    reason: &str,
+    by: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_unavailable_documents (request_id, document, reason, declared_by, \
+         declared_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(request_id)
+    .bind(document.wire())
+    .bind(reason)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether the case is still open (inside `tx`: it may have closed while bytes arrived).
+pub async fn case_open_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    case_id: i64,
+) -> Result<bool, AppError> {
+    let open: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM audit_cases WHERE id = ? AND closed_at IS NULL")
+            .bind(case_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(open.is_some())
+}
+
+pub async fn file_row(db: &Db, id: i64) -> Result<Option<FileRow>, AppError> {
+    Ok(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{FILE_SELECT} WHERE f.id = ?")))
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// Deletes a file not yet submitted; answers whether one was deleted.
+pub async fn delete_pending_file(db: &Db, id: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("DELETE FROM audit_files WHERE id = ? AND delivery_id IS NULL")
+            .bind(id)
+            .execute(db)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+/// Takes (or renews) the lease of job `name` for `holder` unless another holder's lease is
+/// still running; answers whether `holder` has it now.
+pub async fn take_lease(
+    db: &Db,
+    name: &str,
+    holder: &str,
+    now: i64,
+    seconds: i64,
+) -> Result<bool, AppError> {
+    let taken = sqlx::query(
+        "INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?) \
+         ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+         WHERE job_leases.expires_at <= ? OR job_leases.holder = excluded.holder",
+    )
+    .bind(name)
+    .bind(holder)
+    .bind(now + seconds)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(taken == 1)
+}
+
+/// Gives the lease up (only the holder can).
+pub async fn release_lease(db: &Db, name: &str, holder: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE job_leases SET expires_at = 0 WHERE name = ? AND holder = ?")
+        .bind(name)
+        .bind(holder)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// An incomplete request of an open case (a possible reminder).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReminderCandidate {
+    pub request_id: i64,
+    pub hospital_ik: String,
+    pub hospital_name: String,
+    pub admission_number: String,
+    pub received_date: String,
+    pub deadline_weeks: i64,
+}
+
+pub async fn reminder_candidates(db: &Db) -> Result<Vec<ReminderCandidate>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.id AS request_id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, \
+         c.admission_number, r.received_date, r.deadline_weeks \
+         FROM audit_requests r JOIN audit_cases c ON c.id = r.case_id \
+         WHERE r.delivered_at IS NULL AND c.closed_at IS NULL \
+         ORDER BY r.received_date, r.id"
+    )))
+    .fetch_all(db)
+    .await?)
+}
+
+/// A user who gets the reminders of a hospital.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReminderRecipient {
+    pub user_id: i64,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+/// The active users of the audit roles (administration, Medizincontrolling) of the hospitals
+/// that see cases addressed to `hospital_ik` (its own IK, or its Haupt-IK once granted), without
+/// those who unsubscribed.
+pub async fn reminder_recipients(
+    db: &Db,
+    hospital_ik: &str,
+) -> Result<Vec<ReminderRecipient>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT u.id AS user_id, u.username, u.first_name, u.last_name, u.email \
+         FROM users u JOIN institutions i ON i.id = u.institution_id \
+         WHERE u.active = 1 AND u.role IN ('admin', 'audit_clerk') AND i.kind = 'hospital' \
+         AND (i.ik = ? OR (i.main_ik = ? AND i.main_ik_access = 'granted')) \
+         AND u.email <> '' \
+         AND NOT EXISTS (SELECT 1 FROM audit_reminder_optouts o WHERE o.user_id = u.id) \
+         ORDER BY u.id",
+    )
+    .bind(hospital_ik)
+    .bind(hospital_ik)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Claims reminders (request, point) for `user_id`: answers those not claimed before.
+pub async fn claim_reminders(
+    db: &Db,
+    user_id: i64,
+    keys: &[(i64, String)],
+    now: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let mut claimed = Vec::new();
+    for (request_id, point) in keys {
+        let n = sqlx::query(
+            "INSERT INTO audit_reminders_sent (request_id, point, user_id, sent_at) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(request_id)
+        .bind(point)
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            claimed.push((*request_id, point.clone()));
+        }
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Releases claims whose mail could not be sent.
+pub async fn release_reminders(
+    db: &Db,
+    user_id: i64,
+    keys: &[(i64, String)],
+) -> Result<(), AppError> {
+    let mut tx = crate::db::begin_write(db).await?;
+    for (request_id, point) in keys {
+        sqlx::query(
+            "DELETE FROM audit_reminders_sent WHERE request_id = ? AND point = ? AND user_id = ?",
+        )
+        .bind(request_id)
+        .bind(point)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn opted_out(db: &Db, user_id: i64) -> Result<bool, AppError> {
+    let row: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM audit_reminder_optouts WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.is_some())
+}
+
+pub async fn set_opt_out(db: &Db, user_id: i64, out: bool, now: i64) -> Result<(), AppError> {
+    if out {
+        sqlx::query(
+            "INSERT INTO audit_reminder_optouts (user_id, opted_out_at) VALUES (?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(db)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM audit_reminder_optouts WHERE user_id = ?")
+            .bind(user_id)
+            .execute(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// True when a hospital with this IK (or this Haupt-IK) uses the portal.
+pub async fn hospital_registered(db: &Db, ik: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?)",
+    )
+    .bind(ik)
+    .bind(ik)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
+/// The Haupt-IK of the hospital addressed as `ik` (its own IK when it has none).
+pub async fn main_ik_of(db: &Db, ik: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(main_ik, ik) FROM institutions WHERE kind = 'hospital' AND (ik = ? OR main_ik = ?) \
+         ORDER BY ik = ? DESC LIMIT 1",
+    )
+    .bind(ik)
+    .bind(ik)
+    .bind(ik)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// A new case (with its first notice inserted separately).
+pub struct NewCase<'a> {
+    pub hospital_ik: &'a str,
+    pub site_number: Option<&'a str>,
+    pub admission_number: &'a str,
+    pub invoice_number: &'a str,
+    pub admission_date: Date,
+    pub discharge_date: Date,
+    pub insurer_ik: &'a str,
+    pub subject: &'a str,
+    pub created_by: &'a str,
+    pub created_at: i64,
+}
+
+pub async fn insert_case(
+    conn: &mut sqlx::SqliteConnection,
+    c: &NewCase<'_>,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO audit_cases (hospital_ik, site_number, admission_number, invoice_number, \
+         admission_date, discharge_date, insurer_ik, subject, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(c.hospital_ik)
+    .bind(c.site_number)
+    .bind(c.admission_number)
+    .bind(c.invoice_number)
+    .bind(c.admission_date.to_iso())
+    .bind(c.discharge_date.to_iso())
+    .bind(c.insurer_ik)
+    .bind(c.subject)
+    .bind(c.created_by)
+    .bind(c.created_at)
+    .execute(conn)
+    .await?
+    .last_insert_rowid())
+}
+
+/// The cases in `scope` (with `state_where`, a fixed SQL condition on `c`), and their requests
+/// not yet complete.
+pub async fn cases_with_open_requests(
+    db: &Db,
+    scope: Scope<'_>,
+    state_where: &'static str,
+) -> Result<(Vec<CaseRow>, Vec<RequestRow>), AppError> {
+    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
+    let mut q = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(format!(
+        "{} WHERE 1 = 1{scope_where}{state_where} ORDER BY c.closed_at IS NOT NULL, c.created_at DESC, c.id DESC",
+        case_select()
+    )));
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let cases = q.fetch_all(db).await?;
+    let mut rq = sqlx::query_as::<_, RequestRow>(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} JOIN audit_cases c ON c.id = r.case_id WHERE r.delivered_at IS NULL{scope_where}"
+    )));
+    for b in &binds {
+        rq = rq.bind(b.clone());
+    }
+    Ok((cases, rq.fetch_all(db).await?))
+}
+
+pub async fn notices_of(db: &Db, case_id: i64) -> Result<Vec<NoticeRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices \
+         WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn notice_row(db: &Db, id: i64) -> Result<NoticeRow, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id, kind, subject, created_by, created_at FROM audit_notices WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn requests_of(db: &Db, case_id: i64) -> Result<Vec<RequestRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} WHERE r.case_id = ? ORDER BY r.id"
+    )))
+    .bind(case_id)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn reports_of(db: &Db, case_id: i64) -> Result<Vec<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
+         FROM audit_reports WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Closes an open case (the retention period starts).
+pub async fn close_case(db: &Db, id: i64, now: i64, by: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE audit_cases SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InspectionRow {
+    pub id: i64,
+    pub hospital_ik: String,
+    pub hospital_name: String,
+    pub site_number: Option<String>,
+    pub date: String,
+    pub note: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InspectionCaseLink {
+    pub inspection_id: i64,
+    pub case_id: i64,
+    pub admission_number: String,
+    pub invoice_number: String,
+}
+
+/// The inspections in `scope` (by date) and the cases on them.
+pub async fn inspections_in(
+    db: &Db,
+    scope: Scope<'_>,
+) -> Result<(Vec<InspectionRow>, Vec<InspectionCaseLink>), AppError> {
+    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
+    let mut q = sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.date, c.note, \
+         c.created_by, c.created_at FROM audit_inspections c WHERE 1 = 1{scope_where} ORDER BY c.date, c.id"
+    )));
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let rows = q.fetch_all(db).await?;
+    let mut lq = sqlx::query_as::<_, InspectionCaseLink>(sqlx::AssertSqlSafe(format!(
+        "SELECT l.inspection_id, l.case_id, a.admission_number, a.invoice_number \
+         FROM audit_inspection_cases l JOIN audit_inspections c ON c.id = l.inspection_id \
+         JOIN audit_cases a ON a.id = l.case_id WHERE 1 = 1{scope_where} ORDER BY a.admission_number"
+    )));
+    for b in &binds {
+        lq = lq.bind(b.clone());
+    }
+    Ok((rows, lq.fetch_all(db).await?))
+}
+
+/// Whether `case_id` is an open case addressed to `hospital_ik`.
+pub async fn open_case_of(db: &Db, case_id: i64, hospital_ik: &str) -> Result<bool, AppError> {
+    let ok: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM audit_cases WHERE id = ? AND hospital_ik = ? AND closed_at IS NULL",
+    )
+    .bind(case_id)
+    .bind(hospital_ik)
+    .fetch_optional(db)
+    .await?;
+    Ok(ok.is_some())
+}
+
+/// Stores an inspection with its cases; answers its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_inspection(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    hospital_ik: &str,
+    site_number: Option<&str>,
+    date: Date,
+    note: &str,
+    by: &str,
+    now: i64,
+    case_ids: &[i64],
+) -> Result<i64, AppError> {
+    let id = sqlx::query(
+        "INSERT INTO audit_inspections (hospital_ik, site_number, date, note, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(hospital_ik)
+    .bind(site_number)
+    .bind(date.to_iso())
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid();
+    for case_id in case_ids {
+        sqlx::query("INSERT INTO audit_inspection_cases (inspection_id, case_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
+}
+
+pub async fn report_row(db: &Db, id: i64) -> Result<Option<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id AS owner_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by \
+         FROM audit_reports WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Inserts an expert report (binds as `TempUpload::commit`).
+pub const INSERT_REPORT: &str = "INSERT INTO audit_reports (case_id, file_name, stored_name, size, \
+    sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
+/// Inserts an evidence file of a structure audit (binds as `TempUpload::commit`).
+pub const INSERT_EVIDENCE: &str = "INSERT INTO structure_evidence (structure_id, file_name, \
+    stored_name, size, sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+const EVIDENCE_SELECT: &str = "SELECT id, structure_id AS owner_id, file_name, stored_name, size, \
+    sha256, uploaded_at, uploaded_by FROM structure_evidence";
+
+#[derive(sqlx::FromRow)]
+pub struct StructureRow {
+    pub id: i64,
+    pub hospital_ik: String,
+    pub hospital_name: String,
+    pub site_number: String,
+    pub ops_code: String,
+    pub note: String,
+    pub state: String,
+    pub applied_by: String,
+    pub applied_at: i64,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    pub reject_reason: Option<String>,
+}
+
+fn structure_select() -> String {
+    format!(
+        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.ops_code, \
+         c.note, c.state, c.applied_by, c.applied_at, c.decided_by, c.decided_at, c.valid_from, \
+         c.valid_until, c.reject_reason FROM structure_audits c"
+    )
+}
+
+pub async fn structure_row(db: &Db, id: i64) -> Result<Option<StructureRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} WHERE c.id = ?",
+        structure_select()
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The applications in `scope`, newest first.
+pub async fn structure_rows(db: &Db, scope: Scope<'_>) -> Result<Vec<StructureRow>, AppError> {
+    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
+    let mut q = sqlx::query_as::<_, StructureRow>(sqlx::AssertSqlSafe(format!(
+        "{} WHERE 1 = 1{scope_where} ORDER BY c.applied_at DESC, c.id DESC",
+        structure_select()
+    )));
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_all(db).await?)
+}
+
+pub async fn evidence_of(db: &Db, structure_id: i64) -> Result<Vec<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVIDENCE_SELECT} WHERE structure_id = ? ORDER BY id"
+    )))
+    .bind(structure_id)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn evidence_row(db: &Db, id: i64) -> Result<Option<DocumentRow>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVIDENCE_SELECT} WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+pub async fn evidence_count(db: &Db, structure_id: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM structure_evidence WHERE structure_id = ?")
+            .bind(structure_id)
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// A new application; answers its id.
+pub async fn insert_structure_application(
+    conn: &mut sqlx::SqliteConnection,
+    hospital_ik: &str,
+    site_number: &str,
+    ops_code: &str,
+    note: &str,
+    by: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO structure_audits (hospital_ik, site_number, ops_code, note, applied_by, applied_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(hospital_ik)
+    .bind(site_number)
+    .bind(ops_code)
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .last_insert_rowid())
+}
+
+pub async fn certify_structure(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    by: &str,
+    now: i64,
+    valid_from: Date,
+    valid_until: Date,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE structure_audits SET state = 'certified', decided_by = ?, decided_at = ?, \
+         valid_from = ?, valid_until = ? WHERE id = ? AND state = 'applied'",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(valid_from.to_iso())
+    .bind(valid_until.to_iso())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn reject_structure(
+    db: &Db,
+    id: i64,
+    by: &str,
+    now: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE structure_audits SET state = 'rejected', decided_by = ?, decided_at = ?, \
+         reject_reason = ? WHERE id = ? AND state = 'applied'",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(reason)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -6,50 +6,25 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use le_domain::FieldError;
 use le_domain::api::audits::{
     Certificate, StoredFile, StructureAudit, StructureDecision, StructureForm, StructureList,
     StructureState,
 };
-use le_domain::audits::{certificate_status, check_ops_code};
+use le_domain::audits::certificate_status;
 use le_domain::directory::Date;
-use le_domain::{FieldError, ValidationError};
 
-use super::AuditsConfig;
 use super::caller::{ActingHospital, AuditCaller, HospitalAuditCaller, MdCaller, Scope};
 use super::cases::check_site;
-use super::store::{DocumentRow, HOSPITAL_NAME, actor_name, parse_date, scope_sql};
+use super::store::{self, DocumentRow, actor_name, parse_date};
 use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
 use crate::AppState;
 use crate::clock::rfc3339;
-use crate::directory::caller::today;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    hospital_ik: String,
-    hospital_name: String,
-    site_number: String,
-    ops_code: String,
-    note: String,
-    state: String,
-    applied_by: String,
-    applied_at: i64,
-    decided_by: Option<String>,
-    decided_at: Option<i64>,
-    valid_from: Option<String>,
-    valid_until: Option<String>,
-    reject_reason: Option<String>,
-}
-
-fn select() -> String {
-    format!(
-        "SELECT c.id, c.hospital_ik, {HOSPITAL_NAME} AS hospital_name, c.site_number, c.ops_code, \
-         c.note, c.state, c.applied_by, c.applied_at, c.decided_by, c.decided_at, c.valid_from, \
-         c.valid_until, c.reject_reason FROM structure_audits c"
-    )
-}
+use super::store::StructureRow as Row;
 
 fn state_of(s: &str) -> StructureState {
     match s {
@@ -59,16 +34,8 @@ fn state_of(s: &str) -> StructureState {
     }
 }
 
-const EVIDENCE_SELECT: &str = "SELECT id, structure_id AS owner_id, file_name, stored_name, size, \
-    sha256, uploaded_at, uploaded_by FROM structure_evidence";
-
 async fn to_api(state: &AppState, r: Row, today: Date) -> Result<StructureAudit, AppError> {
-    let evidence: Vec<DocumentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{EVIDENCE_SELECT} WHERE structure_id = ? ORDER BY id"
-    )))
-    .bind(r.id)
-    .fetch_all(&state.db)
-    .await?;
+    let evidence = store::evidence_of(&state.db, r.id).await?;
     let st = state_of(&r.state);
     let certificate = match (st, &r.valid_from, &r.valid_until) {
         (StructureState::Certified, Some(from), Some(until)) => {
@@ -103,11 +70,7 @@ async fn to_api(state: &AppState, r: Row, today: Date) -> Result<StructureAudit,
 }
 
 async fn visible(state: &AppState, scope: Scope<'_>, id: i64) -> Result<Row, AppError> {
-    let row: Option<Row> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{} WHERE c.id = ?", select())))
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?;
+    let row = store::structure_row(&state.db, id).await?;
     row.filter(|r| scope.includes(&r.hospital_ik))
         .ok_or(AppError::NotFound)
 }
@@ -125,17 +88,9 @@ pub async fn list(
     State(state): State<AppState>,
     caller: AuditCaller,
 ) -> Result<axum::Json<StructureList>, AppError> {
-    let (scope_where, binds) = scope_sql(caller.scope(), "c.hospital_ik");
-    let mut q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
-        "{} WHERE 1 = 1{scope_where} ORDER BY c.applied_at DESC, c.id DESC",
-        select()
-    )));
-    for b in binds {
-        q = q.bind(b);
-    }
     let today = today(&state);
     let mut applications = Vec::new();
-    for r in q.fetch_all(&state.db).await? {
+    for r in store::structure_rows(&state.db, caller.scope()).await? {
         applications.push(to_api(&state, r, today).await?);
     }
     Ok(axum::Json(StructureList { applications }))
@@ -180,34 +135,28 @@ pub async fn apply(
         .first()
         .cloned()
         .ok_or_else(|| AppError::internal("caller", "no IK"))?;
-    let mut errors: Vec<FieldError> = Vec::new();
+    // The form's own rules are the domain's; the site must also be one of the hospital's.
+    let mut errors: Vec<FieldError> = form.validate();
     let site = form.site_number.trim();
-    if let Some(e) = check_site(&state.db, &own_ik, site, "site_number").await? {
+    if !errors.iter().any(|e| e.field == "site_number")
+        && let Some(e) = check_site(&state.db, &own_ik, site, "site_number").await?
+    {
         errors.push(e);
-    }
-    if let Err(e) = check_ops_code(&form.ops_code) {
-        errors.push(e.for_field("ops_code"));
-    }
-    if form.note.trim().chars().count() > 2000 {
-        errors.push(ValidationError::TooLong { max: 2000 }.for_field("note"));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
     let now = state.clock.now();
-    let id = sqlx::query(
-        "INSERT INTO structure_audits (hospital_ik, site_number, ops_code, note, applied_by, applied_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+    let id = store::insert_structure_application(
+        &mut *state.db.acquire().await?,
+        &own_ik,
+        site,
+        form.ops_code.trim(),
+        form.note.trim(),
+        &actor_name(&caller.actor),
+        now,
     )
-    .bind(&own_ik)
-    .bind(site)
-    .bind(form.ops_code.trim())
-    .bind(form.note.trim())
-    .bind(actor_name(&caller.actor))
-    .bind(now)
-    .execute(&state.db)
-    .await?
-    .last_insert_rowid();
+    .await?;
     record(
         &state,
         &caller.actor,
@@ -249,7 +198,7 @@ pub async fn upload_evidence(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let row = visible(&state, Scope::Hospital(&caller.iks), id).await?;
     caller.require_act()?;
     if state_of(&row.state) != StructureState::Applied {
@@ -267,15 +216,7 @@ pub async fn upload_evidence(
     let by = actor_name(&caller.actor);
     let tx = crate::db::begin_write(&state.db).await?;
     let file = upload
-        .commit(
-            &state,
-            tx,
-            "INSERT INTO structure_evidence (structure_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-            id,
-            by,
-            now,
-        )
+        .commit(&state, tx, store::INSERT_EVIDENCE, id, by, now)
         .await?;
     let file_id = file.id;
     record(
@@ -305,13 +246,9 @@ pub async fn download_evidence(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let file: DocumentRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{EVIDENCE_SELECT} WHERE id = ?"
-    )))
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let file = store::evidence_row(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     visible(&state, caller.scope(), file.owner_id).await?;
     let res = serve_pdf(
         &state,
@@ -357,28 +294,21 @@ pub async fn decide(
                     message: "Das Ende der Gültigkeit liegt vor ihrem Beginn.".to_owned(),
                 }]));
             }
-            let evidence: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM structure_evidence WHERE structure_id = ?",
-            )
-            .bind(id)
-            .fetch_one(&state.db)
-            .await?;
+            let evidence = store::evidence_count(&state.db, id).await?;
             if evidence == 0 {
                 return Err(AppError::Conflict {
                     code: "no_evidence",
                     message: "Ohne Nachweise kann keine Bescheinigung erteilt werden.".to_owned(),
                 });
             }
-            sqlx::query(
-                "UPDATE structure_audits SET state = 'certified', decided_by = ?, decided_at = ?, \
-                 valid_from = ?, valid_until = ? WHERE id = ? AND state = 'applied'",
+            store::certify_structure(
+                &mut *state.db.acquire().await?,
+                id,
+                &by,
+                now,
+                *valid_from,
+                *valid_until,
             )
-            .bind(&by)
-            .bind(now)
-            .bind(valid_from.to_iso())
-            .bind(valid_until.to_iso())
-            .bind(id)
-            .execute(&state.db)
             .await?;
             format!(
                 "Bescheinigung gültig {} bis {}",
@@ -387,19 +317,11 @@ pub async fn decide(
             )
         }
         StructureDecision::Reject { reason } => {
-            if let Err(e) = le_domain::access::check_text(reason, 2000) {
+            if let Err(e) = le_domain::access::check_text(reason, le_domain::audits::TEXT_MAX_CHARS)
+            {
                 return Err(AppError::field("reject.reason", &e));
             }
-            sqlx::query(
-                "UPDATE structure_audits SET state = 'rejected', decided_by = ?, decided_at = ?, \
-                 reject_reason = ? WHERE id = ? AND state = 'applied'",
-            )
-            .bind(&by)
-            .bind(now)
-            .bind(reason.trim())
-            .bind(id)
-            .execute(&state.db)
-            .await?;
+            store::reject_structure(&state.db, id, &by, now, reason.trim()).await?;
             "abgelehnt".to_owned()
         }
     };

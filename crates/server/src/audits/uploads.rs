@@ -10,15 +10,14 @@ use axum::response::Response;
 use http_body_util::BodyExt;
 use le_domain::FieldError;
 use le_domain::api::audits::StoredFile;
-use le_domain::audits::is_pdf;
+use le_domain::audits::{DocumentKind, DocumentState, is_pdf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use tower::ServiceExt;
 
-use super::AuditsConfig;
 use super::caller::{AuditCaller, HospitalAuditCaller};
-use super::store::{self, FILE_SELECT, FileRow, actor_name};
+use super::store::{self, FileRow, actor_name};
 use crate::AppState;
 use crate::access::session::Actor;
 use crate::audit_log;
@@ -38,19 +37,17 @@ pub fn incoming_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("audits").join("incoming")
 }
 
-/// `?name=` of an upload.
+/// `?name=` of an upload (and, for a request's files, `&document=` — the requested document
+/// the file is for; optional when the request tracks one document only).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadName {
     pub name: Option<String>,
+    pub document: Option<String>,
 }
 
 fn field(name: &str, code: &str, message: impl Into<String>) -> AppError {
-    AppError::Validation(vec![FieldError {
-        field: name.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }])
+    AppError::Validation(vec![FieldError::new(name, code, message)])
 }
 
 /// The file name as shown to people: last path component, no control characters, ≤ 200 chars.
@@ -109,25 +106,42 @@ impl TempUpload {
     /// SHA-256, time, uploader) runs in `tx`, the file moves into place, then `tx` commits; an
     /// error anywhere leaves neither row nor file.
     pub async fn commit(
-        mut self,
+        self,
         state: &AppState,
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        tx: sqlx::Transaction<'static, sqlx::Sqlite>,
         insert_sql: &'static str,
         owner_id: i64,
         by: String,
         now: i64,
     ) -> Result<StoredFile, AppError> {
-        let id = sqlx::query(insert_sql)
+        self.commit_for(state, tx, insert_sql, owner_id, None, by, now)
+            .await
+    }
+
+    /// Like `commit`, with the requested document the file is for as an eighth bind.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn commit_for(
+        mut self,
+        state: &AppState,
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        insert_sql: &'static str,
+        owner_id: i64,
+        document: Option<DocumentKind>,
+        by: String,
+        now: i64,
+    ) -> Result<StoredFile, AppError> {
+        let mut query = sqlx::query(insert_sql)
             .bind(owner_id)
             .bind(&self.file_name)
             .bind(&self.stored_name)
             .bind(self.size_i64())
             .bind(&self.sha256)
             .bind(now)
-            .bind(&by)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+            .bind(&by);
+        if let Some(d) = document {
+            query = query.bind(d.wire());
+        }
+        let id = query.execute(&mut *tx).await?.last_insert_rowid();
         self.place(&files_dir(state)).await?;
         tx.commit().await?;
         let file = StoredFile {
@@ -138,6 +152,7 @@ impl TempUpload {
             uploaded_at: crate::clock::rfc3339(now),
             uploaded_by: by,
             delivery_id: None,
+            document,
         };
         self.keep();
         Ok(file)
@@ -381,11 +396,12 @@ pub async fn upload_file(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
-    let config = AuditsConfig::from_config(&state.config);
+    let config = &*state.config;
     let scope = super::caller::Scope::Hospital(&caller.iks);
     let (request, case) = store::visible_request(&state.db, scope, request_id).await?;
     caller.require_act()?;
     case.require_open()?;
+    let document = upload_document(&state, &request, q.document.as_deref()).await?;
     let upload = receive_pdf(
         &state,
         config.max_upload_bytes,
@@ -398,24 +414,19 @@ pub async fn upload_file(
     let by = actor_name(&caller.actor);
     let mut tx = crate::db::begin_write(&state.db).await?;
     // The case may have been closed while the bytes were arriving.
-    let open: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM audit_cases WHERE id = ? AND closed_at IS NULL")
-            .bind(case.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if open.is_none() {
+    if !store::case_open_in(&mut tx, case.id).await? {
         return Err(AppError::Conflict {
             code: "case_closed",
             message: "Dieser Prüffall ist abgeschlossen.".to_owned(),
         });
     }
     let file = upload
-        .commit(
+        .commit_for(
             &state,
             tx,
-            "INSERT INTO audit_files (request_id, file_name, stored_name, size, sha256, uploaded_at, uploaded_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            store::INSERT_REQUEST_FILE,
             request.id,
+            Some(document),
             by,
             now,
         )
@@ -427,8 +438,11 @@ pub async fn upload_file(
         "audit_file_uploaded",
         format!("Anforderung {request_id}, Datei {id}"),
         Some(format!(
-            "{} ({} Bytes, SHA-256 {})",
-            file.name, file.size, file.sha256
+            "{} für „{}“ ({} Bytes, SHA-256 {})",
+            file.name,
+            document.label(),
+            file.size,
+            file.sha256
         )),
     )
     .await;
@@ -436,9 +450,7 @@ pub async fn upload_file(
 }
 
 async fn file_row(state: &AppState, id: i64) -> Result<FileRow, AppError> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{FILE_SELECT} WHERE f.id = ?")))
-        .bind(id)
-        .fetch_optional(&state.db)
+    store::file_row(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -463,12 +475,7 @@ pub async fn delete_file(
     let (_, case) = store::visible_request(&state.db, scope, file.request_id).await?;
     caller.require_act()?;
     case.require_open()?;
-    let deleted = sqlx::query("DELETE FROM audit_files WHERE id = ? AND delivery_id IS NULL")
-        .bind(id)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
-    if deleted == 0 {
+    if !store::delete_pending_file(&state.db, id).await? {
         return Err(AppError::Conflict {
             code: "submitted",
             message: "Eingereichte Dateien können nicht mehr gelöscht werden.".to_owned(),
@@ -524,4 +531,49 @@ pub async fn download_file(
     )
     .await;
     Ok(res)
+}
+
+/// The requested document an upload is for: named by `?document=`, or the only one the request
+/// tracks. Must be one of the request's documents and still outstanding or delivered (more
+/// files for a delivered document are fine), not declared unavailable.
+async fn upload_document(
+    state: &AppState,
+    request: &store::RequestRow,
+    named: Option<&str>,
+) -> Result<DocumentKind, AppError> {
+    let tracked = request.tracked()?;
+    let wrong = |message: String| {
+        AppError::Validation(vec![FieldError::new("document", "invalid_value", message)])
+    };
+    let kind = match named.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => DocumentKind::from_wire(name)
+            .filter(|k| tracked.contains(k))
+            .ok_or_else(|| {
+                wrong("Diese Unterlage wurde mit der Anforderung nicht angefordert.".to_owned())
+            })?,
+        None => match tracked.as_slice() {
+            [only] => *only,
+            _ => {
+                return Err(wrong(
+                    "Bitte angeben, zu welcher angeforderten Unterlage die Datei gehört \
+                     (?document=…)."
+                        .to_owned(),
+                ));
+            }
+        },
+    };
+    let states = store::document_states(&mut *state.db.acquire().await?, request).await?;
+    if states
+        .iter()
+        .any(|s| s.kind == kind && s.state == DocumentState::Unavailable)
+    {
+        return Err(AppError::Conflict {
+            code: "document_unavailable",
+            message: format!(
+                "„{}“ wurde als nicht vorhanden erklärt; dazu kann keine Datei mehr hochgeladen werden.",
+                kind.label()
+            ),
+        });
+    }
+    Ok(kind)
 }

@@ -513,8 +513,8 @@ pub async fn send(
     caller: CareCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<Delivery>, AppError> {
+    use lettre::Message;
     use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
-    use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 
     let institution_id = caller.institution.id;
     let row = store::delivery(&state.db, institution_id, id)
@@ -569,10 +569,7 @@ pub async fn send(
                 ),
         )
         .map_err(|e| AppError::internal("mail", e))?;
-    let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url.0)
-        .map_err(|e| AppError::internal("smtp url", e))?
-        .build();
-    if let Err(err) = mailer.send(message).await {
+    if let Err(err) = crate::mail::send(url, message).await {
         tracing::warn!(%err, delivery = id, "mail server refused a delivery");
         return Err(AppError::BadGateway {
             code: "mail_failed",

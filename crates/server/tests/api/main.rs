@@ -3,6 +3,8 @@
 
 mod access;
 mod audits;
+mod audits_deadlines;
+mod audits_reminders;
 mod care_billing;
 mod demo;
 mod directory;

@@ -114,6 +114,28 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "h_admin h_audit tok_audits",
     ),
     ("GET", "/audits/deliveries/{id}/receipt", AUDITS_READ_OWN),
+    (
+        "GET",
+        "/audits/deliveries/{id}/receipt.pdf",
+        AUDITS_READ_OWN,
+    ),
+    // The hospital declares a requested document unavailable (with a reason).
+    (
+        "POST",
+        "/audits/requests/{id}/unavailable",
+        "h_admin h_audit tok_audits",
+    ),
+    // Each hospital user's own e-mail reminders (not for tokens).
+    (
+        "GET",
+        "/audits/reminder-settings",
+        "h_admin h_audit h_view other_h",
+    ),
+    (
+        "PUT",
+        "/audits/reminder-settings",
+        "h_admin h_audit h_view other_h",
+    ),
     ("GET", "/audits/reports/{id}", AUDITS_READ_OWN),
     ("GET", "/audits/inspections", AUDITS_LIST),
     ("POST", "/audits/inspections", MD),

@@ -1,0 +1,244 @@
+//! E-mail reminders of audit deadlines against a real SMTP sink (`scripts/smtp_sink.py`): one
+//! digest per recipient at a reminder point, never twice (also with two instances running the
+//! job at once), a German subject and deadline, and no mail after unsubscribing.
+use axum::http::StatusCode;
+use le_domain::api::audits::{CaseList, DocumentRequest};
+use le_server::audits::reminders::{ReminderRun, run_once};
+use serde_json::json;
+
+use crate::audits::case_form;
+use crate::helpers::{START, TestApp, as_user, body_json};
+
+const DAY: i64 = 86_400;
+
+/// The local SMTP sink, stopped on drop.
+struct SmtpSink {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        use std::io::BufRead as _;
+        let dir = tempfile::tempdir().unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp_sink.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (installed by scripts/setup.sh)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
+        SmtpSink { child, dir, port }
+    }
+
+    /// The mails received so far: (recipients, whole message).
+    fn mails(&self) -> Vec<(Vec<String>, String)> {
+        let mut out = Vec::new();
+        for n in 1.. {
+            let eml = self.dir.path().join(format!("{n:03}.eml"));
+            if !eml.exists() {
+                break;
+            }
+            let envelope =
+                std::fs::read_to_string(self.dir.path().join(format!("{n:03}.envelope"))).unwrap();
+            let rcpt = envelope.lines().skip(1).map(str::to_owned).collect();
+            out.push((rcpt, std::fs::read_to_string(eml).unwrap()));
+        }
+        out
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The subject header, RFC 2047 decoded by Python's sink? No: decode the UTF-8 encoded-word here.
+fn subject(mail: &str) -> String {
+    let line = mail
+        .lines()
+        .find(|l| l.starts_with("Subject:"))
+        .unwrap()
+        .trim_start_matches("Subject:")
+        .trim()
+        .to_owned();
+    decode_words(&line)
+}
+
+/// Decodes `=?utf-8?b?…?=` and `=?utf-8?q?…?=` words (lettre encodes non-ASCII subjects).
+fn decode_words(s: &str) -> String {
+    use base64::Engine as _;
+    let mut out = String::new();
+    for word in s.split_whitespace() {
+        let lower = word.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix("=?utf-8?b?") {
+            let payload = &word[10..10 + rest.len() - 2];
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(payload)
+                .unwrap();
+            out.push_str(&String::from_utf8(bytes).unwrap());
+        } else {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_request_at_its_reminder_point_mails_each_recipient_exactly_once() {
+    let sink = SmtpSink::start();
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = TestApp::with_config(|c| {
+        c.demo = true;
+        c.smtp_url = Some(le_server::config::Redacted(url));
+        c.smtp_from = "le-portal@portal.example".to_owned();
+        c.public_url = Some("https://portal.example".to_owned());
+    })
+    .await;
+    le_server::demo::seed(&app.state).await.unwrap();
+    let md = as_user(&app, "md.gutachter").await;
+    // Close the demo's cases: only our request counts.
+    let list: CaseList = serde_json::from_value(
+        body_json(app.call(&md, "GET", "/api/v1/audits/cases", None).await).await,
+    )
+    .unwrap();
+    for case in &list.cases {
+        let res = app
+            .call(
+                &md,
+                "POST",
+                &format!("/api/v1/audits/cases/{}/close", case.id),
+                None,
+            )
+            .await;
+        assert!(res.status().is_success(), "{}", res.status());
+    }
+    let res = app
+        .call(
+            &md,
+            "POST",
+            "/api/v1/audits/cases",
+            Some(case_form("260326822", "773686000")),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let case_id = body_json(res).await["case"]["id"].as_i64().unwrap();
+    let res = app
+        .call(
+            &md,
+            "POST",
+            &format!("/api/v1/audits/cases/{case_id}/requests"),
+            Some(json!({"documents": ["discharge_letter", "fever_chart"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let request: DocumentRequest = serde_json::from_value(body_json(res).await).unwrap();
+    assert_eq!(request.deadline.due.to_german(), "12.03.2027");
+
+    // 15 days before the deadline: nothing yet.
+    app.clock.set(START + 41 * DAY);
+    assert_eq!(
+        run_once(&app.state, "a").await.unwrap(),
+        Some(ReminderRun::default())
+    );
+    assert!(sink.mails().is_empty());
+
+    // 14 days before: two instances run the job at the same time, then once more.
+    app.clock.set(START + 42 * DAY);
+    let (a, b) = tokio::join!(run_once(&app.state, "a"), run_once(&app.state, "b"));
+    let sent: usize = [a.unwrap(), b.unwrap()]
+        .iter()
+        .flatten()
+        .map(|r| r.mails)
+        .sum();
+    let again = run_once(&app.state, "b").await.unwrap().unwrap();
+    assert_eq!(again.mails, 0, "a reminder goes out once");
+    let mails = sink.mails();
+    assert_eq!(sent, 2);
+    assert_eq!(mails.len(), 2, "one mail per recipient");
+    let mut recipients: Vec<String> = mails.iter().flat_map(|(r, _)| r.clone()).collect();
+    recipients.sort();
+    // The hospital's administration and Medizincontrolling; not the viewer, not HR.
+    assert_eq!(
+        recipients,
+        [
+            "klinik.admin@demo.example",
+            "klinik.controlling@demo.example"
+        ]
+    );
+    for (_, mail) in &mails {
+        assert_eq!(
+            subject(mail),
+            "Fristerinnerung: Unterlagen an den MD bis 12.03.2027"
+        );
+        let body = mail.replace("=\r\n", "").replace("=\n", "");
+        assert!(body.contains("12.03.2027"), "{body}");
+        assert!(body.contains("A-2027-0042"), "{body}");
+    }
+
+    // The controller unsubscribes; at 3 days before only the administrator is mailed.
+    let clerk = as_user(&app, "klinik.controlling").await;
+    let res = app
+        .call(
+            &clerk,
+            "PUT",
+            "/api/v1/audits/reminder-settings",
+            Some(json!({"email_reminders": false})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    app.clock.set(START + 53 * DAY);
+    let run = run_once(&app.state, "a").await.unwrap().unwrap();
+    assert_eq!(run.mails, 1);
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 3);
+    assert_eq!(mails[2].0, ["klinik.admin@demo.example"]);
+
+    // Entering the late window is a reminder point of its own.
+    app.clock.set(START + 57 * DAY);
+    assert_eq!(run_once(&app.state, "a").await.unwrap().unwrap().mails, 1);
+    let mails = sink.mails();
+    assert!(subject(&mails[3].1).contains("12.03.2027"));
+    let body = mails[3].1.replace("=\r\n", "").replace("=\n", "");
+    assert!(body.contains("Nachfrist bis 23.04.2027"), "{body}");
+}
+
+#[tokio::test]
+async fn an_instance_holding_the_lease_keeps_others_out() {
+    let app = TestApp::new().await;
+    let now = START;
+    assert!(
+        le_server::audits::store::take_lease(&app.state.db, "job", "a", now, 600)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !le_server::audits::store::take_lease(&app.state.db, "job", "b", now + 1, 600)
+            .await
+            .unwrap()
+    );
+    assert!(
+        le_server::audits::store::take_lease(&app.state.db, "job", "a", now + 2, 600)
+            .await
+            .unwrap(),
+        "renewed"
+    );
+    // Expired: another instance takes over.
+    assert!(
+        le_server::audits::store::take_lease(&app.state.db, "job", "b", now + 700, 600)
+            .await
+            .unwrap()
+    );
+}
