@@ -124,6 +124,14 @@ impl RecipientCertificate {
         &self.der
     }
 
+    /// The certificate as one PEM block.
+    pub fn to_pem(&self) -> Result<String, SealError> {
+        use der::EncodePem as _;
+        self.certificate
+            .to_pem(der::pem::LineEnding::LF)
+            .map_err(|e| SealError::Certificate(e.to_string()))
+    }
+
     pub(crate) fn certificate(&self) -> &Certificate {
         &self.certificate
     }

@@ -10,7 +10,7 @@
 mod cert;
 mod der_out;
 
-pub use cert::{CertificateInfo, RecipientCertificate, parse_certificate_list};
+pub use cert::{CertificateInfo, RecipientCertificate, format_date, parse_certificate_list};
 
 use cms::content_info::CmsVersion;
 use cms::enveloped_data::{KeyTransRecipientInfo, RecipientIdentifier, RecipientInfo};
