@@ -46,6 +46,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/arztverzeichnis") view=|| view! { <LazyArea area=Area::Directory /> } />
                     <Route path=path!("/arztverzeichnis/*rest") view=|| view! { <LazyArea area=Area::Directory /> } />
                     <Route path=path!("/pruefverfahren") view=|| view! { <LazyArea area=Area::Audits /> } />
+                    <Route path=path!("/pflegeabrechnung") view=|| view! { <LazyArea area=Area::CareBilling /> } />
+                    <Route path=path!("/pflegeabrechnung/*rest") view=|| view! { <LazyArea area=Area::CareBilling /> } />
                     <Route path=path!("/pruefverfahren/*rest") view=|| view! { <LazyArea area=Area::Audits /> } />
                 </Routes>
             </Shell>

@@ -22,6 +22,7 @@ use crate::pages::admin::{
     users::AdminUsers,
 };
 use crate::pages::audits::AuditsArea;
+use crate::pages::care_billing::CareBillingArea;
 use crate::pages::directory::DirectoryArea;
 use crate::pages::not_found::NotFound;
 
@@ -38,6 +39,7 @@ pub enum Area {
     RegistrationStatus,
     SignInSteps,
     Account,
+    CareBilling,
 }
 
 impl Area {
@@ -67,6 +69,7 @@ impl Area {
                 _ => "Anmelden",
             },
             Area::Account => "Konto",
+            Area::CareBilling => "Pflegeabrechnung",
         }
     }
 
@@ -80,6 +83,7 @@ impl Area {
             Area::RegistrationStatus => registration_status().await,
             Area::SignInSteps => sign_in_steps().await,
             Area::Account => account().await,
+            Area::CareBilling => care_billing().await,
         }
     }
 }
@@ -137,6 +141,14 @@ fn sign_in_steps() -> Result<Render, SplitLoaderError> {
 fn account() -> Result<Render, SplitLoaderError> {
     fn draw() -> AnyView {
         view! { <Account /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(care_billing, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn care_billing() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <CareBillingArea /> }.into_any()
     }
     Ok(draw)
 }
@@ -209,6 +221,9 @@ pub fn prefetch_for(role: Role) {
     }
     if matches!(role, Role::MdAdmin | Role::Admin) {
         areas.push(Area::Administration);
+    }
+    if role == Role::BillingClerk {
+        areas.push(Area::CareBilling);
     }
     spawn_local(async move {
         for area in areas {

@@ -16,7 +16,7 @@ const NAV: &[(&str, &str)] = &[
     ("/nummernpruefung", "Nummernprüfung"),
     ("/pruefverfahren", "Prüfverfahren"),
     ("/arztverzeichnis", "Arztverzeichnis"),
-    ("/bereich/pflegeabrechnung", "Pflegeabrechnung"),
+    ("/pflegeabrechnung", "Pflegeabrechnung"),
 ];
 
 /// Who sees an entry.
@@ -30,6 +30,9 @@ const ACCOUNT_NAV: &[(&str, &str, Audience)] = &[
     ("/verwaltung/benutzer", "Benutzer", Role::is_admin),
     ("/verwaltung/api-tokens", "API-Tokens", Role::is_admin),
     ("/verwaltung/protokoll", "Protokoll", Role::is_admin),
+    ("/pflegeabrechnung/zertifikate", "Pflege-Zertifikate", |r| {
+        r == Role::MdAdmin
+    }),
     ("/konto", "Konto", |_| true),
 ];
 

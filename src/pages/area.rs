@@ -17,11 +17,6 @@ const AREAS: &[(&str, &str, &str)] = &[
         "Arztverzeichnis (KHANR-VZ)",
         "Krankenhäuser pflegen die Daten ihrer Ärztinnen und Ärzte je Standort, beantragen Arztnummern bei der zentralen Vergabestelle und ändern viele Einträge auf einmal.",
     ),
-    (
-        "pflegeabrechnung",
-        "Pflegeabrechnung (§ 105 SGB XI)",
-        "Pflegedienste prüfen ihre Abrechnungslieferungen, ordnen sie dem zuständigen Empfänger zu und stellen sie mit Auftragsdatei verschlüsselt bereit.",
-    ),
 ];
 
 #[component]

@@ -3,6 +3,7 @@ pub mod access;
 pub mod admin;
 pub mod area;
 pub mod audits;
+pub mod care_billing;
 pub mod contact;
 pub mod directory;
 pub mod home;
