@@ -319,7 +319,13 @@ pub fn NewDelivery() -> impl IntoView {
                     let date_id = format!("datum-{i}");
                     let error_id = format!("lbnr-{i}-fehler");
                     let name_id = format!("lbnr-{i}-name");
-                    let error = move || line_errors.with(|e| e.get(i).cloned().flatten());
+                    // An empty number is marked once the form was submitted; a typed one at once.
+                    let error = move || {
+                        if line.lbnr.with(|v| v.trim().is_empty()) && !touched.shows("lines") {
+                            return None;
+                        }
+                        line_errors.with(|e| e.get(i).cloned().flatten())
+                    };
                     view! {
                         <div class="flex flex-wrap items-start gap-4">
                             <div>

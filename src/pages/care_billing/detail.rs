@@ -118,7 +118,7 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
                 </section>
                 <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="auftrag-titel">
                     <h2 id="auftrag-titel" class="text-lg font-semibold">"Auftragsdatei"</h2>
-                    <div class="relative mt-3 overflow-x-auto" role="region" aria-labelledby="auftrag-titel" tabindex="0">
+                    <div class="relative mt-3 overflow-x-auto" role="region" aria-label="Felder der Auftragsdatei" tabindex="0">
                         <table class="min-w-full text-left text-sm" data-testid="order-fields">
                             <thead class="bg-slate-100"><tr>
                                 <th scope="col" class="px-2 py-1">"Feld"</th>

@@ -69,7 +69,7 @@ pub fn document() -> Value {
         "overdue",
         "delivered",
     ];
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "LE-Portal – Schnittstelle für Krankenhaussysteme (Prüfverfahren)",
@@ -170,7 +170,9 @@ pub fn document() -> Value {
             },
             "schemas": schemas()
         }
-    })
+    });
+    care_billing::add_to(&mut doc);
+    doc
 }
 
 fn schemas() -> Value {
@@ -285,6 +287,218 @@ fn schemas() -> Value {
             }
         }
     })
+}
+
+/// The care billing endpoints for billing software (token scope `care_billing`). Kept apart so
+/// they can move with the rest of the document (e.g. to generated descriptions) in one piece.
+mod care_billing {
+    use serde_json::{Value, json};
+
+    fn responses(status: &str, text: &str, schema: Value, extra: &[(&str, &str)]) -> Value {
+        let mut map = serde_json::Map::new();
+        map.insert(
+            status.to_owned(),
+            json!({"description": text, "content": {"application/json": {"schema": schema}}}),
+        );
+        for (code, text) in [
+            ("401", "Token fehlt, ist ungültig oder widerrufen."),
+            (
+                "403",
+                "Token ohne den Zweck `care_billing` oder kein Pflegedienst.",
+            ),
+            (
+                "404",
+                "Nicht vorhanden oder nicht für diesen Pflegedienst sichtbar.",
+            ),
+        ]
+        .iter()
+        .chain(extra)
+        {
+            map.insert(
+                (*code).to_owned(),
+                json!({"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+            );
+        }
+        Value::Object(map)
+    }
+
+    fn schema(name: &str) -> Value {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+
+    fn id() -> Value {
+        json!({"name": "id", "in": "path", "required": true, "description": "Lieferung", "schema": {"type": "integer", "format": "int64"}})
+    }
+
+    fn file(media: &str, text: &str) -> Value {
+        let mut r = responses("200", text, json!({}), &[]);
+        if let Value::Object(map) = &mut r {
+            map.insert(
+                "200".to_owned(),
+                json!({"description": text, "content": {media: {"schema": {"type": "string", "format": "binary"}}}}),
+            );
+        }
+        r
+    }
+
+    /// Adds the paths, the security scheme and the schemas of the area to `doc`.
+    pub fn add_to(doc: &mut Value) {
+        let security = json!([{"careBillingAuth": []}]);
+        let query = |name: &str, required: bool, text: &str, schema: Value| json!({"name": name, "in": "query", "required": required, "description": text, "schema": schema});
+        let text = json!({"type": "string"});
+        let paths = json!({
+            "/care/setup": {"get": {
+                "operationId": "careGetSetup", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Einrichtung des Pflegedienstes: Region (Empfänger), Abrechnungszentrum, Betriebsstätten",
+                "responses": responses("200", "Die Einrichtung.", schema("CareSetup"), &[])
+            }},
+            "/care/staff": {
+                "get": {
+                    "operationId": "careListStaff", "tags": ["Pflegeabrechnung"], "security": security,
+                    "summary": "Pflegekräfte mit LBNR oder Ersatznummer und Grund",
+                    "responses": responses("200", "Die Pflegekräfte.", json!({"type": "array", "items": schema("StaffMember")}), &[])
+                },
+                "post": {
+                    "operationId": "careCreateStaff", "tags": ["Pflegeabrechnung"], "security": security,
+                    "summary": "Eine Pflegekraft anlegen",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": schema("StaffForm")}}},
+                    "responses": responses("201", "Angelegt.", schema("StaffMember"), &[("422", "Feldfehler (z. B. `lbnr`, `reason`).")])
+                }
+            },
+            "/care/staff/{id}": {"put": {
+                "operationId": "careUpdateStaff", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Eine Pflegekraft ändern",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": schema("StaffForm")}}},
+                "responses": responses("200", "Geändert.", schema("StaffMember"), &[("422", "Feldfehler.")])
+            }},
+            "/care/staff/import": {"post": {
+                "operationId": "careImportStaff", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Pflegekräfte aus CSV übernehmen (alles oder nichts; `dry_run` prüft nur)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["csv"], "properties": {"csv": text, "dry_run": {"type": "boolean"}}}}}},
+                "responses": responses("200", "Bericht mit Zeilenfehlern.", json!({"type": "object"}), &[])
+            }},
+            "/care/recipient-certificate": {"get": {
+                "operationId": "careRecipientCertificate", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Das gültige Zertifikat der Datenannahmestelle der Region (zum Verschlüsseln beim Absender)",
+                "responses": responses("200", "Das Zertifikat (PEM).", schema("RecipientCertificateFile"), &[("409", "Kein oder nur ein abgelaufenes Zertifikat vorhanden (`certificate_unknown`, `certificate_expired`), oder keine Region eingerichtet.")])
+            }},
+            "/care/deliveries": {
+                "get": {
+                    "operationId": "careListDeliveries", "tags": ["Pflegeabrechnung"], "security": security,
+                    "summary": "Lieferprotokoll mit Filtern",
+                    "parameters": [
+                        query("month", false, "Abrechnungsmonat `JJJJ-MM`.", text.clone()),
+                        query("kind", false, "Leistungsart `01`–`15`.", text.clone()),
+                        query("procedure", false, "`EPFL0` (Echt) oder `TPFL0` (Test).", json!({"type": "string", "enum": ["EPFL0", "TPFL0"]})),
+                        query("state", false, "`ok` oder `error` (Fehlerrückmeldung vermerkt).", json!({"type": "string", "enum": ["ok", "error"]}))
+                    ],
+                    "responses": responses("200", "Die Lieferungen, neueste zuerst.", json!({"type": "array", "items": schema("CareDelivery")}), &[])
+                },
+                "post": {
+                    "operationId": "careCreateDelivery", "tags": ["Pflegeabrechnung"], "security": security,
+                    "summary": "Eine signierte und verschlüsselte Lieferung (CMS, beim Absender erzeugt) einreichen; der Server vergibt die Transfernummer und schreibt die Auftragsdatei",
+                    "parameters": [
+                        query("branch_ik", true, "IK der Betriebsstätte (Absender).", text.clone()),
+                        query("kind", true, "Leistungsart.", text.clone()),
+                        query("month", true, "Abrechnungsmonat `JJJJ-MM`.", text.clone()),
+                        query("procedure", true, "`real` oder `test`.", json!({"type": "string", "enum": ["real", "test"]})),
+                        query("payload_size", true, "Bytes der unverschlüsselten Nutzdaten.", json!({"type": "integer"})),
+                        query("compressed", false, "Vor dem Verschlüsseln mit gzip komprimiert.", json!({"type": "boolean"})),
+                        query("correction_of", false, "Die korrigierte Lieferung.", json!({"type": "integer"})),
+                        query("description", false, "Beschreibung (30 Zeichen).", text.clone())
+                    ],
+                    "requestBody": {"required": true, "description": "Die verschlüsselte Datei (CMS EnvelopedData, DER) als roher Körper.", "content": {"application/pkcs7-mime": {"schema": {"type": "string", "format": "binary"}}}},
+                    "responses": responses("201", "Die Lieferung mit Transfernummer und Auftragsdatei.", schema("CareDelivery"), &[
+                        ("413", "Die Datei ist zu groß."),
+                        ("422", "Feldfehler: `kind` (nicht angenommen, 06 nach § 302 SGB V), `month`, `branch_ik`, `region`, `file`.")
+                    ])
+                }
+            },
+            "/care/deliveries/{id}": {"get": {
+                "operationId": "careGetDelivery", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Eine Lieferung mit den Feldern der Auftragsdatei",
+                "parameters": [id()],
+                "responses": responses("200", "Die Lieferung.", schema("CareDelivery"), &[])
+            }},
+            "/care/deliveries/{id}/order-file": {"get": {
+                "operationId": "careGetOrderFile", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Die Auftragsdatei (348 Bytes, ISO-8859-1), benannt wie `EPFL0007.AUF`",
+                "parameters": [id()],
+                "responses": file("application/octet-stream", "Die Auftragsdatei.")
+            }},
+            "/care/deliveries/{id}/payload": {"get": {
+                "operationId": "careGetPayload", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Die verschlüsselte Datei, wie eingereicht",
+                "parameters": [id()],
+                "responses": file("application/pkcs7-mime", "Die verschlüsselte Datei.")
+            }},
+            "/care/deliveries/{id}/error-return": {"post": {
+                "operationId": "careRecordErrorReturn", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Eine Fehlerrückmeldung der Datenannahmestelle vermerken (danach kann eine Korrekturlieferung folgen)",
+                "parameters": [id()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["error_number", "error_action"], "properties": {"error_number": {"type": "integer"}, "error_action": {"type": "integer"}, "note": text}}}}},
+                "responses": responses("200", "Die Lieferung mit Fehlerrückmeldung.", schema("CareDelivery"), &[("422", "Feldfehler.")])
+            }},
+            "/care/deliveries/{id}/send": {"post": {
+                "operationId": "careSendDelivery", "tags": ["Pflegeabrechnung"], "security": security,
+                "summary": "Die Lieferung per E-Mail an die Datenannahmestelle senden (einmal; beide Dateien als Anhang)",
+                "parameters": [id()],
+                "responses": responses("200", "Gesendet.", schema("CareDelivery"), &[
+                    ("409", "Schon gesendet oder Versand per E-Mail nicht eingerichtet."),
+                    ("502", "Der Mailserver hat abgelehnt.")
+                ])
+            }}
+        });
+        let opt_text = json!({"type": ["string", "null"]});
+        let int = json!({"type": "integer", "format": "int64"});
+        let schemas = json!({
+            "CareSetup": {"type": "object", "properties": {
+                "region": opt_text, "billing_centre_ik": opt_text, "sender_email": text,
+                "branches": {"type": "array", "items": {"type": "object", "properties": {"id": int, "ik": text, "name": text}}},
+                "regions": {"type": "array", "items": text}
+            }},
+            "StaffForm": {"type": "object", "required": ["last_name", "first_name"], "properties": {
+                "last_name": text, "first_name": text,
+                "lbnr": {"type": "string", "description": "LBNR (9 Ziffern) oder Ersatznummer 999999996–999999999."},
+                "reason": {"type": "string", "description": "Grund der Ersatznummer (dann Pflicht)."},
+                "requires_lbnr": {"type": "boolean"}
+            }},
+            "StaffMember": {"allOf": [schema("StaffForm"), {"type": "object", "properties": {"id": int, "number_label": text}}]},
+            "RecipientCertificateFile": {"type": "object", "properties": {
+                "ik": text, "subject": text, "not_after": {"type": "string", "format": "date-time"},
+                "sha256": text, "pem": text
+            }},
+            "CareDelivery": {"type": "object", "properties": {
+                "id": int, "branch_ik": text, "region": text, "kind": text, "kind_label": text,
+                "month": text, "procedure": {"type": "string", "enum": ["real", "test"]},
+                "transfer_number": {"type": "integer", "minimum": 1, "maximum": 999},
+                "payload_file_name": text, "order_file_name": text,
+                "payload_size": int, "transfer_size": int, "sha256": text,
+                "created_at": {"type": "string", "format": "date-time"}, "created_by": text,
+                "correction_of": {"type": ["integer", "null"]},
+                "error_return": {"type": ["object", "null"], "properties": {"error_number": int, "error_action": int, "note": text, "recorded_at": text}},
+                "paper_receipts": text, "sent_at": opt_text, "sent_to": opt_text, "data_carrier": text,
+                "order_fields": {"type": "array", "items": {"type": "object", "properties": {"label": text, "offset": int, "len": int, "value": text}}}
+            }}
+        });
+        if let Some(Value::Object(map)) = doc.get_mut("paths")
+            && let Value::Object(add) = paths
+        {
+            map.extend(add);
+        }
+        if let Some(Value::Object(map)) = doc.pointer_mut("/components/schemas")
+            && let Value::Object(add) = schemas
+        {
+            map.extend(add);
+        }
+        if let Some(Value::Object(map)) = doc.pointer_mut("/components/securitySchemes") {
+            map.insert(
+                "careBillingAuth".to_owned(),
+                json!({"type": "http", "scheme": "bearer", "description": "API-Token eines Pflegedienstes (`lep_…`) mit dem Zweck `care_billing` für die Abrechnungssoftware."}),
+            );
+        }
+    }
 }
 
 /// `GET /api/v1/openapi.json` (public: it describes, it does not grant).

@@ -82,7 +82,14 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let setup = body_json(res).await;
-    assert_eq!(setup["branches"][0]["ik"], "460512349");
+    // The demo's own branches (seeded) and the new one.
+    let iks: Vec<&str> = setup["branches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["ik"].as_str().unwrap())
+        .collect();
+    assert!(iks.contains(&"460512349"), "{iks:?}");
     assert_eq!(setup["regions"].as_array().map(Vec::len), Some(25));
     let res = app
         .call(
@@ -581,9 +588,10 @@ async fn staff_with_numbers_and_reasons_by_form_and_csv() {
         .iter()
         .map(|s| s["last_name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Berg", "Kranz", "Lenz"]);
+    // Adler and Winter are the demo's own staff.
+    assert_eq!(names, ["Adler", "Berg", "Kranz", "Lenz", "Winter"]);
     assert!(
-        staff[0]["number_label"]
+        staff[1]["number_label"]
             .as_str()
             .unwrap()
             .contains("Leiharbeit")
@@ -823,4 +831,46 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
         body["message"].as_str().unwrap().contains("abgelaufen"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_a_care_billing_token_reaches() {
+    let app = TestApp::new().await;
+    let doc = body_json(app.get("/api/v1/openapi.json").await).await;
+    assert_eq!(
+        doc["components"]["securitySchemes"]["careBillingAuth"]["scheme"],
+        "bearer"
+    );
+    let documented: std::collections::BTreeSet<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(p, _)| p.starts_with("/care/"))
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| format!("{} {p}", m.to_uppercase()))
+        })
+        .collect();
+    // The token reaches these (set-up changes and the key list are for people, not tokens).
+    let expected: std::collections::BTreeSet<String> = [
+        "GET /care/setup",
+        "GET /care/staff",
+        "POST /care/staff",
+        "PUT /care/staff/{id}",
+        "POST /care/staff/import",
+        "GET /care/recipient-certificate",
+        "GET /care/deliveries",
+        "POST /care/deliveries",
+        "GET /care/deliveries/{id}",
+        "GET /care/deliveries/{id}/order-file",
+        "GET /care/deliveries/{id}/payload",
+        "POST /care/deliveries/{id}/error-return",
+        "POST /care/deliveries/{id}/send",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(documented, expected);
 }
