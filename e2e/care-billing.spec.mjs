@@ -134,4 +134,19 @@ test("a care service seals a delivery in the browser and mails it; openssl opens
   await page.getByRole("link", { name: "Korrekturlieferung anlegen" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Korrekturlieferung");
   await expectNoAxeViolations(page);
+
+  // Every page of the area fits a 390 px phone and passes axe there too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [path, heading] of [
+    ["/pflegeabrechnung", "Lieferungen"],
+    ["/pflegeabrechnung/einrichtung", "Einrichtung"],
+    ["/pflegeabrechnung/personal", "Personal"],
+    ["/pflegeabrechnung/schluessel", "Signaturschlüssel"],
+    ["/pflegeabrechnung/neu", "Neue Lieferung"],
+  ]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
+    await expectNoHorizontalOverflow(page);
+    await expectNoAxeViolations(page);
+  }
 });
