@@ -106,8 +106,12 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
 #[tokio::test]
 async fn a_delivery_gets_its_transfer_number_and_order_file() {
     let (app, _admin, clerk) = set_up().await;
-    // Before the set-up nothing can be delivered: tested on a fresh demo.
+    // Before the set-up nothing can be delivered: tested on a fresh demo without its set-up.
     let fresh = demo().await;
+    sqlx::query("DELETE FROM care_setups")
+        .execute(&fresh.state.db)
+        .await
+        .unwrap();
     let fresh_clerk = as_user(&fresh, "pflege.abrechnung").await;
     let res = deliver(&fresh, &fresh_clerk, QUERY, b"verschluesselt").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
