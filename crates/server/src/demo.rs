@@ -179,9 +179,10 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
 async fn seed_care(state: &AppState) -> Result<(), AppError> {
     use crate::care_billing::store as care;
     use le_domain::care_billing::StaffForm;
-    let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM institutions WHERE ik = '460512349'")
-        .fetch_optional(&state.db)
-        .await?
+    let Some(id) =
+        sqlx::query_scalar::<_, i64>("SELECT id FROM institutions WHERE ik = '460512349'")
+            .fetch_optional(&state.db)
+            .await?
     else {
         return Ok(());
     };
@@ -206,7 +207,12 @@ async fn seed_care(state: &AppState) -> Result<(), AppError> {
     let mut tx = crate::db::begin_write(&state.db).await?;
     for (last, first, lbnr, reason) in [
         ("Adler", "Anna", "100000017", ""),
-        ("Winter", "Wim", "999999998", "Neueinstellung, LBNR beantragt"),
+        (
+            "Winter",
+            "Wim",
+            "999999998",
+            "Neueinstellung, LBNR beantragt",
+        ),
     ] {
         let form = StaffForm {
             last_name: last.to_owned(),
