@@ -21,6 +21,11 @@ bash scripts/deny.sh
 step "unit and API tests"
 cargo test --workspace --locked
 
+step "OpenAPI document: generated from the code, validated by openapi-spec-validator"
+mkdir -p target
+cargo run --quiet --locked -p le-server --bin le-server -- openapi > target/openapi.json
+python3 -m openapi_spec_validator target/openapi.json
+
 bash scripts/build.sh
 
 step "size of the split SPA (first load within 250 KB brotli)"

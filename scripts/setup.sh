@@ -35,6 +35,16 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
 fi
 
+step "Python: moto (an S3-compatible server for the object-storage tests)"
+if ! python3 -c 'import moto.server, boto3' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.1.18"
+fi
+
+step "Python: openapi-spec-validator (an independent check of the generated OpenAPI document)"
+if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check "openapi-spec-validator==0.7.2"
+fi
+
 step "Cargo dependencies (Trunk builds offline)"
 cargo fetch --locked
 

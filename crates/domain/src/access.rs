@@ -6,6 +6,7 @@ use crate::numbers::Ik;
 
 /// What kind of institution a user belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InstitutionKind {
     /// Medizinischer Dienst.
@@ -66,6 +67,12 @@ impl InstitutionKind {
         }
     }
 
+    /// Hospitals work under a Haupt-IK that several of them may share; an institution approved
+    /// under one already in use sees its data only after the first one confirms.
+    pub fn shares_main_ik(self) -> bool {
+        self == InstitutionKind::Hospital
+    }
+
     /// The role of the primary user created when the institution is approved.
     pub fn admin_role(self) -> Role {
         match self {
@@ -77,6 +84,7 @@ impl InstitutionKind {
 
 /// A user's one role within their institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     MdAdmin,
@@ -131,10 +139,76 @@ impl Role {
         }
     }
 
-    /// Administrators manage the users of their own institution.
-    pub fn is_admin(self) -> bool {
-        matches!(self, Role::MdAdmin | Role::Admin)
+    /// Whether this role may do `permission`. The one role matrix of the portal: the server
+    /// authorises every request with it, the SPA shows only what it allows. Whether the area
+    /// belongs to the caller's kind of institution is checked separately (by the kind).
+    pub fn allows(self, permission: Permission) -> bool {
+        use Role as R;
+        match permission {
+            Permission::AdministerInstitution => matches!(self, R::MdAdmin | R::Admin),
+            Permission::DecideRegistrations | Permission::ReadEveryInstitutionsLog => {
+                self == R::MdAdmin
+            }
+            Permission::AuditAsMd => matches!(self, R::MdAdmin | R::MdAuditor),
+            Permission::ViewHospitalAudits => matches!(self, R::Admin | R::AuditClerk | R::Viewer),
+            Permission::ActInHospitalAudits => matches!(self, R::Admin | R::AuditClerk),
+            Permission::ViewDirectory => matches!(self, R::Admin | R::DirectoryEditor | R::Viewer),
+            Permission::EditDirectory => matches!(self, R::Admin | R::DirectoryEditor),
+            Permission::WorkInDirectoryOffice => matches!(self, R::Admin | R::OfficeClerk),
+            Permission::UseCareBilling => matches!(self, R::Admin | R::BillingClerk),
+            Permission::ConfigureCareBilling => self == R::Admin,
+        }
     }
+
+    /// Administrators manage the users of their own institution (short for
+    /// `allows(Permission::AdministerInstitution)`).
+    pub fn is_admin(self) -> bool {
+        self.allows(Permission::AdministerInstitution)
+    }
+}
+
+/// Something only some roles may do (see [`Role::allows`], the one role matrix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Manage the users and API tokens of the own institution, read its audit log and confirm
+    /// access to a shared Haupt-IK.
+    AdministerInstitution,
+    /// Review, approve and reject registrations (the Medizinischer Dienst's administration).
+    DecideRegistrations,
+    /// Read the audit log of every institution, not only the own one.
+    ReadEveryInstitutionsLog,
+    /// Work on audits for the Medizinischer Dienst (cases, requests, reports, inspections).
+    AuditAsMd,
+    /// See a hospital's audit cases, requests and deadlines.
+    ViewHospitalAudits,
+    /// Act in a hospital's audits: upload, deliver, apply for structure audits.
+    ActInHospitalAudits,
+    /// Open the hospital's physician directory.
+    ViewDirectory,
+    /// Change the hospital's physician records.
+    EditDirectory,
+    /// Work in the directory office (sites, registry, clarifications).
+    WorkInDirectoryOffice,
+    /// Deliver care billing of a care service.
+    UseCareBilling,
+    /// Change a care service's billing set-up.
+    ConfigureCareBilling,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 11] = [
+        Permission::AdministerInstitution,
+        Permission::DecideRegistrations,
+        Permission::ReadEveryInstitutionsLog,
+        Permission::AuditAsMd,
+        Permission::ViewHospitalAudits,
+        Permission::ActInHospitalAudits,
+        Permission::ViewDirectory,
+        Permission::EditDirectory,
+        Permission::WorkInDirectoryOffice,
+        Permission::UseCareBilling,
+        Permission::ConfigureCareBilling,
+    ];
 }
 
 /// Rules for user names: 3–64 characters, lower-case letters, digits, `.`, `-`, `_`, starting
@@ -527,6 +601,64 @@ mod tests {
             "0 is not in the alphabet"
         );
         assert_eq!(group_by_four("abcdefghij", ' '), "abcd efgh ij");
+    }
+
+    /// The role matrix, written out: one row per permission, one column per role in the order
+    /// of `Role::ALL` (MdAdmin, MdAuditor, Admin, AuditClerk, DirectoryEditor, Viewer,
+    /// BillingClerk, OfficeClerk); `x` allows.
+    const MATRIX: [(Permission, &str); 11] = [
+        (Permission::AdministerInstitution, "x.x....."),
+        (Permission::DecideRegistrations, "x......."),
+        (Permission::ReadEveryInstitutionsLog, "x......."),
+        (Permission::AuditAsMd, "xx......"),
+        (Permission::ViewHospitalAudits, "..xx.x.."),
+        (Permission::ActInHospitalAudits, "..xx...."),
+        (Permission::ViewDirectory, "..x.xx.."),
+        (Permission::EditDirectory, "..x.x..."),
+        (Permission::WorkInDirectoryOffice, "..x....x"),
+        (Permission::UseCareBilling, "..x...x."),
+        (Permission::ConfigureCareBilling, "..x....."),
+    ];
+
+    #[test]
+    fn the_role_matrix() {
+        assert_eq!(
+            MATRIX.map(|(p, _)| p),
+            Permission::ALL,
+            "one row per permission"
+        );
+        for (permission, row) in MATRIX {
+            assert_eq!(row.len(), Role::ALL.len(), "{permission:?}");
+            for (role, mark) in Role::ALL.into_iter().zip(row.chars()) {
+                assert_eq!(
+                    role.allows(permission),
+                    mark == 'x',
+                    "{role:?} × {permission:?}"
+                );
+            }
+        }
+        for role in Role::ALL {
+            assert_eq!(
+                role.is_admin(),
+                role.allows(Permission::AdministerInstitution)
+            );
+        }
+    }
+
+    #[test]
+    fn every_permission_is_held_by_a_role_of_some_kind() {
+        // A permission no role of any kind of institution holds could never be used.
+        for permission in Permission::ALL {
+            assert!(
+                InstitutionKind::ALL
+                    .iter()
+                    .flat_map(|k| k.roles())
+                    .any(|r| r.allows(permission)),
+                "{permission:?}"
+            );
+        }
+        assert!(InstitutionKind::Hospital.shares_main_ik());
+        assert!(!InstitutionKind::CareService.shares_main_ik());
     }
 
     #[test]

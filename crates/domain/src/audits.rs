@@ -21,6 +21,7 @@ pub const CERTIFICATE_WARNING_DAYS: i32 = 90;
 
 /// Documents the MD can request (plus free text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     DischargeLetter,
@@ -73,6 +74,7 @@ impl DocumentKind {
 
 /// Where a document request stands against its deadline on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     /// More than `DUE_SOON_DAYS` left.
@@ -151,58 +153,12 @@ pub fn reminder_due(d: &Deadline) -> bool {
     d.status != DeadlineStatus::Delivered && REMINDER_DAYS.contains(&d.days_left)
 }
 
-/// True when `head` (the first bytes of a file) is a PDF: checked by content, not by name.
-pub fn is_pdf(head: &[u8]) -> bool {
-    head.starts_with(b"%PDF-")
-}
-
-/// How many bytes at the end of a file [`is_pdf_end`] looks at.
-pub const PDF_TAIL_BYTES: usize = 1024;
-
-/// True when `tail` (the last bytes of a file, up to [`PDF_TAIL_BYTES`]) ends a PDF: the
-/// end-of-file marker `%%EOF` after a cross-reference pointer (`startxref`) or a trailer. A
-/// truncated upload or a file that only starts like a PDF fails this.
-pub fn is_pdf_end(tail: &[u8]) -> bool {
-    let Some(eof) = find(tail, b"%%EOF") else {
-        return false;
-    };
-    let before = &tail[..eof];
-    find(before, b"startxref").is_some() || find(before, b"trailer").is_some()
-}
-
-/// A whole file held in memory: starts and ends like a PDF.
-pub fn is_pdf_document(bytes: &[u8]) -> bool {
-    is_pdf(bytes) && is_pdf_end(&bytes[bytes.len().saturating_sub(PDF_TAIL_BYTES)..])
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
-/// Keeps the last [`PDF_TAIL_BYTES`] of a stream for [`is_pdf_end`].
-#[derive(Debug, Clone, Default)]
-pub struct PdfTail(Vec<u8>);
-
-impl PdfTail {
-    pub fn push(&mut self, chunk: &[u8]) {
-        if chunk.len() >= PDF_TAIL_BYTES {
-            self.0.clear();
-            self.0
-                .extend_from_slice(&chunk[chunk.len() - PDF_TAIL_BYTES..]);
-        } else {
-            self.0.extend_from_slice(chunk);
-            let excess = self.0.len().saturating_sub(PDF_TAIL_BYTES);
-            self.0.drain(..excess);
-        }
-    }
-
-    pub fn is_pdf_end(&self) -> bool {
-        is_pdf_end(&self.0)
-    }
-}
+// The PDF checks moved to `crate::documents` (one rule for every upload); re-exported here.
+pub use crate::documents::{PDF_TAIL_BYTES, PdfTail, is_pdf, is_pdf_document, is_pdf_end};
 
 /// Validity of a structure-audit certificate on `today`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateStatus {
     NotYetValid,

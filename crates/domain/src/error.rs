@@ -371,6 +371,7 @@ impl std::error::Error for ValidationError {}
 
 /// One error of a checked value, as sent to clients.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
@@ -381,14 +382,31 @@ pub struct ErrorDetail {
 
 /// An error of one named input field.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: String,
 }
 
+impl FieldError {
+    /// An error of `field` with a machine `code` and a German `message` for people.
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// The JSON body of every API error response.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiErrorBody {
     pub code: String,
     pub message: String,
@@ -429,8 +447,109 @@ impl ApiErrorBody {
 mod tests {
     use super::*;
 
-    fn all_variants() -> Vec<(ValidationError, &'static str, &'static str, Option<usize>)> {
+    /// Names the variants in one `match` without a wildcard, and builds [`VARIANTS`] from the
+    /// same list: a new variant does not compile until it is named here, and once named the
+    /// test below fails until `samples` holds it with its exact code, message and position.
+    macro_rules! name_every_variant {
+        ($($variant:ident),* $(,)?) => {
+            fn variant_name(err: &ValidationError) -> &'static str {
+                match err {
+                    $(ValidationError::$variant { .. } => stringify!($variant),)*
+                }
+            }
+            const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
+        };
+    }
+
+    name_every_variant!(
+        Empty,
+        NonDigit,
+        WrongLength,
+        CheckDigit,
+        SitePrefix,
+        SiteDigit7,
+        Required,
+        TooShort,
+        TooLong,
+        Format,
+        NotAllowed,
+        PasswordIsUsername,
+        PasswordIsOneTime,
+        DateFormat,
+        NoSuchDate,
+        DateBefore,
+        DateInFuture,
+        MinimumAge,
+        SiteNotAllowed,
+        SiteOverlap,
+        NoSiteAssignment,
+        UnknownSpecialty,
+        DoctorateDateRequired,
+        UnknownLand,
+        Duplicate,
+        CsvColumnMissing,
+        CsvColumnUnknown,
+        CsvColumnTwice,
+        CsvFieldCount,
+        NoDataRows,
+        NoSiteToEnd,
+        DateTooFarAhead,
+        SiteRemoved,
+        SiteValidUntil,
+        NoSitesListed,
+        AnrFixed,
+        AnrTaken,
+    );
+
+    /// One sample (or more) of every variant with the code, message and position it must give.
+    fn samples() -> Vec<(ValidationError, &'static str, &'static str, Option<usize>)> {
         vec![
+            (
+                ValidationError::Required,
+                "required",
+                "Pflichtfeld: bitte ausfüllen.",
+                None,
+            ),
+            (
+                ValidationError::TooShort { min: 3 },
+                "too_short",
+                "Mindestens 3 Zeichen erforderlich.",
+                None,
+            ),
+            (
+                ValidationError::TooLong { max: 2000 },
+                "too_long",
+                "Höchstens 2000 Zeichen erlaubt.",
+                None,
+            ),
+            (
+                ValidationError::Format {
+                    expected: "eine Postleitzahl aus 5 Ziffern",
+                },
+                "format",
+                "Ungültiges Format: erwartet eine Postleitzahl aus 5 Ziffern.",
+                None,
+            ),
+            (
+                ValidationError::NotAllowed {
+                    what: "diese Rolle gibt es für Ihre Einrichtung nicht",
+                },
+                "not_allowed",
+                "Nicht zulässig: diese Rolle gibt es für Ihre Einrichtung nicht.",
+                None,
+            ),
+            (
+                ValidationError::PasswordIsUsername,
+                "password_is_username",
+                "Das Passwort darf nicht der Benutzername sein.",
+                None,
+            ),
+            (
+                ValidationError::PasswordIsOneTime,
+                "password_is_one_time",
+                "Das neue Passwort darf nicht das Einmal-Passwort sein.",
+                None,
+            ),
             (
                 ValidationError::Empty,
                 "empty",
@@ -693,8 +812,22 @@ mod tests {
     }
 
     #[test]
+    fn every_variant_has_a_sample() {
+        let sampled: std::collections::BTreeSet<&str> = samples()
+            .iter()
+            .map(|(err, ..)| variant_name(err))
+            .collect();
+        let missing: Vec<&str> = VARIANTS
+            .iter()
+            .copied()
+            .filter(|v| !sampled.contains(v))
+            .collect();
+        assert!(missing.is_empty(), "variants without a sample: {missing:?}");
+    }
+
+    #[test]
     fn every_variant_has_exact_code_message_and_position() {
-        for (err, code, message, position) in all_variants() {
+        for (err, code, message, position) in samples() {
             assert_eq!(err.code(), code);
             assert_eq!(err.message(), message);
             assert_eq!(err.to_string(), message);

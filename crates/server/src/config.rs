@@ -92,6 +92,10 @@ pub struct Config {
     #[arg(long, env = "LE_CARE_MAIL_TO")]
     pub care_mail_to: Option<String>,
 
+    /// Where uploaded files are kept (default: the data directory).
+    #[command(flatten)]
+    pub storage: crate::storage::StorageConfig,
+
     /// Demo (kiosk) mode: seed invented data on an empty database and show the demo accounts
     /// with their current codes on the sign-in page. Never for real data.
     #[arg(long, env = "LE_DEMO", default_value_t = false)]
@@ -120,6 +124,7 @@ impl Config {
             smtp_url: None,
             smtp_from: "le-portal@localhost".to_owned(),
             care_mail_to: None,
+            storage: crate::storage::StorageConfig::default(),
             demo: false,
             log_format: LogFormat::Text,
         }

@@ -24,14 +24,6 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
     Ok(pool)
 }
 
-/// True when the database answers a trivial query.
-pub async fn ping(db: &Db) -> bool {
-    sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(db)
-        .await
-        .is_ok()
-}
-
 /// Starts a write transaction with `BEGIN IMMEDIATE`: it takes SQLite's write lock up front (and
 /// waits for it with the busy timeout). A deferred transaction that reads first and writes later
 /// fails at once with SQLITE_BUSY when another writer committed in between; concurrent uploads

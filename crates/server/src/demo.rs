@@ -105,20 +105,15 @@ const INSTITUTIONS: &[DemoInstitution] = &[
 
 /// Seeds the demo data once (when no institution exists yet).
 pub async fn seed(state: &AppState) -> Result<(), AppError> {
-    let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM installation WHERE id = 1")
-        .fetch_optional(&state.db)
-        .await?;
-    if mode.as_deref() != Some("demo") {
+    let mode = crate::installation::recorded_mode(&state.db).await?;
+    if mode != Some(crate::installation::Mode::Demo) {
         return Err(AppError::Conflict {
             code: "not_a_demo_database",
             message: "Demodaten nur in einer Datenbank, die im Demo-Modus angelegt wurde."
                 .to_owned(),
         });
     }
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
-        .fetch_one(&state.db)
-        .await?;
-    if existing > 0 {
+    if store::institution_count(&state.db).await? > 0 {
         return Ok(());
     }
     let now = state.clock.now();
@@ -159,10 +154,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
             )
             .await?;
             // The mark is what makes it a demo account (never its name or institution).
-            sqlx::query("UPDATE users SET recovery_pending = 0, demo = 1 WHERE id = ?")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            store::mark_demo_account(&mut tx, user_id).await?;
         }
     }
     tx.commit().await?;

@@ -189,3 +189,172 @@ pub async fn json_rejections(
     }
     res
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names the variants in one `match` without a wildcard and builds [`VARIANTS`] from the same
+    /// list: a new variant does not compile until it is named here, and then the test fails until
+    /// `samples` maps it to its status and code.
+    macro_rules! name_every_variant {
+        ($($variant:ident),* $(,)?) => {
+            fn variant_name(err: &AppError) -> &'static str {
+                match err {
+                    $(AppError::$variant { .. } => stringify!($variant),)*
+                }
+            }
+            const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
+        };
+    }
+
+    name_every_variant!(
+        BadRequest,
+        UnsupportedMediaType,
+        PayloadTooLarge,
+        Validation,
+        Unauthorized,
+        Forbidden,
+        Conflict,
+        BadGateway,
+        Throttled,
+        NotFound,
+        MethodNotAllowed,
+        Internal,
+    );
+
+    /// Every variant with the status and body it must give.
+    fn samples() -> Vec<(AppError, StatusCode, &'static str, &'static str)> {
+        let text = |s: &str| s.to_owned();
+        vec![
+            (
+                AppError::BadRequest {
+                    code: "bad_json",
+                    message: text("Kein JSON."),
+                },
+                StatusCode::BAD_REQUEST,
+                "bad_json",
+                "Kein JSON.",
+            ),
+            (
+                AppError::UnsupportedMediaType {
+                    message: text("Nur PDF."),
+                },
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Nur PDF.",
+            ),
+            (
+                AppError::PayloadTooLarge {
+                    message: text("Zu groß."),
+                },
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Zu groß.",
+            ),
+            (
+                AppError::field("ik", &le_domain::ValidationError::Required),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "Die Eingaben sind nicht gültig. Bitte die markierten Felder korrigieren.",
+            ),
+            (
+                AppError::unauthenticated(),
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Bitte melden Sie sich an.",
+            ),
+            (
+                AppError::forbidden(),
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Dafür fehlt Ihnen die Berechtigung.",
+            ),
+            (
+                AppError::Conflict {
+                    code: "not_pending",
+                    message: text("Schon entschieden."),
+                },
+                StatusCode::CONFLICT,
+                "not_pending",
+                "Schon entschieden.",
+            ),
+            (
+                AppError::BadGateway {
+                    code: "mail_refused",
+                    message: text("Der Mailserver lehnt ab."),
+                },
+                StatusCode::BAD_GATEWAY,
+                "mail_refused",
+                "Der Mailserver lehnt ab.",
+            ),
+            (
+                AppError::Throttled {
+                    retry_after: 7,
+                    reason: "Zu viele Versuche.",
+                },
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                "Zu viele Versuche. Bitte in 7 Sekunden erneut versuchen.",
+            ),
+            (
+                AppError::NotFound,
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Nicht gefunden.",
+            ),
+            (
+                AppError::MethodNotAllowed,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Diese Methode ist hier nicht erlaubt.",
+            ),
+            (
+                AppError::internal("database", "disk full"),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                // The cause is logged, never echoed.
+                "Interner Fehler. Bitte später erneut versuchen.",
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_variant_has_a_sample() {
+        let sampled: std::collections::BTreeSet<&str> = samples()
+            .iter()
+            .map(|(err, ..)| variant_name(err))
+            .collect();
+        let missing: Vec<&str> = VARIANTS
+            .iter()
+            .copied()
+            .filter(|v| !sampled.contains(v))
+            .collect();
+        assert!(missing.is_empty(), "variants without a sample: {missing:?}");
+    }
+
+    #[test]
+    fn every_variant_has_its_status_code_and_message() {
+        for (err, status, code, message) in samples() {
+            assert_eq!(err.status(), status, "{err:?}");
+            let body = err.body();
+            assert_eq!((body.code.as_str(), body.message.as_str()), (code, message));
+        }
+    }
+
+    #[test]
+    fn throttled_answers_say_when_to_retry() {
+        let res = AppError::Throttled {
+            retry_after: 900,
+            reason: "Zu viele Versuche.",
+        }
+        .into_response();
+        assert_eq!(
+            res.headers().get(axum::http::header::RETRY_AFTER),
+            Some(&axum::http::HeaderValue::from_static("900"))
+        );
+        assert_eq!(waiting_time(1), "in einer Sekunde");
+        assert_eq!(waiting_time(119), "in 119 Sekunden");
+        assert_eq!(waiting_time(121), "in 3 Minuten");
+    }
+}

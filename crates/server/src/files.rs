@@ -84,11 +84,14 @@ pub fn remove_stale_uploads(dir: &Path) -> usize {
 }
 
 /// A received body in a temporary file (owner-only) under the target directory; removed on drop
-/// unless [`Received::keep`] moved it into place.
+/// unless [`Received::keep`] moved it into place, so a cut-off body, an error or a client that
+/// went away leaves nothing behind.
 pub struct Received {
     path: std::path::PathBuf,
     pub size: u64,
     pub sha256: String,
+    head: Vec<u8>,
+    tail: le_domain::documents::PdfTail,
     kept: bool,
 }
 
@@ -98,6 +101,11 @@ impl Received {
         tokio::fs::rename(&self.path, dest).await?;
         self.kept = true;
         Ok(())
+    }
+
+    /// What makes the file unacceptable as a PDF document (the domain's rule), if anything.
+    pub fn pdf_problem(&self) -> Option<le_domain::documents::PdfProblem> {
+        le_domain::documents::PdfProblem::of(self.size, &self.head, &self.tail)
     }
 }
 
@@ -117,6 +125,36 @@ pub enum ReceiveError {
     Io(std::io::Error),
 }
 
+/// Where the chunks of an upload come from: a raw request body or one part of a multipart form.
+pub trait Chunks {
+    /// The next chunk; `Some(Err(()))` when the client's body broke off.
+    fn next_chunk(&mut self) -> impl Future<Output = Option<Result<axum::body::Bytes, ()>>> + Send;
+}
+
+impl Chunks for axum::body::BodyDataStream {
+    async fn next_chunk(&mut self) -> Option<Result<axum::body::Bytes, ()>> {
+        use http_body_util::BodyExt as _;
+        loop {
+            match self.frame().await? {
+                Err(_) => return Some(Err(())),
+                Ok(frame) => match frame.into_data() {
+                    Ok(chunk) => return Some(Ok(chunk)),
+                    Err(_) => continue, // trailers
+                },
+            }
+        }
+    }
+}
+
+impl Chunks for axum::extract::multipart::Field<'_> {
+    async fn next_chunk(&mut self) -> Option<Result<axum::body::Bytes, ()>> {
+        self.chunk().await.map_err(|_| ()).transpose()
+    }
+}
+
+/// Writes are batched to this size (fewer syscalls for the many small frames of an upload).
+const WRITE_CHUNK: usize = 256 * 1024;
+
 /// Streams `body` into a temporary file in `dir` (created owner-only), hashing it on the way and
 /// refusing more than `limit` bytes; memory stays flat whatever the size.
 pub async fn receive(
@@ -124,7 +162,16 @@ pub async fn receive(
     body: axum::body::Body,
     limit: u64,
 ) -> Result<Received, ReceiveError> {
-    use http_body_util::BodyExt as _;
+    receive_chunks(dir, body.into_data_stream(), limit).await
+}
+
+/// [`receive`] for any source of chunks (e.g. one part of a multipart form). Keeps the first and
+/// last bytes so that [`Received::pdf_problem`] can check the content afterwards.
+pub async fn receive_chunks(
+    dir: &Path,
+    mut chunks: impl Chunks,
+    limit: u64,
+) -> Result<Received, ReceiveError> {
     use sha2::Digest as _;
     use tokio::io::AsyncWriteExt as _;
     create_private_dir_async(dir)
@@ -136,24 +183,33 @@ pub async fn receive(
         path,
         size: 0,
         sha256: String::new(),
+        head: Vec::with_capacity(8),
+        tail: le_domain::documents::PdfTail::default(),
         kept: false,
     };
     let mut hasher = sha2::Sha256::new();
-    let mut stream = body.into_data_stream();
-    while let Some(frame) = stream.frame().await {
-        let Ok(frame) = frame else {
+    let mut pending: Vec<u8> = Vec::with_capacity(WRITE_CHUNK);
+    while let Some(chunk) = chunks.next_chunk().await {
+        let Ok(chunk) = chunk else {
             return Err(ReceiveError::Incomplete);
-        };
-        let Ok(chunk) = frame.into_data() else {
-            continue;
         };
         received.size += chunk.len() as u64;
         if received.size > limit {
             return Err(ReceiveError::TooLarge);
         }
+        if received.head.len() < 8 {
+            let take = 8 - received.head.len();
+            received.head.extend(chunk.iter().take(take));
+        }
         hasher.update(&chunk);
-        file.write_all(&chunk).await.map_err(ReceiveError::Io)?;
+        received.tail.push(&chunk);
+        pending.extend_from_slice(&chunk);
+        if pending.len() >= WRITE_CHUNK {
+            file.write_all(&pending).await.map_err(ReceiveError::Io)?;
+            pending.clear();
+        }
     }
+    file.write_all(&pending).await.map_err(ReceiveError::Io)?;
     file.sync_all().await.map_err(ReceiveError::Io)?;
     received.sha256 = hasher
         .finalize()

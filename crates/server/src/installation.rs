@@ -1,6 +1,8 @@
 //! How the database was created: for demo data or for real use. Recorded once, at the first
 //! start; a demo start on a database created for real use refuses to run, so demo features (the
 //! sign-in page's accounts with live codes) can never expose real accounts.
+pub mod store;
+
 use crate::db::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +18,22 @@ impl Mode {
             Mode::Real => "real",
         }
     }
+
+    /// The stored mode; anything but "demo" counts as real.
+    fn from_stored(stored: &str) -> Self {
+        if stored == "demo" {
+            Mode::Demo
+        } else {
+            Mode::Real
+        }
+    }
+}
+
+/// The mode recorded at the first start, if the database has had one.
+pub async fn recorded_mode(db: &Db) -> sqlx::Result<Option<Mode>> {
+    let mut conn = db.acquire().await?;
+    let stored = store::recorded_mode(&mut conn).await?;
+    Ok(stored.as_deref().map(Mode::from_stored))
 }
 
 /// Why the server must not start.
@@ -50,26 +68,17 @@ impl From<sqlx::Error> for RefuseStart {
 /// existed) counts as real.
 pub async fn settle(db: &Db, demo: bool, now: i64) -> Result<Mode, RefuseStart> {
     let mut tx = crate::db::begin_write(db).await?;
-    let stored: Option<String> = sqlx::query_scalar("SELECT mode FROM installation WHERE id = 1")
-        .fetch_optional(&mut *tx)
-        .await?;
+    let stored = store::recorded_mode(&mut tx).await?;
     let mode = match stored.as_deref() {
-        Some("demo") => Mode::Demo,
-        Some(_) => Mode::Real,
+        Some(stored) => Mode::from_stored(stored),
         None => {
-            let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-                .fetch_one(&mut *tx)
-                .await?;
+            let users = store::user_count(&mut tx).await?;
             let mode = if demo && users == 0 {
                 Mode::Demo
             } else {
                 Mode::Real
             };
-            sqlx::query("INSERT INTO installation (id, mode, created_at) VALUES (1, ?, ?)")
-                .bind(mode.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            store::record_mode(&mut tx, mode.as_str(), now).await?;
             mode
         }
     };

@@ -1,6 +1,6 @@
 //! LE-Portal server: wires the API areas, the SPA and the middleware into one router.
 pub mod access;
-pub mod audit;
+pub mod audit_log;
 pub mod audits;
 pub mod care_billing;
 pub mod clock;
@@ -13,10 +13,12 @@ pub mod extract;
 pub mod files;
 pub mod installation;
 pub mod numbers;
+pub mod openapi;
 pub mod routes;
 pub mod secrets;
 pub mod security;
 pub mod spa;
+pub mod storage;
 pub mod system;
 
 use std::sync::Arc;
@@ -41,6 +43,8 @@ pub struct AppState {
     pub clock: Arc<dyn clock::Clock>,
     /// Encrypts secrets at rest (TOTP keys).
     pub secrets: secrets::SecretBox,
+    /// Uploaded files: the data directory, or object storage (`--s3-…`).
+    pub storage: storage::Storage,
 }
 
 /// Largest JSON body the API reads (a full 10,000-item validation is well below this).
@@ -51,8 +55,9 @@ pub fn api_routes(config: &Config) -> routes::ApiRouter {
     routes::ApiRouter::new()
         .merge(system::router())
         .merge(numbers::router())
+        .merge(openapi::router())
         .merge(access::router(config.max_agreement_bytes))
-        .merge(audit::router())
+        .merge(audit_log::router())
         .merge(audits::router())
         .merge(care_billing::router())
         .merge(demo::router())
@@ -88,10 +93,11 @@ fn api_router(config: &Config) -> Router<AppState> {
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist_dir.clone();
     let https = state.config.secure_cookies;
+    let demo = state.config.demo;
     let router = Router::new()
         .nest("/api/v1", api_router(&state.config))
         .with_state(state)
-        .merge(spa::router(&dist))
+        .merge(spa::router(&dist, demo))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal("handler panicked".to_owned()).into_response_boxed()
         }))
@@ -133,11 +139,14 @@ pub async fn state_with_clock(
         }
     }
     let secrets = secrets::SecretBox::from_key_file(&config.secret_key_path())?;
+    system::verify_secret_key(&db, &secrets, clock.now()).await?;
+    let storage = storage::Storage::from_config(&config.storage, config.data_dir.clone())?;
     Ok(AppState {
         db,
         config: Arc::new(config),
         clock,
         secrets,
+        storage,
     })
 }
 

@@ -32,6 +32,11 @@ enum Command {
         registry: usize,
     },
     /// Import the national site directory from a file (for the weekly job); prints the report.
+    /// Print the OpenAPI document of the machine interface (JSON) and exit.
+    Openapi,
+    /// Bring the database schema up to date and exit (start-up also does it; a deployment of
+    /// several instances runs this once before starting them), and check the secret key.
+    Migrate,
     ImportSites {
         /// The file (format: crates/domain/data/site_directory_format.md).
         file: std::path::PathBuf,
@@ -59,6 +64,30 @@ async fn main() -> std::process::ExitCode {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
     match cli.command {
+        Some(Command::Openapi) => {
+            return match serde_json::to_string_pretty(&le_server::openapi::document()) {
+                Ok(json) => {
+                    println!("{json}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("openapi: {err}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Migrate) => {
+            return match le_server::state_from_config(config).await {
+                Ok(_) => {
+                    println!("database schema up to date; secret key matches");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("le-server: {err}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
         Some(Command::CreateMdAdmin(params)) => {
             return create_md_admin_command(config, *params).await;
         }

@@ -11,8 +11,11 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// Router that serves `dist` for every path not claimed by the API.
-pub fn router(dist: &Path) -> Router {
+/// Router that serves `dist` for every path not claimed by the API. In demo mode the app shell
+/// carries `<meta name="le-demo">`, so the SPA asks for demo accounts only where they exist
+/// (an installation for real use makes no such request: one round trip less before the sign-in
+/// page is usable).
+pub fn router(dist: &Path, demo: bool) -> Router {
     let index = dist.join("index.html");
     let files = ServeDir::new(dist)
         .precompressed_br()
@@ -41,6 +44,8 @@ pub fn router(dist: &Path) -> Router {
                         Ok(res) => res.map(Body::new),
                         Err(never) => match never {},
                     }
+                } else if demo {
+                    demo_shell(&index_path).await
                 } else {
                     // Client-side routes: always the app shell.
                     match index_service.oneshot(req).await {
@@ -51,6 +56,35 @@ pub fn router(dist: &Path) -> Router {
             }
         })
         .layer(middleware::from_fn(cache_headers))
+}
+
+/// The marker the SPA looks for (`src/api/demo.rs`).
+pub const DEMO_MARKER: &str = r#"<meta name="le-demo" content="1">"#;
+
+/// The app shell with the demo marker after the character set declaration.
+async fn demo_shell(index: &Path) -> Response {
+    match tokio::fs::read_to_string(index).await {
+        Ok(html) => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            with_demo_marker(&html),
+        )
+            .into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+fn with_demo_marker(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let at = [
+        "<meta charset=utf-8>",
+        "<meta charset=\"utf-8\" />",
+        "<meta charset=\"utf-8\">",
+        "<head>",
+    ]
+    .iter()
+    .find_map(|tag| lower.find(tag).map(|i| i + tag.len()))
+    .unwrap_or(0);
+    format!("{}{DEMO_MARKER}{}", &html[..at], &html[at..])
 }
 
 /// A path whose last segment has an extension names a file; others are client-side routes.
@@ -105,6 +139,19 @@ mod tests {
         assert!(is_hashed_asset("/split_directory-4ca432296ae082e9.wasm"));
         assert!(is_hashed_asset("/chunk_10-0beabdc8175abeae.wasm"));
         assert!(!is_hashed_asset("/chunk_10.wasm"));
+    }
+
+    #[test]
+    fn the_demo_marker_goes_into_the_head() {
+        let min = "<!doctype html><html lang=de><meta charset=utf-8><title>x</title>";
+        assert_eq!(
+            with_demo_marker(min),
+            format!(
+                "<!doctype html><html lang=de><meta charset=utf-8>{DEMO_MARKER}<title>x</title>"
+            )
+        );
+        let pretty = "<html>\n<head>\n<meta charset=\"utf-8\" />\n</head>";
+        assert!(with_demo_marker(pretty).contains(&format!("/>{DEMO_MARKER}")));
     }
 
     #[test]

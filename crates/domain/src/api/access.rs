@@ -7,11 +7,13 @@ use crate::access::{InstitutionKind, Role};
 /// `POST /api/v1/registrations` (multipart: part `form` = this as JSON, part `agreement` = PDF)
 /// answers this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationCreated {
     pub reference: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationState {
     Pending,
@@ -34,6 +36,7 @@ impl RegistrationState {
 
 /// `GET /api/v1/registrations/{reference}`: what the applicant may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationStatus {
     pub reference: String,
     pub state: RegistrationState,
@@ -45,6 +48,7 @@ pub struct RegistrationStatus {
 
 /// One registration in the MD admin's list (`GET /api/v1/admin/registrations?state=pending`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationSummary {
     pub id: i64,
     pub reference: String,
@@ -72,6 +76,7 @@ pub struct RegistrationSummary {
 
 /// An institution named by IK and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstitutionRef {
     pub id: i64,
     pub ik: String,
@@ -80,6 +85,7 @@ pub struct InstitutionRef {
 
 /// `POST /api/v1/admin/registrations/{id}/approve` (the body may be empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApproveRequest {
     /// Required when other institutions already use the registration's Haupt-IK.
     #[serde(default)]
@@ -89,6 +95,7 @@ pub struct ApproveRequest {
 /// An institution that registered under the caller's Haupt-IK and waits for the caller's
 /// confirmation before it may see that Haupt-IK's data (`GET /api/v1/main-ik/requests`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MainIkRequest {
     pub institution: InstitutionRef,
     pub main_ik: String,
@@ -97,6 +104,7 @@ pub struct MainIkRequest {
 
 /// `POST /api/v1/admin/registrations/{id}/reject`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectRequest {
     pub reason: String,
 }
@@ -104,6 +112,7 @@ pub struct RejectRequest {
 /// Everything the printable credential letter shows. Returned once by approval (and by
 /// re-issuing, which replaces the credentials); never stored in plain text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialLetter {
     pub institution_name: String,
     pub street: String,
@@ -121,6 +130,7 @@ pub struct CredentialLetter {
 
 /// `POST /api/v1/auth/sign-in`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
     pub username: String,
     pub password: String,
@@ -131,6 +141,7 @@ pub struct SignInRequest {
 
 /// What the signed-in session must do next before it may use the portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStage {
     /// Set up an authenticator app (in-app QR).
@@ -142,6 +153,7 @@ pub enum SessionStage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstitutionInfo {
     pub id: i64,
     pub ik: String,
@@ -152,6 +164,7 @@ pub struct InstitutionInfo {
 
 /// `GET /api/v1/auth/session` and the answer of every sign-in step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub user_id: i64,
     pub username: String,
@@ -167,6 +180,7 @@ pub struct SessionInfo {
 
 /// Answer of a step that may finish set-up: the session, plus recovery codes shown exactly once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepResult {
     pub session: SessionInfo,
     #[serde(default)]
@@ -177,6 +191,7 @@ pub struct StepResult {
 
 /// `POST /api/v1/auth/totp/begin`: a new key to show as QR (client-side) and as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpEnrolment {
     pub secret: String,
     pub issuer: String,
@@ -186,6 +201,7 @@ pub struct TotpEnrolment {
 
 /// `POST /api/v1/auth/totp/activate`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpActivateRequest {
     pub code: String,
     pub device_name: String,
@@ -193,6 +209,7 @@ pub struct TotpActivateRequest {
 
 /// `POST /api/v1/auth/password`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetPasswordRequest {
     /// Required outside the first sign-in.
     #[serde(default)]
@@ -202,6 +219,7 @@ pub struct SetPasswordRequest {
 
 /// One user as their institution's admin sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: i64,
     pub username: String,
@@ -219,6 +237,7 @@ pub struct UserSummary {
 
 /// `POST /api/v1/users`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUserRequest {
     pub username: String,
     pub first_name: String,
@@ -229,6 +248,7 @@ pub struct CreateUserRequest {
 
 /// Answer of creating a user: the one-time password, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedUser {
     pub user: UserSummary,
     pub one_time_password: String,
@@ -237,6 +257,7 @@ pub struct CreatedUser {
 /// Answer of resetting a user's second factor: the one-time set-up code the administrator hands
 /// to the user (shown once); the next sign-in needs it together with the password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecondFactorReset {
     pub user: UserSummary,
     pub enrolment_code: String,
@@ -244,6 +265,7 @@ pub struct SecondFactorReset {
 
 /// `PATCH /api/v1/users/{id}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateUserRequest {
     #[serde(default)]
     pub role: Option<Role>,
@@ -253,6 +275,7 @@ pub struct UpdateUserRequest {
 
 /// Outcome of an audited action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditOutcome {
     Success,
@@ -262,6 +285,7 @@ pub enum AuditOutcome {
 
 /// One audit-log entry (`GET /api/v1/audit-log`, CSV at `/api/v1/audit-log.csv`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
@@ -275,6 +299,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub total: i64,
@@ -282,6 +307,7 @@ pub struct AuditPage {
 
 /// What a machine client (API token) may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {
     /// Audit exchange for hospital systems (KIS/archive): requests, uploads, receipts.
@@ -331,6 +357,7 @@ impl TokenScope {
 
 /// `POST /api/v1/api-tokens`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateTokenRequest {
     pub name: String,
     pub scopes: Vec<TokenScope>,
@@ -338,6 +365,7 @@ pub struct CreateTokenRequest {
 
 /// One API token as the admin sees it (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenSummary {
     pub id: i64,
     pub name: String,
@@ -358,6 +386,7 @@ fn yes() -> bool {
 
 /// Answer of creating a token: the secret value, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub token: String,
     pub summary: TokenSummary,

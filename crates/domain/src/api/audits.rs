@@ -11,6 +11,7 @@ pub use crate::audits::CaseForm;
 
 /// Whether a case is still being worked on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     Open,
@@ -28,6 +29,7 @@ impl CaseState {
 
 /// The first audit notice of a case, or a later extension of its subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     Initial,
@@ -45,12 +47,14 @@ impl NoticeKind {
 
 /// `POST /api/v1/audits/cases/{id}/notices`: a further notice (extension of the subject).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeForm {
     pub subject: String,
 }
 
 /// One audit notice (Prüfanzeige).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
     pub id: i64,
     pub case_id: i64,
@@ -63,6 +67,7 @@ pub struct Notice {
 
 /// `POST /api/v1/audits/cases/{id}/requests`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestForm {
     pub documents: Vec<DocumentKind>,
     #[serde(default)]
@@ -77,6 +82,7 @@ pub struct RequestForm {
 
 /// A requested document with its German name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestedDocument {
     pub kind: DocumentKind,
     pub label: String,
@@ -93,6 +99,7 @@ impl RequestedDocument {
 
 /// A deadline as seen today (computed by the server from its clock on every answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineInfo {
     /// The documents must reach the MD by this day.
     pub due: Date,
@@ -109,6 +116,7 @@ pub struct DeadlineInfo {
 
 /// A stored PDF (uploaded document, expert report or evidence file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredFile {
     pub id: i64,
     pub name: String,
@@ -124,6 +132,7 @@ pub struct StoredFile {
 
 /// A submitted delivery: the files the hospital handed over together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     pub id: i64,
     pub request_id: i64,
@@ -138,6 +147,7 @@ pub struct Delivery {
 
 /// A document request with its deadline, files and deliveries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentRequest {
     pub id: i64,
     pub case_id: i64,
@@ -155,6 +165,7 @@ pub struct DocumentRequest {
 
 /// A case in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: i64,
     pub hospital_ik: String,
@@ -181,12 +192,14 @@ pub struct CaseSummary {
 
 /// `GET /api/v1/audits/cases`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseList {
     pub cases: Vec<CaseSummary>,
 }
 
 /// `GET /api/v1/audits/cases/{id}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetail {
     pub case: CaseSummary,
     pub notices: Vec<Notice>,
@@ -196,6 +209,7 @@ pub struct CaseDetail {
 
 /// One request in the hospital's inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxItem {
     pub request_id: i64,
     pub case_id: i64,
@@ -215,6 +229,7 @@ pub struct InboxItem {
 
 /// A notice in the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxNotice {
     pub id: i64,
     pub case_id: i64,
@@ -228,6 +243,7 @@ pub struct InboxNotice {
 
 /// `GET /api/v1/audits/inbox?status=&site=&sort=deadline|received`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inbox {
     /// The day the deadlines were computed for.
     pub today: Date,
@@ -237,6 +253,7 @@ pub struct Inbox {
 
 /// Requests of one deadline status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCount {
     pub status: DeadlineStatus,
     pub label: String,
@@ -245,6 +262,7 @@ pub struct StatusCount {
 
 /// An in-app reminder (14, 7 and 1 day before the deadline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reminder {
     pub request_id: i64,
     pub case_id: i64,
@@ -256,6 +274,7 @@ pub struct Reminder {
 
 /// `GET /api/v1/audits/dashboard`: deadline risk across the requests of open cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub today: Date,
     /// One entry per deadline status, in the order of `DeadlineStatus`.
@@ -267,6 +286,7 @@ pub struct Dashboard {
 
 /// `POST /api/v1/audits/requests/{id}/submit` and the delivery list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitResult {
     pub delivery: Delivery,
     pub deadline: DeadlineInfo,
@@ -274,6 +294,7 @@ pub struct SubmitResult {
 
 /// `GET /api/v1/audits/deliveries/{id}/receipt`: the proof of delivery (the SPA prints it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// "Q-<case>-<delivery>".
     pub receipt_number: String,
@@ -304,6 +325,7 @@ pub struct Receipt {
 
 /// `POST /api/v1/audits/inspections` (MD): an on-site audit announced to a hospital.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionForm {
     #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub hospital_ik: String,
@@ -318,6 +340,7 @@ pub struct InspectionForm {
 
 /// A case on an inspection list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionCase {
     pub case_id: i64,
     pub admission_number: String,
@@ -325,6 +348,7 @@ pub struct InspectionCase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inspection {
     pub id: i64,
     pub hospital_ik: String,
@@ -338,12 +362,14 @@ pub struct Inspection {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionList {
     pub inspections: Vec<Inspection>,
 }
 
 /// `POST /api/v1/audits/structure` (hospital): an application for one site and OPS code.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StructureForm {
     #[serde(deserialize_with = "crate::numbers::as_typed::string")]
     pub site_number: String,
@@ -353,6 +379,7 @@ pub struct StructureForm {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StructureState {
     Applied,
@@ -373,6 +400,7 @@ impl StructureState {
 /// `POST /api/v1/audits/structure/{id}/decide` (MD):
 /// `{"certify": {"valid_from": …, "valid_until": …}}` or `{"reject": {"reason": …}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StructureDecision {
     Certify { valid_from: Date, valid_until: Date },
@@ -381,6 +409,7 @@ pub enum StructureDecision {
 
 /// The certificate of a structure audit and its validity today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub valid_from: Date,
     pub valid_until: Date,
@@ -389,6 +418,7 @@ pub struct Certificate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StructureAudit {
     pub id: i64,
     pub hospital_ik: String,
@@ -408,6 +438,7 @@ pub struct StructureAudit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StructureList {
     pub applications: Vec<StructureAudit>,
 }

@@ -7,6 +7,7 @@ use crate::{FieldError, Ik};
 
 /// `GET /api/v1/care/setup`: the care service's routing set-up and its branches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CareSetup {
     /// The chosen region (routing row), if set.
     pub region: Option<String>,
@@ -20,6 +21,7 @@ pub struct CareSetup {
 
 /// `PUT /api/v1/care/setup`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetupRequest {
     pub region: String,
     #[serde(default)]
@@ -54,6 +56,7 @@ impl SetupRequest {
 
 /// A branch (Betriebsstätte) the care service bills for, with its own IK.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Branch {
     pub id: i64,
     pub ik: String,
@@ -62,6 +65,7 @@ pub struct Branch {
 
 /// `POST /api/v1/care/branches`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewBranch {
     pub ik: String,
     pub name: String,
@@ -82,6 +86,8 @@ impl NewBranch {
 
 /// What a delivery is, sent with the encrypted file (`POST /api/v1/care/deliveries?…`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DeliveryRequest {
     /// The branch whose services are billed (its IK is the sender).
     pub branch_ik: String,
@@ -145,6 +151,7 @@ impl DeliveryRequest {
 
 /// A staff member as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMember {
     pub id: i64,
     #[serde(flatten)]
@@ -155,6 +162,7 @@ pub struct StaffMember {
 
 /// `POST /api/v1/care/staff/import`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffImportRequest {
     pub csv: String,
     #[serde(default)]
@@ -163,6 +171,7 @@ pub struct StaffImportRequest {
 
 /// The import's report: what was (or would be) added and which lines are wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffImportReport {
     pub applied: bool,
     pub added: usize,
@@ -171,6 +180,7 @@ pub struct StaffImportReport {
 
 /// One field of an order file as people read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderFieldValue {
     pub label: String,
     pub offset: usize,
@@ -180,6 +190,7 @@ pub struct OrderFieldValue {
 
 /// An error return of the data acceptance point, recorded on a delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorReturn {
     pub error_number: u32,
     pub error_action: u32,
@@ -189,6 +200,7 @@ pub struct ErrorReturn {
 
 /// `POST /api/v1/care/deliveries/{id}/error-return`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorReturnRequest {
     pub error_number: u32,
     pub error_action: u32,
@@ -198,6 +210,8 @@ pub struct ErrorReturnRequest {
 
 /// A delivery in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CareDelivery))]
 pub struct Delivery {
     pub id: i64,
     pub branch_ik: String,
@@ -265,6 +279,7 @@ pub struct CertificateImportReport {
 /// `GET /api/v1/care/recipient-certificate`: the valid certificate of the caller's data
 /// acceptance point, to encrypt the delivery for in the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecipientCertificateFile {
     pub ik: String,
     pub subject: String,

@@ -5,6 +5,7 @@ use crate::access::Role;
 
 /// One demo account (`GET /api/v1/demo/accounts`; an empty list outside demo mode).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoAccount {
     pub username: String,
     pub display_name: String,

@@ -9,6 +9,7 @@ use crate::directory::{
 
 /// `POST /api/v1/sites/import` (office; also `le-server import-sites FILE`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteImportRequest {
     /// The national site directory file (format: `crates/domain/data/site_directory_format.md`).
     pub csv: String,
@@ -19,6 +20,7 @@ pub struct SiteImportRequest {
 
 /// What a site import changes (or would change).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteImportReport {
     pub applied: bool,
     pub new: Vec<String>,
@@ -29,6 +31,7 @@ pub struct SiteImportReport {
 
 /// One line error of an import file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportLineError {
     pub line: usize,
     pub field: String,
@@ -38,6 +41,7 @@ pub struct ImportLineError {
 
 /// `GET /api/v1/sites`: the caller's sites (hospital) or all sites (office).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteList {
     pub sites: Vec<SiteEntry>,
     /// The hospital's sites that left the national directory: existing assignments to them
@@ -48,6 +52,7 @@ pub struct SiteList {
 
 /// `PUT /api/v1/physicians/{id}`: the edited form and the version it was based on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdatePhysicianRequest {
     pub version: i64,
     pub form: PhysicianForm,
@@ -55,12 +60,14 @@ pub struct UpdatePhysicianRequest {
 
 /// `GET /api/v1/physicians`: every physician of the caller's hospital (filtered in the browser).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhysicianList {
     pub physicians: Vec<PhysicianRecord>,
 }
 
 /// State of a clarification between directory and registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClarificationState {
     Open,
@@ -82,6 +89,7 @@ impl ClarificationState {
 
 /// Which value the office accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AcceptedSide {
     /// The hospital's data is right: the registry is updated.
@@ -107,6 +115,7 @@ impl AcceptedSide {
 /// registry's ANR; the hospital sees only which fields differ (its own values), since the
 /// registry's person may be someone it does not employ.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Clarification {
     pub id: i64,
     pub physician_id: i64,
@@ -126,18 +135,22 @@ pub struct Clarification {
 
 /// `POST /api/v1/clarifications/{id}/resolve` (office)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolveRequest {
     pub accept: AcceptedSide,
 }
 
 /// `POST /api/v1/clarifications/{id}/request-document` (office)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = DirectoryDocumentRequest))]
 pub struct DocumentRequest {
     pub message: String,
 }
 
 /// One selected physician with the version the browser saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionedId {
     pub id: i64,
     pub version: i64,
@@ -145,6 +158,7 @@ pub struct VersionedId {
 
 /// `POST /api/v1/physicians/bulk/preview` and `…/bulk/apply`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkRequest {
     pub items: Vec<VersionedId>,
     pub action: BulkAction,
@@ -152,6 +166,7 @@ pub struct BulkRequest {
 
 /// One line of a bulk preview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkPreviewItem {
     pub id: i64,
     pub version: i64,
@@ -159,12 +174,14 @@ pub struct BulkPreviewItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkPreview {
     pub items: Vec<BulkPreviewItem>,
 }
 
 /// Answer of an applied bulk edit: undo it with `POST /api/v1/physicians/bulk/{operation_id}/undo`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkApplied {
     pub operation_id: i64,
     pub changed: usize,
@@ -175,6 +192,7 @@ pub struct BulkApplied {
 
 /// Answer of an undo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkUndone {
     pub restored: usize,
     pub physicians: Vec<PhysicianRecord>,
@@ -182,6 +200,7 @@ pub struct BulkUndone {
 
 /// `POST /api/v1/physicians/import` (HR CSV as Excel writes it)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HrImportRequest {
     pub csv: String,
     #[serde(default)]
@@ -190,6 +209,7 @@ pub struct HrImportRequest {
 
 /// What one CSV row does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RowOutcome {
     Create,
@@ -210,6 +230,7 @@ impl RowOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HrImportRow {
     pub line: usize,
     pub name: String,
@@ -219,6 +240,7 @@ pub struct HrImportRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HrImportReport {
     pub applied: bool,
     pub rows: Vec<HrImportRow>,
@@ -226,6 +248,7 @@ pub struct HrImportReport {
 
 /// One person of the central registry, as the office searches it (`GET /api/v1/office/registry?q=`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistryPerson {
     pub anr: String,
     pub last_name: String,

@@ -9,18 +9,21 @@ use crate::numbers::{Anr, AnrInfo, Ik, IkInfo, Lbnr, LbnrInfo, NumberKind, SiteI
 pub const MAX_VALIDATE_ITEMS: usize = 10_000;
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidateRequest {
     pub items: Vec<ValidateItem>,
 }
 
 /// One number to check, as entered.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidateItem {
     pub kind: NumberKind,
     pub value: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidateResponse {
     /// In the order of the request's items.
     pub results: Vec<ValidateResult>,
@@ -28,6 +31,7 @@ pub struct ValidateResponse {
 
 /// The outcome for one item.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidateResult {
     pub kind: NumberKind,
     /// The value exactly as sent, so clients can match it to their input.
@@ -41,6 +45,7 @@ pub struct ValidateResult {
 
 /// The kind-specific details of a valid number, tagged with its kind.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NumberInfo {
     Anr(AnrInfo),

@@ -115,6 +115,7 @@ const COMPRESSION_GZIP: &str = "02";
 
 /// Real or test procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Procedure {
     /// `EPFL0`: real data.

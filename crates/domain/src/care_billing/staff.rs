@@ -12,6 +12,7 @@ pub const STAFF_CSV_COLUMNS: [&str; 5] = ["Nachname", "Vorname", "LBNR", "Grund"
 
 /// One staff member as entered.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffForm {
     pub last_name: String,
     pub first_name: String,

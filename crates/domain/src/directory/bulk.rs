@@ -15,6 +15,7 @@ pub const UNCHANGED: &str = "unverändert";
 
 /// A field that a bulk edit can set.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SettableField {
     LastName,
@@ -55,6 +56,7 @@ impl SettableField {
 
 /// One edit applied to every selected record.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum BulkAction {
     /// Ends the open (or later-ending) assignments to a site, or to every site if `None`.
@@ -75,6 +77,7 @@ pub enum BulkAction {
 
 /// One changed value of a record, both sides in German display form.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub field: String,
     pub before: String,
@@ -293,6 +296,7 @@ pub fn apply_bulk_at(
 
 /// What a bulk action would do to one record.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum BulkOutcome {
     /// The record would change as listed.

@@ -53,6 +53,7 @@ impl PhysicianForm {
 
 /// A compared field of an [`Identity`].
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IdentityField {
     LastName,
@@ -80,6 +81,7 @@ impl IdentityField {
 /// The registry's value belongs to a person the hospital may not employ: only the office sees it
 /// ([`Difference::for_hospital`] drops it; then it is `null` on the wire).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Difference {
     pub field: IdentityField,
     pub directory_value: String,

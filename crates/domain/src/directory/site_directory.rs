@@ -46,6 +46,7 @@ pub const SITE_TEXT_MAX_CHARS: usize = 200;
 
 /// The 16 German Länder (in the order of the hospital IK region codes 01–16).
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub enum Land {
     SchleswigHolstein,
@@ -147,6 +148,7 @@ impl From<Land> for String {
 
 /// One site (or outpatient unit) of the national site directory.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteEntry {
     pub site_number: SiteNumber,
     pub main_ik: Ik,

@@ -10,6 +10,7 @@ pub const BOM: char = '\u{feff}';
 /// An error in one line of an imported file (`line` is 1-based, counted in the file's lines;
 /// `field` names the column, empty for the whole line).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineError {
     pub line: usize,
     pub field: String,

@@ -24,6 +24,7 @@ number_newtype!(Anr);
 
 /// The known pseudo numbers: placeholders that pass validation but name no physician.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnrPseudo {
     /// `4444444ff`: discharge prescriptions of hospitals from before the directory.
@@ -60,6 +61,7 @@ impl AnrPseudo {
 
 /// What an ANR says, for display.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnrInfo {
     pub lifelong_id: String,
     pub check_digit: u8,

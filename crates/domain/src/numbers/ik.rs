@@ -66,6 +66,7 @@ number_newtype!(Ik);
 
 /// What an IK says, for display.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IkInfo {
     pub classification: String,
     pub classification_label: Option<String>,

@@ -19,6 +19,7 @@ number_newtype!(Lbnr);
 
 /// The substitute numbers used in place of a missing LBNR.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LbnrSubstitute {
     /// 999999999
@@ -66,6 +67,7 @@ impl LbnrSubstitute {
 
 /// What an LBNR says, for display.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LbnrInfo {
     pub substitute: Option<LbnrSubstitute>,
     pub description: String,

@@ -175,6 +175,7 @@ pub(crate) use number_newtype;
 
 /// Which kind of number a value is meant to be.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NumberKind {
     Anr,

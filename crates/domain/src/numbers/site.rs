@@ -22,6 +22,7 @@ number_newtype!(SiteNumber);
 
 /// Whether a site number names a site or one of its outpatient units.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     Site,
@@ -40,6 +41,7 @@ impl SiteKind {
 
 /// What a site number says, for display.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInfo {
     pub site_kind: SiteKind,
     /// Digits 3–6.

@@ -5,8 +5,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use le_domain::access::check_text;
 use le_domain::api::access::{
-    ApproveRequest, AuditOutcome, CredentialLetter, InstitutionRef, RegistrationState,
-    RegistrationSummary, RejectRequest,
+    ApproveRequest, CredentialLetter, InstitutionRef, RegistrationState, RegistrationSummary,
+    RejectRequest,
 };
 use serde::Deserialize;
 
@@ -14,7 +14,7 @@ use super::registration::agreement_dir;
 use super::session::MdAdminSession;
 use super::store::{self, InstitutionRow, NewInstitution, NewUser, RegistrationRow};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -33,11 +33,11 @@ pub async fn list(
 ) -> Result<axum::Json<Vec<RegistrationSummary>>, AppError> {
     let wanted = filter.state.as_deref().unwrap_or("pending");
     if !["pending", "approved", "rejected", "expired"].contains(&wanted) {
-        return Err(AppError::Validation(vec![le_domain::FieldError {
-            field: "state".to_owned(),
-            code: "not_allowed".to_owned(),
-            message: "Erlaubt sind pending, approved, rejected und expired.".to_owned(),
-        }]));
+        return Err(AppError::Validation(vec![le_domain::FieldError::new(
+            "state",
+            "not_allowed",
+            "Erlaubt sind pending, approved, rejected und expired.",
+        )]));
     }
     store::expire_stale_registrations(&state.db, state.clock.now()).await?;
     let rows = store::registrations_in_state(&state.db, wanted).await?;
@@ -57,7 +57,7 @@ async fn others_with_main_ik(
     state: &AppState,
     row: &RegistrationRow,
 ) -> Result<Vec<InstitutionRef>, AppError> {
-    if row.kind() != le_domain::access::InstitutionKind::Hospital {
+    if !row.kind().shares_main_ik() {
         return Ok(Vec::new());
     }
     let main_ik = row.main_ik.as_deref().unwrap_or(&row.ik);
@@ -76,18 +76,10 @@ pub async fn agreement(
     let bytes = tokio::fs::read(agreement_dir(&state).join(&row.agreement_file))
         .await
         .map_err(|e| AppError::internal("read agreement", e))?;
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &admin.actor,
-            action: "agreement_viewed",
-            target: Some(row.reference.clone()),
-            outcome: AuditOutcome::Success,
-            detail: None,
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "agreement_viewed")
+        .target(row.reference.clone())
+        .record(&state.db, state.clock.now())
+        .await;
     let disposition = format!("inline; filename=\"{}.pdf\"", row.reference);
     Ok((
         [
@@ -237,10 +229,7 @@ pub async fn approve(
     )
     .await?;
     if !shared.is_empty() {
-        sqlx::query("UPDATE institutions SET main_ik_access = 'pending' WHERE id = ?")
-            .bind(institution_id)
-            .execute(&mut *tx)
-            .await?;
+        store::mark_main_ik_pending(&mut tx, institution_id).await?;
     }
     let user_id = store::insert_user(
         &mut tx,
@@ -259,33 +248,16 @@ pub async fn approve(
         now,
     )
     .await?;
-    let updated = sqlx::query(
-        "UPDATE registrations SET state = 'approved', decided_at = ?, decided_by = ?, institution_id = ?, \
-         admin_user_id = ? WHERE id = ? AND state = 'pending'",
-    )
-    .bind(now)
-    .bind(admin.user.id)
-    .bind(institution_id)
-    .bind(user_id)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
+    if !store::approve_registration(&mut tx, id, admin.user.id, institution_id, user_id, now)
+        .await?
+    {
         return Err(not_pending());
     }
     tx.commit().await?;
     let institution = store::institution_by_id(&state.db, institution_id)
         .await?
         .ok_or_else(|| AppError::internal("approve", "institution vanished"))?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "registration_approved",
-            target: Some(format!("{} (IK {})", row.reference, row.ik)),
-            outcome: AuditOutcome::Success,
-            detail: Some({
+    audit_log::success(&admin.actor, "registration_approved").target(format!("{} (IK {})", row.reference, row.ik)).detail({
                 let mut detail = if username == row.admin_username {
                     format!("Zugangsbrief für {username} ausgestellt")
                 } else {
@@ -302,10 +274,7 @@ pub async fn approve(
                     ));
                 }
                 detail
-            }),
-        },
-    )
-    .await;
+            }).record(&state.db, now).await;
     let recipient = format!("{} {}", row.admin_first_name, row.admin_last_name);
     Ok(axum::Json(letter(
         &institution,
@@ -328,31 +297,14 @@ pub async fn reject(
     let row = store::registration_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let updated = sqlx::query(
-        "UPDATE registrations SET state = 'rejected', decided_at = ?, decided_by = ?, reject_reason = ? \
-         WHERE id = ? AND state = 'pending'",
-    )
-    .bind(now)
-    .bind(admin.user.id)
-    .bind(req.reason.trim())
-    .bind(id)
-    .execute(&state.db)
-    .await?;
-    if updated.rows_affected() != 1 {
+    if !store::reject_registration(&state.db, id, admin.user.id, req.reason.trim(), now).await? {
         return Err(not_pending());
     }
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "registration_rejected",
-            target: Some(format!("{} (IK {})", row.reference, row.ik)),
-            outcome: AuditOutcome::Success,
-            detail: Some(req.reason.trim().to_owned()),
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "registration_rejected")
+        .target(format!("{} (IK {})", row.reference, row.ik))
+        .detail(req.reason.trim().to_owned())
+        .record(&state.db, now)
+        .await;
     let row = store::registration_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -386,18 +338,10 @@ pub async fn reissue_letter(
     store::reissue_credentials(&mut tx, user.id, &creds.password_hash, &creds.sealed_secret)
         .await?;
     tx.commit().await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "credentials_reissued",
-            target: Some(format!("{} ({})", user.username, row.reference)),
-            outcome: AuditOutcome::Success,
-            detail: None,
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "credentials_reissued")
+        .target(format!("{} ({})", user.username, row.reference))
+        .record(&state.db, now)
+        .await;
     let recipient = format!("{} {}", user.first_name, user.last_name);
     Ok(axum::Json(letter(
         &institution,

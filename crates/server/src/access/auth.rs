@@ -5,8 +5,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use le_domain::ValidationError;
 use le_domain::access::{SecondFactor, check_new_password, check_text, parse_second_factor};
 use le_domain::api::access::{
-    AuditOutcome, SessionInfo, SessionStage, SetPasswordRequest, SignInRequest, StepResult,
-    TotpActivateRequest, TotpEnrolment,
+    SessionInfo, SessionStage, SetPasswordRequest, SignInRequest, StepResult, TotpActivateRequest,
+    TotpEnrolment,
 };
 
 use super::session::{
@@ -15,7 +15,7 @@ use super::session::{
 use super::store::{self, UserRow};
 use super::throttle;
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::secrets;
@@ -137,18 +137,10 @@ pub async fn sign_in(
     }
     let passed = match outcome {
         Err(refusal) => {
-            audit::record(
-                &state.db,
-                now,
-                Event {
-                    actor: &actor,
-                    action: "sign_in",
-                    target: None,
-                    outcome: AuditOutcome::Failure,
-                    detail: Some(refusal.detail().to_owned()),
-                },
-            )
-            .await;
+            audit_log::failure(&actor, "sign_in")
+                .detail(refusal.detail().to_owned())
+                .record(&state.db, now)
+                .await;
             return Err(refusal.into_error());
         }
         Ok(passed) => passed,
@@ -179,27 +171,19 @@ pub async fn sign_in(
         absolute,
     )
     .await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &actor,
-            action: "sign_in",
-            target: None,
-            outcome: AuditOutcome::Success,
-            detail: match (passed, stage_of(&user)) {
-                (Passed::Recovery { remaining }, _) => Some(format!(
-                    "mit Wiederherstellungscode ({remaining} verbleibend)"
-                )),
-                (_, SessionStage::EnrolTotp) => {
-                    Some("Einrichtung des zweiten Faktors ausstehend".to_owned())
-                }
-                (_, SessionStage::SetPassword) => Some("Passwortänderung ausstehend".to_owned()),
-                (_, SessionStage::Full) => None,
-            },
-        },
-    )
-    .await;
+    audit_log::success(&actor, "sign_in")
+        .detail_opt(match (passed, stage_of(&user)) {
+            (Passed::Recovery { remaining }, _) => Some(format!(
+                "mit Wiederherstellungscode ({remaining} verbleibend)"
+            )),
+            (_, SessionStage::EnrolTotp) => {
+                Some("Einrichtung des zweiten Faktors ausstehend".to_owned())
+            }
+            (_, SessionStage::SetPassword) => Some("Passwortänderung ausstehend".to_owned()),
+            (_, SessionStage::Full) => None,
+        })
+        .record(&state.db, now)
+        .await;
     let mut headers = HeaderMap::new();
     headers.insert(
         header::SET_COOKIE,
@@ -323,18 +307,10 @@ fn cleared() -> (StatusCode, HeaderMap) {
 }
 
 async fn audit_simple(state: &AppState, session: &Session, action: &str, detail: Option<String>) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &session.actor,
-            action,
-            target: None,
-            outcome: AuditOutcome::Success,
-            detail,
-        },
-    )
-    .await;
+    audit_log::success(&session.actor, action)
+        .detail_opt(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 /// `POST /api/v1/auth/totp/begin`: a fresh key for the authenticator app (only while enrolling).
@@ -391,13 +367,11 @@ pub async fn totp_activate(
         _ => None,
     };
     if step.is_none() {
-        errors.push(le_domain::FieldError {
-            field: "code".to_owned(),
-            code: "wrong_code".to_owned(),
-            message:
-                "Der Code stimmt nicht. Bitte den aktuellen 6-stelligen Code aus der App eingeben."
-                    .to_owned(),
-        });
+        errors.push(le_domain::FieldError::new(
+            "code",
+            "wrong_code",
+            "Der Code stimmt nicht. Bitte den aktuellen 6-stelligen Code aus der App eingeben.",
+        ));
     }
     let Some(step) = step.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
@@ -431,11 +405,11 @@ pub async fn set_password(
         SessionStage::Full => {
             let current = req.current_password.as_deref().unwrap_or("");
             if !secrets::verify_password(current, &user.password_hash) {
-                return Err(AppError::Validation(vec![le_domain::FieldError {
-                    field: "current_password".to_owned(),
-                    code: "wrong_password".to_owned(),
-                    message: "Das bisherige Passwort stimmt nicht.".to_owned(),
-                }]));
+                return Err(AppError::Validation(vec![le_domain::FieldError::new(
+                    "current_password",
+                    "wrong_password",
+                    "Das bisherige Passwort stimmt nicht.",
+                )]));
             }
         }
         SessionStage::SetPassword => {}

@@ -2,15 +2,15 @@
 //! whose credential letter is printed once (from the command line).
 use le_domain::Ik;
 use le_domain::access::{
-    InstitutionKind, Role, check_email, check_new_password, check_text, check_username,
+    InstitutionKind, check_email, check_new_password, check_text, check_username,
 };
-use le_domain::api::access::{AuditOutcome, CredentialLetter};
+use le_domain::api::access::CredentialLetter;
 
 use super::approval::{letter, new_letter_credentials};
 use super::session::Actor;
 use super::store::{self, NewInstitution, NewUser};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 
 /// What the operator provides.
@@ -104,7 +104,7 @@ pub async fn create_md_admin(
             first_name: &p.first_name,
             last_name: &p.last_name,
             email: &p.email,
-            role: Role::MdAdmin,
+            role: InstitutionKind::Md.admin_role(),
             password_hash: &creds.password_hash,
             password_is_one_time: p.password.is_none(),
             totp_secret: Some(creds.sealed_secret.clone()),
@@ -122,18 +122,11 @@ pub async fn create_md_admin(
         client_addr: "lokal".to_owned(),
         ..Actor::default()
     };
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &actor,
-            action: "md_admin_created",
-            target: Some(p.username.clone()),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("Benutzer-ID {user_id}")),
-        },
-    )
-    .await;
+    audit_log::success(&actor, "md_admin_created")
+        .target(p.username.clone())
+        .detail(format!("Benutzer-ID {user_id}"))
+        .record(&state.db, now)
+        .await;
     Ok(letter(
         &institution,
         format!("{} {}", p.first_name, p.last_name),

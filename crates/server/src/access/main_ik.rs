@@ -2,18 +2,18 @@
 //! used sees none of that Haupt-IK's data (physicians, audit cases) until an admin of an
 //! institution with access confirms it here.
 use axum::extract::{Path, State};
-use le_domain::access::InstitutionKind;
-use le_domain::api::access::{AuditOutcome, InstitutionRef, MainIkRequest};
+use le_domain::api::access::{InstitutionRef, MainIkRequest};
 
 use super::session::AdminSession;
+use super::store;
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 
 /// Only a hospital admin whose institution has access to its Haupt-IK may decide.
 fn require_granted_hospital(admin: &AdminSession) -> Result<&str, AppError> {
-    if admin.kind() != InstitutionKind::Hospital || !admin.institution.main_ik_granted() {
+    if !admin.kind().shares_main_ik() || !admin.institution.main_ik_granted() {
         return Err(AppError::forbidden());
     }
     Ok(admin.institution.effective_main_ik())
@@ -25,19 +25,17 @@ pub async fn list(
     admin: AdminSession,
 ) -> Result<axum::Json<Vec<MainIkRequest>>, AppError> {
     let main_ik = require_granted_hospital(&admin)?;
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT id, ik, name, created_at FROM institutions WHERE kind = 'hospital' \
-         AND main_ik_access = 'pending' AND COALESCE(main_ik, ik) = ? ORDER BY id",
-    )
-    .bind(main_ik)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = store::pending_main_ik_requests(&state.db, main_ik).await?;
     Ok(axum::Json(
         rows.into_iter()
-            .map(|(id, ik, name, created_at)| MainIkRequest {
-                institution: InstitutionRef { id, ik, name },
+            .map(|row| MainIkRequest {
+                institution: InstitutionRef {
+                    id: row.id,
+                    ik: row.ik,
+                    name: row.name,
+                },
                 main_ik: main_ik.to_owned(),
-                approved_at: rfc3339(created_at),
+                approved_at: rfc3339(row.created_at),
             })
             .collect(),
     ))
@@ -51,37 +49,18 @@ pub async fn confirm(
 ) -> Result<axum::Json<Vec<MainIkRequest>>, AppError> {
     let main_ik = require_granted_hospital(&admin)?.to_owned();
     let now = state.clock.now();
-    let updated = sqlx::query(
-        "UPDATE institutions SET main_ik_access = 'granted', main_ik_confirmed_by = ?, main_ik_confirmed_at = ? \
-         WHERE id = ? AND kind = 'hospital' AND main_ik_access = 'pending' AND COALESCE(main_ik, ik) = ?",
-    )
-    .bind(admin.user.id)
-    .bind(now)
-    .bind(institution_id)
-    .bind(&main_ik)
-    .execute(&state.db)
-    .await?;
-    if updated.rows_affected() != 1 {
+    if !store::confirm_main_ik_access(&state.db, institution_id, &main_ik, admin.user.id, now)
+        .await?
+    {
         return Err(AppError::NotFound);
     }
-    let name: String =
-        sqlx::query_scalar("SELECT name || ' (IK ' || ik || ')' FROM institutions WHERE id = ?")
-            .bind(institution_id)
-            .fetch_one(&state.db)
-            .await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "main_ik_access_confirmed",
-            target: Some(name),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "Zugriff auf die Daten der Haupt-IK {main_ik} bestätigt"
-            )),
-        },
-    )
-    .await;
+    let name = store::institution_label(&state.db, institution_id).await?;
+    audit_log::success(&admin.actor, "main_ik_access_confirmed")
+        .target(name)
+        .detail(format!(
+            "Zugriff auf die Daten der Haupt-IK {main_ik} bestätigt"
+        ))
+        .record(&state.db, now)
+        .await;
     list(State(state), admin).await
 }

@@ -1,13 +1,25 @@
 //! Access: registration and approval, sign-in with a second factor, sessions, users and roles.
+//! Who may do what is the domain's role matrix (`le_domain::access::Role::allows`); every SQL
+//! statement of the area is in [`store`].
+/// The MD administrator reviews, approves and rejects registrations and re-issues letters.
 pub mod approval;
+/// Sign-in with password and second factor, set-up of both, sign-out, recovery codes.
 pub mod auth;
+/// The first MD administrator, created from the command line.
 pub mod bootstrap;
+/// Access to a Haupt-IK shared by several hospitals, confirmed by the first one's admin.
 pub mod main_ik;
+/// The public registration form with the signed agreement (PDF).
 pub mod registration;
+/// Session cookie, CSRF, client address and the extractors that authorise by stage and role.
 pub mod session;
+/// All SQL of the area, one file per table group.
 pub mod store;
+/// Counting sign-in and registration attempts: delays and locks.
 pub mod throttle;
+/// API tokens of hospital and HR systems and the `ApiClient` extractor.
 pub mod tokens;
+/// User administration of each institution's admin.
 pub mod users;
 
 use axum::extract::DefaultBodyLimit;

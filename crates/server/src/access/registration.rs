@@ -1,23 +1,23 @@
 //! Public registration: the form plus the signed agreement (PDF, streamed to disk), a reference
 //! number, and a status page for the applicant.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use axum::extract::{Multipart, Path as UrlPath, State};
 use axum::http::StatusCode;
 use le_domain::access::RegistrationForm;
-use le_domain::api::access::{AuditOutcome, RegistrationCreated, RegistrationStatus};
+use le_domain::api::access::{RegistrationCreated, RegistrationStatus};
+use le_domain::documents::{PdfProblem, clean_file_name};
 use le_domain::{FieldError, Ik};
-use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use super::session::{Actor, ClientAddr};
 use super::store;
 use super::throttle;
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::parse_json;
+use crate::files;
 use crate::secrets;
 
 /// The stored agreement of a registration.
@@ -25,89 +25,21 @@ pub fn agreement_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("registrations")
 }
 
-fn field(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.into(),
-    }
-}
-
-/// A received upload in a temporary file that is removed unless `keep` moves it into place.
-struct TempUpload {
-    path: PathBuf,
-    size: u64,
-    sha256: String,
-    file_name: String,
-    kept: bool,
-}
-
-impl TempUpload {
-    async fn keep(mut self, dest: &Path) -> std::io::Result<()> {
-        tokio::fs::rename(&self.path, dest).await?;
-        self.kept = true;
-        Ok(())
-    }
-}
-
-impl Drop for TempUpload {
-    fn drop(&mut self) {
-        if !self.kept {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
-/// Streams the agreement to a temporary file, checking the PDF signature and the size limit.
+/// Streams the agreement to a temporary file (the one upload receiver), then checks the size
+/// limit and that the content is a whole PDF document.
 async fn receive_agreement(
     state: &AppState,
-    mut part: axum::extract::multipart::Field<'_>,
-) -> Result<Result<TempUpload, FieldError>, AppError> {
-    let dir = agreement_dir(state);
-    crate::files::create_private_dir_async(&dir)
-        .await
-        .map_err(|e| AppError::internal("mkdir", e))?;
+    part: axum::extract::multipart::Field<'_>,
+) -> Result<Result<Agreement, FieldError>, AppError> {
     let file_name = part
         .file_name()
-        .map(|n| {
-            n.rsplit(['/', '\\'])
-                .next()
-                .unwrap_or(n)
-                .chars()
-                .take(200)
-                .collect()
-        })
+        .and_then(clean_file_name)
         .unwrap_or_else(|| "vereinbarung.pdf".to_owned());
-    let path = dir.join(format!(".upload-{}", secrets::token()));
-    let mut file = crate::files::create_private_file(&path)
-        .await
-        .map_err(|e| AppError::internal("create", e))?;
-    let mut upload = TempUpload {
-        path,
-        size: 0,
-        sha256: String::new(),
-        file_name,
-        kept: false,
-    };
-    let mut hasher = Sha256::new();
-    let mut head: Vec<u8> = Vec::with_capacity(8);
-    let mut tail = le_domain::audits::PdfTail::default();
     let limit = state.config.max_agreement_bytes;
-    loop {
-        let chunk = match part.chunk().await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            Err(_) => {
-                return Ok(Err(field(
-                    "agreement",
-                    "upload_failed",
-                    "Die Datei kam nicht vollständig an. Bitte erneut hochladen.",
-                )));
-            }
-        };
-        upload.size += chunk.len() as u64;
-        if upload.size > limit {
-            return Ok(Err(field(
+    let received = match files::receive_chunks(&agreement_dir(state), part, limit).await {
+        Ok(received) => received,
+        Err(files::ReceiveError::TooLarge) => {
+            return Ok(Err(FieldError::new(
                 "agreement",
                 "too_large",
                 format!(
@@ -116,47 +48,33 @@ async fn receive_agreement(
                 ),
             )));
         }
-        if head.len() < 5 {
-            head.extend(chunk.iter().take(5 - head.len()));
+        Err(files::ReceiveError::Incomplete) => {
+            return Ok(Err(FieldError::new(
+                "agreement",
+                "upload_failed",
+                "Die Datei kam nicht vollständig an. Bitte erneut hochladen.",
+            )));
         }
-        hasher.update(&chunk);
-        tail.push(&chunk);
-        file.write_all(&chunk)
-            .await
-            .map_err(|e| AppError::internal("write", e))?;
-    }
-    file.sync_all()
-        .await
-        .map_err(|e| AppError::internal("sync", e))?;
-    if upload.size == 0 {
-        return Ok(Err(field(
+        Err(files::ReceiveError::Io(e)) => return Err(AppError::internal("receive agreement", e)),
+    };
+    match received.pdf_problem() {
+        Some(PdfProblem::Empty) => Ok(Err(FieldError::new(
             "agreement",
             "required",
             "Bitte die unterschriebene Nutzungsvereinbarung als PDF hochladen.",
-        )));
+        ))),
+        Some(problem) => Ok(Err(problem.for_field("agreement"))),
+        None => Ok(Ok(Agreement {
+            file_name,
+            file: received,
+        })),
     }
-    // Checked by content, not by name (the domain's rule, as for audit uploads).
-    if !le_domain::audits::is_pdf(&head) {
-        return Ok(Err(field(
-            "agreement",
-            "not_pdf",
-            "Die Datei ist kein PDF-Dokument.",
-        )));
-    }
-    if !tail.is_pdf_end() {
-        return Ok(Err(field(
-            "agreement",
-            "pdf_incomplete",
-            "Die Datei beginnt wie ein PDF-Dokument, endet aber nicht wie eines (unvollständig \
-             oder beschädigt).",
-        )));
-    }
-    upload.sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok(Ok(upload))
+}
+
+/// The received agreement and the name the applicant's file had.
+struct Agreement {
+    file_name: String,
+    file: files::Received,
 }
 
 /// `POST /api/v1/registrations` (multipart: `form` JSON + `agreement` PDF)
@@ -174,7 +92,7 @@ pub async fn submit(
     )
     .await?;
     let mut form: Option<RegistrationForm> = None;
-    let mut upload: Option<Result<TempUpload, FieldError>> = None;
+    let mut upload: Option<Result<Agreement, FieldError>> = None;
     while let Some(part) = multipart
         .next_field()
         .await
@@ -208,7 +126,7 @@ pub async fn submit(
     // Whether a user name is taken is never told here (it would list the portal's accounts): a
     // taken name is replaced by a free variant at approval, and the credential letter names it.
     if Ik::parse(&ik).is_ok() && store::ik_taken(&state.db, &ik).await? {
-        errors.push(field(
+        errors.push(FieldError::new(
             "ik",
             "duplicate",
             "Für dieses IK besteht bereits ein Zugang oder eine Registrierung.",
@@ -221,7 +139,7 @@ pub async fn submit(
             None
         }
         None => {
-            errors.push(field(
+            errors.push(FieldError::new(
                 "agreement",
                 "required",
                 "Bitte die unterschriebene Nutzungsvereinbarung als PDF hochladen.",
@@ -245,36 +163,28 @@ pub async fn submit(
     let main_ik = Some(form.main_ik.trim()).filter(|s| !s.is_empty());
     let kind = form.kind.map(|k| k.as_str()).unwrap_or_default();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let inserted = sqlx::query(
-        "INSERT INTO registrations (reference, kind, ik, name, street, postal_code, city, main_ik, \
-         admin_first_name, admin_last_name, admin_email, admin_username, agreement_file, \
-         agreement_file_name, agreement_size, agreement_sha256, submitted_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    let inserted = store::insert_registration(
+        &mut tx,
+        &store::NewRegistration {
+            reference: &reference,
+            kind,
+            ik: &ik,
+            form: &form,
+            main_ik,
+            username: &username,
+            stored_name: &stored_name,
+            file_name: &upload.file_name,
+            size: upload.file.size,
+            sha256: &upload.file.sha256,
+            submitted_at: now,
+        },
     )
-    .bind(&reference)
-    .bind(kind)
-    .bind(&ik)
-    .bind(form.name.trim())
-    .bind(form.street.trim())
-    .bind(form.postal_code.trim())
-    .bind(form.city.trim())
-    .bind(main_ik)
-    .bind(form.admin_first_name.trim())
-    .bind(form.admin_last_name.trim())
-    .bind(form.admin_email.trim())
-    .bind(&username)
-    .bind(&stored_name)
-    .bind(&upload.file_name)
-    .bind(i64::try_from(upload.size).unwrap_or(i64::MAX))
-    .bind(&upload.sha256)
-    .bind(now)
-    .execute(&mut *tx)
     .await;
     match inserted {
         Ok(_) => {}
         Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
             // A concurrent registration for the same IK won the race.
-            return Err(AppError::Validation(vec![field(
+            return Err(AppError::Validation(vec![FieldError::new(
                 "ik",
                 "duplicate",
                 "Für dieses IK besteht bereits ein Zugang oder eine Registrierung.",
@@ -285,6 +195,7 @@ pub async fn submit(
     // File first, then commit: a failed rename rolls the row back; a failed commit leaves a
     // stray file that is removed below.
     upload
+        .file
         .keep(&dest)
         .await
         .map_err(|e| AppError::internal("rename", e))?;
@@ -293,18 +204,10 @@ pub async fn submit(
         return Err(e.into());
     }
     let actor = Actor::anonymous(Some(username), &client);
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &actor,
-            action: "registration_submitted",
-            target: Some(format!("{reference} (IK {ik})")),
-            outcome: AuditOutcome::Success,
-            detail: None,
-        },
-    )
-    .await;
+    audit_log::success(&actor, "registration_submitted")
+        .target(format!("{reference} (IK {ik})"))
+        .record(&state.db, now)
+        .await;
     Ok((
         StatusCode::CREATED,
         axum::Json(RegistrationCreated { reference }),

@@ -6,7 +6,7 @@ use std::ops::Deref;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
-use le_domain::access::{InstitutionKind, Role};
+use le_domain::access::{InstitutionKind, Permission, Role};
 use le_domain::api::access::{InstitutionInfo, SessionInfo, SessionStage};
 
 use super::store::{self, InstitutionRow, UserRow};
@@ -120,8 +120,9 @@ impl Session {
         self.user.role()
     }
 
-    pub fn is_md_admin(&self) -> bool {
-        self.role() == Role::MdAdmin
+    /// Whether the user's role allows `permission` (the domain's role matrix).
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role().allows(permission)
     }
 
     pub fn kind(&self) -> InstitutionKind {
@@ -310,7 +311,7 @@ impl FromRequestParts<AppState> for AdminSession {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
-        if !session.role().is_admin() {
+        if !session.may(Permission::AdministerInstitution) {
             return Err(AppError::forbidden());
         }
         Ok(AdminSession(session))
@@ -336,7 +337,7 @@ impl FromRequestParts<AppState> for MdAdminSession {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
-        if !session.is_md_admin() {
+        if !session.may(Permission::DecideRegistrations) {
             return Err(AppError::forbidden());
         }
         Ok(MdAdminSession(session))

@@ -13,6 +13,7 @@
 //!   staff or a kiosk share one address.
 //!
 //! Keys exist for any typed user name, so answers never reveal whether a user exists.
+use super::store::{self, ThrottleState};
 use crate::db::{self, Db};
 use crate::error::AppError;
 
@@ -144,23 +145,21 @@ fn decide(policy: Policy, stored: Option<(i64, i64, i64)>, now: i64) -> Decision
 /// must wait or is locked. Read, decision and write run in one write transaction.
 pub async fn attempt(db: &Db, key: &str, policy: Policy, now: i64) -> Result<(), AppError> {
     let mut tx = db::begin_write(db).await?;
-    let stored: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT failures, last_at, locked_until FROM sign_in_failures WHERE key = ?",
+    let stored = store::throttle_state(&mut tx, key).await?;
+    let decision = decide(
+        policy,
+        stored.map(|s| (s.attempts, s.last_at, s.locked_until)),
+        now,
+    );
+    store::save_throttle_state(
+        &mut tx,
+        key,
+        ThrottleState {
+            attempts: decision.attempts,
+            last_at: now,
+            locked_until: decision.locked_until,
+        },
     )
-    .bind(key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let decision = decide(policy, stored, now);
-    sqlx::query(
-        "INSERT INTO sign_in_failures (key, failures, last_at, locked_until) VALUES (?, ?, ?, ?) \
-         ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, \
-         locked_until = excluded.locked_until",
-    )
-    .bind(key)
-    .bind(decision.attempts)
-    .bind(now)
-    .bind(decision.locked_until)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     if decision.wait > 0 {
@@ -174,11 +173,7 @@ pub async fn attempt(db: &Db, key: &str, policy: Policy, now: i64) -> Result<(),
 
 /// Takes back one counted attempt (it succeeded, or was refused for reasons of its own).
 pub async fn uncount(db: &Db, key: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE sign_in_failures SET failures = MAX(failures - 1, 0) WHERE key = ?")
-        .bind(key)
-        .execute(db)
-        .await?;
-    Ok(())
+    Ok(store::uncount_attempt(db, key).await?)
 }
 
 /// Removes keys that no policy remembers any more (older than the longest `forget_after` and not
@@ -189,21 +184,12 @@ pub async fn purge_stale(db: &Db, now: i64) -> Result<(), AppError> {
         .map(|p| p.forget_after)
         .max()
         .unwrap_or(3600);
-    sqlx::query("DELETE FROM sign_in_failures WHERE last_at < ? AND locked_until < ?")
-        .bind(now - horizon)
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(())
+    Ok(store::purge_throttle_keys(db, now - horizon, now).await?)
 }
 
 /// Forgets the attempts of a key after a successful sign-in.
 pub async fn clear(db: &Db, key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE key = ?")
-        .bind(key)
-        .execute(db)
-        .await?;
-    Ok(())
+    Ok(store::clear_throttle_key(db, key).await?)
 }
 
 #[cfg(test)]

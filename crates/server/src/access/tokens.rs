@@ -5,15 +5,12 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use le_domain::FieldError;
 use le_domain::access::check_text;
-use le_domain::api::access::{
-    AuditOutcome, CreateTokenRequest, CreatedToken, TokenScope, TokenSummary,
-};
+use le_domain::api::access::{CreateTokenRequest, CreatedToken, TokenScope, TokenSummary};
 
 use super::session::{Actor, AdminSession, ClientAddr};
-use super::store::{self, InstitutionRow};
+use super::store::{self, InstitutionRow, NewToken, TokenRow};
 use crate::AppState;
-use crate::audit::{self, Event};
-use crate::clock::rfc3339;
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::secrets;
@@ -21,56 +18,12 @@ use crate::secrets;
 /// Every token starts with this, so leaked tokens are easy to recognise (secret scanners).
 pub const TOKEN_PREFIX: &str = "lep_";
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct TokenRow {
-    id: i64,
-    institution_id: i64,
-    name: String,
-    prefix: String,
-    scopes: String,
-    created_by_name: String,
-    created_at: i64,
-    last_used_at: Option<i64>,
-    revoked_at: Option<i64>,
-    creator_active: bool,
-}
-
-fn scopes_of(s: &str) -> Vec<TokenScope> {
-    s.split(',').filter_map(TokenScope::from_wire).collect()
-}
-
-impl TokenRow {
-    fn summary(&self) -> TokenSummary {
-        TokenSummary {
-            id: self.id,
-            name: self.name.clone(),
-            prefix: self.prefix.clone(),
-            scopes: scopes_of(&self.scopes),
-            created_by: self.created_by_name.clone(),
-            created_at: rfc3339(self.created_at),
-            last_used_at: self.last_used_at.map(rfc3339),
-            revoked_at: self.revoked_at.map(rfc3339),
-            creator_active: self.creator_active,
-        }
-    }
-}
-
-const TOKEN_SELECT: &str = "SELECT t.id, t.institution_id, t.name, t.prefix, t.scopes, \
-    u.username AS created_by_name, t.created_at, t.last_used_at, t.revoked_at, \
-    u.active AS creator_active \
-    FROM api_tokens t JOIN users u ON u.id = t.created_by";
-
 /// `GET /api/v1/api-tokens`
 pub async fn list(
     State(state): State<AppState>,
     admin: AdminSession,
 ) -> Result<axum::Json<Vec<TokenSummary>>, AppError> {
-    let rows: Vec<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{TOKEN_SELECT} WHERE t.institution_id = ? ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC"
-    )))
-    .bind(admin.institution.id)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = store::tokens_of_institution(&state.db, admin.institution.id).await?;
     Ok(axum::Json(rows.iter().map(TokenRow::summary).collect()))
 }
 
@@ -86,20 +39,20 @@ pub async fn create(
     }
     let allowed = TokenScope::allowed_for(admin.kind());
     if req.scopes.is_empty() {
-        errors.push(FieldError {
-            field: "scopes".to_owned(),
-            code: "required".to_owned(),
-            message: "Bitte mindestens einen Zweck wählen.".to_owned(),
-        });
+        errors.push(FieldError::new(
+            "scopes",
+            "required",
+            "Bitte mindestens einen Zweck wählen.",
+        ));
     } else if let Some(bad) = req.scopes.iter().find(|s| !allowed.contains(s)) {
-        errors.push(FieldError {
-            field: "scopes".to_owned(),
-            code: "not_allowed".to_owned(),
-            message: format!(
+        errors.push(FieldError::new(
+            "scopes",
+            "not_allowed",
+            format!(
                 "Der Zweck „{}“ ist für Ihre Einrichtung nicht vorgesehen.",
                 bad.label()
             ),
-        });
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -110,38 +63,27 @@ pub async fn create(
     let token = format!("{TOKEN_PREFIX}{}", secrets::token());
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let now = state.clock.now();
-    let id = sqlx::query(
-        "INSERT INTO api_tokens (institution_id, name, token_hash, prefix, scopes, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(admin.institution.id)
-    .bind(req.name.trim())
-    .bind(secrets::token_hash(&token))
-    .bind(&prefix)
-    .bind(scopes.join(","))
-    .bind(admin.user.id)
-    .bind(now)
-    .execute(&state.db)
-    .await?
-    .last_insert_rowid();
-    audit::record(
+    let id = store::insert_token(
         &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "api_token_created",
-            target: Some(format!("{} ({prefix}…)", req.name.trim())),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("Zwecke: {}", scopes.join(", "))),
+        &NewToken {
+            institution_id: admin.institution.id,
+            name: req.name.trim(),
+            token_hash: &secrets::token_hash(&token),
+            prefix: &prefix,
+            scopes: &scopes.join(","),
+            created_by: admin.user.id,
         },
+        now,
     )
-    .await;
-    let row: TokenRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{TOKEN_SELECT} WHERE t.id = ?"
-    )))
-    .bind(id)
-    .fetch_one(&state.db)
     .await?;
+    audit_log::success(&admin.actor, "api_token_created")
+        .target(format!("{} ({prefix}…)", req.name.trim()))
+        .detail(format!("Zwecke: {}", scopes.join(", ")))
+        .record(&state.db, now)
+        .await;
+    let row = store::token_by_id(&state.db, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     Ok((
         StatusCode::CREATED,
         axum::Json(CreatedToken {
@@ -158,38 +100,18 @@ pub async fn revoke(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<TokenSummary>, AppError> {
     let now = state.clock.now();
-    let row: Option<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{TOKEN_SELECT} WHERE t.id = ?"
-    )))
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?;
+    let row = store::token_by_id(&state.db, id).await?;
     let Some(row) = row.filter(|r| r.institution_id == admin.institution.id) else {
         return Err(AppError::NotFound);
     };
-    sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(&state.db)
-        .await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "api_token_revoked",
-            target: Some(format!("{} ({}…)", row.name, row.prefix)),
-            outcome: AuditOutcome::Success,
-            detail: None,
-        },
-    )
-    .await;
-    let row: TokenRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{TOKEN_SELECT} WHERE t.id = ?"
-    )))
-    .bind(id)
-    .fetch_one(&state.db)
-    .await?;
+    store::revoke_token(&state.db, id, now).await?;
+    audit_log::success(&admin.actor, "api_token_revoked")
+        .target(format!("{} ({}…)", row.name, row.prefix))
+        .record(&state.db, now)
+        .await;
+    let row = store::token_by_id(&state.db, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     Ok(axum::Json(row.summary()))
 }
 
@@ -238,17 +160,12 @@ impl FromRequestParts<AppState> for ApiClient {
             .map(str::trim)
             .filter(|t| t.starts_with(TOKEN_PREFIX))
             .ok_or_else(bad_token)?;
-        let row: Option<(i64, i64, String, bool)> = sqlx::query_as(
-            "SELECT t.id, t.institution_id, t.scopes, u.active FROM api_tokens t \
-             JOIN users u ON u.id = t.created_by WHERE t.token_hash = ? AND t.revoked_at IS NULL",
-        )
-        .bind(secrets::token_hash(token))
-        .fetch_optional(&state.db)
-        .await?;
-        let (token_id, institution_id, scopes, creator_active) = row.ok_or_else(bad_token)?;
+        let presented = store::unrevoked_token_by_hash(&state.db, &secrets::token_hash(token))
+            .await?
+            .ok_or_else(bad_token)?;
         // A token acts with its creator's authority: when the creator's access is deactivated
         // (someone left), their tokens stop too and a current admin issues new ones.
-        if !creator_active {
+        if !presented.creator_active {
             return Err(AppError::Unauthorized {
                 code: "token_creator_inactive",
                 message: "Dieses API-Token gilt nicht mehr: Die Person, die es ausgestellt hat, \
@@ -256,25 +173,18 @@ impl FromRequestParts<AppState> for ApiClient {
                     .to_owned(),
             });
         }
-        let institution = store::institution_by_id(&state.db, institution_id)
+        let institution = store::institution_by_id(&state.db, presented.institution_id)
             .await?
             .ok_or_else(bad_token)?;
         let now = state.clock.now();
-        // "Last used" needs minute precision: a KIS sending many requests writes once a minute.
-        sqlx::query(
-            "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2 \
-             AND (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
-        )
-        .bind(now)
-        .bind(token_id)
-        .execute(&state.db)
-        .await?;
+        store::mark_token_used(&state.db, presented.id, now).await?;
         let client = ClientAddr::from_request_parts(parts, state)
             .await
             .unwrap_or_else(|never| match never {});
+        let token_id = presented.id;
         Ok(ApiClient {
             token_id,
-            scopes: scopes_of(&scopes),
+            scopes: store::scopes_of(&presented.scopes),
             actor: Actor {
                 user_id: None,
                 name: Some(format!("API-Token {token_id}")),

@@ -3,14 +3,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use le_domain::access::{Role, check_email, check_text, check_username};
 use le_domain::api::access::{
-    AuditOutcome, CreateUserRequest, CreatedUser, SecondFactorReset, UpdateUserRequest, UserSummary,
+    CreateUserRequest, CreatedUser, SecondFactorReset, UpdateUserRequest, UserSummary,
 };
 use le_domain::{FieldError, ValidationError};
 
 use super::session::AdminSession;
 use super::store::{self, NewUser, UserRow};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::secrets;
@@ -37,6 +37,14 @@ fn role_allowed(admin: &AdminSession, role: Role) -> Result<(), AppError> {
     }
 }
 
+fn username_taken() -> FieldError {
+    FieldError::new(
+        "username",
+        "duplicate",
+        "Dieser Benutzername ist bereits vergeben.",
+    )
+}
+
 /// `POST /api/v1/users`: a new user with a one-time password (shown once); the second factor is
 /// set up by the user at the first sign-in.
 pub async fn create(
@@ -61,11 +69,7 @@ pub async fn create(
     if errors.iter().all(|e| e.field != "username")
         && store::username_taken(&state.db, &username).await?
     {
-        errors.push(FieldError {
-            field: "username".to_owned(),
-            code: "duplicate".to_owned(),
-            message: "Dieser Benutzername ist bereits vergeben.".to_owned(),
-        });
+        errors.push(username_taken());
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -95,27 +99,16 @@ pub async fn create(
     let id = match inserted {
         Ok(id) => id,
         Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            return Err(AppError::Validation(vec![FieldError {
-                field: "username".to_owned(),
-                code: "duplicate".to_owned(),
-                message: "Dieser Benutzername ist bereits vergeben.".to_owned(),
-            }]));
+            return Err(AppError::Validation(vec![username_taken()]));
         }
         Err(e) => return Err(e.into()),
     };
     tx.commit().await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "user_created",
-            target: Some(username.clone()),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("Rolle: {}", req.role.as_str())),
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "user_created")
+        .target(username.clone())
+        .detail(format!("Rolle: {}", req.role.as_str()))
+        .record(&state.db, now)
+        .await;
     let user = store::user_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -133,18 +126,11 @@ async fn own_user(state: &AppState, admin: &AdminSession, id: i64) -> Result<Use
     match store::user_by_id(&state.db, id).await? {
         Some(user) if user.institution_id == admin.institution.id => Ok(user),
         _ => {
-            audit::record(
-                &state.db,
-                state.clock.now(),
-                Event {
-                    actor: &admin.actor,
-                    action: "user_access",
-                    target: Some(format!("Benutzer-ID {id}")),
-                    outcome: AuditOutcome::Denied,
-                    detail: Some("nicht in der eigenen Einrichtung".to_owned()),
-                },
-            )
-            .await;
+            audit_log::denied(&admin.actor, "user_access")
+                .target(format!("Benutzer-ID {id}"))
+                .detail("nicht in der eigenen Einrichtung".to_owned())
+                .record(&state.db, state.clock.now())
+                .await;
             Err(AppError::NotFound)
         }
     }
@@ -174,18 +160,11 @@ pub async fn update(
         }
         role_allowed(&admin, role)?;
         store::set_role(&state.db, user.id, role).await?;
-        audit::record(
-            &state.db,
-            now,
-            Event {
-                actor: &admin.actor,
-                action: "user_role_changed",
-                target: Some(user.username.clone()),
-                outcome: AuditOutcome::Success,
-                detail: Some(format!("{} → {}", user.role().as_str(), role.as_str())),
-            },
-        )
-        .await;
+        audit_log::success(&admin.actor, "user_role_changed")
+            .target(user.username.clone())
+            .detail(format!("{} → {}", user.role().as_str(), role.as_str()))
+            .record(&state.db, now)
+            .await;
     }
     if let Some(active) = req.active
         && active != user.active
@@ -194,21 +173,16 @@ pub async fn update(
             return Err(not_yourself("die Aktivierung"));
         }
         store::set_active(&state.db, user.id, active).await?;
-        audit::record(
-            &state.db,
-            now,
-            Event {
-                actor: &admin.actor,
-                action: if active {
-                    "user_activated"
-                } else {
-                    "user_deactivated"
-                },
-                target: Some(user.username.clone()),
-                outcome: AuditOutcome::Success,
-                detail: None,
+        audit_log::success(
+            &admin.actor,
+            if active {
+                "user_activated"
+            } else {
+                "user_deactivated"
             },
         )
+        .target(user.username.clone())
+        .record(&state.db, now)
         .await;
     }
     let user = store::user_by_id(&state.db, id)
@@ -229,18 +203,11 @@ pub async fn reset_second_factor(
     let hash = secrets::hash_password(&le_domain::access::normalize_code(&enrolment_code))
         .map_err(|e| AppError::internal("argon2", e))?;
     store::reset_second_factor(&state.db, user.id, &hash).await?;
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &admin.actor,
-            action: "second_factor_reset",
-            target: Some(user.username.clone()),
-            outcome: AuditOutcome::Success,
-            detail: Some("Einrichtungscode ausgegeben".to_owned()),
-        },
-    )
-    .await;
+    audit_log::success(&admin.actor, "second_factor_reset")
+        .target(user.username.clone())
+        .detail("Einrichtungscode ausgegeben".to_owned())
+        .record(&state.db, state.clock.now())
+        .await;
     let user = store::user_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -146,13 +146,23 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseFilter {
     /// `open`, `closed` or absent (all).
     pub state: Option<String>,
 }
 
 /// `GET /api/v1/audits/cases`: the MD all cases, a hospital its own.
+#[utoipa::path(
+    get,
+    path = "/audits/cases",
+    operation_id = "audits.cases.list",
+    tag = "Prüfverfahren",
+    summary = "Prüffälle (MD: alle, Krankenhaus: eigene)",
+    params(CaseFilter),
+    responses((status = 200, description = "Die Prüffälle.", body = le_domain::api::audits::CaseList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: AuditCaller,
@@ -247,6 +257,15 @@ pub async fn detail(
 }
 
 /// `GET /api/v1/audits/cases/{id}`
+#[utoipa::path(
+    get,
+    path = "/audits/cases/{id}",
+    operation_id = "audits.cases.get",
+    tag = "Prüfverfahren",
+    summary = "Ein Prüffall mit Prüfanzeigen, Anforderungen, Dateien und Lieferungen",
+    params(("id" = i64, Path, description = "Prüffall")),
+    responses((status = 200, description = "Der Prüffall.", body = le_domain::api::audits::CaseDetail))
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: AuditCaller,

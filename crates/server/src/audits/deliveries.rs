@@ -18,6 +18,15 @@ use crate::error::AppError;
 
 /// `POST /api/v1/audits/requests/{id}/submit` (hospital): all files not yet submitted become
 /// one delivery.
+#[utoipa::path(
+    post,
+    path = "/audits/requests/{id}/submit",
+    operation_id = "audits.deliveries.submit",
+    tag = "Prüfverfahren",
+    summary = "Alle noch nicht eingereichten Dateien einer Anforderung als Lieferung einreichen",
+    params(("id" = i64, Path, description = "Unterlagenanforderung")),
+    responses((status = 201, description = "Die Lieferung und die Frist danach.", body = le_domain::api::audits::SubmitResult), (status = 409, description = "Keine Dateien zum Einreichen oder Prüffall abgeschlossen.", body = le_domain::ApiErrorBody))
+)]
 pub async fn submit(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -118,6 +127,15 @@ async fn visible_delivery(
 }
 
 /// `POST /api/v1/audits/deliveries/{id}/acknowledge` (hospital)
+#[utoipa::path(
+    post,
+    path = "/audits/deliveries/{id}/acknowledge",
+    operation_id = "audits.deliveries.acknowledge",
+    tag = "Prüfverfahren",
+    summary = "Eine Lieferung quittieren",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Lieferung mit Quittierungszeitpunkt.", body = le_domain::api::audits::Delivery))
+)]
 pub async fn acknowledge(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -151,6 +169,15 @@ pub async fn acknowledge(
 }
 
 /// `GET /api/v1/audits/deliveries/{id}/receipt`: the proof of delivery (hospital, KIS, MD).
+#[utoipa::path(
+    get,
+    path = "/audits/deliveries/{id}/receipt",
+    operation_id = "audits.deliveries.receipt",
+    tag = "Prüfverfahren",
+    summary = "Die Quittung einer Lieferung (Dateien mit SHA-256, Zeiten, Falldaten)",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Quittung.", body = le_domain::api::audits::Receipt))
+)]
 pub async fn receipt(
     State(state): State<AppState>,
     caller: AuditCaller,

@@ -45,6 +45,14 @@ struct CaseLink {
 }
 
 /// `GET /api/v1/audits/inspections`: upcoming first (MD all, hospital own).
+#[utoipa::path(
+    get,
+    path = "/audits/inspections",
+    operation_id = "audits.inspections.list",
+    tag = "Prüfverfahren",
+    summary = "Begehungslisten (anstehende zuerst)",
+    responses((status = 200, description = "Die Begehungen.", body = le_domain::api::audits::InspectionList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: AuditCaller,

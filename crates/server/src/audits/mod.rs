@@ -5,7 +5,6 @@ pub mod caller;
 pub mod cases;
 pub mod deliveries;
 pub mod inspections;
-pub mod openapi;
 pub mod reports;
 pub mod requests;
 pub mod retention;
@@ -56,7 +55,6 @@ pub fn router() -> crate::routes::ApiRouter {
     // Uploads stream with their own limit; the API's default body limit does not apply.
     let upload = || DefaultBodyLimit::disable();
     crate::routes::ApiRouter::new()
-        .route("/openapi.json", get(openapi::serve))
         .route("/audits/cases", get(cases::list).post(cases::create))
         .route("/audits/cases/{id}", get(cases::get))
         .route("/audits/cases/{id}/notices", post(cases::add_notice))

@@ -60,6 +60,15 @@ pub async fn upload(
 }
 
 /// `GET /api/v1/audits/reports/{id}` (MD and the case's hospital)
+#[utoipa::path(
+    get,
+    path = "/audits/reports/{id}",
+    operation_id = "audits.reports.download",
+    tag = "Prüfverfahren",
+    summary = "Ein Gutachten herunterladen",
+    params(("id" = i64, Path, description = "Gutachten")),
+    responses((status = 200, description = "Das Gutachten.", body = crate::openapi::PdfFile, content_type = "application/pdf"))
+)]
 pub async fn download(
     State(state): State<AppState>,
     caller: AuditCaller,

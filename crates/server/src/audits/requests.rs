@@ -133,7 +133,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(api)))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InboxFilter {
     /// A `DeadlineStatus` (`open`, `due_soon`, `late_window`, `overdue`, `delivered`) or
     /// `pending` (everything not yet delivered).
@@ -282,6 +283,15 @@ async fn inbox_data(
 }
 
 /// `GET /api/v1/audits/inbox?status=&site=&sort=deadline|received`
+#[utoipa::path(
+    get,
+    path = "/audits/inbox",
+    operation_id = "audits.requests.inbox",
+    tag = "Prüfverfahren",
+    summary = "Unterlagenanforderungen und Prüfanzeigen des Krankenhauses, mit Frist",
+    params(InboxFilter),
+    responses((status = 200, description = "Die Anforderungen, nach Frist sortiert.", body = le_domain::api::audits::Inbox), (status = 422, description = "Unbekannter Filterwert.", body = le_domain::ApiErrorBody))
+)]
 pub async fn inbox(
     State(state): State<AppState>,
     caller: AuditCaller,
@@ -379,6 +389,14 @@ pub async fn inbox(
 
 /// `GET /api/v1/audits/dashboard`: deadline risk over the requests of open cases, today's
 /// reminders, and certificates about to expire.
+#[utoipa::path(
+    get,
+    path = "/audits/dashboard",
+    operation_id = "audits.requests.dashboard",
+    tag = "Prüfverfahren",
+    summary = "Fristenübersicht der offenen Anforderungen und fällige Erinnerungen",
+    responses((status = 200, description = "Die Übersicht.", body = le_domain::api::audits::Dashboard))
+)]
 pub async fn dashboard(
     State(state): State<AppState>,
     caller: AuditCaller,

@@ -2,13 +2,11 @@
 //! closing, by a background job (`spawn_retention_job`) that calls `purge_expired`.
 use std::time::Duration;
 
-use le_domain::api::access::AuditOutcome;
-
 use super::AuditsConfig;
 use super::uploads::files_dir;
 use crate::AppState;
 use crate::access::session::Actor;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 
 /// How often the job looks for expired cases.
@@ -86,22 +84,15 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
                 tracing::error!(%err, file = %name, "could not delete a purged file");
             }
         }
-        audit::record(
-            &state.db,
-            now,
-            Event {
-                actor: &system,
-                action: "audit_case_purged",
-                target: Some(format!("Prüffall {id}")),
-                outcome: AuditOutcome::Success,
-                detail: Some(format!(
-                    "{} gelöscht, {} nach Abschluss",
-                    le_domain::text::count(stored.len() as u64, "Datei", "Dateien"),
-                    le_domain::text::count(u64::from(retention_days), "Tag", "Tage")
-                )),
-            },
-        )
-        .await;
+        audit_log::success(&system, "audit_case_purged")
+            .target(format!("Prüffall {id}"))
+            .detail(format!(
+                "{} gelöscht, {} nach Abschluss",
+                le_domain::text::count(stored.len() as u64, "Datei", "Dateien"),
+                le_domain::text::count(u64::from(retention_days), "Tag", "Tage")
+            ))
+            .record(&state.db, now)
+            .await;
     }
     Ok(ids.len())
 }

@@ -113,6 +113,14 @@ async fn visible(state: &AppState, scope: Scope<'_>, id: i64) -> Result<Row, App
 }
 
 /// `GET /api/v1/audits/structure` (MD all, hospital own)
+#[utoipa::path(
+    get,
+    path = "/audits/structure",
+    operation_id = "audits.structure.list",
+    tag = "Prüfverfahren",
+    summary = "Strukturprüfungen (MD: alle, Krankenhaus: eigene)",
+    responses((status = 200, description = "Die Strukturprüfungen.", body = le_domain::api::audits::StructureList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: AuditCaller,
@@ -134,6 +142,15 @@ pub async fn list(
 }
 
 /// `GET /api/v1/audits/structure/{id}`
+#[utoipa::path(
+    get,
+    path = "/audits/structure/{id}",
+    operation_id = "audits.structure.get",
+    tag = "Prüfverfahren",
+    summary = "Eine Strukturprüfung mit Nachweisen und Bescheinigung",
+    params(("id" = i64, Path, description = "Strukturprüfung")),
+    responses((status = 200, description = "Die Strukturprüfung.", body = le_domain::api::audits::StructureAudit))
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: AuditCaller,
@@ -144,6 +161,15 @@ pub async fn get(
 }
 
 /// `POST /api/v1/audits/structure` (hospital): applies for one site and OPS code.
+#[utoipa::path(
+    post,
+    path = "/audits/structure",
+    operation_id = "audits.structure.apply",
+    tag = "Prüfverfahren",
+    summary = "Eine Strukturprüfung für einen Standort und OPS-Kode beantragen",
+    request_body(content = le_domain::api::audits::StructureForm, content_type = "application/json"),
+    responses((status = 201, description = "Der Antrag.", body = le_domain::api::audits::StructureAudit), (status = 422, description = "Ungültige Angaben (Feldfehler).", body = le_domain::ApiErrorBody))
+)]
 pub async fn apply(
     State(state): State<AppState>,
     ActingHospital(caller): ActingHospital,
@@ -205,6 +231,16 @@ fn decided() -> AppError {
 }
 
 /// `PUT /api/v1/audits/structure/{id}/evidence?name=…` (hospital; raw PDF body)
+#[utoipa::path(
+    put,
+    path = "/audits/structure/{id}/evidence",
+    operation_id = "audits.structure.upload_evidence",
+    tag = "Prüfverfahren",
+    summary = "Einen Nachweis (PDF) zu einer Strukturprüfung hochladen",
+    params(("id" = i64, Path, description = "Strukturprüfung"), crate::audits::uploads::UploadName),
+    request_body(content = crate::openapi::PdfFile, content_type = "application/pdf", description = "Die PDF-Datei als roher Körper."),
+    responses((status = 201, description = "Gespeichert.", body = le_domain::api::audits::StoredFile), (status = 413, description = "Zu groß.", body = le_domain::ApiErrorBody), (status = 422, description = "Kein PDF oder Name fehlt.", body = le_domain::ApiErrorBody))
+)]
 pub async fn upload_evidence(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -254,6 +290,15 @@ pub async fn upload_evidence(
 }
 
 /// `GET /api/v1/audits/evidence/{id}` (MD and the applying hospital)
+#[utoipa::path(
+    get,
+    path = "/audits/evidence/{id}",
+    operation_id = "audits.structure.download_evidence",
+    tag = "Prüfverfahren",
+    summary = "Einen Nachweis herunterladen",
+    params(("id" = i64, Path, description = "Nachweis")),
+    responses((status = 200, description = "Der Nachweis.", body = crate::openapi::PdfFile, content_type = "application/pdf"))
+)]
 pub async fn download_evidence(
     State(state): State<AppState>,
     caller: AuditCaller,

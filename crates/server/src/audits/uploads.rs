@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::Response;
 use http_body_util::BodyExt;
 use le_domain::FieldError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::audits::StoredFile;
 use le_domain::audits::is_pdf;
 use serde::Deserialize;
@@ -22,7 +21,7 @@ use super::caller::{AuditCaller, HospitalAuditCaller};
 use super::store::{self, FILE_SELECT, FileRow, actor_name};
 use crate::AppState;
 use crate::access::session::Actor;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::secrets;
 
@@ -40,7 +39,8 @@ pub fn incoming_dir(state: &AppState) -> PathBuf {
 }
 
 /// `?name=` of an upload.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadName {
     pub name: Option<String>,
 }
@@ -355,21 +355,24 @@ pub async fn record(
     target: String,
     detail: Option<String>,
 ) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor,
-            action,
-            target: Some(target),
-            outcome: AuditOutcome::Success,
-            detail,
-        },
-    )
-    .await;
+    audit_log::success(actor, action)
+        .target(target)
+        .detail_opt(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 /// `PUT /api/v1/audits/requests/{id}/files?name=…` (hospital; raw PDF body)
+#[utoipa::path(
+    put,
+    path = "/audits/requests/{id}/files",
+    operation_id = "audits.uploads.upload_file",
+    tag = "Prüfverfahren",
+    summary = "Eine PDF-Datei zu einer Anforderung hochladen (gestreamt; für den MD erst nach dem Einreichen sichtbar)",
+    params(("id" = i64, Path, description = "Unterlagenanforderung"), crate::audits::uploads::UploadName),
+    request_body(content = crate::openapi::PdfFile, content_type = "application/pdf", description = "Die PDF-Datei als roher Körper (kein multipart). Geprüft wird der Inhalt, nicht der Name."),
+    responses((status = 201, description = "Gespeichert, mit Größe und SHA-256.", body = le_domain::api::audits::StoredFile), (status = 400, description = "Die Übertragung brach ab; nichts wurde gespeichert.", body = le_domain::ApiErrorBody), (status = 409, description = "Der Prüffall ist abgeschlossen.", body = le_domain::ApiErrorBody), (status = 413, description = "Die Datei überschreitet die Größengrenze.", body = le_domain::ApiErrorBody), (status = 422, description = "Kein PDF (Feld `file`) oder Name fehlt (Feld `name`).", body = le_domain::ApiErrorBody))
+)]
 pub async fn upload_file(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -441,6 +444,15 @@ async fn file_row(state: &AppState, id: i64) -> Result<FileRow, AppError> {
 }
 
 /// `DELETE /api/v1/audits/files/{id}` (hospital; only files not yet submitted)
+#[utoipa::path(
+    delete,
+    path = "/audits/files/{id}",
+    operation_id = "audits.uploads.delete_file",
+    tag = "Prüfverfahren",
+    summary = "Eine noch nicht eingereichte Datei löschen",
+    params(("id" = i64, Path, description = "Datei")),
+    responses((status = 204, description = "Gelöscht.", body = le_domain::ApiErrorBody), (status = 409, description = "Die Datei ist schon eingereicht oder der Prüffall abgeschlossen.", body = le_domain::ApiErrorBody))
+)]
 pub async fn delete_file(
     State(state): State<AppState>,
     caller: HospitalAuditCaller,
@@ -475,6 +487,15 @@ pub async fn delete_file(
 }
 
 /// `GET /api/v1/audits/files/{id}`: the hospital always; the MD only once submitted.
+#[utoipa::path(
+    get,
+    path = "/audits/files/{id}",
+    operation_id = "audits.uploads.download_file",
+    tag = "Prüfverfahren",
+    summary = "Eine hochgeladene Datei herunterladen (gestreamt, `X-Content-SHA256`)",
+    params(("id" = i64, Path, description = "Datei")),
+    responses((status = 200, description = "Die Datei.", body = crate::openapi::PdfFile, content_type = "application/pdf"))
+)]
 pub async fn download_file(
     State(state): State<AppState>,
     caller: AuditCaller,

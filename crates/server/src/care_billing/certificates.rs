@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use le_care_seal::{CertificateInfo, parse_certificate_list};
 use le_domain::FieldError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::care_billing::{
     CertificateImportReport, RecipientCertificate, RecipientCertificateFile, SkippedCertificate,
 };
@@ -15,7 +14,6 @@ use super::caller::CareCaller;
 use super::store::{self, CertificateRow, NewCertificate};
 use crate::AppState;
 use crate::access::session::MdAdminSession;
-use crate::audit::{self, Event};
 use crate::clock::rfc3339;
 use crate::error::AppError;
 
@@ -109,28 +107,21 @@ pub async fn import(
         .filter(|r| ids.contains(&r.id))
         .map(to_api)
         .collect();
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &admin.actor,
-            action: "care_certificates_imported",
-            target: Some("Schlüsselliste".to_owned()),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "{} neu ({}), {} bekannt, {} abgelehnt",
-                added.len(),
-                added
-                    .iter()
-                    .map(|c| format!("IK {} bis {}", c.ik, &c.not_after[..10]))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                rows.len() - ids.len(),
-                skipped.len()
-            )),
-        },
-    )
-    .await;
+    crate::audit_log::success(&admin.actor, "care_certificates_imported")
+        .target("Schlüsselliste")
+        .detail(format!(
+            "{} neu ({}), {} bekannt, {} abgelehnt",
+            added.len(),
+            added
+                .iter()
+                .map(|c| format!("IK {} bis {}", c.ik, &c.not_after[..10]))
+                .collect::<Vec<_>>()
+                .join(", "),
+            rows.len() - ids.len(),
+            skipped.len()
+        ))
+        .record(&state.db, now)
+        .await;
     Ok(axum::Json(CertificateImportReport {
         unchanged: rows.len() - ids.len(),
         added,
@@ -149,6 +140,17 @@ pub async fn list(
 
 /// `GET /api/v1/care/recipient-certificate`: the valid certificate of the data acceptance point
 /// of the caller's region.
+#[utoipa::path(
+    get,
+    path = "/care/recipient-certificate",
+    operation_id = "care.recipient_certificate.get",
+    tag = "Pflegeabrechnung",
+    summary = "Das gültige Zertifikat der Datenannahmestelle der Region (zum Verschlüsseln beim Absender)",
+    responses(
+        (status = 200, description = "Das Zertifikat (PEM).", body = le_domain::api::care_billing::RecipientCertificateFile),
+        (status = 409, description = "Kein oder nur ein abgelaufenes Zertifikat (`certificate_unknown`, `certificate_expired`), oder keine Region eingerichtet.", body = le_domain::ApiErrorBody)
+    )
+)]
 pub async fn recipient(
     State(state): State<AppState>,
     caller: CareCaller,

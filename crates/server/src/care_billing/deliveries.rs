@@ -7,7 +7,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use le_domain::FieldError;
 use le_domain::Ik;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::care_billing::{
     Delivery, DeliveryRequest, ErrorReturn, ErrorReturnRequest, OrderFieldValue,
 };
@@ -20,7 +19,7 @@ use super::MAX_DELIVERY_BYTES;
 use super::caller::CareCaller;
 use super::store::{self, DeliveryFilter, DeliveryRow, NewDelivery};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -136,6 +135,16 @@ fn setup_missing() -> AppError {
 
 /// `POST /api/v1/care/deliveries?branch_ik=…&kind=…&month=…&procedure=…&payload_size=…`
 /// (body: the signed and encrypted file)
+#[utoipa::path(
+    post,
+    path = "/care/deliveries",
+    operation_id = "care.deliveries.create",
+    tag = "Pflegeabrechnung",
+    summary = "Eine verschlüsselte Lieferung einreichen; der Server vergibt die Dateifolgenummer und erzeugt die Auftragsdatei",
+    params(le_domain::api::care_billing::DeliveryRequest),
+    request_body(content = crate::openapi::BinaryFile, content_type = "application/octet-stream", description = "Die signierte und verschlüsselte Nutzdatei (CMS)."),
+    responses((status = 201, description = "Die Lieferung mit Dateifolgenummer.", body = le_domain::api::care_billing::Delivery), (status = 413, description = "Zu groß.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Angaben (Feldpfad), z. B. Leistungsart nicht zugelassen.", body = le_domain::ApiErrorBody))
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -275,23 +284,16 @@ pub async fn create(
         let _ = tokio::fs::remove_file(&dest).await;
         return Err(e.into());
     }
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "care_delivery_created",
-            target: Some(format!("Lieferung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "{} Transfernummer {transfer_number:03}, Leistungsart {}, {} Bytes verschlüsselt",
-                req.procedure.label(),
-                req.kind.trim(),
-                transfer_size
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "care_delivery_created")
+        .target(format!("Lieferung {id}"))
+        .detail(format!(
+            "{} Transfernummer {transfer_number:03}, Leistungsart {}, {} Bytes verschlüsselt",
+            req.procedure.label(),
+            req.kind.trim(),
+            transfer_size
+        ))
+        .record(&state.db, now)
+        .await;
     let row = store::delivery(&state.db, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -299,6 +301,15 @@ pub async fn create(
 }
 
 /// `GET /api/v1/care/deliveries?month=&kind=&procedure=&state=`
+#[utoipa::path(
+    get,
+    path = "/care/deliveries",
+    operation_id = "care.deliveries.list",
+    tag = "Pflegeabrechnung",
+    summary = "Lieferprotokoll mit Filtern",
+    params(crate::care_billing::store::DeliveryFilter),
+    responses((status = 200, description = "Die Lieferungen, neueste zuerst.", body = Vec<le_domain::api::care_billing::Delivery>), (status = 422, description = "Ungültiger Filter.", body = le_domain::ApiErrorBody))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -325,6 +336,15 @@ async fn owned(
 }
 
 /// `GET /api/v1/care/deliveries/{id}`
+#[utoipa::path(
+    get,
+    path = "/care/deliveries/{id}",
+    operation_id = "care.deliveries.get",
+    tag = "Pflegeabrechnung",
+    summary = "Eine Lieferung mit den Feldern der Auftragsdatei",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Lieferung.", body = le_domain::api::care_billing::Delivery))
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -348,6 +368,15 @@ fn attachment(name: &str, content_type: &'static str, body: Body) -> Response {
 }
 
 /// `GET /api/v1/care/deliveries/{id}/order-file` (the 348 bytes, named like `EPFL0007.AUF`)
+#[utoipa::path(
+    get,
+    path = "/care/deliveries/{id}/order-file",
+    operation_id = "care.deliveries.order_file",
+    tag = "Pflegeabrechnung",
+    summary = "Die Auftragsdatei (348 Byte, ISO-8859-1) herunterladen",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Auftragsdatei.", body = crate::openapi::BinaryFile, content_type = "application/octet-stream"))
+)]
 pub async fn order_file(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -363,6 +392,15 @@ pub async fn order_file(
 
 /// `GET /api/v1/care/deliveries/{id}/payload` (the encrypted file, named like `EPFL0007`;
 /// streamed from disk)
+#[utoipa::path(
+    get,
+    path = "/care/deliveries/{id}/payload",
+    operation_id = "care.deliveries.payload",
+    tag = "Pflegeabrechnung",
+    summary = "Die verschlüsselte Nutzdatei herunterladen",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Die Datei.", body = crate::openapi::BinaryFile, content_type = "application/octet-stream"))
+)]
 pub async fn payload(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -393,6 +431,16 @@ pub async fn payload(
 
 /// `POST /api/v1/care/deliveries/{id}/error-return`: the acceptance point's error number and
 /// action, recorded so a correction delivery can follow.
+#[utoipa::path(
+    post,
+    path = "/care/deliveries/{id}/error-return",
+    operation_id = "care.deliveries.error_return",
+    tag = "Pflegeabrechnung",
+    summary = "Eine Fehlerrückmeldung der Datenannahmestelle erfassen",
+    params(("id" = i64, Path, description = "Lieferung")),
+    request_body(content = le_domain::api::care_billing::ErrorReturnRequest, content_type = "application/json"),
+    responses((status = 200, description = "Die Lieferung mit Fehlerrückmeldung.", body = le_domain::api::care_billing::Delivery), (status = 422, description = "Ungültige Angaben.", body = le_domain::ApiErrorBody))
+)]
 pub async fn error_return(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -434,21 +482,14 @@ pub async fn error_return(
     {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "care_error_return_recorded",
-            target: Some(format!("Lieferung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "Fehlernummer {}, Maßnahme {}",
-                req.error_number, req.error_action
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "care_error_return_recorded")
+        .target(format!("Lieferung {id}"))
+        .detail(format!(
+            "Fehlernummer {}, Maßnahme {}",
+            req.error_number, req.error_action
+        ))
+        .record(&state.db, now)
+        .await;
     let row = store::delivery(&state.db, caller.institution.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -458,6 +499,15 @@ pub async fn error_return(
 /// `POST /api/v1/care/deliveries/{id}/send`: one mail to the data acceptance point with the
 /// encrypted file and the order file as attachments (SMTP from `--smtp-url`, to
 /// `--care-mail-to`). A delivery is mailed once.
+#[utoipa::path(
+    post,
+    path = "/care/deliveries/{id}/send",
+    operation_id = "care.deliveries.send",
+    tag = "Pflegeabrechnung",
+    summary = "Die Lieferung per E-Mail an die Datenannahmestelle senden",
+    params(("id" = i64, Path, description = "Lieferung")),
+    responses((status = 200, description = "Gesendet.", body = le_domain::api::care_billing::Delivery), (status = 409, description = "Schon gesendet.", body = le_domain::ApiErrorBody), (status = 502, description = "Der Mailserver lehnte ab.", body = le_domain::ApiErrorBody))
+)]
 pub async fn send(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -533,18 +583,11 @@ pub async fn send(
     }
     let now = state.clock.now();
     store::mark_sent(&state.db, institution_id, id, to, now).await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "care_delivery_sent",
-            target: Some(format!("Lieferung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("per E-Mail an {to}")),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "care_delivery_sent")
+        .target(format!("Lieferung {id}"))
+        .detail(format!("per E-Mail an {to}"))
+        .record(&state.db, now)
+        .await;
     let row = store::delivery(&state.db, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -19,18 +19,11 @@ pub(crate) async fn log(
     action: &str,
     detail: String,
 ) {
-    crate::audit::record(
-        &state.db,
-        state.clock.now(),
-        crate::audit::Event {
-            actor: &caller.actor,
-            action,
-            target: Some(format!("IK {}", caller.institution.ik)),
-            outcome: le_domain::api::access::AuditOutcome::Success,
-            detail: Some(detail),
-        },
-    )
-    .await;
+    crate::audit_log::success(&caller.actor, action)
+        .target(format!("IK {}", caller.institution.ik))
+        .detail(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 /// Largest encrypted delivery accepted.

@@ -25,6 +25,14 @@ async fn current(state: &AppState, institution_id: i64) -> Result<CareSetup, App
 }
 
 /// `GET /api/v1/care/setup`
+#[utoipa::path(
+    get,
+    path = "/care/setup",
+    operation_id = "care.setup.get",
+    tag = "Pflegeabrechnung",
+    summary = "Einrichtung des Pflegedienstes: Filialen mit IK, Region, Abrechnungsstelle",
+    responses((status = 200, description = "Die Einrichtung.", body = le_domain::api::care_billing::CareSetup))
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: CareCaller,

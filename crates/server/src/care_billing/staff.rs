@@ -57,6 +57,14 @@ async fn save(
 }
 
 /// `GET /api/v1/care/staff`
+#[utoipa::path(
+    get,
+    path = "/care/staff",
+    operation_id = "care.staff.list",
+    tag = "Pflegeabrechnung",
+    summary = "Pflegekräfte mit Beschäftigtennummer",
+    responses((status = 200, description = "Die Pflegekräfte.", body = Vec<le_domain::api::care_billing::StaffMember>))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -68,6 +76,15 @@ pub async fn list(
 }
 
 /// `POST /api/v1/care/staff`
+#[utoipa::path(
+    post,
+    path = "/care/staff",
+    operation_id = "care.staff.create",
+    tag = "Pflegeabrechnung",
+    summary = "Eine Pflegekraft anlegen",
+    request_body(content = le_domain::care_billing::StaffForm, content_type = "application/json"),
+    responses((status = 201, description = "Angelegt.", body = le_domain::api::care_billing::StaffMember), (status = 422, description = "Ungültige Angaben (z. B. LBNR).", body = le_domain::ApiErrorBody))
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -90,6 +107,16 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/care/staff/{id}`
+#[utoipa::path(
+    put,
+    path = "/care/staff/{id}",
+    operation_id = "care.staff.update",
+    tag = "Pflegeabrechnung",
+    summary = "Eine Pflegekraft ändern",
+    params(("id" = i64, Path, description = "Pflegekraft")),
+    request_body(content = le_domain::care_billing::StaffForm, content_type = "application/json"),
+    responses((status = 200, description = "Geändert.", body = le_domain::api::care_billing::StaffMember), (status = 422, description = "Ungültige Angaben.", body = le_domain::ApiErrorBody))
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: CareCaller,
@@ -120,6 +147,15 @@ pub async fn update(
 
 /// `POST /api/v1/care/staff/import` `{csv, dry_run}`: every line is checked; nothing is stored
 /// unless all lines are right (all or nothing).
+#[utoipa::path(
+    post,
+    path = "/care/staff/import",
+    operation_id = "care.staff.import",
+    tag = "Pflegeabrechnung",
+    summary = "CSV-Import der Pflegekräfte (mit Probelauf)",
+    request_body(content = le_domain::api::care_billing::StaffImportRequest, content_type = "application/json"),
+    responses((status = 200, description = "Ergebnis je Zeile.", body = le_domain::api::care_billing::StaffImportReport), (status = 422, description = "Ungültige Datei.", body = le_domain::ApiErrorBody))
+)]
 pub async fn import(
     State(state): State<AppState>,
     caller: CareCaller,

@@ -197,7 +197,8 @@ pub async fn insert_delivery(
 }
 
 /// Filters of the delivery log (all optional).
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeliveryFilter {
     pub month: Option<String>,
     pub kind: Option<String>,

@@ -1,7 +1,6 @@
 //! Bulk edits of many physicians at once: preview (the same domain function the browser runs),
 //! one atomic apply with a version check, and undo of a whole operation.
 use axum::extract::{Path, State};
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkPreviewItem, BulkRequest, BulkUndone,
 };
@@ -11,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::caller::{HospitalCaller, HospitalEditor, today};
 use super::{store, write};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -58,6 +57,15 @@ async fn selected(
 }
 
 /// `POST /api/v1/physicians/bulk/preview`
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/preview",
+    operation_id = "directory.bulk.preview",
+    tag = "Arztverzeichnis",
+    summary = "Sammeländerung: Vorschau",
+    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
+    responses((status = 200, description = "Was sich je Eintrag ändern würde.", body = le_domain::api::directory::BulkPreview), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
+)]
 pub async fn preview(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -80,6 +88,15 @@ pub async fn preview(
 }
 
 /// `POST /api/v1/physicians/bulk/apply`: all or nothing.
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/apply",
+    operation_id = "directory.bulk.apply",
+    tag = "Arztverzeichnis",
+    summary = "Sammeländerung ausführen (alles oder nichts, mit Versionsprüfung)",
+    request_body(content = le_domain::api::directory::BulkRequest, content_type = "application/json"),
+    responses((status = 200, description = "Ausgeführt.", body = le_domain::api::directory::BulkApplied), (status = 409, description = "Ein Eintrag wurde inzwischen geändert.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Änderung.", body = le_domain::ApiErrorBody))
+)]
 pub async fn apply(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -146,21 +163,14 @@ pub async fn apply(
     .await?
     .last_insert_rowid();
     tx.commit().await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "physicians_bulk_changed",
-            target: Some(format!("Sammeländerung {operation_id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!(
-                "{} geändert, {unchanged} unverändert",
-                snapshot.len()
-            )),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "physicians_bulk_changed")
+        .target(format!("Sammeländerung {operation_id}"))
+        .detail(format!(
+            "{} geändert, {unchanged} unverändert",
+            snapshot.len()
+        ))
+        .record(&state.db, now)
+        .await;
     let changed_ids: std::collections::HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, caller.main_ik.as_str())
         .await?
@@ -177,6 +187,15 @@ pub async fn apply(
 
 /// `POST /api/v1/physicians/bulk/{operation_id}/undo`: restores every record of the operation,
 /// unless one of them was changed since (then nothing is restored).
+#[utoipa::path(
+    post,
+    path = "/physicians/bulk/{operation_id}/undo",
+    operation_id = "directory.bulk.undo",
+    tag = "Arztverzeichnis",
+    summary = "Eine Sammeländerung als Ganzes rückgängig machen",
+    params(("operation_id" = i64, Path, description = "Sammeländerung")),
+    responses((status = 200, description = "Rückgängig gemacht.", body = le_domain::api::directory::BulkUndone), (status = 409, description = "Einträge inzwischen geändert.", body = le_domain::ApiErrorBody))
+)]
 pub async fn undo(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -240,18 +259,11 @@ pub async fn undo(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    audit::record(
-        &state.db,
-        now,
-        Event {
-            actor: &caller.actor,
-            action: "physicians_bulk_undone",
-            target: Some(format!("Sammeländerung {operation_id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("{} Einträge wiederhergestellt", snapshot.len())),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "physicians_bulk_undone")
+        .target(format!("Sammeländerung {operation_id}"))
+        .detail(format!("{} Einträge wiederhergestellt", snapshot.len()))
+        .record(&state.db, now)
+        .await;
     let ids: std::collections::HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, &main_ik)
         .await?

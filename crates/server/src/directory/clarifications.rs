@@ -4,7 +4,6 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{
     AcceptedSide, Clarification, ClarificationState, DocumentRequest, ResolveRequest,
 };
@@ -16,7 +15,7 @@ use super::physicians::name_of;
 use super::{registry, store};
 use crate::AppState;
 use crate::access::session::Actor;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -127,6 +126,14 @@ async fn one(state: &AppState, id: i64) -> Result<Row, AppError> {
 }
 
 /// `GET /api/v1/clarifications` (the hospital's inbox)
+#[utoipa::path(
+    get,
+    path = "/clarifications",
+    operation_id = "directory.clarifications.inbox",
+    tag = "Arztverzeichnis",
+    summary = "Klärfälle des Krankenhauses",
+    responses((status = 200, description = "Die Klärfälle.", body = Vec<le_domain::api::directory::Clarification>))
+)]
 pub async fn inbox(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -151,18 +158,11 @@ async fn audit_office(
     id: i64,
     detail: Option<String>,
 ) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor,
-            action,
-            target: Some(format!("Klärung {id}")),
-            outcome: AuditOutcome::Success,
-            detail,
-        },
-    )
-    .await;
+    audit_log::success(actor, action)
+        .target(format!("Klärung {id}"))
+        .detail_opt(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 /// `POST /api/v1/office/clarifications/{id}/resolve`: the office's decision, in one transaction
@@ -300,6 +300,16 @@ pub async fn request_document(
 
 /// `POST /api/v1/clarifications/{id}/document` (multipart part `document`, a PDF); refused once
 /// the clarification is resolved (a document never reopens it).
+#[utoipa::path(
+    post,
+    path = "/clarifications/{id}/document",
+    operation_id = "directory.clarifications.upload_document",
+    tag = "Arztverzeichnis",
+    summary = "Die angeforderte Urkundenkopie (PDF) zu einem Klärfall hochladen",
+    params(("id" = i64, Path, description = "Klärfall")),
+    request_body(content = crate::openapi::DocumentUpload, content_type = "multipart/form-data", description = "Teil `document`: die PDF-Datei."),
+    responses((status = 200, description = "Der Klärfall.", body = le_domain::api::directory::Clarification), (status = 409, description = "Keine Kopie angefordert.", body = le_domain::ApiErrorBody), (status = 422, description = "Kein PDF.", body = le_domain::ApiErrorBody))
+)]
 pub async fn upload_document(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -383,18 +393,11 @@ pub async fn upload_document(
     if updated.rows_affected() != 1 {
         return Err(already_resolved());
     }
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &caller.actor,
-            action: "clarification_document_provided",
-            target: Some(format!("Klärung {id}")),
-            outcome: AuditOutcome::Success,
-            detail: Some(format!("{} Bytes", bytes.len())),
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, "clarification_document_provided")
+        .target(format!("Klärung {id}"))
+        .detail(format!("{} Bytes", bytes.len()))
+        .record(&state.db, state.clock.now())
+        .await;
     to_api(&one(&state, id).await?, Viewer::Hospital).map(axum::Json)
 }
 

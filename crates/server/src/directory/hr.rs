@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use le_domain::ValidationError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{HrImportReport, HrImportRequest, HrImportRow, RowOutcome};
 use le_domain::directory::{
     PhysicianForm, PhysicianRecord, check_write, normalize_name, parse_hr_csv, write_hr_csv,
@@ -15,7 +14,7 @@ use super::physicians::name_of;
 use super::sites::line_errors;
 use super::{store, write};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -38,6 +37,15 @@ fn find<'a>(existing: &'a [PhysicianRecord], form: &PhysicianForm) -> Option<&'a
 }
 
 /// `POST /api/v1/physicians/import`
+#[utoipa::path(
+    post,
+    path = "/physicians/import",
+    operation_id = "directory.hr.import",
+    tag = "Arztverzeichnis",
+    summary = "CSV-Import aus dem Personalsystem (mit Probelauf)",
+    request_body(content = le_domain::api::directory::HrImportRequest, content_type = "application/json"),
+    responses((status = 200, description = "Ergebnis je Zeile.", body = le_domain::api::directory::HrImportReport), (status = 422, description = "Ungültige Datei.", body = le_domain::ApiErrorBody))
+)]
 pub async fn import(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -138,23 +146,24 @@ pub async fn import(
             .iter()
             .filter(|r| r.outcome == RowOutcome::Update)
             .count();
-        audit::record(
-            &state.db,
-            now,
-            Event {
-                actor: &caller.actor,
-                action: "physicians_imported",
-                target: None,
-                outcome: AuditOutcome::Success,
-                detail: Some(format!("{created} neu, {updated} geändert")),
-            },
-        )
-        .await;
+        audit_log::success(&caller.actor, "physicians_imported")
+            .detail(format!("{created} neu, {updated} geändert"))
+            .record(&state.db, now)
+            .await;
     }
     Ok(axum::Json(HrImportReport { applied, rows }))
 }
 
 /// `GET /api/v1/physicians/export.csv?ids=1,2,3` (the current filter's ids; all when absent)
+#[utoipa::path(
+    get,
+    path = "/physicians/export.csv",
+    operation_id = "directory.hr.export",
+    tag = "Arztverzeichnis",
+    summary = "Export als CSV (Excel, `;`, UTF-8 mit BOM)",
+    params(("ids" = Option<String>, Query, description = "Komma-getrennte Eintrags-IDs; ohne: alle.")),
+    responses((status = 200, description = "Die CSV-Datei.", body = crate::openapi::CsvFile, content_type = "text/csv"))
+)]
 pub async fn export(
     State(state): State<AppState>,
     caller: HospitalCaller,

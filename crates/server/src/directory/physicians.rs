@@ -3,7 +3,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use le_domain::FieldError;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{PhysicianList, UpdatePhysicianRequest};
 use le_domain::directory::{
     IdentityMatch, MatchOutcome, PhysicianForm, PhysicianRecord, RequestState,
@@ -13,7 +12,7 @@ use super::caller::{HospitalCaller, HospitalEditor, today};
 use super::registry::{self, RegistryAnswer};
 use super::{store, write};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -28,18 +27,11 @@ async fn audit_change(
     target: String,
     detail: Option<String>,
 ) {
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        Event {
-            actor: &caller.actor,
-            action,
-            target: Some(target),
-            outcome: AuditOutcome::Success,
-            detail,
-        },
-    )
-    .await;
+    audit_log::success(&caller.actor, action)
+        .target(target)
+        .detail_opt(detail)
+        .record(&state.db, state.clock.now())
+        .await;
 }
 
 fn version_conflict(current: i64) -> AppError {
@@ -51,13 +43,23 @@ fn version_conflict(current: i64) -> AppError {
     }
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Name search: prefix of the last or first name (umlauts and case do not matter).
     q: Option<String>,
 }
 
 /// `GET /api/v1/physicians[?q=name]`
+#[utoipa::path(
+    get,
+    path = "/physicians",
+    operation_id = "directory.physicians.list",
+    tag = "Arztverzeichnis",
+    summary = "Die Ärztinnen und Ärzte des Krankenhauses, optional nach Namen gesucht",
+    params(ListQuery),
+    responses((status = 200, description = "Die Einträge.", body = le_domain::api::directory::PhysicianList), (status = 422, description = "Ungültiger Suchbegriff.", body = le_domain::ApiErrorBody))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -74,6 +76,15 @@ pub async fn list(
 }
 
 /// `GET /api/v1/physicians/{id}`
+#[utoipa::path(
+    get,
+    path = "/physicians/{id}",
+    operation_id = "directory.physicians.get",
+    tag = "Arztverzeichnis",
+    summary = "Ein Eintrag mit Version (für Änderungen)",
+    params(("id" = i64, Path, description = "Eintrag")),
+    responses((status = 200, description = "Der Eintrag.", body = le_domain::directory::physician::PhysicianRecord))
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -86,6 +97,15 @@ pub async fn get(
 }
 
 /// `POST /api/v1/physicians`
+#[utoipa::path(
+    post,
+    path = "/physicians",
+    operation_id = "directory.physicians.create",
+    tag = "Arztverzeichnis",
+    summary = "Einen Eintrag anlegen",
+    request_body(content = le_domain::directory::physician::PhysicianForm, content_type = "application/json"),
+    responses((status = 201, description = "Angelegt.", body = le_domain::directory::physician::PhysicianRecord), (status = 422, description = "Ungültige Angaben (Feldfehler mit Feldpfad).", body = le_domain::ApiErrorBody))
+)]
 pub async fn create(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -111,6 +131,16 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/physicians/{id}`: refused with 409 when someone changed it in between.
+#[utoipa::path(
+    put,
+    path = "/physicians/{id}",
+    operation_id = "directory.physicians.update",
+    tag = "Arztverzeichnis",
+    summary = "Einen Eintrag ändern (mit Versionsprüfung)",
+    params(("id" = i64, Path, description = "Eintrag")),
+    request_body(content = le_domain::api::directory::UpdatePhysicianRequest, content_type = "application/json"),
+    responses((status = 200, description = "Geändert.", body = le_domain::directory::physician::PhysicianRecord), (status = 409, description = "Inzwischen von jemand anderem geändert (Version).", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Angaben.", body = le_domain::ApiErrorBody))
+)]
 pub async fn update(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,
@@ -159,6 +189,15 @@ pub async fn update(
 /// or a mismatch that goes to the clarification inbox. An ANR typed into the record is looked up
 /// first: the same person there is matched; anyone else is a clarification, never a silent new
 /// number; an ANR the registry does not know is refused.
+#[utoipa::path(
+    post,
+    path = "/physicians/{id}/anr-request",
+    operation_id = "directory.physicians.request_anr",
+    tag = "Arztverzeichnis",
+    summary = "Eine Arztnummer beim Register anfragen (neu, gefunden oder Klärfall)",
+    params(("id" = i64, Path, description = "Eintrag")),
+    responses((status = 200, description = "Der Eintrag mit Ergebnis.", body = le_domain::directory::physician::PhysicianRecord), (status = 409, description = "Schon angefragt oder ANR vorhanden.", body = le_domain::ApiErrorBody))
+)]
 pub async fn request_anr(
     State(state): State<AppState>,
     HospitalEditor(caller): HospitalEditor,

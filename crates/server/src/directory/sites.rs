@@ -1,7 +1,6 @@
 //! The national site directory: list for hospitals, import (idempotent, with a report) for the
 //! office and for the weekly command-line job.
 use axum::extract::State;
-use le_domain::api::access::AuditOutcome;
 use le_domain::api::directory::{ImportLineError, SiteImportReport, SiteImportRequest, SiteList};
 use le_domain::directory::{diff_sites, parse_site_directory};
 
@@ -9,11 +8,19 @@ use super::caller::{HospitalCaller, OfficeCaller};
 use super::store;
 use crate::AppState;
 use crate::access::session::Actor;
-use crate::audit::{self, Event};
+use crate::audit_log;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
 /// `GET /api/v1/sites`: the hospital's own sites.
+#[utoipa::path(
+    get,
+    path = "/sites",
+    operation_id = "directory.sites.own_sites",
+    tag = "Arztverzeichnis",
+    summary = "Die Standorte des eigenen Krankenhauses (Haupt-IK)",
+    responses((status = 200, description = "Die Standorte.", body = le_domain::api::directory::SiteList))
+)]
 pub async fn own_sites(
     State(state): State<AppState>,
     caller: HospitalCaller,
@@ -101,24 +108,16 @@ pub async fn import(
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        audit::record(
-            &state.db,
-            now,
-            Event {
-                actor,
-                action: "sites_imported",
-                target: None,
-                outcome: AuditOutcome::Success,
-                detail: Some(format!(
-                    "{} neu, {} geändert, {} entfernt, {} unverändert",
-                    report.new.len(),
-                    report.changed.len(),
-                    report.removed.len(),
-                    report.unchanged
-                )),
-            },
-        )
-        .await;
+        audit_log::success(actor, "sites_imported")
+            .detail(format!(
+                "{} neu, {} geändert, {} entfernt, {} unverändert",
+                report.new.len(),
+                report.changed.len(),
+                report.removed.len(),
+                report.unchanged
+            ))
+            .record(&state.db, now)
+            .await;
     }
     Ok(report)
 }

@@ -719,3 +719,37 @@ async fn forgotten_throttle_keys_are_removed() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(count(&app).await, 0);
 }
+
+#[tokio::test]
+async fn an_instance_with_another_secret_key_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |key: &str| {
+        let mut c =
+            le_server::config::Config::with_dirs(dir.path().join("data"), dir.path().join("dist"));
+        c.secret_key_file = Some(dir.path().join(key));
+        c
+    };
+    // The first start records the key's check value; the same key starts again.
+    le_server::state_from_config(config("a.key")).await.unwrap();
+    le_server::state_from_config(config("a.key")).await.unwrap();
+    // A second instance with its own (new) key would encrypt TOTP secrets nobody else can read.
+    let err = le_server::state_from_config(config("b.key"))
+        .await
+        .err()
+        .expect("a different key must be refused")
+        .to_string();
+    assert!(err.contains("secret key does not match"), "{err}");
+    // A copy of the right key works (what every instance of an installation gets).
+    std::fs::copy(dir.path().join("a.key"), dir.path().join("c.key")).unwrap();
+    le_server::state_from_config(config("c.key")).await.unwrap();
+}
+
+#[tokio::test]
+async fn health_reports_database_and_file_store() {
+    let app = TestApp::new().await;
+    let res = app.get("/api/v1/health").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = body_json(res).await;
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["storage"], "ok");
+}

@@ -12,4 +12,5 @@ mod hardening;
 mod helpers;
 mod matrix;
 mod numbers;
+mod openapi;
 mod serving;
