@@ -1,7 +1,7 @@
 // Starts the release server on a free port (port 0) with a fresh data directory, and stops it
 // after the run. The address is handed to the tests through LE_BASE_URL.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,15 +44,73 @@ export default async function globalSetup() {
   // A second server in demo mode (seeded institutions, demo accounts with their current codes)
   // for the journeys that need data of several institutions (physician directory, audits).
   const demoDir = mkdtempSync(join(tmpdir(), "le-portal-e2e-demo-"));
-  const demo = await startServer(binary, ["--data-dir", demoDir, "--dist-dir", dist, "--demo"]);
+  // Care billing: the local SMTP sink the demo server mails deliveries to (never a real
+  // address), and a test PKI made with openssl (the recipient's certificate, the care
+  // service's PKCS#12 file), see e2e/care-billing.spec.mjs.
+  const mailDir = join(demoDir, "mail");
+  const sink = await startSmtpSink(mailDir);
+  const pkiDir = join(demoDir, "pki");
+  makeCarePki(pkiDir);
+  process.env.LE_CARE_MAIL_DIR = mailDir;
+  process.env.LE_CARE_PKI_DIR = pkiDir;
+  const demo = await startServer(binary, [
+    "--data-dir", demoDir, "--dist-dir", dist, "--demo",
+    "--smtp-url", `smtp://127.0.0.1:${sink.port}`,
+    "--smtp-from", "le-portal@portal.invalid",
+    "--care-mail-to", "datenannahme@demo.invalid",
+  ]);
   process.env.LE_DEMO_BASE_URL = demo.baseURL;
   process.env.LE_BASE_URL = baseURL;
   process.env.LE_DATA_DIR = dataDir;
   return async () => {
-    await Promise.all([stop(server), stop(demo.server)]);
+    await Promise.all([stop(server), stop(demo.server), stop(sink.process)]);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(demoDir, { recursive: true, force: true });
   };
+}
+
+/** Starts scripts/smtp_sink.py (aiosmtpd) on a free port; resolves with the process and port. */
+async function startSmtpSink(dir) {
+  const proc = spawn("python3", [join(root, "scripts", "smtp_sink.py"), dir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("SMTP sink did not start within 15 s")), 15_000);
+    let seen = "";
+    proc.stdout.on("data", (chunk) => {
+      seen += chunk.toString();
+      const match = seen.match(/listening on 127\.0\.0\.1:(\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        ok(Number(match[1]));
+      }
+    });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`SMTP sink exited early with ${code} (python3 with aiosmtpd: scripts/setup.sh)`));
+    });
+  });
+  return { process: proc, port };
+}
+
+/** A test CA, the data acceptance point's certificate (OU=IK109905003) and the care service's
+ * certificate with its PKCS#12 file (password "Pflege-Test-2026"), made with openssl. */
+function makeCarePki(dir) {
+  mkdirSync(dir, { recursive: true });
+  const run = (...args) => {
+    const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr}`);
+  };
+  writeFileSync(join(dir, "leaf.cnf"), "keyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n");
+  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "365", "-subj", "/O=Test TrustCenter/CN=Test CA");
+  for (const [name, subject] of [
+    ["recipient", "/O=Test TrustCenter/OU=IK109905003/CN=Datenannahmestelle KNAPPSCHAFT (Test)"],
+    ["sender", "/O=Test TrustCenter/OU=IK460512349/CN=Pflegedienst Sonnenschein (Test)"],
+  ]) {
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
+    run("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.pem`, "-days", "365", "-extfile", "leaf.cnf");
+  }
+  run("pkcs12", "-export", "-in", "sender.pem", "-inkey", "sender.key", "-certfile", "ca.pem", "-out", "sender.p12", "-passout", "pass:Pflege-Test-2026");
 }
 
 /** Starts the server on a free port and resolves with the address it prints. */

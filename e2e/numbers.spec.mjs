@@ -122,7 +122,7 @@ test("keyboard only: navigate, choose the kind, type, ask the server", async ({ 
 });
 
 test("every page passes an axe-core scan", async ({ page }) => {
-  for (const path of ["/", "/kontakt", "/bereich/pflegeabrechnung", "/gibt-es-nicht"]) {
+  for (const path of ["/", "/kontakt", "/pflegeabrechnung", "/gibt-es-nicht"]) {
     await openApp(page, path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expectNoAxeViolations(page);

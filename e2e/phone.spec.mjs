@@ -26,7 +26,7 @@ test("public pages fit and pass axe", async ({ page }) => {
     "/registrierung",
     "/registrierung/status",
     "/kontakt",
-    "/bereich/pflegeabrechnung",
+    "/pflegeabrechnung",
     "/gibt-es-nicht",
   ]) {
     await test.step(path, () => visit(page, path));

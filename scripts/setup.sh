@@ -19,6 +19,12 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core
 fi
 
+step "openssl and bc (care billing: the crypto tests, e2e PKI and scripts/bench-care-seal.sh)"
+if ! command -v openssl >/dev/null || ! command -v bc >/dev/null; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl bc
+fi
+
 step "npm tools: Tailwind, binaryen (wasm-opt 132), Playwright, axe-core"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -26,6 +26,7 @@ const AREAS = [
   "registration_status",
   "sign_in_steps",
   "account",
+  "care_billing",
 ];
 const NAME = "le-portal-web";
 

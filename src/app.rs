@@ -10,10 +10,7 @@ use crate::areas::{Area, LazyArea};
 use crate::components::shell::Shell;
 use crate::contexts::session::Session;
 use crate::pages::access::sign_in::SignIn;
-use crate::pages::{
-    area::CareBillingPreview, contact::Contact, home::Home, not_found::NotFound,
-    number_check::NumberCheck,
-};
+use crate::pages::{contact::Contact, home::Home, not_found::NotFound, number_check::NumberCheck};
 use crate::routes::Route;
 
 #[component]
@@ -53,7 +50,6 @@ enum Page {
     Home,
     NumberCheck,
     Contact,
-    CareBillingPreview,
     SignIn,
     Area(Area),
     NotFound,
@@ -68,6 +64,8 @@ impl Page {
                 Page::Area(Area::Directory)
             } else if path.starts_with("/pruefverfahren/") {
                 Page::Area(Area::Audits)
+            } else if path.starts_with("/pflegeabrechnung/") {
+                Page::Area(Area::CareBilling)
             } else {
                 Page::NotFound
             };
@@ -76,7 +74,7 @@ impl Page {
             Route::Home => Page::Home,
             Route::NumberCheck => Page::NumberCheck,
             Route::Contact => Page::Contact,
-            Route::CareBillingPreview => Page::CareBillingPreview,
+            Route::CareBilling | Route::CareCertificates => Page::Area(Area::CareBilling),
             Route::SignIn => Page::SignIn,
             Route::Registration => Page::Area(Area::Registration),
             Route::RegistrationStatus { .. } => Page::Area(Area::RegistrationStatus),
@@ -119,7 +117,6 @@ fn Page() -> impl IntoView {
             Page::Home => view! { <Home /> }.into_any(),
             Page::NumberCheck => view! { <NumberCheck /> }.into_any(),
             Page::Contact => view! { <Contact /> }.into_any(),
-            Page::CareBillingPreview => view! { <CareBillingPreview /> }.into_any(),
             Page::SignIn => view! { <SignIn /> }.into_any(),
             Page::Area(area) => view! { <LazyArea area=area /> }.into_any(),
             Page::NotFound => view! { <NotFound /> }.into_any(),

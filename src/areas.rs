@@ -22,6 +22,7 @@ use crate::pages::admin::{
     users::AdminUsers,
 };
 use crate::pages::audits::AuditsArea;
+use crate::pages::care_billing::CareBillingArea;
 use crate::pages::directory::DirectoryArea;
 use crate::pages::not_found::NotFound;
 use crate::routes::{Route, use_route};
@@ -39,6 +40,7 @@ pub enum Area {
     RegistrationStatus,
     SignInSteps,
     Account,
+    CareBilling,
 }
 
 impl Area {
@@ -61,6 +63,7 @@ impl Area {
             (Area::Registration, _) => "Registrierung für das LE-Portal",
             (Area::RegistrationStatus, _) => "Stand der Registrierung",
             (Area::Account, _) => "Konto",
+            (Area::CareBilling, _) => "Pflegeabrechnung",
         }
     }
 
@@ -74,6 +77,7 @@ impl Area {
             Area::RegistrationStatus => registration_status().await,
             Area::SignInSteps => sign_in_steps().await,
             Area::Account => account().await,
+            Area::CareBilling => care_billing().await,
         }
     }
 }
@@ -135,6 +139,14 @@ fn account() -> Result<Render, SplitLoaderError> {
     Ok(draw)
 }
 
+#[wasm_split(care_billing, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn care_billing() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <CareBillingArea /> }.into_any()
+    }
+    Ok(draw)
+}
+
 /// The set-up steps after signing in, one page each (one chunk for all).
 #[component]
 fn SignInStep() -> impl IntoView {
@@ -186,13 +198,16 @@ async fn fetch(area: Area) -> Result<Render, SplitLoaderError> {
 /// After sign-in, fetches in the background the areas the role works in, so that opening one
 /// right away is as fast as with a single module (the first load stays small for everybody).
 pub fn prefetch_for(role: Role) {
-    let areas: Vec<Area> = WorkArea::for_role(role)
+    let mut areas: Vec<Area> = WorkArea::for_role(role)
         .map(|area| match area {
             WorkArea::Directory => Area::Directory,
             WorkArea::Audits => Area::Audits,
             WorkArea::Administration => Area::Administration,
         })
         .collect();
+    if role.allows(le_domain::access::Permission::UseCareBilling) {
+        areas.push(Area::CareBilling);
+    }
     spawn_local(async move {
         for area in areas {
             // A failure is shown when the area is opened (and retried then).

@@ -13,8 +13,10 @@ pub enum Route {
     NumberCheck,
     /// `/kontakt`
     Contact,
-    /// `/bereich/pflegeabrechnung`: the care billing area's preview (until the area is live).
-    CareBillingPreview,
+    /// `/pflegeabrechnung`: the care billing area.
+    CareBilling,
+    /// The operator's recipient certificates of care billing.
+    CareCertificates,
     /// `/registrierung`
     Registration,
     /// `/registrierung/status` and `/registrierung/status/{reference}`
@@ -74,7 +76,8 @@ impl Route {
             [] => Route::Home,
             ["nummernpruefung"] => Route::NumberCheck,
             ["kontakt"] => Route::Contact,
-            ["bereich", "pflegeabrechnung"] => Route::CareBillingPreview,
+            ["pflegeabrechnung"] => Route::CareBilling,
+            ["pflegeabrechnung", "zertifikate"] => Route::CareCertificates,
             ["registrierung"] => Route::Registration,
             ["registrierung", "status"] => Route::RegistrationStatus { reference: None },
             ["registrierung", "status", reference] => Route::RegistrationStatus {
@@ -111,7 +114,8 @@ impl Route {
             Route::Home => "/".to_owned(),
             Route::NumberCheck => "/nummernpruefung".to_owned(),
             Route::Contact => "/kontakt".to_owned(),
-            Route::CareBillingPreview => "/bereich/pflegeabrechnung".to_owned(),
+            Route::CareBilling => "/pflegeabrechnung".to_owned(),
+            Route::CareCertificates => "/pflegeabrechnung/zertifikate".to_owned(),
             Route::Registration => "/registrierung".to_owned(),
             Route::RegistrationStatus { reference: None } => "/registrierung/status".to_owned(),
             Route::RegistrationStatus {
@@ -208,7 +212,8 @@ mod tests {
             Route::Home,
             Route::NumberCheck,
             Route::Contact,
-            Route::CareBillingPreview,
+            Route::CareBilling,
+            Route::CareCertificates,
             Route::Registration,
             Route::RegistrationStatus { reference: None },
             Route::RegistrationStatus {

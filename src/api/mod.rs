@@ -1,6 +1,7 @@
 //! Typed client for the server's JSON API (same request/response types as the server).
 pub mod access;
 pub mod audits;
+pub mod care_billing;
 pub mod demo;
 pub mod directory;
 

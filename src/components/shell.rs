@@ -17,7 +17,7 @@ const NAV: [(Route, &str); 5] = [
     (Route::NumberCheck, "Nummernprüfung"),
     (Route::Audits, "Prüfverfahren"),
     (Route::Directory, "Arztverzeichnis"),
-    (Route::CareBillingPreview, "Pflegeabrechnung"),
+    (Route::CareBilling, "Pflegeabrechnung"),
 ];
 
 /// The page and label of an entry of the account menu (who sees it: the domain's `nav`).
@@ -27,6 +27,7 @@ fn menu_entry(entry: MenuEntry) -> (Route, &'static str) {
         MenuEntry::Users => (Route::AdminUsers, "Benutzer"),
         MenuEntry::ApiTokens => (Route::AdminApiTokens, "API-Tokens"),
         MenuEntry::AuditLog => (Route::AdminAuditLog, "Protokoll"),
+        MenuEntry::CareCertificates => (Route::CareCertificates, "Pflege-Zertifikate"),
         MenuEntry::Account => (Route::Account, "Konto"),
     }
 }

@@ -35,7 +35,7 @@ pub fn Home() -> impl IntoView {
                     text="Ärztinnen und Ärzte je Standort pflegen, Arztnummern beantragen, Abweichungen klären, viele Einträge auf einmal ändern."
                 />
                 <AreaCard
-                    href=Route::CareBillingPreview
+                    href=Route::CareBilling
                     title="Pflegeabrechnung (§ 105 SGB XI)"
                     text="Abrechnungslieferungen prüfen, dem richtigen Empfänger zuordnen und mit Auftragsdatei verschlüsselt bereitstellen."
                 />

@@ -1,8 +1,8 @@
 //! One module per route; areas with several routes have their own folder.
 pub mod access;
 pub mod admin;
-pub mod area;
 pub mod audits;
+pub mod care_billing;
 pub mod contact;
 pub mod directory;
 pub mod home;

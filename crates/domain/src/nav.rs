@@ -53,23 +53,29 @@ pub enum MenuEntry {
     ApiTokens,
     /// The institution's audit log.
     AuditLog,
+    /// Recipient certificates of care billing: imported by the Medizinischer Dienst's
+    /// administrators (the operator).
+    CareCertificates,
     /// The own account: everybody.
     Account,
 }
 
 impl MenuEntry {
-    pub const ALL: [MenuEntry; 5] = [
+    pub const ALL: [MenuEntry; 6] = [
         MenuEntry::Registrations,
         MenuEntry::Users,
         MenuEntry::ApiTokens,
         MenuEntry::AuditLog,
+        MenuEntry::CareCertificates,
         MenuEntry::Account,
     ];
 
     /// Whether users with `role` see the entry (and may open its page).
     pub fn open_to(self, role: Role) -> bool {
         match self {
-            MenuEntry::Registrations => role.allows(Permission::DecideRegistrations),
+            MenuEntry::Registrations | MenuEntry::CareCertificates => {
+                role.allows(Permission::DecideRegistrations)
+            }
             MenuEntry::Users | MenuEntry::ApiTokens | MenuEntry::AuditLog => {
                 role.allows(Permission::AdministerInstitution)
             }

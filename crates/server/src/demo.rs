@@ -160,7 +160,62 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
     tx.commit().await?;
     seed_directory(state).await?;
     seed_audits(state).await?;
+    seed_care(state).await?;
     tracing::info!("demo data seeded");
+    Ok(())
+}
+
+/// The demo care service's billing set-up: region Nordrhein, two branches and its staff (one with
+/// a substitute number and its reason). Its signing key is not demo data: the care service makes
+/// and imports its own PKCS#12 file in the browser.
+async fn seed_care(state: &AppState) -> Result<(), AppError> {
+    use crate::care_billing::store as care;
+    use le_domain::care_billing::StaffForm;
+    let Some(id) =
+        sqlx::query_scalar::<_, i64>("SELECT id FROM institutions WHERE ik = '460512349'")
+            .fetch_optional(&state.db)
+            .await?
+    else {
+        return Ok(());
+    };
+    let now = state.clock.now();
+    care::save_setup(
+        &state.db,
+        id,
+        &le_domain::api::care_billing::SetupRequest {
+            region: "Nordrhein".to_owned(),
+            billing_centre_ik: None,
+            sender_email: "abrechnung@pflege-sonnenschein.example".to_owned(),
+        },
+        now,
+    )
+    .await?;
+    for (ik, name) in [
+        ("460512350", "Zentrale Essen"),
+        ("460512361", "Außenstelle Bochum"),
+    ] {
+        care::add_branch(&state.db, id, ik, name, now).await?;
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    for (last, first, lbnr, reason) in [
+        ("Adler", "Anna", "100000017", ""),
+        (
+            "Winter",
+            "Wim",
+            "999999998",
+            "Neueinstellung, LBNR beantragt",
+        ),
+    ] {
+        let form = StaffForm {
+            last_name: last.to_owned(),
+            first_name: first.to_owned(),
+            lbnr: lbnr.to_owned(),
+            reason: reason.to_owned(),
+            requires_lbnr: true,
+        };
+        care::save_staff(&mut tx, id, None, &form, now).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

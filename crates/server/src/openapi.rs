@@ -130,6 +130,7 @@ pub struct DocumentUpload {
         care_billing::deliveries::payload,
         care_billing::deliveries::error_return,
         care_billing::deliveries::send,
+        care_billing::certificates::recipient,
     ),
     components(schemas(le_domain::ApiErrorBody)),
     modifiers(&Security, &CommonErrors),

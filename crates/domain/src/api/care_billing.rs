@@ -242,6 +242,53 @@ pub struct Delivery {
     pub order_fields: Vec<OrderFieldValue>,
 }
 
+/// A recipient's certificate from the trust centre's public key list, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientCertificate {
+    pub id: i64,
+    /// The recipient IK named in the subject (`OU=IK…`).
+    pub ik: String,
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    /// Validity (RFC 3339, UTC).
+    pub not_before: String,
+    pub not_after: String,
+    /// SHA-256 fingerprint of the DER encoding, hexadecimal.
+    pub sha256: String,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
+/// A certificate of an imported list that was not taken, and why (German).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedCertificate {
+    pub subject: String,
+    pub reason: String,
+}
+
+/// `POST /api/v1/care/certificates`: what the import of a key list did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateImportReport {
+    pub added: Vec<RecipientCertificate>,
+    /// Already known (same fingerprint).
+    pub unchanged: usize,
+    pub skipped: Vec<SkippedCertificate>,
+}
+
+/// `GET /api/v1/care/recipient-certificate`: the valid certificate of the caller's data
+/// acceptance point, to encrypt the delivery for in the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecipientCertificateFile {
+    pub ik: String,
+    pub subject: String,
+    pub not_after: String,
+    pub sha256: String,
+    /// The certificate as one PEM block.
+    pub pem: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! signed and encrypted (it never sees a private key), assigns the transfer number, writes the
 //! order file with the domain's rules and keeps the delivery log with error returns.
 pub mod caller;
+pub mod certificates;
 pub mod deliveries;
 pub mod setup;
 pub mod staff;
@@ -53,4 +54,9 @@ pub fn router() -> crate::routes::ApiRouter {
             post(deliveries::error_return),
         )
         .route("/care/deliveries/{id}/send", post(deliveries::send))
+        .route(
+            "/care/certificates",
+            get(certificates::list).post(certificates::import),
+        )
+        .route("/care/recipient-certificate", get(certificates::recipient))
 }

@@ -347,3 +347,88 @@ pub async fn save_staff(
         .map(|r| (r.rows_affected() == 1).then_some(id)),
     }
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CertificateRow {
+    pub id: i64,
+    pub ik: String,
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub sha256: String,
+    pub der: Vec<u8>,
+    pub imported_at: i64,
+    pub imported_by: String,
+}
+
+const CERTIFICATE_COLUMNS: &str =
+    "id, ik, subject, issuer, serial, not_before, not_after, sha256, der, imported_at, imported_by";
+
+/// A recipient certificate to keep.
+pub struct NewCertificate<'a> {
+    pub ik: &'a str,
+    pub subject: &'a str,
+    pub issuer: &'a str,
+    pub serial: &'a str,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub sha256: &'a str,
+    pub der: &'a [u8],
+}
+
+/// Adds the certificates of one key list in one transaction; the ids of those that were new
+/// (a known fingerprint is left as it is).
+pub async fn add_certificates(
+    db: &Db,
+    certificates: &[NewCertificate<'_>],
+    imported_by: &str,
+    now: i64,
+) -> sqlx::Result<Vec<i64>> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let mut added = Vec::new();
+    for c in certificates {
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO care_recipient_certificates (ik, subject, issuer, serial, not_before, \
+             not_after, sha256, der, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT(sha256) DO NOTHING RETURNING id",
+        )
+        .bind(c.ik)
+        .bind(c.subject)
+        .bind(c.issuer)
+        .bind(c.serial)
+        .bind(c.not_before)
+        .bind(c.not_after)
+        .bind(c.sha256)
+        .bind(c.der)
+        .bind(now)
+        .bind(imported_by)
+        .fetch_optional(&mut *tx)
+        .await?;
+        added.extend(id);
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Every recipient certificate, newest expiry first.
+pub async fn certificates(db: &Db) -> sqlx::Result<Vec<CertificateRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM care_recipient_certificates \
+         ORDER BY ik, not_after DESC, id DESC"
+    )))
+    .fetch_all(db)
+    .await
+}
+
+/// The certificates of one recipient IK, the longest valid first.
+pub async fn certificates_of(db: &Db, ik: &str) -> sqlx::Result<Vec<CertificateRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM care_recipient_certificates WHERE ik = ? \
+         ORDER BY not_after DESC, id DESC"
+    )))
+    .bind(ik)
+    .fetch_all(db)
+    .await
+}

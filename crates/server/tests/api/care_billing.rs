@@ -82,7 +82,14 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let setup = body_json(res).await;
-    assert_eq!(setup["branches"][0]["ik"], "460512349");
+    // The demo's own branches (seeded) and the new one.
+    let iks: Vec<&str> = setup["branches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["ik"].as_str().unwrap())
+        .collect();
+    assert!(iks.contains(&"460512349"), "{iks:?}");
     assert_eq!(setup["regions"].as_array().map(Vec::len), Some(25));
     let res = app
         .call(
@@ -99,8 +106,12 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
 #[tokio::test]
 async fn a_delivery_gets_its_transfer_number_and_order_file() {
     let (app, _admin, clerk) = set_up().await;
-    // Before the set-up nothing can be delivered: tested on a fresh demo.
+    // Before the set-up nothing can be delivered: tested on a fresh demo without its set-up.
     let fresh = demo().await;
+    sqlx::query("DELETE FROM care_setups")
+        .execute(&fresh.state.db)
+        .await
+        .unwrap();
     let fresh_clerk = as_user(&fresh, "pflege.abrechnung").await;
     let res = deliver(&fresh, &fresh_clerk, QUERY, b"verschluesselt").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -581,11 +592,285 @@ async fn staff_with_numbers_and_reasons_by_form_and_csv() {
         .iter()
         .map(|s| s["last_name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Berg", "Kranz", "Lenz"]);
+    // Adler and Winter are the demo's own staff.
+    assert_eq!(names, ["Adler", "Berg", "Kranz", "Lenz", "Winter"]);
     assert!(
-        staff[0]["number_label"]
+        staff[1]["number_label"]
             .as_str()
             .unwrap()
             .contains("Leiharbeit")
     );
+}
+
+/// Posts `body` as it is (a key list file) with the client's session.
+async fn post_raw(
+    app: &TestApp,
+    client: &Client,
+    uri: &str,
+    body: Vec<u8>,
+) -> axum::response::Response {
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header("x-requested-with", "le-portal");
+    if let Some(cookie) = &client.cookie {
+        req = req.header(header::COOKIE, cookie.as_str());
+    }
+    if let Some(csrf) = &client.csrf {
+        req = req.header("x-csrf-token", csrf.as_str());
+    }
+    app.send(req.body(Body::from(body)).unwrap()).await
+}
+
+/// A self-signed certificate made by the `openssl` command line, PEM; `None` without openssl.
+fn openssl_certificate(
+    dir: &std::path::Path,
+    name: &str,
+    subject: &str,
+    days: &str,
+) -> Option<String> {
+    let out = std::process::Command::new("openssl")
+        .current_dir(dir)
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.pem"),
+            "-subj",
+            subject,
+            "-days",
+            days,
+        ])
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(dir.join(format!("{name}.pem"))).ok()
+}
+
+#[tokio::test]
+async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_unknown_or_expired() {
+    let (app, admin, clerk) = set_up().await;
+    let res = app
+        .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body = body_json(res).await;
+    assert_eq!(body["code"], "certificate_unknown");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("IK 109905003 liegt kein Zertifikat vor"),
+        "{body}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let Some(valid) = openssl_certificate(
+        dir.path(),
+        "valid",
+        "/O=ITSG TrustCenter/OU=IK109905003/CN=Datenannahmestelle",
+        "800",
+    ) else {
+        eprintln!("SKIPPED: the `openssl` command is not installed");
+        return;
+    };
+    // Valid for one day from today: long expired at the test clock's start (2027).
+    let expired = openssl_certificate(
+        dir.path(),
+        "expired",
+        "/O=ITSG TrustCenter/OU=IK109905003/CN=Alt",
+        "1",
+    )
+    .unwrap();
+    let no_ik = openssl_certificate(dir.path(), "noik", "/CN=Irgendwer", "800").unwrap();
+
+    // Only the operator's administrator imports the list.
+    let res = post_raw(
+        &app,
+        &admin,
+        "/api/v1/care/certificates",
+        valid.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let md = as_user(&app, "md.admin").await;
+    let res = post_raw(
+        &app,
+        &md,
+        "/api/v1/care/certificates",
+        b"kein Zertifikat".to_vec(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body_json(res).await), ["file"]);
+
+    // The GKV list form (base64 blocks, blank lines between): the valid one is taken, the
+    // expired and the one without IK are refused with their reasons.
+    let bare = |pem: &str| {
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let list = format!(
+        "{}\n\n{}\n\n{}\n",
+        bare(&expired),
+        bare(&valid),
+        bare(&no_ik)
+    );
+    let res = post_raw(
+        &app,
+        &md,
+        "/api/v1/care/certificates",
+        list.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    assert_eq!(report["added"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["added"][0]["ik"], "109905003");
+    let reasons: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{report}");
+    assert!(reasons[0].starts_with("Abgelaufen am"), "{reasons:?}");
+    assert!(reasons[1].starts_with("Kein IK"), "{reasons:?}");
+    // The same list again changes nothing.
+    let report =
+        body_json(post_raw(&app, &md, "/api/v1/care/certificates", list.into_bytes()).await).await;
+    assert_eq!(report["added"], json!([]));
+    assert_eq!(report["unchanged"], 1);
+    let listed = body_json(
+        app.call(&md, "GET", "/api/v1/care/certificates", None)
+            .await,
+    )
+    .await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let res = app
+        .call(&admin, "GET", "/api/v1/care/certificates", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let imports: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'care_certificates_imported'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(imports, 2);
+
+    // The care service (session or billing software) gets the certificate of its recipient.
+    let res = app
+        .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let file = body_json(res).await;
+    assert_eq!(file["ik"], "109905003");
+    let cert =
+        le_care_seal::RecipientCertificate::from_pem(file["pem"].as_str().unwrap().as_bytes())
+            .unwrap();
+    assert_eq!(cert.info().sha256, file["sha256"].as_str().unwrap());
+    let token = body_json(
+        app.call(
+            &admin,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(json!({"name": "Abrechnung", "scopes": ["care_billing"]})),
+        )
+        .await,
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_token = |token: String| {
+        Request::get("/api/v1/care/recipient-certificate")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(app.send(by_token(token)).await.status(), StatusCode::OK);
+    let other_scope = body_json(
+        app.call(
+            &admin,
+            "POST",
+            "/api/v1/api-tokens",
+            Some(json!({"name": "Verzeichnis", "scopes": ["directory"]})),
+        )
+        .await,
+    )
+    .await["token"]
+        .as_str()
+        .map(str::to_owned);
+    if let Some(t) = other_scope {
+        assert_eq!(app.send(by_token(t)).await.status(), StatusCode::FORBIDDEN);
+    }
+    // Other institutions' people are not care services.
+    let hospital = as_user(&app, "klinik.admin").await;
+    let res = app
+        .call(&hospital, "GET", "/api/v1/care/recipient-certificate", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Once the certificate has expired, the delivery cannot be encrypted for it.
+    app.clock.advance(3 * 365 * 86_400);
+    let clerk = as_user(&app, "pflege.abrechnung").await;
+    let res = app
+        .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body = body_json(res).await;
+    assert_eq!(body["code"], "certificate_expired");
+    assert!(
+        body["message"].as_str().unwrap().contains("abgelaufen"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_a_care_billing_token_reaches() {
+    let app = TestApp::new().await;
+    let doc = body_json(app.get("/api/v1/openapi.json").await).await;
+    let documented: std::collections::BTreeSet<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(p, _)| p.starts_with("/care/"))
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| format!("{} {p}", m.to_uppercase()))
+        })
+        .collect();
+    // The token reaches these (set-up changes and the key list are for people, not tokens).
+    let expected: std::collections::BTreeSet<String> = [
+        "GET /care/setup",
+        "GET /care/staff",
+        "POST /care/staff",
+        "PUT /care/staff/{id}",
+        "POST /care/staff/import",
+        "GET /care/recipient-certificate",
+        "GET /care/deliveries",
+        "POST /care/deliveries",
+        "GET /care/deliveries/{id}",
+        "GET /care/deliveries/{id}/order-file",
+        "GET /care/deliveries/{id}/payload",
+        "POST /care/deliveries/{id}/error-return",
+        "POST /care/deliveries/{id}/send",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(documented, expected);
 }

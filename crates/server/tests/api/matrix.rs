@@ -217,6 +217,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/care/deliveries/{id}/payload", CARE),
     ("POST", "/care/deliveries/{id}/error-return", CARE),
     ("POST", "/care/deliveries/{id}/send", CARE),
+    ("GET", "/care/certificates", "md_admin"),
+    ("POST", "/care/certificates", "md_admin"),
+    ("GET", "/care/recipient-certificate", CARE),
 ];
 
 /// Endpoints that end the caller's own session run after every other request, each with fresh

@@ -1,0 +1,170 @@
+//! The care service's set-up: region (routing row), billing centre, sender address, branches.
+use le_domain::access::Role;
+use le_domain::api::care_billing::{CareSetup, NewBranch, SetupRequest};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiFailure};
+use crate::components::form::{
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS, Notice,
+    TextField,
+};
+use crate::contexts::session::Session;
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let session = Session::use_context();
+    let is_admin = move || session.info().is_some_and(|i| i.role == Role::Admin);
+    let setup = RwSignal::new(None::<Result<CareSetup, ApiFailure>>);
+    let region = RwSignal::new(String::new());
+    let centre = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let fill = move |s: &CareSetup| {
+        region.set(s.region.clone().unwrap_or_default());
+        centre.set(s.billing_centre_ik.clone().unwrap_or_default());
+        email.set(s.sender_email.clone());
+    };
+    spawn_local(async move {
+        let answer = api::care_billing::setup().await;
+        if let Ok(s) = &answer {
+            fill(s);
+        }
+        let _ = setup.try_set(Some(answer));
+    });
+    let request = Memo::new(move |_| SetupRequest {
+        region: region.get(),
+        billing_centre_ik: Some(centre.get()),
+        sender_email: email.get(),
+    });
+    let shown = RwSignal::new(false);
+    let err = move |f: &'static str| {
+        Signal::derive(move || {
+            if !shown.get() {
+                return None;
+            }
+            request.with(|r| {
+                r.validate()
+                    .into_iter()
+                    .find(|e| e.field == f)
+                    .map(|e| e.message)
+            })
+        })
+    };
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        shown.set(true);
+        if !request.get_untracked().validate().is_empty() {
+            return;
+        }
+        let req = request.get_untracked();
+        let csrf = session.csrf();
+        spawn_local(async move {
+            match api::care_billing::save_setup(&csrf, &req).await {
+                Ok(s) => {
+                    setup.set(Some(Ok(s)));
+                    notice.set(Some(Ok("Die Einrichtung ist gespeichert.".into())));
+                }
+                Err(e) => notice.set(Some(Err(e.message))),
+            }
+        });
+    };
+    let branch_ik = RwSignal::new(String::new());
+    let branch_name = RwSignal::new(String::new());
+    let branch_shown = RwSignal::new(false);
+    let branch_req = Memo::new(move |_| NewBranch {
+        ik: branch_ik.get(),
+        name: branch_name.get(),
+    });
+    let branch_err = move |f: &'static str| {
+        Signal::derive(move || {
+            if !(branch_shown.get() || f == "ik" && branch_ik.with(|v| v.trim().len() >= 9)) {
+                return None;
+            }
+            branch_req.with(|r| {
+                r.validate()
+                    .into_iter()
+                    .find(|e| e.field == f)
+                    .map(|e| e.message)
+            })
+        })
+    };
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        branch_shown.set(true);
+        if !branch_req.get_untracked().validate().is_empty() {
+            return;
+        }
+        let req = branch_req.get_untracked();
+        let csrf = session.csrf();
+        spawn_local(async move {
+            match api::care_billing::add_branch(&csrf, &req).await {
+                Ok(s) => {
+                    setup.set(Some(Ok(s)));
+                    branch_ik.set(String::new());
+                    branch_name.set(String::new());
+                    branch_shown.set(false);
+                    notice.set(Some(Ok("Betriebsstätte eingetragen.".into())));
+                }
+                Err(e) => notice.set(Some(Err(e
+                    .fields
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or(e.message)))),
+            }
+        });
+    };
+    let remove = move |id: i64| {
+        let csrf = session.csrf();
+        spawn_local(async move {
+            match api::care_billing::remove_branch(&csrf, id).await {
+                Ok(s) => setup.set(Some(Ok(s))),
+                Err(e) => notice.set(Some(Err(e.message))),
+            }
+        });
+    };
+    view! {
+        <h1 class="text-2xl font-bold text-blue-950">"Einrichtung"</h1>
+        <Notice message=notice />
+        {move || match setup.get() {
+            None => view! { <p role="status">"Wird geladen …"</p> }.into_any(),
+            Some(Err(e)) => view! { <p role="alert" class="text-red-800">{e.message}</p> }.into_any(),
+            Some(Ok(s)) => view! {
+                <form class=format!("mt-4 space-y-4 {CARD_CLASS}") on:submit=save aria-labelledby="weg-titel">
+                    <h2 id="weg-titel" class="text-lg font-semibold">"Region und Absender"</h2>
+                    <div>
+                        <label for="region" class=LABEL_CLASS>"Region (bestimmt den Empfänger)"</label>
+                        <select id="region" class=INPUT_CLASS aria-describedby="region-fehler" prop:value=move || region.get() on:change=move |ev| region.set(event_target_value(&ev)) disabled=move || !is_admin()>
+                            <option value="">"bitte wählen"</option>
+                            {s.regions.iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
+                        </select>
+                        <p id="region-fehler" class=ERROR_CLASS>{move || err("region").get()}</p>
+                    </div>
+                    <TextField id="abrechnungszentrum" label="IK des Abrechnungszentrums (falls eines sendet)" value=centre error=err("billing_centre_ik") inputmode="numeric" mono=true />
+                    <TextField id="absender-email" label="E-Mail-Adresse des Absenders" value=email error=err("sender_email") input_type="email" />
+                    <button type="submit" class=BUTTON_PRIMARY disabled=move || !is_admin()>"Speichern"</button>
+                </form>
+                <section class=format!("mt-6 space-y-3 {CARD_CLASS}") aria-labelledby="bs-titel">
+                    <h2 id="bs-titel" class="text-lg font-semibold">"Betriebsstätten"</h2>
+                    <ul class="space-y-1" data-testid="branches">
+                        {s.branches.iter().map(|b| {
+                            let id = b.id;
+                            view! {
+                                <li class="flex flex-wrap items-center gap-3">
+                                    <span>{format!("IK {} – {}", b.ik, b.name)}</span>
+                                    <button type="button" class=BUTTON_SECONDARY disabled=move || !is_admin() on:click=move |_| remove(id)
+                                        aria-label=format!("Betriebsstätte {} entfernen", b.ik)>"Entfernen"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <form class="space-y-3" on:submit=add>
+                        <TextField id="bs-ik" label="IK der Betriebsstätte" value=branch_ik error=branch_err("ik") inputmode="numeric" mono=true />
+                        <TextField id="bs-name" label="Name" value=branch_name error=branch_err("name") />
+                        <button type="submit" class=BUTTON_SECONDARY disabled=move || !is_admin()>"Betriebsstätte hinzufügen"</button>
+                    </form>
+                </section>
+            }.into_any(),
+        }}
+    }
+}
