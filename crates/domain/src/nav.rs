@@ -114,7 +114,14 @@ mod tests {
         use MenuEntry::*;
         assert_eq!(
             menu(Role::MdAdmin),
-            [Registrations, Users, ApiTokens, AuditLog, CareCertificates, Account]
+            [
+                Registrations,
+                Users,
+                ApiTokens,
+                AuditLog,
+                CareCertificates,
+                Account
+            ]
         );
         assert_eq!(menu(Role::Admin), [Users, ApiTokens, AuditLog, Account]);
         for role in [
