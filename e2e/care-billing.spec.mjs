@@ -101,6 +101,8 @@ test("a care service seals a delivery in the browser and mails it; openssl opens
   await page.getByLabel("Passwort des Signaturschlüssels").fill("Pflege-Test-2026");
   await page.getByRole("button", { name: "Signieren, verschlüsseln und hochladen" }).click();
   await page.waitForURL(/\/pflegeabrechnung\/lieferung\/\d+$/, { timeout: 60_000 });
+  // The detail shows "Lieferung" while it loads: wait for the file name, then read it.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Lieferung TPFL0\d{3}$/);
   const heading = await page.getByRole("heading", { level: 1 }).textContent();
   const payloadName = heading.replace("Lieferung ", "").trim();
   expect(payloadName).toMatch(/^TPFL0\d{3}$/);

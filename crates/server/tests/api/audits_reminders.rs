@@ -7,62 +7,11 @@ use le_server::audits::reminders::{ReminderRun, run_once};
 use serde_json::json;
 
 use crate::audits::case_form;
-use crate::helpers::{START, TestApp, as_user, body_json};
+use crate::helpers::{START, SmtpSink, TestApp, as_user, body_json};
 
 const DAY: i64 = 86_400;
 
-/// The local SMTP sink, stopped on drop.
-struct SmtpSink {
-    child: std::process::Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        use std::io::BufRead as _;
-        let dir = tempfile::tempdir().unwrap();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp_sink.py");
-        let mut child = std::process::Command::new("python3")
-            .arg(script)
-            .arg(dir.path())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("python3 with aiosmtpd (installed by scripts/setup.sh)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
-        SmtpSink { child, dir, port }
-    }
-
-    /// The mails received so far: (recipients, whole message).
-    fn mails(&self) -> Vec<(Vec<String>, String)> {
-        let mut out = Vec::new();
-        for n in 1.. {
-            let eml = self.dir.path().join(format!("{n:03}.eml"));
-            if !eml.exists() {
-                break;
-            }
-            let envelope =
-                std::fs::read_to_string(self.dir.path().join(format!("{n:03}.envelope"))).unwrap();
-            let rcpt = envelope.lines().skip(1).map(str::to_owned).collect();
-            out.push((rcpt, std::fs::read_to_string(eml).unwrap()));
-        }
-        out
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The subject header, RFC 2047 decoded by Python's sink? No: decode the UTF-8 encoded-word here.
+/// The subject header with its RFC 2047 encoded words (UTF-8) decoded.
 fn subject(mail: &str) -> String {
     let line = mail
         .lines()

@@ -359,53 +359,6 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
     );
 }
 
-/// The local SMTP sink (`scripts/smtp_sink.py`, aiosmtpd from PyPI), stopped on drop.
-struct SmtpSink {
-    child: std::process::Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        use std::io::BufRead as _;
-        let dir = tempfile::tempdir().unwrap();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp_sink.py");
-        let mut child = std::process::Command::new("python3")
-            .arg(script)
-            .arg(dir.path())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("python3 with aiosmtpd (installed by scripts/setup.sh)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
-        SmtpSink { child, dir, port }
-    }
-
-    /// Waits (at most 10 s) for the `n`th mail and answers the path of its files' prefix.
-    async fn mail(&self, n: usize) -> std::path::PathBuf {
-        let eml = self.dir.path().join(format!("{n:03}.eml"));
-        for _ in 0..200 {
-            if eml.exists() {
-                return self.dir.path().join(format!("{n:03}"));
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("no mail {n} in the sink");
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn a_delivery_is_mailed_once_with_both_files() {
     let sink = SmtpSink::start();

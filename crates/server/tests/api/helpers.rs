@@ -386,3 +386,66 @@ pub fn field_names(body: &serde_json::Value) -> Vec<String> {
         .map(|f| f["field"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The local SMTP sink (`scripts/smtp_sink.py`, aiosmtpd from PyPI), stopped on drop.
+pub struct SmtpSink {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    pub port: u16,
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        use std::io::BufRead as _;
+        let dir = tempfile::tempdir().unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp_sink.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (installed by scripts/setup.sh)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
+        SmtpSink { child, dir, port }
+    }
+
+    /// Waits (at most 10 s) for the `n`th mail and answers the path of its files' prefix.
+    pub async fn mail(&self, n: usize) -> std::path::PathBuf {
+        let eml = self.dir.path().join(format!("{n:03}.eml"));
+        for _ in 0..200 {
+            if eml.exists() {
+                return self.dir.path().join(format!("{n:03}"));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no mail {n} in the sink");
+    }
+
+    /// The mails received so far: (recipients, whole message).
+    pub fn mails(&self) -> Vec<(Vec<String>, String)> {
+        let mut out = Vec::new();
+        for n in 1.. {
+            let eml = self.dir.path().join(format!("{n:03}.eml"));
+            if !eml.exists() {
+                break;
+            }
+            let envelope =
+                std::fs::read_to_string(self.dir.path().join(format!("{n:03}.envelope"))).unwrap();
+            let rcpt = envelope.lines().skip(1).map(str::to_owned).collect();
+            out.push((rcpt, std::fs::read_to_string(eml).unwrap()));
+        }
+        out
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
