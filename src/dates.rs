@@ -14,6 +14,19 @@ pub fn today() -> Date {
     .unwrap_or(Date::MIN)
 }
 
+/// Today's legal date: the Berlin day of the browser's clock, the same function the server runs
+/// (deadlines and the audits' date rules count in German days, whatever zone the visitor's
+/// computer is set to).
+pub fn berlin_today() -> Date {
+    le_domain::calendar::berlin_date((js_sys::Date::now() / 1000.0).floor() as i64)
+}
+
+/// The Berlin day of an RFC 3339 time from the API.
+pub fn berlin_day_of(rfc3339: &str) -> Option<Date> {
+    let ms = js_sys::Date::parse(rfc3339);
+    (!ms.is_nan()).then(|| le_domain::calendar::berlin_date((ms / 1000.0).floor() as i64))
+}
+
 /// A date input's value ("", ISO from `<input type="date">`, or German): the domain's parser.
 #[allow(
     dead_code,

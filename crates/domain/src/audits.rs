@@ -441,6 +441,26 @@ impl RequestForm {
     }
 }
 
+impl RequestForm {
+    /// The MD's input of the deadline in weeks: blank is the default (`None`), else a whole
+    /// number (its range is [`RequestForm::validate`]'s rule).
+    pub fn parse_weeks(input: &str) -> Result<Option<i32>, FieldError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Ok(None);
+        }
+        input.parse().map(Some).map_err(|_| {
+            FieldError::new(
+                "deadline_weeks",
+                "not_a_number",
+                format!(
+                    "Bitte eine Zahl von Wochen angeben ({DEFAULT_DEADLINE_WEEKS} bis {MAX_DEADLINE_WEEKS})."
+                ),
+            )
+        })
+    }
+}
+
 /// A further audit notice (`POST /api/v1/audits/cases/{id}/notices`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -794,6 +814,14 @@ mod tests {
             d("13.04.2026"),
             true
         )));
+    }
+
+    #[test]
+    fn deadline_weeks_input() {
+        assert_eq!(RequestForm::parse_weeks(""), Ok(None));
+        assert_eq!(RequestForm::parse_weeks(" 12 "), Ok(Some(12)));
+        let e = RequestForm::parse_weeks("acht").expect_err("not a number");
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("deadline_weeks", "not_a_number"));
     }
 
     #[test]

@@ -89,9 +89,55 @@ impl MenuEntry {
     }
 }
 
+/// The sub-menu of the audits area (Prüfverfahren), in menu order; every entry is open to
+/// everyone who works in the area ([`WorkArea::Audits`]), the pages then show what the role may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditsMenuEntry {
+    /// The start page: the MD's overview of its cases, the hospital's inbox of requests.
+    Start,
+    /// Audit cases.
+    Cases,
+    /// Structure audits (applications and certificates).
+    StructureAudits,
+    /// Announced on-site inspections.
+    Inspections,
+}
+
+impl AuditsMenuEntry {
+    pub const ALL: [AuditsMenuEntry; 4] = [
+        AuditsMenuEntry::Start,
+        AuditsMenuEntry::Cases,
+        AuditsMenuEntry::StructureAudits,
+        AuditsMenuEntry::Inspections,
+    ];
+
+    /// Whether users with `role` see the entry (and may open its page).
+    pub fn open_to(self, role: Role) -> bool {
+        WorkArea::Audits.open_to(role)
+    }
+
+    /// The entry's label for `role` (the start page is the MD's overview, the hospital's requests).
+    pub fn label(self, role: Role) -> &'static str {
+        match self {
+            AuditsMenuEntry::Start if role.allows(Permission::AuditAsMd) => "Übersicht",
+            AuditsMenuEntry::Start => "Anforderungen",
+            AuditsMenuEntry::Cases => "Fälle",
+            AuditsMenuEntry::StructureAudits => "Strukturprüfungen",
+            AuditsMenuEntry::Inspections => "Begehungen",
+        }
+    }
+
+    /// The entries a role sees, in menu order.
+    pub fn for_role(role: Role) -> impl Iterator<Item = AuditsMenuEntry> {
+        AuditsMenuEntry::ALL
+            .into_iter()
+            .filter(move |e| e.open_to(role))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{MenuEntry, WorkArea};
+    use super::{AuditsMenuEntry, MenuEntry, WorkArea};
     use crate::access::Role;
 
     #[test]
@@ -133,6 +179,25 @@ mod tests {
             Role::OfficeClerk,
         ] {
             assert_eq!(menu(role), [Account], "{role:?}");
+        }
+    }
+
+    #[test]
+    fn audits_menu_by_role() {
+        let menu = |role| {
+            AuditsMenuEntry::for_role(role)
+                .map(|e| e.label(role))
+                .collect::<Vec<_>>()
+        };
+        let md = ["Übersicht", "Fälle", "Strukturprüfungen", "Begehungen"];
+        let hospital = ["Anforderungen", "Fälle", "Strukturprüfungen", "Begehungen"];
+        assert_eq!(menu(Role::MdAdmin), md);
+        assert_eq!(menu(Role::MdAuditor), md);
+        for role in [Role::Admin, Role::AuditClerk, Role::Viewer] {
+            assert_eq!(menu(role), hospital, "{role:?}");
+        }
+        for role in [Role::DirectoryEditor, Role::BillingClerk, Role::OfficeClerk] {
+            assert_eq!(menu(role), Vec::<&str>::new(), "{role:?}");
         }
     }
 }

@@ -493,6 +493,68 @@ pub enum StructureDecision {
     Reject { reason: String },
 }
 
+impl StructureDecision {
+    /// A certificate from the decision form's two dates (a date input may be empty): both are
+    /// required, then [`StructureDecision::validate`] applies.
+    pub fn certify(
+        valid_from: Option<Date>,
+        valid_until: Option<Date>,
+    ) -> Result<StructureDecision, Vec<FieldError>> {
+        let missing = |field: &str| {
+            FieldError::new(
+                field,
+                "required",
+                "Bitte Beginn und Ende der Gültigkeit angeben.",
+            )
+        };
+        let decision = match (valid_from, valid_until) {
+            (Some(valid_from), Some(valid_until)) => StructureDecision::Certify {
+                valid_from,
+                valid_until,
+            },
+            (None, _) => return Err(vec![missing("certify.valid_from")]),
+            (_, None) => return Err(vec![missing("certify.valid_until")]),
+        };
+        let errors = decision.validate();
+        if errors.is_empty() {
+            Ok(decision)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The rules of a decision, the same in the MD's form and on the server (which adds: a
+    /// certificate needs evidence): the validity ends no earlier than it begins; a rejection
+    /// states its reason (at most `TEXT_MAX_CHARS` characters). Fields are the JSON paths.
+    pub fn validate(&self) -> Vec<FieldError> {
+        match self {
+            StructureDecision::Certify {
+                valid_from,
+                valid_until,
+            } if valid_until < valid_from => vec![FieldError::new(
+                "certify.valid_until",
+                "before_start",
+                "Das Ende der Gültigkeit liegt vor ihrem Beginn.",
+            )],
+            StructureDecision::Certify { .. } => Vec::new(),
+            StructureDecision::Reject { reason } if reason.trim().is_empty() => {
+                vec![FieldError::new(
+                    "reject.reason",
+                    "required",
+                    "Bitte einen Grund für die Ablehnung angeben.",
+                )]
+            }
+            StructureDecision::Reject { reason } => {
+                crate::access::check_text(reason, crate::audits::TEXT_MAX_CHARS)
+                    .err()
+                    .map(|e| e.for_field("reject.reason"))
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+}
+
 /// The certificate of a structure audit and its validity today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -548,6 +610,40 @@ mod tests {
                 reason: "Nachweise fehlen".to_owned()
             }
         );
+    }
+
+    #[test]
+    fn structure_decision_rules() {
+        let d = |s: &str| Date::parse(s).ok();
+        let fields = |r: Result<StructureDecision, Vec<FieldError>>| {
+            r.err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>()
+        };
+        assert!(StructureDecision::certify(d("01.01.2027"), d("01.01.2027")).is_ok());
+        assert_eq!(
+            fields(StructureDecision::certify(None, d("01.01.2027"))),
+            [("certify.valid_from".to_owned(), "required".to_owned())]
+        );
+        assert_eq!(
+            fields(StructureDecision::certify(d("01.01.2027"), None)),
+            [("certify.valid_until".to_owned(), "required".to_owned())]
+        );
+        assert_eq!(
+            fields(StructureDecision::certify(d("02.01.2027"), d("01.01.2027"))),
+            [("certify.valid_until".to_owned(), "before_start".to_owned())]
+        );
+        let reject = |reason: &str| {
+            StructureDecision::Reject {
+                reason: reason.to_owned(),
+            }
+            .validate()
+        };
+        assert_eq!(reject("Nachweise fehlen"), vec![]);
+        assert_eq!(reject("  ")[0].code, "required");
+        assert_eq!(reject(&"x".repeat(2001))[0].code, "too_long");
     }
 
     #[test]

@@ -280,6 +280,11 @@ pub async fn decide(
     if state_of(&row.state) != StructureState::Applied {
         return Err(decided());
     }
+    // The domain's rules, the same the MD's form applies.
+    let errors = decision.validate();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     let now = state.clock.now();
     let by = actor_name(&md.actor);
     let detail = match &decision {
@@ -287,13 +292,6 @@ pub async fn decide(
             valid_from,
             valid_until,
         } => {
-            if valid_until < valid_from {
-                return Err(AppError::Validation(vec![FieldError {
-                    field: "certify.valid_until".to_owned(),
-                    code: "before_start".to_owned(),
-                    message: "Das Ende der Gültigkeit liegt vor ihrem Beginn.".to_owned(),
-                }]));
-            }
             let evidence = store::evidence_count(&state.db, id).await?;
             if evidence == 0 {
                 return Err(AppError::Conflict {
@@ -317,10 +315,6 @@ pub async fn decide(
             )
         }
         StructureDecision::Reject { reason } => {
-            if let Err(e) = le_domain::access::check_text(reason, le_domain::audits::TEXT_MAX_CHARS)
-            {
-                return Err(AppError::field("reject.reason", &e));
-            }
             store::reject_structure(&state.db, id, &by, now, reason.trim()).await?;
             "abgelehnt".to_owned()
         }
