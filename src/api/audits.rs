@@ -334,8 +334,17 @@ impl Xhr {
     }
 }
 
-/// The stored file of a finished upload, or the server's error.
+/// The stored file of a finished upload, or the server's error (a gone session reported to the
+/// session context, as every other call of the client does).
 fn answer(xhr: &Xhr) -> Result<StoredFile, ApiFailure> {
+    let answer = read_answer(xhr);
+    if let Err(failure) = &answer {
+        super::observe_failure(failure);
+    }
+    answer
+}
+
+fn read_answer(xhr: &Xhr) -> Result<StoredFile, ApiFailure> {
     let status = xhr.status();
     let text = xhr.response_text().unwrap_or_default();
     if (200..300).contains(&status) {
@@ -355,6 +364,25 @@ fn answer(xhr: &Xhr) -> Result<StoredFile, ApiFailure> {
             fields: Vec::<FieldError>::new(),
         },
     })
+}
+
+/// The code of the failure [`upload_pdf`] reports for a file that is no PDF (nothing was sent).
+pub const NOT_PDF: &str = "not_pdf";
+
+/// Checks that `file` is a PDF ([`check_pdf`]), then uploads it ([`upload_one`]).
+pub async fn upload_pdf(
+    csrf: &str,
+    url: &str,
+    file: &web_sys::File,
+    on_progress: impl Fn(f64, f64) + 'static,
+) -> Result<StoredFile, ApiFailure> {
+    check_pdf(file).await.map_err(|message| ApiFailure {
+        status: 0,
+        code: NOT_PDF.to_owned(),
+        message,
+        fields: Vec::new(),
+    })?;
+    upload_one(csrf, url, file, on_progress).await
 }
 
 /// Checks by content that `file` is a PDF (reads only its first bytes, the domain's rule);

@@ -821,7 +821,10 @@ mod tests {
         assert_eq!(RequestForm::parse_weeks(""), Ok(None));
         assert_eq!(RequestForm::parse_weeks(" 12 "), Ok(Some(12)));
         let e = RequestForm::parse_weeks("acht").expect_err("not a number");
-        assert_eq!((e.field.as_str(), e.code.as_str()), ("deadline_weeks", "not_a_number"));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("deadline_weeks", "not_a_number")
+        );
     }
 
     #[test]

@@ -4,47 +4,29 @@
 use le_domain::api::audits::{
     CaseDetail, CaseForm, CaseState, CaseSummary, DocumentRequest, NoticeForm, RequestForm,
 };
-use le_domain::audits::{DEFAULT_DEADLINE_WEEKS, DocumentKind, MAX_DEADLINE_WEEKS};
+use le_domain::audits::{DEFAULT_DEADLINE_WEEKS, DocumentKind};
 use le_domain::directory::Date;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
-use super::request::FileTable;
-use super::{DeadlineBadge, current_role, is_audit_user, is_md};
-use crate::api::{self, ApiFailure};
+use super::shared::{
+    DeadlineBadge, DocumentStates, FileTable, current_role, first_message, is_audit_user, is_md,
+};
+use super::strip::Strip;
+use crate::api;
+use crate::components::data::{DefList, row};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS,
     LINK_CLASS, Notice, ServerErrors, TextField, Touched, focus_by_id, number_error,
     number_progress, shown,
 };
 use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
-use crate::format;
-
-/// Today's legal date: the Berlin day of the browser's clock, the same function the server
-/// runs (whatever time zone the visitor's computer is set to).
-pub(crate) fn today() -> Date {
-    le_domain::calendar::berlin_date(unix_now())
-}
-
-/// The browser's clock in Unix seconds.
-pub(crate) fn unix_now() -> i64 {
-    (js_sys::Date::now() / 1000.0).floor() as i64
-}
-
-/// The Berlin day of an RFC 3339 time from the API.
-pub(crate) fn berlin_day_of(rfc3339: &str) -> Option<Date> {
-    let ms = js_sys::Date::parse(rfc3339);
-    (!ms.is_nan()).then(|| le_domain::calendar::berlin_date((ms / 1000.0).floor() as i64))
-}
-
-/// A date input's value ("" or ISO).
-pub(crate) fn parse_date(value: &str) -> Option<Date> {
-    Date::parse_iso(value.trim()).ok()
-}
+use crate::dates;
+use crate::routes::Route;
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
@@ -60,20 +42,16 @@ fn Cases() -> impl IntoView {
     set_page_title("Fälle");
     let session = Session::use_context();
     let md = Memo::new(move |_| current_role(session).is_some_and(is_md));
-    let reload = RwSignal::new(0u32);
     let state = RwSignal::new(String::from("open"));
-    let list = RwSignal::new(None);
-    api::load_into(list, move || {
-        reload.track();
+    let list = api::Load::new(move || {
         let s = state.get();
         async move { api::audits::cases(&s).await }
     });
-    let dashboard = RwSignal::new(None);
-    api::load_into(dashboard, api::audits::dashboard);
+    let dashboard = api::Load::new(api::audits::dashboard);
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Prüffälle"</h1>
         {move || match dashboard.get() {
-            Some(Ok(d)) => view! { <super::strip::Strip dashboard=d /> }.into_any(),
+            Some(Ok(d)) => view! { <Strip dashboard=d /> }.into_any(),
             _ => ().into_any(),
         }}
         {move || md.get().then(|| view! { <NewCase /> })}
@@ -92,7 +70,6 @@ fn Cases() -> impl IntoView {
             {move || match list.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(list)) if list.cases.is_empty() => view! { <p class="mt-4 text-slate-700">"Keine Fälle."</p> }.into_any(),
@@ -112,7 +89,7 @@ fn CaseEntry(case: CaseSummary) -> impl IntoView {
     view! {
         <li class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="case">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
-                <a class=format!("{LINK_CLASS} text-lg") href=format!("/pruefverfahren/fall/{}", case.id)>
+                <a class=format!("{LINK_CLASS} text-lg") href={Route::AuditCase { id: case.id }.href()}>
                     {format!("{} · Aufnahme {}", case.hospital_name, case.admission_number)}
                 </a>
                 {case.next_deadline.clone().map(|d| view! { <DeadlineBadge deadline=d /> })}
@@ -149,7 +126,6 @@ const NUMBER_FIELDS: &[&str] = &["hospital_ik", "site_number", "insurer_ik"];
 
 #[component]
 fn NewCase() -> impl IntoView {
-    let session = Session::use_context();
     let navigate = use_navigate();
     let open = RwSignal::new(false);
     let hospital_ik = RwSignal::new(String::new());
@@ -165,17 +141,15 @@ fn NewCase() -> impl IntoView {
         site_number: site_number.get().trim().to_owned(),
         admission_number: admission_number.get(),
         invoice_number: invoice_number.get(),
-        admission_date: parse_date(&admission_date.get()),
-        discharge_date: parse_date(&discharge_date.get()),
+        admission_date: dates::parse_input(&admission_date.get()),
+        discharge_date: dates::parse_input(&discharge_date.get()),
         insurer_ik: insurer_ik.get().trim().to_owned(),
         subject: subject.get(),
     });
-    let today = today();
+    let today = dates::berlin_today();
     let errors = Memo::new(move |_| form.with(|f| f.validate(today)));
     let touched = Touched::new();
     let server = ServerErrors::new();
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
     let raw = move |field: &str| -> String {
         match field {
             "hospital_ik" => hospital_ik.get(),
@@ -213,9 +187,26 @@ fn NewCase() -> impl IntoView {
     };
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
 
+    let create = Mutation::new(
+        |csrf, request: CaseForm| async move { api::audits::create_case(&csrf, &request).await },
+        move |answer| match answer {
+            Ok(detail) => navigate(
+                &Route::AuditCase { id: detail.case.id }.href(),
+                Default::default(),
+            ),
+            Err(failure) => {
+                server.set(failure.fields, |f| raw(f));
+                if let Some(first) = server.first_in(CASE_FIELDS) {
+                    focus_by_id(first);
+                }
+            }
+        },
+    );
+    let notice = create.notice();
+
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if create.running() {
             return;
         }
         touched.submit();
@@ -227,33 +218,7 @@ fn NewCase() -> impl IntoView {
             focus_by_id(first);
             return;
         }
-        let request = form.get_untracked();
-        let navigate = navigate.clone();
-        pending.set(true);
-        notice.set(Some(Ok("Fall wird angelegt …".to_owned())));
-        spawn_local(async move {
-            match api::audits::create_case(&session.csrf(), &request).await {
-                Ok(detail) => {
-                    navigate(
-                        &format!("/pruefverfahren/fall/{}", detail.case.id),
-                        Default::default(),
-                    );
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    let first = CASE_FIELDS
-                        .iter()
-                        .find(|f| failure.fields.iter().any(|e| e.field == **f))
-                        .copied();
-                    server.set(failure.fields, |f| raw(f));
-                    notice.try_set(Some(Err(failure.message)));
-                    if let Some(first) = first {
-                        focus_by_id(first);
-                    }
-                }
-            }
-            pending.try_set(false);
-        });
+        create.run_with("Fall wird angelegt …", form.get_untracked());
     };
 
     view! {
@@ -299,7 +264,7 @@ fn NewCase() -> impl IntoView {
                 ></textarea>
                 <p id="subject-fehler" class=ERROR_CLASS>{move || field_error("subject").get()}</p>
             </div>
-            <button type="submit" class=BUTTON_PRIMARY disabled=move || pending.get() data-testid="create-case">"Fall anlegen"</button>
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || create.pending() data-testid="create-case">"Fall anlegen"</button>
             <Notice message=notice />
         </form>
     }
@@ -318,36 +283,31 @@ pub fn CasePage(id: i64) -> impl IntoView {
 fn CaseView(id: i64) -> impl IntoView {
     set_page_title("Fall");
     let session = Session::use_context();
-    let reload = RwSignal::new(0u32);
-    let detail = RwSignal::new(None);
-    api::load_into(detail, move || {
-        reload.track();
-        api::audits::case(id)
-    });
+    let detail = api::Load::new(move || api::audits::case(id));
+    let changed = Callback::new(move |()| detail.reload());
     // The last answer stays on screen while a reload runs (no flicker after each action).
-    let detail = Memo::new(move |previous: Option<&Option<_>>| match detail.get() {
+    let current = Memo::new(move |previous: Option<&Option<_>>| match detail.get() {
         None => previous.cloned().flatten(),
         fresh => fresh,
     });
     let md = Memo::new(move |_| current_role(session).is_some_and(is_md));
     view! {
-        {move || match detail.get() {
+        {move || match current.get() {
             None => view! { <p role="status" class="text-slate-600">"Wird geladen …"</p> }.into_any(),
             Some(Err(failure)) => {
-                session.check_failure(&failure);
                 view! {
                     <h1 class="text-2xl font-bold text-blue-950">"Fall"</h1>
                     <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p>
                 }
                 .into_any()
             }
-            Some(Ok(d)) => view! { <CaseBody detail=d md=md.get() reload=reload /> }.into_any(),
+            Some(Ok(d)) => view! { <CaseBody detail=d md=md.get() changed=changed /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn CaseBody(detail: CaseDetail, md: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn CaseBody(detail: CaseDetail, md: bool, changed: Callback<()>) -> impl IntoView {
     let case = detail.case.clone();
     let is_open = case.state == CaseState::Open;
     let act = md && is_open;
@@ -356,16 +316,16 @@ fn CaseBody(detail: CaseDetail, md: bool, reload: RwSignal<u32>) -> impl IntoVie
         <h1 class="text-2xl font-bold text-blue-950">{format!("Fall {} · Aufnahme {}", case.id, case.admission_number)}</h1>
         <section class=format!("mt-4 {CARD_CLASS}") aria-labelledby="falldaten">
             <h2 id="falldaten" class="text-xl font-semibold text-slate-900">"Falldaten"</h2>
-            <crate::components::data::DefList
+            <DefList
                 class="mt-3"
                 rows=vec![
-                    crate::components::data::row("Krankenhaus", format!("{} (IK {})", case.hospital_name, case.hospital_ik)),
-                    crate::components::data::row("Standort", case.site_number.clone().unwrap_or_else(|| "–".to_owned())),
-                    crate::components::data::row("Rechnungsnummer", case.invoice_number.clone()),
-                    crate::components::data::row("Aufenthalt", format!("{} bis {}", case.admission_date, case.discharge_date)),
-                    crate::components::data::row("Krankenkasse (IK)", case.insurer_ik.clone()),
+                    row("Krankenhaus", format!("{} (IK {})", case.hospital_name, case.hospital_ik)),
+                    row("Standort", case.site_number.clone().unwrap_or_else(|| "–".to_owned())),
+                    row("Rechnungsnummer", case.invoice_number.clone()),
+                    row("Aufenthalt", format!("{} bis {}", case.admission_date, case.discharge_date)),
+                    row("Krankenkasse (IK)", case.insurer_ik.clone()),
                     ("Stand", case.state_label.clone(), Some("case-state")),
-                    crate::components::data::row("Löschung am", case.purge_on.map(|d| d.to_string()).unwrap_or_else(|| "–".to_owned())),
+                    row("Löschung am", case.purge_on.map(|d| d.to_string()).unwrap_or_else(|| "–".to_owned())),
                 ]
             />
         </section>
@@ -374,12 +334,12 @@ fn CaseBody(detail: CaseDetail, md: bool, reload: RwSignal<u32>) -> impl IntoVie
             <ul class="mt-2 space-y-2">
                 {detail.notices.iter().map(|n| view! {
                     <li class="border-l-4 border-blue-800 pl-3">
-                        <p class="font-medium text-slate-900">{format!("{} vom {} ({})", n.kind_label, format::date_time(&n.created_at), n.created_by)}</p>
+                        <p class="font-medium text-slate-900">{format!("{} vom {} ({})", n.kind_label, dates::date_time(&n.created_at), n.created_by)}</p>
                         <p class="text-slate-800">{n.subject.clone()}</p>
                     </li>
                 }).collect_view()}
             </ul>
-            {act.then(|| view! { <ExtensionForm case_id=case_id reload=reload /> })}
+            {act.then(|| view! { <ExtensionForm case_id=case_id changed=changed /> })}
         </section>
         <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="anforderungen">
             <h2 id="anforderungen" class="text-xl font-semibold text-slate-900">"Anforderungen von Unterlagen"</h2>
@@ -394,8 +354,8 @@ fn CaseBody(detail: CaseDetail, md: bool, reload: RwSignal<u32>) -> impl IntoVie
                 .into_any()
             }}
             {act.then(|| {
-                let created = berlin_day_of(&detail.case.created_at).unwrap_or(Date::MIN);
-                view! { <RequestFormBox case_id=case_id case_created=created reload=reload /> }
+                let created = dates::berlin_day_of(&detail.case.created_at).unwrap_or(Date::MIN);
+                view! { <RequestFormBox case_id=case_id case_created=created changed=changed /> }
             })}
         </section>
         <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="gutachten">
@@ -405,10 +365,10 @@ fn CaseBody(detail: CaseDetail, md: bool, reload: RwSignal<u32>) -> impl IntoVie
             } else {
                 view! { <FileTable files=detail.reports.clone() download=Some(api::audits::report_url) /> }.into_any()
             }}
-            {act.then(|| view! { <ReportUpload case_id=case_id reload=reload /> })}
+            {act.then(|| view! { <ReportUpload case_id=case_id changed=changed /> })}
         </section>
-        {act.then(|| view! { <CloseCase case_id=case_id reload=reload /> })}
-        <p class="mt-8"><a class=LINK_CLASS href="/pruefverfahren/faelle">"Zurück zu den Fällen"</a></p>
+        {act.then(|| view! { <CloseCase case_id=case_id changed=changed /> })}
+        <p class="mt-8"><a class=LINK_CLASS href=Route::AuditCases.href()>"Zurück zu den Fällen"</a></p>
     }
 }
 
@@ -427,23 +387,23 @@ fn RequestEntry(request: DocumentRequest, md: bool) -> impl IntoView {
                 <DeadlineBadge deadline=request.deadline.clone() />
             </div>
             <p class="mt-1 text-sm text-slate-800">{documents}</p>
-            <super::request::DocumentStates request=request.clone() />
+            <DocumentStates request=request.clone() />
             {(!request.free_text.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-800">{request.free_text.clone()}</p> })}
             {(!md).then(|| view! {
-                <p class="mt-1"><a class=LINK_CLASS href=format!("/pruefverfahren/anforderung/{}", request.id)>"Zur Anforderung"</a></p>
+                <p class="mt-1"><a class=LINK_CLASS href={Route::AuditRequest { id: request.id }.href()}>"Zur Anforderung"</a></p>
             })}
             {request.deliveries.into_iter().map(|d| view! {
                 <div class="mt-3" data-testid="delivery">
                     <h3 class="font-semibold text-slate-900">
                         {format!(
                             "Lieferung vom {} ({}) ",
-                            format::date_time(&d.submitted_at),
+                            dates::date_time(&d.submitted_at),
                             d.submitted_by,
                         )}
                     </h3>
                     <p class="text-sm" data-testid="lateness" data-lateness=d.lateness.wire()>{d.lateness_label.clone()}</p>
                     <FileTable files=d.files download=Some(api::audits::file_url) />
-                    <a class=LINK_CLASS href=format!("/pruefverfahren/quittung/{}", d.id)>"Quittung"</a>
+                    <a class=LINK_CLASS href={Route::AuditReceipt { id: d.id }.href()}>"Quittung"</a>
                 </div>
             }).collect_view()}
         </li>
@@ -451,34 +411,30 @@ fn RequestEntry(request: DocumentRequest, md: bool) -> impl IntoView {
 }
 
 #[component]
-fn ExtensionForm(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
-    let session = Session::use_context();
+fn ExtensionForm(case_id: i64, changed: Callback<()>) -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let add = Mutation::new(
+        move |csrf, form: NoticeForm| async move {
+            api::audits::add_notice(&csrf, case_id, &form).await
+        },
+        move |answer| match answer {
+            Ok(_) => changed.run(()),
+            Err(failure) => error.set(Some(first_message(failure))),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form = NoticeForm {
             subject: subject.get_untracked(),
         };
+        // The domain's rule, the same the server applies.
         if let Some(e) = form.validate().into_iter().next() {
             error.set(Some(e.message));
             focus_by_id("erweiterung");
             return;
         }
-        pending.set(true);
-        spawn_local(async move {
-            match api::audits::add_notice(&session.csrf(), case_id, &form).await {
-                Ok(_) => {
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    error.try_set(Some(first_message(failure)));
-                }
-            }
-            pending.try_set(false);
-        });
+        add.run(form);
     };
     view! {
         <form class="mt-4 space-y-2" novalidate on:submit=submit>
@@ -496,71 +452,44 @@ fn ExtensionForm(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
                 }
             ></textarea>
             <p id="erweiterung-fehler" class=ERROR_CLASS>{move || error.get()}</p>
-            <button type="submit" class=BUTTON_SECONDARY disabled=move || pending.get()>"Erweiterung anzeigen"</button>
+            <button type="submit" class=BUTTON_SECONDARY disabled=move || add.pending()>"Erweiterung anzeigen"</button>
         </form>
     }
 }
 
-/// The server's first field message, else its general one.
-fn first_message(failure: ApiFailure) -> String {
-    failure
-        .fields
-        .into_iter()
-        .next()
-        .map(|f| f.message)
-        .unwrap_or(failure.message)
-}
+/// The fields of "Unterlagen anfordern" in page order (JSON key; the documents' first box is
+/// `doc-0`).
+const REQUEST_FIELDS: &[&str] = &["documents", "free_text", "received_date", "deadline_weeks"];
 
 #[component]
 fn RequestFormBox(
     case_id: i64,
     /// The Berlin day the case was created (a request cannot have reached the hospital earlier).
     case_created: Date,
-    reload: RwSignal<u32>,
+    changed: Callback<()>,
 ) -> impl IntoView {
-    let session = Session::use_context();
     let chosen = RwSignal::new(Vec::<DocumentKind>::new());
     let free_text = RwSignal::new(String::new());
-    let received = RwSignal::new(today().to_iso());
+    let received = RwSignal::new(dates::berlin_today().to_iso());
     let weeks = RwSignal::new(DEFAULT_DEADLINE_WEEKS.to_string());
-    let notice = RwSignal::new(None::<Result<String, String>>);
     let server = ServerErrors::new();
-    let pending = RwSignal::new(false);
-    // The domain's rules of a request (the same the server applies), plus what only the form
-    // can get wrong: an empty date or a number of weeks that is not a number.
+    // The request as entered, and the domain's verdict on it (the same rules the server
+    // applies): the weeks must be a number, then `RequestForm::validate`.
+    let form = Memo::new(move |_| {
+        weeks
+            .with(|w| RequestForm::parse_weeks(w))
+            .map(|deadline_weeks| RequestForm {
+                documents: chosen.get(),
+                free_text: free_text.get(),
+                received_date: dates::parse_input(&received.get()),
+                deadline_weeks,
+            })
+    });
     let local = Memo::new(move |_| {
-        let mut errors: Vec<(&'static str, String)> = Vec::new();
-        let received_date = parse_date(&received.get());
-        if received_date.is_none() {
-            errors.push(("received_date", "Bitte ein Datum angeben.".to_owned()));
-        }
-        let deadline_weeks = weeks.get().trim().parse::<i32>().ok();
-        if deadline_weeks.is_none() {
-            errors.push((
-                "deadline_weeks",
-                format!(
-                    "Bitte eine Zahl von Wochen angeben ({DEFAULT_DEADLINE_WEEKS} bis {MAX_DEADLINE_WEEKS})."
-                ),
-            ));
-        }
-        let form = RequestForm {
-            documents: chosen.get(),
-            free_text: free_text.get(),
-            received_date,
-            deadline_weeks,
-        };
-        for e in form.validate(today(), case_created) {
-            let field = match e.field.as_str() {
-                "documents" => "documents",
-                "free_text" => "free_text",
-                "received_date" => "received_date",
-                _ => "deadline_weeks",
-            };
-            if !errors.iter().any(|(f, _)| *f == field) {
-                errors.push((field, e.message));
-            }
-        }
-        errors
+        form.with(|f| match f {
+            Ok(form) => form.validate(dates::berlin_today(), case_created),
+            Err(e) => vec![e.clone()],
+        })
     });
     let touched = Touched::new();
     let raw = move |field: &str| match field {
@@ -572,42 +501,38 @@ fn RequestFormBox(
     };
     let error = move |field: &'static str| {
         Signal::derive(move || {
-            let mine = local.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()));
-            shown(touched, field, mine).or_else(|| server.message(field, &raw(field)))
+            local
+                .with(|e| touched.message_in(e, field))
+                .or_else(|| server.message(field, &raw(field)))
         })
     };
+    let send = Mutation::new(
+        move |csrf, form: RequestForm| async move {
+            api::audits::create_request(&csrf, case_id, &form).await
+        },
+        move |answer| match answer {
+            Ok(_) => changed.run(()),
+            Err(failure) => server.set(failure.fields, |f| raw(f)),
+        },
+    );
+    let notice = send.notice();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.submit();
         server.clear();
-        if let Some((field, _)) = local.get_untracked().first() {
-            focus_by_id(if *field == "documents" {
-                "doc-0"
-            } else {
-                field
-            });
+        let first = local.with_untracked(|errors| {
+            REQUEST_FIELDS
+                .iter()
+                .find(|f| errors.iter().any(|e| e.field == **f))
+                .copied()
+        });
+        if let Some(field) = first {
+            focus_by_id(if field == "documents" { "doc-0" } else { field });
             return;
         }
-        let form = RequestForm {
-            documents: chosen.get_untracked(),
-            free_text: free_text.get_untracked(),
-            received_date: parse_date(&received.get_untracked()),
-            deadline_weeks: weeks.get_untracked().trim().parse().ok(),
-        };
-        pending.set(true);
-        spawn_local(async move {
-            match api::audits::create_request(&session.csrf(), case_id, &form).await {
-                Ok(_) => {
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    server.set(failure.fields, |f| raw(f));
-                    notice.try_set(Some(Err(failure.message)));
-                }
-            }
-            pending.try_set(false);
-        });
+        if let Ok(form) = form.get_untracked() {
+            send.run(form);
+        }
     };
     view! {
         <form class="mt-6 space-y-4 border-t border-slate-200 pt-4" novalidate on:submit=submit>
@@ -663,17 +588,36 @@ fn RequestFormBox(
                 <TextField id="received_date" label="Eingang beim Krankenhaus" input_type="date" value=received error=error("received_date") />
                 <TextField id="deadline_weeks" label="Frist in Wochen" inputmode="numeric" value=weeks error=error("deadline_weeks") />
             </div>
-            <button type="submit" class=BUTTON_PRIMARY disabled=move || pending.get() data-testid="create-request">"Anforderung senden"</button>
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || send.pending() data-testid="create-request">"Anforderung senden"</button>
             <Notice message=notice />
         </form>
     }
 }
 
 #[component]
-fn ReportUpload(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
-    let session = Session::use_context();
+fn ReportUpload(case_id: i64, changed: Callback<()>) -> impl IntoView {
     let percent = RwSignal::new(None::<f64>);
     let notice = RwSignal::new(None::<Result<String, String>>);
+    let upload = Mutation::with_notice(
+        notice,
+        move |csrf, file: web_sys::File| async move {
+            let url = api::audits::report_upload_url(case_id, &file.name());
+            api::audits::upload_pdf(&csrf, &url, &file, move |sent, total| {
+                percent.set(Some(sent / total * 100.0));
+            })
+            .await
+        },
+        move |answer| {
+            percent.set(None);
+            match answer {
+                Ok(f) => {
+                    notice.set(Some(Ok(format!("Gutachten „{}“ hochgeladen.", f.name))));
+                    changed.run(());
+                }
+                Err(failure) => notice.set(Some(Err(first_message(failure)))),
+            }
+        },
+    );
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -685,39 +629,15 @@ fn ReportUpload(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
             return;
         };
         input.set_value("");
-        spawn_local(async move {
-            if let Err(message) = api::audits::check_pdf(&file).await {
-                notice.try_set(Some(Err(message)));
-                return;
-            }
-            percent.try_set(Some(0.0));
-            notice.try_set(None);
-            let url = api::audits::report_upload_url(case_id, &file.name());
-            let started = api::audits::upload(
-                &session.csrf(),
-                &url,
-                &file,
-                move |sent, total| {
-                    percent.try_set(Some(sent / total * 100.0));
-                },
-                move |answer| {
-                    percent.try_set(None);
-                    match answer {
-                        Ok(f) => {
-                            notice
-                                .try_set(Some(Ok(format!("Gutachten „{}“ hochgeladen.", f.name))));
-                            reload.try_update(|n| *n += 1);
-                        }
-                        Err(failure) => {
-                            notice.try_set(Some(Err(first_message(failure))));
-                        }
-                    }
-                },
-            );
-            if let Err(failure) = started {
-                notice.try_set(Some(Err(failure.message)));
-            }
-        });
+        if upload.running() {
+            notice.set(Some(Err(
+                "Bitte warten, bis das laufende Gutachten hochgeladen ist.".to_owned(),
+            )));
+            return;
+        }
+        notice.set(None);
+        percent.set(Some(0.0));
+        upload.run(file);
     };
     view! {
         <div class="mt-4 space-y-2">
@@ -730,25 +650,15 @@ fn ReportUpload(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn CloseCase(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
-    let session = Session::use_context();
-    let busy = RwSignal::new(false);
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let confirm = Callback::new(move |()| {
-        busy.set(true);
-        spawn_local(async move {
-            match api::audits::close_case(&session.csrf(), case_id).await {
-                Ok(_) => {
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.try_set(Some(Err(failure.message)));
-                }
+fn CloseCase(case_id: i64, changed: Callback<()>) -> impl IntoView {
+    let close = Mutation::new(
+        move |csrf, ()| async move { api::audits::close_case(&csrf, case_id).await },
+        move |answer| {
+            if answer.is_ok() {
+                changed.run(());
             }
-            busy.try_set(false);
-        });
-    });
+        },
+    );
     view! {
         <section class="mt-6 space-y-2" aria-label="Fall abschließen">
             <crate::components::confirm::ConfirmAction
@@ -756,10 +666,12 @@ fn CloseCase(case_id: i64, reload: RwSignal<u32>) -> impl IntoView {
                 label="Fall abschließen"
                 question="Den Fall abschließen? Danach sind keine Anforderungen mehr möglich; Fall und Dateien werden nach der Aufbewahrungsfrist gelöscht."
                 confirm_label="Ja, abschließen"
-                busy=busy
-                on_confirm=confirm
+                busy=close.busy()
+                on_confirm=Callback::new(move |()| {
+                    close.run(());
+                })
             />
-            <Notice message=notice />
+            <Notice message=close.notice() />
         </section>
     }
 }

@@ -1,16 +1,18 @@
 //! `/pruefverfahren`: the hospital's inbox of document requests (filters and sort in the URL),
-//! with a strip of counts per deadline status and today's reminders. The MD starts at its cases.
-use le_domain::api::audits::InboxItem;
+//! with a strip of counts per deadline status and today's reminders (the MD starts at its cases;
+//! `mod.rs` picks).
+use le_domain::api::audits::{InboxItem, ReminderSettings};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use super::shared::DeadlineBadge;
 use super::strip::Strip;
-use super::{DeadlineBadge, current_role, is_audit_user, is_md};
 use crate::api::{self, access::encode};
 use crate::components::form::{INPUT_CLASS, LABEL_CLASS, LINK_CLASS};
-use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
-use crate::contexts::session::Session;
+use crate::dates;
+use crate::routes::Route;
 
 const STATUSES: [(&str, &str); 7] = [
     ("", "alle"),
@@ -22,22 +24,6 @@ const STATUSES: [(&str, &str); 7] = [
     ("delivered", "geliefert"),
 ];
 const SORTS: [(&str, &str); 2] = [("deadline", "nach Frist"), ("received", "nach Eingang")];
-
-#[component]
-pub fn Start() -> impl IntoView {
-    let session = Session::use_context();
-    view! {
-        <RequireSession allowed=is_audit_user>
-            {move || {
-                if current_role(session).is_some_and(is_md) {
-                    view! { <super::cases::CasesPage /> }.into_any()
-                } else {
-                    view! { <Inbox /> }.into_any()
-                }
-            }}
-        </RequireSession>
-    }
-}
 
 /// The filters as they stand in the URL.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,10 +49,10 @@ impl Filters {
     }
 }
 
+/// The hospital's inbox (the area's guard is around it).
 #[component]
-fn Inbox() -> impl IntoView {
+pub(super) fn InboxPage() -> impl IntoView {
     set_page_title("Anforderungen");
-    let session = Session::use_context();
     let query = use_query_map();
     let navigate = use_navigate();
     let filters = Memo::new(move |_| {
@@ -76,24 +62,16 @@ fn Inbox() -> impl IntoView {
             sort: q.get("sort").unwrap_or_default(),
         })
     });
-    let inbox = RwSignal::new(None);
-    api::load_into(inbox, move || {
+    let inbox = api::Load::new(move || {
         let q = filters.get().query();
         async move { api::audits::inbox(&q).await }
     });
-    let dashboard = RwSignal::new(None);
-    api::load_into(dashboard, api::audits::dashboard);
+    let dashboard = api::Load::new(api::audits::dashboard);
 
     let go = move |change: &dyn Fn(&mut Filters)| {
         let mut f = filters.get_untracked();
         change(&mut f);
-        let q = f.query();
-        let target = if q.is_empty() {
-            "/pruefverfahren".to_owned()
-        } else {
-            format!("/pruefverfahren?{q}")
-        };
-        navigate(&target, Default::default());
+        navigate(&Route::Audits.href_with(&f.query()), Default::default());
     };
     let go_status = go.clone();
     let go_site = go.clone();
@@ -167,7 +145,6 @@ fn Inbox() -> impl IntoView {
             {move || match inbox.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(inbox)) if inbox.requests.is_empty() => view! {
@@ -185,7 +162,7 @@ fn Inbox() -> impl IntoView {
                             {inbox.notices.into_iter().map(|n| view! {
                                 <li class="rounded border border-slate-200 bg-white p-3">
                                     <span class="font-medium">{format!("{} · Aufnahme {}", n.kind_label, n.admission_number)}</span>
-                                    <span class="text-slate-700">{format!(" · {}", crate::format::date(&n.created_at))}</span>
+                                    <span class="text-slate-700">{format!(" · {}", dates::date(&n.created_at))}</span>
                                     <p class="mt-1 text-slate-800">{n.subject}</p>
                                 </li>
                             }).collect_view()}
@@ -209,7 +186,7 @@ fn InboxEntry(item: InboxItem) -> impl IntoView {
     view! {
         <li class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="inbox-item">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
-                <a class=format!("{LINK_CLASS} text-lg") href=format!("/pruefverfahren/anforderung/{}", item.request_id)>
+                <a class=format!("{LINK_CLASS} text-lg") href={Route::AuditRequest { id: item.request_id }.href()}>
                     {format!("Aufnahme {} · Rechnung {}", item.admission_number, item.invoice_number)}
                 </a>
                 <DeadlineBadge deadline=item.deadline.clone() />
@@ -244,55 +221,47 @@ fn InboxEntry(item: InboxItem) -> impl IntoView {
 /// The signed-in user's e-mail reminders: on unless unsubscribed (per user).
 #[component]
 fn ReminderToggle() -> impl IntoView {
-    let session = Session::use_context();
-    let settings = RwSignal::new(None);
-    api::load_into(settings, api::audits::reminder_settings);
-    let busy = RwSignal::new(false);
+    let loaded = api::Load::new(api::audits::reminder_settings);
+    // The answer of the last change, until the page loads the settings again.
+    let saved = RwSignal::new(None::<ReminderSettings>);
     let message = RwSignal::new(None::<String>);
-    let on_change = move |ev: leptos::ev::Event| {
-        let on = event_target_checked(&ev);
-        busy.set(true);
-        let wanted = le_domain::api::audits::ReminderSettings {
-            email_reminders: on,
-        };
-        leptos::task::spawn_local(async move {
-            match api::audits::set_reminder_settings(&session.csrf(), &wanted).await {
-                Ok(s) => {
-                    settings.try_set(Some(Ok(s)));
-                    message.try_set(Some(if on {
-                        "E-Mail-Erinnerungen sind eingeschaltet.".to_owned()
-                    } else {
-                        "E-Mail-Erinnerungen sind abbestellt.".to_owned()
-                    }));
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    message.try_set(Some(failure.message));
-                }
+    let save = Mutation::new(
+        |csrf, wanted: ReminderSettings| async move {
+            api::audits::set_reminder_settings(&csrf, &wanted).await
+        },
+        move |answer| match answer {
+            Ok(s) => {
+                saved.set(Some(s));
+                message.set(Some(if s.email_reminders {
+                    "E-Mail-Erinnerungen sind eingeschaltet.".to_owned()
+                } else {
+                    "E-Mail-Erinnerungen sind abbestellt.".to_owned()
+                }));
             }
-            busy.try_set(false);
-        });
-    };
+            Err(failure) => message.set(Some(failure.message)),
+        },
+    );
+    let settings = move || saved.get().or_else(|| loaded.get().and_then(Result::ok));
     move || {
-        match settings.get() {
-        Some(Ok(s)) => view! {
+        settings().map(|s| view! {
             <div class="mt-3 text-slate-900">
                 <label class="inline-flex items-center gap-2">
                     <input
                         type="checkbox"
                         class="h-4 w-4"
                         prop:checked=s.email_reminders
-                        disabled=move || busy.get()
-                        on:change=on_change
+                        disabled=move || save.pending()
+                        on:change=move |ev| {
+                            save.run(ReminderSettings {
+                                email_reminders: event_target_checked(&ev),
+                            });
+                        }
                         data-testid="email-reminders"
                     />
                     "E-Mail-Erinnerungen an Fristen erhalten (eine Sammel-Mail, 14 und 3 Tage vor Fristende und bei Fristablauf)"
                 </label>
                 <p role="status" class="text-sm text-slate-700">{move || message.get()}</p>
             </div>
-        }
-        .into_any(),
-        _ => ().into_any(),
-    }
+        })
     }
 }

@@ -3,20 +3,19 @@
 use le_domain::Ik;
 use le_domain::api::audits::{Inspection, InspectionForm};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::cases::{parse_date, today};
-use super::{current_role, is_audit_user, is_md};
+use super::shared::{current_role, is_audit_user, is_md};
 use crate::api;
 use crate::components::form::{
     BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS, Notice, ServerErrors,
     TextField, Touched, focus_by_id, number_error, number_progress, shown,
 };
 use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
-use crate::format;
+use crate::dates;
 
 #[component]
 pub fn InspectionsPage() -> impl IntoView {
@@ -32,21 +31,16 @@ fn Inspections() -> impl IntoView {
     set_page_title("Begehungen");
     let session = Session::use_context();
     let md = Memo::new(move |_| current_role(session).is_some_and(is_md));
-    let reload = RwSignal::new(0u32);
-    let list = RwSignal::new(None);
-    api::load_into(list, move || {
-        reload.track();
-        api::audits::inspections()
-    });
+    let list = api::Load::new(api::audits::inspections);
+    let changed = Callback::new(move |()| list.reload());
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Begehungen"</h1>
-        {move || md.get().then(|| view! { <NewInspection reload=reload /> })}
+        {move || md.get().then(|| view! { <NewInspection changed=changed /> })}
         <section class="mt-8" aria-labelledby="begehungen">
             <h2 id="begehungen" class="text-xl font-semibold text-slate-900">"Angekündigte Begehungen"</h2>
             {move || match list.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(list)) if list.inspections.is_empty() => view! { <p class="mt-4 text-slate-700">"Keine Begehungen angekündigt."</p> }.into_any(),
@@ -74,7 +68,7 @@ fn InspectionEntry(inspection: Inspection) -> impl IntoView {
                 )}
             </p>
             <p class="text-sm text-slate-700">
-                {format!("angekündigt am {} von {}", format::date_time(&inspection.created_at), inspection.created_by)}
+                {format!("angekündigt am {} von {}", dates::date_time(&inspection.created_at), inspection.created_by)}
             </p>
             {(!inspection.note.is_empty()).then(|| view! { <p class="mt-1 text-slate-800">{inspection.note.clone()}</p> })}
             <h3 class="mt-2 font-semibold text-slate-900">"Vorzubereitende Fälle"</h3>
@@ -88,8 +82,7 @@ fn InspectionEntry(inspection: Inspection) -> impl IntoView {
 }
 
 #[component]
-fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
-    let session = Session::use_context();
+fn NewInspection(changed: Callback<()>) -> impl IntoView {
     let hospital_ik = RwSignal::new(String::new());
     let site = RwSignal::new(String::new());
     let date = RwSignal::new(String::new());
@@ -97,24 +90,22 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<i64>::new());
     let touched = Touched::new();
     let server = ServerErrors::new();
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
     // Open cases to pick from, narrowed to the hospital once its IK is valid.
-    let cases = RwSignal::new(None);
-    api::load_into(cases, || api::audits::cases("open"));
+    let cases = api::Load::new(|| api::audits::cases("open"));
     let valid_ik = Memo::new(move |_| hospital_ik.with(|v| Ik::parse(v.trim()).is_ok()));
 
     // The domain's rules of the form (the server applies the same, then its database checks).
     let form_now = move || InspectionForm {
         hospital_ik: hospital_ik.get().trim().to_owned(),
         site_number: site.get().trim().to_owned(),
-        date: parse_date(&date.get()),
+        date: dates::parse_input(&date.get()),
         case_ids: chosen.get(),
         note: note.get(),
     };
+    let form_now_untracked = move || untrack(form_now);
     let local = move |field: &str| -> Option<String> {
         form_now()
-            .validate(today())
+            .validate(dates::berlin_today())
             .into_iter()
             .find(|e| e.field == field)
             .map(|e| e.message)
@@ -140,6 +131,20 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
         hospital_ik.with(|v| number_progress(v, error("hospital_ik").with(Option::is_some)))
     });
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let announce = Mutation::with_notice(
+        notice,
+        |csrf, form: InspectionForm| async move { api::audits::create_inspection(&csrf, &form).await },
+        move |answer| match answer {
+            Ok(_) => {
+                notice.set(Some(Ok("Begehung angekündigt.".to_owned())));
+                chosen.set(Vec::new());
+                touched.reset();
+                changed.run(());
+            }
+            Err(failure) => server.set(failure.fields, |f| raw(f)),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.submit();
@@ -155,30 +160,7 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
             });
             return;
         }
-        let form = InspectionForm {
-            hospital_ik: hospital_ik.get_untracked().trim().to_owned(),
-            site_number: site.get_untracked().trim().to_owned(),
-            date: parse_date(&date.get_untracked()),
-            case_ids: chosen.get_untracked(),
-            note: note.get_untracked(),
-        };
-        pending.set(true);
-        spawn_local(async move {
-            match api::audits::create_inspection(&session.csrf(), &form).await {
-                Ok(_) => {
-                    notice.try_set(Some(Ok("Begehung angekündigt.".to_owned())));
-                    chosen.try_set(Vec::new());
-                    touched.reset();
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    server.set(failure.fields, |f| raw(f));
-                    notice.try_set(Some(Err(failure.message)));
-                }
-            }
-            pending.try_set(false);
-        });
+        announce.run(form_now_untracked());
     };
     view! {
         <form class=format!("mt-4 max-w-3xl space-y-4 {CARD_CLASS}") novalidate on:submit=submit>
@@ -235,7 +217,7 @@ fn NewInspection(reload: RwSignal<u32>) -> impl IntoView {
                 <label for="begehung-notiz" class=LABEL_CLASS>"Hinweis an das Krankenhaus"</label>
                 <textarea id="begehung-notiz" rows="2" class=INPUT_CLASS prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
-            <button type="submit" class=BUTTON_PRIMARY disabled=move || pending.get()>"Begehung ankündigen"</button>
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || announce.pending()>"Begehung ankündigen"</button>
             <Notice message=notice />
         </form>
     }

@@ -2,13 +2,13 @@
 //! styles hide the navigation), with the hospital's acknowledgement of the receipt.
 use le_domain::api::audits::Receipt;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::{can_act, current_role, is_audit_user};
+use super::shared::{FileTable, can_act, current_role, document_state_key, is_audit_user};
 use crate::api;
 use crate::components::data::{DefList, row};
 use crate::components::form::{BUTTON_PRIMARY, BUTTON_SECONDARY, Notice};
 use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
 use crate::format;
@@ -25,54 +25,44 @@ pub fn ReceiptPage(id: i64) -> impl IntoView {
 #[component]
 fn ReceiptView(id: i64) -> impl IntoView {
     set_page_title("Quittung");
-    let session = Session::use_context();
-    let reload = RwSignal::new(0u32);
-    let receipt = RwSignal::new(None);
-    api::load_into(receipt, move || {
-        reload.track();
-        api::audits::receipt(id)
-    });
+    let receipt = api::Load::new(move || api::audits::receipt(id));
+    // Shown after the reload that follows the acknowledgement (the document is rebuilt).
+    let notice = RwSignal::new(None::<Result<String, String>>);
     view! {
         {move || match receipt.get() {
             None => view! { <p role="status" class="text-slate-600">"Wird geladen …"</p> }.into_any(),
             Some(Err(failure)) => {
-                session.check_failure(&failure);
                 view! {
                     <h1 class="text-2xl font-bold text-blue-950">"Quittung"</h1>
                     <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p>
                 }
                 .into_any()
             }
-            Some(Ok(r)) => view! { <ReceiptDocument receipt=r reload=reload /> }.into_any(),
+            Some(Ok(r)) => view! { <ReceiptDocument receipt=r reload=receipt notice=notice /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
+fn ReceiptDocument(
+    receipt: Receipt,
+    reload: api::Load<Receipt>,
+    notice: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
     let session = Session::use_context();
     let open = receipt.acknowledged_at.is_none();
     let may_acknowledge = move || open && current_role(session).is_some_and(can_act);
-    let busy = RwSignal::new(false);
-    let message = RwSignal::new(None::<Result<String, String>>);
     let delivery_id = receipt.delivery_id;
-    let acknowledge = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            let answer = api::audits::acknowledge(&session.csrf(), delivery_id).await;
-            busy.try_set(false);
-            match answer {
-                Ok(_) => {
-                    message.try_set(Some(Ok("Empfang der Quittung bestätigt.".to_owned())));
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    message.try_set(Some(Err(failure.message)));
-                }
+    let acknowledge = Mutation::with_notice(
+        notice,
+        move |csrf, ()| async move { api::audits::acknowledge(&csrf, delivery_id).await },
+        move |answer| {
+            if answer.is_ok() {
+                notice.set(Some(Ok("Empfang der Quittung bestätigt.".to_owned())));
+                reload.reload();
             }
-        });
-    };
+        },
+    );
     let print = |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.print();
@@ -120,19 +110,19 @@ fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
             <h2 class="mt-6 text-xl font-semibold text-slate-900">"Stand der angeforderten Unterlagen"</h2>
             <ul class="mt-1 space-y-1 text-slate-900" data-testid="receipt-documents">
                 {receipt.document_states.iter().map(|d| view! {
-                    <li data-testid="document-state" data-state=super::request::document_state_key(d.state)>
+                    <li data-testid="document-state" data-state=document_state_key(d.state)>
                         {format!("{}: {}", d.label, d.state_label)}
                         {d.reason.clone().map(|r| format!(" (Begründung: {r})"))}
                     </li>
                 }).collect_view()}
             </ul>
             <h2 class="mt-6 text-xl font-semibold text-slate-900">"Gelieferte Dateien"</h2>
-            <super::request::FileTable files=receipt.files.clone() />
+            <FileTable files=receipt.files.clone() />
             <div class="mt-6 flex flex-wrap gap-3 print:hidden">
                 <button type="button" class=BUTTON_SECONDARY on:click=print>"Drucken"</button>
                 <a class=BUTTON_SECONDARY href=api::audits::receipt_pdf_url(delivery_id) download=format!("Quittung-{}.pdf", receipt.receipt_number) data-testid="receipt-pdf">"Als PDF herunterladen"</a>
                 {may_acknowledge().then(|| view! {
-                    <button type="button" class=BUTTON_PRIMARY disabled=move || busy.get() on:click=acknowledge
+                    <button type="button" class=BUTTON_PRIMARY disabled=move || acknowledge.pending() on:click=move |_| { acknowledge.run(()); }
                         aria-describedby="quittung-bestaetigen-hinweis" data-testid="acknowledge">
                         "Empfang der Quittung bestätigen"
                     </button>
@@ -142,7 +132,7 @@ fn ReceiptDocument(receipt: Receipt, reload: RwSignal<u32>) -> impl IntoView {
                     </p>
                 })}
             </div>
-            <div class="mt-3 print:hidden"><Notice message=message /></div>
+            <div class="mt-3 print:hidden"><Notice message=notice /></div>
         </article>
     }
 }

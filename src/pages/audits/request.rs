@@ -1,23 +1,28 @@
 //! `/pruefverfahren/anforderung/{id}`: one document request for the hospital: the case, the
 //! documents asked for, the upload of many PDFs at once (one request per file, with progress),
 //! the files uploaded so far (deletable until submitted), the submission and the deliveries.
-use le_domain::api::audits::{CaseSummary, DocumentRequest, StoredFile, UnavailableForm};
+use std::collections::VecDeque;
+
+use le_domain::api::audits::{CaseSummary, DocumentRequest, UnavailableForm};
 use le_domain::audits::{DocumentKind, DocumentState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
-use super::{DeadlineBadge, can_act, current_role, is_hospital};
+use super::shared::{
+    DeadlineBadge, DocumentStates, FileTable, can_act, current_role, first_message, is_hospital,
+};
 use crate::api::{self, ApiFailure};
 use crate::components::data::{DefList, row};
 use crate::components::form::{
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, LINK_CLASS, Notice,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, LINK_CLASS, Notice, focus_by_id,
 };
 use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
-use crate::format;
+use crate::dates;
+use crate::routes::Route;
 
 #[component]
 pub fn RequestPage(id: i64) -> impl IntoView {
@@ -72,16 +77,66 @@ enum TransferState {
     Failed(String),
 }
 
+/// Files chosen for upload, sent one after the other by one mutation: files chosen while it
+/// runs join the queue it is working through (the server's storage handles parallel uploads of
+/// one request poorly).
+#[derive(Clone, Copy)]
+struct Uploads {
+    /// Every chosen file's row, in order.
+    transfers: RwSignal<Vec<Transfer>>,
+    queue: StoredValue<VecDeque<(web_sys::File, Transfer, DocumentKind)>, LocalStorage>,
+    send: Mutation<()>,
+    next_key: StoredValue<usize>,
+}
+
+impl Uploads {
+    fn new(request_id: i64, changed: Callback<()>) -> Self {
+        let queue = StoredValue::new_local(VecDeque::new());
+        let send = Mutation::new(
+            move |csrf, ()| async move {
+                while let Some((file, transfer, kind)) =
+                    queue.try_update_value(VecDeque::pop_front).flatten()
+                {
+                    send_file(&csrf, request_id, kind, file, transfer).await;
+                    changed.run(());
+                }
+                Ok::<(), ApiFailure>(())
+            },
+            |_| {},
+        );
+        Uploads {
+            transfers: RwSignal::new(Vec::new()),
+            queue,
+            send,
+            next_key: StoredValue::new(0),
+        }
+    }
+
+    /// Every file gets its row (and progress bar) at once; the queue is sent in order.
+    fn add(&self, files: Vec<web_sys::File>, kind: DocumentKind) {
+        for file in files {
+            self.next_key.update_value(|k| *k += 1);
+            let transfer = Transfer {
+                key: self.next_key.get_value(),
+                name: StoredValue::new(file.name()),
+                percent: RwSignal::new(0.0),
+                state: RwSignal::new(TransferState::Checking),
+            };
+            self.transfers.update(|t| t.push(transfer));
+            self.queue
+                .update_value(|q| q.push_back((file, transfer, kind)));
+        }
+        // Already running: the running call takes the new files too.
+        self.send.run(());
+    }
+}
+
 #[component]
 fn RequestDetail(id: i64) -> impl IntoView {
     set_page_title("Anforderung");
     let session = Session::use_context();
-    let reload = RwSignal::new(0u32);
-    let data = RwSignal::new(None);
-    api::load_into(data, move || {
-        reload.track();
-        load(id)
-    });
+    let data = api::Load::new(move || load(id));
+    let changed = Callback::new(move |()| data.reload());
     let may_act = Memo::new(move |_| current_role(session).is_some_and(can_act));
     // The last answer stays on screen while a reload runs, so the upload box (and the progress
     // of files still on their way) survives every refresh of the lists.
@@ -90,7 +145,7 @@ fn RequestDetail(id: i64) -> impl IntoView {
         fresh => fresh,
     });
     let loaded = Memo::new(move |_| current.with(|c| matches!(c, Some(Ok(_)))));
-    let in_flight = RwSignal::new(0usize);
+    let uploads = Uploads::new(id, changed);
     // Documents files can still be uploaded for: all but those declared unavailable.
     let uploadable = Memo::new(move |_| {
         current.with(|c| match c {
@@ -109,22 +164,21 @@ fn RequestDetail(id: i64) -> impl IntoView {
         {move || match current.get() {
             None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
             Some(Err(failure)) => {
-                session.check_failure(&failure);
                 view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
             }
             Some(Ok((case, request))) => view! { <CaseCard case=case request=request /> }.into_any(),
         }}
-        {move || (loaded.get() && may_act.get()).then(|| view! { <UploadBox request_id=id documents=uploadable reload=reload in_flight=in_flight /> })}
+        {move || (loaded.get() && may_act.get()).then(|| view! { <UploadBox documents=uploadable uploads=uploads /> })}
         {move || match current.get() {
             Some(Ok((_, request))) => view! {
-                <PendingFiles request=request.clone() may_act=may_act.get() reload=reload in_flight=in_flight />
-                {may_act.get().then(|| view! { <DeclareUnavailable request=request.clone() reload=reload /> })}
+                <PendingFiles request=request.clone() may_act=may_act.get() changed=changed uploading=uploads.send.busy() />
+                {may_act.get().then(|| view! { <DeclareUnavailable request=request.clone() changed=changed /> })}
                 <Deliveries request=request />
             }
             .into_any(),
             _ => ().into_any(),
         }}
-        <p class="mt-8"><a class=LINK_CLASS href="/pruefverfahren">"Zurück zu den Anforderungen"</a></p>
+        <p class="mt-8"><a class=LINK_CLASS href=Route::Audits.href()>"Zurück zu den Anforderungen"</a></p>
     }
 }
 
@@ -155,56 +209,9 @@ fn CaseCard(case: CaseSummary, request: DocumentRequest) -> impl IntoView {
     }
 }
 
-/// The state of every requested document (delivered, outstanding, not available with the
-/// reason) and whether the request is complete.
-#[component]
-pub(crate) fn DocumentStates(request: DocumentRequest) -> impl IntoView {
-    let total = request.document_states.len();
-    let outstanding = request
-        .document_states
-        .iter()
-        .filter(|s| s.state == DocumentState::Outstanding)
-        .count();
-    view! {
-        <ul class="mt-1 space-y-1 text-slate-900" data-testid="requested-documents">
-            {request.document_states.iter().map(|s| {
-                let class = match s.state {
-                    DocumentState::Delivered => "border-green-700 bg-green-50 text-green-900",
-                    DocumentState::Outstanding => "border-amber-600 bg-amber-50 text-amber-950",
-                    DocumentState::Unavailable => "border-slate-500 bg-slate-100 text-slate-900",
-                };
-                view! {
-                    <li data-testid="document-state" data-state=document_state_key(s.state)>
-                        <span class="font-medium">{s.label.clone()}</span>": "
-                        <span class=format!("rounded border px-2 text-sm {class}")>{s.state_label.clone()}</span>
-                        {s.reason.clone().map(|r| view! { <span class="ml-2 text-sm text-slate-700">{format!("Begründung: {r}")}</span> })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-        <p class="mt-2 text-sm text-slate-800" data-testid="completeness">
-            {if request.complete {
-                "Vollständig: jede Unterlage ist geliefert oder als nicht vorhanden erklärt.".to_owned()
-            } else {
-                format!("{outstanding} von {total} Unterlagen stehen noch aus; die Frist läuft für sie weiter.")
-            }}
-        </p>
-    }
-}
-
-/// The wire name of a document state (for tests and styling hooks).
-pub(crate) fn document_state_key(state: DocumentState) -> &'static str {
-    match state {
-        DocumentState::Outstanding => "outstanding",
-        DocumentState::Delivered => "delivered",
-        DocumentState::Unavailable => "unavailable",
-    }
-}
-
 /// The hospital declares an outstanding document unavailable, with its reason.
 #[component]
-fn DeclareUnavailable(request: DocumentRequest, reload: RwSignal<u32>) -> impl IntoView {
-    let session = Session::use_context();
+fn DeclareUnavailable(request: DocumentRequest, changed: Callback<()>) -> impl IntoView {
     let outstanding: Vec<DocumentKind> = request
         .document_states
         .iter()
@@ -215,8 +222,16 @@ fn DeclareUnavailable(request: DocumentRequest, reload: RwSignal<u32>) -> impl I
     let document = RwSignal::new(first);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let request_id = request.id;
+    let declare = Mutation::new(
+        move |csrf, form: UnavailableForm| async move {
+            api::audits::declare_unavailable(&csrf, request_id, &form).await
+        },
+        move |answer| match answer {
+            Ok(_) => changed.run(()),
+            Err(failure) => error.set(Some(first_message(failure))),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(kind) = document.get_untracked() else {
@@ -226,28 +241,13 @@ fn DeclareUnavailable(request: DocumentRequest, reload: RwSignal<u32>) -> impl I
             document: kind,
             reason: reason.get_untracked(),
         };
+        // The domain's rule, the same the server applies.
         if let Some(e) = form.validate().into_iter().next() {
             error.set(Some(e.message));
+            focus_by_id("nv-grund");
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::audits::declare_unavailable(&session.csrf(), request_id, &form).await {
-                Ok(_) => {
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    let message = failure
-                        .fields
-                        .first()
-                        .map(|f| f.message.clone())
-                        .unwrap_or(failure.message);
-                    error.try_set(Some(message));
-                }
-            }
-            busy.try_set(false);
-        });
+        declare.run(form);
     };
     first.map(|_| {
         view! {
@@ -279,7 +279,7 @@ fn DeclareUnavailable(request: DocumentRequest, reload: RwSignal<u32>) -> impl I
                         }
                     ></textarea>
                     <p id="nv-fehler" role="alert" class="text-sm font-medium text-red-800">{move || error.get()}</p>
-                    <button type="submit" class=BUTTON_SECONDARY disabled=move || busy.get()>"Als nicht vorhanden erklären"</button>
+                    <button type="submit" class=BUTTON_SECONDARY disabled=move || declare.pending()>"Als nicht vorhanden erklären"</button>
                 </form>
             </section>
         }
@@ -289,15 +289,10 @@ fn DeclareUnavailable(request: DocumentRequest, reload: RwSignal<u32>) -> impl I
 /// The file input and one progress bar per chosen file.
 #[component]
 fn UploadBox(
-    request_id: i64,
     /// The requested documents files can be uploaded for.
     documents: Memo<Vec<DocumentKind>>,
-    reload: RwSignal<u32>,
-    in_flight: RwSignal<usize>,
+    uploads: Uploads,
 ) -> impl IntoView {
-    let session = Session::use_context();
-    let transfers = RwSignal::new(Vec::<Transfer>::new());
-    let next_key = StoredValue::new(0usize);
     let picked = RwSignal::new(None::<DocumentKind>);
     // The document chosen, or the first one still offered.
     let document = Memo::new(move |_| {
@@ -320,29 +315,7 @@ fn UploadBox(
         };
         let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         input.set_value("");
-        // Every file gets its row (and progress bar) at once; they are sent one after the other.
-        let queue: Vec<(web_sys::File, Transfer)> = files
-            .into_iter()
-            .map(|file| {
-                next_key.update_value(|k| *k += 1);
-                let transfer = Transfer {
-                    key: next_key.get_value(),
-                    name: StoredValue::new(file.name()),
-                    percent: RwSignal::new(0.0),
-                    state: RwSignal::new(TransferState::Checking),
-                };
-                (file, transfer)
-            })
-            .collect();
-        transfers.update(|t| t.extend(queue.iter().map(|(_, transfer)| *transfer)));
-        in_flight.update(|n| *n += queue.len());
-        spawn_local(async move {
-            for (file, transfer) in queue {
-                send_file(session, request_id, kind, file, transfer).await;
-                in_flight.try_update(|n| *n = n.saturating_sub(1));
-                reload.try_update(|n| *n += 1);
-            }
-        });
+        uploads.add(files, kind);
     };
 
     view! {
@@ -372,7 +345,7 @@ fn UploadBox(
                 on_change=Callback::new(on_change)
             />
             <ul class="mt-4 space-y-2" data-testid="transfers">
-                <For each=move || transfers.get() key=|t| t.key let:t>
+                <For each=move || uploads.transfers.get() key=|t| t.key let:t>
                     <TransferRow transfer=t />
                 </For>
             </ul>
@@ -382,7 +355,7 @@ fn UploadBox(
 
 /// Checks that `file` is a PDF and uploads it, updating its row.
 async fn send_file(
-    session: Session,
+    csrf: &str,
     request_id: i64,
     document: DocumentKind,
     file: web_sys::File,
@@ -396,7 +369,7 @@ async fn send_file(
     }
     transfer.state.try_set(TransferState::Sending);
     let url = api::audits::file_upload_url(request_id, &file.name(), document);
-    let answer = api::audits::upload_one(&session.csrf(), &url, &file, move |sent, total| {
+    let answer = api::audits::upload_one(csrf, &url, &file, move |sent, total| {
         if total > 0.0 {
             transfer.percent.try_set((sent / total * 100.0).min(100.0));
         }
@@ -408,13 +381,9 @@ async fn send_file(
             transfer.state.try_set(TransferState::Done);
         }
         Err(failure) => {
-            session.check_failure(&failure);
-            let message = failure
-                .fields
-                .first()
-                .map(|f| f.message.clone())
-                .unwrap_or(failure.message);
-            transfer.state.try_set(TransferState::Failed(message));
+            transfer
+                .state
+                .try_set(TransferState::Failed(first_message(failure)));
         }
     }
 }
@@ -456,58 +425,52 @@ fn TransferRow(transfer: Transfer) -> impl IntoView {
 fn PendingFiles(
     request: DocumentRequest,
     may_act: bool,
-    reload: RwSignal<u32>,
-    /// Files chosen but not yet stored: submitting now would leave them behind.
-    in_flight: RwSignal<usize>,
+    changed: Callback<()>,
+    /// Files chosen are still being sent: submitting now would leave them behind.
+    uploading: Signal<bool>,
 ) -> impl IntoView {
-    let session = Session::use_context();
     let navigate = use_navigate();
-    let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<Result<String, String>>);
     let request_id = request.id;
     let has_files = !request.pending_files.is_empty();
-    let delete = move |file_id: i64| {
-        busy.set(true);
-        spawn_local(async move {
-            let answer = api::audits::delete_file(&session.csrf(), file_id).await;
-            busy.try_set(false);
-            match answer {
-                Ok(()) => {
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    message.try_set(Some(Err(failure.message)));
-                }
+    let delete = Mutation::with_notice(
+        message,
+        |csrf, file_id: i64| async move { api::audits::delete_file(&csrf, file_id).await },
+        move |answer| {
+            if answer.is_ok() {
+                changed.run(());
             }
-        });
-    };
+        },
+    );
+    let submit = Mutation::with_notice(
+        message,
+        move |csrf, ()| async move { api::audits::submit(&csrf, request_id).await },
+        move |answer| {
+            if let Ok(result) = answer {
+                navigate(
+                    &Route::AuditReceipt {
+                        id: result.delivery.id,
+                    }
+                    .href(),
+                    Default::default(),
+                );
+            }
+        },
+    );
+    let busy = Signal::derive(move || delete.pending() || submit.pending());
+    let on_delete = Callback::new(move |file_id: i64| {
+        delete.run(file_id);
+    });
     let submit = move |_| {
-        busy.set(true);
-        message.set(Some(Ok("Lieferung wird abgesendet …".to_owned())));
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let answer = api::audits::submit(&session.csrf(), request_id).await;
-            busy.try_set(false);
-            match answer {
-                Ok(result) => {
-                    navigate(
-                        &format!("/pruefverfahren/quittung/{}", result.delivery.id),
-                        Default::default(),
-                    );
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    message.try_set(Some(Err(failure.message)));
-                }
-            }
-        });
+        if !delete.running() {
+            submit.run_with("Lieferung wird abgesendet …", ());
+        }
     };
     view! {
         <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="hochgeladen">
             <h2 id="hochgeladen" class="text-xl font-semibold text-slate-900">"Hochgeladen, noch nicht abgesendet"</h2>
             {if has_files {
-                view! { <FileTable files=request.pending_files.clone() on_delete=may_act.then_some(Callback::new(delete)) busy=busy /> }.into_any()
+                view! { <FileTable files=request.pending_files.clone() on_delete=may_act.then_some(on_delete) busy=busy /> }.into_any()
             } else {
                 view! { <p class="mt-2 text-slate-700">"Noch keine Dateien."</p> }.into_any()
             }}
@@ -516,7 +479,7 @@ fn PendingFiles(
                     <button
                         type="button"
                         class=BUTTON_PRIMARY
-                        disabled=move || busy.get() || !has_files || in_flight.get() != 0
+                        disabled=move || busy.get() || !has_files || uploading.get()
                         on:click=submit
                         data-testid="submit-delivery"
                     >
@@ -526,59 +489,6 @@ fn PendingFiles(
                 </div>
             })}
         </section>
-    }
-}
-
-/// Name, size and SHA-256 of stored files, optionally with a delete button per file.
-#[component]
-pub(crate) fn FileTable(
-    files: Vec<StoredFile>,
-    #[prop(default = None)] on_delete: Option<Callback<i64>>,
-    #[prop(default = None)] download: Option<fn(i64) -> String>,
-    #[prop(optional, into)] busy: Signal<bool>,
-) -> impl IntoView {
-    view! {
-        <div class="relative mt-3 overflow-x-auto">
-            <table class="min-w-full text-left text-sm" data-testid="files">
-                <thead class="bg-slate-100 text-slate-800">
-                    <tr>
-                        <th scope="col" class="px-3 py-2">"Datei"</th>
-                        <th scope="col" class="px-3 py-2">"Größe"</th>
-                        <th scope="col" class="px-3 py-2">"SHA-256"</th>
-                        <th scope="col" class="px-3 py-2">"Hochgeladen"</th>
-                        {on_delete.is_some().then(|| view! { <th scope="col" class="px-3 py-2"><span class="sr-only">"Aktion"</span></th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {files
-                        .into_iter()
-                        .map(|f| {
-                            let name = f.name.clone();
-                            view! {
-                                <tr class="border-t border-slate-200" data-testid="file-row">
-                                    <td class="px-3 py-2">
-                                        {match download {
-                                            Some(url) => view! { <a class=LINK_CLASS href=url(f.id) download=f.name.clone() data-testid="file-download">{f.name.clone()}</a> }.into_any(),
-                                            None => view! { <span>{f.name.clone()}</span> }.into_any(),
-                                        }}
-                                    </td>
-                                    <td class="px-3 py-2 whitespace-nowrap">{format::file_size(i64::try_from(f.size).unwrap_or(i64::MAX))}</td>
-                                    <td class="px-3 py-2 font-mono text-xs break-all" data-testid="sha256">{f.sha256.clone()}</td>
-                                    <td class="px-3 py-2 whitespace-nowrap">{format!("{} ({})", format::date_time(&f.uploaded_at), f.uploaded_by)}</td>
-                                    {on_delete.map(|cb| view! {
-                                        <td class="px-3 py-2">
-                                            <button type="button" class=BUTTON_SECONDARY disabled=move || busy.get() on:click=move |_| cb.run(f.id)>
-                                                "Löschen"<span class="sr-only">{format!(" ({name})")}</span>
-                                            </button>
-                                        </td>
-                                    })}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
     }
 }
 
@@ -593,12 +503,12 @@ fn Deliveries(request: DocumentRequest) -> impl IntoView {
                         <li>
                             {format!(
                                 "{} von {} · {} · ",
-                                format::date_time(&d.submitted_at),
+                                dates::date_time(&d.submitted_at),
                                 d.submitted_by,
                                 le_domain::text::count(d.files.len() as u64, "Datei", "Dateien"),
                             )}
                             <span data-testid="lateness" data-lateness=d.lateness.wire()>{d.lateness_label.clone()}</span>" "
-                            <a class=LINK_CLASS href=format!("/pruefverfahren/quittung/{}", d.id)>"Quittung"</a>" · "
+                            <a class=LINK_CLASS href={Route::AuditReceipt { id: d.id }.href()}>"Quittung"</a>" · "
                             <a class=LINK_CLASS href=api::audits::receipt_pdf_url(d.id) download=format!("Quittung-{}.pdf", d.id)>"Quittung als PDF"</a>
                         </li>
                     }).collect_view()}

@@ -3,8 +3,9 @@
 use le_domain::api::audits::Dashboard;
 use leptos::prelude::*;
 
-use super::status_class;
+use super::shared::status_class;
 use crate::components::form::LINK_CLASS;
+use crate::routes::Route;
 
 /// Counts per deadline status and the reminders due today.
 #[component]
@@ -30,7 +31,7 @@ pub(crate) fn Strip(dashboard: Dashboard) -> impl IntoView {
             </ul>
             {(dashboard.expiring_certificates > 0).then(|| view! {
                 <p class="mt-3 text-amber-950">
-                    <a class=LINK_CLASS href="/pruefverfahren/strukturpruefungen">
+                    <a class=LINK_CLASS href=Route::AuditStructure.href()>
                         {format!(
                             "{} der Strukturprüfung {} bald ab oder {} abgelaufen.",
                             le_domain::text::count(dashboard.expiring_certificates.unsigned_abs(), "Bescheinigung", "Bescheinigungen"),
@@ -46,7 +47,7 @@ pub(crate) fn Strip(dashboard: Dashboard) -> impl IntoView {
                     <ul class="mt-1 list-disc pl-6 text-amber-950">
                         {dashboard.reminders.into_iter().map(|r| view! {
                             <li>
-                                <a class=LINK_CLASS href=format!("/pruefverfahren/anforderung/{}", r.request_id)>
+                                <a class=LINK_CLASS href={Route::AuditRequest { id: r.request_id }.href()}>
                                     {format!("Aufnahme {}", r.admission_number)}
                                 </a>
                                 {format!(": {}", r.message)}

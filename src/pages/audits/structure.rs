@@ -1,24 +1,24 @@
 //! `/pruefverfahren/strukturpruefungen`: structure audits. A hospital applies for a site and an
 //! OPS code and uploads evidence PDFs; the MD certifies (validity period) or rejects (reason).
 //! The list shows each certificate's status; expiring or expired ones stand out.
+use std::collections::VecDeque;
+
 use le_domain::api::audits::{StructureAudit, StructureDecision, StructureForm, StructureState};
 use le_domain::audits::CertificateStatus;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::cases::parse_date;
-use super::request::FileTable;
-use super::{can_act, current_role, is_audit_user, is_md};
-use crate::api;
+use super::shared::{FileTable, can_act, current_role, first_message, is_audit_user, is_md};
+use crate::api::{self, ApiFailure};
 use crate::components::form::{
     BUTTON_DANGER, BUTTON_PRIMARY, CARD_CLASS, ERROR_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS,
     Notice, ServerErrors, TextField, Touched, focus_by_id, number_error, number_progress, shown,
 };
 use crate::components::guard::RequireSession;
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
-use crate::format;
+use crate::dates;
 
 #[component]
 pub fn StructurePage() -> impl IntoView {
@@ -44,32 +44,27 @@ fn Structure() -> impl IntoView {
     let session = Session::use_context();
     let md = Memo::new(move |_| current_role(session).is_some_and(is_md));
     let act = Memo::new(move |_| current_role(session).is_some_and(can_act));
-    let reload = RwSignal::new(0u32);
-    let list = RwSignal::new(None);
-    api::load_into(list, move || {
-        reload.track();
-        api::audits::structure_audits()
-    });
+    let loaded = api::Load::new(api::audits::structure_audits);
+    let changed = Callback::new(move |()| loaded.reload());
     // The last answer stays on screen while a reload runs (no flicker after each action).
-    let list = Memo::new(move |previous: Option<&Option<_>>| match list.get() {
+    let list = Memo::new(move |previous: Option<&Option<_>>| match loaded.get() {
         None => previous.cloned().flatten(),
         fresh => fresh,
     });
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Strukturprüfungen"</h1>
-        {move || act.get().then(|| view! { <ApplyForm reload=reload /> })}
+        {move || act.get().then(|| view! { <ApplyForm changed=changed /> })}
         <section class="mt-8" aria-labelledby="antraege">
             <h2 id="antraege" class="text-xl font-semibold text-slate-900">"Anträge und Bescheinigungen"</h2>
             {move || match list.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    session.check_failure(&failure);
                     view! { <p role="alert" class="mt-4 font-medium text-red-800">{failure.message}</p> }.into_any()
                 }
                 Some(Ok(list)) if list.applications.is_empty() => view! { <p class="mt-4 text-slate-700">"Keine Anträge."</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="mt-4 space-y-4" data-testid="structure-list">
-                        {list.applications.into_iter().map(|a| view! { <Application audit=a md=md.get_untracked() act=act.get_untracked() reload=reload /> }).collect_view()}
+                        {list.applications.into_iter().map(|a| view! { <Application audit=a md=md.get_untracked() act=act.get_untracked() changed=changed /> }).collect_view()}
                     </ul>
                 }
                 .into_any(),
@@ -79,7 +74,7 @@ fn Structure() -> impl IntoView {
 }
 
 #[component]
-fn Application(audit: StructureAudit, md: bool, act: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn Application(audit: StructureAudit, md: bool, act: bool, changed: Callback<()>) -> impl IntoView {
     let expiring = audit.certificate.as_ref().is_some_and(|c| {
         matches!(
             c.status,
@@ -104,7 +99,7 @@ fn Application(audit: StructureAudit, md: bool, act: bool, reload: RwSignal<u32>
                 </span>
             </div>
             <p class="mt-1 text-sm text-slate-700">
-                {format!("beantragt am {} von {}", format::date_time(&audit.applied_at), audit.applied_by)}
+                {format!("beantragt am {} von {}", dates::date_time(&audit.applied_at), audit.applied_by)}
             </p>
             {(!audit.note.is_empty()).then(|| view! { <p class="mt-1 text-slate-800">{audit.note.clone()}</p> })}
             {audit.certificate.clone().map(|c| view! {
@@ -120,22 +115,19 @@ fn Application(audit: StructureAudit, md: bool, act: bool, reload: RwSignal<u32>
             } else {
                 view! { <FileTable files=audit.evidence.clone() download=Some(api::audits::evidence_url) /> }.into_any()
             }}
-            {(act && applied).then(|| view! { <EvidenceUpload id=id reload=reload /> })}
-            {(md && applied).then(|| view! { <DecideForm id=id reload=reload subject=format!("OPS {} an Standort {}", audit.ops_code, audit.site_number) /> })}
+            {(act && applied).then(|| view! { <EvidenceUpload id=id changed=changed /> })}
+            {(md && applied).then(|| view! { <DecideForm id=id changed=changed subject=format!("OPS {} an Standort {}", audit.ops_code, audit.site_number) /> })}
         </li>
     }
 }
 
 #[component]
-fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
-    let session = Session::use_context();
+fn ApplyForm(changed: Callback<()>) -> impl IntoView {
     let site = RwSignal::new(String::new());
     let ops = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let touched = Touched::new();
     let server = ServerErrors::new();
-    let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
     // The domain's rules of the form (the server applies the same, then checks the site).
     let local = move |field: &str| -> Option<String> {
         StructureForm {
@@ -168,6 +160,24 @@ fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
         site.with(|v| number_progress(v, error("site_number").with(Option::is_some)))
     });
     let touch = move |field: &'static str| Callback::new(move |()| touched.touch(field));
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let apply = Mutation::with_notice(
+        notice,
+        |csrf, form: StructureForm| async move { api::audits::apply_structure(&csrf, &form).await },
+        move |answer| match answer {
+            Ok(_) => {
+                notice.set(Some(Ok(
+                    "Antrag gestellt. Bitte laden Sie jetzt die Nachweise hoch.".to_owned(),
+                )));
+                touched.reset();
+                site.set(String::new());
+                ops.set(String::new());
+                note.set(String::new());
+                changed.run(());
+            }
+            Err(failure) => server.set(failure.fields, |f| raw(f)),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.submit();
@@ -179,31 +189,10 @@ fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
             focus_by_id(first);
             return;
         }
-        let form = StructureForm {
+        apply.run(StructureForm {
             site_number: site.get_untracked().trim().to_owned(),
             ops_code: ops.get_untracked().trim().to_owned(),
             note: note.get_untracked(),
-        };
-        pending.set(true);
-        spawn_local(async move {
-            match api::audits::apply_structure(&session.csrf(), &form).await {
-                Ok(_) => {
-                    notice.try_set(Some(Ok(
-                        "Antrag gestellt. Bitte laden Sie jetzt die Nachweise hoch.".to_owned(),
-                    )));
-                    touched.reset();
-                    site.try_set(String::new());
-                    ops.try_set(String::new());
-                    note.try_set(String::new());
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    server.set(failure.fields, |f| raw(f));
-                    notice.try_set(Some(Err(failure.message)));
-                }
-            }
-            pending.try_set(false);
         });
     };
     view! {
@@ -215,18 +204,38 @@ fn ApplyForm(reload: RwSignal<u32>) -> impl IntoView {
                 <label for="note" class=LABEL_CLASS>"Bemerkung"</label>
                 <textarea id="note" rows="2" class=INPUT_CLASS prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
-            <button type="submit" class=BUTTON_PRIMARY disabled=move || pending.get() data-testid="apply-structure">"Antrag stellen"</button>
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || apply.pending() data-testid="apply-structure">"Antrag stellen"</button>
             <Notice message=notice />
         </form>
     }
 }
 
 #[component]
-fn EvidenceUpload(id: i64, reload: RwSignal<u32>) -> impl IntoView {
-    let session = Session::use_context();
-    let running = RwSignal::new(0u32);
+fn EvidenceUpload(id: i64, changed: Callback<()>) -> impl IntoView {
     let percent = RwSignal::new(0.0f64);
     let notice = RwSignal::new(None::<Result<String, String>>);
+    // Files chosen while an upload runs join the queue the running call works through (one
+    // after the other, like the document uploads).
+    let queue = StoredValue::new_local(VecDeque::<web_sys::File>::new());
+    let send = Mutation::new(
+        move |csrf, ()| async move {
+            while let Some(file) = queue.try_update_value(VecDeque::pop_front).flatten() {
+                percent.set(0.0);
+                let url = api::audits::evidence_upload_url(id, &file.name());
+                let answer = api::audits::upload_pdf(&csrf, &url, &file, move |sent, total| {
+                    percent.set(sent / total * 100.0);
+                })
+                .await;
+                notice.set(Some(match answer {
+                    Ok(f) => Ok(format!("Nachweis „{}“ hochgeladen.", f.name)),
+                    Err(failure) => Err(first_message(failure)),
+                }));
+            }
+            Ok::<(), ApiFailure>(())
+        },
+        // Once at the end: the refresh rebuilds this box.
+        move |_| changed.run(()),
+    );
     let input_id = format!("nachweise-{id}");
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -238,112 +247,64 @@ fn EvidenceUpload(id: i64, reload: RwSignal<u32>) -> impl IntoView {
         let Some(list) = input.files() else { return };
         let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         input.set_value("");
-        running.update(|n| *n += files.len() as u32);
-        // One after the other, like the document uploads.
-        spawn_local(async move {
-            for file in files {
-                let message = send_evidence(session, id, &file, percent).await;
-                running.try_update(|n| *n = n.saturating_sub(1));
-                notice.try_set(Some(message));
-            }
-            // Once at the end: the refresh rebuilds this box.
-            reload.try_update(|n| *n += 1);
-        });
+        queue.update_value(|q| q.extend(files));
+        send.run(());
     };
     view! {
         <div class="mt-3 space-y-2">
             <label for=input_id.clone() class=LABEL_CLASS>"Nachweise hochladen (PDF, mehrere möglich)"</label>
             <FileInput id=input_id multiple=true accept="application/pdf,.pdf" testid="evidence-input" on_change=Callback::new(on_change) />
-            {move || (running.get() > 0).then(|| view! { <progress max="100" prop:value=move || percent.get() aria-label="Fortschritt der Nachweise"></progress> })}
+            {move || send.pending().then(|| view! { <progress max="100" prop:value=move || percent.get() aria-label="Fortschritt der Nachweise"></progress> })}
             <Notice message=notice />
         </div>
-    }
-}
-
-/// Checks and uploads one evidence PDF; the message for people.
-async fn send_evidence(
-    session: Session,
-    id: i64,
-    file: &web_sys::File,
-    percent: RwSignal<f64>,
-) -> Result<String, String> {
-    api::audits::check_pdf(file).await?;
-    percent.try_set(0.0);
-    let url = api::audits::evidence_upload_url(id, &file.name());
-    match api::audits::upload_one(&session.csrf(), &url, file, move |sent, total| {
-        percent.try_set(sent / total * 100.0);
-    })
-    .await
-    {
-        Ok(f) => Ok(format!("Nachweis „{}“ hochgeladen.", f.name)),
-        Err(failure) => {
-            session.check_failure(&failure);
-            Err(failure
-                .fields
-                .first()
-                .map(|f| f.message.clone())
-                .unwrap_or(failure.message))
-        }
     }
 }
 
 #[component]
 fn DecideForm(
     id: i64,
-    reload: RwSignal<u32>,
+    changed: Callback<()>,
     /// What is decided (read to screen readers with the buttons).
     subject: String,
 ) -> impl IntoView {
-    let session = Session::use_context();
     let from = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let pending = RwSignal::new(false);
-    let send = move |decision: StructureDecision| {
-        pending.set(true);
-        spawn_local(async move {
-            match api::audits::decide_structure(&session.csrf(), id, &decision).await {
-                Ok(_) => {
-                    reload.try_update(|n| *n += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    let field = failure.fields.first().map(|f| f.message.clone());
-                    notice.try_set(Some(Err(field.unwrap_or(failure.message))));
-                }
-            }
-            pending.try_set(false);
-        });
-    };
-    let certify = move |_| match (
-        parse_date(&from.get_untracked()),
-        parse_date(&until.get_untracked()),
+    let decide = Mutation::with_notice(
+        notice,
+        move |csrf, decision: StructureDecision| async move {
+            api::audits::decide_structure(&csrf, id, &decision).await
+        },
+        move |answer| match answer {
+            Ok(_) => changed.run(()),
+            Err(failure) => notice.set(Some(Err(first_message(failure)))),
+        },
+    );
+    // The domain's rules of a decision, the same the server applies.
+    let certify = move |_| match StructureDecision::certify(
+        dates::parse_input(&from.get_untracked()),
+        dates::parse_input(&until.get_untracked()),
     ) {
-        (Some(valid_from), Some(valid_until)) if valid_from <= valid_until => {
+        Ok(decision) => {
             error.set(None);
-            send(StructureDecision::Certify {
-                valid_from,
-                valid_until,
-            });
+            decide.run(decision);
         }
-        (Some(_), Some(_)) => error.set(Some(
-            "Das Ende der Gültigkeit liegt vor ihrem Beginn.".to_owned(),
-        )),
-        _ => error.set(Some(
-            "Bitte Beginn und Ende der Gültigkeit angeben.".to_owned(),
-        )),
+        Err(errors) => error.set(errors.into_iter().next().map(|e| e.message)),
     };
     let reject = move |_| {
-        let r = reason.get_untracked();
-        if r.trim().is_empty() {
-            notice.set(Some(Err(
-                "Bitte einen Grund für die Ablehnung angeben.".to_owned()
-            )));
-            focus_by_id(&format!("grund-{id}"));
-        } else {
-            send(StructureDecision::Reject { reason: r });
+        let decision = StructureDecision::Reject {
+            reason: reason.get_untracked(),
+        };
+        match decision.validate().into_iter().next() {
+            Some(e) => {
+                notice.set(Some(Err(e.message)));
+                focus_by_id(&format!("grund-{id}"));
+            }
+            None => {
+                decide.run(decision);
+            }
         }
     };
     let (from_id, until_id, reason_id, err_id) = (
@@ -364,7 +325,7 @@ fn DecideForm(
                     <label for=until_id.clone() class=LABEL_CLASS>"Gültig bis"</label>
                     <input id=until_id type="date" class=INPUT_CLASS aria-describedby=err_id.clone() prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class=BUTTON_PRIMARY disabled=move || pending.get() on:click=certify data-testid="certify"
+                <button type="button" class=BUTTON_PRIMARY disabled=move || decide.pending() on:click=certify data-testid="certify"
                     aria-label=format!("Bescheinigung erteilen: {subject}")>
                     "Bescheinigung erteilen"
                 </button>
@@ -375,7 +336,7 @@ fn DecideForm(
                     <label for=reason_id.clone() class=LABEL_CLASS>"Grund der Ablehnung"</label>
                     <input id=reason_id type="text" class=INPUT_CLASS prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class=BUTTON_DANGER disabled=move || pending.get() on:click=reject
+                <button type="button" class=BUTTON_DANGER disabled=move || decide.pending() on:click=reject
                     aria-label=format!("Ablehnen: {subject}")>
                     "Ablehnen"
                 </button>
