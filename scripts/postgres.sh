@@ -64,7 +64,7 @@ case "$action" in
     ;;
   stop)
     bin="$(bin_dir)"
-    [ -d "$dir/data" ] || exit 0
+    [ -f "$dir/data/postmaster.pid" ] || exit 0
     as_owner "$bin/pg_ctl" --pgdata "$dir/data" --mode fast --wait stop > /dev/null || true
     ;;
   *) usage ;;
