@@ -31,3 +31,67 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     db.begin_with("BEGIN IMMEDIATE").await
 }
+
+/// A database of either backend: embedded SQLite (`sqlite://…`, the default) or PostgreSQL
+/// (`postgres://…`, for several server instances). Store functions take it and run their SQL on
+/// whichever pool it holds with [`on_db!`]: the SQL is written once where the dialects agree
+/// (`$1` placeholders, which SQLite reads too; `RETURNING id`; `ON CONFLICT … DO NOTHING`;
+/// `TRUE`/`FALSE`) and once per backend where they do not.
+///
+/// The areas move from [`Db`] to this type one store at a time; until then `Database::from(db)`
+/// wraps the SQLite pool the rest of the server uses.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl From<Db> for Database {
+    fn from(pool: Db) -> Self {
+        Database::Sqlite(pool)
+    }
+}
+
+impl Database {
+    /// Opens the database the URL names and applies that backend's pending migrations
+    /// (`migrations/` for SQLite, `migrations_postgres/` for PostgreSQL).
+    pub async fn connect(url: &str) -> Result<Database, sqlx::Error> {
+        if is_postgres_url(url) {
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            sqlx::migrate!("./migrations_postgres").run(&pool).await?;
+            Ok(Database::Postgres(pool))
+        } else {
+            Ok(Database::Sqlite(connect(url).await?))
+        }
+    }
+
+    /// "sqlite" or "postgres", for the health endpoint and logs.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Database::Sqlite(_) => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Whether a database URL names a PostgreSQL server.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Runs `$body` with `$pool` bound to the pool of whichever backend `$db` (a `&Database`) holds.
+/// The body is compiled once per backend, so a query, its binds and its row type are checked
+/// against both drivers: `on_db!(db, pool => sqlx::query("…").bind(x).execute(pool).await)`.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Database::Sqlite($pool) => $body,
+            $crate::db::Database::Postgres($pool) => $body,
+        }
+    };
+}
