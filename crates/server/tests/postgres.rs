@@ -73,6 +73,51 @@ async fn key_check_on(db: &Database) {
     );
 }
 
+/// Writers that read, wait and write back a counter in parallel: with `begin_write` none of the
+/// increments is lost (without the write lock, PostgreSQL's read-committed transactions would
+/// overwrite each other's increments).
+async fn writers_do_not_lose_updates_on(db: &Database) {
+    use le_server::{on_db, on_tx};
+    on_db!(db, pool => sqlx::query("INSERT INTO app_meta (key, value) VALUES ('counter', '0')")
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected());
+    let writers = (0..12).map(|_| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin_write().await.unwrap();
+            let value: String = on_tx!(&mut tx, conn => {
+                sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'counter'")
+                    .fetch_one(conn)
+                    .await
+                    .unwrap()
+            });
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            let next = (value.parse::<i64>().unwrap() + 1).to_string();
+            on_tx!(&mut tx, conn => {
+                sqlx::query("UPDATE app_meta SET value = $1 WHERE key = 'counter'")
+                    .bind(next)
+                    .execute(conn)
+                    .await
+                    .unwrap()
+                    .rows_affected()
+            });
+            tx.commit().await.unwrap();
+        })
+    });
+    for writer in writers.collect::<Vec<_>>() {
+        writer.await.unwrap();
+    }
+    let value: String = on_db!(db, pool => {
+        sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'counter'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(value, "12", "every writer's increment is kept");
+}
+
 #[tokio::test]
 async fn postgres_migrates_and_keeps_the_first_secret_key() {
     let pg = Postgres::start();
@@ -86,6 +131,7 @@ async fn postgres_migrates_and_keeps_the_first_secret_key() {
     let refused =
         le_server::system::verify_secret_key(&again, &SecretBox::new(&[9u8; 32]), 4_000).await;
     assert!(refused.is_err());
+    writers_do_not_lose_updates_on(&db).await;
 }
 
 #[tokio::test]
@@ -96,5 +142,6 @@ async fn sqlite_keeps_the_first_secret_key_through_the_same_store() {
     let db = Database::connect(&url).await.expect("connect and migrate");
     assert_eq!(db.backend(), "sqlite");
     key_check_on(&db).await;
+    writers_do_not_lose_updates_on(&db).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
