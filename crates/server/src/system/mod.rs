@@ -1,5 +1,6 @@
 //! Operations: the health endpoint (database and file store) and the start-up check that the
 //! secret key is the one this database was created with.
+pub mod import;
 mod store;
 
 use axum::extract::State;
