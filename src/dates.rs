@@ -3,8 +3,8 @@
 //! German local time (Europe/Berlin, whatever time zone the visitor's computer is set to).
 //!
 //! The browser's own `Intl` time-zone data does the conversion here, so these helpers add no time
-//! zone tables to the wasm; the audits pages, which compute deadlines, call the domain's
-//! `calendar::berlin_date` (the server's function) and agree with this day.
+//! zone tables to the wasm; only `berlin_day_of` (the audits' day of a stored time) calls the
+//! domain's `calendar::berlin_date` (the server's function), which agrees with this day.
 use le_domain::directory::Date;
 use wasm_bindgen::JsValue;
 
@@ -23,14 +23,8 @@ pub fn today() -> Date {
     .unwrap_or(Date::MIN)
 }
 
-/// Today's legal date: the Berlin day of the browser's clock, the same function the server runs
-/// (deadlines and the audits' date rules count in German days, whatever zone the visitor's
-/// computer is set to).
-pub fn berlin_today() -> Date {
-    le_domain::calendar::berlin_date((js_sys::Date::now() / 1000.0).floor() as i64)
-}
-
-/// The Berlin day of an RFC 3339 time from the API.
+/// The Berlin day of an RFC 3339 time from the API as the domain's `Date`, by the server's own
+/// function (`calendar::berlin_date`), for the audits' date rules.
 pub fn berlin_day_of(rfc3339: &str) -> Option<Date> {
     let ms = js_sys::Date::parse(rfc3339);
     (!ms.is_nan()).then(|| le_domain::calendar::berlin_date((ms / 1000.0).floor() as i64))

@@ -146,7 +146,7 @@ fn NewCase() -> impl IntoView {
         insurer_ik: insurer_ik.get().trim().to_owned(),
         subject: subject.get(),
     });
-    let today = dates::berlin_today();
+    let today = dates::today();
     let errors = Memo::new(move |_| form.with(|f| f.validate(today)));
     let touched = Touched::new();
     let server = ServerErrors::new();
@@ -470,7 +470,7 @@ fn RequestFormBox(
 ) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<DocumentKind>::new());
     let free_text = RwSignal::new(String::new());
-    let received = RwSignal::new(dates::berlin_today().to_iso());
+    let received = RwSignal::new(dates::today().to_iso());
     let weeks = RwSignal::new(DEFAULT_DEADLINE_WEEKS.to_string());
     let server = ServerErrors::new();
     // The request as entered, and the domain's verdict on it (the same rules the server
@@ -487,7 +487,7 @@ fn RequestFormBox(
     });
     let local = Memo::new(move |_| {
         form.with(|f| match f {
-            Ok(form) => form.validate(dates::berlin_today(), case_created),
+            Ok(form) => form.validate(dates::today(), case_created),
             Err(e) => vec![e.clone()],
         })
     });

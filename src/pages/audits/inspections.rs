@@ -105,7 +105,7 @@ fn NewInspection(changed: Callback<()>) -> impl IntoView {
     let form_now_untracked = move || untrack(form_now);
     let local = move |field: &str| -> Option<String> {
         form_now()
-            .validate(dates::berlin_today())
+            .validate(dates::today())
             .into_iter()
             .find(|e| e.field == field)
             .map(|e| e.message)
