@@ -171,10 +171,9 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
 async fn seed_care(state: &AppState) -> Result<(), AppError> {
     use crate::care_billing::store as care;
     use le_domain::care_billing::StaffForm;
-    let Some(id) =
-        sqlx::query_scalar::<_, i64>("SELECT id FROM institutions WHERE ik = '460512349'")
-            .fetch_optional(&state.db)
-            .await?
+    let Some(id) = crate::access::store::institution_by_ik(&state.db, "460512349")
+        .await?
+        .map(|row| row.id)
     else {
         return Ok(());
     };
@@ -607,17 +606,19 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            crate::audits::store::insert_request_file(
+            crate::audits::store::insert_file(
                 &mut tx,
-                &crate::audits::store::NewRequestFile {
-                    request_id,
+                &crate::audits::store::NewFile {
+                    owner: crate::audits::store::FileOwner::Request {
+                        request_id,
+                        document: K::OperationReport,
+                    },
                     file_name: "OP-Bericht_A-2026-0733.pdf",
                     stored_name: &stored,
                     size: i64::try_from(bytes.len()).unwrap_or(0),
                     sha256: &sha,
                     uploaded_at: at - 300,
                     uploaded_by: clerk,
-                    document: K::OperationReport,
                 },
             )
             .await?;

@@ -4,6 +4,8 @@
 //! reading is scoped by the caller's institution. The SQL is in `store`.
 mod store;
 
+pub use store::redact_audits_details;
+
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;

@@ -102,46 +102,29 @@ impl TempUpload {
         i64::try_from(self.size).unwrap_or(i64::MAX)
     }
 
-    /// Stores the file for good: `insert_sql` (binds: owner id, file name, stored name, size,
-    /// SHA-256, time, uploader) runs in `tx`, the file moves into place, then `tx` commits; an
-    /// error anywhere leaves neither row nor file.
+    /// Stores the file for good: its row (for `owner`) is inserted in `tx`, the file moves into
+    /// place, then `tx` commits; an error anywhere leaves neither row nor file.
     pub async fn commit(
-        self,
-        state: &AppState,
-        tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-        insert_sql: &'static str,
-        owner_id: i64,
-        by: String,
-        now: i64,
-    ) -> Result<StoredFile, AppError> {
-        self.commit_for(state, tx, insert_sql, owner_id, None, by, now)
-            .await
-    }
-
-    /// Like `commit`, with the requested document the file is for as an eighth bind.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn commit_for(
         mut self,
         state: &AppState,
         mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-        insert_sql: &'static str,
-        owner_id: i64,
-        document: Option<DocumentKind>,
+        owner: store::FileOwner,
         by: String,
         now: i64,
     ) -> Result<StoredFile, AppError> {
-        let mut query = sqlx::query(insert_sql)
-            .bind(owner_id)
-            .bind(&self.file_name)
-            .bind(&self.stored_name)
-            .bind(self.size_i64())
-            .bind(&self.sha256)
-            .bind(now)
-            .bind(&by);
-        if let Some(d) = document {
-            query = query.bind(d.wire());
-        }
-        let id = query.execute(&mut *tx).await?.last_insert_rowid();
+        let id = store::insert_file(
+            &mut tx,
+            &store::NewFile {
+                owner,
+                file_name: &self.file_name,
+                stored_name: &self.stored_name,
+                size: self.size_i64(),
+                sha256: &self.sha256,
+                uploaded_at: now,
+                uploaded_by: &by,
+            },
+        )
+        .await?;
         self.place(&files_dir(state)).await?;
         tx.commit().await?;
         let file = StoredFile {
@@ -152,7 +135,7 @@ impl TempUpload {
             uploaded_at: crate::clock::rfc3339(now),
             uploaded_by: by,
             delivery_id: None,
-            document,
+            document: owner.document(),
         };
         self.keep();
         Ok(file)
@@ -421,12 +404,13 @@ pub async fn upload_file(
         });
     }
     let file = upload
-        .commit_for(
+        .commit(
             &state,
             tx,
-            store::INSERT_REQUEST_FILE,
-            request.id,
-            Some(document),
+            store::FileOwner::Request {
+                request_id: request.id,
+                document,
+            },
             by,
             now,
         )
