@@ -2,6 +2,7 @@
 //! Every area writes through one short call per outcome
 //! (`audit_log::success(&actor, "user_created").target(name).record(&state.db, now).await`);
 //! reading is scoped by the caller's institution. The SQL is in `store`.
+/// The SQL of the log: append an entry, read a filtered page, redact details.
 mod store;
 
 pub use store::redact_audits_details;

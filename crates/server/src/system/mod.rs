@@ -1,5 +1,6 @@
 //! Operations: the health endpoint (database and file store) and the start-up check that the
 //! secret key is the one this database was created with.
+/// The SQL of the area: the database ping and the sealed key check.
 mod store;
 
 use axum::extract::State;
