@@ -487,6 +487,13 @@ pub async fn typed<T: serde::de::DeserializeOwned>(
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)))
 }
 
+/// The fields a refused request (422) names, in order, read as the domain's error body.
+pub async fn refused_fields(res: Response<Body>) -> Vec<String> {
+    let body: le_domain::ApiErrorBody =
+        typed(res, axum::http::StatusCode::UNPROCESSABLE_ENTITY).await;
+    body.fields.into_iter().map(|f| f.field).collect()
+}
+
 /// A multipart body with one file part `field` named `file_name`.
 pub fn multipart_file(field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----le-portal-file-boundary";

@@ -1,4 +1,6 @@
 //! Inspection lists announce on-site audits to their hospital only.
+use le_domain::api::audits::{Inspection, InspectionList};
+
 use super::*;
 
 #[tokio::test]
@@ -18,10 +20,13 @@ async fn inspection_lists_announce_on_site_audits_to_their_hospital_only() {
             })),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let inspection = body_json(res).await;
-    assert_eq!(inspection["date"], "2027-02-10");
-    assert_eq!(inspection["cases"].as_array().unwrap().len(), 2);
+    let inspection: Inspection = typed(res, StatusCode::CREATED).await;
+    assert_eq!(inspection.date, iso("2027-02-10"));
+    assert_eq!(
+        inspection.cases.len(),
+        2,
+        "a case named twice is listed once"
+    );
     for (body, field) in [
         (
             json!({"hospital_ik": HOSPITAL, "date": "2027-01-14", "case_ids": [case_a]}),
@@ -48,21 +53,14 @@ async fn inspection_lists_announce_on_site_audits_to_their_hospital_only() {
                 Some(body.clone()),
             )
             .await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body_json(res).await["fields"][0]["field"], field, "{body}");
+        assert_eq!(refused_fields(res).await[0], field, "{body}");
     }
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
-    let list = body_json(
-        app.call(&clerk, "GET", "/api/v1/audits/inspections", None)
-            .await,
-    )
-    .await;
+    let list: InspectionList = app.read(&clerk, "/api/v1/audits/inspections").await;
     assert!(
-        list["inspections"]
-            .as_array()
-            .unwrap()
+        list.inspections
             .iter()
-            .any(|i| i["id"] == inspection["id"] && i["note"] == "Akten bereithalten")
+            .any(|i| i.id == inspection.id && i.note == "Akten bereithalten")
     );
     let res = app
         .call(
@@ -74,10 +72,6 @@ async fn inspection_lists_announce_on_site_audits_to_their_hospital_only() {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let other = app.second_hospital().await.client;
-    let list = body_json(
-        app.call(&other, "GET", "/api/v1/audits/inspections", None)
-            .await,
-    )
-    .await;
-    assert_eq!(list["inspections"], json!([]));
+    let list: InspectionList = app.read(&other, "/api/v1/audits/inspections").await;
+    assert_eq!(list.inspections, []);
 }

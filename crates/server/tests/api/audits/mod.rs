@@ -26,7 +26,7 @@ use tower::ServiceExt;
 
 use crate::helpers::{
     Client, DEMO_HOSPITAL as HOSPITAL, DEMO_SITE, START, TestApp, as_user, body_bytes, body_json,
-    case_form, demo, field_names, people, session_request, typed,
+    case_form, demo, field_names, people, refused_fields, session_request, typed,
 };
 
 const DAY: i64 = 86_400;

@@ -1,4 +1,6 @@
 //! Expert reports: from the MD to the hospital of the case only.
+use le_domain::api::audits::{CaseDetail, StoredFile};
+
 use super::*;
 
 #[tokio::test]
@@ -18,8 +20,7 @@ async fn expert_reports_go_from_the_md_to_the_hospital() {
             .unwrap(),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let report_id = body_json(res).await["id"].as_i64().unwrap();
+    let report_id = typed::<StoredFile>(res, StatusCode::CREATED).await.id;
     // Not a PDF: refused.
     let res = app
         .send(
@@ -35,18 +36,11 @@ async fn expert_reports_go_from_the_md_to_the_hospital() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let clerk = as_user(&app, people::VIEWER).await;
-    let detail = body_json(
-        app.call(
-            &clerk,
-            "GET",
-            &format!("/api/v1/audits/cases/{case_id}"),
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(detail["reports"][0]["id"], report_id);
-    assert_eq!(detail["reports"][0]["sha256"], sha256_hex(&report));
+    let detail: CaseDetail = app
+        .read(&clerk, &format!("/api/v1/audits/cases/{case_id}"))
+        .await;
+    assert_eq!(detail.reports[0].id, report_id);
+    assert_eq!(detail.reports[0].sha256, sha256_hex(&report));
     let res = app
         .call(
             &clerk,
