@@ -31,16 +31,12 @@ async fn case_and_request(app: &TestApp, md: &Client, request: Value) -> (i64, D
     (case.case.id, request)
 }
 
-async fn submit(app: &TestApp, clerk: &Client, request_id: i64) -> SubmitResult {
-    let res = app
-        .call(
-            clerk,
-            "POST",
-            &format!("/api/v1/audits/requests/{request_id}/submit"),
-            None,
-        )
-        .await;
-    typed(res, StatusCode::CREATED).await
+async fn submitted(app: &TestApp, clerk: &Client, request_id: i64) -> SubmitResult {
+    typed(
+        super::submit(app, clerk, request_id).await,
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -73,7 +69,7 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
         upload(&app, &clerk, in_time.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, in_time.id).await;
+    let result = submitted(&app, &clerk, in_time.id).await;
     assert_eq!(result.delivery.lateness, Lateness::InTime);
     assert!(result.delivery.in_time);
     assert_eq!(result.deadline.status, DeadlineStatus::Delivered);
@@ -88,7 +84,7 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
         upload(&app, &clerk, late.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, late.id).await;
+    let result = submitted(&app, &clerk, late.id).await;
     assert_eq!(result.delivery.lateness, Lateness::LateWindow);
     assert!(!result.delivery.in_time);
     assert_eq!(
@@ -112,7 +108,7 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
         upload(&app, &clerk, after.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, after.id).await;
+    let result = submitted(&app, &clerk, after.id).await;
     assert_eq!(result.delivery.lateness, Lateness::AfterWindow);
     // The receipt names the state and the German local time.
     let receipt: Receipt = app
@@ -170,7 +166,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = upload(&app, &clerk, id, "&document=discharge_letter").await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let result = submit(&app, &clerk, id).await;
+    let result = submitted(&app, &clerk, id).await;
     assert_eq!(
         result.delivery.files[0].document,
         Some(DocumentKind::DischargeLetter)
@@ -247,7 +243,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
     // The last one delivered: complete, the deadline stops.
     let res = upload(&app, &clerk, id, "&document=ops_documentation").await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let result = submit(&app, &clerk, id).await;
+    let result = submitted(&app, &clerk, id).await;
     assert_eq!(result.deadline.status, DeadlineStatus::Delivered);
     let receipt: Receipt = app
         .read(
@@ -285,7 +281,7 @@ async fn the_receipt_is_a_pdf_to_file() {
         upload(&app, &clerk, request.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, request.id).await;
+    let result = submitted(&app, &clerk, request.id).await;
     let res = app
         .call(
             &clerk,
@@ -337,24 +333,14 @@ async fn users_unsubscribe_and_resubscribe_their_reminders() {
         typed::<ReminderSettings>(res, StatusCode::OK).await
     };
     assert!(get().await.email_reminders);
-    let res = app
-        .call(
-            &clerk,
-            "PUT",
-            "/api/v1/audits/reminder-settings",
-            Some(json!({"email_reminders": false})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        super::set_email_reminders(&app, &clerk, false).await,
+        StatusCode::OK
+    );
     assert!(!get().await.email_reminders);
-    let res = app
-        .call(
-            &clerk,
-            "PUT",
-            "/api/v1/audits/reminder-settings",
-            Some(json!({"email_reminders": true})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        super::set_email_reminders(&app, &clerk, true).await,
+        StatusCode::OK
+    );
     assert!(get().await.email_reminders);
 }

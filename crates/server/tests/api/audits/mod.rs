@@ -70,6 +70,30 @@ async fn case_with_request(app: &TestApp, md: &Client) -> (i64, i64) {
     (case.case.id, request.id)
 }
 
+/// `POST …/requests/{request_id}/submit` as `clerk`: the files not yet submitted become one
+/// delivery.
+async fn submit(app: &TestApp, clerk: &Client, request_id: i64) -> Response<Body> {
+    app.call(
+        clerk,
+        "POST",
+        &format!("/api/v1/audits/requests/{request_id}/submit"),
+        None,
+    )
+    .await
+}
+
+/// Switches the caller's e-mail reminders on or off; answers the status.
+async fn set_email_reminders(app: &TestApp, client: &Client, on: bool) -> StatusCode {
+    app.call(
+        client,
+        "PUT",
+        "/api/v1/audits/reminder-settings",
+        Some(json!({"email_reminders": on})),
+    )
+    .await
+    .status()
+}
+
 /// Every file under `dir` (recursively).
 fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

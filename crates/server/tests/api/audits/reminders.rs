@@ -119,15 +119,10 @@ async fn a_request_at_its_reminder_point_mails_each_recipient_exactly_once() {
 
     // The controller unsubscribes; at 3 days before only the administrator is mailed.
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
-    let res = app
-        .call(
-            &clerk,
-            "PUT",
-            "/api/v1/audits/reminder-settings",
-            Some(json!({"email_reminders": false})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        super::set_email_reminders(&app, &clerk, false).await,
+        StatusCode::OK
+    );
     app.clock.set(START + 53 * DAY);
     let run = run_once(&app.state, "a").await.unwrap().unwrap();
     assert_eq!(run.mails, 1);

@@ -18,13 +18,7 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     )
     .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    app.call(
-        &clerk,
-        "POST",
-        &format!("/api/v1/audits/requests/{request_id}/submit"),
-        None,
-    )
-    .await;
+    submit(&app, &clerk, request_id).await;
     let md = as_user(&app, people::MD_AUDITOR).await;
     let res = app
         .send(

@@ -20,16 +20,7 @@ async fn another_hospital_cannot_see_download_or_upload_to_these_requests() {
     )
     .await;
     let file_id = file["id"].as_i64().unwrap();
-    let submitted = body_json(
-        app.call(
-            &clerk,
-            "POST",
-            &format!("/api/v1/audits/requests/{request_id}/submit"),
-            None,
-        )
-        .await,
-    )
-    .await;
+    let submitted = body_json(submit(&app, &clerk, request_id).await).await;
     let delivery_id = submitted["delivery"]["id"].as_i64().unwrap();
 
     let other = app.second_hospital().await.client;

@@ -114,42 +114,21 @@ async fn upload_submit_download_and_receipt() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.call(
-            &viewer,
-            "POST",
-            &format!("/api/v1/audits/requests/{request_id}/submit"),
-            None
-        )
-        .await
-        .status(),
+        submit(&app, &viewer, request_id).await.status(),
         StatusCode::FORBIDDEN
     );
 
     // Submitting makes one delivery of both files; the deadline stops.
     app.clock.advance(3 * DAY);
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            &format!("/api/v1/audits/requests/{request_id}/submit"),
-            None,
-        )
-        .await;
+    let res = submit(&app, &clerk, request_id).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let submitted = body_json(res).await;
     assert_eq!(submitted["deadline"]["status"], "delivered");
     assert_eq!(submitted["delivery"]["in_time"], true);
     assert_eq!(submitted["delivery"]["files"].as_array().unwrap().len(), 2);
     let delivery_id = submitted["delivery"]["id"].as_i64().unwrap();
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            &format!("/api/v1/audits/requests/{request_id}/submit"),
-            None,
-        )
-        .await;
+    let res = submit(&app, &clerk, request_id).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(
         app.call(
