@@ -14,15 +14,7 @@ const QUERY: &str =
 async fn set_up() -> (TestApp, Client, Client) {
     let app = demo().await;
     let admin = as_user(&app, people::CARE_ADMIN).await;
-    let res = app
-        .call(
-            &admin,
-            "PUT",
-            "/api/v1/care/setup",
-            Some(json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.care_set_up(&admin).await;
     let clerk = as_user(&app, people::CARE_CLERK).await;
     (app, admin, clerk)
 }
@@ -358,15 +350,7 @@ async fn a_delivery_is_mailed_once_with_both_files() {
     })
     .await;
     let admin = as_user(&app, people::CARE_ADMIN).await;
-    let res = app
-        .call(
-            &admin,
-            "PUT",
-            "/api/v1/care/setup",
-            Some(json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.care_set_up(&admin).await;
     let encrypted: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let res = deliver(&app, &admin, QUERY, &encrypted).await;
     let delivery = body_json(res).await;

@@ -673,6 +673,19 @@ impl TestApp {
         .await
     }
 
+    /// The demo care service's routing set-up (Nordrhein) saved by its admin.
+    pub async fn care_set_up(&self, admin: &Client) {
+        let res = self
+            .call(
+                admin,
+                "PUT",
+                "/api/v1/care/setup",
+                Some(serde_json::json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
+            )
+            .await;
+        assert_eq!(res.status(), axum::http::StatusCode::OK);
+    }
+
     /// A physician record created through the form endpoint; answers the stored record.
     pub async fn physician(&self, client: &Client, form: serde_json::Value) -> serde_json::Value {
         let res = self
