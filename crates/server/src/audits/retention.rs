@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::store;
-use super::uploads::files_dir;
+use super::uploads::file_key;
 use crate::AppState;
 use crate::access::session::Actor;
 use crate::audit_log;
@@ -18,7 +18,6 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
     let now = state.clock.now();
     let cutoff = now - i64::from(retention_days) * 86_400;
     let ids = store::closed_before(&state.db, cutoff).await?;
-    let dir = files_dir(state);
     let system = Actor {
         name: Some("Löschfrist".to_owned()),
         client_addr: "intern".to_owned(),
@@ -41,9 +40,7 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
         tx.commit().await?;
         // Rows first: a file without a row is unreachable; a row without a file would be an error.
         for name in &stored {
-            if let Err(err) = tokio::fs::remove_file(dir.join(name)).await
-                && err.kind() != std::io::ErrorKind::NotFound
-            {
+            if let Err(err) = state.storage.delete(&file_key(name)).await {
                 tracing::error!(%err, file = %name, "could not delete a purged file");
             }
         }

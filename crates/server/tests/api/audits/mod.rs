@@ -112,6 +112,18 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Temporary files of uploads still being received (or left behind) in the local file store.
+fn temporary_uploads(app: &TestApp) -> Vec<std::path::PathBuf> {
+    files_under(&app.data_dir().join("audits"))
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(".upload-"))
+        })
+        .collect()
+}
+
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(&app.state.db)

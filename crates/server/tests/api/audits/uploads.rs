@@ -51,10 +51,7 @@ async fn upload_submit_download_and_receipt() {
     );
     assert_eq!(stored(), base + 3);
     // No temporary file remains.
-    assert_eq!(
-        files_under(&app.data_dir().join("audits/incoming")),
-        Vec::<std::path::PathBuf>::new()
-    );
+    assert_eq!(temporary_uploads(&app), Vec::<std::path::PathBuf>::new());
     // A name is required.
     let res = put_pdf(
         &app,
@@ -85,6 +82,21 @@ async fn upload_submit_download_and_receipt() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pdf");
     assert_eq!(body_bytes(res).await, second);
+    // A byte range (a resumed download) is answered with just those bytes.
+    let res = app
+        .send(
+            session_request(&clerk, "GET", &format!("/api/v1/audits/files/{id2}"))
+                .header(header::RANGE, "bytes=100-199")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        res.headers()[header::CONTENT_RANGE],
+        format!("bytes 100-199/{}", second.len()).as_str()
+    );
+    assert_eq!(body_bytes(res).await, second[100..200]);
     // A pending file can be deleted, from disk too.
     let res = app
         .call(
@@ -259,10 +271,7 @@ async fn a_non_pdf_named_pdf_and_an_empty_file_are_refused_and_leave_nothing() {
     // Only the demo's one delivered file exists, as row and on disk.
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_files").await, 1);
     assert_eq!(files_under(&app.data_dir().join("audits/files")).len(), 1);
-    assert_eq!(
-        files_under(&app.data_dir().join("audits/incoming")).len(),
-        0
-    );
+    assert_eq!(temporary_uploads(&app).len(), 0);
 }
 
 #[tokio::test]
@@ -323,7 +332,8 @@ async fn an_upload_cut_off_half_way_leaves_no_file_and_no_row() {
         // Give the server time to write what it received to its temporary file.
         let mut seen_temp = false;
         for _ in 0..100 {
-            if !files_under(&app.data_dir().join("audits/incoming")).is_empty() {
+            // The file store keeps an upload as a temporary file beside its final place.
+            if !temporary_uploads(&app).is_empty() {
                 seen_temp = true;
                 break;
             }
@@ -381,10 +391,7 @@ async fn the_size_limit_is_configurable_and_checked_while_streaming() {
         .unwrap();
     let res = limited.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        files_under(&app.data_dir().join("audits/incoming")).len(),
-        0
-    );
+    assert_eq!(temporary_uploads(&app).len(), 0);
     // Exactly at the limit is fine.
     let exact = pdf_of(64 * 1024, 6);
     let req = session_request(&clerk, "PUT", &uri)
