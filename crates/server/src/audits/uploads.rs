@@ -20,8 +20,6 @@ use crate::error::AppError;
 use crate::files::ReceiveError;
 use crate::secrets;
 
-/// Bytes collected before one write to disk (fewer, larger writes; bounded memory).
-
 /// The file store's key of a stored audit file (`audits/files/<stored name>`; in the local
 /// store that is the same place under the data directory as before the file store existed).
 pub fn file_key(stored_name: &str) -> String {
