@@ -210,6 +210,18 @@ impl Storage {
         }
     }
 
+    /// Opens `key` for an HTTP download: the byte range of the request's `Range` header if it
+    /// names one (a resumed download), else the whole file.
+    pub async fn download(&self, key: &str, headers: &HeaderMap) -> std::io::Result<Download> {
+        let whole = self.open(key, None).await?;
+        if headers.contains_key(header::RANGE)
+            && let Some(range) = requested_range(headers, whole.total)
+        {
+            return self.open(key, Some(range)).await;
+        }
+        Ok(whole)
+    }
+
     /// Removes `key`; a missing file is not an error (retention may run twice).
     pub async fn delete(&self, key: &str) -> std::io::Result<()> {
         check_key(key).map_err(|_| std::io::Error::other("invalid key"))?;

@@ -215,19 +215,11 @@ pub async fn serve_pdf(
     sha256: &str,
     request_headers: &HeaderMap,
 ) -> Result<Response, AppError> {
-    let key = file_key(stored_name);
-    let missing =
-        |e: std::io::Error| AppError::internal("open stored file", format!("{stored_name}: {e}"));
-    let mut download = state.storage.open(&key, None).await.map_err(missing)?;
-    if request_headers.contains_key(header::RANGE)
-        && let Some(range) = crate::storage::requested_range(request_headers, download.total)
-    {
-        download = state
-            .storage
-            .open(&key, Some(range))
-            .await
-            .map_err(missing)?;
-    }
+    let download = state
+        .storage
+        .download(&file_key(stored_name), request_headers)
+        .await
+        .map_err(|e| AppError::internal("open stored file", format!("{stored_name}: {e}")))?;
     let mut res = download.into_response("application/pdf");
     let h = res.headers_mut();
     h.insert(
