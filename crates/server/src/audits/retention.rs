@@ -1,5 +1,6 @@
 //! Retention: closed cases and all their files are deleted a configurable number of days after
-//! closing, by a background job (`spawn_retention_job`) that calls `purge_expired`.
+//! closing, by a background job (`spawn_retention_job`) that calls `purge_expired`. With several
+//! server instances, the job's lease row lets one instance at a time run it (`run_once`).
 use std::time::Duration;
 
 use super::store;
@@ -11,6 +12,26 @@ use crate::error::AppError;
 
 /// How often the job looks for expired cases.
 pub const PURGE_INTERVAL: Duration = Duration::from_secs(60 * 60);
+/// The job's lease row.
+const LEASE: &str = "audit_retention";
+/// How long a lease holds without renewal (a crashed holder frees it after this).
+const LEASE_SECONDS: i64 = 600;
+
+/// One run of the job as instance `holder`: `None` when another instance holds the lease (it
+/// runs the purge; two instances never purge the same case twice).
+pub async fn run_once(
+    state: &AppState,
+    holder: &str,
+    retention_days: u32,
+) -> Result<Option<usize>, AppError> {
+    let now = state.clock.now();
+    if !store::take_lease(&state.db, LEASE, holder, now, LEASE_SECONDS).await? {
+        return Ok(None);
+    }
+    let result = purge_expired(state, retention_days).await;
+    store::release_lease(&state.db, LEASE, holder).await?;
+    result.map(Some)
+}
 
 /// Deletes every case closed at least `retention_days` ago, with its rows and files; returns how
 /// many cases were purged.
@@ -61,13 +82,14 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
 /// period from `LE_RETENTION_DAYS` (default 100).
 pub fn spawn_retention_job(state: AppState) -> tokio::task::JoinHandle<()> {
     let days = state.config.retention_days;
+    let holder = format!("{}-{}", std::process::id(), crate::secrets::token());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {
             tick.tick().await;
-            match purge_expired(&state, days).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(purged = n, "closed audit cases purged"),
+            match run_once(&state, &holder, days).await {
+                Ok(None | Some(0)) => {}
+                Ok(Some(n)) => tracing::info!(purged = n, "closed audit cases purged"),
                 Err(err) => tracing::error!(?err, "audit retention job failed"),
             }
         }

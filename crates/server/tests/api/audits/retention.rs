@@ -163,10 +163,25 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     app.clock.advance(11 * DAY);
+    // Another instance holding the job's lease runs the purge: this one leaves it alone.
+    let now = le_server::clock::Clock::now(&app.clock);
+    assert!(
+        le_server::audits::store::take_lease(&app.state.db, "audit_retention", "other", now, 600)
+            .await
+            .unwrap()
+    );
     assert_eq!(
-        le_server::audits::purge_expired(&app.state, 10)
+        le_server::audits::retention::run_once(&app.state, "this", 10)
             .await
             .unwrap(),
-        1
+        None
+    );
+    // Once that lease has expired, this instance runs it.
+    app.clock.advance(601);
+    assert_eq!(
+        le_server::audits::retention::run_once(&app.state, "this", 10)
+            .await
+            .unwrap(),
+        Some(1)
     );
 }
