@@ -11,8 +11,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use sqlx::{Row as _, SqlitePool};
-
+use super::store::import::{self as store, Kind, PgTx, Value, check_name};
 use crate::config::Config;
 use crate::db::{self, Database};
 use crate::secrets::SecretBox;
@@ -29,9 +28,6 @@ pub const FILE_FOLDERS: &[&str] = &[
 /// Tables the migrations fill themselves (the source's rows replace them).
 const SEEDED_BY_MIGRATIONS: &[&str] = &["app_meta"];
 
-/// Rows per INSERT (PostgreSQL takes at most 65,535 parameters per statement).
-const BATCH_ROWS: usize = 500;
-
 /// What an import copied.
 #[derive(Debug, Default)]
 pub struct ImportReport {
@@ -41,6 +37,14 @@ pub struct ImportReport {
     pub file_bytes: u64,
     /// Set when the target file store is the source directory itself (nothing to copy).
     pub files_in_place: bool,
+}
+
+/// A column that points to rows copied later (or to its own table): written empty first, set
+/// once every table is in.
+struct Deferred {
+    table: String,
+    key: String,
+    column: String,
 }
 
 /// Copies the installation in `from` into the database and file store of `config`.
@@ -71,8 +75,7 @@ pub async fn import_installation(from: &Path, config: &Config) -> Result<ImportR
     let source = db::connect(&format!("sqlite://{}", source_file.display()))
         .await
         .map_err(|e| format!("source database: {e}"))?;
-    if let Some(sealed) = sqlx::query_scalar::<_, Vec<u8>>("SELECT sealed FROM key_check")
-        .fetch_optional(&source)
+    if let Some(sealed) = store::source_key_check(&source)
         .await
         .map_err(|e| format!("source key check: {e}"))?
         && secrets.open(&sealed).as_deref() != Some(super::KEY_CHECK)
@@ -89,17 +92,18 @@ pub async fn import_installation(from: &Path, config: &Config) -> Result<ImportR
     let Database::Postgres(pg) = &target else {
         return Err("the target is not PostgreSQL".to_owned());
     };
-    let tables = source_tables(&source).await?;
+    let tables = store::source_tables(&source)
+        .await
+        .map_err(|e| format!("source tables: {e}"))?;
+    tables.iter().try_for_each(|t| check_name(t))?;
     for table in &tables {
-        if SEEDED_BY_MIGRATIONS.contains(&table.as_str()) {
+        if SEEDED_BY_MIGRATIONS.contains(&table.as_str()) || table == "key_check" {
             continue;
         }
-        let has_rows: bool =
-            sqlx::query_scalar(safe(format!("SELECT EXISTS (SELECT 1 FROM {table})")))
-                .fetch_one(pg)
-                .await
-                .map_err(|e| format!("target table {table}: {e}"))?;
-        if has_rows && table != "key_check" {
+        if store::target_has_rows(pg, table)
+            .await
+            .map_err(|e| format!("target table {table}: {e}"))?
+        {
             return Err(format!(
                 "the target database already holds data (table {table}): import needs an empty one"
             ));
@@ -117,45 +121,38 @@ pub async fn import_installation(from: &Path, config: &Config) -> Result<ImportR
         .await
         .map_err(|e| format!("target transaction: {e}"))?;
     for table in SEEDED_BY_MIGRATIONS.iter().chain(["key_check"].iter()) {
-        sqlx::query(safe(format!("DELETE FROM {table}")))
-            .execute(&mut *tx)
+        store::clear(&mut tx, table)
             .await
             .map_err(|e| format!("clearing {table}: {e}"))?;
     }
     let mut copied: HashSet<String> = HashSet::new();
-    let mut deferred: Vec<(String, String, String)> = Vec::new();
+    let mut deferred: Vec<Deferred> = Vec::new();
     for table in &tables {
         let rows = copy_table(&source, &mut tx, table, &copied, &mut deferred).await?;
         copied.insert(table.clone());
         report.tables.push((table.clone(), rows));
     }
-    // Columns that point to rows copied later (or to their own table) are set now.
-    for (table, column, key) in &deferred {
-        let pairs: Vec<(i64, i64)> = sqlx::query_as(safe(format!(
-            "SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL"
-        )))
-        .fetch_all(&source)
-        .await
-        .map_err(|e| format!("reading {table}.{column}: {e}"))?;
-        for (id, value) in pairs {
-            sqlx::query(safe(format!(
-                "UPDATE {table} SET {column} = $1 WHERE {key} = $2"
-            )))
-            .bind(value)
-            .bind(id)
-            .execute(&mut *tx)
+    for d in &deferred {
+        let pairs = store::source_pairs(&source, &d.table, &d.key, &d.column)
             .await
-            .map_err(|e| format!("setting {table}.{column}: {e}"))?;
+            .map_err(|e| format!("reading {}.{}: {e}", d.table, d.column))?;
+        for (id, value) in pairs {
+            store::set_value(&mut tx, &d.table, &d.key, id, &d.column, value)
+                .await
+                .map_err(|e| format!("setting {}.{}: {e}", d.table, d.column))?;
         }
     }
-    restart_identities(&mut tx, &tables).await?;
+    for table in &tables {
+        store::restart_identity(&mut tx, table)
+            .await
+            .map_err(|e| format!("identity of {table}: {e}"))?;
+    }
     tx.commit()
         .await
         .map_err(|e| format!("target commit: {e}"))?;
 
     for (table, rows) in &report.tables {
-        let now: i64 = sqlx::query_scalar(safe(format!("SELECT COUNT(*) FROM {table}")))
-            .fetch_one(pg)
+        let now = store::target_count(pg, table)
             .await
             .map_err(|e| format!("counting {table}: {e}"))?;
         if now != *rows {
@@ -167,85 +164,26 @@ pub async fn import_installation(from: &Path, config: &Config) -> Result<ImportR
     Ok(report)
 }
 
-/// The source's tables in creation order (the order the migrations made them).
-async fn source_tables(source: &SqlitePool) -> Result<Vec<String>, String> {
-    sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name <> '_sqlx_migrations' ORDER BY rowid",
-    )
-    .fetch_all(source)
-    .await
-    .map_err(|e| format!("source tables: {e}"))
-    .and_then(|tables: Vec<String>| {
-        tables.iter().try_for_each(|t| check_name(t))?;
-        Ok(tables)
-    })
-}
-
-/// SQL with table and column names in it: every name comes from the source's schema and has
-/// passed [`check_name`] (letters, digits, underscores), so nothing else reaches the SQL text.
-fn safe(sql: String) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(sql)
-}
-
-/// A table or column name as the migrations write them; anything else stops the import.
-fn check_name(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !name.as_bytes()[0].is_ascii_digit();
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("unexpected name in the source schema: {name:?}"))
-    }
-}
-
-/// How a column's values travel (the PostgreSQL column's type decides).
-#[derive(Clone, Copy)]
-enum Kind {
-    Integer,
-    Boolean,
-    Bytes,
-    Text,
-}
-
-enum Value {
-    Integer(Option<i64>),
-    Boolean(Option<bool>),
-    Bytes(Option<Vec<u8>>),
-    Text(Option<String>),
-}
-
 /// Copies one table's rows; foreign-key columns that point to a table not copied yet (or to
-/// this one) are written empty and listed in `deferred` as (table, column, key column).
+/// this one) are written empty and listed in `deferred`.
 async fn copy_table(
-    source: &SqlitePool,
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    source: &sqlx::SqlitePool,
+    tx: &mut PgTx,
     table: &str,
     copied: &HashSet<String>,
-    deferred: &mut Vec<(String, String, String)>,
+    deferred: &mut Vec<Deferred>,
 ) -> Result<i64, String> {
-    let columns: Vec<(String, String)> = sqlx::query_as(
-        "SELECT column_name::text, data_type::text FROM information_schema.columns \
-         WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
-    )
-    .bind(table)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(|e| format!("target columns of {table}: {e}"))?;
+    let columns = store::target_columns(tx, table)
+        .await
+        .map_err(|e| format!("target columns of {table}: {e}"))?;
     if columns.is_empty() {
         return Err(format!(
             "table {table} is missing in the target (a schema change made only for SQLite?)"
         ));
     }
-    let source_columns: Vec<String> = sqlx::query_scalar(safe(format!(
-        "SELECT name FROM pragma_table_info('{table}')"
-    )))
-    .fetch_all(source)
-    .await
-    .map_err(|e| format!("source columns of {table}: {e}"))?;
+    let source_columns = store::source_columns(source, table)
+        .await
+        .map_err(|e| format!("source columns of {table}: {e}"))?;
     let mut names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
     let mut source_names: Vec<&str> = source_columns.iter().map(String::as_str).collect();
@@ -256,18 +194,12 @@ async fn copy_table(
             "table {table} has other columns in the target: {names:?} vs {source_names:?}"
         ));
     }
-    let key: Option<String> = sqlx::query_scalar(safe(format!(
-        "SELECT name FROM pragma_table_info('{table}') WHERE pk = 1"
-    )))
-    .fetch_optional(source)
-    .await
-    .map_err(|e| format!("source key of {table}: {e}"))?;
-    let references: Vec<(String, String)> = sqlx::query_as(safe(format!(
-        "SELECT \"from\", \"table\" FROM pragma_foreign_key_list('{table}')"
-    )))
-    .fetch_all(source)
-    .await
-    .map_err(|e| format!("source references of {table}: {e}"))?;
+    let key = store::source_key(source, table)
+        .await
+        .map_err(|e| format!("source key of {table}: {e}"))?;
+    let references = store::source_references(source, table)
+        .await
+        .map_err(|e| format!("source references of {table}: {e}"))?;
     let mut later: HashSet<String> = HashSet::new();
     for (column, target) in references {
         if target == table || !copied.contains(&target) {
@@ -276,101 +208,38 @@ async fn copy_table(
                     "table {table}: {column} points ahead but the table has no single key"
                 ));
             };
-            deferred.push((table.to_owned(), column.clone(), key.clone()));
+            deferred.push(Deferred {
+                table: table.to_owned(),
+                key: key.clone(),
+                column: column.clone(),
+            });
             later.insert(column);
         }
     }
-    let kinds: Vec<Kind> = columns
+    let typed: Vec<(String, Kind)> = columns
         .iter()
-        .map(|(name, ty)| match ty.as_str() {
-            "bigint" | "integer" | "smallint" => Ok(Kind::Integer),
-            "boolean" => Ok(Kind::Boolean),
-            "bytea" => Ok(Kind::Bytes),
-            "text" | "character varying" => Ok(Kind::Text),
-            other => Err(format!("{table}.{name}: type {other} is not handled")),
+        .map(|(name, ty)| {
+            Kind::of(ty)
+                .map(|k| (name.clone(), k))
+                .ok_or_else(|| format!("{table}.{name}: type {ty} is not handled"))
         })
         .collect::<Result<_, _>>()?;
-    let list = columns
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let rows = sqlx::query(safe(format!("SELECT {list} FROM {table}")))
-        .fetch_all(source)
+    let mut rows = store::source_rows(source, table, &typed)
         .await
         .map_err(|e| format!("reading {table}: {e}"))?;
-    let mut count = 0i64;
-    for batch in rows.chunks(BATCH_ROWS) {
-        let mut insert =
-            sqlx::QueryBuilder::<sqlx::Postgres>::new(format!("INSERT INTO {table} ({list}) "));
-        let mut failure: Option<String> = None;
-        insert.push_values(batch, |mut b, row| {
-            for (i, ((name, _), kind)) in columns.iter().zip(&kinds).enumerate() {
-                let value = if later.contains(name) {
-                    Ok(Value::Integer(None))
-                } else {
-                    read(row, i, *kind)
-                };
-                match value {
-                    Ok(Value::Integer(v)) => b.push_bind(v),
-                    Ok(Value::Boolean(v)) => b.push_bind(v),
-                    Ok(Value::Bytes(v)) => b.push_bind(v),
-                    Ok(Value::Text(v)) => b.push_bind(v),
-                    Err(e) => {
-                        failure.get_or_insert(format!("{table}.{name}: {e}"));
-                        b.push_bind(None::<i64>)
-                    }
-                };
+    for row in &mut rows {
+        for ((name, _), value) in typed.iter().zip(row.iter_mut()) {
+            if later.contains(name) {
+                *value = Value::Integer(None);
             }
-        });
-        if let Some(failure) = failure {
-            return Err(failure);
         }
-        insert
-            .build()
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| format!("writing {table}: {e}"))?;
-        count += batch.len() as i64;
     }
-    Ok(count)
-}
-
-fn read(row: &sqlx::sqlite::SqliteRow, i: usize, kind: Kind) -> Result<Value, sqlx::Error> {
-    Ok(match kind {
-        Kind::Integer => Value::Integer(row.try_get(i)?),
-        Kind::Boolean => Value::Boolean(row.try_get::<Option<i64>, _>(i)?.map(|v| v != 0)),
-        Kind::Bytes => Value::Bytes(row.try_get(i)?),
-        Kind::Text => Value::Text(row.try_get(i)?),
-    })
-}
-
-/// Sets every identity column's next value past the highest id copied.
-async fn restart_identities(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    tables: &[String],
-) -> Result<(), String> {
-    for table in tables {
-        let identity: Option<String> = sqlx::query_scalar(
-            "SELECT column_name::text FROM information_schema.columns \
-             WHERE table_schema = 'public' AND table_name = $1 AND is_identity = 'YES'",
-        )
-        .bind(table)
-        .fetch_optional(&mut **tx)
+    let count = rows.len() as i64;
+    let names: Vec<String> = typed.into_iter().map(|(n, _)| n).collect();
+    store::insert_rows(tx, table, &names, rows)
         .await
-        .map_err(|e| format!("identity of {table}: {e}"))?;
-        if let Some(column) = identity {
-            sqlx::query(safe(format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \
-                 GREATEST(COALESCE(MAX({column}), 0), 1), COALESCE(MAX({column}), 0) > 0) \
-                 FROM {table}"
-            )))
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| format!("identity of {table}: {e}"))?;
-        }
-    }
-    Ok(())
+        .map_err(|e| format!("writing {table}: {e}"))?;
+    Ok(count)
 }
 
 /// Copies the files under [`FILE_FOLDERS`] of `from` into `storage` under the same keys.

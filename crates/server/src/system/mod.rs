@@ -1,6 +1,8 @@
 //! Operations: the health endpoint (database and file store) and the start-up check that the
 //! secret key is the one this database was created with.
+/// `le-server import --from DIR`: an SQLite installation moved into PostgreSQL and the file store.
 pub mod import;
+/// The SQL of the area: the database ping and the sealed key check.
 mod store;
 
 use axum::extract::State;

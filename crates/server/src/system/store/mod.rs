@@ -1,5 +1,7 @@
 //! SQL of the operational checks: the database's answer and the secret-key check value. Written
 //! once for both backends (see `db::Database`).
+pub mod import;
+
 use crate::db::Database;
 use crate::on_db;
 
