@@ -49,7 +49,8 @@ impl Errors {
         let local = if live {
             self.local.with(|errors| field_message(errors, path))
         } else {
-            self.local.with(|errors| self.touched.message_in(errors, path))
+            self.local
+                .with(|errors| self.touched.message_in(errors, path))
         };
         local.or_else(|| {
             let current = self.form.with(|f| field_value(f, path));

@@ -103,7 +103,7 @@ pub fn PhysicianGrid() -> impl IntoView {
         let mut out = Vec::new();
         let passes = |r: &le_domain::directory::PhysicianRecord| {
             (site.is_empty() || has_site(r, &site))
-                            && (state.is_empty() || state_key(&r.request_state) == state)
+                && (state.is_empty() || state_key(&r.request_state) == state)
                 && match activity.as_str() {
                     "aktiv" => is_active(r, today),
                     "beendet" => !is_active(r, today),
@@ -116,9 +116,7 @@ pub fn PhysicianGrid() -> impl IntoView {
             } else {
                 search_text.with(|texts| {
                     out = (0..all.len())
-                        .filter(|&i| {
-                            words.iter().all(|w| texts[i].contains(w)) && passes(&all[i])
-                        })
+                        .filter(|&i| words.iter().all(|w| texts[i].contains(w)) && passes(&all[i]))
                         .collect();
                 });
             }

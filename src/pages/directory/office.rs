@@ -132,9 +132,7 @@ fn SiteImport() -> impl IntoView {
     let current: Load<le_domain::api::directory::SiteList> = Load::new(api::office_sites);
     let import = Mutation::with_notice(
         notice,
-        |csrf, request: SiteImportRequest| async move {
-            api::office_site_import(&csrf, &request).await
-        },
+        |csrf, request: SiteImportRequest| async move { api::office_site_import(&csrf, &request).await },
         move |answer| match answer {
             Ok(r) => {
                 if r.applied {

@@ -117,7 +117,9 @@ impl Date {
 
     /// The date of a [`Date::day_number`]; `None` outside 0001–9999.
     pub fn from_day_number(days: i32) -> Option<Date> {
-        (MIN_DAYS..=MAX_DAYS).contains(&days).then_some(Date { days })
+        (MIN_DAYS..=MAX_DAYS)
+            .contains(&days)
+            .then_some(Date { days })
     }
 
     /// The year (1–9999).

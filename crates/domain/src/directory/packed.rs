@@ -186,7 +186,11 @@ impl<'de> Deserialize<'de> for RowIn {
         impl<'de> Visitor<'de> for V {
             type Value = RowIn;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "a packed physician record of {} fields", PACKED_COLUMNS.len())
+                write!(
+                    f,
+                    "a packed physician record of {} fields",
+                    PACKED_COLUMNS.len()
+                )
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RowIn, A::Error> {
                 let mut at = 0usize;
@@ -384,7 +388,10 @@ mod tests {
             // a site without its dates
             r#"{"rows":[[1,1,null,null,false,"A","B",null,null,null,null,[],[["773081000"]],false,null,null,{"state":"issued"}]]}"#,
         ] {
-            assert!(serde_json::from_str::<PhysicianTable>(bad).is_err(), "{bad}");
+            assert!(
+                serde_json::from_str::<PhysicianTable>(bad).is_err(),
+                "{bad}"
+            );
         }
     }
 }

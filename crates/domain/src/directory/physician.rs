@@ -439,7 +439,10 @@ impl PhysicianForm {
         if let Some(anr) = self.anr_input() {
             check(&"anr", check_personal_anr(anr).map(|_| ()));
         }
-        check(&"sex", self.sex.map(|_| ()).ok_or(ValidationError::Required));
+        check(
+            &"sex",
+            self.sex.map(|_| ()).ok_or(ValidationError::Required),
+        );
         check(&"last_name", check_name(&self.last_name));
         check(&"first_name", check_name(&self.first_name));
 
