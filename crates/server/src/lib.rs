@@ -140,7 +140,7 @@ pub async fn state_with_clock(
         }
     }
     let secrets = secrets::SecretBox::from_key_file(&config.secret_key_path())?;
-    system::verify_secret_key(&db, &secrets, clock.now()).await?;
+    system::verify_secret_key(&db.clone().into(), &secrets, clock.now()).await?;
     let storage = storage::Storage::from_config(&config.storage, config.data_dir.clone())?;
     Ok(AppState {
         db,
