@@ -149,7 +149,7 @@ pub fn for_hospital(state: RequestState) -> RequestState {
 
 /// Every physician of a hospital, by name. SQLite hands over all of them as one JSON array
 /// (one row instead of one per record): at 50,000 records the per-row fetch cost more than
-/// everything else the list endpoints do.
+/// everything else the list endpoints do. (On PostgreSQL the same is `json_agg(… ORDER BY …)`.)
 pub async fn physicians_of(db: &Db, main_ik: &str) -> Result<Vec<PhysicianRecord>, AppError> {
     let all: Option<String> = sqlx::query_scalar(
         "SELECT json_group_array(json_array(id, version, json(form), json(request_state)) \
