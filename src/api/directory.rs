@@ -4,22 +4,28 @@
 use gloo_net::http::Request;
 use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkProgress, BulkRequest, BulkUndone, Clarification,
-    DocumentRequest, HrImportReport, HrImportRequest, PhysicianList, RegistryPerson,
+    DocumentRequest, HrImportReport, HrImportRequest, PhysicianTable, RegistryPerson,
     ResolveRequest, SiteImportReport, SiteImportRequest, SiteList, UpdatePhysicianRequest,
 };
 use le_domain::directory::{PhysicianForm, PhysicianRecord};
 
 use super::access::encode;
-use super::{ApiFailure, mutating, send_json};
+use super::{ApiFailure, mutating, send, send_json};
 
 /// `GET /api/v1/sites`
 pub async fn sites() -> Result<SiteList, ApiFailure> {
     send_json(Request::get("/api/v1/sites").build()).await
 }
 
-/// `GET /api/v1/physicians`
-pub async fn physicians() -> Result<PhysicianList, ApiFailure> {
-    send_json(Request::get("/api/v1/physicians").build()).await
+/// `GET /api/v1/physicians/table`: every physician of the hospital, packed. Read as bytes (no
+/// detour through a JavaScript string) and decoded straight into records.
+pub async fn physician_table() -> Result<PhysicianTable, ApiFailure> {
+    let bytes = send(Request::get("/api/v1/physicians/table").build())
+        .await?
+        .binary()
+        .await
+        .map_err(ApiFailure::network)?;
+    serde_json::from_slice(&bytes).map_err(ApiFailure::network)
 }
 
 /// `GET /api/v1/physicians/{id}`
@@ -91,10 +97,16 @@ pub async fn hr_import(
     send_json(mutating(Request::post("/api/v1/physicians/import"), Some(csrf)).json(request)).await
 }
 
-/// `GET /api/v1/physicians/export.csv?ids=…` (a plain download link).
-pub fn export_url(ids: &[i64]) -> String {
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    format!("/api/v1/physicians/export.csv?ids={}", ids.join(","))
+/// `GET /api/v1/physicians/export.csv[?ids=…]` (a plain download link; every record without
+/// `ids`).
+pub fn export_url(ids: Option<&[i64]>) -> String {
+    match ids {
+        None => "/api/v1/physicians/export.csv".to_owned(),
+        Some(ids) => {
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!("/api/v1/physicians/export.csv?ids={}", ids.join(","))
+        }
+    }
 }
 
 /// `GET /api/v1/clarifications`

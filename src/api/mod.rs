@@ -198,6 +198,16 @@ impl<T: Send + Sync + 'static> Load<T> {
         leptos::prelude::Get::get(&self.value)
     }
 
+    /// Reads the answer in place, `None` while loading (tracked): for answers too large to copy.
+    pub fn with<R>(&self, f: impl FnOnce(Option<&Result<T, ApiFailure>>) -> R) -> R {
+        leptos::prelude::With::with(&self.value, |v| f(v.as_ref()))
+    }
+
+    /// [`Load::with`] without tracking (for event handlers).
+    pub fn with_untracked<R>(&self, f: impl FnOnce(Option<&Result<T, ApiFailure>>) -> R) -> R {
+        leptos::prelude::WithUntracked::with_untracked(&self.value, |v| f(v.as_ref()))
+    }
+
     /// Loads again (after a change the page made).
     pub fn reload(&self) {
         leptos::prelude::Update::update(&self.reloads, |n| *n += 1);

@@ -52,7 +52,6 @@ impl Touched {
 
     /// The message for `field` among a form's local errors (e.g. a memo of the domain's
     /// `validate`), once the field shows errors (tracked).
-    #[allow(dead_code, reason = "for the directory form, which ports to it next")]
     pub fn message_in(&self, errors: &[FieldError], field: &str) -> Option<String> {
         if self.shows(field) {
             field_message(errors, field)

@@ -106,6 +106,7 @@ pub struct DocumentUpload {
         audits::structure::download_evidence,
         directory::sites::own_sites,
         directory::physicians::list,
+        directory::physicians::table,
         directory::physicians::get,
         directory::physicians::create,
         directory::physicians::update,

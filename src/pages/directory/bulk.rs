@@ -18,7 +18,7 @@ use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS, LINK_CLASS,
     Notice,
 };
-use crate::contexts::session::Session;
+use crate::components::mutation::Mutation;
 
 /// Preview rows shown before "Alle anzeigen".
 const PREVIEW_ROWS: usize = 100;
@@ -103,7 +103,6 @@ fn split_failure(failure: &ApiFailure) -> (String, Vec<String>) {
 
 #[component]
 pub fn BulkPanel() -> impl IntoView {
-    let session = Session::use_context();
     let data = expect_context::<DirectoryData>();
     let today = today();
     let kind = RwSignal::new(Kind::EndSite);
@@ -118,7 +117,6 @@ pub fn BulkPanel() -> impl IntoView {
     let show_all = RwSignal::new(false);
     let notice = RwSignal::new(None::<Result<String, String>>);
     let rejected = RwSignal::new(Vec::<String>::new());
-    let busy = RwSignal::new(false);
     let last_operation = RwSignal::new(None::<i64>);
     let progress = RwSignal::new(None::<BulkProgress>);
     let running = StoredValue::new(None::<String>);
@@ -237,7 +235,6 @@ pub fn BulkPanel() -> impl IntoView {
         let key = progress_key();
         running.set_value(Some(key.clone()));
         progress.set(None);
-        busy.set(true);
         notice.set(None);
         rejected.set(Vec::new());
         poll_progress(key.clone(), running, progress);
@@ -246,24 +243,21 @@ pub fn BulkPanel() -> impl IntoView {
     let stop_running = move || {
         running.set_value(None);
         progress.set(None);
-        busy.set(false);
     };
+    // The server's refusal in words, next to the records it names (the mutation has already
+    // shown its message; this one says more).
     let fail = move |failure: ApiFailure| {
-        session.check_failure(&failure);
         let (message, records) = split_failure(&failure);
         notice.set(Some(Err(message)));
         rejected.set(records);
     };
 
-    let apply = move |_| {
-        let Ok(action) = action.get_untracked() else {
-            return;
-        };
-        let items = chosen_items();
-        let csrf = session.csrf();
-        let key = start_running();
-        leptos::task::spawn_local(async move {
-            let answer = api::bulk_apply(&csrf, &BulkRequest { items, action }, &key).await;
+    let apply_call = Mutation::with_notice(
+        notice,
+        |csrf, (request, key): (BulkRequest, String)| async move {
+            api::bulk_apply(&csrf, &request, &key).await
+        },
+        move |answer| {
             stop_running();
             match answer {
                 Ok(applied) => {
@@ -274,24 +268,60 @@ pub fn BulkPanel() -> impl IntoView {
                         thousands(applied.changed),
                         thousands(applied.unchanged)
                     ))));
-                    data.reload.update(|r| *r += 1);
+                    data.physicians.reload();
                 }
                 Err(failure) => fail(failure),
             }
-        });
+        },
+    );
+    let undo_call = Mutation::with_notice(
+        notice,
+        |csrf, (operation, key): (i64, String)| async move {
+            api::bulk_undo(&csrf, operation, &key).await
+        },
+        move |answer| {
+            stop_running();
+            match answer {
+                Ok(undone) => {
+                    last_operation.set(None);
+                    notice.set(Some(Ok(format!(
+                        "Rückgängig gemacht: {} wiederhergestellt.",
+                        thousands(undone.restored)
+                    ))));
+                    data.physicians.reload();
+                }
+                Err(failure) => fail(failure),
+            }
+        },
+    );
+    let busy = move || apply_call.pending() || undo_call.pending();
+    let apply = move |_| {
+        let Ok(action) = action.get_untracked() else {
+            return;
+        };
+        if apply_call.running() || undo_call.running() {
+            return;
+        }
+        let items = chosen_items();
+        let key = start_running();
+        apply_call.run((BulkRequest { items, action }, key));
+    };
+    let undo = move |_| {
+        let Some(operation) = last_operation.get_untracked() else {
+            return;
+        };
+        if apply_call.running() || undo_call.running() {
+            return;
+        }
+        let key = start_running();
+        undo_call.run((operation, key));
     };
     // The server runs the same rules; comparing catches records changed by someone else since
     // the list was loaded.
     let server_check = RwSignal::new(None::<String>);
-    let check_with_server = move |_| {
-        let Ok(action) = action.get_untracked() else {
-            return;
-        };
-        let items = chosen_items();
-        let csrf = session.csrf();
-        server_check.set(Some("Wird mit dem Server abgeglichen …".to_owned()));
-        leptos::task::spawn_local(async move {
-            let answer = api::bulk_preview(&csrf, &BulkRequest { items, action }).await;
+    let check_call = Mutation::new(
+        |csrf, request: BulkRequest| async move { api::bulk_preview(&csrf, &request).await },
+        move |answer| {
             server_check.set(Some(match answer {
                 Ok(server) => {
                     let differing = preview.with_untracked(|local| match local {
@@ -309,34 +339,18 @@ pub fn BulkPanel() -> impl IntoView {
                         format!("Der Server sieht bei {differing} Datensätzen ein anderes Ergebnis – bitte die Liste neu laden.")
                     }
                 }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    split_failure(&failure).0
-                }
+                Err(failure) => split_failure(&failure).0,
             }));
-        });
-    };
-    let undo = move |_| {
-        let Some(operation) = last_operation.get_untracked() else {
+        },
+    );
+    let check_with_server = move |_| {
+        let Ok(action) = action.get_untracked() else {
             return;
         };
-        let csrf = session.csrf();
-        let key = start_running();
-        leptos::task::spawn_local(async move {
-            let answer = api::bulk_undo(&csrf, operation, &key).await;
-            stop_running();
-            match answer {
-                Ok(undone) => {
-                    last_operation.set(None);
-                    notice.set(Some(Ok(format!(
-                        "Rückgängig gemacht: {} wiederhergestellt.",
-                        thousands(undone.restored)
-                    ))));
-                    data.reload.update(|r| *r += 1);
-                }
-                Err(failure) => fail(failure),
-            }
-        });
+        let items = chosen_items();
+        if check_call.run(BulkRequest { items, action }) {
+            server_check.set(Some("Wird mit dem Server abgeglichen …".to_owned()));
+        }
     };
 
     let site_options = move || {
@@ -450,7 +464,7 @@ pub fn BulkPanel() -> impl IntoView {
                     "Vorschau"
                 </button>
                 <button type="button" class=BUTTON_PRIMARY
-                    disabled=move || busy.get() || selection_error.with(Option::is_some) || preview.with(Option::is_none) || counts.get().is_some_and(|c| c.0 == 0)
+                    disabled=move || busy() || selection_error.with(Option::is_some) || preview.with(Option::is_none) || counts.get().is_some_and(|c| c.0 == 0)
                     aria-describedby="bulk-auswahl"
                     on:click=apply>
                     "Übernehmen"
@@ -461,13 +475,13 @@ pub fn BulkPanel() -> impl IntoView {
                     "Mit dem Server abgleichen"
                 </button>
                 <Show when=move || last_operation.get().is_some()>
-                    <button type="button" class=BUTTON_SECONDARY disabled=move || busy.get() on:click=undo>
+                    <button type="button" class=BUTTON_SECONDARY disabled=busy on:click=undo>
                         "Rückgängig machen"
                     </button>
                 </Show>
             </div>
             <p role="status" class="mt-2 empty:hidden">{move || server_check.get()}</p>
-            <Show when=move || busy.get()>
+            <Show when=busy>
                 <div class="mt-4" data-testid="bulk-progress">
                     <progress class="w-full max-w-xl" aria-label="Fortschritt der Sammeländerung"
                         max=move || progress.get().map_or(1, |p| p.total.max(1))
@@ -581,44 +595,42 @@ async fn file_text(file: web_sys::File) -> Option<String> {
 
 #[component]
 pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
-    let session = Session::use_context();
     let data = expect_context::<DirectoryData>();
+    // Without a filter the export asks for everything (no list of 50,000 ids in the link).
     let export_href = Memo::new(move |_| {
-        let ids: Vec<i64> = data.with_records(|all| {
-            data.filtered
-                .with(|f| f.iter().map(|&i| all[i].id).collect())
-        });
-        api::export_url(&ids)
+        data.with_records(|all| {
+            data.filtered.with(|f| {
+                if f.len() == all.len() {
+                    api::export_url(None)
+                } else {
+                    let ids: Vec<i64> = f.iter().map(|&i| all[i].id).collect();
+                    api::export_url(Some(&ids))
+                }
+            })
+        })
     });
     let csv = RwSignal::new(None::<String>);
     let report = RwSignal::new(None::<HrImportReport>);
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
-
+    let import = Mutation::with_notice(
+        notice,
+        |csrf, request: HrImportRequest| async move { api::hr_import(&csrf, &request).await },
+        move |answer| {
+            if let Ok(r) = answer {
+                if r.applied {
+                    notice.set(Some(Ok("Import ausgeführt.".to_owned())));
+                    data.physicians.reload();
+                }
+                report.set(Some(r));
+            }
+        },
+    );
     let run = move |dry_run: bool| {
         let Some(text) = csv.get_untracked() else {
             return;
         };
-        let csrf = session.csrf();
-        busy.set(true);
         notice.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = api::hr_import(&csrf, &HrImportRequest { csv: text, dry_run }).await;
-            busy.set(false);
-            match answer {
-                Ok(r) => {
-                    if r.applied {
-                        notice.set(Some(Ok("Import ausgeführt.".to_owned())));
-                        data.reload.update(|n| *n += 1);
-                    }
-                    report.set(Some(r));
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.set(Some(Err(failure.message)));
-                }
-            }
-        });
+        import.run(HrImportRequest { csv: text, dry_run });
     };
     let on_file = move |ev: leptos::ev::Event| {
         let file = ev
@@ -691,7 +703,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
                         </table>
                     </div>
                     {(!applied && !has_errors).then(|| view! {
-                        <button type="button" class=format!("mt-4 {BUTTON_PRIMARY}") disabled=move || busy.get()
+                        <button type="button" class=format!("mt-4 {BUTTON_PRIMARY}") disabled=move || import.pending()
                             on:click=move |_| run(false)>
                             "Import ausführen"
                         </button>

@@ -5,12 +5,13 @@ use le_domain::api::directory::Clarification;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{ApiFailure, directory as api, load_into};
+use crate::api::{Load, directory as api};
 use crate::components::form::{
     BUTTON_PRIMARY, CARD_CLASS, FileInput, LABEL_CLASS, LINK_CLASS, Notice,
 };
-use crate::contexts::session::Session;
+use crate::components::mutation::Mutation;
 use crate::format;
+use crate::routes::Route;
 
 /// The differences of a case: field, the hospital's value, the registry's value.
 pub fn differences_table(case: &Clarification) -> AnyView {
@@ -61,14 +62,20 @@ pub fn case_state(case: &Clarification) -> String {
 
 #[component]
 pub fn HospitalInbox() -> impl IntoView {
-    let session = Session::use_context();
-    let cases = RwSignal::new(None::<Result<Vec<Clarification>, ApiFailure>>);
-    let reload = RwSignal::new(0u32);
-    load_into(cases, move || {
-        reload.track();
-        api::clarifications()
-    });
+    let cases: Load<Vec<Clarification>> = Load::new(api::clarifications);
     let notice = RwSignal::new(None::<Result<String, String>>);
+    let send = Mutation::with_notice(
+        notice,
+        |csrf, (id, file): (i64, web_sys::File)| async move {
+            api::upload_document(&csrf, id, &file).await
+        },
+        move |answer| {
+            if answer.is_ok() {
+                notice.set(Some(Ok("Dokumentkopie eingereicht.".to_owned())));
+                cases.reload();
+            }
+        },
+    );
 
     let upload = move |id: i64, input_id: String| {
         let file = document()
@@ -80,23 +87,11 @@ pub fn HospitalInbox() -> impl IntoView {
             notice.set(Some(Err("Bitte wählen Sie eine PDF-Datei.".to_owned())));
             return;
         };
-        let csrf = session.csrf();
-        leptos::task::spawn_local(async move {
-            match api::upload_document(&csrf, id, &file).await {
-                Ok(_) => {
-                    notice.set(Some(Ok("Dokumentkopie eingereicht.".to_owned())));
-                    reload.update(|r| *r += 1);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    notice.set(Some(Err(failure.message)));
-                }
-            }
-        });
+        send.run_with("Wird hochgeladen …", (id, file));
     };
 
     view! {
-        <p><a href="/arztverzeichnis" class=LINK_CLASS>"← Zurück zum Arztverzeichnis"</a></p>
+        <p><a href=Route::Directory.href() class=LINK_CLASS>"← Zurück zum Arztverzeichnis"</a></p>
         <h1 class="mt-2 text-2xl font-bold text-blue-950">"Klärungen"</h1>
         <p class="mt-2 max-w-3xl text-slate-700">
             "Hier stehen die Fälle, in denen das Register eine Person mit anderen Angaben kennt. Die Geschäftsstelle entscheidet; fordert sie eine Dokumentkopie an, laden Sie diese hier hoch."
@@ -104,10 +99,7 @@ pub fn HospitalInbox() -> impl IntoView {
         <div class="mt-4"><Notice message=notice /></div>
         {move || match cases.get() {
             None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
-            Some(Err(failure)) => {
-                session.check_failure(&failure);
-                view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any()
-            }
+            Some(Err(failure)) => view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <p class="mt-4">"Keine Klärungen."</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="mt-4 space-y-4">
@@ -118,7 +110,7 @@ pub fn HospitalInbox() -> impl IntoView {
                         view! {
                             <li class=CARD_CLASS data-testid="clarification">
                                 <h2 class="text-lg font-semibold text-blue-950">
-                                    <a href=format!("/arztverzeichnis/{}", case.physician_id) class=LINK_CLASS>{case.physician_name.clone()}</a>
+                                    <a href=Route::DirectoryPhysician { id: case.physician_id }.href() class=LINK_CLASS>{case.physician_name.clone()}</a>
                                 </h2>
                                 <p class="text-slate-700">{case_state(&case)}</p>
                                 {differences_table(&case)}

@@ -1,9 +1,8 @@
 //! `/arztverzeichnis/neu` and `/arztverzeichnis/{id}`: the physician form with live validation
 //! (the domain's rules, as the server runs them), saving with optimistic concurrency and the
 //! ANR request with its outcome.
-use std::collections::HashSet;
-
 use le_domain::FieldError;
+use le_domain::access::Permission;
 use le_domain::api::directory::{SiteList, UpdatePhysicianRequest};
 use le_domain::directory::{
     Date, PhysicianForm, PhysicianRecord, RequestState, Sex, SiteAssignment, SpecialtyCatalog,
@@ -14,23 +13,26 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::common::{hospital_sites_of, today};
-use crate::api::{ApiFailure, directory as api, load_into};
+use crate::api::{ApiFailure, Load, directory as api};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS,
-    LINK_CLASS, Notice, focus_soon,
+    LINK_CLASS, Notice, ServerErrors, Touched, field_message, focus_soon,
 };
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
+use crate::routes::Route;
 
-/// Local rule errors (shown once a field was left or the form submitted; number fields answer
-/// while typing, like everywhere else) and server errors (shown until the field is edited),
-/// looked up by the field's path (`sites[0].end`).
+/// The form's field errors through the app's one mechanism ([`Touched`], [`ServerErrors`]): a
+/// local rule error shows once the field was left or the form submitted (number fields answer
+/// while typing, like everywhere else), a server error while the field still holds the value
+/// the server refused. Looked up by the field's path (`sites[0].end`).
 #[derive(Clone, Copy)]
 struct Errors {
     local: Memo<Vec<FieldError>>,
-    touched: RwSignal<HashSet<String>>,
-    submitted: RwSignal<bool>,
-    server: RwSignal<Vec<FieldError>>,
+    touched: Touched,
+    server: ServerErrors,
+    form: RwSignal<PhysicianForm>,
 }
 
 impl Errors {
@@ -41,46 +43,63 @@ impl Errors {
     /// `number`: the current value of a number field. It is checked live: a partly typed number
     /// only gets the neutral progress hint until the field is left, anything else its error.
     fn message_for(&self, path: &str, number: Option<&str>) -> Option<String> {
-        let left = self.submitted.get() || self.touched.with(|t| t.contains(path));
-        let shows = match number {
-            Some(v) if v.trim().is_empty() => left,
-            Some(v) => left || le_domain::numbers::incomplete_number(v, 9).is_none(),
-            None => left,
-        };
-        let local = if shows {
-            self.local.with(|errors| {
-                errors
-                    .iter()
-                    .find(|e| e.field == path)
-                    .map(|e| e.message.clone())
-            })
+        let live = number.is_some_and(|v| {
+            !v.trim().is_empty() && le_domain::numbers::incomplete_number(v, 9).is_none()
+        });
+        let local = if live {
+            self.local.with(|errors| field_message(errors, path))
         } else {
-            None
+            self.local
+                .with(|errors| self.touched.message_in(errors, path))
         };
         local.or_else(|| {
-            self.server.with(|errors| {
-                errors
-                    .iter()
-                    .find(|e| e.field == path)
-                    .map(|e| e.message.clone())
-            })
+            let current = self.form.with(|f| field_value(f, path));
+            self.server.message(path, &current)
         })
     }
 
-    fn touch(&self, path: &str) {
-        if !self.touched.with_untracked(|t| t.contains(path)) {
-            self.touched.update(|t| {
-                t.insert(path.to_owned());
-            });
-        }
+    /// Sets the errors of a refused save (each with the value it refers to).
+    fn refused(&self, fields: Vec<FieldError>) {
+        let form = self.form.get_untracked();
+        self.server.set(fields, |path| field_value(&form, path));
     }
+}
 
-    fn edited(&self, path: &str) {
-        if self
-            .server
-            .with_untracked(|s| s.iter().any(|e| e.field == path))
-        {
-            self.server.update(|s| s.retain(|e| e.field != path));
+/// The value a field path holds, as text (what a server error refers to); "sites" stands for
+/// the whole list of assignments.
+fn field_value(form: &PhysicianForm, path: &str) -> String {
+    let date = |d: Option<Date>| date_value(d);
+    match path {
+        "anr" => form.anr.clone().unwrap_or_default(),
+        "sex" => form.sex.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        "doctoral_title" => form.doctoral_title.to_string(),
+        "last_name" => form.last_name.clone(),
+        "first_name" => form.first_name.clone(),
+        "birth_date" => date(form.birth_date),
+        "state_exam_date" => date(form.state_exam_date),
+        "licence_date" => date(form.licence_date),
+        "doctorate_date" => date(form.doctorate_date),
+        "all_sites" | "sites" => format!("{}/{}", form.all_sites, form.sites.len()),
+        "all_sites_start" => date(form.all_sites_start),
+        "all_sites_end" => date(form.all_sites_end),
+        other => {
+            // `list[i].part`
+            let Some((list, rest)) = other.split_once('[') else {
+                return String::new();
+            };
+            let Some((index, part)) = rest.split_once("].") else {
+                return String::new();
+            };
+            let i: usize = index.parse().unwrap_or(usize::MAX);
+            match (list, part) {
+                ("sites", "site_number") => form.sites.get(i).map(|s| s.site_number.clone()),
+                ("sites", "start") => form.sites.get(i).map(|s| date(s.start)),
+                ("sites", "end") => form.sites.get(i).map(|s| date(s.end)),
+                ("specialties", "code") => form.specialties.get(i).map(|s| s.code.clone()),
+                ("specialties", "date") => form.specialties.get(i).map(|s| date(s.date)),
+                _ => None,
+            }
+            .unwrap_or_default()
         }
     }
 }
@@ -161,11 +180,8 @@ fn Input(
                 aria-invalid=move || message.with(Option::is_some).to_string()
                 prop:value=move || value.get()
                 disabled=move || disabled.get()
-                on:input=move |ev| {
-                    errors.edited(&path);
-                    on_input.run(event_target_value(&ev));
-                }
-                on:blur=move |_| errors.touch(&path_blur)
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+                on:blur=move |_| errors.touched.touch(&path_blur)
             />
             <p id=error_id class=ERROR_CLASS>{move || message.get()}</p>
             {number.then(|| view! {
@@ -206,8 +222,7 @@ fn Select(
                 aria-invalid=move || message.with(Option::is_some).to_string()
                 disabled=move || disabled.get()
                 on:change=move |ev| {
-                    errors.edited(&path);
-                    errors.touch(&path);
+                    errors.touched.touch(&path);
                     on_change.run(event_target_value(&ev));
                 }
             >
@@ -239,31 +254,24 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
     });
     let session = Session::use_context();
     let can_edit = Memo::new(move |_| {
-        session.info().is_some_and(|i| {
-            matches!(
-                i.role,
-                le_domain::access::Role::Admin | le_domain::access::Role::DirectoryEditor
-            )
-        })
+        session
+            .info()
+            .is_some_and(|i| i.role.allows(Permission::EditDirectory))
     });
     let read_only = Signal::derive(move || !can_edit.get());
     let today = today();
     let form = RwSignal::new(PhysicianForm::default());
     let version = RwSignal::new(None::<i64>);
     let request_state = RwSignal::new(RequestState::NotRequested);
-    let loading = RwSignal::new(id.is_some());
-    let load_failure = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<Result<String, String>>);
     let conflict = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let anr_outcome = RwSignal::new(None::<RequestState>);
     let query = use_query_map();
     if query.with_untracked(|q| q.get("gespeichert").is_some()) {
         notice.set(Some(Ok("Gespeichert.".to_owned())));
     }
 
-    let sites = RwSignal::new(None::<Result<SiteList, ApiFailure>>);
-    load_into(sites, api::sites);
+    let sites: Load<SiteList> = Load::new(api::sites);
     let site_list = Memo::new(move |_| {
         sites.with(|s| match s {
             Some(Ok(list)) => list.sites.clone(),
@@ -286,9 +294,9 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                 saved.with(|s| hospital_sites.with(|h| f.validate_change(id.map(|_| s), today, h)))
             })
         }),
-        touched: RwSignal::new(HashSet::new()),
-        submitted: RwSignal::new(false),
-        server: RwSignal::new(Vec::new()),
+        touched: Touched::new(),
+        server: ServerErrors::new(),
+        form,
     };
 
     let anr_locked = RwSignal::new(false);
@@ -299,29 +307,74 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
         version.set(Some(record.version));
         request_state.set(record.request_state);
     };
-    let load = move || {
-        if let Some(id) = id {
-            loading.set(true);
-            leptos::task::spawn_local(async move {
-                match api::physician(id).await {
-                    Ok(record) => {
-                        adopt(record);
-                        load_failure.set(None);
-                    }
-                    Err(failure) => {
-                        session.check_failure(&failure);
-                        load_failure.set(Some(failure.message));
-                    }
-                }
-                loading.set(false);
-            });
+    // The stored record (none for a new one); "load the current state" after a conflict
+    // reloads it.
+    let record: Load<PhysicianRecord> = Load::new(move || async move {
+        match id {
+            Some(id) => api::physician(id).await,
+            None => Err(ApiFailure::none()),
         }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(loaded)) = record.with(|r| r.cloned()) {
+            adopt(loaded);
+        }
+    });
+    let loading = move || id.is_some() && record.with(|r| r.is_none());
+    let load_failure = move || {
+        record.with(|r| match r {
+            Some(Err(failure)) if id.is_some() => Some(failure.message.clone()),
+            _ => None,
+        })
     };
-    load();
 
     let navigate = use_navigate();
+    let save_call = Mutation::with_notice(
+        notice,
+        |csrf, (current, body): (Option<(i64, i64)>, PhysicianForm)| async move {
+            match current {
+                Some((id, version)) => {
+                    let request = UpdatePhysicianRequest {
+                        version,
+                        form: body,
+                    };
+                    api::update_physician(&csrf, id, &request).await
+                }
+                None => api::create_physician(&csrf, &body).await,
+            }
+        },
+        move |answer| match answer {
+            Ok(saved_record) => {
+                errors.server.clear();
+                if id.is_none() {
+                    navigate(
+                        &Route::DirectoryPhysician {
+                            id: saved_record.id,
+                        }
+                        .href_with("gespeichert=1"),
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    );
+                } else {
+                    adopt(saved_record);
+                    notice.set(Some(Ok("Gespeichert.".to_owned())));
+                }
+            }
+            Err(failure) => {
+                if failure.code == "version_conflict" {
+                    conflict.set(true);
+                }
+                if let Some(first) = failure.fields.first() {
+                    focus_soon(field_id(&first.field));
+                }
+                errors.refused(failure.fields);
+            }
+        },
+    );
     let save = move || {
-        errors.submitted.set(true);
+        errors.touched.submit();
         notice.set(None);
         conflict.set(false);
         let first_error = errors
@@ -334,78 +387,28 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
             focus_soon(field_id(&field));
             return;
         }
-        let body = form.get_untracked();
-        let csrf = session.csrf();
-        let navigate = navigate.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let answer = match (id, version.get_untracked()) {
-                (Some(id), Some(version)) => {
-                    api::update_physician(
-                        &csrf,
-                        id,
-                        &UpdatePhysicianRequest {
-                            version,
-                            form: body,
-                        },
-                    )
-                    .await
-                }
-                _ => api::create_physician(&csrf, &body).await,
-            };
-            busy.set(false);
-            match answer {
-                Ok(record) => {
-                    errors.server.set(Vec::new());
-                    if id.is_none() {
-                        navigate(
-                            &format!("/arztverzeichnis/{}?gespeichert=1", record.id),
-                            NavigateOptions {
-                                replace: true,
-                                ..Default::default()
-                            },
-                        );
-                    } else {
-                        adopt(record);
-                        notice.set(Some(Ok("Gespeichert.".to_owned())));
-                    }
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    if failure.code == "version_conflict" {
-                        conflict.set(true);
-                    }
-                    if let Some(first) = failure.fields.first() {
-                        focus_soon(field_id(&first.field));
-                    }
-                    errors.server.set(failure.fields.clone());
-                    notice.set(Some(Err(failure.message)));
-                }
-            }
-        });
+        let current = id.zip(version.get_untracked());
+        save_call.run((current, form.get_untracked()));
     };
 
-    let request = move || {
-        let Some(id) = id else { return };
-        let csrf = session.csrf();
-        busy.set(true);
-        notice.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = api::request_anr(&csrf, id).await;
-            busy.set(false);
-            match answer {
-                Ok(record) => {
-                    anr_outcome.set(Some(record.request_state.clone()));
-                    adopt(record);
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    errors.server.set(failure.fields.clone());
-                    notice.set(Some(Err(failure.message)));
-                }
+    let request_call = Mutation::with_notice(
+        notice,
+        |csrf, id: i64| async move { api::request_anr(&csrf, id).await },
+        move |answer| match answer {
+            Ok(updated) => {
+                anr_outcome.set(Some(updated.request_state.clone()));
+                adopt(updated);
             }
-        });
+            Err(failure) => errors.refused(failure.fields),
+        },
+    );
+    let request = move || {
+        if let Some(id) = id {
+            notice.set(None);
+            request_call.run(id);
+        }
     };
+    let busy = move || save_call.pending() || request_call.pending();
 
     // The registry reads the stored record: unsaved edits must be saved first.
     let dirty = Memo::new(move |_| form.with(|f| saved.with(|s| f != s)));
@@ -462,22 +465,19 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
     };
 
     view! {
-        <p><a href="/arztverzeichnis" class=LINK_CLASS>"← Zurück zum Arztverzeichnis"</a></p>
+        <p><a href=Route::Directory.href() class=LINK_CLASS>"← Zurück zum Arztverzeichnis"</a></p>
         <h1 class="mt-2 text-2xl font-bold text-blue-950">{heading}</h1>
-        {move || load_failure.get().map(|m| view! { <p role="alert" class="mt-4 text-red-800">{m}</p> })}
-        <Show when=move || loading.get()>
+        {move || load_failure().map(|m| view! { <p role="alert" class="mt-4 text-red-800">{m}</p> })}
+        <Show when=loading>
             <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p>
         </Show>
         <form
             novalidate
             class="mt-4 space-y-6"
             data-testid="physician-form"
-            on:submit={
-                let save = save.clone();
-                move |ev| {
-                    ev.prevent_default();
-                    save();
-                }
+            on:submit=move |ev| {
+                ev.prevent_default();
+                save();
             }
         >
             <section class=CARD_CLASS aria-labelledby="arzt-person">
@@ -553,10 +553,7 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                     <input id="arzt-all_sites" type="checkbox" class="h-4 w-4"
                         prop:checked=move || form.with(|f| f.all_sites)
                         disabled=move || read_only.get()
-                        on:change=move |ev| {
-                            errors.edited("sites");
-                            form.update(|f| f.all_sites = event_target_checked(&ev));
-                        } />
+                        on:change=move |ev| form.update(|f| f.all_sites = event_target_checked(&ev)) />
                     <label for="arzt-all_sites" class=LABEL_CLASS>"an allen Standorten dieses Krankenhauses"</label>
                 </div>
                 // "All sites" is an assignment with a period like any other.
@@ -593,7 +590,6 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                 </ul>
                 <button type="button" class=format!("mt-4 {BUTTON_SECONDARY}") disabled=move || read_only.get()
                     on:click=move |_| {
-                        errors.edited("sites");
                         form.update(|f| f.sites.push(SiteAssignment::default()));
                         focus_soon(field_id(&format!("sites[{}].site_number", site_count.get_untracked().saturating_sub(1))));
                     }>
@@ -622,18 +618,18 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
             <Show when=move || conflict.get()>
                 <p role="alert" class="rounded border border-amber-600 bg-amber-50 p-3 text-amber-950">
                     "Dieser Datensatz wurde inzwischen von jemand anderem geändert. "
-                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| { conflict.set(false); notice.set(None); load(); }>
+                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| { conflict.set(false); notice.set(None); record.reload(); }>
                         "Aktuellen Stand laden (Ihre Änderungen gehen verloren)"
                     </button>
                 </p>
             </Show>
             <Show when=move || can_edit.get()>
                 <div class="flex flex-wrap gap-4">
-                    <button type="submit" class=BUTTON_PRIMARY disabled=move || busy.get()>"Speichern"</button>
+                    <button type="submit" class=BUTTON_PRIMARY disabled=busy>"Speichern"</button>
                     {id.map(|_| {
                                                 view! {
                             <button type="button" class=BUTTON_SECONDARY
-                                disabled=move || busy.get() || !may_request.get()
+                                disabled=move || busy() || !may_request.get()
                                 aria-describedby="arzt-antrag-hinweis"
                                 on:click=move |_| request()>
                                 "Arztnummer beantragen"
@@ -701,7 +697,7 @@ fn outcome_view(outcome: RequestState, anr: String) -> AnyView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                <p class="mt-2"><a href="/arztverzeichnis/klaerungen" class=LINK_CLASS>"Zu den Klärungen"</a></p>
+                <p class="mt-2"><a href=Route::DirectoryClarifications.href() class=LINK_CLASS>"Zu den Klärungen"</a></p>
             </div>
         }
         .into_any(),

@@ -2,6 +2,7 @@
 //! filters kept in the URL, multi-select and keyboard navigation; bulk edits and CSV below.
 use std::collections::HashSet;
 
+use le_domain::access::Permission;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -13,9 +14,10 @@ use super::common::{
     perf_mark_after_frame, state_key, today,
 };
 use super::data::DirectoryData;
-use crate::api::{directory as api, load_into};
+use crate::api::{Load, directory as api};
 use crate::components::form::{BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
 use crate::contexts::session::Session;
+use crate::routes::Route;
 
 /// Height of one row in pixels (fixed, so that positions are arithmetic).
 const ROW_HEIGHT: f64 = 40.0;
@@ -30,25 +32,16 @@ const SELECT_CLASS: &str = "mt-1 block rounded border border-slate-400 bg-white 
 pub fn PhysicianGrid() -> impl IntoView {
     let session = Session::use_context();
     let can_edit = Memo::new(move |_| {
-        session.info().is_some_and(|i| {
-            matches!(
-                i.role,
-                le_domain::access::Role::Admin | le_domain::access::Role::DirectoryEditor
-            )
-        })
+        session
+            .info()
+            .is_some_and(|i| i.role.allows(Permission::EditDirectory))
     });
-    let physicians = RwSignal::new(None);
-    let sites = RwSignal::new(None);
-    let reload = RwSignal::new(0u32);
-    load_into(physicians, move || {
-        reload.track();
-        api::physicians()
-    });
-    load_into(sites, api::sites);
     // The server sends the list in display order (by normalised last and first name, then id).
+    let physicians = Load::new(api::physician_table);
+    let sites = Load::new(api::sites);
     let with_records = move |f: &mut dyn FnMut(&[le_domain::directory::PhysicianRecord])| {
         physicians.with(|p| match p {
-            Some(Ok(list)) => f(&list.physicians),
+            Some(Ok(table)) => f(&table.rows.0),
             _ => f(&[]),
         })
     };
@@ -70,7 +63,7 @@ pub fn PhysicianGrid() -> impl IntoView {
         }
         let search = map.to_query_string();
         navigate(
-            &format!("/arztverzeichnis{search}"),
+            &Route::Directory.href_with(search.trim_start_matches('?')),
             NavigateOptions {
                 replace: true,
                 scroll: false,
@@ -80,7 +73,8 @@ pub fn PhysicianGrid() -> impl IntoView {
     };
 
     let search_text = Memo::new(move |_| {
-        // Lower-cased once per load, not once per keystroke and row.
+        // Lower-cased once per load, not once per keystroke and row; built only once a search
+        // needs it (warmed after the first rows are painted, see below).
         let mut texts = Vec::new();
         with_records(&mut |all| {
             texts = all
@@ -107,32 +101,45 @@ pub fn PhysicianGrid() -> impl IntoView {
         let state = state.get();
         let activity = activity.get();
         let mut out = Vec::new();
+        let passes = |r: &le_domain::directory::PhysicianRecord| {
+            (site.is_empty() || has_site(r, &site))
+                && (state.is_empty() || state_key(&r.request_state) == state)
+                && match activity.as_str() {
+                    "aktiv" => is_active(r, today),
+                    "beendet" => !is_active(r, today),
+                    _ => true,
+                }
+        };
         with_records(&mut |all| {
-            search_text.with(|texts| {
-                out = all
-                    .iter()
-                    .zip(texts)
-                    .enumerate()
-                    .filter(|(_, (r, text))| {
-                        words.iter().all(|w| text.contains(w))
-                            && (site.is_empty() || has_site(r, &site))
-                            && (state.is_empty() || state_key(&r.request_state) == state)
-                            && match activity.as_str() {
-                                "aktiv" => is_active(r, today),
-                                "beendet" => !is_active(r, today),
-                                _ => true,
-                            }
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-            })
+            if words.is_empty() {
+                out = (0..all.len()).filter(|&i| passes(&all[i])).collect();
+            } else {
+                search_text.with(|texts| {
+                    out = (0..all.len())
+                        .filter(|&i| words.iter().all(|w| texts[i].contains(w)) && passes(&all[i]))
+                        .collect();
+                });
+            }
         });
         out
+    });
+    // Builds the search texts in a task of its own once the first rows are painted, so that
+    // neither the first rows nor the first keystroke wait for them.
+    Effect::new(move |_| {
+        if physicians.with(|p| matches!(p, Some(Ok(_)))) {
+            request_animation_frame(move || {
+                set_timeout(
+                    move || {
+                        let _ = search_text.try_with_untracked(|_| ());
+                    },
+                    std::time::Duration::ZERO,
+                );
+            });
+        }
     });
     let selected = RwSignal::new(HashSet::<i64>::new());
     let data = DirectoryData {
         sites,
-        reload,
         physicians,
         selected,
         filtered,
@@ -175,9 +182,9 @@ pub fn PhysicianGrid() -> impl IntoView {
             <h1 id="arztverzeichnis-titel" class="text-2xl font-bold text-blue-950">"Arztverzeichnis"</h1>
             <nav aria-label="Arztverzeichnis" class="flex gap-4">
                 <Show when=move || can_edit.get()>
-                    <a href="/arztverzeichnis/neu" class=LINK_CLASS>"Ärztin/Arzt anlegen"</a>
+                    <a href=Route::DirectoryNew.href() class=LINK_CLASS>"Ärztin/Arzt anlegen"</a>
                 </Show>
-                <a href="/arztverzeichnis/klaerungen" class=LINK_CLASS>"Klärungen"</a>
+                <a href=Route::DirectoryClarifications.href() class=LINK_CLASS>"Klärungen"</a>
             </nav>
         </div>
         <div role="search" class="mt-4 flex flex-wrap items-end gap-4">
@@ -255,12 +262,9 @@ pub fn PhysicianGrid() -> impl IntoView {
                 "Auswahl aufheben"
             </button>
         </div>
-        {move || match physicians.with(|p| p.as_ref().map(|r| r.as_ref().err().cloned())) {
+        {move || match physicians.with(|p| p.map(|r| r.as_ref().err().map(|f| f.message.clone()))) {
             None => view! { <p role="status" class="mt-4 text-slate-600">"Ärztinnen und Ärzte werden geladen …"</p> }.into_any(),
-            Some(Some(failure)) => {
-                session.check_failure(&failure);
-                view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any()
-            }
+            Some(Some(message)) => view! { <p role="alert" class="mt-4 text-red-800">{message}</p> }.into_any(),
             Some(None) => view! { <Grid data /> }.into_any(),
         }}
         <Show when=move || can_edit.get()>
@@ -268,7 +272,7 @@ pub fn PhysicianGrid() -> impl IntoView {
         </Show>
         <CsvPanel can_edit />
         <p class="mt-8">
-            <button type="button" class=BUTTON_SECONDARY on:click=move |_| reload.update(|r| *r += 1)>
+            <button type="button" class=BUTTON_SECONDARY on:click=move |_| physicians.reload()>
                 "Neu laden"
             </button>
         </p>
@@ -391,7 +395,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
         }
         "Enter" => {
             ev.prevent_default();
-            navigate(&format!("/arztverzeichnis/{id}"), Default::default());
+            navigate(&Route::DirectoryPhysician { id }.href(), Default::default());
         }
         _ => {}
     };
@@ -483,7 +487,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
                                         />
                                     </div>
                                     <div role="gridcell" class="truncate px-2">
-                                        <a href=format!("/arztverzeichnis/{id}") tabindex="-1" class=LINK_CLASS>{name}</a>
+                                        <a href=Route::DirectoryPhysician { id }.href() tabindex="-1" class=LINK_CLASS>{name}</a>
                                     </div>
                                     <div role="gridcell" class="truncate px-2">{birth}</div>
                                     <div role="gridcell" class="truncate px-2 font-mono">{anr}</div>

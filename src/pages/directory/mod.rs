@@ -7,22 +7,22 @@ mod form;
 mod grid;
 mod office;
 
-use le_domain::access::{InstitutionKind, Role};
+use le_domain::access::{InstitutionKind, Permission, Role};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::components::guard::RequireSession;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
+use crate::routes::{Route, use_route};
 
 /// Hospital roles that may open the directory (viewers read, editors and admins edit).
 fn is_directory_user(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::DirectoryEditor | Role::Viewer)
+    role.allows(Permission::ViewDirectory)
 }
 
 /// Users of the directory office (its clerks and its admin).
 fn is_office_user(role: Role) -> bool {
-    matches!(role, Role::OfficeClerk | Role::Admin)
+    role.allows(Permission::WorkInDirectoryOffice)
 }
 
 /// What the path below `/arztverzeichnis` asks for.
@@ -37,16 +37,14 @@ enum Page {
     NotFound,
 }
 
-fn page_of(path: &str) -> Page {
-    let rest = path
-        .trim_start_matches("/arztverzeichnis")
-        .trim_matches('/');
-    match rest {
-        "" => Page::Grid,
-        "neu" => Page::New,
-        "klaerungen" => Page::Inbox,
-        "geschaeftsstelle" => Page::Office,
-        other => other.parse().map(Page::Edit).unwrap_or(Page::NotFound),
+fn page_of(route: Option<Route>) -> Page {
+    match route {
+        Some(Route::Directory) => Page::Grid,
+        Some(Route::DirectoryNew) => Page::New,
+        Some(Route::DirectoryClarifications) => Page::Inbox,
+        Some(Route::DirectoryOffice) => Page::Office,
+        Some(Route::DirectoryPhysician { id }) => Page::Edit(id),
+        _ => Page::NotFound,
     }
 }
 
@@ -54,7 +52,7 @@ fn page_of(path: &str) -> Page {
 #[component]
 pub fn DirectoryArea() -> impl IntoView {
     set_page_title("Arztverzeichnis");
-    let location = use_location();
+    let route = use_route();
     let session = Session::use_context();
     let is_office = Memo::new(move |_| {
         session
@@ -62,7 +60,7 @@ pub fn DirectoryArea() -> impl IntoView {
             .is_some_and(|i| i.institution.kind == InstitutionKind::DirectoryOffice)
     });
     // The office has no hospital list of its own: its start page is its work list.
-    let page = Memo::new(move |_| match page_of(&location.pathname.get()) {
+    let page = Memo::new(move |_| match page_of(route.get()) {
         Page::Grid if is_office.get() => Page::Office,
         // Hospital admins pass the role filter of the office page, but it is not theirs.
         Page::Office if session.info().is_some() && !is_office.get() => Page::OfficeOnly,

@@ -9,13 +9,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::clarifications::{case_state, differences_table};
-use crate::api::{ApiFailure, directory as api, load_into};
+use crate::api::{ApiFailure, Load, directory as api};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, INPUT_CLASS, LABEL_CLASS, LINK_CLASS,
     Notice,
 };
+use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
-use crate::contexts::session::Session;
 
 #[component]
 pub fn OfficePage() -> impl IntoView {
@@ -30,41 +30,33 @@ pub fn OfficePage() -> impl IntoView {
 
 #[component]
 fn OfficeClarifications() -> impl IntoView {
-    let session = Session::use_context();
-    let cases = RwSignal::new(None::<Result<Vec<Clarification>, ApiFailure>>);
-    let reload = RwSignal::new(0u32);
-    load_into(cases, move || {
-        reload.track();
-        api::office_clarifications()
-    });
+    let cases: Load<Vec<Clarification>> = Load::new(api::office_clarifications);
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let done = move |answer: Result<Clarification, ApiFailure>, ok: &'static str| match answer {
-        Ok(_) => {
+    let done = move |answer: Result<Clarification, ApiFailure>, ok: &'static str| {
+        if answer.is_ok() {
             notice.set(Some(Ok(ok.to_owned())));
-            reload.update(|r| *r += 1);
-        }
-        Err(failure) => {
-            session.check_failure(&failure);
-            notice.set(Some(Err(failure.message)));
+            cases.reload();
         }
     };
+    let resolve_call = Mutation::with_notice(
+        notice,
+        |csrf, (id, accept): (i64, AcceptedSide)| async move {
+            api::office_resolve(&csrf, id, &ResolveRequest { accept }).await
+        },
+        move |answer| done(answer, "Klärung abgeschlossen."),
+    );
+    let ask_call = Mutation::with_notice(
+        notice,
+        |csrf, (id, message): (i64, String)| async move {
+            api::office_request_document(&csrf, id, &DocumentRequest { message }).await
+        },
+        move |answer| done(answer, "Dokumentkopie angefordert."),
+    );
     let resolve = move |id: i64, accept: AcceptedSide| {
-        let csrf = session.csrf();
-        leptos::task::spawn_local(async move {
-            done(
-                api::office_resolve(&csrf, id, &ResolveRequest { accept }).await,
-                "Klärung abgeschlossen.",
-            );
-        });
+        resolve_call.run((id, accept));
     };
     let ask = move |id: i64, message: String| {
-        let csrf = session.csrf();
-        leptos::task::spawn_local(async move {
-            done(
-                api::office_request_document(&csrf, id, &DocumentRequest { message }).await,
-                "Dokumentkopie angefordert.",
-            );
-        });
+        ask_call.run((id, message));
     };
 
     view! {
@@ -73,10 +65,7 @@ fn OfficeClarifications() -> impl IntoView {
             <div class="mt-2"><Notice message=notice /></div>
             {move || match cases.get() {
                 None => view! { <p role="status" class="mt-4 text-slate-600">"Wird geladen …"</p> }.into_any(),
-                Some(Err(failure)) => {
-                    session.check_failure(&failure);
-                    view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any()
-                }
+                Some(Err(failure)) => view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="mt-4">"Keine Klärungen."</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="mt-4 space-y-4">
@@ -136,17 +125,34 @@ fn OfficeClarifications() -> impl IntoView {
 
 #[component]
 fn SiteImport() -> impl IntoView {
-    let session = Session::use_context();
     let csv = RwSignal::new(None::<String>);
     let report = RwSignal::new(None::<SiteImportReport>);
     let notice = RwSignal::new(None::<Result<String, String>>);
     let line_errors = RwSignal::new(Vec::<String>::new());
-    let current = RwSignal::new(None::<Result<le_domain::api::directory::SiteList, ApiFailure>>);
-    let sites_reload = RwSignal::new(0u32);
-    load_into(current, move || {
-        sites_reload.track();
-        api::office_sites()
-    });
+    let current: Load<le_domain::api::directory::SiteList> = Load::new(api::office_sites);
+    let import = Mutation::with_notice(
+        notice,
+        |csrf, request: SiteImportRequest| async move { api::office_site_import(&csrf, &request).await },
+        move |answer| match answer {
+            Ok(r) => {
+                if r.applied {
+                    notice.set(Some(Ok("Standortverzeichnis übernommen.".to_owned())));
+                    current.reload();
+                }
+                report.set(Some(r));
+            }
+            Err(failure) => {
+                line_errors.set(
+                    failure
+                        .fields
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect(),
+                );
+                report.set(None);
+            }
+        },
+    );
     let current_count = move || match current.get() {
         None => "Standorte werden geladen …".to_owned(),
         Some(Ok(list)) => format!("Das Verzeichnis enthält {} Standorte.", list.sites.len()),
@@ -156,32 +162,9 @@ fn SiteImport() -> impl IntoView {
         let Some(text) = csv.get_untracked() else {
             return;
         };
-        let csrf = session.csrf();
         notice.set(None);
         line_errors.set(Vec::new());
-        leptos::task::spawn_local(async move {
-            match api::office_site_import(&csrf, &SiteImportRequest { csv: text, dry_run }).await {
-                Ok(r) => {
-                    if r.applied {
-                        notice.set(Some(Ok("Standortverzeichnis übernommen.".to_owned())));
-                        sites_reload.update(|n| *n += 1);
-                    }
-                    report.set(Some(r));
-                }
-                Err(failure) => {
-                    session.check_failure(&failure);
-                    line_errors.set(
-                        failure
-                            .fields
-                            .iter()
-                            .map(|e| format!("{}: {}", e.field, e.message))
-                            .collect(),
-                    );
-                    report.set(None);
-                    notice.set(Some(Err(failure.message)));
-                }
-            }
-        });
+        import.run(SiteImportRequest { csv: text, dry_run });
     };
     let on_file = move |ev: leptos::ev::Event| {
         let file = ev
@@ -241,22 +224,28 @@ fn SiteImport() -> impl IntoView {
 
 #[component]
 fn RegistrySearch() -> impl IntoView {
-    let session = Session::use_context();
     let query = RwSignal::new(String::new());
-    let results = RwSignal::new(None::<Result<Vec<RegistryPerson>, ApiFailure>>);
+    // The submitted search (none before the first): the results load whenever it changes.
+    let submitted = RwSignal::new(None::<String>);
+    let results: Load<Vec<RegistryPerson>> = Load::new(move || {
+        let q = submitted.get();
+        async move {
+            match q {
+                Some(q) => api::office_registry(&q).await,
+                None => Err(ApiFailure::none()),
+            }
+        }
+    });
     let search = move || {
         let q = query.get_untracked();
         if q.trim().is_empty() {
             return;
         }
-        results.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = api::office_registry(&q).await;
-            if let Err(failure) = &answer {
-                session.check_failure(failure);
-            }
-            results.set(Some(answer));
-        });
+        if submitted.get_untracked().as_deref() == Some(q.as_str()) {
+            results.reload();
+        } else {
+            submitted.set(Some(q));
+        }
     };
     view! {
         <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="gs-register">
@@ -273,6 +262,7 @@ fn RegistrySearch() -> impl IntoView {
                 <button type="submit" class=BUTTON_PRIMARY>"Suchen"</button>
             </form>
             {move || results.get().map(|r| match r {
+                Err(failure) if failure.code == "none" => ().into_any(),
                 Err(failure) => view! { <p role="alert" class="mt-4 text-red-800">{failure.message}</p> }.into_any(),
                 Ok(people) if people.is_empty() => view! { <p role="status" class="mt-4">"Keine Treffer."</p> }.into_any(),
                 Ok(people) => view! {

@@ -176,8 +176,9 @@ pub fn apply_bulk_at(
             let mut matched = false;
             let mut errors = Vec::new();
             for (i, site) in form.sites.iter_mut().enumerate() {
-                let this_site = SiteNumber::parse(&site.site_number).ok();
-                if site_number.is_some() && this_site.as_ref() != site_number.as_ref() {
+                if let Some(wanted) = site_number
+                    && SiteNumber::parse(&site.site_number).ok().as_ref() != Some(wanted)
+                {
                     continue;
                 }
                 matched = true;

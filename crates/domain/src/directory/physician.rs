@@ -428,29 +428,34 @@ impl PhysicianForm {
         catalog: &SpecialtyCatalog,
     ) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        let mut check = |field: &str, result: Result<(), ValidationError>| {
+        // The field's path is only written out for an error (at 50,000 records a bulk preview
+        // validates each one: formatting every path up front cost more than the rules).
+        let mut check = |field: &dyn std::fmt::Display, result: Result<(), ValidationError>| {
             if let Err(e) = result {
-                errors.push(e.for_field(field));
+                errors.push(e.for_field(&field.to_string()));
             }
         };
 
         if let Some(anr) = self.anr_input() {
-            check("anr", check_personal_anr(anr).map(|_| ()));
+            check(&"anr", check_personal_anr(anr).map(|_| ()));
         }
-        check("sex", self.sex.map(|_| ()).ok_or(ValidationError::Required));
-        check("last_name", check_name(&self.last_name));
-        check("first_name", check_name(&self.first_name));
+        check(
+            &"sex",
+            self.sex.map(|_| ()).ok_or(ValidationError::Required),
+        );
+        check(&"last_name", check_name(&self.last_name));
+        check(&"first_name", check_name(&self.first_name));
 
         let birth = self.birth_date;
         check(
-            "birth_date",
+            &"birth_date",
             required(birth).and_then(|b| {
                 check_not_future(BIRTH, b, today)?;
                 check_not_before(BIRTH, b, EARLIEST, EARLIEST_BIRTH_DATE)
             }),
         );
         check(
-            "state_exam_date",
+            &"state_exam_date",
             required(self.state_exam_date).and_then(|exam| {
                 check_not_future(STATE_EXAM, exam, today)?;
                 if let Some(birth) = birth {
@@ -469,7 +474,7 @@ impl PhysicianForm {
             }),
         );
         check(
-            "licence_date",
+            &"licence_date",
             required(self.licence_date).and_then(|licence| {
                 check_not_future(LICENCE, licence, today)?;
                 match self.state_exam_date {
@@ -479,7 +484,7 @@ impl PhysicianForm {
             }),
         );
         check(
-            "doctorate_date",
+            &"doctorate_date",
             match (self.doctorate_date, self.doctoral_title) {
                 (None, true) => Err(ValidationError::DoctorateDateRequired),
                 (None, false) => Ok(()),
@@ -494,7 +499,7 @@ impl PhysicianForm {
 
         for (i, entry) in self.specialties.iter().enumerate() {
             check(
-                &format!("specialties[{i}].date"),
+                &format_args!("specialties[{i}].date"),
                 required(entry.date).and_then(|date| {
                     check_not_future(RECOGNITION, date, today)?;
                     match self.licence_date {
@@ -504,7 +509,7 @@ impl PhysicianForm {
                 }),
             );
             check(
-                &format!("specialties[{i}].code"),
+                &format_args!("specialties[{i}].code"),
                 catalog.get(&entry.code).map(|_| ()),
             );
         }
@@ -556,7 +561,7 @@ impl PhysicianForm {
                     })
             });
             check(
-                &format!("sites[{i}].site_number"),
+                &format_args!("sites[{i}].site_number"),
                 match (&number, overlap) {
                     (Err(e), _) => Err(e.clone()),
                     (Ok(_), Some(overlap)) => Err(overlap),
@@ -566,7 +571,7 @@ impl PhysicianForm {
             parsed.push(number.ok());
             let new_here = earlier.is_none();
             check(
-                &format!("sites[{i}].start"),
+                &format_args!("sites[{i}].start"),
                 required(site.start).and_then(|start| {
                     if new_here {
                         check_start_ahead(SITE_START, start, today)?;
@@ -580,7 +585,7 @@ impl PhysicianForm {
             // The end may lie in the future (a planned leaving date).
             if let Some(start) = site.start {
                 check(
-                    &format!("sites[{i}].end"),
+                    &format_args!("sites[{i}].end"),
                     // A site already refused above is not refused again for the end.
                     check_site_end(
                         start,
@@ -596,10 +601,10 @@ impl PhysicianForm {
                 .filter(|b| b.all_sites && b.all_sites_start == self.all_sites_start)
                 .map(|b| b.all_sites_end);
             if !sites.iter().any(|s| s.in_directory) && earlier.is_none() {
-                check("all_sites", Err(ValidationError::NoSitesListed));
+                check(&"all_sites", Err(ValidationError::NoSitesListed));
             }
             check(
-                "all_sites_start",
+                &"all_sites_start",
                 required(self.all_sites_start).and_then(|start| {
                     if earlier.is_none() {
                         check_start_ahead(SITE_START, start, today)?;
@@ -609,13 +614,13 @@ impl PhysicianForm {
             );
             if let Some(start) = self.all_sites_start {
                 check(
-                    "all_sites_end",
+                    &"all_sites_end",
                     check_site_end(start, self.all_sites_end, earlier, None),
                 );
             }
         }
         if self.sites.is_empty() && !self.all_sites {
-            check("sites", Err(ValidationError::NoSiteAssignment));
+            check(&"sites", Err(ValidationError::NoSiteAssignment));
         }
         errors
     }

@@ -108,7 +108,24 @@ async fn list_apply_undo(app: &axum::Router, cookie: &str, csrf: &str) -> Result
             .header(header::CONTENT_TYPE, "application/json")
             .body(body.map_or_else(Body::empty, Body::from))
     };
-    let t = Instant::now();
+    // The answer until its last byte (what the server does), not the parsing here.
+    for path in ["/api/v1/physicians", "/api/v1/physicians/table"] {
+        let t = Instant::now();
+        let res = app
+            .clone()
+            .oneshot(
+                Request::get(path)
+                    .header(header::COOKIE, cookie)
+                    .body(Body::empty())?,
+            )
+            .await?;
+        let bytes = res.into_body().collect().await?.to_bytes();
+        println!(
+            "GET {path}: {:.0} ms, {:.1} MB (uncompressed)",
+            t.elapsed().as_secs_f64() * 1000.0,
+            bytes.len() as f64 / 1e6
+        );
+    }
     let (_, list) = call(
         app,
         Request::get("/api/v1/physicians")
@@ -116,12 +133,7 @@ async fn list_apply_undo(app: &axum::Router, cookie: &str, csrf: &str) -> Result
             .body(Body::empty())?,
     )
     .await?;
-    let list_ms = t.elapsed().as_secs_f64() * 1000.0;
     let physicians = list["physicians"].as_array().ok_or("no list")?;
-    println!(
-        "list {} physicians of one hospital: {list_ms:.0} ms",
-        physicians.len()
-    );
     let items: Vec<serde_json::Value> = physicians
         .iter()
         .map(|p| serde_json::json!({"id": p["id"], "version": p["version"]}))

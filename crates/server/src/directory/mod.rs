@@ -40,6 +40,7 @@ pub fn router() -> crate::routes::ApiRouter {
             "/physicians",
             get(physicians::list).post(physicians::create),
         )
+        .route("/physicians/table", get(physicians::table))
         .route("/physicians/export.csv", get(hr::export))
         .route(
             "/physicians/import",

@@ -5,9 +5,9 @@
 use axum::http::StatusCode;
 use le_domain::ApiErrorBody;
 use le_domain::api::directory::{
-    BulkApplied, BulkPreview, BulkProgress, BulkUndone, PhysicianList, VersionedId,
+    BulkApplied, BulkPreview, BulkProgress, BulkUndone, PhysicianList, PhysicianTable, VersionedId,
 };
-use le_domain::directory::{BulkOutcome, Date, MAX_BULK_RECORDS};
+use le_domain::directory::{BulkOutcome, Date, MAX_BULK_RECORDS, PACKED_COLUMNS};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -265,4 +265,59 @@ async fn a_selection_beyond_the_limit_is_refused_in_words_for_the_field() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The packed table and its size in bytes.
+async fn table_of(app: &TestApp, client: &Client) -> (PhysicianTable, usize) {
+    let res = app
+        .call(client, "GET", "/api/v1/physicians/table", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (serde_json::from_slice(&bytes).unwrap(), bytes.len())
+}
+
+/// The grid reads the packed table (issue 8, item 11): the same records as the keyed list, in
+/// the same order, a fraction of its bytes, and current after a change.
+#[tokio::test]
+async fn the_packed_table_holds_the_list_in_a_third_of_the_bytes() {
+    let app = demo().await;
+    le_server::demo::add_demo_hospital_physicians(&app.state, 2_000)
+        .await
+        .unwrap();
+    let hr = as_user(&app, "klinik.personal").await;
+    let listed = list(&app, &hr).await;
+    let list_bytes = serde_json::to_vec(&listed).unwrap().len();
+    let (table, table_bytes) = table_of(&app, &hr).await;
+    assert!(listed.physicians.len() >= 2_000);
+    assert_eq!(table.columns, PACKED_COLUMNS);
+    assert_eq!(table.rows.0, listed.physicians);
+    assert!(
+        table_bytes * 2 < list_bytes,
+        "table {table_bytes} bytes, list {list_bytes} bytes"
+    );
+
+    // A bulk change shows in the next table (new versions and end dates).
+    let action = json!({"action": "end_site_assignment", "site_number": null, "end": "2030-01-31"});
+    let (status, _): (_, BulkApplied) = typed(
+        app.call(
+            &hr,
+            "POST",
+            "/api/v1/physicians/bulk/apply",
+            Some(request(&items(&listed), &action)),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (after, _) = table_of(&app, &hr).await;
+    assert_eq!(after.rows.0, list(&app, &hr).await.physicians);
+    assert!(after.rows.0.iter().all(|r| {
+        r.form
+            .sites
+            .iter()
+            .all(|s| s.end <= Date::from_ymd(2030, 1, 31).ok())
+    }));
 }

@@ -158,6 +158,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/office/sites/import", OFFICE),
     ("GET", "/physicians", DIRECTORY_LIST),
     ("POST", "/physicians", "h_admin h_dir tok_dir other_h"),
+    ("GET", "/physicians/table", DIRECTORY_LIST),
     ("GET", "/physicians/export.csv", DIRECTORY_LIST),
     // Readers may check a file (dry run) and preview a bulk edit; storing needs an editor.
     ("POST", "/physicians/import", DIRECTORY_LIST),
