@@ -3,7 +3,7 @@ use le_domain::api::access::{SessionInfo, SessionStage, StepResult};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::routes::Route;
 
 /// Where a fully signed-in user lands by default.
@@ -138,14 +138,6 @@ impl Session {
             .unwrap_or(false)
         {
             self.clear();
-        }
-    }
-
-    /// Redundant since the API client reports a gone session itself ([`api::observe_failure`]);
-    /// kept until the last pages that call it are ported.
-    pub fn check_failure(&self, failure: &ApiFailure) {
-        if failure.is_unauthenticated() {
-            self.expire();
         }
     }
 
