@@ -1,8 +1,9 @@
 //! The care billing area (§ 105 SGB XI): set-up, staff, the signing key kept in this browser,
 //! new deliveries sealed here, the delivery log with detail, error returns and corrections, and
-//! the operator's import of the recipients' certificates. One lazily loaded chunk, with the
-//! crypto crate inside it.
+//! the operator's import of the recipients' certificates. One lazily loaded chunk; the crypto crate
+//! is a chunk of its own (`crypto.rs`), fetched when a key is imported or a delivery sealed.
 mod certificates;
+mod crypto;
 mod deliver;
 mod detail;
 pub(crate) mod keystore;
