@@ -40,13 +40,14 @@ pub fn SigningKeyPage() -> impl IntoView {
                 let crypto = crypto::load().await?;
                 busy.set(Some("Die Datei wird geprüft …"));
                 let bytes = keystore::file_bytes(&picked).await?;
-                let info = (crypto.check_key)(&bytes, &password.get_untracked(), keystore::now_seconds())
-                    .map_err(|e| {
-                        if let CryptoError::WrongPassword(m) = &e {
-                            password_error.set(Some(m.clone()));
-                        }
-                        e.message().to_owned()
-                    })?;
+                let info =
+                    (crypto.check_key)(&bytes, &password.get_untracked(), keystore::now_seconds())
+                        .map_err(|e| {
+                            if let CryptoError::WrongPassword(m) = &e {
+                                password_error.set(Some(m.clone()));
+                            }
+                            e.message().to_owned()
+                        })?;
                 let key = StoredKey {
                     file_name: picked.name(),
                     subject: info.subject,
