@@ -17,6 +17,7 @@ use crate::components::form::{
     LABEL_CLASS, Notice, TextField, Touched,
 };
 use crate::contexts::session::Session;
+use crate::routes::Route;
 
 /// One service line's worker: number and service date.
 #[derive(Debug, Clone, Copy)]
@@ -244,10 +245,7 @@ pub fn NewDelivery() -> impl IntoView {
             .await;
             busy.set(None);
             match result {
-                Ok(id) => navigate(
-                    &format!("/pflegeabrechnung/lieferung/{id}"),
-                    Default::default(),
-                ),
+                Ok(id) => navigate(&Route::CareDelivery { id }.href(), Default::default()),
                 Err(e) => notice.set(Some(Err(e))),
             }
         });

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::{self, ApiFailure, access::encode, load_into};
 use crate::components::form::{INPUT_CLASS, LABEL_CLASS, LINK_CLASS};
+use crate::routes::Route;
 
 #[component]
 pub fn DeliveryLog() -> impl IntoView {
@@ -46,7 +47,7 @@ pub fn DeliveryLog() -> impl IntoView {
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Lieferungen"</h1>
         <p class="mt-2 text-slate-700">
-            <A href="/pflegeabrechnung/neu" attr:class=LINK_CLASS>"Neue Lieferung anlegen"</A>
+            <A href=Route::CareNew.href() attr:class=LINK_CLASS>"Neue Lieferung anlegen"</A>
         </p>
         <form class="mt-4 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label="Lieferungen filtern" on:submit=|ev| ev.prevent_default()>
             <div>
@@ -83,7 +84,7 @@ pub fn DeliveryLog() -> impl IntoView {
                                 };
                                 view! {
                                     <tr class="border-t border-slate-200">
-                                        <td class="px-3 py-2"><A href=format!("/pflegeabrechnung/lieferung/{}", d.id) attr:class=LINK_CLASS>{d.payload_file_name.clone()}</A></td>
+                                        <td class="px-3 py-2"><A href=Route::CareDelivery { id: d.id }.href() attr:class=LINK_CLASS>{d.payload_file_name.clone()}</A></td>
                                         <td class="px-3 py-2">{d.month.clone()}</td>
                                         <td class="px-3 py-2">{format!("{} {}", d.kind, d.kind_label)}</td>
                                         <td class="px-3 py-2">{d.procedure.label()}</td>
