@@ -1,10 +1,9 @@
 //! The delivery log with filters (month, kind, test/real, state), kept in the URL.
-use le_domain::api::care_billing::Delivery;
 use le_domain::care_billing::KindCatalog;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, ApiFailure, access::encode, load_into};
+use crate::api::{self, Load, access::encode};
 use crate::components::form::{INPUT_CLASS, LABEL_CLASS, LINK_CLASS};
 use crate::routes::Route;
 
@@ -14,8 +13,7 @@ pub fn DeliveryLog() -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let procedure = RwSignal::new(String::new());
     let state = RwSignal::new(String::new());
-    let list = RwSignal::new(None::<Result<Vec<Delivery>, ApiFailure>>);
-    load_into(list, move || {
+    let list = Load::new(move || {
         let query = format!(
             "month={}&kind={}&procedure={}&state={}",
             encode(&month.get()),
