@@ -283,7 +283,10 @@ fn the_recipient_is_read_back_from_the_first_bytes_of_a_sealed_file() {
     .expect("seal");
     // The server reads only the first 64 KB.
     let head = &sealed.bytes[..sealed.bytes.len().min(64 * 1024)];
-    assert_eq!(recipients_of(head).expect("recipient"), [expected.clone()]);
+    assert_eq!(
+        recipients_of(head).expect("recipient"),
+        std::slice::from_ref(&expected)
+    );
     // A file enveloped by openssl itself (BER, indefinite lengths) names the same certificate.
     std::fs::write(pki.path("plain.bin"), payload()).expect("write");
     ok(
