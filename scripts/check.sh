@@ -18,6 +18,14 @@ cargo clippy --locked --target wasm32-unknown-unknown -p le-portal-web -p le-dom
 step "dependency audit (cargo deny, offline advisory snapshot)"
 bash scripts/deny.sh
 
+step "PostgreSQL migrations in step with SQLite's (a throwaway server, scripts/postgres.sh)"
+pg_dir="$(mktemp -d /tmp/le-pg.XXXXXX)"
+chmod 755 "$pg_dir"
+trap 'bash scripts/postgres.sh stop "$pg_dir/cluster"; rm -rf "$pg_dir"' EXIT
+pg_url="$(bash scripts/postgres.sh start "$pg_dir/cluster")"
+python3 scripts/schema_parity.py "$pg_url"
+bash scripts/postgres.sh stop "$pg_dir/cluster"
+
 step "unit and API tests"
 cargo test --workspace --locked
 

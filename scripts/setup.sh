@@ -25,6 +25,12 @@ if ! command -v openssl >/dev/null || ! command -v bc >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl bc
 fi
 
+step "PostgreSQL server (Debian) for the tests of the PostgreSQL backend (scripts/postgres.sh)"
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+fi
+
 step "npm tools: Tailwind, binaryen (wasm-opt 132), Playwright, axe-core"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -1,15 +1,24 @@
-//! Dates in the SPA, in one place: today in the browser's time zone as the domain's `Date`,
-//! date inputs read by the domain's parser, and the API's RFC 3339 times shown in German.
+//! Dates in the SPA, in one place: today's legal date (the Berlin day, as on the server) as the
+//! domain's `Date`, date inputs read by the domain's parser, and the API's RFC 3339 times shown in
+//! German local time (Europe/Berlin, whatever time zone the visitor's computer is set to).
+//!
+//! The browser's own `Intl` time-zone data does the conversion here, so these helpers add no time
+//! zone tables to the wasm; the audits pages, which compute deadlines, call the domain's
+//! `calendar::berlin_date` (the server's function) and agree with this day.
 use le_domain::directory::Date;
 use wasm_bindgen::JsValue;
 
-/// Today in the browser's time zone (the domain's rules take it as an argument).
+/// The legal time zone of every date and time the portal shows.
+const ZONE: &str = "Europe/Berlin";
+
+/// Today's date in Berlin (the server's legal day; the domain's rules take it as an argument).
 pub fn today() -> Date {
     let now = js_sys::Date::new_0();
+    let [day, month, year] = berlin_parts(&now, false);
     Date::from_ymd(
-        i32::try_from(now.get_full_year()).unwrap_or(2000),
-        now.get_month() + 1,
-        now.get_date(),
+        year.parse().unwrap_or(2000),
+        month.parse().unwrap_or(1),
+        day.parse().unwrap_or(1),
     )
     .unwrap_or(Date::MIN)
 }
@@ -32,32 +41,60 @@ pub fn input_value(date: Option<Date>) -> String {
     date.map(Date::to_iso).unwrap_or_default()
 }
 
-/// "2026-11-27T13:05:00Z" → "27.11.2026, 14:05" (local time); the input when unreadable.
+/// "2026-11-27T13:05:00Z" → "27.11.2026, 14:05" (Berlin time); the input when unreadable.
 pub fn date_time(rfc3339: &str) -> String {
     match parse(rfc3339) {
-        Some(d) => format!(
-            "{:02}.{:02}.{}, {:02}:{:02}",
-            d.get_date(),
-            d.get_month() + 1,
-            d.get_full_year(),
-            d.get_hours(),
-            d.get_minutes()
-        ),
+        Some(d) => format_berlin(&d, true),
         None => rfc3339.to_owned(),
     }
 }
 
-/// "2026-11-27T13:05:00Z" → "27.11.2026" (local date).
+/// "2026-11-27T23:05:00Z" → "28.11.2026" (the Berlin day).
 pub fn date(rfc3339: &str) -> String {
     match parse(rfc3339) {
-        Some(d) => format!(
-            "{:02}.{:02}.{}",
-            d.get_date(),
-            d.get_month() + 1,
-            d.get_full_year()
-        ),
+        Some(d) => format_berlin(&d, false),
         None => rfc3339.to_owned(),
     }
+}
+
+/// "dd.mm.yyyy" (and ", hh:mm") of `d` in Berlin, by the browser's `Intl`.
+fn format_berlin(d: &js_sys::Date, with_time: bool) -> String {
+    let [day, month, year] = berlin_parts(d, false);
+    if !with_time {
+        return format!("{day}.{month}.{year}");
+    }
+    let [hour, minute, _] = berlin_parts(d, true);
+    format!("{day}.{month}.{year}, {hour}:{minute}")
+}
+
+/// Day, month, year (or hour, minute) of `d` in Berlin, two digits each (year four).
+fn berlin_parts(d: &js_sys::Date, time: bool) -> [String; 3] {
+    let options = js_sys::Object::new();
+    let set = |key: &str, value: &str| {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
+    };
+    set("timeZone", ZONE);
+    if time {
+        set("hour", "2-digit");
+        set("minute", "2-digit");
+        set("hourCycle", "h23");
+    } else {
+        set("day", "2-digit");
+        set("month", "2-digit");
+        set("year", "numeric");
+    }
+    // de-DE gives "27.11.2026" and "14:05": split on either separator.
+    let text: String = d.to_locale_string("de-DE", &options).into();
+    let mut parts = text
+        .split(['.', ':'])
+        .map(|p| p.trim().to_owned())
+        .collect::<Vec<_>>()
+        .into_iter();
+    [
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    ]
 }
 
 fn parse(rfc3339: &str) -> Option<js_sys::Date> {

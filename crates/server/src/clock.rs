@@ -48,15 +48,26 @@ pub fn rfc3339(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-/// RFC 3339 or a plain date (start of that day, UTC) to Unix seconds.
+/// RFC 3339, or a plain date (`2027-01-15`) as the start of that legal (Berlin) day, to Unix
+/// seconds.
 pub fn parse_time(s: &str) -> Option<i64> {
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Some(t.unix_timestamp());
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &format)
+    le_domain::directory::Date::parse_iso(s)
         .ok()
-        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .map(le_domain::calendar::berlin_day_start)
+}
+
+/// The exclusive end of a range given as RFC 3339 (one second after it) or as a plain date (the
+/// start of the next Berlin day: a day has 23 or 25 hours when the clocks change).
+pub fn parse_time_until(s: &str) -> Option<i64> {
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t.unix_timestamp() + 1);
+    }
+    le_domain::directory::Date::parse_iso(s)
+        .ok()
+        .map(|d| le_domain::calendar::berlin_day_start(d.add_days(1)))
 }
 
 /// Today's legal date: the Europe/Berlin calendar day of the state's clock (the domain's

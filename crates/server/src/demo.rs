@@ -171,10 +171,9 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
 async fn seed_care(state: &AppState) -> Result<(), AppError> {
     use crate::care_billing::store as care;
     use le_domain::care_billing::StaffForm;
-    let Some(id) =
-        sqlx::query_scalar::<_, i64>("SELECT id FROM institutions WHERE ik = '460512349'")
-            .fetch_optional(&state.db)
-            .await?
+    let Some(id) = crate::access::store::institution_by_ik(&state.db, "460512349")
+        .await?
+        .map(|row| row.id)
     else {
         return Ok(());
     };
@@ -461,7 +460,6 @@ pub fn demo_pdf(title: &str) -> Vec<u8> {
 async fn seed_audits(state: &AppState) -> Result<(), AppError> {
     use le_domain::api::audits::NoticeKind;
     use le_domain::audits::DocumentKind as K;
-    use sha2::{Digest, Sha256};
 
     let now = state.clock.now();
     let today = crate::clock::today(state);
@@ -570,10 +568,6 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
         )
         .await?;
     }
-    let dir = crate::audits::uploads::files_dir(state);
-    crate::files::create_private_dir_async(&dir)
-        .await
-        .map_err(|e| AppError::internal("mkdir", e))?;
     for (case, documents, free_text, received_ago, delivered_ago) in requests {
         let Some(&case_id) = case_ids.get(case) else {
             continue;
@@ -594,30 +588,34 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
             let at = now - ago * day;
             let bytes = demo_pdf("Operationsbericht (Demo) - Fall A-2026-0733");
             let stored = format!("{}.pdf", secrets::token());
-            {
-                use tokio::io::AsyncWriteExt as _;
-                let mut file = crate::files::create_private_file(&dir.join(&stored))
-                    .await
-                    .map_err(|e| AppError::internal("demo file", e))?;
-                file.write_all(&bytes)
-                    .await
-                    .map_err(|e| AppError::internal("demo file", e))?;
-            }
-            let sha: String = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            crate::audits::store::insert_request_file(
+            // Into the file store as an upload goes (local directory or object storage).
+            let upload = state
+                .storage
+                .receive(
+                    &crate::audits::uploads::file_key(&stored),
+                    axum::body::Body::from(bytes.clone()).into_data_stream(),
+                    u64::MAX,
+                )
+                .await
+                .map_err(|e| AppError::internal("demo file", format!("{e:?}")))?;
+            let sha = upload.sha256.clone();
+            upload
+                .keep()
+                .await
+                .map_err(|e| AppError::internal("demo file", e))?;
+            crate::audits::store::insert_file(
                 &mut tx,
-                &crate::audits::store::NewRequestFile {
-                    request_id,
+                &crate::audits::store::NewFile {
+                    owner: crate::audits::store::FileOwner::Request {
+                        request_id,
+                        document: K::OperationReport,
+                    },
                     file_name: "OP-Bericht_A-2026-0733.pdf",
                     stored_name: &stored,
                     size: i64::try_from(bytes.len()).unwrap_or(0),
                     sha256: &sha,
                     uploaded_at: at - 300,
                     uploaded_by: clerk,
-                    document: K::OperationReport,
                 },
             )
             .await?;

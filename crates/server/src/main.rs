@@ -31,12 +31,20 @@ enum Command {
         #[arg(long, default_value_t = 200_000)]
         registry: usize,
     },
-    /// Import the national site directory from a file (for the weekly job); prints the report.
     /// Print the OpenAPI document of the machine interface (JSON) and exit.
     Openapi,
     /// Bring the database schema up to date and exit (start-up also does it; a deployment of
     /// several instances runs this once before starting them), and check the secret key.
     Migrate,
+    /// Move an installation into the database and file store these settings name (PostgreSQL
+    /// and object storage): copies the old data directory's database and files. Stop the old
+    /// server first; the target database must be empty; give the old secret key.
+    Import {
+        /// The old installation's data directory (with le-portal.db and the uploaded files).
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
+    /// Import the national site directory from a file (for the weekly job); prints the report.
     ImportSites {
         /// The file (format: crates/domain/data/site_directory_format.md).
         file: std::path::PathBuf,
@@ -76,6 +84,12 @@ async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some(Command::Migrate) if le_server::db::is_postgres_url(&config.database_url()) => {
+            return migrate_postgres_command(&config).await;
+        }
+        Some(Command::Import { from }) => {
+            return import_command(&config, &from).await;
+        }
         Some(Command::Migrate) => {
             return match le_server::state_from_config(config).await {
                 Ok(_) => {
@@ -105,6 +119,53 @@ async fn main() -> std::process::ExitCode {
         Err(err) => {
             tracing::error!(%err, "server stopped with an error");
             eprintln!("le-server: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `migrate` on PostgreSQL: the schema and the key check (the server itself runs on SQLite only
+/// until every store has moved to `db::Database`).
+async fn migrate_postgres_command(config: &Config) -> std::process::ExitCode {
+    let outcome = async {
+        let db = le_server::db::Database::connect(&config.database_url())
+            .await
+            .map_err(|e| e.to_string())?;
+        let secrets = le_server::secrets::SecretBox::from_key_file(&config.secret_key_path())
+            .map_err(|e| e.to_string())?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+        le_server::system::verify_secret_key(&db, &secrets, now).await
+    }
+    .await;
+    match outcome {
+        Ok(()) => {
+            println!("database schema up to date; secret key matches");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("le-server: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn import_command(config: &Config, from: &std::path::Path) -> std::process::ExitCode {
+    match le_server::system::import::import_installation(from, config).await {
+        Ok(report) => {
+            for (table, rows) in &report.tables {
+                println!("{table:<32} {rows:>9} rows");
+            }
+            if report.files_in_place {
+                println!("files: already in the target directory");
+            } else {
+                println!("files: {} ({} bytes)", report.files, report.file_bytes);
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("le-server import: {err}");
             std::process::ExitCode::FAILURE
         }
     }

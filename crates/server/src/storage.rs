@@ -183,7 +183,9 @@ impl Storage {
                     None => (0, total),
                 };
                 file.seek(std::io::SeekFrom::Start(start)).await?;
-                let stream = tokio_util::io::ReaderStream::new(file.take(len));
+                // 256 KiB reads: the default 4 KiB makes one blocking-pool trip per 4 KiB (~140 MB/s).
+                let stream =
+                    tokio_util::io::ReaderStream::with_capacity(file.take(len), 256 * 1024);
                 Ok(Download {
                     total,
                     range,
@@ -206,6 +208,18 @@ impl Storage {
                 })
             }
         }
+    }
+
+    /// Opens `key` for an HTTP download: the byte range of the request's `Range` header if it
+    /// names one (a resumed download), else the whole file.
+    pub async fn download(&self, key: &str, headers: &HeaderMap) -> std::io::Result<Download> {
+        let whole = self.open(key, None).await?;
+        if headers.contains_key(header::RANGE)
+            && let Some(range) = requested_range(headers, whole.total)
+        {
+            return self.open(key, Some(range)).await;
+        }
+        Ok(whole)
     }
 
     /// Removes `key`; a missing file is not an error (retention may run twice).

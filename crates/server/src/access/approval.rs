@@ -2,7 +2,6 @@
 //! reject with a reason, and re-issue a letter (which replaces the credentials).
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::IntoResponse;
 use le_domain::access::check_text;
 use le_domain::api::access::{
     ApproveRequest, CredentialLetter, InstitutionRef, RegistrationState, RegistrationSummary,
@@ -10,7 +9,7 @@ use le_domain::api::access::{
 };
 use serde::Deserialize;
 
-use super::registration::agreement_dir;
+use super::registration::agreement_key;
 use super::session::MdAdminSession;
 use super::store::{self, InstitutionRow, NewInstitution, NewUser, RegistrationRow};
 use crate::AppState;
@@ -69,26 +68,32 @@ pub async fn agreement(
     State(state): State<AppState>,
     admin: MdAdminSession,
     Path(id): Path<i64>,
-) -> Result<impl IntoResponse, AppError> {
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, AppError> {
     let row = store::registration_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(agreement_dir(&state).join(&row.agreement_file))
+    let mut res = state
+        .storage
+        .download(&agreement_key(&row.agreement_file), &headers)
         .await
-        .map_err(|e| AppError::internal("read agreement", e))?;
+        .map_err(|e| AppError::internal("open agreement", format!("{}: {e}", row.reference)))?
+        .into_response("application/pdf");
     audit_log::success(&admin.actor, "agreement_viewed")
         .target(row.reference.clone())
         .record(&state.db, state.clock.now())
         .await;
-    let disposition = format!("inline; filename=\"{}.pdf\"", row.reference);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    ))
+    let h = res.headers_mut();
+    if let Ok(v) =
+        header::HeaderValue::from_str(&format!("inline; filename=\"{}.pdf\"", row.reference))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
 }
 
 /// Fresh letter credentials: the plain values for the letter, the stored forms for the database.

@@ -1,6 +1,5 @@
 //! Public registration: the form plus the signed agreement (PDF, streamed to disk), a reference
 //! number, and a status page for the applicant.
-use std::path::PathBuf;
 
 use axum::extract::{Multipart, Path as UrlPath, State};
 use axum::http::StatusCode;
@@ -20,23 +19,25 @@ use crate::extract::parse_json;
 use crate::files;
 use crate::secrets;
 
-/// The stored agreement of a registration.
-pub fn agreement_dir(state: &AppState) -> PathBuf {
-    state.config.data_dir.join("registrations")
+/// The file-store key of a registration's agreement (`registrations/R-….pdf`, as it always was
+/// under the data directory).
+pub fn agreement_key(stored_name: &str) -> String {
+    format!("registrations/{stored_name}")
 }
 
-/// Streams the agreement to a temporary file (the one upload receiver), then checks the size
+/// Streams the agreement into the file store under `key` (invisible until kept), checking the size
 /// limit and that the content is a whole PDF document.
 async fn receive_agreement(
     state: &AppState,
     part: axum::extract::multipart::Field<'_>,
+    key: &str,
 ) -> Result<Result<Agreement, FieldError>, AppError> {
     let file_name = part
         .file_name()
         .and_then(clean_file_name)
         .unwrap_or_else(|| "vereinbarung.pdf".to_owned());
     let limit = state.config.max_agreement_bytes;
-    let received = match files::receive_chunks(&agreement_dir(state), part, limit).await {
+    let received = match state.storage.receive(key, part, limit).await {
         Ok(received) => received,
         Err(files::ReceiveError::TooLarge) => {
             return Ok(Err(FieldError::new(
@@ -57,7 +58,7 @@ async fn receive_agreement(
         }
         Err(files::ReceiveError::Io(e)) => return Err(AppError::internal("receive agreement", e)),
     };
-    match received.pdf_problem() {
+    match received.pdf_problem {
         Some(PdfProblem::Empty) => Ok(Err(FieldError::new(
             "agreement",
             "required",
@@ -71,10 +72,10 @@ async fn receive_agreement(
     }
 }
 
-/// The received agreement and the name the applicant's file had.
+/// The received agreement (in the file store, not yet kept) and the name the applicant's file had.
 struct Agreement {
     file_name: String,
-    file: files::Received,
+    file: crate::storage::Upload,
 }
 
 /// `POST /api/v1/registrations` (multipart: `form` JSON + `agreement` PDF)
@@ -91,6 +92,13 @@ pub async fn submit(
         state.clock.now(),
     )
     .await?;
+    // The reference names the agreement's key, so it is drawn before the parts are read.
+    let reference = format!(
+        "R-{}",
+        le_domain::access::group_by_four(&secrets::readable_code(8), '-').to_uppercase()
+    );
+    let stored_name = format!("{reference}.pdf");
+    let key = agreement_key(&stored_name);
     let mut form: Option<RegistrationForm> = None;
     let mut upload: Option<Result<Agreement, FieldError>> = None;
     while let Some(part) = multipart
@@ -110,7 +118,7 @@ pub async fn submit(
                 })?;
                 form = Some(parse_json(&bytes)?);
             }
-            Some("agreement") => upload = Some(receive_agreement(&state, part).await?),
+            Some("agreement") => upload = Some(receive_agreement(&state, part, &key).await?),
             _ => {}
         }
     }
@@ -148,18 +156,12 @@ pub async fn submit(
         }
     };
     let (Some(upload), true) = (upload, errors.is_empty()) else {
-        // Dropping the upload removes its temporary file: nothing half-stored remains. A refused
+        // Dropping the upload discards it in the file store: nothing half-stored remains. A refused
         // form does not count against the address's registrations.
         throttle::uncount(&state.db, &throttle::registration_key(&client.0)).await?;
         return Err(AppError::Validation(errors));
     };
 
-    let reference = format!(
-        "R-{}",
-        le_domain::access::group_by_four(&secrets::readable_code(8), '-').to_uppercase()
-    );
-    let stored_name = format!("{reference}.pdf");
-    let dest = agreement_dir(&state).join(&stored_name);
     let main_ik = Some(form.main_ik.trim()).filter(|s| !s.is_empty());
     let kind = form.kind.map(|k| k.as_str()).unwrap_or_default();
     let mut tx = crate::db::begin_write(&state.db).await?;
@@ -192,15 +194,15 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
     }
-    // File first, then commit: a failed rename rolls the row back; a failed commit leaves a
-    // stray file that is removed below.
+    // File first, then commit: a file that cannot be kept rolls the row back; a failed commit
+    // leaves a stray file that is removed below.
     upload
         .file
-        .keep(&dest)
+        .keep()
         .await
-        .map_err(|e| AppError::internal("rename", e))?;
+        .map_err(|e| AppError::internal("keep agreement", e))?;
     if let Err(e) = tx.commit().await {
-        let _ = tokio::fs::remove_file(&dest).await;
+        let _ = state.storage.delete(&key).await;
         return Err(e.into());
     }
     let actor = Actor::anonymous(Some(username), &client);

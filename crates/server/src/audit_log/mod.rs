@@ -2,7 +2,10 @@
 //! Every area writes through one short call per outcome
 //! (`audit_log::success(&actor, "user_created").target(name).record(&state.db, now).await`);
 //! reading is scoped by the caller's institution. The SQL is in `store`.
+/// The SQL of the log: append an entry, read a filtered page, redact details.
 mod store;
+
+pub use store::redact_audits_details;
 
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -13,7 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::access::session::{Actor, AdminSession};
-use crate::clock::parse_time;
+use crate::clock::{parse_time, parse_time_until};
 use crate::db::Db;
 use crate::error::AppError;
 
@@ -168,10 +171,11 @@ fn checked_filter(session: &AdminSession, q: &LogQuery) -> Result<store::Filter,
         );
     }
     if let Some(to) = q.to.as_deref().filter(|s| !s.is_empty()) {
-        let t = parse_time(to)
-            .ok_or_else(|| format_error("to", "Datum im Format JJJJ-MM-TT erwartet."))?;
-        // A plain date means "up to the end of that day".
-        filter.until = Some(if to.len() == 10 { t + 86_400 } else { t + 1 });
+        // A plain date means "up to the end of that (Berlin) day".
+        filter.until = Some(
+            parse_time_until(to)
+                .ok_or_else(|| format_error("to", "Datum im Format JJJJ-MM-TT erwartet."))?,
+        );
     }
     Ok(filter)
 }

@@ -165,3 +165,21 @@ pub async fn page(
         .collect();
     Ok((entries, total))
 }
+
+/// Replaces the detail of the audit exchange's entries (`audit_…` actions) about `subject` (the
+/// target itself or a target list starting with it) with `detail`.
+pub async fn redact_audits_details(
+    conn: &mut sqlx::SqliteConnection,
+    subject: &str,
+    detail: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE audit_log SET detail = ?2 WHERE action LIKE 'audit\\_%' ESCAPE '\\' \
+         AND (target = ?1 OR substr(target, 1, length(?1) + 1) = ?1 || ',')",
+    )
+    .bind(subject)
+    .bind(detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -4,7 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use le_domain::access::{InstitutionKind, Role};
+use le_domain::access::{InstitutionKind, Permission};
 use le_domain::api::access::TokenScope;
 
 use crate::AppState;
@@ -137,16 +137,17 @@ impl FromRequestParts<AppState> for AuditCaller {
             )));
         }
         let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
-        match (session.kind(), session.role()) {
-            (InstitutionKind::Md, Role::MdAuditor | Role::MdAdmin) => {
+        let role = session.role();
+        match session.kind() {
+            InstitutionKind::Md if role.allows(Permission::AuditAsMd) => {
                 Ok(AuditCaller::Md(MdCaller {
                     actor: session.actor.clone(),
                 }))
             }
-            (InstitutionKind::Hospital, role @ (Role::AuditClerk | Role::Admin | Role::Viewer)) => {
+            InstitutionKind::Hospital if role.allows(Permission::ViewHospitalAudits) => {
                 Ok(AuditCaller::Hospital(HospitalAuditCaller::of(
                     &session.institution,
-                    role != Role::Viewer,
+                    role.allows(Permission::ActInHospitalAudits),
                     session.actor.clone(),
                 )))
             }

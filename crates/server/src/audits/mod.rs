@@ -3,17 +3,32 @@
 //! retention of closed cases, e-mail reminders of deadlines, and the machine interface (API
 //! token, OpenAPI document) for KIS. Settings are fields of the server's `Config`
 //! (`--max-upload-bytes`, `--retention-days`, `--reminder-lead-days`, …).
+//!
+//! Endpoints: [`router`] below. Rules (forms, deadlines, § 193 BGB, lateness, document states):
+//! `le_domain::audits` and `le_domain::api::audits`. Every SQL statement: [`store`].
+/// Who calls: the MD, a hospital person (acting or reading) or its KIS token; scopes.
 pub mod caller;
+/// Cases and notices: open, extend, close, list and read.
 pub mod cases;
+/// Submitting files as a delivery, declaring documents unavailable, receipts.
 pub mod deliveries;
+/// Inspection lists announcing on-site audits.
 pub mod inspections;
+/// The delivery receipt as a PDF.
 pub mod receipt_pdf;
+/// E-mail reminders of deadlines (leased background job) and their opt-out.
 pub mod reminders;
+/// Expert reports from the MD to the hospital.
 pub mod reports;
+/// Document requests, the hospital's inbox and dashboard.
 pub mod requests;
+/// Purging closed cases and their files after the retention period.
 pub mod retention;
+/// Every SQL statement of the area and the rows' conversion to API types.
 pub mod store;
+/// Structure audits: application with evidence, certificate or rejection.
 pub mod structure;
+/// Streamed PDF uploads of request files, downloads, deleting pending files.
 pub mod uploads;
 
 use axum::extract::DefaultBodyLimit;

@@ -36,7 +36,7 @@ pub async fn upload(
     let by = actor_name(&md.actor);
     let tx = crate::db::begin_write(&state.db).await?;
     let file = upload
-        .commit(&state, tx, store::INSERT_REPORT, case_id, by, now)
+        .commit(&state, tx, store::FileOwner::Report { case_id }, by, now)
         .await?;
     let id = file.id;
     record(

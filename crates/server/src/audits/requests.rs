@@ -3,21 +3,16 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use le_domain::FieldError;
-use le_domain::api::audits::DeadlineInfo;
 use le_domain::api::audits::{
     Dashboard, DocumentRequest, Inbox, InboxItem, InboxNotice, Reminder, RequestForm, StatusCount,
 };
 use le_domain::audits::{
     CertificateStatus, DEFAULT_DEADLINE_WEEKS, DeadlineStatus, DocumentKind, certificate_status,
-    land_of_hospital_ik, tracked_documents,
 };
-use le_domain::directory::Date;
 use serde::Deserialize;
 
 use super::caller::{AuditCaller, MdCaller, Scope};
-use super::store::{
-    self, actor_name, deadline_info, notice_kind, parse_date, requested, scope_sql,
-};
+use super::store::{self, actor_name, notice_kind, parse_date, requested};
 use super::uploads::record;
 use crate::AppState;
 use crate::clock::rfc3339;
@@ -119,158 +114,6 @@ fn status_filter(s: Option<&str>) -> Result<StatusFilter, AppError> {
     })
 }
 
-/// One request of the inbox as SQLite's `json_array` lists it.
-type InboxTuple = (
-    i64,               // request id
-    i64,               // case id
-    String,            // hospital IK
-    Option<String>,    // site
-    String,            // admission number
-    String,            // invoice number
-    String,            // insurer IK
-    String,            // subject
-    Vec<DocumentKind>, // documents
-    String,            // free text
-    String,            // received date
-    i64,               // deadline weeks
-    Option<i64>,       // delivered at
-    i64,               // files not yet submitted
-    i64,               // files submitted
-    // Documents with a submitted file ("*": a file for all), documents declared unavailable.
-    (Vec<String>, Vec<String>),
-);
-
-struct InboxRow {
-    request_id: i64,
-    case_id: i64,
-    hospital_ik: String,
-    site_number: Option<String>,
-    admission_number: String,
-    invoice_number: String,
-    insurer_ik: String,
-    subject: String,
-    documents: Vec<DocumentKind>,
-    free_text: String,
-    received_date: String,
-    deadline_weeks: i64,
-    delivered_at: Option<i64>,
-    pending_files: i64,
-    submitted_files: i64,
-    delivered_documents: Vec<String>,
-    unavailable_documents: Vec<String>,
-}
-
-impl InboxRow {
-    /// Requested documents neither delivered nor declared unavailable.
-    fn outstanding(&self) -> i64 {
-        if self.delivered_documents.iter().any(|d| d == "*") {
-            return 0;
-        }
-        let n = tracked_documents(&self.documents)
-            .into_iter()
-            .filter(|k| {
-                let w = k.wire();
-                !self.delivered_documents.iter().any(|d| d == w)
-                    && !self.unavailable_documents.iter().any(|d| d == w)
-            })
-            .count();
-        i64::try_from(n).unwrap_or(i64::MAX)
-    }
-
-    fn deadline(&self, today: Date) -> Result<DeadlineInfo, AppError> {
-        let weeks = i32::try_from(self.deadline_weeks).unwrap_or(DEFAULT_DEADLINE_WEEKS);
-        Ok(deadline_info(
-            parse_date(&self.received_date)?,
-            weeks,
-            land_of_hospital_ik(&self.hospital_ik),
-            today,
-            self.delivered_at.is_some(),
-        ))
-    }
-}
-
-/// One notice: id, case id, admission number, site, kind, subject, created at.
-type NoticeTuple = (i64, i64, String, Option<String>, String, String, i64);
-
-/// Requests (and, if wanted, notices) of the caller's open cases, optionally of one site, in ONE
-/// row: sqlx's SQLite driver hands every row across threads on its own, which dominated the cost
-/// of this most frequent list; SQLite aggregates the rows to JSON instead.
-async fn inbox_data(
-    state: &AppState,
-    scope: Scope<'_>,
-    site: Option<&str>,
-    with_notices: bool,
-) -> Result<(Vec<InboxRow>, Vec<NoticeTuple>), AppError> {
-    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
-    let site_where = if site.is_some() {
-        " AND c.site_number = ?"
-    } else {
-        ""
-    };
-    let requests = format!(
-        "SELECT json_group_array(json_array(r.id, r.case_id, c.hospital_ik, c.site_number, \
-         c.admission_number, c.invoice_number, c.insurer_ik, c.subject, json(r.documents), r.free_text, \
-         r.received_date, r.deadline_weeks, r.delivered_at, \
-         (SELECT COUNT(*) FROM audit_files f WHERE f.request_id = r.id AND f.delivery_id IS NULL), \
-         (SELECT COUNT(*) FROM audit_files f WHERE f.request_id = r.id AND f.delivery_id IS NOT NULL), \
-         json_array(json((SELECT json_group_array(DISTINCT COALESCE(f.document, '*')) FROM audit_files f \
-               WHERE f.request_id = r.id AND f.delivery_id IS NOT NULL)), \
-         json((SELECT json_group_array(u.document) FROM audit_unavailable_documents u \
-               WHERE u.request_id = r.id))))) \
-         FROM audit_requests r JOIN audit_cases c ON c.id = r.case_id \
-         WHERE c.closed_at IS NULL{scope_where}{site_where}"
-    );
-    let notices = if with_notices {
-        format!(
-            "SELECT json_group_array(json_array(id, case_id, admission_number, site_number, kind, subject, created_at)) \
-             FROM (SELECT n.id, n.case_id, c.admission_number, c.site_number, n.kind, n.subject, n.created_at \
-             FROM audit_notices n JOIN audit_cases c ON c.id = n.case_id \
-             WHERE c.closed_at IS NULL{scope_where}{site_where} ORDER BY n.created_at DESC, n.id DESC LIMIT 500)"
-        )
-    } else {
-        "SELECT '[]'".to_owned()
-    };
-    let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
-        "SELECT ({requests}), ({notices})"
-    )));
-    for _ in 0..if with_notices { 2 } else { 1 } {
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        if let Some(site) = site {
-            q = q.bind(site.to_owned());
-        }
-    }
-    let (requests, notices) = q.fetch_one(&state.db).await?;
-    let json_err = |e: serde_json::Error| AppError::internal("inbox JSON", e);
-    let tuples: Vec<InboxTuple> = serde_json::from_str(&requests).map_err(json_err)?;
-    let mut notices: Vec<NoticeTuple> = serde_json::from_str(&notices).map_err(json_err)?;
-    notices.sort_by(|a, b| b.6.cmp(&a.6).then(b.0.cmp(&a.0)));
-    let rows = tuples
-        .into_iter()
-        .map(|t| InboxRow {
-            request_id: t.0,
-            case_id: t.1,
-            hospital_ik: t.2,
-            site_number: t.3,
-            admission_number: t.4,
-            invoice_number: t.5,
-            insurer_ik: t.6,
-            subject: t.7,
-            documents: t.8,
-            free_text: t.9,
-            received_date: t.10,
-            deadline_weeks: t.11,
-            delivered_at: t.12,
-            pending_files: t.13,
-            submitted_files: t.14,
-            delivered_documents: t.15.0,
-            unavailable_documents: t.15.1,
-        })
-        .collect();
-    Ok((rows, notices))
-}
-
 /// `GET /api/v1/audits/inbox?status=&site=&sort=deadline|received`
 #[utoipa::path(
     get,
@@ -304,7 +147,7 @@ pub async fn inbox(
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let today = today(&state);
-    let (rows, notices) = inbox_data(&state, caller.scope(), site, true).await?;
+    let (rows, notices) = store::inbox_data(&state.db, caller.scope(), site, true).await?;
     let mut requests = Vec::with_capacity(rows.len());
     for r in rows {
         let received = parse_date(&r.received_date)?;
@@ -392,7 +235,7 @@ pub async fn dashboard(
     caller: AuditCaller,
 ) -> Result<axum::Json<Dashboard>, AppError> {
     let today = today(&state);
-    let (rows, _) = inbox_data(&state, caller.scope(), None, false).await?;
+    let (rows, _) = store::inbox_data(&state.db, caller.scope(), None, false).await?;
     let order = [
         DeadlineStatus::Open,
         DeadlineStatus::DueSoon,
@@ -431,16 +274,8 @@ pub async fn dashboard(
         }
     }
     reminders.sort_by_key(|r| (r.due, r.request_id));
-    let (scope_where, binds) = scope_sql(caller.scope(), "s.hospital_ik");
-    let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
-        "SELECT s.valid_from, s.valid_until FROM structure_audits s \
-         WHERE s.state = 'certified'{scope_where}"
-    )));
-    for b in binds {
-        q = q.bind(b);
-    }
     let mut expiring = 0;
-    for (from, until) in q.fetch_all(&state.db).await? {
+    for (from, until) in store::certified_periods(&state.db, caller.scope()).await? {
         let status = certificate_status(parse_date(&from)?, parse_date(&until)?, today);
         if matches!(
             status,

@@ -2,7 +2,8 @@
 //! closing, by a background job (`spawn_retention_job`) that calls `purge_expired`.
 use std::time::Duration;
 
-use super::uploads::files_dir;
+use super::store;
+use super::uploads::file_key;
 use crate::AppState;
 use crate::access::session::Actor;
 use crate::audit_log;
@@ -16,13 +17,7 @@ pub const PURGE_INTERVAL: Duration = Duration::from_secs(60 * 60);
 pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usize, AppError> {
     let now = state.clock.now();
     let cutoff = now - i64::from(retention_days) * 86_400;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM audit_cases WHERE closed_at IS NOT NULL AND closed_at <= ? ORDER BY id",
-    )
-    .bind(cutoff)
-    .fetch_all(&state.db)
-    .await?;
-    let dir = files_dir(state);
+    let ids = store::closed_before(&state.db, cutoff).await?;
     let system = Actor {
         name: Some("Löschfrist".to_owned()),
         client_addr: "intern".to_owned(),
@@ -30,56 +25,22 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
     };
     for id in &ids {
         let mut tx = crate::db::begin_write(&state.db).await?;
-        let mut stored: Vec<String> = sqlx::query_scalar(
-            "SELECT f.stored_name FROM audit_files f JOIN audit_requests r ON r.id = f.request_id \
-             WHERE r.case_id = ?",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let reports: Vec<String> =
-            sqlx::query_scalar("SELECT stored_name FROM audit_reports WHERE case_id = ?")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-        stored.extend(reports);
+        let stored = store::stored_names_of_case(&mut tx, *id).await?;
         // The audit log keeps that something happened, not what: its entries about this case
         // (admission and invoice numbers, file names, hashes) lose their details.
-        let request_ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM audit_requests WHERE case_id = ?")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let delivery_ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT d.id FROM audit_deliveries d JOIN audit_requests r ON r.id = d.request_id \
-             WHERE r.case_id = ?",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let (request_ids, delivery_ids) = store::request_and_delivery_ids(&mut tx, *id).await?;
         let subjects = std::iter::once(format!("Prüffall {id}"))
             .chain(request_ids.iter().map(|r| format!("Anforderung {r}")))
             .chain(delivery_ids.iter().map(|d| format!("Lieferung {d}")));
         for subject in subjects {
-            sqlx::query(
-                "UPDATE audit_log SET detail = 'entfernt (Löschfrist)' WHERE action LIKE 'audit\\_%' ESCAPE '\\' \
-                 AND (target = ?1 OR substr(target, 1, length(?1) + 1) = ?1 || ',')",
-            )
-            .bind(&subject)
-            .execute(&mut *tx)
-            .await?;
+            audit_log::redact_audits_details(&mut tx, &subject, "entfernt (Löschfrist)").await?;
         }
         // Cascades to notices, requests, deliveries, files, reports and inspection links.
-        sqlx::query("DELETE FROM audit_cases WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        store::delete_case(&mut tx, *id).await?;
         tx.commit().await?;
         // Rows first: a file without a row is unreachable; a row without a file would be an error.
         for name in &stored {
-            if let Err(err) = tokio::fs::remove_file(dir.join(name)).await
-                && err.kind() != std::io::ErrorKind::NotFound
-            {
+            if let Err(err) = state.storage.delete(&file_key(name)).await {
                 tracing::error!(%err, file = %name, "could not delete a purged file");
             }
         }

@@ -586,35 +586,68 @@ pub async fn insert_request(
     .last_insert_rowid())
 }
 
-/// A received file of a request, stored in `files_dir` as `stored_name`.
-pub struct NewRequestFile<'a> {
-    pub request_id: i64,
+/// Where a received file belongs: an expert report of a case, an evidence file of a structure
+/// audit, or a requested document of a request.
+#[derive(Debug, Clone, Copy)]
+pub enum FileOwner {
+    Report {
+        case_id: i64,
+    },
+    Evidence {
+        structure_id: i64,
+    },
+    Request {
+        request_id: i64,
+        document: DocumentKind,
+    },
+}
+
+impl FileOwner {
+    /// The requested document a request's file is for.
+    pub fn document(self) -> Option<DocumentKind> {
+        match self {
+            FileOwner::Request { document, .. } => Some(document),
+            _ => None,
+        }
+    }
+}
+
+/// A received file, stored in `files_dir` as `stored_name`.
+pub struct NewFile<'a> {
+    pub owner: FileOwner,
     pub file_name: &'a str,
     pub stored_name: &'a str,
     pub size: i64,
     pub sha256: &'a str,
     pub uploaded_at: i64,
     pub uploaded_by: &'a str,
-    pub document: DocumentKind,
 }
 
-/// Inserts a file row of a request (not yet submitted); answers its id.
-pub async fn insert_request_file(
+/// Inserts the row of a received file (a request's file is not yet submitted); answers its id.
+pub async fn insert_file(
     conn: &mut sqlx::SqliteConnection,
-    f: &NewRequestFile<'_>,
+    f: &NewFile<'_>,
 ) -> Result<i64, AppError> {
-    Ok(sqlx::query(INSERT_REQUEST_FILE)
-        .bind(f.request_id)
+    let (sql, owner_id, document) = match f.owner {
+        FileOwner::Report { case_id } => (INSERT_REPORT, case_id, None),
+        FileOwner::Evidence { structure_id } => (INSERT_EVIDENCE, structure_id, None),
+        FileOwner::Request {
+            request_id,
+            document,
+        } => (INSERT_REQUEST_FILE, request_id, Some(document)),
+    };
+    let mut query = sqlx::query(sql)
+        .bind(owner_id)
         .bind(f.file_name)
         .bind(f.stored_name)
         .bind(f.size)
         .bind(f.sha256)
         .bind(f.uploaded_at)
-        .bind(f.uploaded_by)
-        .bind(f.document.wire())
-        .execute(conn)
-        .await?
-        .last_insert_rowid())
+        .bind(f.uploaded_by);
+    if let Some(d) = document {
+        query = query.bind(d.wire());
+    }
+    Ok(query.execute(conn).await?.last_insert_rowid())
 }
 
 /// The request `id` (no scope check: callers check the case).
@@ -628,9 +661,8 @@ pub async fn request_row(db: &Db, id: i64) -> Result<RequestRow, AppError> {
     .ok_or(AppError::NotFound)
 }
 
-/// Inserts an uploaded file of a request (binds as `TempUpload::commit_for`: owner, name, stored
-/// name, size, SHA-256, time, uploader, document).
-pub const INSERT_REQUEST_FILE: &str = "INSERT INTO audit_files (request_id, file_name, stored_name, \
+/// Binds: request, name, stored name, size, SHA-256, time, uploader, document.
+const INSERT_REQUEST_FILE: &str = "INSERT INTO audit_files (request_id, file_name, stored_name, \
     size, sha256, uploaded_at, uploaded_by, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// Makes the files of a request not yet submitted one delivery (in `tx`); `None` when there are
@@ -1164,11 +1196,11 @@ pub async fn report_row(db: &Db, id: i64) -> Result<Option<DocumentRow>, AppErro
     .await?)
 }
 
-/// Inserts an expert report (binds as `TempUpload::commit`).
-pub const INSERT_REPORT: &str = "INSERT INTO audit_reports (case_id, file_name, stored_name, size, \
+/// Binds: case, name, stored name, size, SHA-256, time, uploader.
+const INSERT_REPORT: &str = "INSERT INTO audit_reports (case_id, file_name, stored_name, size, \
     sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
-/// Inserts an evidence file of a structure audit (binds as `TempUpload::commit`).
-pub const INSERT_EVIDENCE: &str = "INSERT INTO structure_evidence (structure_id, file_name, \
+/// Binds: structure audit, name, stored name, size, SHA-256, time, uploader.
+const INSERT_EVIDENCE: &str = "INSERT INTO structure_evidence (structure_id, file_name, \
     stored_name, size, sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 const EVIDENCE_SELECT: &str = "SELECT id, structure_id AS owner_id, file_name, stored_name, size, \
@@ -1314,5 +1346,239 @@ pub async fn reject_structure(
     .bind(id)
     .execute(db)
     .await?;
+    Ok(())
+}
+
+// ---- Inbox and dashboard aggregates ----
+
+/// One request of the inbox as SQLite's `json_array` lists it.
+type InboxTuple = (
+    i64,               // request id
+    i64,               // case id
+    String,            // hospital IK
+    Option<String>,    // site
+    String,            // admission number
+    String,            // invoice number
+    String,            // insurer IK
+    String,            // subject
+    Vec<DocumentKind>, // documents
+    String,            // free text
+    String,            // received date
+    i64,               // deadline weeks
+    Option<i64>,       // delivered at
+    i64,               // files not yet submitted
+    i64,               // files submitted
+    // Documents with a submitted file ("*": a file for all), documents declared unavailable.
+    (Vec<String>, Vec<String>),
+);
+
+pub struct InboxRow {
+    pub request_id: i64,
+    pub case_id: i64,
+    pub hospital_ik: String,
+    pub site_number: Option<String>,
+    pub admission_number: String,
+    pub invoice_number: String,
+    pub insurer_ik: String,
+    pub subject: String,
+    pub documents: Vec<DocumentKind>,
+    pub free_text: String,
+    pub received_date: String,
+    pub deadline_weeks: i64,
+    pub delivered_at: Option<i64>,
+    pub pending_files: i64,
+    pub submitted_files: i64,
+    pub delivered_documents: Vec<String>,
+    pub unavailable_documents: Vec<String>,
+}
+
+impl InboxRow {
+    /// Requested documents neither delivered nor declared unavailable.
+    pub fn outstanding(&self) -> i64 {
+        if self.delivered_documents.iter().any(|d| d == "*") {
+            return 0;
+        }
+        let n = tracked_documents(&self.documents)
+            .into_iter()
+            .filter(|k| {
+                let w = k.wire();
+                !self.delivered_documents.iter().any(|d| d == w)
+                    && !self.unavailable_documents.iter().any(|d| d == w)
+            })
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+
+    pub fn deadline(&self, today: Date) -> Result<DeadlineInfo, AppError> {
+        let weeks =
+            i32::try_from(self.deadline_weeks).unwrap_or(le_domain::audits::DEFAULT_DEADLINE_WEEKS);
+        Ok(deadline_info(
+            parse_date(&self.received_date)?,
+            weeks,
+            land_of_hospital_ik(&self.hospital_ik),
+            today,
+            self.delivered_at.is_some(),
+        ))
+    }
+}
+
+/// One notice: id, case id, admission number, site, kind, subject, created at.
+pub type NoticeTuple = (i64, i64, String, Option<String>, String, String, i64);
+
+/// Requests (and, if wanted, notices) of the caller's open cases, optionally of one site, in ONE
+/// row: sqlx's SQLite driver hands every row across threads on its own, which dominated the cost
+/// of this most frequent list; SQLite aggregates the rows to JSON instead.
+pub async fn inbox_data(
+    db: &Db,
+    scope: Scope<'_>,
+    site: Option<&str>,
+    with_notices: bool,
+) -> Result<(Vec<InboxRow>, Vec<NoticeTuple>), AppError> {
+    let (scope_where, binds) = scope_sql(scope, "c.hospital_ik");
+    let site_where = if site.is_some() {
+        " AND c.site_number = ?"
+    } else {
+        ""
+    };
+    let requests = format!(
+        "SELECT json_group_array(json_array(r.id, r.case_id, c.hospital_ik, c.site_number, \
+         c.admission_number, c.invoice_number, c.insurer_ik, c.subject, json(r.documents), r.free_text, \
+         r.received_date, r.deadline_weeks, r.delivered_at, \
+         (SELECT COUNT(*) FROM audit_files f WHERE f.request_id = r.id AND f.delivery_id IS NULL), \
+         (SELECT COUNT(*) FROM audit_files f WHERE f.request_id = r.id AND f.delivery_id IS NOT NULL), \
+         json_array(json((SELECT json_group_array(DISTINCT COALESCE(f.document, '*')) FROM audit_files f \
+               WHERE f.request_id = r.id AND f.delivery_id IS NOT NULL)), \
+         json((SELECT json_group_array(u.document) FROM audit_unavailable_documents u \
+               WHERE u.request_id = r.id))))) \
+         FROM audit_requests r JOIN audit_cases c ON c.id = r.case_id \
+         WHERE c.closed_at IS NULL{scope_where}{site_where}"
+    );
+    let notices = if with_notices {
+        format!(
+            "SELECT json_group_array(json_array(id, case_id, admission_number, site_number, kind, subject, created_at)) \
+             FROM (SELECT n.id, n.case_id, c.admission_number, c.site_number, n.kind, n.subject, n.created_at \
+             FROM audit_notices n JOIN audit_cases c ON c.id = n.case_id \
+             WHERE c.closed_at IS NULL{scope_where}{site_where} ORDER BY n.created_at DESC, n.id DESC LIMIT 500)"
+        )
+    } else {
+        "SELECT '[]'".to_owned()
+    };
+    let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
+        "SELECT ({requests}), ({notices})"
+    )));
+    for _ in 0..if with_notices { 2 } else { 1 } {
+        for b in &binds {
+            q = q.bind(b.clone());
+        }
+        if let Some(site) = site {
+            q = q.bind(site.to_owned());
+        }
+    }
+    let (requests, notices) = q.fetch_one(db).await?;
+    let json_err = |e: serde_json::Error| AppError::internal("inbox JSON", e);
+    let tuples: Vec<InboxTuple> = serde_json::from_str(&requests).map_err(json_err)?;
+    let mut notices: Vec<NoticeTuple> = serde_json::from_str(&notices).map_err(json_err)?;
+    notices.sort_by(|a, b| b.6.cmp(&a.6).then(b.0.cmp(&a.0)));
+    let rows = tuples
+        .into_iter()
+        .map(|t| InboxRow {
+            request_id: t.0,
+            case_id: t.1,
+            hospital_ik: t.2,
+            site_number: t.3,
+            admission_number: t.4,
+            invoice_number: t.5,
+            insurer_ik: t.6,
+            subject: t.7,
+            documents: t.8,
+            free_text: t.9,
+            received_date: t.10,
+            deadline_weeks: t.11,
+            delivered_at: t.12,
+            pending_files: t.13,
+            submitted_files: t.14,
+            delivered_documents: t.15.0,
+            unavailable_documents: t.15.1,
+        })
+        .collect();
+    Ok((rows, notices))
+}
+
+/// Validity periods (from, until) of the certified structure audits in `scope`.
+pub async fn certified_periods(
+    db: &Db,
+    scope: Scope<'_>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let (scope_where, binds) = scope_sql(scope, "s.hospital_ik");
+    let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
+        "SELECT s.valid_from, s.valid_until FROM structure_audits s \
+         WHERE s.state = 'certified'{scope_where}"
+    )));
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_all(db).await?)
+}
+
+// ---- Retention ----
+
+/// Ids of the cases closed at or before `cutoff` (Unix seconds), oldest id first.
+pub async fn closed_before(db: &Db, cutoff: i64) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM audit_cases WHERE closed_at IS NOT NULL AND closed_at <= ? ORDER BY id",
+    )
+    .bind(cutoff)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Stored names of every file of case `id`: the requests' files and the expert reports.
+pub async fn stored_names_of_case(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> Result<Vec<String>, AppError> {
+    let mut stored: Vec<String> = sqlx::query_scalar(
+        "SELECT f.stored_name FROM audit_files f JOIN audit_requests r ON r.id = f.request_id \
+         WHERE r.case_id = ?",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let reports: Vec<String> =
+        sqlx::query_scalar("SELECT stored_name FROM audit_reports WHERE case_id = ?")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    stored.extend(reports);
+    Ok(stored)
+}
+
+/// Ids of the requests of case `id` and of their deliveries.
+pub async fn request_and_delivery_ids(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> Result<(Vec<i64>, Vec<i64>), AppError> {
+    let request_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM audit_requests WHERE case_id = ?")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let delivery_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT d.id FROM audit_deliveries d JOIN audit_requests r ON r.id = d.request_id \
+         WHERE r.case_id = ?",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((request_ids, delivery_ids))
+}
+
+/// Deletes case `id`; the schema cascades to its notices, requests, deliveries, files, reports
+/// and inspection links.
+pub async fn delete_case(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM audit_cases WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

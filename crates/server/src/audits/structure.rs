@@ -216,7 +216,13 @@ pub async fn upload_evidence(
     let by = actor_name(&caller.actor);
     let tx = crate::db::begin_write(&state.db).await?;
     let file = upload
-        .commit(&state, tx, store::INSERT_EVIDENCE, id, by, now)
+        .commit(
+            &state,
+            tx,
+            store::FileOwner::Evidence { structure_id: id },
+            by,
+            now,
+        )
         .await?;
     let file_id = file.id;
     record(

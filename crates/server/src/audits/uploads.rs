@@ -1,20 +1,15 @@
-//! PDF uploads and downloads: the raw body is streamed chunk by chunk into a temporary file in the
-//! data directory while its SHA-256 is computed, checked to be a PDF by its first bytes, and only
-//! renamed into place (with its row) once complete. Downloads stream from disk.
-use std::path::{Path, PathBuf};
-
+//! PDF uploads and downloads: the raw body is streamed into the file store (`storage::Storage`:
+//! the data directory or object storage) while its SHA-256 is computed, checked by the domain's
+//! PDF rule, and made visible (with its row) only once complete. Downloads stream from the store,
+//! with byte ranges.
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use http_body_util::BodyExt;
 use le_domain::FieldError;
 use le_domain::api::audits::StoredFile;
-use le_domain::audits::{DocumentKind, DocumentState, is_pdf};
+use le_domain::audits::{DocumentKind, DocumentState};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
-use tower::ServiceExt;
 
 use super::caller::{AuditCaller, HospitalAuditCaller};
 use super::store::{self, FileRow, actor_name};
@@ -22,19 +17,13 @@ use crate::AppState;
 use crate::access::session::Actor;
 use crate::audit_log;
 use crate::error::AppError;
+use crate::files::ReceiveError;
 use crate::secrets;
 
-/// Bytes collected before one write to disk (fewer, larger writes; bounded memory).
-const WRITE_CHUNK: usize = 1024 * 1024;
-
-/// Where finished files live.
-pub fn files_dir(state: &AppState) -> PathBuf {
-    state.config.data_dir.join("audits").join("files")
-}
-
-/// Where uploads are received (same file system as `files_dir`, so the rename is atomic).
-pub fn incoming_dir(state: &AppState) -> PathBuf {
-    state.config.data_dir.join("audits").join("incoming")
+/// The file store's key of a stored audit file (`audits/files/<stored name>`; in the local
+/// store that is the same place under the data directory as before the file store existed).
+pub fn file_key(stored_name: &str) -> String {
+    format!("audits/files/{stored_name}")
 }
 
 /// `?name=` of an upload (and, for a request's files, `&document=` — the requested document
@@ -71,79 +60,53 @@ pub fn clean_name(name: Option<&str>) -> Result<String, AppError> {
     Ok(cleaned)
 }
 
-/// A received file. Removed from disk when dropped, unless `keep` was called: a cut-off body, an
-/// error or a dropped request (client gone) leaves nothing behind.
+/// A received file in the file store, not yet visible: dropped before `commit` (a cut-off body,
+/// an error, a client gone) it leaves nothing behind.
 pub struct TempUpload {
-    path: PathBuf,
+    upload: crate::storage::Upload,
     pub stored_name: String,
     pub file_name: String,
     pub size: u64,
     pub sha256: String,
-    kept: bool,
 }
 
 impl TempUpload {
-    /// Renames the file to its final place; it is still removed on drop until `keep`.
-    pub async fn place(&mut self, dir: &Path) -> Result<(), AppError> {
-        let dest = dir.join(&self.stored_name);
-        tokio::fs::rename(&self.path, &dest)
-            .await
-            .map_err(|e| AppError::internal("rename upload", e))?;
-        self.path = dest;
-        Ok(())
-    }
-
-    /// The row is committed: the file stays.
-    pub fn keep(mut self) {
-        self.kept = true;
-    }
-
     pub fn size_i64(&self) -> i64 {
         i64::try_from(self.size).unwrap_or(i64::MAX)
     }
 
-    /// Stores the file for good: `insert_sql` (binds: owner id, file name, stored name, size,
-    /// SHA-256, time, uploader) runs in `tx`, the file moves into place, then `tx` commits; an
-    /// error anywhere leaves neither row nor file.
+    /// Stores the file for good: its row (for `owner`) is inserted in `tx`, the file becomes
+    /// visible in the store, then `tx` commits; an error anywhere leaves neither row nor file.
     pub async fn commit(
         self,
         state: &AppState,
-        tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-        insert_sql: &'static str,
-        owner_id: i64,
-        by: String,
-        now: i64,
-    ) -> Result<StoredFile, AppError> {
-        self.commit_for(state, tx, insert_sql, owner_id, None, by, now)
-            .await
-    }
-
-    /// Like `commit`, with the requested document the file is for as an eighth bind.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn commit_for(
-        mut self,
-        state: &AppState,
         mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-        insert_sql: &'static str,
-        owner_id: i64,
-        document: Option<DocumentKind>,
+        owner: store::FileOwner,
         by: String,
         now: i64,
     ) -> Result<StoredFile, AppError> {
-        let mut query = sqlx::query(insert_sql)
-            .bind(owner_id)
-            .bind(&self.file_name)
-            .bind(&self.stored_name)
-            .bind(self.size_i64())
-            .bind(&self.sha256)
-            .bind(now)
-            .bind(&by);
-        if let Some(d) = document {
-            query = query.bind(d.wire());
+        let id = store::insert_file(
+            &mut tx,
+            &store::NewFile {
+                owner,
+                file_name: &self.file_name,
+                stored_name: &self.stored_name,
+                size: self.size_i64(),
+                sha256: &self.sha256,
+                uploaded_at: now,
+                uploaded_by: &by,
+            },
+        )
+        .await?;
+        self.upload
+            .keep()
+            .await
+            .map_err(|e| AppError::internal("keep upload", e))?;
+        if let Err(e) = tx.commit().await {
+            // The row is gone with the transaction: the file must not stay either.
+            let _ = state.storage.delete(&file_key(&self.stored_name)).await;
+            return Err(e.into());
         }
-        let id = query.execute(&mut *tx).await?.last_insert_rowid();
-        self.place(&files_dir(state)).await?;
-        tx.commit().await?;
         let file = StoredFile {
             id,
             name: self.file_name.clone(),
@@ -152,18 +115,9 @@ impl TempUpload {
             uploaded_at: crate::clock::rfc3339(now),
             uploaded_by: by,
             delivery_id: None,
-            document,
+            document: owner.document(),
         };
-        self.keep();
         Ok(file)
-    }
-}
-
-impl Drop for TempUpload {
-    fn drop(&mut self) {
-        if !self.kept {
-            let _ = std::fs::remove_file(&self.path);
-        }
     }
 }
 
@@ -176,7 +130,8 @@ fn too_large(limit: u64) -> AppError {
     }
 }
 
-/// Streams `body` into a temporary file: size limit, SHA-256 and PDF check on the way.
+/// Streams `body` into the file store (not yet visible): size limit, SHA-256 and the domain's
+/// PDF rule on the way; memory stays flat whatever the size.
 pub async fn receive_pdf(
     state: &AppState,
     limit: u64,
@@ -192,100 +147,32 @@ pub async fn receive_pdf(
     if declared.is_some_and(|len| len > limit) {
         return Err(too_large(limit));
     }
-    let incoming = incoming_dir(state);
-    crate::files::create_private_dir_async(&incoming)
+    let stored_name = format!("{}.pdf", secrets::token());
+    let upload = match state
+        .storage
+        .receive(&file_key(&stored_name), body.into_data_stream(), limit)
         .await
-        .map_err(|e| AppError::internal("mkdir", e))?;
-    crate::files::create_private_dir_async(&files_dir(state))
-        .await
-        .map_err(|e| AppError::internal("mkdir", e))?;
-    let token = secrets::token();
-    let path = incoming.join(format!(".upload-{token}"));
-    let mut file = crate::files::create_private_file(&path)
-        .await
-        .map_err(|e| AppError::internal("create upload", e))?;
-    let mut upload = TempUpload {
-        path,
-        stored_name: format!("{token}.pdf"),
-        file_name,
-        size: 0,
-        sha256: String::new(),
-        kept: false,
-    };
-    let mut hasher = Sha256::new();
-    let mut head: Vec<u8> = Vec::with_capacity(8);
-    let mut tail = le_domain::audits::PdfTail::default();
-    let mut pending: Vec<u8> = Vec::with_capacity(WRITE_CHUNK);
-    let mut not_pdf = false;
-    let mut stream = body.into_data_stream();
-    while let Some(frame) = stream.frame().await {
-        let Ok(frame) = frame else {
+    {
+        Ok(upload) => upload,
+        Err(ReceiveError::TooLarge) => return Err(too_large(limit)),
+        Err(ReceiveError::Incomplete) => {
             return Err(AppError::BadRequest {
                 code: "upload_incomplete",
                 message: "Die Datei kam nicht vollständig an. Bitte erneut hochladen.".to_owned(),
             });
-        };
-        let Ok(chunk) = frame.into_data() else {
-            continue; // trailers
-        };
-        upload.size += chunk.len() as u64;
-        if upload.size > limit {
-            return Err(too_large(limit));
         }
-        if not_pdf {
-            // Read the rest (so the client sees the answer) but store nothing more.
-            continue;
-        }
-        if head.len() < 5 {
-            head.extend(chunk.iter().take(5 - head.len()));
-            if head.len() == 5 && !is_pdf(&head) {
-                not_pdf = true;
-                continue;
-            }
-        }
-        hasher.update(&chunk);
-        tail.push(&chunk);
-        pending.extend_from_slice(&chunk);
-        if pending.len() >= WRITE_CHUNK {
-            file.write_all(&pending)
-                .await
-                .map_err(|e| AppError::internal("write upload", e))?;
-            pending.clear();
-        }
+        Err(ReceiveError::Io(e)) => return Err(AppError::internal("receive upload", e)),
+    };
+    if let Some(problem) = upload.pdf_problem {
+        return Err(field("file", problem.code(), problem.message()));
     }
-    if upload.size == 0 {
-        return Err(field(
-            "file",
-            "required",
-            "Die Datei ist leer. Bitte ein PDF-Dokument hochladen.",
-        ));
-    }
-    if not_pdf || !is_pdf(&head) {
-        return Err(field(
-            "file",
-            "not_pdf",
-            "Die Datei ist kein PDF-Dokument (geprüft wird der Inhalt, nicht der Name).",
-        ));
-    }
-    if !tail.is_pdf_end() {
-        return Err(field(
-            "file",
-            "pdf_incomplete",
-            "Die Datei beginnt wie ein PDF-Dokument, endet aber nicht wie eines (unvollständig \
-             oder beschädigt). Bitte die Datei neu erzeugen und erneut hochladen.",
-        ));
-    }
-    file.write_all(&pending)
-        .await
-        .map_err(|e| AppError::internal("write upload", e))?;
-    file.flush()
-        .await
-        .map_err(|e| AppError::internal("flush upload", e))?;
-    file.sync_all()
-        .await
-        .map_err(|e| AppError::internal("sync upload", e))?;
-    upload.sha256 = hex(&hasher.finalize());
-    Ok(upload)
+    Ok(TempUpload {
+        stored_name,
+        file_name,
+        size: upload.size,
+        sha256: upload.sha256.clone(),
+        upload,
+    })
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -328,25 +215,12 @@ pub async fn serve_pdf(
     sha256: &str,
     request_headers: &HeaderMap,
 ) -> Result<Response, AppError> {
-    let path = files_dir(state).join(stored_name);
-    let mut req = Request::get("/");
-    if let Some(range) = request_headers.get(header::RANGE) {
-        req = req.header(header::RANGE, range);
-    }
-    let req = req
-        .body(Body::empty())
-        .map_err(|e| AppError::internal("request", e))?;
-    let res = tower_http::services::ServeFile::new(&path)
-        .oneshot(req)
+    let download = state
+        .storage
+        .download(&file_key(stored_name), request_headers)
         .await
-        .map_err(|e| AppError::internal("serve file", e))?;
-    if res.status() == StatusCode::NOT_FOUND {
-        return Err(AppError::internal(
-            "serve file",
-            format!("missing {stored_name}"),
-        ));
-    }
-    let mut res = res.map(Body::new);
+        .map_err(|e| AppError::internal("open stored file", format!("{stored_name}: {e}")))?;
+    let mut res = download.into_response("application/pdf");
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -421,12 +295,13 @@ pub async fn upload_file(
         });
     }
     let file = upload
-        .commit_for(
+        .commit(
             &state,
             tx,
-            store::INSERT_REQUEST_FILE,
-            request.id,
-            Some(document),
+            store::FileOwner::Request {
+                request_id: request.id,
+                document,
+            },
             by,
             now,
         )
@@ -481,7 +356,9 @@ pub async fn delete_file(
             message: "Eingereichte Dateien können nicht mehr gelöscht werden.".to_owned(),
         });
     }
-    let _ = tokio::fs::remove_file(files_dir(&state).join(&file.stored_name)).await;
+    if let Err(err) = state.storage.delete(&file_key(&file.stored_name)).await {
+        tracing::error!(%err, file = %file.stored_name, "could not delete a pending file");
+    }
     record(
         &state,
         &caller.actor,

@@ -3,7 +3,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use le_domain::access::{InstitutionKind, Role};
+use le_domain::access::{InstitutionKind, Permission};
 use le_domain::api::access::TokenScope;
 
 use crate::AppState;
@@ -34,11 +34,11 @@ impl FromRequestParts<AppState> for CareCaller {
             (client.institution, false, client.actor)
         } else {
             let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
-            let is_admin = match session.role() {
-                Role::Admin => true,
-                Role::BillingClerk => false,
-                _ => return Err(AppError::forbidden()),
-            };
+            let role = session.role();
+            if !role.allows(Permission::UseCareBilling) {
+                return Err(AppError::forbidden());
+            }
+            let is_admin = role.allows(Permission::ConfigureCareBilling);
             (session.institution.clone(), is_admin, session.actor.clone())
         };
         if institution.kind() != InstitutionKind::CareService {

@@ -2,11 +2,20 @@
 //! centre, branches with their IKs) and deliveries — the server receives the file the browser
 //! signed and encrypted (it never sees a private key), assigns the transfer number, writes the
 //! order file with the domain's rules and keeps the delivery log with error returns.
+//!
+//! Endpoints: [`router`] below. Rules (order file, kinds, LBNR, staff): `le_domain::care_billing`.
+//! Every SQL statement: [`store`].
+/// Who calls: the care service's admin or billing clerk, or its billing software.
 pub mod caller;
+/// Recipient certificates: the operator's import, the care service's lookup.
 pub mod certificates;
+/// Deliveries: transfer number, order file, mail, log, error returns.
 pub mod deliveries;
+/// The set-up: region, billing centre, sender address, branches.
 pub mod setup;
+/// Staff with their numbers: form and CSV import through one rule.
 pub mod staff;
+/// Every SQL statement of the area.
 pub mod store;
 
 use axum::extract::DefaultBodyLimit;

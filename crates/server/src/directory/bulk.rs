@@ -13,10 +13,11 @@ use le_domain::directory::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::caller::{HospitalCaller, HospitalEditor, today};
+use super::caller::{HospitalCaller, HospitalEditor};
 use super::{store, write};
 use crate::AppState;
 use crate::audit_log;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 

@@ -3,9 +3,9 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use le_domain::access::{InstitutionKind, Role};
+use le_domain::access::{InstitutionKind, Permission};
 use le_domain::api::access::TokenScope;
-use le_domain::directory::{Date, HospitalSite};
+use le_domain::directory::HospitalSite;
 use le_domain::{Ik, SiteNumber};
 
 use super::store;
@@ -33,20 +33,6 @@ pub struct OfficeCaller {
     pub actor: Actor,
 }
 
-/// Today's date in UTC from the state's clock.
-pub fn today(state: &AppState) -> Date {
-    let now = state.clock.now();
-    let date = time::OffsetDateTime::from_unix_timestamp(now)
-        .map(|t| t.date())
-        .unwrap_or(time::Date::MIN);
-    Date::from_ymd(
-        date.year(),
-        u32::from(u8::from(date.month())),
-        u32::from(date.day()),
-    )
-    .unwrap_or(Date::MIN)
-}
-
 fn not_hospital() -> AppError {
     AppError::Forbidden {
         code: "forbidden",
@@ -67,11 +53,11 @@ impl FromRequestParts<AppState> for HospitalCaller {
             (client.institution, true, client.actor)
         } else {
             let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
-            let can_edit = match session.role() {
-                Role::DirectoryEditor | Role::Admin => true,
-                Role::Viewer => false,
-                _ => return Err(AppError::forbidden()),
-            };
+            let role = session.role();
+            if !role.allows(Permission::ViewDirectory) {
+                return Err(AppError::forbidden());
+            }
+            let can_edit = role.allows(Permission::EditDirectory);
             (session.institution.clone(), can_edit, session.actor.clone())
         };
         if institution.kind() != InstitutionKind::Hospital {
@@ -144,7 +130,9 @@ impl FromRequestParts<AppState> for OfficeCaller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let FullSession(session) = FullSession::from_request_parts(parts, state).await?;
-        if session.kind() != InstitutionKind::DirectoryOffice {
+        if session.kind() != InstitutionKind::DirectoryOffice
+            || !session.role().allows(Permission::WorkInDirectoryOffice)
+        {
             return Err(AppError::forbidden());
         }
         Ok(OfficeCaller {

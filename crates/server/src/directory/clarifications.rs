@@ -283,7 +283,7 @@ pub async fn upload_document(
     if row.state == "resolved" {
         return Err(already_resolved());
     }
-    let dir = state.config.data_dir.join("clarifications");
+    let key = format!("clarifications/{id}.pdf");
     let mut received = None;
     while let Some(part) = multipart
         .next_field()
@@ -295,9 +295,9 @@ pub async fn upload_document(
         })?
     {
         if part.name() == Some("document") {
-            // Streamed to a temporary file (hashed, size-limited), never held in memory.
+            // Streamed into the file store (hashed, size-limited), never held in memory.
             received = Some(
-                match crate::files::receive_chunks(&dir, part, MAX_DOCUMENT_BYTES).await {
+                match state.storage.receive(&key, part, MAX_DOCUMENT_BYTES).await {
                     Ok(file) => file,
                     Err(crate::files::ReceiveError::TooLarge) => {
                         return Err(AppError::Validation(vec![FieldError::new(
@@ -330,7 +330,7 @@ pub async fn upload_document(
             "Bitte die Dokumentkopie als PDF hochladen.",
         )])
     })?;
-    match received.pdf_problem() {
+    match received.pdf_problem {
         None => {}
         Some(le_domain::documents::PdfProblem::Empty) => {
             return Err(AppError::Validation(vec![FieldError::new(
@@ -344,9 +344,9 @@ pub async fn upload_document(
     let name = format!("{id}.pdf");
     let size = received.size;
     received
-        .keep(&dir.join(&name))
+        .keep()
         .await
-        .map_err(|e| AppError::internal("rename", e))?;
+        .map_err(|e| AppError::internal("keep document", e))?;
     if !store::clarification_document_provided(&state.db, id, &name, state.clock.now()).await? {
         return Err(already_resolved());
     }
@@ -358,35 +358,22 @@ pub async fn upload_document(
     to_api(&one(&state, id).await?, Viewer::Hospital).map(axum::Json)
 }
 
-/// `GET /api/v1/office/clarifications/{id}/document`: streamed from disk (ranges supported).
+/// `GET /api/v1/office/clarifications/{id}/document`: streamed from the file store (ranges
+/// supported).
 pub async fn office_document(
     State(state): State<AppState>,
     _office: OfficeCaller,
     Path(id): Path<i64>,
     headers: axum::http::HeaderMap,
 ) -> Result<axum::response::Response, AppError> {
-    use tower::ServiceExt as _;
     let row = one(&state, id).await?;
     let file = row.document_file.ok_or(AppError::NotFound)?;
-    let path = state.config.data_dir.join("clarifications").join(file);
-    let mut req = axum::http::Request::get("/");
-    if let Some(range) = headers.get(header::RANGE) {
-        req = req.header(header::RANGE, range);
-    }
-    let req = req
-        .body(axum::body::Body::empty())
-        .map_err(|e| AppError::internal("request", e))?;
-    let res = tower_http::services::ServeFile::new(&path)
-        .oneshot(req)
+    let mut res = state
+        .storage
+        .download(&format!("clarifications/{file}"), &headers)
         .await
-        .map_err(|e| AppError::internal("serve file", e))?;
-    if res.status() == axum::http::StatusCode::NOT_FOUND {
-        return Err(AppError::internal(
-            "serve file",
-            format!("missing document of clarification {id}"),
-        ));
-    }
-    let mut res = res.map(axum::body::Body::new);
+        .map_err(|e| AppError::internal("open clarification document", format!("{id}: {e}")))?
+        .into_response("application/pdf");
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

@@ -9,12 +9,13 @@ use le_domain::directory::{
     PhysicianForm, PhysicianRecord, check_write, normalize_name, parse_hr_csv, write_hr_csv,
 };
 
-use super::caller::{HospitalCaller, today};
+use super::caller::HospitalCaller;
 use super::physicians::name_of;
 use super::sites::line_errors;
 use super::{store, write};
 use crate::AppState;
 use crate::audit_log;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 

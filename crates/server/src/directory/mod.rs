@@ -1,13 +1,25 @@
 //! Physician directory (KHANR-VZ): sites, physician records, ANR requests with the central
 //! registry, clarifications, bulk edits, and the HR interface (API token or CSV).
+//!
+//! Endpoints: [`router`] below. Rules (identity, ANR, sites and periods, bulk actions):
+//! `le_domain::directory`. Every SQL statement: [`store`].
+/// Bulk edits: preview, atomic apply with progress, undo as one step.
 pub mod bulk;
+/// Who calls: a hospital person (editor or reader), its HR token, or the office.
 pub mod caller;
+/// Mismatches with the registry: the hospital's inbox and the office's decision.
 pub mod clarifications;
+/// The HR system's file side: CSV import (dry run, apply) and export.
 pub mod hr;
+/// Physician records: list, read, create, update, ANR request.
 pub mod physicians;
+/// The central number registry (ANRV): match, issue or report a mismatch.
 pub mod registry;
+/// The national site directory: list and idempotent import.
 pub mod sites;
+/// Every SQL statement of the area.
 pub mod store;
+/// The one write path of a hospital's edits (form, REST, CSV, bulk, undo).
 pub mod write;
 
 use axum::extract::DefaultBodyLimit;

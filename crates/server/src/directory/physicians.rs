@@ -8,11 +8,12 @@ use le_domain::directory::{
     IdentityMatch, MatchOutcome, PhysicianForm, PhysicianRecord, RequestState,
 };
 
-use super::caller::{HospitalCaller, HospitalEditor, today};
+use super::caller::{HospitalCaller, HospitalEditor};
 use super::registry::{self, RegistryAnswer};
 use super::{store, write};
 use crate::AppState;
 use crate::audit_log;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 

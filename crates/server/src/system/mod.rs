@@ -1,5 +1,8 @@
 //! Operations: the health endpoint (database and file store) and the start-up check that the
 //! secret key is the one this database was created with.
+/// `le-server import --from DIR`: an SQLite installation moved into PostgreSQL and the file store.
+pub mod import;
+/// The SQL of the area: the database ping and the sealed key check.
 mod store;
 
 use axum::extract::State;
@@ -24,7 +27,7 @@ struct Health {
 /// `GET /api/v1/health`: 200 when the database and the file store answer, 503 otherwise (a load
 /// balancer takes the instance out).
 async fn health(State(state): State<AppState>) -> (StatusCode, axum::Json<Health>) {
-    let db_ok = store::ping(&state.db).await;
+    let db_ok = store::ping(&state.db.clone().into()).await;
     let storage_ok = state.storage.is_reachable().await;
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     let all = db_ok && storage_ok;
@@ -48,7 +51,7 @@ const KEY_CHECK: &[u8] = b"LE-Portal secret key check";
 
 /// Refuses a secret key other than the one the database was first opened with.
 pub async fn verify_secret_key(
-    db: &crate::db::Db,
+    db: &crate::db::Database,
     secrets: &crate::secrets::SecretBox,
     now: i64,
 ) -> Result<(), String> {

@@ -3,7 +3,9 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Client, PDF, TestApp, body_bytes, body_json, field_names, hospital_form};
+use crate::helpers::{
+    Client, PDF, TestApp, body_bytes, body_json, field_names, hospital_form, people,
+};
 
 #[tokio::test]
 async fn registration_gives_a_reference_and_a_status_page() {
@@ -1049,4 +1051,36 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
     )
     .await;
     assert!(refused.is_err(), "a revoked token no longer works");
+}
+
+#[tokio::test]
+async fn the_audit_logs_date_filter_is_the_berlin_day() {
+    use le_domain::api::access::AuditPage;
+    use le_domain::calendar::berlin_time;
+    use le_domain::directory::Date;
+    let app = crate::helpers::demo().await;
+    let day = |s: &str| Date::parse_iso(s).unwrap();
+    // 23:30 in Berlin on the 15th, then 00:30 in Berlin on the 16th (still the 15th in UTC).
+    app.clock.set(berlin_time(day("2027-01-15"), 23, 30));
+    crate::helpers::as_user(&app, people::HOSPITAL_ADMIN).await;
+    app.clock.set(berlin_time(day("2027-01-16"), 0, 30));
+    crate::helpers::as_user(&app, people::VIEWER).await;
+    app.clock.set(berlin_time(day("2027-01-16"), 10, 0));
+    let md = crate::helpers::as_user(&app, people::MD_ADMIN).await;
+    let actors = |page: AuditPage| -> Vec<String> {
+        page.entries.into_iter().filter_map(|e| e.actor).collect()
+    };
+    let on_15th: AuditPage = app
+        .read(
+            &md,
+            "/api/v1/audit-log?action=sign_in&from=2027-01-15&to=2027-01-15",
+        )
+        .await;
+    assert_eq!(actors(on_15th), [people::HOSPITAL_ADMIN]);
+    let on_16th: AuditPage = app
+        .read(&md, "/api/v1/audit-log?action=sign_in&from=2027-01-16")
+        .await;
+    let mut on_16th = actors(on_16th);
+    on_16th.sort();
+    assert_eq!(on_16th, [people::VIEWER, people::MD_ADMIN]);
 }

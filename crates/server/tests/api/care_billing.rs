@@ -16,7 +16,7 @@ pub(crate) const RECIPIENT_PEM: &str = include_str!("fixtures/care-recipient.pem
 
 /// The operator imports the test recipient certificate.
 pub(crate) async fn import_recipient(app: &TestApp) {
-    let md = as_user(app, "md.admin").await;
+    let md = as_user(app, people::MD_ADMIN).await;
     let res = post_raw(
         app,
         &md,
@@ -62,17 +62,9 @@ async fn set_up() -> (TestApp, Client, Client) {
 /// [`set_up`] before the operator imported any recipient certificate.
 async fn set_up_without_certificate() -> (TestApp, Client, Client) {
     let app = demo().await;
-    let admin = as_user(&app, "pflege.admin").await;
-    let res = app
-        .call(
-            &admin,
-            "PUT",
-            "/api/v1/care/setup",
-            Some(json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let clerk = as_user(&app, "pflege.abrechnung").await;
+    let admin = as_user(&app, people::CARE_ADMIN).await;
+    app.care_set_up(&admin).await;
+    let clerk = as_user(&app, people::CARE_CLERK).await;
     (app, admin, clerk)
 }
 
@@ -82,22 +74,20 @@ async fn deliver(
     query: &str,
     file: &[u8],
 ) -> axum::response::Response {
-    let mut req = Request::post(format!("/api/v1/care/deliveries?{query}"))
-        .header(header::CONTENT_TYPE, "application/pkcs7-mime")
-        .header("x-requested-with", "le-portal");
-    if let Some(cookie) = &client.cookie {
-        req = req.header(header::COOKIE, cookie.as_str());
-    }
-    if let Some(csrf) = &client.csrf {
-        req = req.header("x-csrf-token", csrf.as_str());
-    }
-    app.send(req.body(Body::from(file.to_vec())).unwrap()).await
+    app.send_raw(
+        client,
+        "POST",
+        &format!("/api/v1/care/deliveries?{query}"),
+        "application/pkcs7-mime",
+        file.to_vec(),
+    )
+    .await
 }
 
 #[tokio::test]
 async fn the_set_up_is_the_admins_and_checked_field_by_field() {
     let app = demo().await;
-    let admin = as_user(&app, "pflege.admin").await;
+    let admin = as_user(&app, people::CARE_ADMIN).await;
     let res = app
         .call(
             &admin,
@@ -111,7 +101,7 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
         field_names(&body_json(res).await),
         ["region", "billing_centre_ik", "sender_email"]
     );
-    let clerk = as_user(&app, "pflege.abrechnung").await;
+    let clerk = as_user(&app, people::CARE_CLERK).await;
     let res = app
         .call(
             &clerk,
@@ -161,7 +151,7 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
         .execute(&fresh.state.db)
         .await
         .unwrap();
-    let fresh_clerk = as_user(&fresh, "pflege.abrechnung").await;
+    let fresh_clerk = as_user(&fresh, people::CARE_CLERK).await;
     let res = deliver(&fresh, &fresh_clerk, QUERY, b"verschluesselt").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
@@ -432,16 +422,9 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
     assert_eq!(list, json!([]));
 
     // Billing software with a `care_billing` token delivers; other scopes are refused.
-    let res = app
-        .call(
-            &admin,
-            "POST",
-            "/api/v1/api-tokens",
-            Some(json!({"name": "Abrechnungssoftware", "scopes": ["care_billing"]})),
-        )
+    let token = app
+        .api_token(&admin, "Abrechnungssoftware", &["care_billing"])
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let token = body_json(res).await["token"].as_str().unwrap().to_owned();
     let res = app
         .send(
             Request::post(format!("/api/v1/care/deliveries?{QUERY}"))
@@ -470,25 +453,12 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
 #[tokio::test]
 async fn a_delivery_is_mailed_once_with_both_files() {
     let sink = SmtpSink::start();
-    let url = format!("smtp://127.0.0.1:{}", sink.port);
-    let app = TestApp::with_config(|c| {
-        c.demo = true;
-        c.smtp_url = Some(le_server::config::Redacted(url));
-        c.smtp_from = "le-portal@portal.example".to_owned();
+    let app = demo_with_mail(&sink, |c| {
         c.care_mail_to = Some("datenannahme@annahme.example".to_owned());
     })
     .await;
-    le_server::demo::seed(&app.state).await.unwrap();
-    let admin = as_user(&app, "pflege.admin").await;
-    let res = app
-        .call(
-            &admin,
-            "PUT",
-            "/api/v1/care/setup",
-            Some(json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    let admin = as_user(&app, people::CARE_ADMIN).await;
+    app.care_set_up(&admin).await;
     import_recipient(&app).await;
     let encrypted = sealed(&(0..=255u8).cycle().take(70_000).collect::<Vec<u8>>());
     let res = deliver(&app, &admin, QUERY, &encrypted).await;
@@ -671,16 +641,8 @@ async fn post_raw(
     uri: &str,
     body: Vec<u8>,
 ) -> axum::response::Response {
-    let mut req = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/octet-stream")
-        .header("x-requested-with", "le-portal");
-    if let Some(cookie) = &client.cookie {
-        req = req.header(header::COOKIE, cookie.as_str());
-    }
-    if let Some(csrf) = &client.csrf {
-        req = req.header("x-csrf-token", csrf.as_str());
-    }
-    app.send(req.body(Body::from(body)).unwrap()).await
+    app.send_raw(client, "POST", uri, "application/octet-stream", body)
+        .await
 }
 
 /// A self-signed certificate made by the `openssl` command line, PEM; `None` without openssl.
@@ -763,7 +725,7 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
     )
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let md = as_user(&app, "md.admin").await;
+    let md = as_user(&app, people::MD_ADMIN).await;
     let res = post_raw(
         &app,
         &md,
@@ -842,26 +804,15 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
         le_care_seal::RecipientCertificate::from_pem(file["pem"].as_str().unwrap().as_bytes())
             .unwrap();
     assert_eq!(cert.info().sha256, file["sha256"].as_str().unwrap());
-    let token = body_json(
-        app.call(
-            &admin,
-            "POST",
-            "/api/v1/api-tokens",
-            Some(json!({"name": "Abrechnung", "scopes": ["care_billing"]})),
-        )
-        .await,
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let by_token = |token: String| {
-        Request::get("/api/v1/care/recipient-certificate")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap()
+    let token = app.api_token(&admin, "Abrechnung", &["care_billing"]).await;
+    let app_ref = &app;
+    let by_token = |token: String| async move {
+        app_ref
+            .bearer(&token, "GET", "/api/v1/care/recipient-certificate", None)
+            .await
+            .status()
     };
-    assert_eq!(app.send(by_token(token)).await.status(), StatusCode::OK);
+    assert_eq!(by_token(token).await, StatusCode::OK);
     let other_scope = body_json(
         app.call(
             &admin,
@@ -875,10 +826,10 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
         .as_str()
         .map(str::to_owned);
     if let Some(t) = other_scope {
-        assert_eq!(app.send(by_token(t)).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(by_token(t).await, StatusCode::FORBIDDEN);
     }
     // Other institutions' people are not care services.
-    let hospital = as_user(&app, "klinik.admin").await;
+    let hospital = as_user(&app, people::HOSPITAL_ADMIN).await;
     let res = app
         .call(&hospital, "GET", "/api/v1/care/recipient-certificate", None)
         .await;
@@ -886,7 +837,7 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
 
     // Once the certificate has expired, the delivery cannot be encrypted for it.
     app.clock.advance(3 * 365 * 86_400);
-    let clerk = as_user(&app, "pflege.abrechnung").await;
+    let clerk = as_user(&app, people::CARE_CLERK).await;
     let res = app
         .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
         .await;

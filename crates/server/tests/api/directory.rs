@@ -89,16 +89,8 @@ async fn demo_records_are_valid_and_only_the_own_hospital_sees_them() {
 #[tokio::test]
 async fn another_hospital_cannot_touch_these_physicians() {
     let app = demo().await;
-    let md = as_user(&app, "md.admin").await;
     // A second hospital (Magdeburg, Haupt-IK 261500416) registers and is approved.
-    let md_actor = crate::helpers::Actor {
-        password: String::new(),
-        secret: String::new(),
-        client: md,
-    };
-    let other = app
-        .hospital_admin(&md_actor, "261500416", "admin.magdeburg")
-        .await;
+    let other = app.second_hospital().await;
     let hr = as_user(&app, "klinik.personal").await;
     let list = body_json(app.call(&hr, "GET", "/api/v1/physicians", None).await).await;
     let p = &list["physicians"][0];

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Actor, Client, PDF, TestApp, as_user, body_json, demo, field_names, registration_multipart,
+    Client, PDF, TestApp, as_user, body_json, demo, field_names, multipart_file, people,
 };
 
 fn physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
@@ -17,16 +17,6 @@ fn physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> 
         "specialties": [], "sites": [{"site_number": "773686000", "start": "2024-01-01", "end": null}],
         "all_sites": false
     })
-}
-
-async fn create(app: &TestApp, client: &Client, form: Value) -> Value {
-    let res = app
-        .call(client, "POST", "/api/v1/physicians", Some(form))
-        .await;
-    let status = res.status();
-    let body = body_json(res).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
 }
 
 async fn request_anr(app: &TestApp, client: &Client, id: i64) -> (StatusCode, Value) {
@@ -85,30 +75,18 @@ async fn schmidt_anr(app: &TestApp) -> String {
     .unwrap()
 }
 
-/// A second hospital (Magdeburg, Haupt-IK 261500416, sites 773081000 and 773082000).
-async fn magdeburg(app: &TestApp) -> Actor {
-    let md = as_user(app, "md.admin").await;
-    let md = Actor {
-        password: String::new(),
-        secret: String::new(),
-        client: md,
-    };
-    app.hospital_admin(&md, "261500416", "admin.magdeburg")
-        .await
-}
-
 #[tokio::test]
 async fn a_stranger_sharing_first_name_and_birth_date_is_no_mismatch() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     // The registry holds Anna Schmidt, born 12.04.1980, licensed 02.05.2006. This is another
     // Anna born the same day: other last name, sex and licence date.
-    let rec = create(
-        &app,
-        &hr,
-        physician("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
-    )
-    .await;
+    let rec = app
+        .physician(
+            &hr,
+            physician("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
+        )
+        .await;
     let (status, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{rec}");
     assert_eq!(rec["request_state"]["state"], "issued");
@@ -120,7 +98,7 @@ async fn a_stranger_sharing_first_name_and_birth_date_is_no_mismatch() {
 #[tokio::test]
 async fn a_true_match_is_found_behind_hundreds_of_candidates() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     // 250 people born the same day, sorting before the true match in every index.
     for i in 0..250 {
         sqlx::query(
@@ -148,12 +126,12 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
             .await
             .unwrap();
     drop(conn);
-    let rec = create(
-        &app,
-        &hr,
-        physician("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
-    )
-    .await;
+    let rec = app
+        .physician(
+            &hr,
+            physician("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
+        )
+        .await;
     let (_, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
     assert_eq!(rec["request_state"]["state"], "matched", "{rec}");
     assert_eq!(rec["anr"], known.as_str());
@@ -162,14 +140,14 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
 #[tokio::test]
 async fn the_office_can_decide_it_is_another_person() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     // Julia Becker of the registry married and is now Julia Weber, or so it seems.
-    let rec = create(
-        &app,
-        &hr,
-        physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
-    )
-    .await;
+    let rec = app
+        .physician(
+            &hr,
+            physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
+        )
+        .await;
     let id = rec["id"].as_i64().unwrap();
     let (_, rec) = request_anr(&app, &hr, id).await;
     assert_eq!(rec["request_state"]["state"], "mismatch");
@@ -179,7 +157,7 @@ async fn the_office_can_decide_it_is_another_person() {
         rec["request_state"]["differences"][0]["registry_value"],
         Value::Null
     );
-    let office = as_user(&app, "gs.sachbearbeitung").await;
+    let office = as_user(&app, people::OFFICE_CLERK).await;
     let becker_before = registry_anrs(&app, &office, "Becker").await;
     assert_eq!(becker_before.len(), 1);
     let cases = body_json(
@@ -215,16 +193,14 @@ async fn the_office_can_decide_it_is_another_person() {
         [rec["anr"].as_str().unwrap().to_owned()]
     );
     // A resolved clarification is not reopened by a document.
-    let (ct, body) = multipart_pdf();
+    let (ct, body) = multipart_file("document", "urkunde.pdf", PDF);
     let res = app
-        .send(
-            axum::http::Request::post(format!("/api/v1/clarifications/{cid}/document"))
-                .header("content-type", ct)
-                .header("cookie", hr.cookie.clone().unwrap())
-                .header("x-requested-with", "le-portal")
-                .header("x-csrf-token", hr.csrf.clone().unwrap())
-                .body(axum::body::Body::from(body))
-                .unwrap(),
+        .send_raw(
+            &hr,
+            "POST",
+            &format!("/api/v1/clarifications/{cid}/document"),
+            &ct,
+            body,
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -244,36 +220,28 @@ async fn the_office_can_decide_it_is_another_person() {
     assert!(audit.starts_with("andere Person"), "{audit}");
 }
 
-fn multipart_pdf() -> (String, Vec<u8>) {
-    let boundary = "----integrity-boundary";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"document\"; filename=\"urkunde.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes();
-    body.extend_from_slice(PDF);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 #[tokio::test]
 async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
-    let office = as_user(&app, "gs.sachbearbeitung").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
+    let office = as_user(&app, people::OFFICE_CLERK).await;
     // Hospital A: a physician in training gets a new ANR (group 00).
-    let a = create(
-        &app,
-        &hr,
-        physician("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
-    )
-    .await;
+    let a = app
+        .physician(
+            &hr,
+            physician("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
+        )
+        .await;
     let a_id = a["id"].as_i64().unwrap();
     let (_, a) = request_anr(&app, &hr, a_id).await;
     let a_anr = a["anr"].as_str().unwrap().to_owned();
     assert!(a_anr.ends_with("00"), "{a_anr}");
     // Hospital B types A's number into its own record and saves a first specialty.
-    let other = magdeburg(&app).await;
+    let other = app.second_hospital().await;
     let mut form = physician("Kurz", "Kai", "1990-01-01", "male", "2016-10-01");
     form["sites"][0]["site_number"] = json!("773081000");
     form["anr"] = json!(a_anr);
-    let b = create(&app, &other.client, form.clone()).await;
+    let b = app.physician(&other.client, form.clone()).await;
     form["specialties"] = json!([{"date": "2024-05-01", "code": "23"}]);
     let (status, b) = put(&app, &other.client, &b, form).await;
     assert_eq!(status, StatusCode::OK, "{b}");
@@ -324,14 +292,14 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
 #[tokio::test]
 async fn regrouping_happens_after_the_version_check_or_not_at_all() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
-    let office = as_user(&app, "gs.sachbearbeitung").await;
-    let rec = create(
-        &app,
-        &hr,
-        physician("Brandt", "Bea", "1993-03-03", "female", "2019-11-01"),
-    )
-    .await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
+    let office = as_user(&app, people::OFFICE_CLERK).await;
+    let rec = app
+        .physician(
+            &hr,
+            physician("Brandt", "Bea", "1993-03-03", "female", "2019-11-01"),
+        )
+        .await;
     let (_, issued) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
     let anr = issued["anr"].as_str().unwrap().to_owned();
     // A stale version with a first specialty: refused, and the registry is unchanged.
@@ -345,18 +313,18 @@ async fn regrouping_happens_after_the_version_check_or_not_at_all() {
 #[tokio::test]
 async fn an_entered_anr_is_looked_up_in_the_registry() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     // The right person's known number: matched with it.
     let mut form = physician("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02");
     form["anr"] = json!(schmidt_anr(&app).await);
-    let rec = create(&app, &hr, form).await;
+    let rec = app.physician(&hr, form).await;
     let (_, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
     assert_eq!(rec["request_state"]["state"], "matched");
     assert_eq!(rec["anr"], schmidt_anr(&app).await.as_str());
     // A number the registry does not know: a field error, no new number.
     let mut form = physician("Unbekannt", "Uwe", "1970-07-07", "male", "1997-10-01");
     form["anr"] = json!("838382202");
-    let rec = create(&app, &hr, form).await;
+    let rec = app.physician(&hr, form).await;
     let (status, body) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["fields"][0]["code"], "anr_unknown");
@@ -365,10 +333,10 @@ async fn an_entered_anr_is_looked_up_in_the_registry() {
 #[tokio::test]
 async fn one_anr_at_most_once_per_haupt_ik() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     let mut form = physician("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
     form["anr"] = json!("838382202");
-    create(&app, &hr, form.clone()).await;
+    app.physician(&hr, form.clone()).await;
     let mut second = physician("Zweit", "Zora", "1982-02-02", "female", "2009-10-01");
     second["anr"] = json!("838382202");
     let res = app
@@ -384,7 +352,7 @@ async fn one_anr_at_most_once_per_haupt_ik() {
     );
     // Nor through an update, nor through the CSV import.
     second["anr"] = Value::Null;
-    let rec = create(&app, &hr, second.clone()).await;
+    let rec = app.physician(&hr, second.clone()).await;
     let mut with_anr = second.clone();
     with_anr["anr"] = json!("838382202");
     let (status, body) = put(&app, &hr, &rec, with_anr).await;
@@ -410,11 +378,11 @@ async fn one_anr_at_most_once_per_haupt_ik() {
     assert_eq!(report["rows"][0]["outcome"], "create");
     assert_eq!(report["rows"][1]["errors"][0]["code"], "anr_taken");
     // Another hospital may carry the same number (the same physician works there too).
-    let other = magdeburg(&app).await;
+    let other = app.second_hospital().await;
     let mut theirs = physician("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
     theirs["sites"][0]["site_number"] = json!("773081000");
     theirs["anr"] = json!("838382202");
-    create(&app, &other.client, theirs).await;
+    app.physician(&other.client, theirs).await;
     // The database holds the rule too.
     let res = sqlx::query(
         "INSERT INTO physicians (main_ik, version, form, request_state, anr, last_name_norm, first_name_norm, created_at, updated_at) \
@@ -428,13 +396,13 @@ async fn one_anr_at_most_once_per_haupt_ik() {
 #[tokio::test]
 async fn no_write_path_changes_an_issued_anr() {
     let app = demo().await;
-    let admin = as_user(&app, "klinik.admin").await;
-    let rec = create(
-        &app,
-        &admin,
-        physician("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
-    )
-    .await;
+    let admin = as_user(&app, people::HOSPITAL_ADMIN).await;
+    let rec = app
+        .physician(
+            &admin,
+            physician("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
+        )
+        .await;
     let id = rec["id"].as_i64().unwrap();
     let (_, issued) = request_anr(&app, &admin, id).await;
     let anr = issued["anr"].as_str().unwrap().to_owned();
@@ -533,7 +501,7 @@ async fn no_write_path_changes_an_issued_anr() {
     .await;
     let regrouped = format!("{}23", &anr[..7]);
     assert_eq!(now["anr"], regrouped.as_str());
-    let office = as_user(&app, "gs.sachbearbeitung").await;
+    let office = as_user(&app, people::OFFICE_CLERK).await;
     assert_eq!(registry_anrs(&app, &office, "Fest").await, [regrouped]);
 }
 
@@ -541,15 +509,7 @@ async fn no_write_path_changes_an_issued_anr() {
 async fn register_under_shared_main_ik(app: &TestApp) {
     let mut form = crate::helpers::hospital_form("260326833", "admin.zweit");
     form["main_ik"] = json!("260326822");
-    let (ct, body) = registration_multipart(&form, Some(("vereinbarung.pdf", PDF)));
-    let res = app
-        .send(
-            axum::http::Request::post("/api/v1/registrations")
-                .header("content-type", ct)
-                .body(axum::body::Body::from(body))
-                .unwrap(),
-        )
-        .await;
+    let res = app.register(&form, Some(("vereinbarung.pdf", PDF))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
 }
 
@@ -557,7 +517,7 @@ async fn register_under_shared_main_ik(app: &TestApp) {
 async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmation() {
     let app = demo().await;
     register_under_shared_main_ik(&app).await;
-    let md = as_user(&app, "md.admin").await;
+    let md = as_user(&app, people::MD_ADMIN).await;
     let list = body_json(
         app.call(
             &md,
@@ -636,7 +596,7 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The existing institution's admin sees the request and confirms it.
-    let admin = as_user(&app, "klinik.admin").await;
+    let admin = as_user(&app, people::HOSPITAL_ADMIN).await;
     let requests = body_json(
         app.call(&admin, "GET", "/api/v1/main-ik/requests", None)
             .await,
@@ -645,7 +605,7 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     assert_eq!(requests[0]["institution"]["ik"], "260326833");
     let new_id = requests[0]["institution"]["id"].as_i64().unwrap();
     // Its other users cannot.
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     assert_eq!(
         app.call(
             &hr,
@@ -683,7 +643,7 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
 #[tokio::test]
 async fn all_sites_has_a_period_and_ends_at_month_end() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     let mut form = physician("Alle", "Alma", "1979-09-09", "female", "2005-10-01");
     form["sites"] = json!([]);
     form["all_sites"] = json!(true);
@@ -693,7 +653,7 @@ async fn all_sites_has_a_period_and_ends_at_month_end() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&body_json(res).await), ["all_sites_start"]);
     form["all_sites_start"] = json!("2023-04-01");
-    let rec = create(&app, &hr, form).await;
+    let rec = app.physician(&hr, form).await;
     // "Leaving at month end" ends it like any assignment.
     let applied = body_json(
         app.call(
@@ -710,13 +670,7 @@ async fn all_sites_has_a_period_and_ends_at_month_end() {
     assert_eq!(applied["physicians"][0]["all_sites_end"], "2027-01-31");
     // A hospital without any listed site cannot choose "all sites" (IK 260400015 has no site in
     // the directory file).
-    let md = as_user(&app, "md.admin").await;
-    let md = Actor {
-        password: String::new(),
-        secret: String::new(),
-        client: md,
-    };
-    let lonely = app.hospital_admin(&md, "260400015", "admin.ohne").await;
+    let lonely = app.approved_hospital("260400015", "admin.ohne").await;
     let mut form = physician("Ohne", "Otto", "1979-09-09", "male", "2005-10-01");
     form["sites"] = json!([]);
     form["all_sites"] = json!(true);
@@ -731,8 +685,8 @@ async fn all_sites_has_a_period_and_ends_at_month_end() {
 #[tokio::test]
 async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
-    let office = as_user(&app, "gs.sachbearbeitung").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
+    let office = as_user(&app, people::OFFICE_CLERK).await;
     // The weekly import drops 773687000 (the demo has physicians there).
     let csv: String = le_server::demo::DEMO_SITES
         .lines()
@@ -826,11 +780,11 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
 #[tokio::test]
 async fn a_hire_can_start_on_the_first_of_next_month() {
     let app = demo().await;
-    let hr = as_user(&app, "klinik.personal").await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
     // Today is 15.01.2027.
     let mut form = physician("Bald", "Ben", "1992-02-02", "male", "2018-10-01");
     form["sites"][0]["start"] = json!("2027-02-01");
-    let rec = create(&app, &hr, form.clone()).await;
+    let rec = app.physician(&hr, form.clone()).await;
     assert_eq!(rec["sites"][0]["start"], "2027-02-01");
     form["sites"][0]["start"] = json!("2028-02-01");
     let res = app

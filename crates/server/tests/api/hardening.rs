@@ -659,7 +659,7 @@ async fn a_purged_case_leaves_no_details_in_the_audit_log() {
     let demo = demo().await;
     let md = as_user(&demo, "md.gutachter").await;
     // Something worth hiding: a new case's log entry names the admission number.
-    crate::audits::create_case(&demo, &md, "260326822", "773686000").await;
+    demo.audit_case(&md, "260326822", "773686000").await;
     sqlx::query("UPDATE audit_cases SET closed_at = ?")
         .bind(demo.clock.now())
         .execute(&demo.state.db)

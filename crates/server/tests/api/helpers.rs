@@ -118,16 +118,7 @@ impl TestApp {
         uri: &str,
         json: Option<serde_json::Value>,
     ) -> Response<Body> {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("x-requested-with", "le-portal");
-        if let Some(cookie) = &client.cookie {
-            req = req.header(header::COOKIE, cookie.as_str());
-        }
-        if let Some(csrf) = &client.csrf {
-            req = req.header("x-csrf-token", csrf.as_str());
-        }
+        let mut req = session_request(client, method, uri);
         let body = match json {
             Some(v) => {
                 req = req.header(header::CONTENT_TYPE, "application/json");
@@ -355,6 +346,21 @@ pub async fn demo() -> TestApp {
     app
 }
 
+/// The demo (seeded) portal mailing through `sink` as le-portal@portal.example; `adjust` may
+/// change more of the configuration first.
+pub async fn demo_with_mail(sink: &SmtpSink, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = TestApp::with_config(|c| {
+        c.demo = true;
+        c.smtp_url = Some(le_server::config::Redacted(url));
+        c.smtp_from = "le-portal@portal.example".to_owned();
+        adjust(c);
+    })
+    .await;
+    le_server::demo::seed(&app.state).await.unwrap();
+    app
+}
+
 /// Signs a demo user in (at a fresh TOTP step, so the same user can sign in again).
 pub async fn as_user(app: &TestApp, username: &str) -> Client {
     app.next_step();
@@ -447,5 +453,247 @@ impl Drop for SmtpSink {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+// ---- Fixtures: requests as the SPA, a token client or the browser's raw upload send them; the
+// ---- demo's people; and the records the tests start from (cases, requests, physicians, a
+// ---- second hospital, API tokens).
+
+/// A request as the SPA sends it: the session cookie, X-Requested-With and the CSRF token.
+pub fn session_request(client: &Client, method: &str, uri: &str) -> axum::http::request::Builder {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("x-requested-with", "le-portal");
+    if let Some(cookie) = &client.cookie {
+        req = req.header(header::COOKIE, cookie.as_str());
+    }
+    if let Some(csrf) = &client.csrf {
+        req = req.header("x-csrf-token", csrf.as_str());
+    }
+    req
+}
+
+/// The body of `res` as the domain's response type `T`, after checking its status.
+pub async fn typed<T: serde::de::DeserializeOwned>(
+    res: Response<Body>,
+    expected: axum::http::StatusCode,
+) -> T {
+    let status = res.status();
+    let bytes = body_bytes(res).await;
+    assert_eq!(status, expected, "{}", String::from_utf8_lossy(&bytes));
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)))
+}
+
+/// The fields a refused request (422) names, in order, read as the domain's error body.
+pub async fn refused_fields(res: Response<Body>) -> Vec<String> {
+    let body: le_domain::ApiErrorBody =
+        typed(res, axum::http::StatusCode::UNPROCESSABLE_ENTITY).await;
+    body.fields.into_iter().map(|f| f.field).collect()
+}
+
+/// A multipart body with one file part `field` named `file_name`.
+pub fn multipart_file(field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----le-portal-file-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The demo's people (`demo::seed`), by what they do.
+pub mod people {
+    pub const MD_ADMIN: &str = "md.admin";
+    pub const MD_AUDITOR: &str = "md.gutachter";
+    pub const HOSPITAL_ADMIN: &str = "klinik.admin";
+    pub const AUDIT_CLERK: &str = "klinik.controlling";
+    pub const HR_EDITOR: &str = "klinik.personal";
+    pub const VIEWER: &str = "klinik.lesen";
+    pub const OFFICE_CLERK: &str = "gs.sachbearbeitung";
+    pub const CARE_ADMIN: &str = "pflege.admin";
+    pub const CARE_CLERK: &str = "pflege.abrechnung";
+}
+
+/// The demo hospital's IK (also its Haupt-IK) and its first site.
+pub const DEMO_HOSPITAL: &str = "260326822";
+pub const DEMO_SITE: &str = "773686000";
+/// The second hospital of [`TestApp::second_hospital`] (Magdeburg, sites 773081000, 773082000).
+pub const OTHER_HOSPITAL: &str = "261500416";
+
+/// An audit case form for `hospital_ik` at `site`.
+pub fn case_form(hospital_ik: &str, site: &str) -> serde_json::Value {
+    serde_json::json!({
+        "hospital_ik": hospital_ik,
+        "site_number": site,
+        "admission_number": "A-2027-0042",
+        "invoice_number": "R-99812",
+        "admission_date": "2026-11-03",
+        "discharge_date": "2026-11-17",
+        "insurer_ik": "109905003",
+        "subject": "Ist die Anzahl der Beatmungsstunden korrekt?"
+    })
+}
+
+impl TestApp {
+    /// Sends `body` as it is (a file the browser sends raw) with the client's session.
+    pub async fn send_raw(
+        &self,
+        client: &Client,
+        method: &str,
+        uri: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Response<Body> {
+        let req = session_request(client, method, uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Sends a request with an API token; a body goes as a PDF.
+    pub async fn bearer(
+        &self,
+        token: &str,
+        method: &str,
+        uri: &str,
+        body: Option<Vec<u8>>,
+    ) -> Response<Body> {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        let body = match body {
+            Some(bytes) => {
+                req = req
+                    .header(header::CONTENT_TYPE, "application/pdf")
+                    .header(header::CONTENT_LENGTH, bytes.len());
+                Body::from(bytes)
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    /// An API token of the admin's institution with `scopes`; answers its secret.
+    pub async fn api_token(&self, admin: &Client, name: &str, scopes: &[&str]) -> String {
+        let res = self
+            .call(
+                admin,
+                "POST",
+                "/api/v1/api-tokens",
+                Some(serde_json::json!({"name": name, "scopes": scopes})),
+            )
+            .await;
+        let status = res.status();
+        let body = body_json(res).await;
+        assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A hospital registered under `ik` and approved by the demo's MD administrator; its admin
+    /// `username` signed in.
+    pub async fn approved_hospital(&self, ik: &str, username: &str) -> Actor {
+        let md = Actor {
+            password: String::new(),
+            secret: String::new(),
+            client: as_user(self, people::MD_ADMIN).await,
+        };
+        self.hospital_admin(&md, ik, username).await
+    }
+
+    /// A second hospital ([`OTHER_HOSPITAL`], Magdeburg) beside the demo's; its admin signed in.
+    pub async fn second_hospital(&self) -> Actor {
+        self.approved_hospital(OTHER_HOSPITAL, "admin.magdeburg")
+            .await
+    }
+
+    /// An audit case opened by the MD for `hospital_ik` at `site`.
+    pub async fn audit_case(
+        &self,
+        md: &Client,
+        hospital_ik: &str,
+        site: &str,
+    ) -> le_domain::api::audits::CaseDetail {
+        let res = self
+            .call(
+                md,
+                "POST",
+                "/api/v1/audits/cases",
+                Some(case_form(hospital_ik, site)),
+            )
+            .await;
+        typed(res, axum::http::StatusCode::CREATED).await
+    }
+
+    /// A document request of case `case_id` with the form `body`.
+    pub async fn document_request(
+        &self,
+        md: &Client,
+        case_id: i64,
+        body: serde_json::Value,
+    ) -> le_domain::api::audits::DocumentRequest {
+        let res = self
+            .call(
+                md,
+                "POST",
+                &format!("/api/v1/audits/cases/{case_id}/requests"),
+                Some(body),
+            )
+            .await;
+        typed(res, axum::http::StatusCode::CREATED).await
+    }
+
+    /// A case of the demo hospital opened now with one request (form `request`).
+    pub async fn case_with_request(
+        &self,
+        md: &Client,
+        request: serde_json::Value,
+    ) -> (
+        le_domain::api::audits::CaseDetail,
+        le_domain::api::audits::DocumentRequest,
+    ) {
+        let case = self.audit_case(md, DEMO_HOSPITAL, DEMO_SITE).await;
+        let request = self.document_request(md, case.case.id, request).await;
+        (case, request)
+    }
+
+    /// `GET uri` as `client`, expecting 200, read as the domain's response type `T`.
+    pub async fn read<T: serde::de::DeserializeOwned>(&self, client: &Client, uri: &str) -> T {
+        typed(
+            self.call(client, "GET", uri, None).await,
+            axum::http::StatusCode::OK,
+        )
+        .await
+    }
+
+    /// The demo care service's routing set-up (Nordrhein) saved by its admin.
+    pub async fn care_set_up(&self, admin: &Client) {
+        let res = self
+            .call(
+                admin,
+                "PUT",
+                "/api/v1/care/setup",
+                Some(serde_json::json!({"region": "Nordrhein", "sender_email": "abrechnung@pflege.example"})),
+            )
+            .await;
+        assert_eq!(res.status(), axum::http::StatusCode::OK);
+    }
+
+    /// A physician record created through the form endpoint; answers the stored record.
+    pub async fn physician(&self, client: &Client, form: serde_json::Value) -> serde_json::Value {
+        let res = self
+            .call(client, "POST", "/api/v1/physicians", Some(form))
+            .await;
+        let status = res.status();
+        let body = body_json(res).await;
+        assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
+        body
     }
 }

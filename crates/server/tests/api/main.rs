@@ -3,8 +3,6 @@
 
 mod access;
 mod audits;
-mod audits_deadlines;
-mod audits_reminders;
 mod care_billing;
 mod demo;
 mod directory;

@@ -2,88 +2,47 @@
 //! edge, the three lateness states, each requested document tracked (delivered, outstanding,
 //! declared unavailable) and the PDF receipt. Answers are read as the domain's response types.
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
+use axum::http::{Response, StatusCode, header};
 use le_domain::api::audits::{
     CaseDetail, DocumentRequest, Inbox, Receipt, ReminderSettings, SubmitResult,
 };
 use le_domain::audits::{DeadlineStatus, DocumentKind, DocumentState, Lateness};
 use le_domain::calendar::{berlin_day_start, berlin_time};
 use le_domain::directory::Date;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::audits::case_form;
-use crate::helpers::{Client, START, TestApp, as_user, body_bytes, body_json, demo, field_names};
-
-const HOSPITAL: &str = "260326822";
+use crate::helpers::{
+    Client, PDF, START, TestApp, as_user, body_bytes, body_json, demo, field_names, people, typed,
+};
 
 fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
-async fn typed<T: DeserializeOwned>(res: Response<Body>, expected: StatusCode) -> T {
-    let status = res.status();
-    let bytes = body_bytes(res).await;
-    assert_eq!(status, expected, "{}", String::from_utf8_lossy(&bytes));
-    serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)))
-}
-
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-
 async fn upload(app: &TestApp, client: &Client, request_id: i64, query: &str) -> Response<Body> {
-    let mut req = Request::put(format!(
-        "/api/v1/audits/requests/{request_id}/files?name=befund.pdf{query}"
-    ))
-    .header("x-requested-with", "le-portal")
-    .header(header::CONTENT_TYPE, "application/pdf");
-    if let Some(cookie) = &client.cookie {
-        req = req.header(header::COOKIE, cookie.as_str());
-    }
-    if let Some(csrf) = &client.csrf {
-        req = req.header("x-csrf-token", csrf.as_str());
-    }
-    app.send(req.body(Body::from(PDF.to_vec())).unwrap()).await
+    let uri = format!("/api/v1/audits/requests/{request_id}/files?name=befund.pdf{query}");
+    app.send_raw(client, "PUT", &uri, "application/pdf", PDF.to_vec())
+        .await
 }
 
 /// A case of the demo hospital created now, with one request (received now unless given).
 async fn case_and_request(app: &TestApp, md: &Client, request: Value) -> (i64, DocumentRequest) {
-    let res = app
-        .call(
-            md,
-            "POST",
-            "/api/v1/audits/cases",
-            Some(case_form(HOSPITAL, "773686000")),
-        )
-        .await;
-    let case: CaseDetail = typed(res, StatusCode::CREATED).await;
-    let res = app
-        .call(
-            md,
-            "POST",
-            &format!("/api/v1/audits/cases/{}/requests", case.case.id),
-            Some(request),
-        )
-        .await;
-    (case.case.id, typed(res, StatusCode::CREATED).await)
+    let (case, request) = app.case_with_request(md, request).await;
+    (case.case.id, request)
 }
 
-async fn submit(app: &TestApp, clerk: &Client, request_id: i64) -> SubmitResult {
-    let res = app
-        .call(
-            clerk,
-            "POST",
-            &format!("/api/v1/audits/requests/{request_id}/submit"),
-            None,
-        )
-        .await;
-    typed(res, StatusCode::CREATED).await
+async fn submitted(app: &TestApp, clerk: &Client, request_id: i64) -> SubmitResult {
+    typed(
+        super::submit(app, clerk, request_id).await,
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 #[tokio::test]
 async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edge() {
     let app = demo().await;
-    let md = as_user(&app, "md.gutachter").await;
+    let md = as_user(&app, people::MD_AUDITOR).await;
     // START is Friday 15.01.2027, 09:00 in Berlin: 8 weeks end on Friday 12.03.2027.
     let (_, in_time) =
         case_and_request(&app, &md, json!({"documents": ["discharge_letter"]})).await;
@@ -95,12 +54,8 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
 
     // 23:59 Berlin on the last day (22:59 UTC in winter): still in time, "heute fällig".
     app.clock.set(berlin_time(d("12.03.2027"), 23, 59));
-    let clerk = as_user(&app, "klinik.controlling").await;
-    let inbox: Inbox = typed(
-        app.call(&clerk, "GET", "/api/v1/audits/inbox", None).await,
-        StatusCode::OK,
-    )
-    .await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
+    let inbox: Inbox = app.read(&clerk, "/api/v1/audits/inbox").await;
     assert_eq!(inbox.today, d("12.03.2027"));
     let item = inbox
         .requests
@@ -114,7 +69,7 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
         upload(&app, &clerk, in_time.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, in_time.id).await;
+    let result = submitted(&app, &clerk, in_time.id).await;
     assert_eq!(result.delivery.lateness, Lateness::InTime);
     assert!(result.delivery.in_time);
     assert_eq!(result.deadline.status, DeadlineStatus::Delivered);
@@ -124,12 +79,12 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
     app.clock.set(berlin_time(d("13.03.2027"), 0, 1));
     let utc = le_server::clock::rfc3339(le_server::clock::Clock::now(&app.clock));
     assert!(utc.starts_with("2027-03-12T23:01"), "{utc}");
-    let clerk = as_user(&app, "klinik.controlling").await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
     assert_eq!(
         upload(&app, &clerk, late.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, late.id).await;
+    let result = submitted(&app, &clerk, late.id).await;
     assert_eq!(result.delivery.lateness, Lateness::LateWindow);
     assert!(!result.delivery.in_time);
     assert_eq!(
@@ -139,12 +94,8 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
 
     // 23:59 on the last day of the late window, then 00:01 after it (summer time by then).
     app.clock.set(berlin_time(d("23.04.2027"), 23, 59));
-    let clerk = as_user(&app, "klinik.controlling").await;
-    let inbox: Inbox = typed(
-        app.call(&clerk, "GET", "/api/v1/audits/inbox", None).await,
-        StatusCode::OK,
-    )
-    .await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
+    let inbox: Inbox = app.read(&clerk, "/api/v1/audits/inbox").await;
     let item = inbox
         .requests
         .iter()
@@ -152,25 +103,20 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
         .unwrap();
     assert_eq!(item.deadline.status, DeadlineStatus::LateWindow);
     app.clock.set(berlin_time(d("24.04.2027"), 0, 1));
-    let clerk = as_user(&app, "klinik.controlling").await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
     assert_eq!(
         upload(&app, &clerk, after.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, after.id).await;
+    let result = submitted(&app, &clerk, after.id).await;
     assert_eq!(result.delivery.lateness, Lateness::AfterWindow);
     // The receipt names the state and the German local time.
-    let receipt: Receipt = typed(
-        app.call(
+    let receipt: Receipt = app
+        .read(
             &clerk,
-            "GET",
             &format!("/api/v1/audits/deliveries/{}/receipt", result.delivery.id),
-            None,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(receipt.lateness, Lateness::AfterWindow);
     assert_eq!(receipt.submitted_at_local, "24.04.2027, 00:01 Uhr");
     assert!(receipt.submitted_at.starts_with("2027-04-23T22:01:"));
@@ -181,7 +127,7 @@ async fn a_request_posted_after_midnight_in_berlin_is_received_that_berlin_day()
     let app = demo().await;
     // 00:30 Berlin on Saturday 30.01.2027 is 23:30 UTC on Friday.
     app.clock.set(berlin_time(d("30.01.2027"), 0, 30));
-    let md = as_user(&app, "md.gutachter").await;
+    let md = as_user(&app, people::MD_AUDITOR).await;
     let (_, request) = case_and_request(&app, &md, json!({"documents": ["fever_chart"]})).await;
     assert_eq!(request.received_date, d("30.01.2027"));
     // 8 weeks from a Saturday end on Saturday 27.03.2027; § 193 BGB moves the end past the
@@ -196,7 +142,7 @@ async fn a_request_posted_after_midnight_in_berlin_is_received_that_berlin_day()
 #[tokio::test]
 async fn each_requested_document_is_tracked_until_delivered_or_declared_unavailable() {
     let app = demo().await;
-    let md = as_user(&app, "md.gutachter").await;
+    let md = as_user(&app, people::MD_AUDITOR).await;
     let (case_id, request) = case_and_request(
         &app,
         &md,
@@ -211,7 +157,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
             .iter()
             .all(|s| s.state == DocumentState::Outstanding)
     );
-    let clerk = as_user(&app, "klinik.controlling").await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
     // With several documents an upload must name its document, one of the requested ones.
     let res = upload(&app, &clerk, id, "").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -220,24 +166,16 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = upload(&app, &clerk, id, "&document=discharge_letter").await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let result = submit(&app, &clerk, id).await;
+    let result = submitted(&app, &clerk, id).await;
     assert_eq!(
         result.delivery.files[0].document,
         Some(DocumentKind::DischargeLetter)
     );
     // One of three delivered: the request is not delivered, its deadline keeps running.
     assert_eq!(result.deadline.status, DeadlineStatus::Open);
-    let detail: CaseDetail = typed(
-        app.call(
-            &clerk,
-            "GET",
-            &format!("/api/v1/audits/cases/{case_id}"),
-            None,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let detail: CaseDetail = app
+        .read(&clerk, &format!("/api/v1/audits/cases/{case_id}"))
+        .await;
     let states: Vec<DocumentState> = detail.requests[0]
         .document_states
         .iter()
@@ -252,11 +190,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
         ]
     );
     assert!(!detail.requests[0].complete);
-    let inbox: Inbox = typed(
-        app.call(&clerk, "GET", "/api/v1/audits/inbox", None).await,
-        StatusCode::OK,
-    )
-    .await;
+    let inbox: Inbox = app.read(&clerk, "/api/v1/audits/inbox").await;
     let item = inbox.requests.iter().find(|r| r.request_id == id).unwrap();
     assert_eq!(item.outstanding_documents, 2);
 
@@ -278,7 +212,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
     assert_eq!(field_names(&body_json(res).await), ["reason"]);
     let res = declare(json!({"document": "discharge_letter", "reason": "x"})).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let viewer = as_user(&app, "klinik.lesen").await;
+    let viewer = as_user(&app, people::VIEWER).await;
     let res = app
         .call(
             &viewer,
@@ -309,19 +243,14 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
     // The last one delivered: complete, the deadline stops.
     let res = upload(&app, &clerk, id, "&document=ops_documentation").await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let result = submit(&app, &clerk, id).await;
+    let result = submitted(&app, &clerk, id).await;
     assert_eq!(result.deadline.status, DeadlineStatus::Delivered);
-    let receipt: Receipt = typed(
-        app.call(
+    let receipt: Receipt = app
+        .read(
             &clerk,
-            "GET",
             &format!("/api/v1/audits/deliveries/{}/receipt", result.delivery.id),
-            None,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(receipt.document_states.len(), 3);
     assert!(
         receipt
@@ -330,32 +259,29 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
             .all(|s| s.state != DocumentState::Outstanding)
     );
     // The MD sees the same states.
-    let detail: CaseDetail = typed(
-        app.call(&md, "GET", &format!("/api/v1/audits/cases/{case_id}"), None)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    let detail: CaseDetail = app
+        .read(&md, &format!("/api/v1/audits/cases/{case_id}"))
+        .await;
     assert!(detail.requests[0].complete);
     assert_eq!(detail.requests[0].document_states, receipt.document_states);
 }
 
 async fn clerk_of(app: &TestApp) -> Client {
-    as_user(app, "klinik.controlling").await
+    as_user(app, people::AUDIT_CLERK).await
 }
 
 #[tokio::test]
 async fn the_receipt_is_a_pdf_to_file() {
     let app = demo().await;
-    let md = as_user(&app, "md.gutachter").await;
+    let md = as_user(&app, people::MD_AUDITOR).await;
     let (case_id, request) =
         case_and_request(&app, &md, json!({"documents": ["discharge_letter"]})).await;
-    let clerk = as_user(&app, "klinik.controlling").await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
     assert_eq!(
         upload(&app, &clerk, request.id, "").await.status(),
         StatusCode::CREATED
     );
-    let result = submit(&app, &clerk, request.id).await;
+    let result = submitted(&app, &clerk, request.id).await;
     let res = app
         .call(
             &clerk,
@@ -383,7 +309,7 @@ async fn the_receipt_is_a_pdf_to_file() {
     // Another hospital does not get it.
     let res = app
         .call(
-            &as_user(&app, "md.gutachter").await,
+            &as_user(&app, people::MD_AUDITOR).await,
             "GET",
             &format!(
                 "/api/v1/audits/deliveries/{}/receipt.pdf",
@@ -399,7 +325,7 @@ async fn the_receipt_is_a_pdf_to_file() {
 #[tokio::test]
 async fn users_unsubscribe_and_resubscribe_their_reminders() {
     let app = demo().await;
-    let clerk = as_user(&app, "klinik.controlling").await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
     let get = || async {
         let res = app
             .call(&clerk, "GET", "/api/v1/audits/reminder-settings", None)
@@ -407,24 +333,14 @@ async fn users_unsubscribe_and_resubscribe_their_reminders() {
         typed::<ReminderSettings>(res, StatusCode::OK).await
     };
     assert!(get().await.email_reminders);
-    let res = app
-        .call(
-            &clerk,
-            "PUT",
-            "/api/v1/audits/reminder-settings",
-            Some(json!({"email_reminders": false})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        super::set_email_reminders(&app, &clerk, false).await,
+        StatusCode::OK
+    );
     assert!(!get().await.email_reminders);
-    let res = app
-        .call(
-            &clerk,
-            "PUT",
-            "/api/v1/audits/reminder-settings",
-            Some(json!({"email_reminders": true})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        super::set_email_reminders(&app, &clerk, true).await,
+        StatusCode::OK
+    );
     assert!(get().await.email_reminders);
 }

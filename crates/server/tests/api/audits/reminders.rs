@@ -2,12 +2,11 @@
 //! digest per recipient at a reminder point, never twice (also with two instances running the
 //! job at once), a German subject and deadline, and no mail after unsubscribing.
 use axum::http::StatusCode;
-use le_domain::api::audits::{CaseList, DocumentRequest};
+use le_domain::api::audits::CaseList;
 use le_server::audits::reminders::{ReminderRun, run_once};
 use serde_json::json;
 
-use crate::audits::case_form;
-use crate::helpers::{START, SmtpSink, TestApp, as_user, body_json};
+use crate::helpers::{START, SmtpSink, TestApp, as_user, body_json, demo_with_mail, people};
 
 const DAY: i64 = 86_400;
 
@@ -48,16 +47,11 @@ fn decode_words(s: &str) -> String {
 #[tokio::test]
 async fn a_request_at_its_reminder_point_mails_each_recipient_exactly_once() {
     let sink = SmtpSink::start();
-    let url = format!("smtp://127.0.0.1:{}", sink.port);
-    let app = TestApp::with_config(|c| {
-        c.demo = true;
-        c.smtp_url = Some(le_server::config::Redacted(url));
-        c.smtp_from = "le-portal@portal.example".to_owned();
+    let app = demo_with_mail(&sink, |c| {
         c.public_url = Some("https://portal.example".to_owned());
     })
     .await;
-    le_server::demo::seed(&app.state).await.unwrap();
-    let md = as_user(&app, "md.gutachter").await;
+    let md = as_user(&app, people::MD_AUDITOR).await;
     // Close the demo's cases: only our request counts.
     let list: CaseList = serde_json::from_value(
         body_json(app.call(&md, "GET", "/api/v1/audits/cases", None).await).await,
@@ -74,26 +68,12 @@ async fn a_request_at_its_reminder_point_mails_each_recipient_exactly_once() {
             .await;
         assert!(res.status().is_success(), "{}", res.status());
     }
-    let res = app
-        .call(
+    let (_, request) = app
+        .case_with_request(
             &md,
-            "POST",
-            "/api/v1/audits/cases",
-            Some(case_form("260326822", "773686000")),
+            json!({"documents": ["discharge_letter", "fever_chart"]}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let case_id = body_json(res).await["case"]["id"].as_i64().unwrap();
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/cases/{case_id}/requests"),
-            Some(json!({"documents": ["discharge_letter", "fever_chart"]})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let request: DocumentRequest = serde_json::from_value(body_json(res).await).unwrap();
     assert_eq!(request.deadline.due.to_german(), "12.03.2027");
 
     // 15 days before the deadline: nothing yet.
@@ -138,16 +118,11 @@ async fn a_request_at_its_reminder_point_mails_each_recipient_exactly_once() {
     }
 
     // The controller unsubscribes; at 3 days before only the administrator is mailed.
-    let clerk = as_user(&app, "klinik.controlling").await;
-    let res = app
-        .call(
-            &clerk,
-            "PUT",
-            "/api/v1/audits/reminder-settings",
-            Some(json!({"email_reminders": false})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
+    assert_eq!(
+        super::set_email_reminders(&app, &clerk, false).await,
+        StatusCode::OK
+    );
     app.clock.set(START + 53 * DAY);
     let run = run_once(&app.state, "a").await.unwrap().unwrap();
     assert_eq!(run.mails, 1);

@@ -1,0 +1,223 @@
+//! Document requests: deadlines and statuses as the clock moves, and the demo inbox in its
+//! different deadline states.
+use super::*;
+
+#[tokio::test]
+async fn deadlines_and_statuses_follow_the_clock() {
+    let app = demo().await;
+    // A case opened 70 days before START with a request received that day (Friday 06.11.2026):
+    // 8 weeks end on Neujahr 01.01.2027, which § 193 BGB moves to Monday 04.01.2027.
+    app.clock.set(START - 70 * DAY);
+    let md_early = as_user(&app, people::MD_AUDITOR).await;
+    let mut form = case_form(HOSPITAL, "773687000");
+    form["admission_date"] = json!("2026-10-01");
+    form["discharge_date"] = json!("2026-10-20");
+    let res = app
+        .call(&md_early, "POST", "/api/v1/audits/cases", Some(form))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let early_case: le_domain::api::audits::CaseDetail = typed(res, StatusCode::CREATED).await;
+    let short = app
+        .document_request(
+            &md_early,
+            early_case.case.id,
+            json!({"documents": ["lab_results"]}),
+        )
+        .await;
+    assert_eq!(short.received_date, iso("2026-11-06"));
+    assert_eq!(short.deadline.due, iso("2027-01-04"));
+    assert_eq!(short.deadline.days_left, 59);
+    app.clock.set(START);
+    let md = as_user(&app, people::MD_AUDITOR).await;
+    let case = app.audit_case(&md, HOSPITAL, "773687000").await;
+    let long_id = app
+        .document_request(&md, case.case.id, json!({"documents": ["fever_chart"]}))
+        .await
+        .id;
+
+    let status_of = |inbox: &Value, id: i64| -> Value {
+        inbox["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["request_id"] == id)
+            .map(|r| r["deadline"].clone())
+            .unwrap_or(Value::Null)
+    };
+    // (days after START, days left, status, reminder)
+    for (days, left, status, reminder) in [
+        (0, 56, "open", false),
+        (41, 15, "open", false),
+        (42, 14, "due_soon", true),
+        (49, 7, "due_soon", true),
+        (50, 6, "due_soon", false),
+        (56, 0, "due_soon", false),
+        (57, -1, "late_window", false),
+        (98, -42, "late_window", false),
+        (99, -43, "overdue", false),
+    ] {
+        app.clock.set(START + days * DAY);
+        let clerk = as_user(&app, people::AUDIT_CLERK).await;
+        let inbox = body_json(
+            app.call(&clerk, "GET", "/api/v1/audits/inbox?site=773687000", None)
+                .await,
+        )
+        .await;
+        let d = status_of(&inbox, long_id);
+        assert_eq!(d["days_left"], left, "day {days}");
+        assert_eq!(d["status"], status, "day {days}");
+        assert_eq!(d["reminder"], reminder, "day {days}");
+        let dashboard = body_json(
+            app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
+                .await,
+        )
+        .await;
+        let reminded = dashboard["reminders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["request_id"] == long_id);
+        assert_eq!(reminded, reminder, "day {days}");
+    }
+
+    // Filters and sorting at day 20: the short request is overdue-ish (late window), the long
+    // one open; deadline sort puts the earlier due date first, "received" the newer receipt.
+    // (Another user: one user's TOTP steps never go backwards.)
+    app.clock.set(START + 20 * DAY);
+    let clerk = as_user(&app, people::HOSPITAL_ADMIN).await;
+    let get = |q: &'static str| {
+        let app = &app;
+        let clerk = clerk.clone();
+        async move {
+            body_json(
+                app.call(
+                    &clerk,
+                    "GET",
+                    &format!("/api/v1/audits/inbox?site=773687000{q}"),
+                    None,
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let short_id = short.id;
+    // Our two requests, in the order listed (the demo's requests of the site are left out).
+    let ids = |v: &Value| -> Vec<i64> {
+        v["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["request_id"].as_i64().unwrap())
+            .filter(|id| [short_id, long_id].contains(id))
+            .collect()
+    };
+    assert_eq!(ids(&get("").await), [short_id, long_id]);
+    assert_eq!(ids(&get("&sort=received").await), [long_id, short_id]);
+    assert_eq!(ids(&get("&status=late_window").await), [short_id]);
+    assert_eq!(ids(&get("&status=open").await), [long_id]);
+    assert_eq!(ids(&get("&status=pending").await), [short_id, long_id]);
+    assert_eq!(ids(&get("&status=delivered").await), Vec::<i64>::new());
+    let res = app
+        .call(&clerk, "GET", "/api/v1/audits/inbox?status=later", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let other_site = body_json(
+        app.call(&clerk, "GET", "/api/v1/audits/inbox?site=773688000", None)
+            .await,
+    )
+    .await;
+    assert!(!ids(&other_site).contains(&long_id));
+    let dashboard = body_json(
+        app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
+            .await,
+    )
+    .await;
+    let count_of = |s: &str| {
+        dashboard["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["status"] == s)
+            .unwrap()["count"]
+            .as_i64()
+            .unwrap()
+    };
+    // The demo's requests count too; ours add one open and one in the late window.
+    assert!(count_of("late_window") >= 1);
+    assert!(count_of("open") >= 1);
+}
+
+#[tokio::test]
+async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
+    let app = demo().await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
+    let inbox = body_json(app.call(&clerk, "GET", "/api/v1/audits/inbox", None).await).await;
+    let statuses: Vec<&str> = inbox["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["deadline"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["late_window", "due_soon", "open", "delivered"]);
+    assert_eq!(inbox["notices"].as_array().unwrap().len(), 4);
+    let dashboard = body_json(
+        app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
+            .await,
+    )
+    .await;
+    assert_eq!(dashboard["reminders"].as_array().unwrap().len(), 1);
+    assert_eq!(dashboard["reminders"][0]["days_left"], 7);
+    assert_eq!(dashboard["expiring_certificates"], 1);
+    // The delivered demo file is a PDF whose hash matches the receipt.
+    let delivered = inbox["requests"][3]["case_id"].as_i64().unwrap();
+    let detail = body_json(
+        app.call(
+            &clerk,
+            "GET",
+            &format!("/api/v1/audits/cases/{delivered}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let delivery = detail["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|r| r["deliveries"].get(0).cloned())
+        .unwrap();
+    let file_id = delivery["files"][0]["id"].as_i64().unwrap();
+    let bytes = body_bytes(
+        app.call(
+            &clerk,
+            "GET",
+            &format!("/api/v1/audits/files/{file_id}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(delivery["files"][0]["sha256"], sha256_hex(&bytes));
+    let inspections = body_json(
+        app.call(&clerk, "GET", "/api/v1/audits/inspections", None)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        inspections["inspections"][0]["cases"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // The MD sees the same cases.
+    let md = as_user(&app, people::MD_AUDITOR).await;
+    let cases = body_json(
+        app.call(&md, "GET", "/api/v1/audits/cases?state=open", None)
+            .await,
+    )
+    .await;
+    assert_eq!(cases["cases"].as_array().unwrap().len(), 3);
+}

@@ -1,0 +1,172 @@
+//! Closed cases accept nothing and are purged with their files after the retention period; the
+//! audit log keeps that something happened, not what.
+use super::*;
+
+#[tokio::test]
+async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period() {
+    let app = demo().await;
+    let md = as_user(&app, people::MD_AUDITOR).await;
+    let (case_id, request_id) = case_with_request(&app, &md).await;
+    let (open_case, _) = case_with_request(&app, &md).await;
+    let clerk = as_user(&app, people::AUDIT_CLERK).await;
+    let pdf = pdf_of(10_000, 8);
+    let res = put_pdf(
+        &app,
+        &clerk,
+        &format!("/api/v1/audits/requests/{request_id}/files?name=a.pdf"),
+        &pdf,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    submit(&app, &clerk, request_id).await;
+    let md = as_user(&app, people::MD_AUDITOR).await;
+    let res = app
+        .send(
+            session_request(
+                &md,
+                "PUT",
+                &format!("/api/v1/audits/cases/{case_id}/reports?name=gutachten.pdf"),
+            )
+            .body(Body::from(pdf_of(5_000, 9)))
+            .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let files_before = files_under(&app.data_dir().join("audits/files")).len();
+    assert_eq!(files_before, 3); // demo file, upload, report
+
+    // Only the MD closes; closing twice is a conflict.
+    assert_eq!(
+        app.call(
+            &clerk,
+            "POST",
+            &format!("/api/v1/audits/cases/{case_id}/close"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = app
+        .call(
+            &md,
+            "POST",
+            &format!("/api/v1/audits/cases/{case_id}/close"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let closed = body_json(res).await;
+    assert_eq!(closed["state"], "closed");
+    assert_eq!(closed["purge_on"], "2027-04-25");
+    assert_eq!(
+        app.call(
+            &md,
+            "POST",
+            &format!("/api/v1/audits/cases/{case_id}/close"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::CONFLICT
+    );
+    // Nothing more goes in; the case leaves the inbox.
+    let res = app
+        .call(
+            &md,
+            "POST",
+            &format!("/api/v1/audits/cases/{case_id}/requests"),
+            Some(json!({"documents": ["fever_chart"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = put_pdf(
+        &app,
+        &clerk,
+        &format!("/api/v1/audits/requests/{request_id}/files?name=b.pdf"),
+        &pdf,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let inbox = body_json(app.call(&clerk, "GET", "/api/v1/audits/inbox", None).await).await;
+    assert!(
+        inbox["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["case_id"] != case_id)
+    );
+
+    // 99 days later: still there.
+    app.clock.advance(99 * DAY);
+    assert_eq!(
+        le_server::audits::purge_expired(&app.state, 100)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM audit_cases WHERE id = {case_id}")
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        files_under(&app.data_dir().join("audits/files")).len(),
+        files_before
+    );
+    // 101 days after closing: rows and files are gone; the open case stays.
+    app.clock.advance(2 * DAY);
+    assert_eq!(
+        le_server::audits::purge_expired(&app.state, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    for table in [
+        format!("SELECT COUNT(*) FROM audit_cases WHERE id = {case_id}"),
+        format!("SELECT COUNT(*) FROM audit_requests WHERE case_id = {case_id}"),
+        format!("SELECT COUNT(*) FROM audit_notices WHERE case_id = {case_id}"),
+        format!("SELECT COUNT(*) FROM audit_reports WHERE case_id = {case_id}"),
+        format!("SELECT COUNT(*) FROM audit_files WHERE request_id = {request_id}"),
+        format!("SELECT COUNT(*) FROM audit_deliveries WHERE request_id = {request_id}"),
+    ] {
+        assert_eq!(count(&app, &table).await, 0, "{table}");
+    }
+    assert_eq!(files_under(&app.data_dir().join("audits/files")).len(), 1);
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM audit_cases WHERE id = {open_case}")
+        )
+        .await,
+        1
+    );
+    let md = as_user(&app, people::MD_AUDITOR).await;
+    assert_eq!(
+        app.call(&md, "GET", &format!("/api/v1/audits/cases/{case_id}"), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(audited(&app, "audit_case_purged").await);
+    // A shorter configured period purges earlier.
+    let res = app
+        .call(
+            &md,
+            "POST",
+            &format!("/api/v1/audits/cases/{open_case}/close"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    app.clock.advance(11 * DAY);
+    assert_eq!(
+        le_server::audits::purge_expired(&app.state, 10)
+            .await
+            .unwrap(),
+        1
+    );
+}
