@@ -63,6 +63,12 @@ test("a care service seals a delivery in the browser and mails it; openssl opens
   await page.goto("/pflegeabrechnung/schluessel");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Signaturschlüssel");
   await expect(page.getByTestId("key-status")).toHaveText("Kein Schlüssel gespeichert.");
+  // The crypto is a chunk of its own: not fetched when the area opens, only when it is used.
+  const cryptoChunk = [];
+  page.on("response", (res) => {
+    if (/\/split_care_seal-[0-9a-f]{16}\.wasm$/.test(new URL(res.url()).pathname)) cryptoChunk.push(res.status());
+  });
+  expect(cryptoChunk).toEqual([]);
   await page.getByLabel("PKCS#12-Datei (.p12, .pfx)").setInputFiles(join(pki, "sender.p12"));
   await page.getByLabel("Passwort der Datei").fill("falsch");
   await page.getByRole("button", { name: "Prüfen und im Browser speichern" }).click();
@@ -71,6 +77,7 @@ test("a care service seals a delivery in the browser and mails it; openssl opens
   await page.getByRole("button", { name: "Prüfen und im Browser speichern" }).click();
   await expect(page.getByTestId("key-status")).toContainText("Pflegedienst Sonnenschein (Test)");
   await expect(page.getByTestId("key-status")).toContainText("IK 460512349");
+  expect(cryptoChunk, "the crypto chunk is fetched once, when the key is checked").toEqual([200]);
   await expectNoAxeViolations(page);
 
   // A new delivery: the payload is picked here and never leaves the browser unencrypted.
@@ -101,6 +108,7 @@ test("a care service seals a delivery in the browser and mails it; openssl opens
   await page.getByLabel("Passwort des Signaturschlüssels").fill("Pflege-Test-2026");
   await page.getByRole("button", { name: "Signieren, verschlüsseln und hochladen" }).click();
   await page.waitForURL(/\/pflegeabrechnung\/lieferung\/\d+$/, { timeout: 60_000 });
+  expect(cryptoChunk, "sealing reuses the loaded crypto chunk").toEqual([200]);
   // The detail shows "Lieferung" while it loads: wait for the file name, then read it.
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Lieferung TPFL0\d{3}$/);
   const heading = await page.getByRole("heading", { level: 1 }).textContent();

@@ -127,6 +127,24 @@ test("the MD administrator opens the registrations", async ({ page }) => {
   expect(requests.failed).toEqual([]);
 });
 
+test("the care service's admin opens every care billing page; the crypto chunk stays unfetched", async ({ page }) => {
+  const requests = watchRequests(page);
+  await signIn(page, "pflege.admin");
+  for (const [path, heading] of [
+    ["/pflegeabrechnung", "Lieferungen"],
+    ["/pflegeabrechnung/neu", "Neue Lieferung"],
+    ["/pflegeabrechnung/einrichtung", "Einrichtung"],
+    ["/pflegeabrechnung/personal", "Personal"],
+    ["/pflegeabrechnung/schluessel", "Signaturschlüssel"],
+  ]) {
+    await openArea(page, path, heading);
+  }
+  expect(requests.count(/\/split_care_billing-[0-9a-f]{16}\.wasm$/)).toBeGreaterThan(0);
+  // The PKCS#12 reader and CMS code come only when a key is imported or a delivery sealed.
+  expect(requests.count(/\/split_care_seal-[0-9a-f]{16}\.wasm$/)).toBe(0);
+  expect(requests.failed).toEqual([]);
+});
+
 test("while a chunk loads, the heading and a progress bar show at once", async ({ page }) => {
   let release;
   const held = new Promise((ok) => (release = ok));

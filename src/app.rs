@@ -74,7 +74,13 @@ impl Page {
             Route::Home => Page::Home,
             Route::NumberCheck => Page::NumberCheck,
             Route::Contact => Page::Contact,
-            Route::CareBilling | Route::CareCertificates => Page::Area(Area::CareBilling),
+            Route::CareBilling
+            | Route::CareCertificates
+            | Route::CareNew
+            | Route::CareSetup
+            | Route::CareStaff
+            | Route::CareKey
+            | Route::CareDelivery { .. } => Page::Area(Area::CareBilling),
             Route::SignIn => Page::SignIn,
             Route::Registration => Page::Area(Area::Registration),
             Route::RegistrationStatus { .. } => Page::Area(Area::RegistrationStatus),

@@ -17,6 +17,16 @@ pub enum Route {
     CareBilling,
     /// The operator's recipient certificates of care billing.
     CareCertificates,
+    /// `/pflegeabrechnung/neu` (a correction: `?korrektur={id}`)
+    CareNew,
+    /// `/pflegeabrechnung/einrichtung`
+    CareSetup,
+    /// `/pflegeabrechnung/personal`
+    CareStaff,
+    /// `/pflegeabrechnung/schluessel`: the signing key kept in this browser.
+    CareKey,
+    /// `/pflegeabrechnung/lieferung/{id}`
+    CareDelivery { id: i64 },
     /// `/registrierung`
     Registration,
     /// `/registrierung/status` and `/registrierung/status/{reference}`
@@ -78,6 +88,11 @@ impl Route {
             ["kontakt"] => Route::Contact,
             ["pflegeabrechnung"] => Route::CareBilling,
             ["pflegeabrechnung", "zertifikate"] => Route::CareCertificates,
+            ["pflegeabrechnung", "neu"] => Route::CareNew,
+            ["pflegeabrechnung", "einrichtung"] => Route::CareSetup,
+            ["pflegeabrechnung", "personal"] => Route::CareStaff,
+            ["pflegeabrechnung", "schluessel"] => Route::CareKey,
+            ["pflegeabrechnung", "lieferung", n] => Route::CareDelivery { id: id(n)? },
             ["registrierung"] => Route::Registration,
             ["registrierung", "status"] => Route::RegistrationStatus { reference: None },
             ["registrierung", "status", reference] => Route::RegistrationStatus {
@@ -116,6 +131,11 @@ impl Route {
             Route::Contact => "/kontakt".to_owned(),
             Route::CareBilling => "/pflegeabrechnung".to_owned(),
             Route::CareCertificates => "/pflegeabrechnung/zertifikate".to_owned(),
+            Route::CareNew => "/pflegeabrechnung/neu".to_owned(),
+            Route::CareSetup => "/pflegeabrechnung/einrichtung".to_owned(),
+            Route::CareStaff => "/pflegeabrechnung/personal".to_owned(),
+            Route::CareKey => "/pflegeabrechnung/schluessel".to_owned(),
+            Route::CareDelivery { id } => format!("/pflegeabrechnung/lieferung/{id}"),
             Route::Registration => "/registrierung".to_owned(),
             Route::RegistrationStatus { reference: None } => "/registrierung/status".to_owned(),
             Route::RegistrationStatus {
@@ -214,6 +234,11 @@ mod tests {
             Route::Contact,
             Route::CareBilling,
             Route::CareCertificates,
+            Route::CareNew,
+            Route::CareSetup,
+            Route::CareStaff,
+            Route::CareKey,
+            Route::CareDelivery { id: 5 },
             Route::Registration,
             Route::RegistrationStatus { reference: None },
             Route::RegistrationStatus {

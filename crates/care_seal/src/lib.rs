@@ -9,8 +9,10 @@
 //! algorithm identifiers) are encoded with the RustCrypto `cms`/`der` types.
 mod cert;
 mod der_out;
+mod envelope;
 
 pub use cert::{CertificateInfo, RecipientCertificate, format_date, parse_certificate_list};
+pub use envelope::{RecipientId, recipients_of};
 
 use cms::content_info::CmsVersion;
 use cms::enveloped_data::{KeyTransRecipientInfo, RecipientIdentifier, RecipientInfo};

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use le_care_seal::{RecipientCertificate, SealError, SealOptions, SigningIdentity, seal};
+use le_care_seal::{
+    RecipientCertificate, RecipientId, SealError, SealOptions, SigningIdentity, recipients_of, seal,
+};
 
 /// Now (the certificates below are valid for a year from their creation).
 fn now() -> u64 {
@@ -254,6 +256,62 @@ fn openssl_opens_and_verifies_what_the_crate_sealed() {
         assert_eq!(sealed.payload_size, data.len() as u64);
         assert_eq!(pki.open(&sealed.bytes).expect("verifies"), data, "{file}");
     }
+}
+
+#[test]
+fn the_recipient_is_read_back_from_the_first_bytes_of_a_sealed_file() {
+    if !openssl_available() {
+        return;
+    }
+    let pki = Pki::new();
+    let recipient = pki.recipient();
+    let expected = RecipientId {
+        issuer: recipient.info().issuer.clone(),
+        serial: recipient.info().serial.clone(),
+    };
+    let identity =
+        SigningIdentity::from_pkcs12(&pki.pkcs12("a.p12", &[]), "geheim ü").expect("identity");
+    let sealed = seal(
+        &payload(),
+        &identity,
+        &recipient,
+        SealOptions {
+            gzip: false,
+            now: now(),
+        },
+    )
+    .expect("seal");
+    // The server reads only the first 64 KB.
+    let head = &sealed.bytes[..sealed.bytes.len().min(64 * 1024)];
+    assert_eq!(
+        recipients_of(head).expect("recipient"),
+        std::slice::from_ref(&expected)
+    );
+    // A file enveloped by openssl itself (BER, indefinite lengths) names the same certificate.
+    std::fs::write(pki.path("plain.bin"), payload()).expect("write");
+    ok(
+        pki.dir.path(),
+        &[
+            "cms",
+            "-encrypt",
+            "-binary",
+            "-aes256",
+            "-in",
+            "plain.bin",
+            "-recip",
+            "recipient.pem",
+            "-outform",
+            "DER",
+            "-out",
+            "openssl.p7m",
+        ],
+    );
+    let by_openssl = std::fs::read(pki.path("openssl.p7m")).expect("read");
+    assert_eq!(recipients_of(&by_openssl).expect("recipient"), [expected]);
+    // Anything else is refused, never a panic.
+    assert!(recipients_of(b"verschluesselt").is_err());
+    assert!(recipients_of(&sealed.bytes[..40]).is_err());
+    assert!(recipients_of(&[]).is_err());
 }
 
 #[test]

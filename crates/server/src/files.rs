@@ -103,6 +103,15 @@ impl Received {
         Ok(())
     }
 
+    /// The first `n` bytes of the received file (all of it when shorter).
+    pub async fn head(&self, n: usize) -> std::io::Result<Vec<u8>> {
+        use tokio::io::AsyncReadExt as _;
+        let file = tokio::fs::File::open(&self.path).await?;
+        let mut out = Vec::with_capacity(n.min(64 * 1024));
+        file.take(n as u64).read_to_end(&mut out).await?;
+        Ok(out)
+    }
+
     /// What makes the file unacceptable as a PDF document (the domain's rule), if anything.
     pub fn pdf_problem(&self) -> Option<le_domain::documents::PdfProblem> {
         le_domain::documents::PdfProblem::of(self.size, &self.head, &self.tail)

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use super::crypto::{self, CryptoError};
 use super::keystore;
 use crate::api::{self, ApiFailure};
 use crate::components::form::{
@@ -16,6 +17,7 @@ use crate::components::form::{
     LABEL_CLASS, Notice, TextField, Touched,
 };
 use crate::contexts::session::Session;
+use crate::routes::Route;
 
 /// One service line's worker: number and service date.
 #[derive(Debug, Clone, Copy)]
@@ -204,25 +206,27 @@ pub fn NewDelivery() -> impl IntoView {
                 let recipient = api::care_billing::recipient_certificate()
                     .await
                     .map_err(|e| e.message)?;
-                let recipient = le_care_seal::RecipientCertificate::from_pem(recipient.pem.as_bytes())
-                    .map_err(|e| e.to_string())?;
                 let stored = keystore::load().await?.ok_or_else(|| {
                     "In diesem Browser ist kein Signaturschlüssel gespeichert (siehe „Schlüssel“).".to_owned()
                 })?;
-                let identity = le_care_seal::SigningIdentity::from_pkcs12(&stored.bytes, &password.get_untracked())
-                    .map_err(|e| {
-                        password_error.set(Some(e.to_string()));
-                        e.to_string()
-                    })?;
+                busy.set(Some(crypto::LOADING));
+                let crypto = crypto::load().await?;
                 busy.set(Some("Datei wird signiert und verschlüsselt …"));
                 let payload = keystore::file_bytes(&picked).await?;
-                let sealed = le_care_seal::seal(
-                    &payload,
-                    &identity,
-                    &recipient,
-                    le_care_seal::SealOptions { gzip: req.compressed, now: keystore::now_seconds() },
-                )
-                .map_err(|e| e.to_string())?;
+                let sealed = (crypto.seal)(&crypto::SealInput {
+                    recipient_pem: &recipient.pem,
+                    pkcs12: &stored.bytes,
+                    password: &password.get_untracked(),
+                    payload: &payload,
+                    gzip: req.compressed,
+                    now: keystore::now_seconds(),
+                })
+                .map_err(|e| {
+                    if let CryptoError::WrongPassword(m) = &e {
+                        password_error.set(Some(m.clone()));
+                    }
+                    e.message().to_owned()
+                })?;
                 drop(payload);
                 busy.set(Some("Verschlüsselte Datei wird hochgeladen …"));
                 let mut req = req;
@@ -241,10 +245,7 @@ pub fn NewDelivery() -> impl IntoView {
             .await;
             busy.set(None);
             match result {
-                Ok(id) => navigate(
-                    &format!("/pflegeabrechnung/lieferung/{id}"),
-                    Default::default(),
-                ),
+                Ok(id) => navigate(&Route::CareDelivery { id }.href(), Default::default()),
                 Err(e) => notice.set(Some(Err(e))),
             }
         });

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use crate::api::{self, ApiFailure};
 use crate::components::form::{BUTTON_PRIMARY, CARD_CLASS, LINK_CLASS, Notice, TextField};
 use crate::contexts::session::Session;
+use crate::routes::Route;
 
 #[component]
 pub fn DeliveryDetail(id: i64) -> impl IntoView {
@@ -103,7 +104,7 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
                     <dt class="font-medium text-slate-700">"Papierbelege an"</dt><dd>{d.paper_receipts.clone()}</dd>
                     <dt class="font-medium text-slate-700">"E-Mail"</dt>
                     <dd data-testid="sent">{match (&d.sent_at, &d.sent_to) { (Some(at), Some(to)) => format!("gesendet {at} an {to}"), _ => "noch nicht gesendet".to_owned() }}</dd>
-                    {d.correction_of.map(|c| view! { <dt class="font-medium text-slate-700">"Korrigiert"</dt><dd><A href=format!("/pflegeabrechnung/lieferung/{c}") attr:class=LINK_CLASS>{format!("Lieferung {c}")}</A></dd> })}
+                    {d.correction_of.map(|c| view! { <dt class="font-medium text-slate-700">"Korrigiert"</dt><dd><A href=Route::CareDelivery { id: c }.href() attr:class=LINK_CLASS>{format!("Lieferung {c}")}</A></dd> })}
                 </dl>
                 <section class=format!("mt-6 space-y-3 {CARD_CLASS}") aria-labelledby="versand-titel">
                     <h2 id="versand-titel" class="text-lg font-semibold">"Versand"</h2>
@@ -141,7 +142,7 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
                     <h2 id="fehler-titel" class="text-lg font-semibold">"Fehlerrückmeldung der Datenannahmestelle"</h2>
                     {d.error_return.clone().map(|e| view! {
                         <p data-testid="error-return">{format!("Fehlernummer {}, Maßnahme {} ({}). {}", e.error_number, e.error_action, e.recorded_at, e.note)}</p>
-                        <A href=format!("/pflegeabrechnung/neu?korrektur={}", d.id) attr:class=LINK_CLASS>"Korrekturlieferung anlegen"</A>
+                        <A href=Route::CareNew.href_with(&format!("korrektur={}", d.id)) attr:class=LINK_CLASS>"Korrekturlieferung anlegen"</A>
                     })}
                     <form class="space-y-3" on:submit=record>
                         <TextField id="fehlernummer" label="Fehlernummer" value=error_number error=err_of("error_number") inputmode="numeric" />

@@ -1,11 +1,11 @@
 //! The delivery log with filters (month, kind, test/real, state), kept in the URL.
-use le_domain::api::care_billing::Delivery;
 use le_domain::care_billing::KindCatalog;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, ApiFailure, access::encode, load_into};
+use crate::api::{self, Load, access::encode};
 use crate::components::form::{INPUT_CLASS, LABEL_CLASS, LINK_CLASS};
+use crate::routes::Route;
 
 #[component]
 pub fn DeliveryLog() -> impl IntoView {
@@ -13,8 +13,7 @@ pub fn DeliveryLog() -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let procedure = RwSignal::new(String::new());
     let state = RwSignal::new(String::new());
-    let list = RwSignal::new(None::<Result<Vec<Delivery>, ApiFailure>>);
-    load_into(list, move || {
+    let list = Load::new(move || {
         let query = format!(
             "month={}&kind={}&procedure={}&state={}",
             encode(&month.get()),
@@ -46,7 +45,7 @@ pub fn DeliveryLog() -> impl IntoView {
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Lieferungen"</h1>
         <p class="mt-2 text-slate-700">
-            <A href="/pflegeabrechnung/neu" attr:class=LINK_CLASS>"Neue Lieferung anlegen"</A>
+            <A href=Route::CareNew.href() attr:class=LINK_CLASS>"Neue Lieferung anlegen"</A>
         </p>
         <form class="mt-4 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label="Lieferungen filtern" on:submit=|ev| ev.prevent_default()>
             <div>
@@ -83,7 +82,7 @@ pub fn DeliveryLog() -> impl IntoView {
                                 };
                                 view! {
                                     <tr class="border-t border-slate-200">
-                                        <td class="px-3 py-2"><A href=format!("/pflegeabrechnung/lieferung/{}", d.id) attr:class=LINK_CLASS>{d.payload_file_name.clone()}</A></td>
+                                        <td class="px-3 py-2"><A href=Route::CareDelivery { id: d.id }.href() attr:class=LINK_CLASS>{d.payload_file_name.clone()}</A></td>
                                         <td class="px-3 py-2">{d.month.clone()}</td>
                                         <td class="px-3 py-2">{format!("{} {}", d.kind, d.kind_label)}</td>
                                         <td class="px-3 py-2">{d.procedure.label()}</td>

@@ -1,5 +1,5 @@
 //! The care service's set-up: region (routing row), billing centre, sender address, branches.
-use le_domain::access::Role;
+use le_domain::access::Permission;
 use le_domain::api::care_billing::{CareSetup, NewBranch, SetupRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +14,11 @@ use crate::contexts::session::Session;
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let session = Session::use_context();
-    let is_admin = move || session.info().is_some_and(|i| i.role == Role::Admin);
+    let is_admin = move || {
+        session
+            .info()
+            .is_some_and(|i| i.role.allows(Permission::ConfigureCareBilling))
+    };
     let setup = RwSignal::new(None::<Result<CareSetup, ApiFailure>>);
     let region = RwSignal::new(String::new());
     let centre = RwSignal::new(String::new());

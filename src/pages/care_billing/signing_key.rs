@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::crypto::{self, CryptoError};
 use super::keystore::{self, StoredKey};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, HINT_CLASS, Notice, TextField,
@@ -15,7 +16,7 @@ pub fn SigningKeyPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let password_error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let busy = RwSignal::new(None::<&'static str>);
     spawn_local(async move {
         let _ = stored.try_set(Some(keystore::load().await.unwrap_or(None)));
     });
@@ -33,35 +34,32 @@ pub fn SigningKeyPage() -> impl IntoView {
             )));
             return;
         };
-        busy.set(true);
+        busy.set(Some(crypto::LOADING));
         spawn_local(async move {
             let result = async {
+                let crypto = crypto::load().await?;
+                busy.set(Some("Die Datei wird geprüft …"));
                 let bytes = keystore::file_bytes(&picked).await?;
-                let identity =
-                    le_care_seal::SigningIdentity::from_pkcs12(&bytes, &password.get_untracked())
+                let info =
+                    (crypto.check_key)(&bytes, &password.get_untracked(), keystore::now_seconds())
                         .map_err(|e| {
-                        if e == le_care_seal::SealError::WrongPassword {
-                            password_error.set(Some(e.to_string()));
-                        }
-                        e.to_string()
-                    })?;
-                let info = identity.certificate().info().clone();
-                identity
-                    .certificate()
-                    .check_valid_at(keystore::now_seconds())
-                    .map_err(|e| e.to_string())?;
+                            if let CryptoError::WrongPassword(m) = &e {
+                                password_error.set(Some(m.clone()));
+                            }
+                            e.message().to_owned()
+                        })?;
                 let key = StoredKey {
                     file_name: picked.name(),
                     subject: info.subject,
-                    ik: info.ik.unwrap_or_default(),
-                    valid_until: le_care_seal::format_date(info.not_after),
+                    ik: info.ik,
+                    valid_until: info.valid_until,
                     bytes,
                 };
                 keystore::save(&key).await?;
                 Ok::<StoredKey, String>(key)
             }
             .await;
-            busy.set(false);
+            busy.set(None);
             match result {
                 Ok(key) => {
                     notice.set(Some(Ok(format!(
@@ -115,7 +113,8 @@ pub fn SigningKeyPage() -> impl IntoView {
                 <FileInput id="p12-datei" accept=".p12,.pfx,application/x-pkcs12" describedby="p12-hinweis" on_change=on_file testid="p12-file" />
             </div>
             <TextField id="p12-passwort" label="Passwort der Datei" value=password error=password_error input_type="password" autocomplete="off" />
-            <button type="submit" class=BUTTON_PRIMARY disabled=move || busy.get()>"Prüfen und im Browser speichern"</button>
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || busy.get().is_some()>"Prüfen und im Browser speichern"</button>
+            <p role="status" class="text-slate-700 empty:hidden">{move || busy.get()}</p>
             <Notice message=notice />
         </form>
     }

@@ -124,6 +124,79 @@ fn to_api(row: &DeliveryRow) -> Result<Delivery, AppError> {
     })
 }
 
+/// The recipient infos of a sealed file are within its first bytes (a 4096-bit RSA key's
+/// recipient info with a long issuer name is under 2 KB).
+const RECIPIENT_INFO_BYTES: usize = 64 * 1024;
+
+fn recipient_refused(code: &str, message: String) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field: "recipient_certificate".to_owned(),
+        code: code.to_owned(),
+        message,
+    }])
+}
+
+/// The file must be encrypted for a certificate of the data acceptance point `recipient_ik`
+/// that the operator imported and that is valid now; otherwise it could not be opened there.
+async fn check_recipient(
+    state: &AppState,
+    recipient_ik: &str,
+    head: &[u8],
+) -> Result<(), AppError> {
+    let recipients = le_care_seal::recipients_of(head).map_err(|e| {
+        AppError::Validation(vec![FieldError {
+            field: "file".to_owned(),
+            code: "not_enveloped".to_owned(),
+            message: format!(
+                "Die Datei ist nicht lesbar: {e}. Bitte die Lieferung im Portal verschlüsseln."
+            ),
+        }])
+    })?;
+    let imported = store::certificates_of(&state.db, recipient_ik).await?;
+    let used = imported.iter().find(|row| {
+        recipients
+            .iter()
+            .any(|r| r.issuer == row.issuer && r.serial == row.serial)
+    });
+    let Some(row) = used else {
+        return Err(recipient_refused(
+            "certificate_unknown",
+            format!(
+                "Die Datei ist für ein Zertifikat verschlüsselt, das für die Datenannahmestelle \
+                 IK {recipient_ik} nicht eingespielt ist (Seriennummer {}). Bitte die Lieferung \
+                 erneut im Portal verschlüsseln.",
+                recipients
+                    .first()
+                    .map(|r| r.serial.as_str())
+                    .unwrap_or_default()
+            ),
+        ));
+    };
+    let now = state.clock.now();
+    if now > row.not_after {
+        return Err(recipient_refused(
+            "certificate_expired",
+            format!(
+                "Das Zertifikat der Datenannahmestelle IK {recipient_ik}, für das die Datei \
+                 verschlüsselt ist, ist am {} abgelaufen. Bitte die Lieferung erneut im Portal \
+                 verschlüsseln.",
+                le_care_seal::format_date(u64::try_from(row.not_after).unwrap_or(0))
+            ),
+        ));
+    }
+    if now < row.not_before {
+        return Err(recipient_refused(
+            "certificate_not_yet_valid",
+            format!(
+                "Das Zertifikat der Datenannahmestelle IK {recipient_ik}, für das die Datei \
+                 verschlüsselt ist, gilt erst ab {}.",
+                le_care_seal::format_date(u64::try_from(row.not_before).unwrap_or(0))
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn setup_missing() -> AppError {
     AppError::Conflict {
         code: "setup_missing",
@@ -143,7 +216,7 @@ fn setup_missing() -> AppError {
     summary = "Eine verschlüsselte Lieferung einreichen; der Server vergibt die Dateifolgenummer und erzeugt die Auftragsdatei",
     params(le_domain::api::care_billing::DeliveryRequest),
     request_body(content = crate::openapi::BinaryFile, content_type = "application/octet-stream", description = "Die signierte und verschlüsselte Nutzdatei (CMS)."),
-    responses((status = 201, description = "Die Lieferung mit Dateifolgenummer.", body = le_domain::api::care_billing::Delivery), (status = 413, description = "Zu groß.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Angaben (Feldpfad), z. B. Leistungsart nicht zugelassen.", body = le_domain::ApiErrorBody))
+    responses((status = 201, description = "Die Lieferung mit Dateifolgenummer.", body = le_domain::api::care_billing::Delivery), (status = 413, description = "Zu groß.", body = le_domain::ApiErrorBody), (status = 422, description = "Ungültige Angaben (Feldpfad), z. B. Leistungsart nicht zugelassen, oder die Datei ist nicht für ein eingespieltes, gültiges Zertifikat der Datenannahmestelle verschlüsselt (`recipient_certificate`: `certificate_unknown`, `certificate_expired`; `file`: `not_enveloped`).", body = le_domain::ApiErrorBody))
 )]
 pub async fn create(
     State(state): State<AppState>,
@@ -213,6 +286,11 @@ pub async fn create(
             message: "Die verschlüsselte Datei fehlt.".to_owned(),
         }]));
     }
+    let head = received
+        .head(RECIPIENT_INFO_BYTES)
+        .await
+        .map_err(|e| AppError::internal("read upload", e))?;
+    check_recipient(&state, route.physical_recipient.as_str(), &head).await?;
     let sender_physical = setup
         .billing_centre_ik
         .clone()

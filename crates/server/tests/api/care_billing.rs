@@ -2,6 +2,7 @@
 //! returns and corrections, scoping and the token scope.
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use le_care_seal::{RecipientCertificate, SealOptions, SigningIdentity, seal};
 use le_domain::care_billing::{Procedure, parse_order_file};
 use serde_json::json;
 
@@ -10,8 +11,56 @@ use crate::helpers::*;
 const QUERY: &str =
     "branch_ik=460512349&kind=01&month=2026-10&procedure=test&payload_size=5000&compressed=true";
 
-/// The demo care service with its routing set-up (Nordrhein) done by its admin.
+/// The test data acceptance point's certificate for Nordrhein (IK 109905003; fixtures/README.md).
+pub(crate) const RECIPIENT_PEM: &str = include_str!("fixtures/care-recipient.pem");
+
+/// The operator imports the test recipient certificate.
+pub(crate) async fn import_recipient(app: &TestApp) {
+    let md = as_user(app, people::MD_ADMIN).await;
+    let res = post_raw(
+        app,
+        &md,
+        "/api/v1/care/certificates",
+        RECIPIENT_PEM.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+fn sender() -> SigningIdentity {
+    SigningIdentity::from_pkcs12(include_bytes!("fixtures/care-sender.p12"), "test")
+        .expect("fixture key")
+}
+
+/// `payload` signed and encrypted for `recipient` by the product's own code.
+fn sealed_for(payload: &[u8], recipient: &RecipientCertificate) -> Vec<u8> {
+    let now = recipient.info().not_before + 86_400;
+    seal(
+        payload,
+        &sender(),
+        recipient,
+        SealOptions { gzip: false, now },
+    )
+    .expect("seal")
+    .bytes
+}
+
+/// `payload` sealed for the test recipient (as the browser does it).
+pub(crate) fn sealed(payload: &[u8]) -> Vec<u8> {
+    let recipient = RecipientCertificate::from_pem(RECIPIENT_PEM.as_bytes()).expect("fixture");
+    sealed_for(payload, &recipient)
+}
+
+/// The demo care service with its routing set-up (Nordrhein) done by its admin, and the
+/// recipient's certificate imported by the operator.
 async fn set_up() -> (TestApp, Client, Client) {
+    let (app, admin, clerk) = set_up_without_certificate().await;
+    import_recipient(&app).await;
+    (app, admin, clerk)
+}
+
+/// [`set_up`] before the operator imported any recipient certificate.
+async fn set_up_without_certificate() -> (TestApp, Client, Client) {
     let app = demo().await;
     let admin = as_user(&app, people::CARE_ADMIN).await;
     app.care_set_up(&admin).await;
@@ -106,7 +155,7 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
     let res = deliver(&fresh, &fresh_clerk, QUERY, b"verschluesselt").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
-    let encrypted = b"0\x82\x01\x00 encrypted bytes".repeat(100);
+    let encrypted = sealed(&b"Abrechnungsdaten ".repeat(100));
     let res = deliver(&app, &clerk, QUERY, &encrypted).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let delivery = body_json(res).await;
@@ -187,7 +236,7 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
         &app,
         &clerk,
         &format!("{QUERY}&correction_of={id}"),
-        b"korrigiert",
+        &sealed(b"korrigiert"),
     )
     .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -251,20 +300,79 @@ async fn refused_kinds_and_unknown_branches_are_field_errors() {
     assert_eq!(count, 0);
 }
 
+#[tokio::test]
+async fn a_file_for_an_unknown_or_expired_recipient_certificate_is_refused() {
+    let (app, _admin, clerk) = set_up().await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM care_deliveries")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap()
+    };
+    // Not a CMS envelope at all.
+    let res = deliver(&app, &clerk, QUERY, b"verschluesselt").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    assert_eq!(field_names(&body), ["file"]);
+    assert_eq!(body["fields"][0]["code"], "not_enveloped");
+    // Encrypted for a certificate the operator never imported (here: the sender's own).
+    let foreign = sender().certificate().clone();
+    let res = deliver(&app, &clerk, QUERY, &sealed_for(b"Daten", &foreign)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    assert_eq!(field_names(&body), ["recipient_certificate"]);
+    assert_eq!(body["fields"][0]["code"], "certificate_unknown");
+    let message = body["fields"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("nicht eingespielt") && message.contains("IK 109905003"),
+        "{message}"
+    );
+    // The imported certificate, expired since the file was sealed.
+    let file = sealed(b"Daten");
+    sqlx::query("UPDATE care_recipient_certificates SET not_after = ?")
+        .bind({
+            use le_server::clock::Clock as _;
+            app.clock.now() - 86_400
+        })
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let res = deliver(&app, &clerk, QUERY, &file).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_json(res).await;
+    assert_eq!(field_names(&body), ["recipient_certificate"]);
+    assert_eq!(body["fields"][0]["code"], "certificate_expired");
+    assert!(
+        body["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("abgelaufen"),
+        "{body}"
+    );
+    // Nothing was numbered or stored, and no upload is left behind.
+    assert_eq!(count().await, 0);
+    let left: Vec<_> = std::fs::read_dir(app.state.config.data_dir.join("care/deliveries"))
+        .map(|d| d.flatten().collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_deliveries_get_every_number_once_without_gaps() {
     let (app, _admin, clerk) = set_up().await;
+    let file = sealed(&[7; 1000]);
     let mut tasks = Vec::new();
-    for i in 0..20u8 {
+    for _ in 0..20 {
         let router = app.router.clone();
         let clerk = clerk.clone();
+        let file = file.clone();
         tasks.push(tokio::spawn(async move {
             use tower::ServiceExt as _;
             let req = Request::post(format!("/api/v1/care/deliveries?{QUERY}"))
                 .header(header::COOKIE, clerk.cookie.unwrap())
                 .header("x-csrf-token", clerk.csrf.unwrap())
                 .header("x-requested-with", "le-portal")
-                .body(Body::from(vec![i; 1000]))
+                .body(Body::from(file))
                 .unwrap();
             let res = router.oneshot(req).await.unwrap();
             assert_eq!(res.status(), StatusCode::CREATED);
@@ -282,7 +390,7 @@ async fn parallel_deliveries_get_every_number_once_without_gaps() {
 #[tokio::test]
 async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
     let (app, admin, clerk) = set_up().await;
-    let res = deliver(&app, &clerk, QUERY, b"eins").await;
+    let res = deliver(&app, &clerk, QUERY, &sealed(b"eins")).await;
     let id = body_json(res).await["id"].as_i64().unwrap();
     // The delivery moves to another care service: for this one it no longer exists.
     sqlx::query(
@@ -321,7 +429,7 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
         .send(
             Request::post(format!("/api/v1/care/deliveries?{QUERY}"))
                 .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .body(Body::from("per Token"))
+                .body(Body::from(sealed(b"per Token")))
                 .unwrap(),
         )
         .await;
@@ -351,7 +459,8 @@ async fn a_delivery_is_mailed_once_with_both_files() {
     .await;
     let admin = as_user(&app, people::CARE_ADMIN).await;
     app.care_set_up(&admin).await;
-    let encrypted: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    import_recipient(&app).await;
+    let encrypted = sealed(&(0..=255u8).cycle().take(70_000).collect::<Vec<u8>>());
     let res = deliver(&app, &admin, QUERY, &encrypted).await;
     let delivery = body_json(res).await;
     let id = delivery["id"].as_i64().unwrap();
@@ -407,7 +516,7 @@ async fn a_delivery_is_mailed_once_with_both_files() {
     assert_eq!(body_json(res).await["code"], "already_sent");
     // Without a configured mail server the answer says to use a data carrier.
     let (plain, _, clerk) = set_up().await;
-    let res = deliver(&plain, &clerk, QUERY, b"x").await;
+    let res = deliver(&plain, &clerk, QUERY, &sealed(b"x")).await;
     let id = body_json(res).await["id"].as_i64().unwrap();
     let res = plain
         .call(
@@ -572,7 +681,7 @@ fn openssl_certificate(
 
 #[tokio::test]
 async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_unknown_or_expired() {
-    let (app, admin, clerk) = set_up().await;
+    let (app, admin, clerk) = set_up_without_certificate().await;
     let res = app
         .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
         .await;

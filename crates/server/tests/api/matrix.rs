@@ -389,6 +389,7 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
         );
     }
     // The care service: its set-up, a branch, one delivery and a token of its billing software.
+    crate::care_billing::import_recipient(&app).await;
     let care = as_user(&app, "pflege.admin").await;
     let res = app
         .call(
@@ -423,7 +424,7 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
                 "/api/v1/care/deliveries?branch_ik=460512349&kind=01&month=2026-10&procedure=test&payload_size=3",
             )
             .header(header::AUTHORIZATION, format!("Bearer {care_token}"))
-            .body(Body::from("abc"))
+            .body(Body::from(crate::care_billing::sealed(b"abc")))
             .unwrap(),
         )
         .await;
