@@ -31,21 +31,8 @@ pub fn berlin_day_of(rfc3339: &str) -> Option<Date> {
 }
 
 /// A date input's value ("", ISO from `<input type="date">`, or German): the domain's parser.
-#[allow(
-    dead_code,
-    reason = "for the directory and audits forms, which port to it next"
-)]
 pub fn parse_input(value: &str) -> Option<Date> {
     Date::parse(value.trim()).ok()
-}
-
-/// A date for a date input's value ("" for none).
-#[allow(
-    dead_code,
-    reason = "for the directory and audits forms, which port to it next"
-)]
-pub fn input_value(date: Option<Date>) -> String {
-    date.map(Date::to_iso).unwrap_or_default()
 }
 
 /// "2026-11-27T13:05:00Z" → "27.11.2026, 14:05" (Berlin time); the input when unreadable.

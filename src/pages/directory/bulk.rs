@@ -11,7 +11,7 @@ use le_domain::numbers::SiteNumber;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::common::{display_name, hospital_sites_of, perf_mark, perf_mark_after_frame, today};
+use super::common::{display_name, hospital_sites_of, perf_mark, perf_mark_after_frame};
 use super::data::DirectoryData;
 use crate::api::{ApiFailure, directory as api};
 use crate::components::form::{
@@ -19,6 +19,7 @@ use crate::components::form::{
     Notice,
 };
 use crate::components::mutation::Mutation;
+use crate::dates::today;
 
 /// Preview rows shown before "Alle anzeigen".
 const PREVIEW_ROWS: usize = 100;

@@ -1,17 +1,6 @@
-//! Small helpers of the directory pages: today's date, performance marks, display of records.
+//! Small helpers of the directory pages: performance marks, display of records.
 use le_domain::directory::{Date, HospitalSite, PhysicianRecord, RequestState};
 use wasm_bindgen::JsValue;
-
-/// Today in the browser's time zone.
-pub fn today() -> Date {
-    let now = js_sys::Date::new_0();
-    Date::from_ymd(
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
-    )
-    .unwrap_or(Date::MIN)
-}
 
 /// `performance.mark(name)` and `window.__lePerf[name] = performance.now()`, for benchmarks.
 pub fn perf_mark(name: &str) {

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::common::{hospital_sites_of, today};
+use super::common::hospital_sites_of;
 use crate::api::{ApiFailure, Load, directory as api};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS,
@@ -21,6 +21,7 @@ use crate::components::form::{
 use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
+use crate::dates::today;
 use crate::routes::Route;
 
 /// The form's field errors through the app's one mechanism ([`Touched`], [`ServerErrors`]): a

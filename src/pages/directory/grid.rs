@@ -11,12 +11,13 @@ use wasm_bindgen::JsCast;
 use super::bulk::{BulkPanel, CsvPanel};
 use super::common::{
     STATE_FILTERS, display_name, display_sites, has_site, is_active, perf_mark,
-    perf_mark_after_frame, state_key, today,
+    perf_mark_after_frame, state_key,
 };
 use super::data::DirectoryData;
 use crate::api::{Load, directory as api};
 use crate::components::form::{BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
 use crate::contexts::session::Session;
+use crate::dates::today;
 use crate::routes::Route;
 
 /// Height of one row in pixels (fixed, so that positions are arithmetic).
