@@ -105,7 +105,7 @@ const INSTITUTIONS: &[DemoInstitution] = &[
 
 /// Seeds the demo data once (when no institution exists yet).
 pub async fn seed(state: &AppState) -> Result<(), AppError> {
-    let mode = crate::installation::recorded_mode(&state.db).await?;
+    let mode = crate::installation::recorded_mode(&state.database).await?;
     if mode != Some(crate::installation::Mode::Demo) {
         return Err(AppError::Conflict {
             code: "not_a_demo_database",

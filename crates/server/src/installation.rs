@@ -3,7 +3,7 @@
 //! sign-in page's accounts with live codes) can never expose real accounts.
 pub mod store;
 
-use crate::db::Db;
+use crate::db::Database;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -30,9 +30,8 @@ impl Mode {
 }
 
 /// The mode recorded at the first start, if the database has had one.
-pub async fn recorded_mode(db: &Db) -> sqlx::Result<Option<Mode>> {
-    let mut conn = db.acquire().await?;
-    let stored = store::recorded_mode(&mut conn).await?;
+pub async fn recorded_mode(db: &Database) -> sqlx::Result<Option<Mode>> {
+    let stored = store::mode(db).await?;
     Ok(stored.as_deref().map(Mode::from_stored))
 }
 
@@ -66,8 +65,8 @@ impl From<sqlx::Error> for RefuseStart {
 /// The recorded mode, recording it first if this is the database's first start: a database with
 /// no users yet takes the mode asked for; one that already holds users (from before this record
 /// existed) counts as real.
-pub async fn settle(db: &Db, demo: bool, now: i64) -> Result<Mode, RefuseStart> {
-    let mut tx = crate::db::begin_write(db).await?;
+pub async fn settle(db: &Database, demo: bool, now: i64) -> Result<Mode, RefuseStart> {
+    let mut tx = db.begin_write().await?;
     let stored = store::recorded_mode(&mut tx).await?;
     let mode = match stored.as_deref() {
         Some(stored) => Mode::from_stored(stored),

@@ -67,7 +67,11 @@ use crate::error::AppError;
 /// What every handler may need.
 #[derive(Clone)]
 pub struct AppState {
+    /// The SQLite pool of the stores not yet moved to [`db::Database`] (issue 12's port; goes
+    /// away when the last store takes `&Database`).
     pub db: db::Db,
+    /// The database of either backend; every ported store takes `&state.database`.
+    pub database: db::Database,
     pub config: Arc<Config>,
     pub clock: Arc<dyn clock::Clock>,
     /// Encrypts secrets at rest (TOTP keys).
@@ -156,8 +160,18 @@ pub async fn state_with_clock(
     clock: Arc<dyn clock::Clock>,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
     files::create_private_dir(&config.data_dir)?;
-    let db = db::connect(&config.database_url()).await?;
-    installation::settle(&db, config.demo, clock.now()).await?;
+    let url = config.database_url();
+    let (db, database) = if db::is_postgres_url(&url) {
+        // Transitional (issue 12's port): the stores not yet moved to `Database` get an empty
+        // in-memory SQLite pool, so they fail loudly ("no such table") instead of writing
+        // elsewhere. Serving on PostgreSQL is refused by `run` until the port is complete.
+        let database = db::Database::connect(&url).await?;
+        (db::connect("sqlite::memory:").await?, database)
+    } else {
+        let db = db::connect(&url).await?;
+        (db.clone(), db::Database::from(db))
+    };
+    installation::settle(&database, config.demo, clock.now()).await?;
     if config.database_url.is_none() {
         // SQLite creates its files with the process umask; the WAL files copy the database's mode.
         let db_file = config.data_dir.join("le-portal.db");
@@ -168,10 +182,11 @@ pub async fn state_with_clock(
         }
     }
     let secrets = secrets::SecretBox::from_key_file(&config.secret_key_path())?;
-    system::verify_secret_key(&db.clone().into(), &secrets, clock.now()).await?;
+    system::verify_secret_key(&database, &secrets, clock.now()).await?;
     let storage = storage::Storage::from_config(&config.storage, config.data_dir.clone())?;
     Ok(AppState {
         db,
+        database,
         config: Arc::new(config),
         clock,
         secrets,
@@ -197,6 +212,11 @@ pub async fn start_up(state: &AppState) -> Result<(), Box<dyn std::error::Error>
 /// Binds, prints the bound address, and serves until Ctrl-C / SIGTERM.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let listen = config.listen;
+    if db::is_postgres_url(&config.database_url()) {
+        // Until every store speaks both dialects (issue 12), PostgreSQL serves `migrate` and
+        // `import` only.
+        return Err("serving on PostgreSQL is not available yet (use SQLite)".into());
+    }
     let state = state_from_config(config).await?;
     start_up(&state).await?;
     // Purges closed audit cases after the retention period (at start, then hourly).

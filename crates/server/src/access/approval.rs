@@ -81,7 +81,7 @@ pub async fn agreement(
         .into_response("application/pdf");
     audit_log::success(&admin.actor, "agreement_viewed")
         .target(row.reference.clone())
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
     let h = res.headers_mut();
     if let Ok(v) =
@@ -279,7 +279,7 @@ pub async fn approve(
                     ));
                 }
                 detail
-            }).record(&state.db, now).await;
+            }).record(&state.database, now).await;
     let recipient = format!("{} {}", row.admin_first_name, row.admin_last_name);
     Ok(axum::Json(letter(
         &institution,
@@ -308,7 +308,7 @@ pub async fn reject(
     audit_log::success(&admin.actor, "registration_rejected")
         .target(format!("{} (IK {})", row.reference, row.ik))
         .detail(req.reason.trim().to_owned())
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let row = store::registration_by_id(&state.db, id)
         .await?
@@ -345,7 +345,7 @@ pub async fn reissue_letter(
     tx.commit().await?;
     audit_log::success(&admin.actor, "credentials_reissued")
         .target(format!("{} ({})", user.username, row.reference))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let recipient = format!("{} {}", user.first_name, user.last_name);
     Ok(axum::Json(letter(

@@ -139,7 +139,7 @@ pub async fn sign_in(
         Err(refusal) => {
             audit_log::failure(&actor, "sign_in")
                 .detail(refusal.detail().to_owned())
-                .record(&state.db, now)
+                .record(&state.database, now)
                 .await;
             return Err(refusal.into_error());
         }
@@ -182,7 +182,7 @@ pub async fn sign_in(
             (_, SessionStage::SetPassword) => Some("Passwortänderung ausstehend".to_owned()),
             (_, SessionStage::Full) => None,
         })
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -309,7 +309,7 @@ fn cleared() -> (StatusCode, HeaderMap) {
 async fn audit_simple(state: &AppState, session: &Session, action: &str, detail: Option<String>) {
     audit_log::success(&session.actor, action)
         .detail_opt(detail)
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
 }
 

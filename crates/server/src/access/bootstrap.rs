@@ -125,7 +125,7 @@ pub async fn create_md_admin(
     audit_log::success(&actor, "md_admin_created")
         .target(p.username.clone())
         .detail(format!("Benutzer-ID {user_id}"))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     Ok(letter(
         &institution,

@@ -60,7 +60,7 @@ pub async fn confirm(
         .detail(format!(
             "Zugriff auf die Daten der Haupt-IK {main_ik} bestätigt"
         ))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     list(State(state), admin).await
 }

@@ -208,7 +208,7 @@ pub async fn submit(
     let actor = Actor::anonymous(Some(username), &client);
     audit_log::success(&actor, "registration_submitted")
         .target(format!("{reference} (IK {ik})"))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     Ok((
         StatusCode::CREATED,

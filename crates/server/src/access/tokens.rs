@@ -79,7 +79,7 @@ pub async fn create(
     audit_log::success(&admin.actor, "api_token_created")
         .target(format!("{} ({prefix}…)", req.name.trim()))
         .detail(format!("Zwecke: {}", scopes.join(", ")))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let row = store::token_by_id(&state.db, id)
         .await?
@@ -107,7 +107,7 @@ pub async fn revoke(
     store::revoke_token(&state.db, id, now).await?;
     audit_log::success(&admin.actor, "api_token_revoked")
         .target(format!("{} ({}…)", row.name, row.prefix))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let row = store::token_by_id(&state.db, id)
         .await?

@@ -107,7 +107,7 @@ pub async fn create(
     audit_log::success(&admin.actor, "user_created")
         .target(username.clone())
         .detail(format!("Rolle: {}", req.role.as_str()))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let user = store::user_by_id(&state.db, id)
         .await?
@@ -129,7 +129,7 @@ async fn own_user(state: &AppState, admin: &AdminSession, id: i64) -> Result<Use
             audit_log::denied(&admin.actor, "user_access")
                 .target(format!("Benutzer-ID {id}"))
                 .detail("nicht in der eigenen Einrichtung".to_owned())
-                .record(&state.db, state.clock.now())
+                .record(&state.database, state.clock.now())
                 .await;
             Err(AppError::NotFound)
         }
@@ -163,7 +163,7 @@ pub async fn update(
         audit_log::success(&admin.actor, "user_role_changed")
             .target(user.username.clone())
             .detail(format!("{} → {}", user.role().as_str(), role.as_str()))
-            .record(&state.db, now)
+            .record(&state.database, now)
             .await;
     }
     if let Some(active) = req.active
@@ -182,7 +182,7 @@ pub async fn update(
             },
         )
         .target(user.username.clone())
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     }
     let user = store::user_by_id(&state.db, id)
@@ -206,7 +206,7 @@ pub async fn reset_second_factor(
     audit_log::success(&admin.actor, "second_factor_reset")
         .target(user.username.clone())
         .detail("Einrichtungscode ausgegeben".to_owned())
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
     let user = store::user_by_id(&state.db, id)
         .await?

@@ -1,6 +1,6 @@
 //! The audit log: who did what, when, for which institution, from where, with which outcome.
 //! Every area writes through one short call per outcome
-//! (`audit_log::success(&actor, "user_created").target(name).record(&state.db, now).await`);
+//! (`audit_log::success(&actor, "user_created").target(name).record(&state.database, now).await`);
 //! reading is scoped by the caller's institution. The SQL is in `store`.
 /// The SQL of the log: append an entry, read a filtered page, redact details.
 mod store;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::access::session::{Actor, AdminSession};
 use crate::clock::{parse_time, parse_time_until};
-use crate::db::Db;
+use crate::db::Database;
 use crate::error::AppError;
 
 /// Longest text kept in one field of an entry; longer input (a megabyte typed as a user name) is
@@ -98,7 +98,7 @@ impl Entry<'_> {
 
     /// Writes the entry. A failure to audit is logged loudly but does not undo the action it
     /// follows.
-    pub async fn record(self, db: &Db, now: i64) {
+    pub async fn record(self, db: &Database, now: i64) {
         let actor = capped(self.actor.name.as_deref());
         let target = capped(self.target.as_deref());
         let client = capped(Some(self.actor.client_addr.as_str())).unwrap_or_default();
@@ -193,7 +193,7 @@ async fn list(
     let filter = checked_filter(&session, &query)?;
     let limit = query.limit.unwrap_or(50).clamp(1, 500);
     let offset = query.offset.unwrap_or(0).max(0);
-    let (entries, total) = store::page(&state.db, &filter, limit, offset).await?;
+    let (entries, total) = store::page(&state.database, &filter, limit, offset).await?;
     Ok(axum::Json(AuditPage { entries, total }))
 }
 
@@ -204,7 +204,7 @@ async fn export_csv(
     Query(query): Query<LogQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     let filter = checked_filter(&session, &query)?;
-    let (entries, _) = store::page(&state.db, &filter, 100_000, 0).await?;
+    let (entries, _) = store::page(&state.database, &filter, 100_000, 0).await?;
     // The domain's writer: the same dialect and formula neutralisation as every other export
     // (user names typed at a failed sign-in end up here, unauthenticated).
     let rows = entries.into_iter().map(|e| {

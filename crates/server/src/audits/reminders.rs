@@ -53,11 +53,11 @@ pub struct ReminderRun {
 /// One run of the job as instance `holder`: `None` when another instance holds the lease.
 pub async fn run_once(state: &AppState, holder: &str) -> Result<Option<ReminderRun>, AppError> {
     let now = state.clock.now();
-    if !store::take_lease(&state.db, LEASE, holder, now, LEASE_SECONDS).await? {
+    if !store::take_lease(&state.database, LEASE, holder, now, LEASE_SECONDS).await? {
         return Ok(None);
     }
     let result = send_due(state).await;
-    store::release_lease(&state.db, LEASE, holder).await?;
+    store::release_lease(&state.database, LEASE, holder).await?;
     result.map(Some)
 }
 
@@ -132,7 +132,7 @@ async fn send_due(state: &AppState) -> Result<ReminderRun, AppError> {
                             .collect::<Vec<_>>()
                             .join(", ")
                     ))
-                    .record(&state.db, now)
+                    .record(&state.database, now)
                     .await;
             }
             Err(err) => {
@@ -291,7 +291,7 @@ pub async fn update_settings(
             "audit_reminders_unsubscribed"
         },
     )
-    .record(&state.db, now)
+    .record(&state.database, now)
     .await;
     Ok(axum::Json(form))
 }

@@ -25,11 +25,11 @@ pub async fn run_once(
     retention_days: u32,
 ) -> Result<Option<usize>, AppError> {
     let now = state.clock.now();
-    if !store::take_lease(&state.db, LEASE, holder, now, LEASE_SECONDS).await? {
+    if !store::take_lease(&state.database, LEASE, holder, now, LEASE_SECONDS).await? {
         return Ok(None);
     }
     let result = purge_expired(state, retention_days).await;
-    store::release_lease(&state.db, LEASE, holder).await?;
+    store::release_lease(&state.database, LEASE, holder).await?;
     result.map(Some)
 }
 
@@ -38,14 +38,14 @@ pub async fn run_once(
 pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usize, AppError> {
     let now = state.clock.now();
     let cutoff = now - i64::from(retention_days) * 86_400;
-    let ids = store::closed_before(&state.db, cutoff).await?;
+    let ids = store::closed_before(&state.database, cutoff).await?;
     let system = Actor {
         name: Some("Löschfrist".to_owned()),
         client_addr: "intern".to_owned(),
         ..Actor::default()
     };
     for id in &ids {
-        let mut tx = crate::db::begin_write(&state.db).await?;
+        let mut tx = state.database.begin_write().await?;
         let stored = store::stored_names_of_case(&mut tx, *id).await?;
         // The audit log keeps that something happened, not what: its entries about this case
         // (admission and invoice numbers, file names, hashes) lose their details.
@@ -72,7 +72,7 @@ pub async fn purge_expired(state: &AppState, retention_days: u32) -> Result<usiz
                 le_domain::text::count(stored.len() as u64, "Datei", "Dateien"),
                 le_domain::text::count(u64::from(retention_days), "Tag", "Tage")
             ))
-            .record(&state.db, now)
+            .record(&state.database, now)
             .await;
     }
     Ok(ids.len())

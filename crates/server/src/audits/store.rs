@@ -12,8 +12,9 @@ use le_domain::directory::{Date, Land};
 
 use super::caller::Scope;
 use crate::clock::rfc3339;
-use crate::db::Db;
+use crate::db::{Database, Db, Tx};
 use crate::error::AppError;
+use crate::{on_db, on_tx};
 
 /// Days after closing when a case is purged, on the day of `closed_at`.
 pub fn purge_on(closed_at: i64, retention_days: u32) -> Date {
@@ -791,34 +792,35 @@ pub async fn delete_pending_file(db: &Db, id: i64) -> Result<bool, AppError> {
 /// Takes (or renews) the lease of job `name` for `holder` unless another holder's lease is
 /// still running; answers whether `holder` has it now.
 pub async fn take_lease(
-    db: &Db,
+    db: &Database,
     name: &str,
     holder: &str,
     now: i64,
     seconds: i64,
 ) -> Result<bool, AppError> {
-    let taken = sqlx::query(
-        "INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?) \
+    let taken = on_db!(db, pool => sqlx::query(
+        "INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3) \
          ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
-         WHERE job_leases.expires_at <= ? OR job_leases.holder = excluded.holder",
+         WHERE job_leases.expires_at <= $4 OR job_leases.holder = excluded.holder",
     )
     .bind(name)
     .bind(holder)
     .bind(now + seconds)
     .bind(now)
-    .execute(db)
-    .await?
-    .rows_affected();
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(taken == 1)
 }
 
 /// Gives the lease up (only the holder can).
-pub async fn release_lease(db: &Db, name: &str, holder: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE job_leases SET expires_at = 0 WHERE name = ? AND holder = ?")
+pub async fn release_lease(db: &Database, name: &str, holder: &str) -> Result<(), AppError> {
+    on_db!(db, pool => sqlx::query("UPDATE job_leases SET expires_at = 0 WHERE name = $1 AND holder = $2")
         .bind(name)
         .bind(holder)
-        .execute(db)
-        .await?;
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 
@@ -1523,62 +1525,64 @@ pub async fn certified_periods(
 // ---- Retention ----
 
 /// Ids of the cases closed at or before `cutoff` (Unix seconds), oldest id first.
-pub async fn closed_before(db: &Db, cutoff: i64) -> Result<Vec<i64>, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM audit_cases WHERE closed_at IS NOT NULL AND closed_at <= ? ORDER BY id",
+pub async fn closed_before(db: &Database, cutoff: i64) -> Result<Vec<i64>, AppError> {
+    Ok(on_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM audit_cases WHERE closed_at IS NOT NULL AND closed_at <= $1 ORDER BY id",
     )
     .bind(cutoff)
-    .fetch_all(db)
-    .await?)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// Stored names of every file of case `id`: the requests' files and the expert reports.
-pub async fn stored_names_of_case(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-) -> Result<Vec<String>, AppError> {
-    let mut stored: Vec<String> = sqlx::query_scalar(
-        "SELECT f.stored_name FROM audit_files f JOIN audit_requests r ON r.id = f.request_id \
-         WHERE r.case_id = ?",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let reports: Vec<String> =
-        sqlx::query_scalar("SELECT stored_name FROM audit_reports WHERE case_id = ?")
+pub async fn stored_names_of_case(tx: &mut Tx, id: i64) -> Result<Vec<String>, AppError> {
+    let (mut stored, reports): (Vec<String>, Vec<String>) = on_tx!(tx, conn => {
+        let files = sqlx::query_scalar(
+            "SELECT f.stored_name FROM audit_files f JOIN audit_requests r ON r.id = f.request_id \
+             WHERE r.case_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let reports = sqlx::query_scalar("SELECT stored_name FROM audit_reports WHERE case_id = $1")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
+        (files, reports)
+    });
     stored.extend(reports);
     Ok(stored)
 }
 
 /// Ids of the requests of case `id` and of their deliveries.
 pub async fn request_and_delivery_ids(
-    conn: &mut sqlx::SqliteConnection,
+    tx: &mut Tx,
     id: i64,
 ) -> Result<(Vec<i64>, Vec<i64>), AppError> {
-    let request_ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM audit_requests WHERE case_id = ?")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let delivery_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT d.id FROM audit_deliveries d JOIN audit_requests r ON r.id = d.request_id \
-         WHERE r.case_id = ?",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok((request_ids, delivery_ids))
+    Ok(on_tx!(tx, conn => {
+        let request_ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM audit_requests WHERE case_id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+        let delivery_ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT d.id FROM audit_deliveries d JOIN audit_requests r ON r.id = d.request_id \
+             WHERE r.case_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        (request_ids, delivery_ids)
+    }))
 }
 
 /// Deletes case `id`; the schema cascades to its notices, requests, deliveries, files, reports
 /// and inspection links.
-pub async fn delete_case(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM audit_cases WHERE id = ?")
+pub async fn delete_case(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM audit_cases WHERE id = $1")
         .bind(id)
         .execute(conn)
-        .await?;
+        .await
+        .map(|_| ()))?;
     Ok(())
 }

@@ -247,7 +247,7 @@ pub async fn record(
     audit_log::success(actor, action)
         .target(target)
         .detail_opt(detail)
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
 }
 

@@ -120,7 +120,7 @@ pub async fn import(
             rows.len() - ids.len(),
             skipped.len()
         ))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     Ok(axum::Json(CertificateImportReport {
         unchanged: rows.len() - ids.len(),

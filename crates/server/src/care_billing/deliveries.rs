@@ -370,7 +370,7 @@ pub async fn create(
             req.kind.trim(),
             transfer_size
         ))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let row = store::delivery(&state.db, institution_id, id)
         .await?
@@ -566,7 +566,7 @@ pub async fn error_return(
             "Fehlernummer {}, Maßnahme {}",
             req.error_number, req.error_action
         ))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let row = store::delivery(&state.db, caller.institution.id, id)
         .await?
@@ -661,7 +661,7 @@ pub async fn send(
     audit_log::success(&caller.actor, "care_delivery_sent")
         .target(format!("Lieferung {id}"))
         .detail(format!("per E-Mail an {to}"))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let row = store::delivery(&state.db, institution_id, id)
         .await?

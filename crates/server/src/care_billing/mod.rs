@@ -31,7 +31,7 @@ pub(crate) async fn log(
     crate::audit_log::success(&caller.actor, action)
         .target(format!("IK {}", caller.institution.ik))
         .detail(detail)
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
 }
 

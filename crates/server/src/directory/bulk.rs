@@ -295,7 +295,7 @@ pub async fn apply(
             "{} geändert, {unchanged} unverändert",
             snapshot.len()
         ))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let changed_ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, caller.main_ik.as_str())
@@ -387,7 +387,7 @@ pub async fn undo(
     audit_log::success(&caller.actor, "physicians_bulk_undone")
         .target(format!("Sammeländerung {operation_id}"))
         .detail(format!("{} Einträge wiederhergestellt", snapshot.len()))
-        .record(&state.db, now)
+        .record(&state.database, now)
         .await;
     let ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
     let physicians = store::physicians_of(&state.db, &operation.main_ik)

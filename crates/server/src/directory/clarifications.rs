@@ -123,7 +123,7 @@ async fn audit_office(
     audit_log::success(actor, action)
         .target(format!("Klärung {id}"))
         .detail_opt(detail)
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
 }
 
@@ -353,7 +353,7 @@ pub async fn upload_document(
     audit_log::success(&caller.actor, "clarification_document_provided")
         .target(format!("Klärung {id}"))
         .detail(format!("{size} Bytes"))
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
     to_api(&one(&state, id).await?, Viewer::Hospital).map(axum::Json)
 }

@@ -149,7 +149,7 @@ pub async fn import(
             .count();
         audit_log::success(&caller.actor, "physicians_imported")
             .detail(format!("{created} neu, {updated} geändert"))
-            .record(&state.db, now)
+            .record(&state.database, now)
             .await;
     }
     Ok(axum::Json(HrImportReport { applied, rows }))

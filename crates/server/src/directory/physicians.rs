@@ -31,7 +31,7 @@ async fn audit_change(
     audit_log::success(&caller.actor, action)
         .target(target)
         .detail_opt(detail)
-        .record(&state.db, state.clock.now())
+        .record(&state.database, state.clock.now())
         .await;
 }
 

@@ -115,7 +115,7 @@ pub async fn import(
                 report.removed.len(),
                 report.unchanged
             ))
-            .record(&state.db, now)
+            .record(&state.database, now)
             .await;
     }
     Ok(report)

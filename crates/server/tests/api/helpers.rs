@@ -51,6 +51,7 @@ impl TestApp {
         )
         .unwrap();
         let mut config = Config::with_dirs(dir.path().join("data"), dist);
+        config.database_url = postgres_database().await;
         adjust(&mut config);
         let clock = ManualClock::new(START);
         let state = state_with_clock(config, Arc::new(clock.clone()))
@@ -90,6 +91,31 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// With `LE_TEST_POSTGRES_URL` set (a PostgreSQL server the check script started, see
+/// `scripts/check.sh`), a fresh database on it for one test; otherwise `None` (the embedded
+/// SQLite file in the test's data directory).
+pub async fn postgres_database() -> Option<String> {
+    use sqlx::Connection as _;
+    let admin = std::env::var("LE_TEST_POSTGRES_URL").ok()?;
+    let name = format!("t_{}", le_server::secrets::token().to_ascii_lowercase());
+    let name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(40)
+        .collect();
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("LE_TEST_POSTGRES_URL: connect");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create the test database");
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
+    Some(format!("{base}/{name}"))
 }
 
 pub async fn body_bytes(res: Response<Body>) -> Vec<u8> {

@@ -144,24 +144,24 @@ async fn an_instance_holding_the_lease_keeps_others_out() {
     let app = TestApp::new().await;
     let now = START;
     assert!(
-        le_server::audits::store::take_lease(&app.state.db, "job", "a", now, 600)
+        le_server::audits::store::take_lease(&app.state.database, "job", "a", now, 600)
             .await
             .unwrap()
     );
     assert!(
-        !le_server::audits::store::take_lease(&app.state.db, "job", "b", now + 1, 600)
+        !le_server::audits::store::take_lease(&app.state.database, "job", "b", now + 1, 600)
             .await
             .unwrap()
     );
     assert!(
-        le_server::audits::store::take_lease(&app.state.db, "job", "a", now + 2, 600)
+        le_server::audits::store::take_lease(&app.state.database, "job", "a", now + 2, 600)
             .await
             .unwrap(),
         "renewed"
     );
     // Expired: another instance takes over.
     assert!(
-        le_server::audits::store::take_lease(&app.state.db, "job", "b", now + 700, 600)
+        le_server::audits::store::take_lease(&app.state.database, "job", "b", now + 700, 600)
             .await
             .unwrap()
     );

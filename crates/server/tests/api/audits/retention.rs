@@ -166,9 +166,15 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     // Another instance holding the job's lease runs the purge: this one leaves it alone.
     let now = le_server::clock::Clock::now(&app.clock);
     assert!(
-        le_server::audits::store::take_lease(&app.state.db, "audit_retention", "other", now, 600)
-            .await
-            .unwrap()
+        le_server::audits::store::take_lease(
+            &app.state.database,
+            "audit_retention",
+            "other",
+            now,
+            600
+        )
+        .await
+        .unwrap()
     );
     assert_eq!(
         le_server::audits::retention::run_once(&app.state, "this", 10)
