@@ -201,3 +201,69 @@ mod tests {
         }
     }
 }
+
+/// The page where a role's work starts: where sign-in (and a kiosk tile) lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StartPage {
+    /// The MD administration: registrations to decide.
+    Registrations,
+    /// The audits area's start (the MD's overview, a hospital's inbox of requests).
+    Audits,
+    /// The hospital's physician directory.
+    Directory,
+    /// The directory office's work list.
+    DirectoryOffice,
+    /// Care billing: deliveries.
+    CareBilling,
+    /// The own account (administrators of hospitals, care services and the office, whose work
+    /// spans several areas).
+    Account,
+}
+
+impl StartPage {
+    /// Where `role` starts, by the one role matrix.
+    pub fn for_role(role: Role) -> StartPage {
+        if role.allows(Permission::DecideRegistrations) {
+            StartPage::Registrations
+        } else if role.is_admin() {
+            StartPage::Account
+        } else if role.allows(Permission::AuditAsMd) {
+            StartPage::Audits
+        } else if role.allows(Permission::WorkInDirectoryOffice) {
+            StartPage::DirectoryOffice
+        } else if role.allows(Permission::UseCareBilling) {
+            StartPage::CareBilling
+        } else if role.allows(Permission::EditDirectory) {
+            StartPage::Directory
+        } else if role.allows(Permission::ViewHospitalAudits) {
+            StartPage::Audits
+        } else {
+            StartPage::Account
+        }
+    }
+}
+
+#[cfg(test)]
+mod start_page_tests {
+    use super::*;
+
+    #[test]
+    fn every_kiosk_role_starts_where_its_work_is() {
+        assert_eq!(StartPage::for_role(Role::MdAdmin), StartPage::Registrations);
+        assert_eq!(StartPage::for_role(Role::MdAuditor), StartPage::Audits);
+        assert_eq!(StartPage::for_role(Role::AuditClerk), StartPage::Audits);
+        assert_eq!(
+            StartPage::for_role(Role::DirectoryEditor),
+            StartPage::Directory
+        );
+        assert_eq!(
+            StartPage::for_role(Role::BillingClerk),
+            StartPage::CareBilling
+        );
+        assert_eq!(
+            StartPage::for_role(Role::OfficeClerk),
+            StartPage::DirectoryOffice
+        );
+        assert_eq!(StartPage::for_role(Role::Admin), StartPage::Account);
+    }
+}

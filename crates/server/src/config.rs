@@ -114,6 +114,24 @@ pub struct Config {
     #[arg(long, env = "LE_DEMO", default_value_t = false)]
     pub demo: bool,
 
+    /// Kiosk mode (implies `--demo`): a start screen with role tiles, an idle reset to the
+    /// seeded snapshot, staff reset with `--kiosk-pin`. SQLite and local file storage only; one
+    /// kiosk per server (a reset is global).
+    #[arg(long, env = "LE_KIOSK", default_value_t = false)]
+    pub kiosk: bool,
+
+    /// Kiosk: seconds without touch or key before the 20-second countdown to the reset starts.
+    #[arg(long, env = "LE_KIOSK_IDLE_SECONDS", default_value_t = crate::kiosk::DEFAULT_IDLE_SECONDS)]
+    pub kiosk_idle_seconds: u64,
+
+    /// Kiosk: the PIN with which staff reset the demo data on demand (never logged).
+    #[arg(long, env = "LE_KIOSK_PIN", hide_env_values = true)]
+    pub kiosk_pin: Option<Redacted>,
+
+    /// Kiosk: largest accepted upload of any kind, in bytes (caps the other upload limits).
+    #[arg(long, env = "LE_KIOSK_MAX_UPLOAD_BYTES", default_value_t = crate::kiosk::DEFAULT_MAX_UPLOAD_BYTES)]
+    pub kiosk_max_upload_bytes: u64,
+
     /// Log line format.
     #[arg(long, env = "LE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -142,7 +160,21 @@ impl Config {
             care_mail_to: None,
             storage: crate::storage::StorageConfig::default(),
             demo: false,
+            kiosk: false,
+            kiosk_idle_seconds: crate::kiosk::DEFAULT_IDLE_SECONDS,
+            kiosk_pin: None,
+            kiosk_max_upload_bytes: crate::kiosk::DEFAULT_MAX_UPLOAD_BYTES,
             log_format: LogFormat::Text,
+        }
+    }
+
+    /// Kiosk mode implies demo mode and caps every upload limit at the kiosk's (called once,
+    /// when the state is built).
+    pub fn settle_kiosk(&mut self) {
+        if self.kiosk {
+            self.demo = true;
+            self.max_upload_bytes = self.max_upload_bytes.min(self.kiosk_max_upload_bytes);
+            self.max_agreement_bytes = self.max_agreement_bytes.min(self.kiosk_max_upload_bytes);
         }
     }
 

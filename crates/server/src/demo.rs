@@ -4,7 +4,10 @@
 use axum::extract::State;
 use axum::routing::get;
 use le_domain::access::{InstitutionKind, Role};
-use le_domain::api::demo::DemoAccount;
+use le_domain::api::demo::{DemoAccount, DemoStatus};
+
+/// The kiosk's larger data set (5,000 physicians, more hospitals, clarifications).
+pub mod tour;
 
 use crate::AppState;
 use crate::access::store::{self, NewInstitution, NewUser};
@@ -377,16 +380,49 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn router() -> crate::routes::ApiRouter {
-    crate::routes::ApiRouter::new().route("/demo/accounts", get(accounts))
+/// The demo endpoints; none outside demo mode (the SPA only asks where its app shell carries
+/// the demo marker).
+pub fn router(config: &crate::config::Config) -> crate::routes::ApiRouter {
+    let router = crate::routes::ApiRouter::new();
+    if !config.demo {
+        return router;
+    }
+    router
+        .route("/demo/accounts", get(accounts))
+        .route("/demo/status", get(status))
 }
 
-/// `GET /api/v1/demo/accounts`: the demo accounts in demo mode, an empty list otherwise (the
-/// sign-in page asks on every visit, so "no demo" is an ordinary answer, not an error).
-async fn accounts(State(state): State<AppState>) -> Result<axum::Json<Vec<DemoAccount>>, AppError> {
-    if !state.config.demo {
-        return Ok(axum::Json(Vec::new()));
+/// `GET /api/v1/demo/status`: plain demo or kiosk, and the kiosk's idle times.
+async fn status(State(state): State<AppState>) -> axum::Json<DemoStatus> {
+    axum::Json(DemoStatus {
+        kiosk: state.config.kiosk,
+        idle_seconds: state.config.kiosk_idle_seconds,
+        countdown_seconds: le_domain::api::demo::KIOSK_COUNTDOWN_SECONDS,
+    })
+}
+
+/// The refusal of a change to a demo account's credentials or sessions (every account of a demo
+/// installation is shared by all visitors).
+pub fn credentials_locked() -> AppError {
+    AppError::Forbidden {
+        code: "demo_account_locked",
+        message: "Im Demo-Modus lassen sich Passwort, zweiter Faktor, Wiederherstellungscodes und \
+                  Sitzungen auf anderen Geräten nicht ändern: alle Besucher teilen diese Zugänge."
+            .to_owned(),
     }
+}
+
+/// The time step whose code a visitor should use now: the current one, or, when the current
+/// one was used already, the next (the server accepts one step ahead); `None` when that was
+/// used too (wait for the next step).
+pub fn offered_step(now: i64, last_used: i64) -> Option<i64> {
+    let current = now.div_euclid(secrets::TOTP_STEP);
+    (current..=current + 1).find(|step| *step > last_used)
+}
+
+/// `GET /api/v1/demo/accounts`: the demo accounts with the code to use now (never one that was
+/// used already).
+async fn accounts(State(state): State<AppState>) -> Result<axum::Json<Vec<DemoAccount>>, AppError> {
     let now = state.clock.now();
     let mut out = Vec::new();
     for (user, institution) in store::demo_users(&state.db).await? {
@@ -397,6 +433,16 @@ async fn accounts(State(state): State<AppState>) -> Result<axum::Json<Vec<DemoAc
         else {
             continue;
         };
+        let (code, code_valid_for) = match offered_step(now, user.totp_last_step) {
+            Some(step) => (
+                secrets::totp_code_at(&secret, step * secrets::TOTP_STEP),
+                (step + 1) * secrets::TOTP_STEP - now,
+            ),
+            None => (
+                String::new(),
+                secrets::TOTP_STEP - now.rem_euclid(secrets::TOTP_STEP),
+            ),
+        };
         out.push(DemoAccount {
             username: user.username.clone(),
             display_name: format!("{} {}", user.first_name, user.last_name),
@@ -404,8 +450,8 @@ async fn accounts(State(state): State<AppState>) -> Result<axum::Json<Vec<DemoAc
             role_label: user.role().label().to_owned(),
             institution,
             password: DEMO_PASSWORD.to_owned(),
-            code: secrets::totp_code_at(&secret, now),
-            code_valid_for: secrets::TOTP_STEP - now.rem_euclid(secrets::TOTP_STEP),
+            code,
+            code_valid_for,
         });
     }
     Ok(axum::Json(out))

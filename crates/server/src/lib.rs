@@ -31,6 +31,8 @@ pub mod extract;
 pub mod files;
 /// Whether the database was created for demo data or for real use.
 pub mod installation;
+/// Kiosk mode: the demo at a stand, with its snapshot, reset and upload limit (SQLite only).
+pub mod kiosk;
 /// Outgoing mail: the one SMTP transport (care deliveries, audit reminders).
 pub mod mail;
 /// Number checks (ANR, IK, site number, LBNR) for the browser's live check.
@@ -93,7 +95,8 @@ pub fn api_routes(config: &Config) -> routes::ApiRouter {
         .merge(audit_log::router())
         .merge(audits::router())
         .merge(care_billing::router())
-        .merge(demo::router())
+        .merge(demo::router(config))
+        .merge(kiosk::router(config))
         .merge(directory::router())
 }
 
@@ -159,6 +162,11 @@ pub async fn state_with_clock(
     config: Config,
     clock: Arc<dyn clock::Clock>,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
+    let mut config = config;
+    config.settle_kiosk();
+    if let Some(refusal) = kiosk::refusal(&config) {
+        return Err(refusal.into());
+    }
     files::create_private_dir(&config.data_dir)?;
     let url = config.database_url();
     let (db, database) = if db::is_postgres_url(&url) {
@@ -205,6 +213,17 @@ pub async fn start_up(state: &AppState) -> Result<(), Box<dyn std::error::Error>
         demo::seed(state)
             .await
             .map_err(|e| format!("demo data: {e:?}"))?;
+    }
+    if state.config.kiosk {
+        let seconds = demo::tour::seed(state)
+            .await
+            .map_err(|e| format!("demo tour data: {e:?}"))?;
+        if seconds > 0.0 {
+            tracing::info!(seconds, "kiosk demo data seeded");
+        }
+        kiosk::prepare(state)
+            .await
+            .map_err(|e| format!("kiosk snapshot: {e:?}"))?;
     }
     Ok(())
 }

@@ -295,6 +295,9 @@ pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<(StatusCode, HeaderMap), AppError> {
+    if session.user.demo {
+        return Err(crate::demo::credentials_locked());
+    }
     store::delete_sessions_of_user(&state.db, session.user.id, None).await?;
     audit_simple(&state, &session, "sign_out_everywhere", None).await;
     Ok(cleared())
@@ -318,6 +321,9 @@ pub async fn totp_begin(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<axum::Json<TotpEnrolment>, AppError> {
+    if session.user.demo {
+        return Err(crate::demo::credentials_locked());
+    }
     if session.stage() != SessionStage::EnrolTotp {
         return Err(AppError::Conflict {
             code: "already_enrolled",
@@ -340,6 +346,9 @@ pub async fn totp_activate(
     session: Session,
     ApiJson(req): ApiJson<TotpActivateRequest>,
 ) -> Result<axum::Json<StepResult>, AppError> {
+    if session.user.demo {
+        return Err(crate::demo::credentials_locked());
+    }
     let now = state.clock.now();
     if session.stage() != SessionStage::EnrolTotp {
         return Err(AppError::Conflict {
@@ -393,6 +402,9 @@ pub async fn set_password(
     session: Session,
     ApiJson(req): ApiJson<SetPasswordRequest>,
 ) -> Result<axum::Json<StepResult>, AppError> {
+    if session.user.demo {
+        return Err(crate::demo::credentials_locked());
+    }
     let now = state.clock.now();
     let user = &session.user;
     match session.stage() {
@@ -439,6 +451,9 @@ pub async fn regenerate_recovery_codes(
     State(state): State<AppState>,
     FullSession(session): FullSession,
 ) -> Result<axum::Json<StepResult>, AppError> {
+    if session.user.demo {
+        return Err(crate::demo::credentials_locked());
+    }
     let now = state.clock.now();
     let codes = store::new_recovery_codes(&state.db, session.user.id, RECOVERY_CODES).await?;
     audit_simple(&state, &session, "recovery_codes_generated", None).await;

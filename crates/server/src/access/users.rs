@@ -198,6 +198,9 @@ pub async fn reset_second_factor(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<SecondFactorReset>, AppError> {
     let user = own_user(&state, &admin, id).await?;
+    if user.demo {
+        return Err(crate::demo::credentials_locked());
+    }
     // Without this code the password alone would let whoever knows it enrol a new key.
     let enrolment_code = secrets::enrolment_code();
     let hash = secrets::hash_password(&le_domain::access::normalize_code(&enrolment_code))

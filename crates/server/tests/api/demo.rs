@@ -6,13 +6,14 @@ use crate::helpers::{TestApp, body_json};
 #[tokio::test]
 async fn demo_accounts_exist_only_in_demo_mode_and_their_codes_sign_in() {
     let app = TestApp::new().await;
-    let res = app.get("/api/v1/demo/accounts").await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(
-        body_json(res).await,
-        serde_json::json!([]),
-        "no accounts outside demo mode"
-    );
+    for path in ["/api/v1/demo/accounts", "/api/v1/demo/status"] {
+        let res = app.get(path).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::NOT_FOUND,
+            "{path} outside demo mode"
+        );
+    }
 
     let app = TestApp::with_config(|c| c.demo = true).await;
     le_server::demo::seed(&app.state).await.unwrap();
@@ -41,4 +42,89 @@ async fn demo_accounts_exist_only_in_demo_mode_and_their_codes_sign_in() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["session"]["stage"], "full");
     assert_eq!(body["session"]["institution"]["kind"], "hospital");
+}
+
+#[tokio::test]
+async fn demo_accounts_cannot_change_credentials_or_other_sessions() {
+    let app = crate::helpers::demo().await;
+    let client = crate::helpers::as_user(&app, "klinik.admin").await;
+    for (path, body) in [
+        (
+            "/api/v1/auth/password",
+            Some(
+                serde_json::json!({"current_password": le_server::demo::DEMO_PASSWORD, "new_password": "Ein ganz neues Passwort 1"}),
+            ),
+        ),
+        ("/api/v1/auth/recovery-codes", None),
+        ("/api/v1/auth/sign-out-everywhere", None),
+        ("/api/v1/auth/totp/begin", None),
+    ] {
+        let res = app.call(&client, "POST", path, body).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        let body = body_json(res).await;
+        assert_eq!(body["code"], "demo_account_locked", "{path}");
+        assert!(body["message"].as_str().unwrap().contains("Demo-Modus"));
+    }
+    // Another demo account's second factor cannot be reset by the demo admin either.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.lesen'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let res = app
+        .call(
+            &client,
+            "POST",
+            &format!("/api/v1/users/{id}/reset-second-factor"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The password still signs in (nothing changed).
+    let again = crate::helpers::as_user(&app, "klinik.admin").await;
+    let res = app.call(&again, "GET", "/api/v1/auth/session", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_used_code_is_never_offered_again() {
+    let app = crate::helpers::demo().await;
+    app.next_step();
+    let code_of = |list: &serde_json::Value, user: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["username"] == user)
+            .map(|a| a["code"].as_str().unwrap_or("").to_owned())
+            .unwrap()
+    };
+    let first = code_of(
+        &body_json(app.get("/api/v1/demo/accounts").await).await,
+        "md.gutachter",
+    );
+    let (status, _, _) = app
+        .sign_in("md.gutachter", le_server::demo::DEMO_PASSWORD, Some(&first))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Within the same 30 seconds the next visitor is offered the next step's code, which works.
+    let second = code_of(
+        &body_json(app.get("/api/v1/demo/accounts").await).await,
+        "md.gutachter",
+    );
+    assert_ne!(first, second);
+    let (status, _, body) = app
+        .sign_in(
+            "md.gutachter",
+            le_server::demo::DEMO_PASSWORD,
+            Some(&second),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Both used: no code is offered until the next step.
+    let third = code_of(
+        &body_json(app.get("/api/v1/demo/accounts").await).await,
+        "md.gutachter",
+    );
+    assert_eq!(third, "");
+    let status = body_json(app.get("/api/v1/demo/status").await).await;
+    assert_eq!(status["kiosk"], false);
 }

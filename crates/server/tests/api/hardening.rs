@@ -50,8 +50,11 @@ async fn demo_mode_refuses_a_real_database_and_lists_only_marked_accounts() {
     let refused = le_server::state_with_clock(config, std::sync::Arc::new(app.clock.clone())).await;
     let err = refused.err().expect("demo start on a real database");
     assert!(err.to_string().contains("--demo refused"), "{err}");
-    let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
-    assert_eq!(accounts, serde_json::json!([]));
+    // Outside demo mode the demo endpoints do not exist.
+    assert_eq!(
+        app.get("/api/v1/demo/accounts").await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // In a demo database, an account added later (not seeded) is never listed, whatever its name.
     let demo = demo().await;
@@ -581,6 +584,13 @@ async fn after_a_second_factor_reset_the_password_alone_does_not_sign_in() {
     let admin = as_user(&demo, "klinik.admin").await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.lesen'")
         .fetch_one(&demo.state.db)
+        .await
+        .unwrap();
+    // A seeded demo account's second factor cannot be reset (every visitor shares it): as an
+    // ordinary account of the institution.
+    sqlx::query("UPDATE users SET demo = 0 WHERE id = ?")
+        .bind(id)
+        .execute(&demo.state.db)
         .await
         .unwrap();
     let res = demo

@@ -11,6 +11,7 @@ mod directory_integrity;
 mod fuzz;
 mod hardening;
 mod helpers;
+mod kiosk;
 mod matrix;
 mod numbers;
 mod openapi;

@@ -1,0 +1,177 @@
+//! Kiosk mode: start checks, the reset to the seeded snapshot, the PIN.
+use axum::http::StatusCode;
+
+use crate::helpers::{TestApp, as_user, body_json};
+
+/// A kiosk on SQLite (kiosk mode refuses PostgreSQL), started up: seeded and snapshotted.
+async fn kiosk(pin: Option<&str>) -> TestApp {
+    let app = TestApp::with_config(|c| {
+        c.kiosk = true;
+        c.database_url = None;
+        c.kiosk_pin = pin.map(|p| le_server::config::Redacted(p.to_owned()));
+    })
+    .await;
+    le_server::start_up(&app.state).await.unwrap();
+    app
+}
+
+async fn case_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_cases")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_reset_endpoint_exists_only_in_kiosk_mode() {
+    for app in [
+        TestApp::new().await,
+        TestApp::with_config(|c| c.demo = true).await,
+    ] {
+        let res = anon_reset(&app, r#"{"pin":"1234"}"#).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+    let app = kiosk(Some("1234")).await;
+    assert!(app.state.config.demo, "kiosk implies demo");
+    let status = body_json(app.get("/api/v1/demo/status").await).await;
+    assert_eq!(status["kiosk"], true);
+    assert_eq!(status["idle_seconds"], 180);
+    assert_eq!(status["countdown_seconds"], 20);
+}
+
+#[tokio::test]
+async fn kiosk_mode_refuses_a_real_database_and_postgresql() {
+    let app = TestApp::with_config(|c| c.database_url = None).await;
+    app.md_admin().await;
+    let mut config = (*app.state.config).clone();
+    config.kiosk = true;
+    let refused = le_server::state_with_clock(config, std::sync::Arc::new(app.clock.clone())).await;
+    let err = refused.err().expect("kiosk start on a real database");
+    assert!(err.to_string().contains("--demo refused"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut config =
+        le_server::config::Config::with_dirs(dir.path().join("data"), dir.path().join("dist"));
+    config.kiosk = true;
+    config.database_url = Some("postgres://kiosk@127.0.0.1:1/kiosk".to_owned());
+    let refused = le_server::state_with_clock(config, std::sync::Arc::new(app.clock.clone())).await;
+    let err = refused.err().expect("kiosk on PostgreSQL");
+    assert!(err.to_string().contains("SQLite only"), "{err}");
+}
+
+#[tokio::test]
+async fn a_reset_undoes_a_visitors_changes_and_files_and_ends_the_session() {
+    let app = kiosk(Some("4711")).await;
+    let before = case_count(&app).await;
+    let seeded_files = walk(&app.data_dir());
+    let md = as_user(&app, "md.gutachter").await;
+    let res = app
+        .call(
+            &md,
+            "POST",
+            "/api/v1/audits/cases",
+            Some(crate::helpers::case_form("260326822", "773686000")),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        body_json(res).await
+    );
+    assert_eq!(case_count(&app).await, before + 1);
+    // A file uploaded since the snapshot.
+    let stray = app.data_dir().join("audits/files/besucher.pdf");
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(&stray, b"%PDF-1.4 visitor").unwrap();
+
+    // The visitor ends the visit (no PIN needed with a session).
+    let res = app
+        .call(
+            &md,
+            "POST",
+            "/api/v1/kiosk/reset",
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(case_count(&app).await, before, "the new case is gone");
+    assert!(!stray.exists(), "the uploaded file is gone");
+    assert_eq!(walk(&app.data_dir()), seeded_files, "the seeded files stay");
+    let res = app.call(&md, "GET", "/api/v1/auth/session", None).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "signed out");
+    // The reset itself is in the audit log; the demo accounts sign in as before.
+    let entries: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'kiosk_reset'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(entries, 1);
+    as_user(&app, "md.gutachter").await;
+}
+
+#[tokio::test]
+async fn staff_reset_needs_the_right_pin() {
+    let app = kiosk(Some("4711")).await;
+    let before = case_count(&app).await;
+    let md = as_user(&app, "md.gutachter").await;
+    let res = app
+        .call(
+            &md,
+            "POST",
+            "/api/v1/audits/cases",
+            Some(crate::helpers::case_form("260326822", "773686000")),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    for body in [r#"{"pin":"0000"}"#, r#"{}"#, r#"{"pin":""}"#] {
+        let res = anon_reset(&app, body).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{body}");
+        let code = body_json(res).await["code"].clone();
+        assert!(code == "wrong_pin" || code == "pin_required", "{code}");
+    }
+    assert_eq!(case_count(&app).await, before + 1, "nothing reset");
+    let res = anon_reset(&app, r#"{"pin":"4711"}"#).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(case_count(&app).await, before);
+
+    // Without a PIN configured, no PIN is right.
+    let app = kiosk(None).await;
+    let res = anon_reset(&app, r#"{"pin":""}"#).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if !name.starts_with("le-portal.db") {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `POST /api/v1/kiosk/reset` without a session (staff at the kiosk).
+async fn anon_reset(app: &TestApp, body: &str) -> axum::http::Response<axum::body::Body> {
+    app.call(
+        &crate::helpers::Client::default(),
+        "POST",
+        "/api/v1/kiosk/reset",
+        Some(serde_json::from_str(body).unwrap()),
+    )
+    .await
+}
