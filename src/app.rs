@@ -8,6 +8,7 @@ use leptos_router::path;
 
 use crate::areas::{Area, LazyArea};
 use crate::components::shell::Shell;
+use crate::contexts::kiosk::{IdleWatch, Kiosk};
 use crate::contexts::session::Session;
 use crate::pages::access::sign_in::SignIn;
 use crate::pages::{contact::Contact, home::Home, not_found::NotFound, number_check::NumberCheck};
@@ -16,6 +17,7 @@ use crate::routes::Route;
 #[component]
 pub fn App() -> impl IntoView {
     Session::provide();
+    let kiosk = Kiosk::provide();
     let session = Session::use_context();
     // Once somebody is signed in, their areas' chunks are fetched in the background (once).
     Effect::new(move |done: Option<bool>| {
@@ -33,6 +35,7 @@ pub fn App() -> impl IntoView {
     // The router only tracks the location; `Page` picks what it shows.
     view! {
         <Router>
+            {move || kiosk.active().then(|| view! { <IdleWatch /> })}
             <Shell>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <RouterRoute path=path!("/") view=Page />
@@ -120,7 +123,7 @@ fn Page() -> impl IntoView {
         let page = page.get();
         let owner = parent.child();
         let view = owner.with(|| match page {
-            Page::Home => view! { <Home /> }.into_any(),
+            Page::Home => view! { <HomeOrKiosk /> }.into_any(),
             Page::NumberCheck => view! { <NumberCheck /> }.into_any(),
             Page::Contact => view! { <Contact /> }.into_any(),
             Page::SignIn => view! { <SignIn /> }.into_any(),
@@ -131,5 +134,18 @@ fn Page() -> impl IntoView {
             queue_microtask(move || drop(old));
         }
         view
+    }
+}
+
+/// The start page; in kiosk mode the kiosk's start screen with its role tiles.
+#[component]
+fn HomeOrKiosk() -> impl IntoView {
+    let kiosk = Kiosk::use_context();
+    move || {
+        if kiosk.active() {
+            view! { <crate::pages::kiosk::KioskStart /> }.into_any()
+        } else {
+            view! { <Home /> }.into_any()
+        }
     }
 }

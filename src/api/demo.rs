@@ -1,8 +1,8 @@
 //! Typed client of the demo (kiosk) endpoint.
 use gloo_net::http::Request;
-use le_domain::api::demo::DemoAccount;
+use le_domain::api::demo::{DemoAccount, DemoStatus, KioskResetRequest};
 
-use super::{ApiFailure, send_json};
+use super::{ApiFailure, mutating, send_empty, send_json};
 
 /// True when the server runs in demo mode: it marks the app shell with `<meta name="le-demo">`
 /// (crates/server/src/spa.rs), so an installation for real use is never asked for demo accounts.
@@ -13,10 +13,30 @@ pub fn is_demo() -> bool {
         .is_some()
 }
 
-/// `GET /api/v1/demo/accounts`: empty outside demo mode (and then not even asked).
+/// `GET /api/v1/demo/accounts` (outside demo mode not even asked: the endpoint does not exist).
 pub async fn accounts() -> Result<Vec<DemoAccount>, ApiFailure> {
     if !is_demo() {
         return Ok(Vec::new());
     }
     send_json(Request::get("/api/v1/demo/accounts").build()).await
+}
+
+/// `GET /api/v1/demo/status`: plain demo or kiosk (`None` outside demo mode, not asked).
+pub async fn status() -> Result<Option<DemoStatus>, ApiFailure> {
+    if !is_demo() {
+        return Ok(None);
+    }
+    send_json(Request::get("/api/v1/demo/status").build())
+        .await
+        .map(Some)
+}
+
+/// `POST /api/v1/kiosk/reset`: the visitor's end of the visit (with the session's CSRF token)
+/// or staff's reset with the PIN. Every session ends.
+pub async fn kiosk_reset(csrf: &str, pin: Option<String>) -> Result<(), ApiFailure> {
+    let csrf = (!csrf.is_empty()).then_some(csrf);
+    send_empty(
+        mutating(Request::post("/api/v1/kiosk/reset"), csrf).json(&KioskResetRequest { pin }),
+    )
+    .await
 }

@@ -36,6 +36,7 @@ const NAV_LINK: &str = "block rounded px-3 py-2 text-sm font-medium text-slate-7
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
+    let kiosk = crate::contexts::kiosk::Kiosk::use_context();
     view! {
         <a
             href="#inhalt"
@@ -44,6 +45,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             "Zum Inhalt springen"
         </a>
         <div class="flex min-h-screen flex-col bg-slate-50 text-slate-900 print:block print:min-h-0 print:bg-white">
+            <crate::pages::kiosk::KioskBanner />
             <header class="border-b border-slate-200 bg-white print:hidden">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 pt-3">
                     <A href=Route::Home.href() attr:class="flex flex-col rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
@@ -79,9 +81,12 @@ pub fn Shell(children: Children) -> impl IntoView {
             <footer class="border-t border-slate-200 bg-white print:hidden">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-4 text-sm text-slate-600">
                     <p>"LE-Portal – Datenaustausch zwischen Medizinischen Diensten, Krankenhäusern und Pflegediensten"</p>
-                    <A href=Route::Contact.href() attr:class="rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
-                        "Kontakt und Ansprechpartner"
-                    </A>
+                    // The contact page's addresses leave the app: not at a kiosk.
+                    {move || (!kiosk.active()).then(|| view! {
+                        <A href=Route::Contact.href() attr:class="rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
+                            "Kontakt und Ansprechpartner"
+                        </A>
+                    })}
                 </div>
             </footer>
         </div>

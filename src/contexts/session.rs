@@ -72,6 +72,14 @@ impl Session {
         }
     }
 
+    /// The session, when signed in (untracked: event handlers and timers).
+    pub fn info_untracked(&self) -> Option<SessionInfo> {
+        self.state.with_untracked(|s| match s {
+            SessionState::SignedIn(info) => Some((**info).clone()),
+            _ => None,
+        })
+    }
+
     /// The CSRF token for mutating requests (empty when signed out; the server then refuses).
     pub fn csrf(&self) -> String {
         self.state.with_untracked(|s| match s {

@@ -6,5 +6,6 @@ pub mod care_billing;
 pub mod contact;
 pub mod directory;
 pub mod home;
+pub mod kiosk;
 pub mod not_found;
 pub mod number_check;

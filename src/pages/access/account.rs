@@ -24,12 +24,25 @@ pub fn Account() -> impl IntoView {
         <RequireSession>
             <h1 class="text-2xl font-bold text-blue-950">"Konto"</h1>
             <OwnData />
-            <section aria-labelledby="passwort" class=format!("mt-6 max-w-3xl {CARD_CLASS}")>
-                <h2 id="passwort" class="mb-4 text-lg font-semibold text-slate-900">"Passwort ändern"</h2>
-                <ChangePassword />
-            </section>
-            <NewRecoveryCodes />
-            <SignOutEverywhere />
+            // Demo accounts are shared by every visitor: the server refuses these changes.
+            {if api::demo::is_demo() {
+                view! {
+                    <p class=format!("mt-6 max-w-3xl {CARD_CLASS}") data-testid="demo-account-note">
+                        "Demo-Modus: Passwort, zweiter Faktor, Wiederherstellungscodes und Sitzungen auf anderen Geräten lassen sich hier nicht ändern – alle Besucher teilen diese Zugänge."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section aria-labelledby="passwort" class=format!("mt-6 max-w-3xl {CARD_CLASS}")>
+                        <h2 id="passwort" class="mb-4 text-lg font-semibold text-slate-900">"Passwort ändern"</h2>
+                        <ChangePassword />
+                    </section>
+                    <NewRecoveryCodes />
+                    <SignOutEverywhere />
+                }
+                .into_any()
+            }}
         </RequireSession>
     }
 }
