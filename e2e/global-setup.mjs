@@ -60,12 +60,21 @@ export default async function globalSetup() {
     "--care-mail-to", "datenannahme@demo.invalid",
   ]);
   process.env.LE_DEMO_BASE_URL = demo.baseURL;
+  // A third server as a demo kiosk (5,000 physicians, snapshot and reset) with a short idle
+  // time, for e2e/kiosk.spec.mjs.
+  const kioskDir = mkdtempSync(join(tmpdir(), "le-portal-e2e-kiosk-"));
+  const kiosk = await startServer(binary, [
+    "--data-dir", kioskDir, "--dist-dir", dist, "--kiosk",
+    "--kiosk-idle-seconds", "5", "--kiosk-pin", "2468",
+  ], 120_000);
+  process.env.LE_KIOSK_BASE_URL = kiosk.baseURL;
   process.env.LE_BASE_URL = baseURL;
   process.env.LE_DATA_DIR = dataDir;
   return async () => {
-    await Promise.all([stop(server), stop(demo.server), stop(sink.process)]);
+    await Promise.all([stop(server), stop(demo.server), stop(kiosk.server), stop(sink.process)]);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(demoDir, { recursive: true, force: true });
+    rmSync(kioskDir, { recursive: true, force: true });
   };
 }
 
@@ -114,13 +123,13 @@ function makeCarePki(dir) {
 }
 
 /** Starts the server on a free port and resolves with the address it prints. */
-async function startServer(binary, args) {
+async function startServer(binary, args, startTimeout = 30_000) {
   const server = spawn(binary, ["--listen", "127.0.0.1:0", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, LE_LOG: process.env.LE_LOG ?? "warn" },
   });
   const baseURL = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("server did not start within 30 s")), 30_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start within ${startTimeout / 1000} s`)), startTimeout);
     let seen = "";
     server.stdout.on("data", (chunk) => {
       seen += chunk.toString();

@@ -38,11 +38,13 @@ export default defineConfig({
   projects: [
     {
       name: "desktop",
+      // The kiosk journey sets its own touch viewport: it runs in the phone project only.
+      testIgnore: ["kiosk.spec.mjs"],
       use: { viewport: { width: 1280, height: 800 } },
     },
     {
       name: "phone",
-      testMatch: ["usability.spec.mjs", "phone.spec.mjs"],
+      testMatch: ["usability.spec.mjs", "phone.spec.mjs", "kiosk.spec.mjs"],
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
     },
   ],

@@ -50,13 +50,15 @@ pub fn KioskStart() -> impl IntoView {
     let session = Session::use_context();
     let kiosk = Kiosk::use_context();
     let navigate = use_navigate();
-    // A visitor still signed in who comes back here: that visit ends first.
-    Effect::new({
-        let navigate = navigate.clone();
-        move |_| {
-            if matches!(session.state(), SessionState::SignedIn(_)) && !kiosk.resetting() {
-                back_to_start(kiosk, session, navigate.clone());
-            }
+    // A visitor still signed in who comes back here: that visit ends first (not the sign-in
+    // of a tile, which moves on to the role's start page).
+    let own_sign_in = StoredValue::new(false);
+    Effect::new(move |_| {
+        if matches!(session.state(), SessionState::SignedIn(_))
+            && !own_sign_in.get_value()
+            && !kiosk.resetting()
+        {
+            back_to_start(kiosk, session, navigate.clone());
         }
     });
     let chosen = RwSignal::new(None::<KioskTile>);
@@ -67,7 +69,7 @@ pub fn KioskStart() -> impl IntoView {
         </p>
         {move || match chosen.get() {
             None => view! { <Tiles chosen=chosen /> }.into_any(),
-            Some(tile) => view! { <TileSignIn tile=tile chosen=chosen /> }.into_any(),
+            Some(tile) => view! { <TileSignIn tile=tile chosen=chosen own_sign_in=own_sign_in /> }.into_any(),
         }}
         <StaffReset />
     }
@@ -102,7 +104,11 @@ fn Tiles(chosen: RwSignal<Option<KioskTile>>) -> impl IntoView {
 /// The real sign-in of the chosen demo account: name and password filled, the second-factor
 /// step with the code an authenticator app would show now, set into the field by one tap.
 #[component]
-fn TileSignIn(tile: KioskTile, chosen: RwSignal<Option<KioskTile>>) -> impl IntoView {
+fn TileSignIn(
+    tile: KioskTile,
+    chosen: RwSignal<Option<KioskTile>>,
+    own_sign_in: StoredValue<bool>,
+) -> impl IntoView {
     let session = Session::use_context();
     let navigate = use_navigate();
     let accounts = RwSignal::new(None::<Fetched>);
@@ -169,6 +175,7 @@ fn TileSignIn(tile: KioskTile, chosen: RwSignal<Option<KioskTile>>) -> impl Into
         |_, request: SignInRequest| async move { api::access::sign_in(&request).await },
         move |answer| match answer {
             Ok(step) => {
+                own_sign_in.set_value(true);
                 let role = step.session.role;
                 session.accept_step(step);
                 let destination = start_route(role).href();

@@ -53,12 +53,16 @@ async fn copy_back(conn: &mut SqliteConnection) -> sqlx::Result<()> {
         .execute(&mut *tx)
         .await?;
     let tables: Vec<String> = sqlx::query_scalar(TABLES).fetch_all(&mut *tx).await?;
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    // First empty every table, then fill them: a delete cascades (ON DELETE CASCADE), so a
+    // parent emptied after its children were filled would take the restored children along.
     for table in &tables {
-        // Names come from the schema itself; quoted all the same.
-        let quoted = format!("\"{}\"", table.replace('"', "\"\""));
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM main.{quoted}")))
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM main.{}", quote(table))))
             .execute(&mut *tx)
             .await?;
+    }
+    for table in &tables {
+        // Names come from the schema itself; quoted all the same.
         let columns: Vec<String> =
             sqlx::query_scalar("SELECT name FROM pragma_table_info(?, 'snap')")
                 .bind(table)
@@ -69,9 +73,10 @@ async fn copy_back(conn: &mut SqliteConnection) -> sqlx::Result<()> {
         }
         let list = columns
             .iter()
-            .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+            .map(|c| quote(c))
             .collect::<Vec<_>>()
             .join(", ");
+        let quoted = quote(table);
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO main.{quoted} ({list}) SELECT {list} FROM snap.{quoted}"
         )))

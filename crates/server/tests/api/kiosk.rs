@@ -63,6 +63,7 @@ async fn kiosk_mode_refuses_a_real_database_and_postgresql() {
 async fn a_reset_undoes_a_visitors_changes_and_files_and_ends_the_session() {
     let app = kiosk(Some("4711")).await;
     let before = case_count(&app).await;
+    let seeded_rows = table_counts(&app).await;
     let seeded_files = walk(&app.data_dir());
     let md = as_user(&app, "md.gutachter").await;
     let res = app
@@ -98,6 +99,13 @@ async fn a_reset_undoes_a_visitors_changes_and_files_and_ends_the_session() {
     assert_eq!(case_count(&app).await, before, "the new case is gone");
     assert!(!stray.exists(), "the uploaded file is gone");
     assert_eq!(walk(&app.data_dir()), seeded_files, "the seeded files stay");
+    // Every table holds its seeded rows again (a cascade must not take restored rows along),
+    // but for the reset's own audit log entry.
+    let mut rows = table_counts(&app).await;
+    if let Some((_, n)) = rows.iter_mut().find(|(t, _)| t == "audit_log") {
+        *n -= 1;
+    }
+    assert_eq!(rows, seeded_rows);
     let res = app.call(&md, "GET", "/api/v1/auth/session", None).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "signed out");
     // The reset itself is in the audit log; the demo accounts sign in as before.
@@ -174,4 +182,23 @@ async fn anon_reset(app: &TestApp, body: &str) -> axum::http::Response<axum::bod
         Some(serde_json::from_str(body).unwrap()),
     )
     .await
+}
+
+/// Rows per table (the schema's tables, by name).
+async fn table_counts(app: &TestApp) -> Vec<(String, i64)> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for table in tables {
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM \"{table}\"")))
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+        out.push((table, n));
+    }
+    out
 }

@@ -1,0 +1,127 @@
+// The demo kiosk on a touch phone (390 px): role tiles on the start screen, the real sign-in with
+// the code set by one tap, the "Demo" banner, the idle reset that undoes a visitor's changes, a
+// bulk edit on the 5,000-physician hospital and a test delivery being prepared. The kiosk server
+// (global-setup.mjs) runs with --kiosk-idle-seconds 5, so the reset comes after 5 + 20 s.
+import { test, expect, expectNoAxeViolations } from "./fixtures.mjs";
+
+test.skip(!process.env.LE_KIOSK_BASE_URL, "needs the kiosk server (global-setup.mjs)");
+test.use({
+  baseURL: process.env.LE_KIOSK_BASE_URL,
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+});
+test.describe.configure({ mode: "serial" });
+
+async function startScreen(page) {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
+}
+
+/** Taps a role tile, sets the code shown on screen by one tap and signs in. */
+async function tapRole(page, username) {
+  await page.getByTestId(`kiosk-tile-${username}`).tap();
+  await expect(page.getByTestId("kiosk-sign-in")).toBeVisible();
+  await page.getByTestId("kiosk-code-fill").tap();
+  await expect(page.getByLabel("Schritt 2: Code aus der Authenticator-App")).toHaveValue(/^\d{6}$/);
+  await page.getByTestId("kiosk-submit").tap();
+}
+
+async function noSidewaysScrolling(page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(390);
+}
+
+test("MD auditor: a document request is gone after the idle reset", async ({ page }) => {
+  test.setTimeout(150_000);
+  await startScreen(page);
+  await expect(page.locator('[data-testid^="kiosk-tile-"]')).toHaveCount(6);
+  await expect(page.getByTestId("kiosk-banner")).toContainText("Demo");
+  await noSidewaysScrolling(page);
+  await expectNoAxeViolations(page);
+  // Every tile is a touch target of at least 44 px.
+  for (const box of await page.locator('[data-testid^="kiosk-tile-"]').evaluateAll((els) =>
+    els.map((e) => e.getBoundingClientRect().height))) {
+    expect(box).toBeGreaterThanOrEqual(44);
+  }
+
+  await tapRole(page, "md.gutachter");
+  await expect(page).toHaveURL(/\/pruefverfahren$/);
+  await expect(page.getByTestId("kiosk-banner")).toContainText("Gutachter/in (MD)");
+  await expect(page.getByRole("button", { name: "Zurück zum Start" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await page.goto("/pruefverfahren/faelle");
+  const firstCase = page.getByTestId("case").first().getByRole("link").first();
+  await firstCase.tap();
+  await expect(page).toHaveURL(/\/pruefverfahren\/fall\/\d+$/);
+  const caseId = new URL(page.url()).pathname.split("/").pop();
+  const before = (await (await page.request.get(`/api/v1/audits/cases/${caseId}`)).json()).requests.length;
+  await page.getByLabel("Entlassungsbericht / Arztbrief").check();
+  await page.getByTestId("create-request").tap();
+  await expect(page.getByTestId("request")).toHaveCount(before + 1);
+  await noSidewaysScrolling(page);
+
+  // Hands off: the countdown shows after the idle time, then the start screen is back.
+  await expect(page.getByTestId("kiosk-countdown")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren", { timeout: 40_000 });
+  await expect(page).toHaveURL(/\/$/);
+
+  // The next visitor finds the case as seeded.
+  await tapRole(page, "md.gutachter");
+  await expect(page).toHaveURL(/\/pruefverfahren$/);
+  const after = (await (await page.request.get(`/api/v1/audits/cases/${caseId}`)).json()).requests.length;
+  expect(after).toBe(before);
+  await page.getByRole("button", { name: "Zurück zum Start" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
+});
+
+test("a touch cancels the countdown", async ({ page }) => {
+  test.setTimeout(90_000);
+  await startScreen(page);
+  await tapRole(page, "klinik.controlling");
+  await expect(page).toHaveURL(/\/pruefverfahren$/);
+  await expect(page.getByTestId("kiosk-countdown")).toBeVisible({ timeout: 20_000 });
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Weiter ansehen" }).tap();
+  await expect(page.getByTestId("kiosk-countdown")).toHaveCount(0);
+  await expect(page).toHaveURL(/\/pruefverfahren$/);
+  await page.getByRole("button", { name: "Zurück zum Start" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
+});
+
+test("hospital HR: bulk edit on the 5,000-physician hospital", async ({ page }) => {
+  test.setTimeout(150_000);
+  await startScreen(page);
+  await tapRole(page, "klinik.personal");
+  await expect(page).toHaveURL(/\/arztverzeichnis$/);
+  await expect(page.getByTestId("grid-counts")).toContainText("5000 von 5000 angezeigt", { timeout: 30_000 });
+  await page.getByRole("button", { name: "Alle gefilterten auswählen" }).tap();
+  await expect(page.getByTestId("selected-count")).toHaveText("5000");
+  await page.getByLabel("Tätigkeit an Standort beenden zum …").check();
+  await page.getByRole("button", { name: "Vorschau", exact: true }).tap();
+  await expect(page.getByTestId("preview-counts")).toContainText("werden geändert");
+  await page.getByRole("button", { name: "Übernehmen" }).tap();
+  await expect(page.getByRole("status").filter({ hasText: /Übernommen: .* geändert/ })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Zurück zum Start" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
+});
+
+test("care-service billing: a test delivery is prepared", async ({ page }) => {
+  test.setTimeout(90_000);
+  await startScreen(page);
+  await tapRole(page, "pflege.abrechnung");
+  await expect(page).toHaveURL(/\/pflegeabrechnung$/);
+  await page.goto("/pflegeabrechnung/neu");
+  await expect(page.getByLabel("Testverfahren (TPFL0)")).toBeChecked();
+  await page.getByTestId("payload-file").setInputFiles({
+    name: "abrechnung.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("UNA:+.? 'UNB+UNOC:3+460512349+109905003'"),
+  });
+  await page.getByLabel("Abrechnungsmonat (JJJJ-MM)").fill("2026-10");
+  await noSidewaysScrolling(page);
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Zurück zum Start" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
+});
