@@ -46,7 +46,7 @@ pub async fn seed(state: &AppState) -> Result<f64, AppError> {
         return Ok(0.0);
     }
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for (ik, name, street, postal_code, city) in MORE_HOSPITALS {
         crate::access::store::insert_institution(
             &mut tx,
@@ -62,6 +62,10 @@ pub async fn seed(state: &AppState) -> Result<f64, AppError> {
             now,
         )
         .await?;
+    }
+    tx.commit().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    for (ik, ..) in MORE_HOSPITALS {
         let sites = sites_of(ik);
         let site_refs: Vec<&str> = sites.iter().map(String::as_str).collect();
         if site_refs.is_empty() {

@@ -57,9 +57,12 @@ async fn copy_back(conn: &mut SqliteConnection) -> sqlx::Result<()> {
     // First empty every table, then fill them: a delete cascades (ON DELETE CASCADE), so a
     // parent emptied after its children were filled would take the restored children along.
     for table in &tables {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM main.{}", quote(table))))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM main.{}",
+            quote(table)
+        )))
+        .execute(&mut *tx)
+        .await?;
     }
     for table in &tables {
         // Names come from the schema itself; quoted all the same.

@@ -194,10 +194,12 @@ async fn table_counts(app: &TestApp) -> Vec<(String, i64)> {
     .unwrap();
     let mut out = Vec::new();
     for table in tables {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM \"{table}\"")))
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM \"{table}\""
+        )))
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
         out.push((table, n));
     }
     out

@@ -13,6 +13,8 @@ mod hardening;
 mod helpers;
 mod kiosk;
 mod matrix;
+#[path = "../support/moto.rs"]
+mod moto;
 mod numbers;
 mod openapi;
 mod serving;
