@@ -27,6 +27,7 @@ const AREAS = [
   "sign_in_steps",
   "account",
   "care_billing",
+  "kiosk",
 ];
 const NAME = "le-portal-web";
 

@@ -146,7 +146,8 @@ fn HomeOrKiosk() -> impl IntoView {
     let kiosk = Kiosk::use_context();
     move || {
         if kiosk.active() {
-            view! { <crate::pages::kiosk::KioskStart /> }.into_any()
+            // Its own chunk: only a kiosk loads it.
+            view! { <LazyArea area=Area::Kiosk /> }.into_any()
         } else {
             view! { <Home /> }.into_any()
         }

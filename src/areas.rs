@@ -41,6 +41,8 @@ pub enum Area {
     SignInSteps,
     Account,
     CareBilling,
+    /// The kiosk's start screen (kiosk mode only).
+    Kiosk,
 }
 
 impl Area {
@@ -64,6 +66,7 @@ impl Area {
             (Area::RegistrationStatus, _) => "Stand der Registrierung",
             (Area::Account, _) => "Konto",
             (Area::CareBilling, _) => "Pflegeabrechnung",
+            (Area::Kiosk, _) => "LE-Portal ausprobieren",
         }
     }
 
@@ -78,6 +81,7 @@ impl Area {
             Area::SignInSteps => sign_in_steps().await,
             Area::Account => account().await,
             Area::CareBilling => care_billing().await,
+            Area::Kiosk => kiosk().await,
         }
     }
 }
@@ -143,6 +147,14 @@ fn account() -> Result<Render, SplitLoaderError> {
 fn care_billing() -> Result<Render, SplitLoaderError> {
     fn draw() -> AnyView {
         view! { <CareBillingArea /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(kiosk, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn kiosk() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <crate::pages::kiosk::KioskStart /> }.into_any()
     }
     Ok(draw)
 }
