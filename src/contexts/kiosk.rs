@@ -161,7 +161,7 @@ pub fn IdleWatch() -> impl IntoView {
     move || {
         kiosk.countdown().map(|left| {
             view! {
-                <div class="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/70 p-4" data-testid="kiosk-countdown">
+                <aside aria-label="Rückkehr zum Start" class="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/70 p-4" data-testid="kiosk-countdown">
                     <div role="alertdialog" aria-modal="true" aria-labelledby="kiosk-countdown-title" aria-describedby="kiosk-countdown-text" class="max-w-md rounded-lg bg-white p-8 text-center shadow-xl">
                         <h2 id="kiosk-countdown-title" class="text-2xl font-bold text-blue-950">"Sind Sie noch da?"</h2>
                         <p id="kiosk-countdown-text" class="mt-3 text-lg text-slate-800" aria-live="polite">
@@ -172,7 +172,7 @@ pub fn IdleWatch() -> impl IntoView {
                             "Weiter ansehen"
                         </button>
                     </div>
-                </div>
+                </aside>
             }
         })
     }

@@ -317,7 +317,7 @@ pub fn KioskBanner() -> impl IntoView {
         let role = session.info().map(|i| i.role.label().to_owned());
         let navigate = navigate.clone();
         Some(view! {
-            <div class="bg-amber-300 text-slate-950 print:hidden" data-testid="kiosk-banner">
+            <aside aria-label="Demo" class="bg-amber-300 text-slate-950 print:hidden" data-testid="kiosk-banner">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-2">
                     <p class="text-lg">
                         <strong class="mr-2 rounded bg-slate-950 px-2 py-0.5 text-amber-300">"Demo"</strong>
@@ -332,7 +332,7 @@ pub fn KioskBanner() -> impl IntoView {
                         "Zurück zum Start"
                     </button>
                 </div>
-            </div>
+            </aside>
         })
     }
 }
