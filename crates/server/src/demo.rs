@@ -524,7 +524,7 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
         ),
         (2, &[K::OperationReport], "", 30, Some(10)),
     ];
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let mut case_ids = Vec::new();
     for (i, (admission, invoice, site, ago, stay, subject)) in cases.iter().enumerate() {
         let admitted = today.add_days(-ago);
