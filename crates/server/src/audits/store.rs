@@ -806,13 +806,15 @@ pub async fn file_row(db: &Database, id: i64) -> Result<Option<FileRow>, AppErro
 
 /// Deletes a file not yet submitted; answers whether one was deleted.
 pub async fn delete_pending_file(db: &Database, id: i64) -> Result<bool, AppError> {
-    let deleted = on_db!(db, pool => sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let deleted = on_tx!(&mut tx, conn => sqlx::query(
         "DELETE FROM audit_files WHERE id = $1 AND delivery_id IS NULL",
     )
     .bind(id)
-    .execute(pool)
+    .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     Ok(deleted > 0)
 }
 
@@ -968,23 +970,25 @@ pub async fn opted_out(db: &Database, user_id: i64) -> Result<bool, AppError> {
 }
 
 pub async fn set_opt_out(db: &Database, user_id: i64, out: bool, now: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
     if out {
-        on_db!(db, pool => sqlx::query(
+        on_tx!(&mut tx, conn => sqlx::query(
             "INSERT INTO audit_reminder_optouts (user_id, opted_out_at) VALUES ($1, $2) \
              ON CONFLICT DO NOTHING",
         )
         .bind(user_id)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
         .await
         .map(|_| ()))?;
     } else {
-        on_db!(db, pool => sqlx::query("DELETE FROM audit_reminder_optouts WHERE user_id = $1")
+        on_tx!(&mut tx, conn => sqlx::query("DELETE FROM audit_reminder_optouts WHERE user_id = $1")
             .bind(user_id)
-            .execute(pool)
+            .execute(conn)
             .await
             .map(|_| ()))?;
     }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1111,17 +1115,21 @@ pub async fn reports_of(db: &Database, case_id: i64) -> Result<Vec<DocumentRow>,
         .await)?)
 }
 
-/// Closes an open case (the retention period starts).
+/// Closes an open case (the retention period starts). A write transaction: an upload that
+/// checked the case open in its own transaction finishes before (PostgreSQL serialises the two as
+/// SQLite's single writer does).
 pub async fn close_case(db: &Database, id: i64, now: i64, by: &str) -> Result<(), AppError> {
-    on_db!(db, pool => sqlx::query(
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, conn => sqlx::query(
         "UPDATE audit_cases SET closed_at = $1, closed_by = $2 WHERE id = $3 AND closed_at IS NULL",
     )
     .bind(now)
     .bind(by)
     .bind(id)
-    .execute(pool)
+    .execute(conn)
     .await
     .map(|_| ()))?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1379,7 +1387,8 @@ pub async fn reject_structure(
     now: i64,
     reason: &str,
 ) -> Result<(), AppError> {
-    on_db!(db, pool => sqlx::query(
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, conn => sqlx::query(
         "UPDATE structure_audits SET state = 'rejected', decided_by = $1, decided_at = $2, \
          reject_reason = $3 WHERE id = $4 AND state = 'applied'",
     )
@@ -1387,9 +1396,10 @@ pub async fn reject_structure(
     .bind(now)
     .bind(reason)
     .bind(id)
-    .execute(pool)
+    .execute(conn)
     .await
     .map(|_| ()))?;
+    tx.commit().await?;
     Ok(())
 }
 

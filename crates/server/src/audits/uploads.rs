@@ -75,9 +75,25 @@ impl TempUpload {
         i64::try_from(self.size).unwrap_or(i64::MAX)
     }
 
-    /// Stores the file for good: its row (for `owner`) is inserted in `tx`, the file becomes
-    /// visible in the store, then `tx` commits; an error anywhere leaves neither row nor file.
+    /// Stores the file for good: its row (for `owner`) is inserted in `tx` (a write transaction
+    /// of either backend), the file becomes visible in the store, then `tx` commits; an error
+    /// anywhere leaves neither row nor file. This runs on a task of its own: a client that goes
+    /// away now cancels its request, not this, so row and file are kept or dropped together.
     pub async fn commit(
+        self,
+        state: &AppState,
+        tx: crate::db::Tx,
+        owner: store::FileOwner,
+        by: String,
+        now: i64,
+    ) -> Result<StoredFile, AppError> {
+        let state = state.clone();
+        tokio::spawn(async move { self.finish(&state, tx, owner, by, now).await })
+            .await
+            .map_err(|e| AppError::internal("store upload", e))?
+    }
+
+    async fn finish(
         self,
         state: &AppState,
         mut tx: crate::db::Tx,
