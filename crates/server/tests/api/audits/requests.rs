@@ -128,6 +128,19 @@ async fn deadlines_and_statuses_follow_the_clock() {
     )
     .await;
     assert!(!ids(&other_site).contains(&long_id));
+    // A site no case can have (PostgreSQL refuses a NUL in text) lists nothing on both backends.
+    let res = app
+        .call(
+            &clerk,
+            "GET",
+            "/api/v1/audits/inbox?site=7736%0087000",
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let nul_site = body_json(res).await;
+    assert_eq!(ids(&nul_site), Vec::<i64>::new());
+    assert_eq!(nul_site["notices"], serde_json::json!([]));
     let dashboard = body_json(
         app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
             .await,
