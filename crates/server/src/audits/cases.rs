@@ -35,7 +35,7 @@ pub async fn check_site(
     let main_ik = store::main_ik_of(db, hospital_ik)
         .await?
         .unwrap_or_else(|| hospital_ik.to_owned());
-    let known = crate::directory::store::site_numbers_of(db, &main_ik).await?;
+    let known = crate::directory::store::site_numbers_of(&db.clone().into(), &main_ik).await?;
     if !known.is_empty() && !known.contains(&parsed) {
         return Ok(Some(
             ValidationError::SiteNotAllowed {

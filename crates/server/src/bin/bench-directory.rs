@@ -200,7 +200,7 @@ async fn main() -> Result<(), Failure> {
             let q = prefixes[i % prefixes.len()];
             let t = Instant::now();
             if path.is_empty() {
-                le_server::directory::registry::search(&state.db, q)
+                le_server::directory::registry::search(&state.database, q)
                     .await
                     .map_err(|e| format!("{e:?}"))?;
             } else {

@@ -67,11 +67,11 @@ async fn registry_anrs(app: &TestApp, office: &Client, last_name: &str) -> Vec<S
 
 /// The registry's ANR of the demo's outpatient Anna Schmidt.
 async fn schmidt_anr(app: &TestApp) -> String {
-    sqlx::query_scalar(
+    le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT anr FROM registry_persons WHERE last_name = 'Schmidt' AND first_name = 'Anna'",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap()
 }
 
@@ -100,20 +100,22 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
     // 250 people born the same day, sorting before the true match in every index.
-    for i in 0..250 {
-        sqlx::query(
+    for i in 0..250_i64 {
+        le_server::on_db!(&app.state.database, pool => sqlx::query(
             "INSERT INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date, \
-             last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, 'Aaron', '1975-03-03', 'male', NULL, ?, 'aaron', 'test', 0)",
+             last_name_norm, first_name_norm, source, created_at) \
+             VALUES ($1, $2, $3, 'Aaron', '1975-03-03', 'male', NULL, $4, 'aaron', 'test', 0)",
         )
         .bind(format!("X{i:08}"))
         .bind(100_000 + i)
         .bind(format!("Aal{i}"))
         .bind(format!("aal{i}"))
-        .execute(&app.state.db)
+        .execute(pool)
         .await
+        .map(|_| ()))
         .unwrap();
     }
-    let mut conn = app.state.db.acquire().await.unwrap();
+    let mut tx = app.state.database.begin_write().await.unwrap();
     let identity = le_domain::directory::Identity {
         last_name: "Zander".into(),
         first_name: "Zoe".into(),
@@ -122,10 +124,10 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
         licence_date: le_domain::directory::Date::parse("01.10.2001").ok(),
     };
     let (known, _) =
-        le_server::directory::registry::issue(&mut conn, &identity, &[], "outpatient", 0)
+        le_server::directory::registry::issue(&mut tx, &identity, &[], "outpatient", 0)
             .await
             .unwrap();
-    drop(conn);
+    tx.commit().await.unwrap();
     let rec = app
         .physician(
             &hr,
@@ -211,11 +213,11 @@ async fn the_office_can_decide_it_is_another_person() {
     .await;
     assert_eq!(cases[0]["state"], "resolved");
     assert_eq!(cases[0]["document_available"], false);
-    let audit: String = sqlx::query_scalar(
+    let audit: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'clarification_resolved' ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert!(audit.starts_with("andere Person"), "{audit}");
 }
@@ -384,12 +386,13 @@ async fn one_anr_at_most_once_per_haupt_ik() {
     theirs["anr"] = json!("838382202");
     app.physician(&other.client, theirs).await;
     // The database holds the rule too.
-    let res = sqlx::query(
+    let res = le_server::on_db!(&app.state.database, pool => sqlx::query(
         "INSERT INTO physicians (main_ik, version, form, request_state, anr, last_name_norm, first_name_norm, created_at, updated_at) \
          VALUES ('260326822', 1, '{}', '{\"state\":\"not_requested\"}', '838382202', 'x', 'y', 0, 0)",
     )
-    .execute(&app.state.db)
-    .await;
+    .execute(pool)
+    .await
+    .map(|_| ()));
     assert!(res.is_err());
 }
 
@@ -557,11 +560,11 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let letter = body_json(res).await;
-    let detail: String = sqlx::query_scalar(
+    let detail: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'registration_approved' ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert!(
         detail.contains("gemeinsamer Haupt-IK 260326822"),
@@ -631,11 +634,11 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     assert_eq!(list["physicians"].as_array().unwrap().len(), 40);
     let cases = body_json(app.call(&client, "GET", "/api/v1/audits/cases", None).await).await;
     assert!(!cases["cases"].as_array().unwrap().is_empty());
-    let actions: Vec<String> = sqlx::query_scalar(
+    let actions: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action = 'main_ik_access_confirmed'",
     )
-    .fetch_all(&app.state.db)
-    .await
+    .fetch_all(pool)
+    .await)
     .unwrap();
     assert_eq!(actions.len(), 1);
 }
@@ -759,13 +762,15 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     // The site's validity bounds new assignments: 773686000 starts being valid later than this.
-    let valid_from: String = sqlx::query_scalar(
-        "SELECT json_extract(entry, '$.valid_from') FROM sites WHERE site_number = '773686000'",
+    let entry: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
+        "SELECT entry FROM sites WHERE site_number = '773686000'",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
-    let before = le_domain::directory::Date::parse_iso(&valid_from)
+    let entry: Value = serde_json::from_str(&entry).unwrap();
+    let valid_from = entry["valid_from"].as_str().unwrap();
+    let before = le_domain::directory::Date::parse_iso(valid_from)
         .unwrap()
         .add_days(-1);
     let mut early = physician("Frueh", "Fritz", "1960-01-01", "male", "1986-10-01");
