@@ -60,15 +60,18 @@ impl Page {
         let Some(route) = Route::parse(path) else {
             // The directory and the audits answer their own unknown sub-paths (their "not
             // found" within the area).
-            return if path.starts_with("/arztverzeichnis/") {
-                Page::Area(Area::Directory)
-            } else if path.starts_with("/pruefverfahren/") {
-                Page::Area(Area::Audits)
-            } else if path.starts_with("/pflegeabrechnung/") {
-                Page::Area(Area::CareBilling)
-            } else {
-                Page::NotFound
-            };
+            let areas = [
+                (Route::Directory, Area::Directory),
+                (Route::Audits, Area::Audits),
+                (Route::CareBilling, Area::CareBilling),
+            ];
+            return areas
+                .into_iter()
+                .find(|(root, _)| {
+                    path.strip_prefix(root.href().as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+                })
+                .map_or(Page::NotFound, |(_, area)| Page::Area(area));
         };
         match route {
             Route::Home => Page::Home,

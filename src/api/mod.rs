@@ -42,6 +42,17 @@ impl ApiFailure {
         }
     }
 
+    /// The browser failed before any request was made (a picked file could not be read):
+    /// `message` says what, in German.
+    pub fn local(message: String) -> Self {
+        ApiFailure {
+            status: 0,
+            code: "browser".to_owned(),
+            message,
+            fields: Vec::new(),
+        }
+    }
+
     /// The browser could not build the request (should not happen).
     fn browser() -> Self {
         ApiFailure {

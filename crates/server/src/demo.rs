@@ -113,13 +113,13 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
                 .to_owned(),
         });
     }
-    if store::institution_count(&state.db).await? > 0 {
+    if store::institution_count(&state.database).await? > 0 {
         return Ok(());
     }
     let now = state.clock.now();
     let hash =
         secrets::hash_password(DEMO_PASSWORD).map_err(|e| AppError::internal("argon2", e))?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for inst in INSTITUTIONS {
         let id = store::insert_institution(
             &mut tx,
@@ -171,7 +171,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
 async fn seed_care(state: &AppState) -> Result<(), AppError> {
     use crate::care_billing::store as care;
     use le_domain::care_billing::StaffForm;
-    let Some(id) = crate::access::store::institution_by_ik(&state.db, "460512349")
+    let Some(id) = crate::access::store::institution_by_ik(&state.database, "460512349")
         .await?
         .map(|row| row.id)
     else {
@@ -389,7 +389,7 @@ async fn accounts(State(state): State<AppState>) -> Result<axum::Json<Vec<DemoAc
     }
     let now = state.clock.now();
     let mut out = Vec::new();
-    for (user, institution) in store::demo_users(&state.db).await? {
+    for (user, institution) in store::demo_users(&state.database).await? {
         let Some(secret) = user
             .totp_secret
             .as_deref()

@@ -181,7 +181,7 @@ pub async fn state_with_clock(
             files::restrict_file(std::path::Path::new(&name))?;
         }
     }
-    let secrets = secrets::SecretBox::from_key_file(&config.secret_key_path())?;
+    let secrets = secret_box(&config)?;
     system::verify_secret_key(&database, &secrets, clock.now()).await?;
     let storage = storage::Storage::from_config(&config.storage, config.data_dir.clone())?;
     Ok(AppState {
@@ -192,6 +192,24 @@ pub async fn state_with_clock(
         secrets,
         storage,
     })
+}
+
+/// The key that encrypts stored secrets. On SQLite it is created in the data directory at the
+/// first start; on PostgreSQL every instance must be given the cluster's one key
+/// (`--secret-key-file`), which must exist.
+pub fn secret_box(config: &Config) -> Result<secrets::SecretBox, String> {
+    if db::is_postgres_url(&config.database_url()) {
+        let Some(path) = &config.secret_key_file else {
+            return Err(
+                "PostgreSQL needs the key all instances share: --secret-key-file \
+                 (LE_SECRET_KEY_FILE) naming a file of 32 random bytes, e.g. made with \
+                 `head -c 32 /dev/urandom > secret.key`"
+                    .to_owned(),
+            );
+        };
+        return secrets::SecretBox::from_existing_key_file(path).map_err(|e| e.to_string());
+    }
+    secrets::SecretBox::from_key_file(&config.secret_key_path()).map_err(|e| e.to_string())
 }
 
 /// What a serving instance does before it accepts requests: removes temporary files of uploads

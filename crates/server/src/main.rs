@@ -131,8 +131,7 @@ async fn migrate_postgres_command(config: &Config) -> std::process::ExitCode {
         let db = le_server::db::Database::connect(&config.database_url())
             .await
             .map_err(|e| e.to_string())?;
-        let secrets = le_server::secrets::SecretBox::from_key_file(&config.secret_key_path())
-            .map_err(|e| e.to_string())?;
+        let secrets = le_server::secret_box(config)?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));

@@ -159,6 +159,17 @@ impl SecretBox {
 
     /// Loads the key file, creating it (owner-only) with a random key when missing.
     pub fn from_key_file(path: &Path) -> std::io::Result<Self> {
+        if !path.exists() {
+            let key = random_bytes::<32>();
+            write_private(path, &key)?;
+            return Ok(SecretBox::new(&key));
+        }
+        Self::from_existing_key_file(path)
+    }
+
+    /// Reads the key of a cluster of instances: the file must exist (an instance never makes its
+    /// own key there, or its TOTP secrets could not be read by the others).
+    pub fn from_existing_key_file(path: &Path) -> std::io::Result<Self> {
         if let Ok(existing) = std::fs::read(path) {
             let key: [u8; 32] = existing.as_slice().try_into().map_err(|_| {
                 std::io::Error::new(
@@ -168,9 +179,10 @@ impl SecretBox {
             })?;
             return Ok(SecretBox::new(&key));
         }
-        let key = random_bytes::<32>();
-        write_private(path, &key)?;
-        Ok(SecretBox::new(&key))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("secret key file {} missing", path.display()),
+        ))
     }
 
     /// nonce (12 bytes) || ciphertext with tag.

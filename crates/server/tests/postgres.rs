@@ -132,6 +132,32 @@ async fn postgres_migrates_and_keeps_the_first_secret_key() {
         le_server::system::verify_secret_key(&again, &SecretBox::new(&[9u8; 32]), 4_000).await;
     assert!(refused.is_err());
     writers_do_not_lose_updates_on(&db).await;
+
+    // An instance on PostgreSQL never makes its own key: without the shared key file, or with
+    // a path where no file is, it refuses to start (and creates nothing there).
+    let dir = std::env::temp_dir().join(format!("le-pg-key-{}", le_server::secrets::token()));
+    let mut config = le_server::config::Config::with_dirs(dir.join("data"), dir.join("dist"));
+    config.database_url = Some(pg.url.clone());
+    let refused = le_server::state_from_config(config.clone())
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        refused.to_string().contains("--secret-key-file"),
+        "{refused}"
+    );
+    config.secret_key_file = Some(dir.join("cluster.key"));
+    let refused = le_server::state_from_config(config.clone())
+        .await
+        .err()
+        .unwrap();
+    assert!(refused.to_string().contains("missing"), "{refused}");
+    assert!(!dir.join("cluster.key").exists());
+    std::fs::write(dir.join("cluster.key"), [7u8; 32]).unwrap();
+    le_server::state_from_config(config)
+        .await
+        .expect("starts with the shared key");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

@@ -8,72 +8,13 @@ use le_server::files::ReceiveError;
 use le_server::storage::{Storage, StorageConfig, requested_range};
 use sha2::Digest as _;
 
-/// A moto S3 server on a free port with one bucket; stopped on drop.
-struct Moto {
-    child: std::process::Child,
-    endpoint: String,
-}
+#[path = "support/moto.rs"]
+mod moto;
+use moto::Moto;
 
-impl Moto {
-    fn start() -> Moto {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 with moto[server] (installed by scripts/setup.sh)");
-        let endpoint = format!("http://127.0.0.1:{port}");
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        // The bucket is the operator's to create; here with the AWS SDK that moto ships with.
-        let made = std::process::Command::new("python3")
-            .args([
-                "-c",
-                "import boto3,sys; boto3.client('s3', endpoint_url=sys.argv[1], region_name='eu-central-1', \
-                 aws_access_key_id='test', aws_secret_access_key='test').create_bucket(Bucket='le-files', \
-                 CreateBucketConfiguration={'LocationConstraint': 'eu-central-1'})",
-                &endpoint,
-            ])
-            .status()
-            .unwrap();
-        assert!(made.success(), "bucket not created");
-        Moto { child, endpoint }
-    }
-
-    fn storage(&self) -> Storage {
-        let config = StorageConfig {
-            s3_endpoint: Some(self.endpoint.clone()),
-            s3_bucket: Some("le-files".to_owned()),
-            s3_region: "eu-central-1".to_owned(),
-            s3_access_key_id: Some("test".to_owned()),
-            s3_secret_access_key: Some("test".to_owned()),
-            s3_allow_http: true,
-        };
-        Storage::from_config(&config, std::path::PathBuf::from("/nonexistent")).unwrap()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The store on `moto`'s bucket.
+fn storage_on(moto: &Moto) -> Storage {
+    Storage::from_config(&moto.config(), std::path::PathBuf::from("/nonexistent")).unwrap()
 }
 
 /// `len` bytes of a PDF-looking file in 64 KiB chunks; `break_after` cuts the stream with an
@@ -226,7 +167,7 @@ async fn the_local_store_behaves_like_a_file_store() {
 #[tokio::test]
 async fn object_storage_behaves_like_a_file_store() {
     let moto = Moto::start();
-    let storage = moto.storage();
+    let storage = storage_on(&moto);
     assert!(storage.describe().starts_with("s3 http://127.0.0.1:"));
     behaves_like_a_file_store(storage).await;
 }

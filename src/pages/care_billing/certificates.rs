@@ -1,25 +1,17 @@
 //! The operator's import of the trust centre's public key list (the recipients' certificates).
-use le_domain::api::care_billing::{CertificateImportReport, RecipientCertificate};
+use le_domain::api::care_billing::CertificateImportReport;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::keystore;
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Load};
 use crate::components::form::{
     BUTTON_PRIMARY, CARD_CLASS, FileInput, HINT_CLASS, LABEL_CLASS, Notice,
 };
-use crate::contexts::session::Session;
+use crate::components::mutation::Mutation;
 
 #[component]
 pub fn CertificatesPage() -> impl IntoView {
-    let session = Session::use_context();
-    let list = RwSignal::new(None::<Result<Vec<RecipientCertificate>, ApiFailure>>);
-    let reload = move || {
-        spawn_local(async move {
-            let _ = list.try_set(Some(api::care_billing::certificates().await));
-        })
-    };
-    reload();
+    let list = Load::new(api::care_billing::certificates);
     let file = RwSignal::new(None::<web_sys::File>);
     let report = RwSignal::new(None::<CertificateImportReport>);
     let notice = RwSignal::new(None::<Result<String, String>>);
@@ -27,36 +19,39 @@ pub fn CertificatesPage() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         file.set(input.files().and_then(|f| f.get(0)));
     });
+    let importing = Mutation::with_notice(
+        notice,
+        |csrf, picked: web_sys::File| async move {
+            let bytes = keystore::file_bytes(&picked)
+                .await
+                .map_err(ApiFailure::local)?;
+            api::care_billing::import_certificates(&csrf, &bytes).await
+        },
+        move |answer: Result<CertificateImportReport, ApiFailure>| match answer {
+            Ok(r) => {
+                notice.set(Some(Ok(format!(
+                    "{} Zertifikate übernommen, {} bereits bekannt, {} abgelehnt.",
+                    r.added.len(),
+                    r.unchanged,
+                    r.skipped.len()
+                ))));
+                report.set(Some(r));
+                list.reload();
+            }
+            Err(e) => {
+                if let Some(field) = e.fields.first() {
+                    notice.set(Some(Err(field.message.clone())));
+                }
+            }
+        },
+    );
     let import = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(picked) = file.get_untracked() else {
             notice.set(Some(Err("Bitte die Schlüsselliste wählen.".into())));
             return;
         };
-        let csrf = session.csrf();
-        spawn_local(async move {
-            let bytes = match keystore::file_bytes(&picked).await {
-                Ok(b) => b,
-                Err(e) => return notice.set(Some(Err(e))),
-            };
-            match api::care_billing::import_certificates(&csrf, &bytes).await {
-                Ok(r) => {
-                    notice.set(Some(Ok(format!(
-                        "{} Zertifikate übernommen, {} bereits bekannt, {} abgelehnt.",
-                        r.added.len(),
-                        r.unchanged,
-                        r.skipped.len()
-                    ))));
-                    report.set(Some(r));
-                    reload();
-                }
-                Err(e) => notice.set(Some(Err(e
-                    .fields
-                    .first()
-                    .map(|f| f.message.clone())
-                    .unwrap_or(e.message)))),
-            }
-        });
+        importing.run(picked);
     };
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Zertifikate der Datenannahmestellen"</h1>
@@ -65,7 +60,7 @@ pub fn CertificatesPage() -> impl IntoView {
             <label for="schluesselliste" class=LABEL_CLASS>"Datei (PEM, DER oder Base64-Liste)"</label>
             <p id="schluesselliste-hinweis" class=HINT_CLASS>"Abgelaufene Zertifikate und solche ohne IK werden nicht übernommen."</p>
             <FileInput id="schluesselliste" accept="" describedby="schluesselliste-hinweis" on_change=on_file testid="key-list" />
-            <button type="submit" class=BUTTON_PRIMARY>"Einspielen"</button>
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || importing.pending()>"Einspielen"</button>
             <Notice message=notice />
             <ul class="list-disc pl-6">
                 {move || report.get().map(|r| r.skipped.into_iter().map(|s| view! { <li>{format!("{}: {}", s.subject, s.reason)}</li> }).collect_view())}

@@ -2,20 +2,20 @@
 //! branch, the worker number of every service line — from the domain crate, as the server
 //! checks), the routing shown, then signed and encrypted in this browser with the key kept
 //! here; only the encrypted file goes to the server, which adds the order file.
-use le_domain::api::care_billing::{CareSetup, DeliveryRequest, StaffMember};
+use le_domain::api::care_billing::{DeliveryRequest, StaffMember};
 use le_domain::care_billing::{KindCatalog, Procedure, RoutingTable, check_worker_number};
 use le_domain::directory::Date;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::crypto::{self, CryptoError};
 use super::keystore;
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Load};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, FileInput, HINT_CLASS, INPUT_CLASS,
     LABEL_CLASS, Notice, TextField, Touched,
 };
+use crate::components::mutation::Mutation;
 use crate::contexts::session::Session;
 use crate::routes::Route;
 
@@ -46,9 +46,10 @@ fn line_error(lbnr: &str, date: &str, kind: &str, month: &str) -> Option<String>
         .map(|e| e.message)
 }
 
+/// The current billing month ("2027-01"), of the Berlin day like every date of the app.
 fn this_month() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
+    let today = crate::dates::today();
+    format!("{:04}-{:02}", today.year(), today.month())
 }
 
 #[component]
@@ -62,13 +63,14 @@ pub fn NewDelivery() -> impl IntoView {
             .get("korrektur")
             .and_then(|v| v.parse::<i64>().ok())
     });
-    let setup = RwSignal::new(None::<Result<CareSetup, ApiFailure>>);
-    let staff = RwSignal::new(Vec::<StaffMember>::new());
-    spawn_local(async move {
-        let _ = setup.try_set(Some(api::care_billing::setup().await));
-        if let Ok(list) = api::care_billing::staff().await {
-            let _ = staff.try_set(list);
-        }
+    let setup = Load::new(api::care_billing::setup);
+    // The staff only name the worker numbers typed in; without them the form still works.
+    let staff_list = Load::new(api::care_billing::staff);
+    let staff = Memo::new(move |_| {
+        staff_list.with(|answer| match answer {
+            Some(Ok(list)) => list.clone(),
+            _ => Vec::<StaffMember>::new(),
+        })
     });
     let file = RwSignal::new(None::<web_sys::File>);
     let kind = RwSignal::new("01".to_owned());
@@ -180,6 +182,66 @@ pub fn NewDelivery() -> impl IntoView {
         touched.touch("payload_size");
     });
 
+    // Fetch the recipient's certificate, read the stored key, seal in this browser, upload; the
+    // steps show in the status line. Failures before the upload are the browser's own.
+    let sealing = Mutation::with_notice(
+        notice,
+        move |csrf, (req, picked): (DeliveryRequest, web_sys::File)| async move {
+            busy.set(Some("Zertifikat der Datenannahmestelle wird geholt …"));
+            let recipient = api::care_billing::recipient_certificate().await?;
+            let stored = keystore::load()
+                .await
+                .map_err(ApiFailure::local)?
+                .ok_or_else(|| {
+                    ApiFailure::local(
+                    "In diesem Browser ist kein Signaturschlüssel gespeichert (siehe „Schlüssel“)."
+                        .to_owned(),
+                )
+                })?;
+            busy.set(Some(crypto::LOADING));
+            let crypto = crypto::load().await.map_err(ApiFailure::local)?;
+            busy.set(Some("Datei wird signiert und verschlüsselt …"));
+            let payload = keystore::file_bytes(&picked)
+                .await
+                .map_err(ApiFailure::local)?;
+            let sealed = (crypto.seal)(&crypto::SealInput {
+                recipient_pem: &recipient.pem,
+                pkcs12: &stored.bytes,
+                password: &password.get_untracked(),
+                payload: &payload,
+                gzip: req.compressed,
+                now: keystore::now_seconds(),
+            })
+            .map_err(|e| {
+                if let CryptoError::WrongPassword(m) = &e {
+                    password_error.set(Some(m.clone()));
+                }
+                ApiFailure::local(e.message().to_owned())
+            })?;
+            drop(payload);
+            busy.set(Some("Verschlüsselte Datei wird hochgeladen …"));
+            let mut req = req;
+            req.payload_size = sealed.payload_size;
+            api::care_billing::create_delivery(&csrf, &req, &sealed.bytes).await
+        },
+        move |answer: Result<le_domain::api::care_billing::Delivery, ApiFailure>| {
+            busy.set(None);
+            match answer {
+                Ok(delivery) => navigate(
+                    &Route::CareDelivery { id: delivery.id }.href(),
+                    Default::default(),
+                ),
+                // Every field's message, as the form shows no server field errors itself.
+                Err(e) if !e.fields.is_empty() => notice.set(Some(Err(e
+                    .fields
+                    .iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")))),
+                Err(_) => {}
+            }
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.submit();
@@ -197,58 +259,7 @@ pub fn NewDelivery() -> impl IntoView {
             ));
             return;
         }
-        let req = request.get_untracked();
-        let csrf = session.csrf();
-        let navigate = navigate.clone();
-        busy.set(Some("Zertifikat der Datenannahmestelle wird geholt …"));
-        spawn_local(async move {
-            let result: Result<i64, String> = async {
-                let recipient = api::care_billing::recipient_certificate()
-                    .await
-                    .map_err(|e| e.message)?;
-                let stored = keystore::load().await?.ok_or_else(|| {
-                    "In diesem Browser ist kein Signaturschlüssel gespeichert (siehe „Schlüssel“).".to_owned()
-                })?;
-                busy.set(Some(crypto::LOADING));
-                let crypto = crypto::load().await?;
-                busy.set(Some("Datei wird signiert und verschlüsselt …"));
-                let payload = keystore::file_bytes(&picked).await?;
-                let sealed = (crypto.seal)(&crypto::SealInput {
-                    recipient_pem: &recipient.pem,
-                    pkcs12: &stored.bytes,
-                    password: &password.get_untracked(),
-                    payload: &payload,
-                    gzip: req.compressed,
-                    now: keystore::now_seconds(),
-                })
-                .map_err(|e| {
-                    if let CryptoError::WrongPassword(m) = &e {
-                        password_error.set(Some(m.clone()));
-                    }
-                    e.message().to_owned()
-                })?;
-                drop(payload);
-                busy.set(Some("Verschlüsselte Datei wird hochgeladen …"));
-                let mut req = req;
-                req.payload_size = sealed.payload_size;
-                let delivery = api::care_billing::create_delivery(&csrf, &req, &sealed.bytes)
-                    .await
-                    .map_err(|e| {
-                        if e.fields.is_empty() {
-                            e.message
-                        } else {
-                            e.fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" ")
-                        }
-                    })?;
-                Ok(delivery.id)
-            }
-            .await;
-            busy.set(None);
-            match result {
-                Ok(id) => navigate(&Route::CareDelivery { id }.href(), Default::default()),
-                Err(e) => notice.set(Some(Err(e))),
-            }
-        });
+        sealing.run((request.get_untracked(), picked));
     };
 
     view! {
@@ -376,7 +387,7 @@ pub fn NewDelivery() -> impl IntoView {
             <section class=format!("space-y-4 {CARD_CLASS}") aria-labelledby="signatur-titel">
                 <h2 id="signatur-titel" class="text-lg font-semibold">"Signieren und verschlüsseln"</h2>
                 <TextField id="lieferung-passwort" label="Passwort des Signaturschlüssels" value=password error=password_error input_type="password" hint="Das Passwort der in diesem Browser gespeicherten PKCS#12-Datei; es verlässt den Browser nicht." />
-                <button type="submit" class=BUTTON_PRIMARY disabled=move || busy.get().is_some()>"Signieren, verschlüsseln und hochladen"</button>
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || sealing.pending()>"Signieren, verschlüsseln und hochladen"</button>
                 <p role="status" class="text-slate-700 empty:hidden">{move || busy.get()}</p>
                 <Notice message=notice />
             </section>

@@ -2,40 +2,38 @@
 //! downloads with the data-carrier note, paper receipts, error returns and the correction.
 use le_domain::api::care_billing::{Delivery, ErrorReturnRequest};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Load};
 use crate::components::form::{BUTTON_PRIMARY, CARD_CLASS, LINK_CLASS, Notice, TextField};
-use crate::contexts::session::Session;
+use crate::components::mutation::Mutation;
 use crate::routes::Route;
 
 #[component]
 pub fn DeliveryDetail(id: i64) -> impl IntoView {
-    let session = Session::use_context();
-    let delivery = RwSignal::new(None::<Result<Delivery, ApiFailure>>);
-    spawn_local(async move {
-        let _ = delivery.try_set(Some(api::care_billing::delivery(id).await));
+    let loaded = Load::new(move || api::care_billing::delivery(id));
+    // The last answer stays on screen while a reload runs.
+    let delivery = Memo::new(move |previous: Option<&Option<_>>| match loaded.get() {
+        None => previous.cloned().flatten(),
+        fresh => fresh,
     });
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
-    let send = move |_| {
-        busy.set(true);
-        notice.set(None);
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::care_billing::send_delivery(&csrf, id).await {
-                Ok(d) => {
-                    notice.set(Some(Ok(format!(
-                        "Per E-Mail an {} gesendet.",
-                        d.sent_to.clone().unwrap_or_default()
-                    ))));
-                    delivery.set(Some(Ok(d)));
-                }
-                Err(e) => notice.set(Some(Err(e.message))),
+    let sending = Mutation::with_notice(
+        notice,
+        move |csrf, ()| async move { api::care_billing::send_delivery(&csrf, id).await },
+        move |answer: Result<Delivery, ApiFailure>| {
+            if let Ok(d) = answer {
+                notice.set(Some(Ok(format!(
+                    "Per E-Mail an {} gesendet.",
+                    d.sent_to.unwrap_or_default()
+                ))));
+                loaded.reload();
             }
-            busy.set(false);
-        });
+        },
+    );
+    let send = move |_| {
+        notice.set(None);
+        sending.run(());
     };
     let error_number = RwSignal::new(String::new());
     let error_action = RwSignal::new(String::new());
@@ -46,6 +44,19 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
             field_error.with(|e| e.iter().find(|e| e.field == f).map(|e| e.message.clone()))
         })
     };
+    let recording = Mutation::with_notice(
+        notice,
+        move |csrf, req: ErrorReturnRequest| async move {
+            api::care_billing::record_error_return(&csrf, id, &req).await
+        },
+        move |answer: Result<Delivery, ApiFailure>| match answer {
+            Ok(_) => {
+                notice.set(Some(Ok("Die Fehlerrückmeldung ist vermerkt.".into())));
+                loaded.reload();
+            }
+            Err(e) => field_error.set(e.fields),
+        },
+    );
     let record = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let parse = |s: String, field: &str| {
@@ -67,23 +78,10 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
         let (Ok(error_number), Ok(error_action)) = (n, a) else {
             return;
         };
-        let csrf = session.csrf();
-        let req = ErrorReturnRequest {
+        recording.run(ErrorReturnRequest {
             error_number,
             error_action,
             note: note.get_untracked(),
-        };
-        spawn_local(async move {
-            match api::care_billing::record_error_return(&csrf, id, &req).await {
-                Ok(d) => {
-                    notice.set(Some(Ok("Die Fehlerrückmeldung ist vermerkt.".into())));
-                    delivery.set(Some(Ok(d)));
-                }
-                Err(e) => {
-                    field_error.set(e.fields.clone());
-                    notice.set(Some(Err(e.message)));
-                }
-            }
         });
     };
     view! {
@@ -108,7 +106,7 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
                 </dl>
                 <section class=format!("mt-6 space-y-3 {CARD_CLASS}") aria-labelledby="versand-titel">
                     <h2 id="versand-titel" class="text-lg font-semibold">"Versand"</h2>
-                    <button type="button" class=BUTTON_PRIMARY disabled=move || busy.get() || delivery.with(|d| matches!(d, Some(Ok(d)) if d.sent_at.is_some())) on:click=send>"Per E-Mail an die Datenannahmestelle senden"</button>
+                    <button type="button" class=BUTTON_PRIMARY disabled=move || sending.pending() || delivery.with(|d| matches!(d, Some(Ok(d)) if d.sent_at.is_some())) on:click=send>"Per E-Mail an die Datenannahmestelle senden"</button>
                     <p>"Oder beide Dateien herunterladen und auf einem Datenträger senden:"</p>
                     <ul class="list-disc pl-6">
                         <li><a class=LINK_CLASS href=format!("/api/v1/care/deliveries/{}/payload", d.id) download=d.payload_file_name.clone()>{format!("Verschlüsselte Datei {}", d.payload_file_name)}</a></li>
@@ -148,7 +146,7 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
                         <TextField id="fehlernummer" label="Fehlernummer" value=error_number error=err_of("error_number") inputmode="numeric" />
                         <TextField id="fehlermassnahme" label="Fehlermaßnahme" value=error_action error=err_of("error_action") inputmode="numeric" />
                         <TextField id="fehlernotiz" label="Notiz" value=note error=err_of("note") />
-                        <button type="submit" class=BUTTON_PRIMARY>"Fehlerrückmeldung vermerken"</button>
+                        <button type="submit" class=BUTTON_PRIMARY disabled=move || recording.pending()>"Fehlerrückmeldung vermerken"</button>
                     </form>
                 </section>
             }.into_any(),

@@ -2,13 +2,13 @@
 use le_domain::access::Permission;
 use le_domain::api::care_billing::{CareSetup, NewBranch, SetupRequest};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Load};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, ERROR_CLASS, INPUT_CLASS, LABEL_CLASS, Notice,
     TextField,
 };
+use crate::components::mutation::Mutation;
 use crate::contexts::session::Session;
 
 #[component]
@@ -19,21 +19,27 @@ pub fn SetupPage() -> impl IntoView {
             .info()
             .is_some_and(|i| i.role.allows(Permission::ConfigureCareBilling))
     };
-    let setup = RwSignal::new(None::<Result<CareSetup, ApiFailure>>);
+    let loaded = Load::new(api::care_billing::setup);
+    // The last answer stays on screen while a reload runs (no flicker, the focus stays).
+    let setup = Memo::new(move |previous: Option<&Option<_>>| match loaded.get() {
+        None => previous.cloned().flatten(),
+        fresh => fresh,
+    });
     let region = RwSignal::new(String::new());
     let centre = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
-    let fill = move |s: &CareSetup| {
-        region.set(s.region.clone().unwrap_or_default());
-        centre.set(s.billing_centre_ik.clone().unwrap_or_default());
-        email.set(s.sender_email.clone());
-    };
-    spawn_local(async move {
-        let answer = api::care_billing::setup().await;
-        if let Ok(s) = &answer {
-            fill(s);
+    // The form takes the stored values once, when they first arrive (a reload after adding a
+    // branch keeps what the user is typing).
+    let filled = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = loaded.get()
+            && !filled.get_value()
+        {
+            filled.set_value(true);
+            region.set(s.region.clone().unwrap_or_default());
+            centre.set(s.billing_centre_ik.clone().unwrap_or_default());
+            email.set(s.sender_email.clone());
         }
-        let _ = setup.try_set(Some(answer));
     });
     let request = Memo::new(move |_| SetupRequest {
         region: region.get(),
@@ -55,23 +61,23 @@ pub fn SetupPage() -> impl IntoView {
         })
     };
     let notice = RwSignal::new(None::<Result<String, String>>);
+    let saving = Mutation::with_notice(
+        notice,
+        |csrf, req: SetupRequest| async move { api::care_billing::save_setup(&csrf, &req).await },
+        move |answer| {
+            if answer.is_ok() {
+                notice.set(Some(Ok("Die Einrichtung ist gespeichert.".into())));
+                loaded.reload();
+            }
+        },
+    );
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         shown.set(true);
         if !request.get_untracked().validate().is_empty() {
             return;
         }
-        let req = request.get_untracked();
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::care_billing::save_setup(&csrf, &req).await {
-                Ok(s) => {
-                    setup.set(Some(Ok(s)));
-                    notice.set(Some(Ok("Die Einrichtung ist gespeichert.".into())));
-                }
-                Err(e) => notice.set(Some(Err(e.message))),
-            }
-        });
+        saving.run(request.get_untracked());
     };
     let branch_ik = RwSignal::new(String::new());
     let branch_name = RwSignal::new(String::new());
@@ -93,39 +99,43 @@ pub fn SetupPage() -> impl IntoView {
             })
         })
     };
+    let adding = Mutation::with_notice(
+        notice,
+        |csrf, req: NewBranch| async move { api::care_billing::add_branch(&csrf, &req).await },
+        move |answer: Result<CareSetup, ApiFailure>| match answer {
+            Ok(_) => {
+                branch_ik.set(String::new());
+                branch_name.set(String::new());
+                branch_shown.set(false);
+                notice.set(Some(Ok("Betriebsstätte eingetragen.".into())));
+                loaded.reload();
+            }
+            Err(e) => {
+                if let Some(field) = e.fields.first() {
+                    notice.set(Some(Err(field.message.clone())));
+                }
+            }
+        },
+    );
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         branch_shown.set(true);
         if !branch_req.get_untracked().validate().is_empty() {
             return;
         }
-        let req = branch_req.get_untracked();
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::care_billing::add_branch(&csrf, &req).await {
-                Ok(s) => {
-                    setup.set(Some(Ok(s)));
-                    branch_ik.set(String::new());
-                    branch_name.set(String::new());
-                    branch_shown.set(false);
-                    notice.set(Some(Ok("Betriebsstätte eingetragen.".into())));
-                }
-                Err(e) => notice.set(Some(Err(e
-                    .fields
-                    .first()
-                    .map(|f| f.message.clone())
-                    .unwrap_or(e.message)))),
-            }
-        });
+        adding.run(branch_req.get_untracked());
     };
-    let remove = move |id: i64| {
-        let csrf = session.csrf();
-        spawn_local(async move {
-            match api::care_billing::remove_branch(&csrf, id).await {
-                Ok(s) => setup.set(Some(Ok(s))),
-                Err(e) => notice.set(Some(Err(e.message))),
+    let removing = Mutation::with_notice(
+        notice,
+        |csrf, id: i64| async move { api::care_billing::remove_branch(&csrf, id).await },
+        move |answer| {
+            if answer.is_ok() {
+                loaded.reload();
             }
-        });
+        },
+    );
+    let remove = move |id: i64| {
+        removing.run(id);
     };
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Einrichtung"</h1>
@@ -146,7 +156,7 @@ pub fn SetupPage() -> impl IntoView {
                     </div>
                     <TextField id="abrechnungszentrum" label="IK des Abrechnungszentrums (falls eines sendet)" value=centre error=err("billing_centre_ik") inputmode="numeric" mono=true />
                     <TextField id="absender-email" label="E-Mail-Adresse des Absenders" value=email error=err("sender_email") input_type="email" />
-                    <button type="submit" class=BUTTON_PRIMARY disabled=move || !is_admin()>"Speichern"</button>
+                    <button type="submit" class=BUTTON_PRIMARY disabled=move || !is_admin() || saving.pending()>"Speichern"</button>
                 </form>
                 <section class=format!("mt-6 space-y-3 {CARD_CLASS}") aria-labelledby="bs-titel">
                     <h2 id="bs-titel" class="text-lg font-semibold">"Betriebsstätten"</h2>
@@ -156,7 +166,7 @@ pub fn SetupPage() -> impl IntoView {
                             view! {
                                 <li class="flex flex-wrap items-center gap-3">
                                     <span>{format!("IK {} – {}", b.ik, b.name)}</span>
-                                    <button type="button" class=BUTTON_SECONDARY disabled=move || !is_admin() on:click=move |_| remove(id)
+                                    <button type="button" class=BUTTON_SECONDARY disabled=move || !is_admin() || removing.pending() on:click=move |_| remove(id)
                                         aria-label=format!("Betriebsstätte {} entfernen", b.ik)>"Entfernen"</button>
                                 </li>
                             }
@@ -165,7 +175,7 @@ pub fn SetupPage() -> impl IntoView {
                     <form class="space-y-3" on:submit=add>
                         <TextField id="bs-ik" label="IK der Betriebsstätte" value=branch_ik error=branch_err("ik") inputmode="numeric" mono=true />
                         <TextField id="bs-name" label="Name" value=branch_name error=branch_err("name") />
-                        <button type="submit" class=BUTTON_SECONDARY disabled=move || !is_admin()>"Betriebsstätte hinzufügen"</button>
+                        <button type="submit" class=BUTTON_SECONDARY disabled=move || !is_admin() || adding.pending()>"Betriebsstätte hinzufügen"</button>
                     </form>
                 </section>
             }.into_any(),

@@ -1,58 +1,56 @@
 //! Staff with their worker numbers (LBNR or substitute number with its reason), and the CSV
 //! import (checked as a dry run first, then taken all or nothing).
-use le_domain::api::care_billing::{StaffImportReport, StaffImportRequest, StaffMember};
+use le_domain::api::care_billing::{StaffImportReport, StaffImportRequest};
 use le_domain::care_billing::STAFF_CSV_COLUMNS;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Load};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, HINT_CLASS, INPUT_CLASS, LABEL_CLASS, Notice,
 };
-use crate::contexts::session::Session;
+use crate::components::mutation::Mutation;
+
+/// What an import's answer says: how many rows are wrong, taken or could be taken.
+fn import_message(r: &StaffImportReport) -> Result<String, String> {
+    if !r.errors.is_empty() {
+        Err(format!(
+            "{} Zeilen sind fehlerhaft; nichts wurde übernommen.",
+            r.errors.len()
+        ))
+    } else if r.applied {
+        Ok(format!("{} Personen übernommen.", r.added))
+    } else {
+        Ok(format!(
+            "Geprüft: {} Personen können übernommen werden.",
+            r.added
+        ))
+    }
+}
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let session = Session::use_context();
-    let staff = RwSignal::new(None::<Result<Vec<StaffMember>, ApiFailure>>);
-    let reload = move || {
-        spawn_local(async move {
-            let _ = staff.try_set(Some(api::care_billing::staff().await));
-        })
-    };
-    reload();
+    let staff = Load::new(api::care_billing::staff);
     let csv = RwSignal::new(String::new());
     let report = RwSignal::new(None::<StaffImportReport>);
     let notice = RwSignal::new(None::<Result<String, String>>);
+    let import = Mutation::with_notice(
+        notice,
+        |csrf, req: StaffImportRequest| async move {
+            api::care_billing::import_staff(&csrf, &req).await
+        },
+        move |answer: Result<StaffImportReport, ApiFailure>| {
+            let Ok(r) = answer else { return };
+            notice.set(Some(import_message(&r)));
+            if r.applied {
+                staff.reload();
+            }
+            report.set(Some(r));
+        },
+    );
     let run = move |dry_run: bool| {
-        let csrf = session.csrf();
-        let req = StaffImportRequest {
+        import.run(StaffImportRequest {
             csv: csv.get_untracked(),
             dry_run,
-        };
-        spawn_local(async move {
-            match api::care_billing::import_staff(&csrf, &req).await {
-                Ok(r) => {
-                    notice.set(Some(if !r.errors.is_empty() {
-                        Err(format!(
-                            "{} Zeilen sind fehlerhaft; nichts wurde übernommen.",
-                            r.errors.len()
-                        ))
-                    } else if r.applied {
-                        Ok(format!("{} Personen übernommen.", r.added))
-                    } else {
-                        Ok(format!(
-                            "Geprüft: {} Personen können übernommen werden.",
-                            r.added
-                        ))
-                    }));
-                    if r.applied {
-                        reload();
-                    }
-                    report.set(Some(r));
-                }
-                Err(e) => notice.set(Some(Err(e.message))),
-            }
         });
     };
     view! {
@@ -91,8 +89,8 @@ pub fn StaffPage() -> impl IntoView {
             <textarea id="personal-csv" rows="6" class=format!("{INPUT_CLASS} max-w-2xl font-mono") aria-describedby="personal-csv-hinweis"
                 prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
             <div class="flex flex-wrap gap-3">
-                <button type="button" class=BUTTON_SECONDARY on:click=move |_| run(true)>"Prüfen"</button>
-                <button type="button" class=BUTTON_PRIMARY on:click=move |_| run(false)>"Übernehmen"</button>
+                <button type="button" class=BUTTON_SECONDARY disabled=move || import.pending() on:click=move |_| run(true)>"Prüfen"</button>
+                <button type="button" class=BUTTON_PRIMARY disabled=move || import.pending() on:click=move |_| run(false)>"Übernehmen"</button>
             </div>
             <Notice message=notice />
             <ul class="list-disc pl-6 text-red-800">

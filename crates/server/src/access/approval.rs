@@ -38,8 +38,8 @@ pub async fn list(
             "Erlaubt sind pending, approved, rejected und expired.",
         )]));
     }
-    store::expire_stale_registrations(&state.db, state.clock.now()).await?;
-    let rows = store::registrations_in_state(&state.db, wanted).await?;
+    store::expire_stale_registrations(&state.database, state.clock.now()).await?;
+    let rows = store::registrations_in_state(&state.database, wanted).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut summary = row.summary();
@@ -60,7 +60,7 @@ async fn others_with_main_ik(
         return Ok(Vec::new());
     }
     let main_ik = row.main_ik.as_deref().unwrap_or(&row.ik);
-    Ok(store::hospitals_of_main_ik(&state.db, main_ik).await?)
+    Ok(store::hospitals_of_main_ik(&state.database, main_ik).await?)
 }
 
 /// `GET /api/v1/admin/registrations/{id}/agreement`: the uploaded PDF.
@@ -70,7 +70,7 @@ pub async fn agreement(
     Path(id): Path<i64>,
     headers: axum::http::HeaderMap,
 ) -> Result<axum::response::Response, AppError> {
-    let row = store::registration_by_id(&state.db, id)
+    let row = store::registration_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut res = state
@@ -148,7 +148,7 @@ async fn free_username(state: &AppState, wanted: &str) -> Result<String, AppErro
         } else {
             format!("{wanted}-{n}")
         };
-        if store::user_by_username(&state.db, &candidate)
+        if store::user_by_username(&state.database, &candidate)
             .await?
             .is_none()
         {
@@ -196,7 +196,7 @@ pub async fn approve(
         crate::extract::parse_json(&body)?
     };
     let now = state.clock.now();
-    let row = store::registration_by_id(&state.db, id)
+    let row = store::registration_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.state() != RegistrationState::Pending {
@@ -218,7 +218,7 @@ pub async fn approve(
     let username = free_username(&state, &row.admin_username).await?;
     let creds = new_letter_credentials(&state)?;
     let kind = row.kind();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let institution_id = store::insert_institution(
         &mut tx,
         &NewInstitution {
@@ -259,7 +259,7 @@ pub async fn approve(
         return Err(not_pending());
     }
     tx.commit().await?;
-    let institution = store::institution_by_id(&state.db, institution_id)
+    let institution = store::institution_by_id(&state.database, institution_id)
         .await?
         .ok_or_else(|| AppError::internal("approve", "institution vanished"))?;
     audit_log::success(&admin.actor, "registration_approved").target(format!("{} (IK {})", row.reference, row.ik)).detail({
@@ -299,10 +299,12 @@ pub async fn reject(
 ) -> Result<axum::Json<RegistrationSummary>, AppError> {
     check_text(&req.reason, 1000).map_err(|e| AppError::field("reason", &e))?;
     let now = state.clock.now();
-    let row = store::registration_by_id(&state.db, id)
+    let row = store::registration_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !store::reject_registration(&state.db, id, admin.user.id, req.reason.trim(), now).await? {
+    if !store::reject_registration(&state.database, id, admin.user.id, req.reason.trim(), now)
+        .await?
+    {
         return Err(not_pending());
     }
     audit_log::success(&admin.actor, "registration_rejected")
@@ -310,7 +312,7 @@ pub async fn reject(
         .detail(req.reason.trim().to_owned())
         .record(&state.database, now)
         .await;
-    let row = store::registration_by_id(&state.db, id)
+    let row = store::registration_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(axum::Json(row.summary()))
@@ -323,7 +325,7 @@ pub async fn reissue_letter(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CredentialLetter>, AppError> {
     let now = state.clock.now();
-    let row = store::registration_by_id(&state.db, id)
+    let row = store::registration_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let (Some(user_id), Some(institution_id)) = (row.admin_user_id, row.institution_id) else {
@@ -332,14 +334,14 @@ pub async fn reissue_letter(
             message: "Zugangsdaten gibt es erst nach der Freigabe.".to_owned(),
         });
     };
-    let user = store::user_by_id(&state.db, user_id)
+    let user = store::user_by_id(&state.database, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let institution = store::institution_by_id(&state.db, institution_id)
+    let institution = store::institution_by_id(&state.database, institution_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let creds = new_letter_credentials(&state)?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     store::reissue_credentials(&mut tx, user.id, &creds.password_hash, &creds.sealed_secret)
         .await?;
     tx.commit().await?;

@@ -109,16 +109,16 @@ pub async fn sign_in(
     let client_key = throttle::client_key(&client.0);
     // Counted before anything is checked: parallel attempts cannot slip past the count.
     throttle::attempt(
-        &state.db,
+        &state.database,
         &account_client_key,
         throttle::ACCOUNT_CLIENT,
         now,
     )
     .await?;
-    throttle::attempt(&state.db, &account_key, throttle::ACCOUNT, now).await?;
-    throttle::attempt(&state.db, &client_key, throttle::CLIENT, now).await?;
+    throttle::attempt(&state.database, &account_key, throttle::ACCOUNT, now).await?;
+    throttle::attempt(&state.database, &client_key, throttle::CLIENT, now).await?;
 
-    let user = store::user_by_username(&state.db, &username).await?;
+    let user = store::user_by_username(&state.database, &username).await?;
     let outcome = match &user {
         None => {
             // Same cost as a real check, so timing does not tell whether the user exists.
@@ -131,7 +131,7 @@ pub async fn sign_in(
     if let Some(u) = &user {
         actor.user_id = Some(u.id);
         actor.institution_id = Some(u.institution_id);
-        actor.institution_ik = store::institution_by_id(&state.db, u.institution_id)
+        actor.institution_ik = store::institution_by_id(&state.database, u.institution_id)
             .await?
             .map(|i| i.ik);
     }
@@ -149,21 +149,21 @@ pub async fn sign_in(
         return Err(sign_in_failed());
     };
     // A successful sign-in clears this account's delays; the address keeps only its failures.
-    throttle::clear(&state.db, &account_client_key).await?;
-    throttle::clear(&state.db, &account_key).await?;
-    throttle::uncount(&state.db, &client_key).await?;
-    store::mark_signed_in(&state.db, user.id, now).await?;
-    let institution = store::institution_by_id(&state.db, user.institution_id)
+    throttle::clear(&state.database, &account_client_key).await?;
+    throttle::clear(&state.database, &account_key).await?;
+    throttle::uncount(&state.database, &client_key).await?;
+    store::mark_signed_in(&state.database, user.id, now).await?;
+    let institution = store::institution_by_id(&state.database, user.institution_id)
         .await?
         .ok_or_else(sign_in_failed)?;
 
-    store::purge_expired_sessions(&state.db, now, session::IDLE_TIMEOUT).await?;
-    throttle::purge_stale(&state.db, now).await?;
+    store::purge_expired_sessions(&state.database, now, session::IDLE_TIMEOUT).await?;
+    throttle::purge_stale(&state.database, now).await?;
     let token = secrets::token();
     let csrf = secrets::token();
     let absolute = now + ABSOLUTE_TIMEOUT;
     store::insert_session(
-        &state.db,
+        &state.database,
         &secrets::token_hash(&token),
         user.id,
         &csrf,
@@ -253,7 +253,7 @@ async fn check_credentials(
     match factor {
         Some(SecondFactor::Totp(code)) => {
             match secrets::verify_totp(&secret, &code, now, user.totp_last_step) {
-                Some(step) if store::advance_totp_step(&state.db, user.id, step).await? => {
+                Some(step) if store::advance_totp_step(&state.database, user.id, step).await? => {
                     Ok(Ok(Passed::Totp))
                 }
                 // Lost the race against a parallel sign-in with the same code.
@@ -264,8 +264,8 @@ async fn check_credentials(
         // A set-up code only counts while no second factor exists (above).
         Some(SecondFactor::Enrolment(_)) => Ok(Err(Refusal::WrongCode)),
         Some(SecondFactor::Recovery(code)) => {
-            if store::use_recovery_code(&state.db, user.id, &code, now).await? {
-                let remaining = store::unused_recovery_codes(&state.db, user.id).await?;
+            if store::use_recovery_code(&state.database, user.id, &code, now).await? {
+                let remaining = store::unused_recovery_codes(&state.database, user.id).await?;
                 Ok(Ok(Passed::Recovery { remaining }))
             } else {
                 Ok(Err(Refusal::WrongCode))
@@ -285,7 +285,7 @@ pub async fn sign_out(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<(StatusCode, HeaderMap), AppError> {
-    store::delete_session(&state.db, &session.id_hash).await?;
+    store::delete_session(&state.database, &session.id_hash).await?;
     audit_simple(&state, &session, "sign_out", None).await;
     Ok(cleared())
 }
@@ -295,7 +295,7 @@ pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<(StatusCode, HeaderMap), AppError> {
-    store::delete_sessions_of_user(&state.db, session.user.id, None).await?;
+    store::delete_sessions_of_user(&state.database, session.user.id, None).await?;
     audit_simple(&state, &session, "sign_out_everywhere", None).await;
     Ok(cleared())
 }
@@ -325,7 +325,12 @@ pub async fn totp_begin(
         });
     }
     let secret = secrets::new_totp_secret();
-    store::set_pending_totp(&state.db, session.user.id, &state.secrets.seal(&secret)).await?;
+    store::set_pending_totp(
+        &state.database,
+        session.user.id,
+        &state.secrets.seal(&secret),
+    )
+    .await?;
     Ok(axum::Json(TotpEnrolment {
         secret: secrets::base32(&secret),
         issuer: secrets::TOTP_ISSUER.to_owned(),
@@ -376,7 +381,13 @@ pub async fn totp_activate(
     let Some(step) = step.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    store::activate_totp(&state.db, session.user.id, req.device_name.trim(), step).await?;
+    store::activate_totp(
+        &state.database,
+        session.user.id,
+        req.device_name.trim(),
+        step,
+    )
+    .await?;
     audit_simple(
         &state,
         &session,
@@ -427,9 +438,9 @@ pub async fn set_password(
     }
     let hash =
         secrets::hash_password(&req.new_password).map_err(|e| AppError::internal("argon2", e))?;
-    store::set_password(&state.db, user.id, &hash).await?;
+    store::set_password(&state.database, user.id, &hash).await?;
     // Other sessions of this user end when the password changes.
-    store::delete_sessions_of_user(&state.db, user.id, Some(&session.id_hash)).await?;
+    store::delete_sessions_of_user(&state.database, user.id, Some(&session.id_hash)).await?;
     audit_simple(&state, &session, "password_changed", None).await;
     step_result(&state, &session, now).await.map(axum::Json)
 }
@@ -440,7 +451,7 @@ pub async fn regenerate_recovery_codes(
     FullSession(session): FullSession,
 ) -> Result<axum::Json<StepResult>, AppError> {
     let now = state.clock.now();
-    let codes = store::new_recovery_codes(&state.db, session.user.id, RECOVERY_CODES).await?;
+    let codes = store::new_recovery_codes(&state.database, session.user.id, RECOVERY_CODES).await?;
     audit_simple(&state, &session, "recovery_codes_generated", None).await;
     Ok(axum::Json(StepResult {
         session: session.info(now),
@@ -455,11 +466,11 @@ async fn step_result(
     session: &Session,
     now: i64,
 ) -> Result<StepResult, AppError> {
-    let user = store::user_by_id(&state.db, session.user.id)
+    let user = store::user_by_id(&state.database, session.user.id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
     let recovery_codes = if stage_of(&user) == SessionStage::Full && user.recovery_pending {
-        let codes = store::new_recovery_codes(&state.db, user.id, RECOVERY_CODES).await?;
+        let codes = store::new_recovery_codes(&state.database, user.id, RECOVERY_CODES).await?;
         audit_simple(state, session, "recovery_codes_generated", None).await;
         Some(codes)
     } else {

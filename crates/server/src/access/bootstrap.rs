@@ -57,7 +57,7 @@ pub async fn create_md_admin(
     if let Some(pw) = &p.password {
         check_new_password(pw, &p.username, None).map_err(|e| invalid("password", &e))?;
     }
-    if store::username_taken(&state.db, &p.username).await? {
+    if store::username_taken(&state.database, &p.username).await? {
         return Err(AppError::Conflict {
             code: "username_taken",
             message: format!("Der Benutzername {} ist bereits vergeben.", p.username),
@@ -70,8 +70,8 @@ pub async fn create_md_admin(
             crate::secrets::hash_password(pw).map_err(|e| AppError::internal("argon2", e))?;
         creds.one_time_password = pw.clone();
     }
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let institution_id = match store::institution_by_ik(&state.db, ik.as_str()).await? {
+    let mut tx = state.database.begin_write().await?;
+    let institution_id = match store::institution_by_ik(&state.database, ik.as_str()).await? {
         Some(existing) if existing.kind() == InstitutionKind::Md => existing.id,
         Some(_) => {
             return Err(AppError::Conflict {
@@ -114,7 +114,7 @@ pub async fn create_md_admin(
     )
     .await?;
     tx.commit().await?;
-    let institution = store::institution_by_id(&state.db, institution_id)
+    let institution = store::institution_by_id(&state.database, institution_id)
         .await?
         .ok_or_else(|| AppError::internal("bootstrap", "institution vanished"))?;
     let actor = Actor {

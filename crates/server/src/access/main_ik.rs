@@ -25,7 +25,7 @@ pub async fn list(
     admin: AdminSession,
 ) -> Result<axum::Json<Vec<MainIkRequest>>, AppError> {
     let main_ik = require_granted_hospital(&admin)?;
-    let rows = store::pending_main_ik_requests(&state.db, main_ik).await?;
+    let rows = store::pending_main_ik_requests(&state.database, main_ik).await?;
     Ok(axum::Json(
         rows.into_iter()
             .map(|row| MainIkRequest {
@@ -49,12 +49,18 @@ pub async fn confirm(
 ) -> Result<axum::Json<Vec<MainIkRequest>>, AppError> {
     let main_ik = require_granted_hospital(&admin)?.to_owned();
     let now = state.clock.now();
-    if !store::confirm_main_ik_access(&state.db, institution_id, &main_ik, admin.user.id, now)
-        .await?
+    if !store::confirm_main_ik_access(
+        &state.database,
+        institution_id,
+        &main_ik,
+        admin.user.id,
+        now,
+    )
+    .await?
     {
         return Err(AppError::NotFound);
     }
-    let name = store::institution_label(&state.db, institution_id).await?;
+    let name = store::institution_label(&state.database, institution_id).await?;
     audit_log::success(&admin.actor, "main_ik_access_confirmed")
         .target(name)
         .detail(format!(

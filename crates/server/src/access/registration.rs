@@ -86,7 +86,7 @@ pub async fn submit(
 ) -> Result<(StatusCode, axum::Json<RegistrationCreated>), AppError> {
     // Counted before the upload is read: a burst cannot store more than the policy allows.
     throttle::attempt(
-        &state.db,
+        &state.database,
         &throttle::registration_key(&client.0),
         throttle::REGISTRATION,
         state.clock.now(),
@@ -130,10 +130,10 @@ pub async fn submit(
     let ik = form.ik.trim().to_owned();
     let username = form.admin_username.trim().to_owned();
     let now = state.clock.now();
-    store::expire_stale_registrations(&state.db, now).await?;
+    store::expire_stale_registrations(&state.database, now).await?;
     // Whether a user name is taken is never told here (it would list the portal's accounts): a
     // taken name is replaced by a free variant at approval, and the credential letter names it.
-    if Ik::parse(&ik).is_ok() && store::ik_taken(&state.db, &ik).await? {
+    if Ik::parse(&ik).is_ok() && store::ik_taken(&state.database, &ik).await? {
         errors.push(FieldError::new(
             "ik",
             "duplicate",
@@ -158,13 +158,13 @@ pub async fn submit(
     let (Some(upload), true) = (upload, errors.is_empty()) else {
         // Dropping the upload discards it in the file store: nothing half-stored remains. A refused
         // form does not count against the address's registrations.
-        throttle::uncount(&state.db, &throttle::registration_key(&client.0)).await?;
+        throttle::uncount(&state.database, &throttle::registration_key(&client.0)).await?;
         return Err(AppError::Validation(errors));
     };
 
     let main_ik = Some(form.main_ik.trim()).filter(|s| !s.is_empty());
     let kind = form.kind.map(|k| k.as_str()).unwrap_or_default();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let inserted = store::insert_registration(
         &mut tx,
         &store::NewRegistration {
@@ -222,8 +222,8 @@ pub async fn status(
     UrlPath(reference): UrlPath<String>,
 ) -> Result<axum::Json<RegistrationStatus>, AppError> {
     let reference = reference.trim().to_uppercase();
-    store::expire_stale_registrations(&state.db, state.clock.now()).await?;
-    let row = store::registration_by_reference(&state.db, &reference)
+    store::expire_stale_registrations(&state.database, state.clock.now()).await?;
+    let row = store::registration_by_reference(&state.database, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(axum::Json(RegistrationStatus {

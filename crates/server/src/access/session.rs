@@ -209,21 +209,21 @@ impl FromRequestParts<AppState> for Session {
         let token = cookie_value(&parts.headers).ok_or_else(AppError::unauthenticated)?;
         let id_hash = secrets::token_hash(&token);
         let now = state.clock.now();
-        let Some(row) = store::session_by_hash(&state.db, &id_hash).await? else {
+        let Some(row) = store::session_by_hash(&state.database, &id_hash).await? else {
             return Err(AppError::unauthenticated());
         };
         if now - row.last_seen_at > IDLE_TIMEOUT || now >= row.absolute_expires_at {
-            store::delete_session(&state.db, &id_hash).await?;
+            store::delete_session(&state.database, &id_hash).await?;
             return Err(AppError::Unauthorized {
                 code: "session_expired",
                 message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.".to_owned(),
             });
         }
-        let user = store::user_by_id(&state.db, row.user_id)
+        let user = store::user_by_id(&state.database, row.user_id)
             .await?
             .filter(|u| u.active)
             .ok_or_else(AppError::unauthenticated)?;
-        let institution = store::institution_by_id(&state.db, user.institution_id)
+        let institution = store::institution_by_id(&state.database, user.institution_id)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
         if is_mutating(&parts.method) {
@@ -238,7 +238,7 @@ impl FromRequestParts<AppState> for Session {
         }
         // Keep writes rare: the idle clock only needs minute precision.
         if now - row.last_seen_at >= 60 {
-            store::touch_session(&state.db, &id_hash, now).await?;
+            store::touch_session(&state.database, &id_hash, now).await?;
         }
         let client = ClientAddr::from_request_parts(parts, state)
             .await

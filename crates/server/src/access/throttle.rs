@@ -14,7 +14,7 @@
 //!
 //! Keys exist for any typed user name, so answers never reveal whether a user exists.
 use super::store::{self, ThrottleState};
-use crate::db::{self, Db};
+use crate::db::Database;
 use crate::error::AppError;
 
 /// How one kind of key is throttled.
@@ -143,8 +143,8 @@ fn decide(policy: Policy, stored: Option<(i64, i64, i64)>, now: i64) -> Decision
 
 /// Counts an attempt for `key` and says whether it may proceed: `Err(Throttled)` while the key
 /// must wait or is locked. Read, decision and write run in one write transaction.
-pub async fn attempt(db: &Db, key: &str, policy: Policy, now: i64) -> Result<(), AppError> {
-    let mut tx = db::begin_write(db).await?;
+pub async fn attempt(db: &Database, key: &str, policy: Policy, now: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
     let stored = store::throttle_state(&mut tx, key).await?;
     let decision = decide(
         policy,
@@ -172,13 +172,13 @@ pub async fn attempt(db: &Db, key: &str, policy: Policy, now: i64) -> Result<(),
 }
 
 /// Takes back one counted attempt (it succeeded, or was refused for reasons of its own).
-pub async fn uncount(db: &Db, key: &str) -> Result<(), AppError> {
+pub async fn uncount(db: &Database, key: &str) -> Result<(), AppError> {
     Ok(store::uncount_attempt(db, key).await?)
 }
 
 /// Removes keys that no policy remembers any more (older than the longest `forget_after` and not
 /// locked), so typed user names do not pile up.
-pub async fn purge_stale(db: &Db, now: i64) -> Result<(), AppError> {
+pub async fn purge_stale(db: &Database, now: i64) -> Result<(), AppError> {
     let horizon = [ACCOUNT_CLIENT, ACCOUNT, CLIENT, REGISTRATION]
         .iter()
         .map(|p| p.forget_after)
@@ -188,7 +188,7 @@ pub async fn purge_stale(db: &Db, now: i64) -> Result<(), AppError> {
 }
 
 /// Forgets the attempts of a key after a successful sign-in.
-pub async fn clear(db: &Db, key: &str) -> Result<(), AppError> {
+pub async fn clear(db: &Database, key: &str) -> Result<(), AppError> {
     Ok(store::clear_throttle_key(db, key).await?)
 }
 

@@ -23,7 +23,7 @@ pub async fn list(
     State(state): State<AppState>,
     admin: AdminSession,
 ) -> Result<axum::Json<Vec<TokenSummary>>, AppError> {
-    let rows = store::tokens_of_institution(&state.db, admin.institution.id).await?;
+    let rows = store::tokens_of_institution(&state.database, admin.institution.id).await?;
     Ok(axum::Json(rows.iter().map(TokenRow::summary).collect()))
 }
 
@@ -64,7 +64,7 @@ pub async fn create(
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let now = state.clock.now();
     let id = store::insert_token(
-        &state.db,
+        &state.database,
         &NewToken {
             institution_id: admin.institution.id,
             name: req.name.trim(),
@@ -81,7 +81,7 @@ pub async fn create(
         .detail(format!("Zwecke: {}", scopes.join(", ")))
         .record(&state.database, now)
         .await;
-    let row = store::token_by_id(&state.db, id)
+    let row = store::token_by_id(&state.database, id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     Ok((
@@ -100,16 +100,16 @@ pub async fn revoke(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<TokenSummary>, AppError> {
     let now = state.clock.now();
-    let row = store::token_by_id(&state.db, id).await?;
+    let row = store::token_by_id(&state.database, id).await?;
     let Some(row) = row.filter(|r| r.institution_id == admin.institution.id) else {
         return Err(AppError::NotFound);
     };
-    store::revoke_token(&state.db, id, now).await?;
+    store::revoke_token(&state.database, id, now).await?;
     audit_log::success(&admin.actor, "api_token_revoked")
         .target(format!("{} ({}…)", row.name, row.prefix))
         .record(&state.database, now)
         .await;
-    let row = store::token_by_id(&state.db, id)
+    let row = store::token_by_id(&state.database, id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     Ok(axum::Json(row.summary()))
@@ -160,9 +160,10 @@ impl FromRequestParts<AppState> for ApiClient {
             .map(str::trim)
             .filter(|t| t.starts_with(TOKEN_PREFIX))
             .ok_or_else(bad_token)?;
-        let presented = store::unrevoked_token_by_hash(&state.db, &secrets::token_hash(token))
-            .await?
-            .ok_or_else(bad_token)?;
+        let presented =
+            store::unrevoked_token_by_hash(&state.database, &secrets::token_hash(token))
+                .await?
+                .ok_or_else(bad_token)?;
         // A token acts with its creator's authority: when the creator's access is deactivated
         // (someone left), their tokens stop too and a current admin issues new ones.
         if !presented.creator_active {
@@ -173,11 +174,11 @@ impl FromRequestParts<AppState> for ApiClient {
                     .to_owned(),
             });
         }
-        let institution = store::institution_by_id(&state.db, presented.institution_id)
+        let institution = store::institution_by_id(&state.database, presented.institution_id)
             .await?
             .ok_or_else(bad_token)?;
         let now = state.clock.now();
-        store::mark_token_used(&state.db, presented.id, now).await?;
+        store::mark_token_used(&state.database, presented.id, now).await?;
         let client = ClientAddr::from_request_parts(parts, state)
             .await
             .unwrap_or_else(|never| match never {});

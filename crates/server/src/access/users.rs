@@ -20,7 +20,7 @@ pub async fn list(
     State(state): State<AppState>,
     admin: AdminSession,
 ) -> Result<axum::Json<Vec<UserSummary>>, AppError> {
-    let users = store::users_of_institution(&state.db, admin.institution.id).await?;
+    let users = store::users_of_institution(&state.database, admin.institution.id).await?;
     Ok(axum::Json(users.iter().map(UserRow::summary).collect()))
 }
 
@@ -67,7 +67,7 @@ pub async fn create(
         errors.append(&mut e);
     }
     if errors.iter().all(|e| e.field != "username")
-        && store::username_taken(&state.db, &username).await?
+        && store::username_taken(&state.database, &username).await?
     {
         errors.push(username_taken());
     }
@@ -78,7 +78,7 @@ pub async fn create(
     let one_time_password = secrets::one_time_password();
     let hash =
         secrets::hash_password(&one_time_password).map_err(|e| AppError::internal("argon2", e))?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let inserted = store::insert_user(
         &mut tx,
         &NewUser {
@@ -109,7 +109,7 @@ pub async fn create(
         .detail(format!("Rolle: {}", req.role.as_str()))
         .record(&state.database, now)
         .await;
-    let user = store::user_by_id(&state.db, id)
+    let user = store::user_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((
@@ -123,7 +123,7 @@ pub async fn create(
 
 /// A user of the admin's own institution; any other id is "not found" (no hint that it exists).
 async fn own_user(state: &AppState, admin: &AdminSession, id: i64) -> Result<UserRow, AppError> {
-    match store::user_by_id(&state.db, id).await? {
+    match store::user_by_id(&state.database, id).await? {
         Some(user) if user.institution_id == admin.institution.id => Ok(user),
         _ => {
             audit_log::denied(&admin.actor, "user_access")
@@ -159,7 +159,7 @@ pub async fn update(
             return Err(not_yourself("die Rolle"));
         }
         role_allowed(&admin, role)?;
-        store::set_role(&state.db, user.id, role).await?;
+        store::set_role(&state.database, user.id, role).await?;
         audit_log::success(&admin.actor, "user_role_changed")
             .target(user.username.clone())
             .detail(format!("{} → {}", user.role().as_str(), role.as_str()))
@@ -172,7 +172,7 @@ pub async fn update(
         if user.id == admin.user.id {
             return Err(not_yourself("die Aktivierung"));
         }
-        store::set_active(&state.db, user.id, active).await?;
+        store::set_active(&state.database, user.id, active).await?;
         audit_log::success(
             &admin.actor,
             if active {
@@ -185,7 +185,7 @@ pub async fn update(
         .record(&state.database, now)
         .await;
     }
-    let user = store::user_by_id(&state.db, id)
+    let user = store::user_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(axum::Json(user.summary()))
@@ -202,13 +202,13 @@ pub async fn reset_second_factor(
     let enrolment_code = secrets::enrolment_code();
     let hash = secrets::hash_password(&le_domain::access::normalize_code(&enrolment_code))
         .map_err(|e| AppError::internal("argon2", e))?;
-    store::reset_second_factor(&state.db, user.id, &hash).await?;
+    store::reset_second_factor(&state.database, user.id, &hash).await?;
     audit_log::success(&admin.actor, "second_factor_reset")
         .target(user.username.clone())
         .detail("Einrichtungscode ausgegeben".to_owned())
         .record(&state.database, state.clock.now())
         .await;
-    let user = store::user_by_id(&state.db, id)
+    let user = store::user_by_id(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(axum::Json(SecondFactorReset {

@@ -9,16 +9,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{Request, header};
 use axum::serve::ListenerExt as _;
-use http_body_util::BodyExt;
 use le_server::clock::SystemClock;
 use le_server::config::Config;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tower::ServiceExt;
+
+#[path = "support/bench.rs"]
+mod bench;
+use bench::{Failure, post_json, proc_status_kb, read_response, sign_in};
 
 const MB: u64 = 1024 * 1024;
 const UPLOAD_BYTES: u64 = 500 * MB;
@@ -27,164 +27,6 @@ const CONNECTIONS: usize = 64;
 const LOAD_SECONDS: u64 = 10;
 /// Extra open cases (two requests each) on top of the demo data, so the inbox is not trivial.
 const EXTRA_CASES: usize = 10;
-
-type Failure = Box<dyn std::error::Error + Send + Sync>;
-
-/// Reads a `kB` line of `/proc/self/status` (Linux), in bytes.
-fn proc_status_kb(key: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse::<u64>()
-        .ok()
-        .map(|kb| kb * 1024)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-/// Signs a demo user in through the router; returns (cookie, csrf token).
-async fn sign_in(app: &axum::Router, username: &str) -> Result<(String, String), Failure> {
-    let res = app
-        .clone()
-        .oneshot(Request::get("/api/v1/demo/accounts").body(Body::empty())?)
-        .await?;
-    let accounts: serde_json::Value =
-        serde_json::from_slice(&res.into_body().collect().await?.to_bytes())?;
-    let account = accounts
-        .as_array()
-        .and_then(|a| a.iter().find(|x| x["username"] == username))
-        .ok_or("demo account missing")?
-        .clone();
-    let body = serde_json::json!({"username": username, "password": account["password"], "code": account["code"]});
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/api/v1/auth/sign-in")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))?,
-        )
-        .await?;
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no session cookie")?
-        .to_owned();
-    let session: serde_json::Value =
-        serde_json::from_slice(&res.into_body().collect().await?.to_bytes())?;
-    let csrf = session["session"]["csrf_token"]
-        .as_str()
-        .ok_or("no csrf token")?
-        .to_owned();
-    Ok((cookie, csrf))
-}
-
-async fn post_json(
-    app: &axum::Router,
-    (cookie, csrf): &(String, String),
-    uri: &str,
-    body: serde_json::Value,
-) -> Result<serde_json::Value, Failure> {
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post(uri)
-                .header(header::COOKIE, cookie)
-                .header("x-requested-with", "bench")
-                .header("x-csrf-token", csrf)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))?,
-        )
-        .await?;
-    let status = res.status();
-    let json: serde_json::Value =
-        serde_json::from_slice(&res.into_body().collect().await?.to_bytes())?;
-    if !status.is_success() {
-        return Err(format!("{uri}: {status} {json}").into());
-    }
-    Ok(json)
-}
-
-/// Reads one HTTP/1.1 response (Content-Length or chunked) from `tcp`; returns (status, body).
-async fn read_response(tcp: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(u16, Vec<u8>), Failure> {
-    let mut tmp = [0u8; 16 * 1024];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = tcp.read(&mut tmp).await?;
-        if n == 0 {
-            return Err("connection closed before the response head".into());
-        }
-        buf.extend_from_slice(&tmp[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or("bad status line")?;
-    let header_value = |name: &str| {
-        head.lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    buf.drain(..head_end);
-    if let Some(len) = header_value("content-length") {
-        let len: usize = len.parse()?;
-        while buf.len() < len {
-            let n = tcp.read(&mut tmp).await?;
-            if n == 0 {
-                return Err("connection closed in the body".into());
-            }
-            buf.extend_from_slice(&tmp[..n]);
-        }
-        let body = buf.drain(..len).collect();
-        return Ok((status, body));
-    }
-    if header_value("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        let mut body = Vec::new();
-        loop {
-            let line_end = loop {
-                if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
-                    break i;
-                }
-                let n = tcp.read(&mut tmp).await?;
-                if n == 0 {
-                    return Err("connection closed in a chunk".into());
-                }
-                buf.extend_from_slice(&tmp[..n]);
-            };
-            let size_text = String::from_utf8_lossy(&buf[..line_end]).to_string();
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)?;
-            buf.drain(..line_end + 2);
-            while buf.len() < size + 2 {
-                let n = tcp.read(&mut tmp).await?;
-                if n == 0 {
-                    return Err("connection closed in a chunk".into());
-                }
-                buf.extend_from_slice(&tmp[..n]);
-            }
-            body.extend(buf.drain(..size));
-            buf.drain(..2);
-            if size == 0 {
-                return Ok((status, body));
-            }
-        }
-    }
-    Ok((status, Vec::new()))
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
@@ -371,46 +213,8 @@ async fn main() -> Result<(), Failure> {
         return Err(format!("inbox answered {status}").into());
     }
     drop(probe);
-    let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
-    let load_started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let request = request.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies: Vec<f64> = Vec::new();
-            let mut errors = 0u64;
-            let Ok(mut tcp) = TcpStream::connect(addr).await else {
-                return (latencies, 1);
-            };
-            let _ = tcp.set_nodelay(true);
-            let mut buf = Vec::with_capacity(64 * 1024);
-            while Instant::now() < deadline {
-                let t = Instant::now();
-                if tcp.write_all(request.as_bytes()).await.is_err() {
-                    errors += 1;
-                    break;
-                }
-                match read_response(&mut tcp, &mut buf).await {
-                    Ok((200, _)) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
-                    Ok(_) => errors += 1,
-                    Err(_) => {
-                        errors += 1;
-                        break;
-                    }
-                }
-            }
-            (latencies, errors)
-        }));
-    }
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (l, e) = t.await?;
-        all.extend(l);
-        errors += e;
-    }
-    let elapsed = load_started.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
+    let figures = bench::load(&[addr], |_| request.to_string(), CONNECTIONS, LOAD_SECONDS).await?;
+    let elapsed = figures.seconds;
     println!(
         "inbox list ({} requests, {} notices, {} bytes a response) at {CONNECTIONS} keep-alive connections for {elapsed:.1} s:",
         inbox["requests"].as_array().map_or(0, Vec::len),
@@ -418,11 +222,12 @@ async fn main() -> Result<(), Failure> {
         body.len()
     );
     println!(
-        "  {:.0} requests/s (target >= 3000), p50 {:.1} ms, p99 {:.1} ms (target <= 25 ms), {} requests, {errors} errors",
-        all.len() as f64 / elapsed,
-        percentile(&all, 0.5),
-        percentile(&all, 0.99),
-        all.len()
+        "  {:.0} requests/s (target >= 3000), p50 {:.1} ms, p99 {:.1} ms (target <= 25 ms), {} requests, {} errors",
+        figures.per_second(),
+        figures.p50_ms,
+        figures.p99_ms,
+        figures.requests,
+        figures.errors
     );
     Ok(())
 }

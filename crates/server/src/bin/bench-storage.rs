@@ -14,18 +14,12 @@ use le_server::storage::{Storage, StorageConfig};
 
 const MB: u64 = 1024 * 1024;
 
-type Failure = Box<dyn std::error::Error + Send + Sync>;
+#[path = "support/bench.rs"]
+mod bench;
+use bench::Failure;
 
 fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
+    bench::proc_status_kb("VmRSS:").unwrap_or(0)
 }
 
 /// `total` bytes in 1 MB chunks, each a fresh copy of one random-looking buffer (as a network

@@ -70,7 +70,8 @@ pub async fn import_installation(from: &Path, config: &Config) -> Result<ImportR
             from.join("secret.key").display()
         ));
     }
-    let secrets = SecretBox::from_key_file(&key_path).map_err(|e| format!("secret key: {e}"))?;
+    let secrets =
+        SecretBox::from_existing_key_file(&key_path).map_err(|e| format!("secret key: {e}"))?;
     // The source is brought to the current schema, as this version's server would at start.
     let source = db::connect(&format!("sqlite://{}", source_file.display()))
         .await

@@ -20,6 +20,8 @@ pub fn router() -> crate::routes::ApiRouter {
 struct Health {
     status: &'static str,
     database: &'static str,
+    /// Which database backend this instance runs on: "sqlite" or "postgres".
+    backend: &'static str,
     storage: &'static str,
     version: &'static str,
 }
@@ -27,7 +29,7 @@ struct Health {
 /// `GET /api/v1/health`: 200 when the database and the file store answer, 503 otherwise (a load
 /// balancer takes the instance out).
 async fn health(State(state): State<AppState>) -> (StatusCode, axum::Json<Health>) {
-    let db_ok = store::ping(&state.db.clone().into()).await;
+    let db_ok = store::ping(&state.database).await;
     let storage_ok = state.storage.is_reachable().await;
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     let all = db_ok && storage_ok;
@@ -40,6 +42,7 @@ async fn health(State(state): State<AppState>) -> (StatusCode, axum::Json<Health
         axum::Json(Health {
             status: if all { "ok" } else { "degraded" },
             database: word(db_ok),
+            backend: state.database.backend(),
             storage: word(storage_ok),
             version: env!("CARGO_PKG_VERSION"),
         }),

@@ -77,9 +77,9 @@ async fn registration_errors_name_the_field_and_store_nothing() {
         .map(|d| d.collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "no file may remain: {left:?}");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations")
-        .fetch_one(&app.state.db)
-        .await
+    let rows: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT COUNT(*) FROM registrations")
+        .fetch_one(pool)
+        .await)
         .unwrap();
     assert_eq!(rows, 0);
 }
@@ -188,12 +188,13 @@ async fn the_whole_path_from_registration_to_a_full_session() {
     assert_eq!(again.status(), StatusCode::CONFLICT);
 
     // Stored: an Argon2id hash and an encrypted key, never the plain values.
-    let (hash, sealed): (String, Vec<u8>) = sqlx::query_as(
+    let (hash, sealed): (String, Vec<u8>) =
+        le_server::on_db!(&app.state.database, pool => sqlx::query_as(
         "SELECT password_hash, totp_secret FROM users WHERE username = 'klinikum.admin'",
     )
-    .fetch_one(&app.state.db)
-    .await
-    .unwrap();
+    .fetch_one(pool)
+    .await)
+        .unwrap();
     assert!(hash.starts_with("$argon2id$"));
     let raw = totp_rs::Secret::try_from_base32(&secret).unwrap();
     assert!(!sealed.windows(raw.len()).any(|w| w == &raw[..]));
@@ -377,11 +378,11 @@ async fn failures_are_throttled_per_account_without_revealing_users() {
         .await;
     assert_eq!(status, StatusCode::OK);
     // Failures are audited with the attempted name.
-    let failures: i64 = sqlx::query_scalar(
+    let failures: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND outcome = 'failure' AND actor = 'gibt.es.nicht'",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert_eq!(failures, 3);
 }
@@ -574,10 +575,10 @@ async fn admins_manage_only_their_own_institution() {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{method} {uri}");
     }
     let (role, active): (String, bool) =
-        sqlx::query_as("SELECT role, active FROM users WHERE id = ?")
+        le_server::on_db!(&app.state.database, pool => sqlx::query_as("SELECT role, active FROM users WHERE id = $1")
             .bind(b_user)
-            .fetch_one(&app.state.db)
-            .await
+            .fetch_one(pool)
+            .await)
             .unwrap();
     assert_eq!((role.as_str(), active), ("directory_editor", true));
     // A hospital cannot hand out MD roles; hospital admins cannot approve registrations.
@@ -806,10 +807,10 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
 }
 
 async fn admin_id(app: &TestApp, username: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+    le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(username)
-        .fetch_one(&app.state.db)
-        .await
+        .fetch_one(pool)
+        .await)
         .unwrap()
 }
 
@@ -818,9 +819,9 @@ async fn reissuing_a_letter_replaces_the_credentials_and_rejection_needs_a_reaso
     let app = TestApp::new().await;
     let md = app.md_admin().await;
     let admin = app.hospital_admin(&md, "260326822", "admin.klinik").await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM registrations WHERE ik = '260326822'")
-        .fetch_one(&app.state.db)
-        .await
+    let id: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT id FROM registrations WHERE ik = '260326822'")
+        .fetch_one(pool)
+        .await)
         .unwrap();
     let letter = body_json(
         app.call(
@@ -969,10 +970,10 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
     assert!(token.starts_with("lep_") && token.len() > 40);
     let id = created["summary"]["id"].as_i64().unwrap();
     // Stored only as a hash.
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?")
+    let stored: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
         .bind(&token)
-        .fetch_one(&app.state.db)
-        .await
+        .fetch_one(pool)
+        .await)
         .unwrap();
     assert_eq!(stored, 0);
     // The MD cannot create hospital-system tokens; empty scopes are refused.

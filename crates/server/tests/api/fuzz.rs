@@ -134,9 +134,9 @@ async fn query_strings_json_bodies_and_uploads_never_fail_the_server() {
     let md = as_user(&app, "md.admin").await;
     let hr = as_user(&app, "klinik.personal").await;
     let clerk = as_user(&app, "klinik.controlling").await;
-    let request_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM audit_requests")
-        .fetch_one(&app.state.db)
-        .await
+    let request_id: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT MIN(id) FROM audit_requests")
+        .fetch_one(pool)
+        .await)
         .unwrap();
     let mut rng = Rng(0x5eed_0002);
     let keys = [

@@ -153,17 +153,17 @@ async fn forged_forwarded_addresses_neither_bypass_the_throttle_nor_reach_the_lo
         .sign_in_from("1.2.3.4, not-an-ip<script>", "jemand", "falsch", None)
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let logged: Vec<String> = sqlx::query_scalar(
+    let logged: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT client_addr FROM audit_log WHERE action = 'sign_in' AND actor = 'jemand'",
     )
-    .fetch_all(&app.state.db)
-    .await
+    .fetch_all(pool)
+    .await)
     .unwrap();
     assert_eq!(logged, ["192.0.2.10"]);
     let addrs: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT client_addr FROM audit_log WHERE actor = 'md.admin'")
-            .fetch_all(&app.state.db)
-            .await
+        le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT DISTINCT client_addr FROM audit_log WHERE actor = 'md.admin'")
+            .fetch_all(pool)
+            .await)
             .unwrap();
     assert!(
         addrs
@@ -440,9 +440,9 @@ async fn oversized_input_is_refused_or_cut_never_a_500() {
     let (status, _, _) = app.sign_in(&huge, "x", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let longest: i64 =
-        sqlx::query_scalar("SELECT MAX(length(actor)) FROM audit_log WHERE action = 'sign_in'")
-            .fetch_one(&app.state.db)
-            .await
+        le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT CAST(MAX(length(actor)) AS BIGINT) FROM audit_log WHERE action = 'sign_in'")
+            .fetch_one(pool)
+            .await)
             .unwrap();
     assert!(longest <= 501, "{longest}");
     let long = "a".repeat(50_000);
@@ -508,7 +508,10 @@ async fn data_files_are_private_and_stale_uploads_go_at_start() {
     let data = app.data_dir();
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700);
-    assert_eq!(mode(&data.join("le-portal.db")), 0o600);
+    // The embedded database's file (PostgreSQL keeps no file in the data directory).
+    if app.state.database.backend() == "sqlite" {
+        assert_eq!(mode(&data.join("le-portal.db")), 0o600);
+    }
     assert_eq!(mode(&data.join("secret.key")), 0o600);
     let registrations = data.join("registrations");
     assert_eq!(mode(&registrations), 0o700);
@@ -561,14 +564,14 @@ async fn tokens_stop_when_their_creator_is_deactivated() {
             .unwrap()
     };
     assert_eq!(demo.send(kis(&token)).await.status(), StatusCode::OK);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.admin'")
-        .fetch_one(&demo.state.db)
-        .await
+    let id: i64 = le_server::on_db!(&demo.state.database, pool => sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.admin'")
+        .fetch_one(pool)
+        .await)
         .unwrap();
-    sqlx::query("UPDATE users SET active = 0 WHERE id = ?")
+    le_server::on_db!(&demo.state.database, pool => sqlx::query("UPDATE users SET active = FALSE WHERE id = $1")
         .bind(id)
-        .execute(&demo.state.db)
-        .await
+        .execute(pool)
+        .await.map(|_| ()))
         .unwrap();
     let res = demo.send(kis(&token)).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
@@ -579,9 +582,9 @@ async fn tokens_stop_when_their_creator_is_deactivated() {
 async fn after_a_second_factor_reset_the_password_alone_does_not_sign_in() {
     let demo = demo().await;
     let admin = as_user(&demo, "klinik.admin").await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.lesen'")
-        .fetch_one(&demo.state.db)
-        .await
+    let id: i64 = le_server::on_db!(&demo.state.database, pool => sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.lesen'")
+        .fetch_one(pool)
+        .await)
         .unwrap();
     let res = demo
         .call(
@@ -660,16 +663,16 @@ async fn a_purged_case_leaves_no_details_in_the_audit_log() {
     let md = as_user(&demo, "md.gutachter").await;
     // Something worth hiding: a new case's log entry names the admission number.
     demo.audit_case(&md, "260326822", "773686000").await;
-    sqlx::query("UPDATE audit_cases SET closed_at = ?")
+    le_server::on_db!(&demo.state.database, pool => sqlx::query("UPDATE audit_cases SET closed_at = $1")
         .bind(demo.clock.now())
-        .execute(&demo.state.db)
-        .await
+        .execute(pool)
+        .await.map(|_| ()))
         .unwrap();
-    let before: i64 = sqlx::query_scalar(
+    let before: i64 = le_server::on_db!(&demo.state.database, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'audit_case_created' AND detail LIKE '%A-2027-0042%'",
     )
-    .fetch_one(&demo.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert_eq!(before, 1);
     demo.clock.advance(101 * 86_400);
@@ -677,13 +680,14 @@ async fn a_purged_case_leaves_no_details_in_the_audit_log() {
         .await
         .unwrap();
     assert!(purged > 0);
-    let after: Vec<(String, Option<String>)> = sqlx::query_as(
+    let after: Vec<(String, Option<String>)> =
+        le_server::on_db!(&demo.state.database, pool => sqlx::query_as(
         "SELECT target, detail FROM audit_log WHERE action LIKE 'audit\\_%' ESCAPE '\\' \
          AND action <> 'audit_case_purged'",
     )
-    .fetch_all(&demo.state.db)
-    .await
-    .unwrap();
+    .fetch_all(pool)
+    .await)
+        .unwrap();
     for (target, detail) in &after {
         assert_eq!(
             detail.as_deref(),
@@ -700,13 +704,13 @@ async fn forgotten_throttle_keys_are_removed() {
     let md = app.md_admin().await;
     app.sign_in("tippfehler", "x", None).await;
     let count = |app: &TestApp| {
-        let db = app.state.db.clone();
+        let db = app.state.database.clone();
         async move {
-            sqlx::query_scalar::<_, i64>(
+            le_server::on_db!(&db, pool => sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM sign_in_failures WHERE key LIKE '%tippfehler%'",
             )
-            .fetch_one(&db)
-            .await
+            .fetch_one(pool)
+            .await)
             .unwrap()
         }
     };

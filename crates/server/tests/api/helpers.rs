@@ -52,6 +52,12 @@ impl TestApp {
         .unwrap();
         let mut config = Config::with_dirs(dir.path().join("data"), dist);
         config.database_url = postgres_database().await;
+        if config.database_url.is_some() {
+            // PostgreSQL takes the cluster's key from a file the operator made.
+            let key = dir.path().join("cluster.key");
+            std::fs::write(&key, [7u8; 32]).unwrap();
+            config.secret_key_file = Some(key);
+        }
         adjust(&mut config);
         let clock = ManualClock::new(START);
         let state = state_with_clock(config, Arc::new(clock.clone()))

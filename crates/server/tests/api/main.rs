@@ -12,6 +12,8 @@ mod fuzz;
 mod hardening;
 mod helpers;
 mod matrix;
+#[path = "../support/moto.rs"]
+mod moto;
 mod numbers;
 mod openapi;
 mod serving;

@@ -299,9 +299,9 @@ async fn sample_path(app: &TestApp, path: &str, fixtures: &Fixtures) -> String {
             "user" => fixtures.user_id.to_string(),
             "token" => fixtures.token_id.to_string(),
             sql => {
-                let id: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-                    .fetch_one(&app.state.db)
-                    .await
+                let id: Option<i64> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_one(pool)
+                    .await)
                     .unwrap();
                 id.unwrap_or(1).to_string()
             }
@@ -350,10 +350,10 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
         .unwrap()
         .to_owned();
     let registration_id: i64 =
-        sqlx::query_scalar("SELECT id FROM registrations WHERE reference = ?")
+        le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT id FROM registrations WHERE reference = $1")
             .bind(&reference)
-            .fetch_one(&app.state.db)
-            .await
+            .fetch_one(pool)
+            .await)
             .unwrap();
     // A user and a token of the demo hospital that only serve as targets.
     let admin = as_user(&app, "klinik.admin").await;

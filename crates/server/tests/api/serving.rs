@@ -12,11 +12,22 @@ async fn health_reports_database_ok_and_the_file_exists() {
     let json = body_json(res).await;
     assert_eq!(json["status"], "ok");
     assert_eq!(json["database"], "ok");
-    assert!(app.data_dir().join("le-portal.db").is_file());
+    // The embedded default keeps its file in the data directory; a PostgreSQL run has none and
+    // names its backend.
+    match &app.state.database {
+        le_server::db::Database::Sqlite(_) => {
+            assert_eq!(json["backend"], "sqlite");
+            assert!(app.data_dir().join("le-portal.db").is_file());
+        }
+        le_server::db::Database::Postgres(_) => {
+            assert_eq!(json["backend"], "postgres");
+            assert!(!app.data_dir().join("le-portal.db").exists());
+        }
+    }
     // Migrations ran: the foundation table exists and holds the creation time.
-    let created: String = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'created_at'")
-        .fetch_one(&app.state.db)
-        .await
+    let created: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'created_at'")
+        .fetch_one(pool)
+        .await)
         .unwrap();
     assert!(created.starts_with("20"), "{created}");
 }

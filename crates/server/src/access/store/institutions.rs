@@ -1,9 +1,9 @@
 //! Institutions: the IK, kind and address of each, and who may see the data of a shared Haupt-IK.
 use le_domain::access::InstitutionKind;
 use le_domain::api::access::InstitutionRef;
-use sqlx::{Sqlite, Transaction};
 
-use crate::db::Db;
+use crate::db::{Database, Tx};
+use crate::{on_db, on_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InstitutionRow {
@@ -39,22 +39,22 @@ impl InstitutionRow {
     }
 }
 
-pub async fn institution_by_id(db: &Db, id: i64) -> sqlx::Result<Option<InstitutionRow>> {
-    sqlx::query_as(
-        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at, main_ik_access FROM institutions WHERE id = ?",
+pub async fn institution_by_id(db: &Database, id: i64) -> sqlx::Result<Option<InstitutionRow>> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at, main_ik_access FROM institutions WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
-pub async fn institution_by_ik(db: &Db, ik: &str) -> sqlx::Result<Option<InstitutionRow>> {
-    sqlx::query_as(
-        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at, main_ik_access FROM institutions WHERE ik = ?",
+pub async fn institution_by_ik(db: &Database, ik: &str) -> sqlx::Result<Option<InstitutionRow>> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT id, ik, kind, name, street, postal_code, city, main_ik, created_at, main_ik_access FROM institutions WHERE ik = $1",
     )
     .bind(ik)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
 pub struct NewInstitution<'a> {
@@ -69,13 +69,16 @@ pub struct NewInstitution<'a> {
 
 /// Hospitals already in the portal that work on the Haupt-IK `main_ik` (by their own IK when
 /// they have no Haupt-IK), oldest first.
-pub async fn hospitals_of_main_ik(db: &Db, main_ik: &str) -> sqlx::Result<Vec<InstitutionRef>> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, ik, name FROM institutions WHERE kind = 'hospital' AND COALESCE(main_ik, ik) = ? ORDER BY id",
+pub async fn hospitals_of_main_ik(
+    db: &Database,
+    main_ik: &str,
+) -> sqlx::Result<Vec<InstitutionRef>> {
+    let rows: Vec<(i64, String, String)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT id, ik, name FROM institutions WHERE kind = 'hospital' AND COALESCE(main_ik, ik) = $1 ORDER BY id",
     )
     .bind(main_ik)
-    .fetch_all(db)
-    .await?;
+    .fetch_all(pool)
+    .await)?;
     Ok(rows
         .into_iter()
         .map(|(id, ik, name)| InstitutionRef { id, ik, name })
@@ -84,13 +87,13 @@ pub async fn hospitals_of_main_ik(db: &Db, main_ik: &str) -> sqlx::Result<Vec<In
 
 /// Stores a new institution inside the caller's transaction; returns its id.
 pub async fn insert_institution(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     inst: &NewInstitution<'_>,
     now: i64,
 ) -> sqlx::Result<i64> {
-    let result = sqlx::query(
+    on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO institutions (ik, kind, name, street, postal_code, city, main_ik, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(inst.ik)
     .bind(inst.kind.as_str())
@@ -100,29 +103,25 @@ pub async fn insert_institution(
     .bind(inst.city)
     .bind(inst.main_ik)
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(result.last_insert_rowid())
+    .fetch_one(conn)
+    .await)
 }
 
 /// How many institutions exist (the demo seed runs only on an empty portal).
-pub async fn institution_count(db: &Db) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
-        .fetch_one(db)
-        .await
+pub async fn institution_count(db: &Database) -> sqlx::Result<i64> {
+    on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
+        .fetch_one(pool)
+        .await)
 }
 
 /// Marks a just-approved institution as waiting for the confirmation of the institution that
 /// already uses its Haupt-IK (inside the approval's transaction).
-pub async fn mark_main_ik_pending(
-    tx: &mut Transaction<'_, Sqlite>,
-    institution_id: i64,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE institutions SET main_ik_access = 'pending' WHERE id = ?")
+pub async fn mark_main_ik_pending(tx: &mut Tx, institution_id: i64) -> sqlx::Result<()> {
+    on_tx!(tx, conn => sqlx::query("UPDATE institutions SET main_ik_access = 'pending' WHERE id = $1")
         .bind(institution_id)
-        .execute(&mut **tx)
+        .execute(conn)
         .await
-        .map(|_| ())
+        .map(|_| ()))
 }
 
 /// A hospital waiting for access to the data of its Haupt-IK.
@@ -137,44 +136,44 @@ pub struct PendingMainIkRow {
 
 /// Hospitals under the Haupt-IK `main_ik` still waiting for access, oldest first.
 pub async fn pending_main_ik_requests(
-    db: &Db,
+    db: &Database,
     main_ik: &str,
 ) -> sqlx::Result<Vec<PendingMainIkRow>> {
-    sqlx::query_as(
+    on_db!(db, pool => sqlx::query_as(
         "SELECT id, ik, name, created_at FROM institutions WHERE kind = 'hospital' \
-         AND main_ik_access = 'pending' AND COALESCE(main_ik, ik) = ? ORDER BY id",
+         AND main_ik_access = 'pending' AND COALESCE(main_ik, ik) = $1 ORDER BY id",
     )
     .bind(main_ik)
-    .fetch_all(db)
-    .await
+    .fetch_all(pool)
+    .await)
 }
 
 /// Grants a waiting hospital under `main_ik` access to that Haupt-IK's data; false when no such
 /// hospital waits (unknown id, another Haupt-IK, already granted).
 pub async fn confirm_main_ik_access(
-    db: &Db,
+    db: &Database,
     institution_id: i64,
     main_ik: &str,
     confirmed_by: i64,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
-        "UPDATE institutions SET main_ik_access = 'granted', main_ik_confirmed_by = ?, main_ik_confirmed_at = ? \
-         WHERE id = ? AND kind = 'hospital' AND main_ik_access = 'pending' AND COALESCE(main_ik, ik) = ?",
+    on_db!(db, pool => sqlx::query(
+        "UPDATE institutions SET main_ik_access = 'granted', main_ik_confirmed_by = $1, main_ik_confirmed_at = $2 \
+         WHERE id = $3 AND kind = 'hospital' AND main_ik_access = 'pending' AND COALESCE(main_ik, ik) = $4",
     )
     .bind(confirmed_by)
     .bind(now)
     .bind(institution_id)
     .bind(main_ik)
-    .execute(db)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// "Name (IK 123456789)" of an existing institution (for the audit log).
-pub async fn institution_label(db: &Db, id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT name || ' (IK ' || ik || ')' FROM institutions WHERE id = ?")
+pub async fn institution_label(db: &Database, id: i64) -> sqlx::Result<String> {
+    on_db!(db, pool => sqlx::query_scalar("SELECT name || ' (IK ' || ik || ')' FROM institutions WHERE id = $1")
         .bind(id)
-        .fetch_one(db)
-        .await
+        .fetch_one(pool)
+        .await)
 }

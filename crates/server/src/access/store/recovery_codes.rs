@@ -1,32 +1,39 @@
 //! Recovery codes: stored as hashes bound to their user, each usable once.
-use crate::db::Db;
+use crate::db::Database;
 use crate::secrets;
+use crate::{on_db, on_tx};
 
 fn recovery_hash(user_id: i64, normalized_code: &str) -> String {
     secrets::token_hash(&format!("{user_id}:{normalized_code}"))
 }
 
 /// Replaces the user's recovery codes with `count` new ones and returns them (shown once).
-pub async fn new_recovery_codes(db: &Db, user_id: i64, count: usize) -> sqlx::Result<Vec<String>> {
+pub async fn new_recovery_codes(
+    db: &Database,
+    user_id: i64,
+    count: usize,
+) -> sqlx::Result<Vec<String>> {
     let codes: Vec<String> = (0..count)
         .map(|_| secrets::readable_code(le_domain::access::RECOVERY_CODE_CHARS))
         .collect();
-    let mut tx = crate::db::begin_write(db).await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    for code in &codes {
-        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
-            .bind(recovery_hash(user_id, code))
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-    }
-    sqlx::query("UPDATE users SET recovery_pending = 0 WHERE id = ?")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+        for code in &codes {
+            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                .bind(user_id)
+                .bind(recovery_hash(user_id, code))
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("UPDATE users SET recovery_pending = FALSE WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+    });
     tx.commit().await?;
     Ok(codes
         .iter()
@@ -34,31 +41,32 @@ pub async fn new_recovery_codes(db: &Db, user_id: i64, count: usize) -> sqlx::Re
         .collect())
 }
 
-/// Uses up a recovery code; false if it is unknown or already used.
+/// Uses up a recovery code; false if it is unknown or already used (the conditional update lets
+/// exactly one of two concurrent uses win, on either backend).
 pub async fn use_recovery_code(
-    db: &Db,
+    db: &Database,
     user_id: i64,
     normalized_code: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let r = sqlx::query(
-        "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+    on_db!(db, pool => sqlx::query(
+        "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
     )
     .bind(now)
     .bind(user_id)
     .bind(recovery_hash(user_id, normalized_code))
-    .execute(db)
-    .await?;
-    Ok(r.rows_affected() == 1)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// How many recovery codes of the user are still unused.
-pub async fn unused_recovery_codes(db: &Db, user_id: i64) -> sqlx::Result<u32> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+pub async fn unused_recovery_codes(db: &Database, user_id: i64) -> sqlx::Result<u32> {
+    on_db!(db, pool => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
     )
     .bind(user_id)
-    .fetch_one(db)
-    .await
+    .fetch_one(pool)
+    .await)
     .map(|n| u32::try_from(n).unwrap_or(0))
 }

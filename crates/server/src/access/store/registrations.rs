@@ -1,32 +1,31 @@
 //! Registrations: submitted by institutions, decided by the MD administrator, expiring undecided.
 use le_domain::access::InstitutionKind;
 use le_domain::api::access::{RegistrationState, RegistrationSummary};
-use sqlx::{Sqlite, Transaction};
 
 use crate::clock::rfc3339;
-use crate::db::Db;
+use crate::db::{Database, Tx};
+use crate::{on_db, on_tx};
 
 /// Registrations nobody decided on within the expiry period expire (and free IK and user name).
-pub async fn expire_stale_registrations(db: &Db, now: i64) -> sqlx::Result<u64> {
+pub async fn expire_stale_registrations(db: &Database, now: i64) -> sqlx::Result<u64> {
     let cutoff = now - le_domain::access::REGISTRATION_EXPIRY_DAYS * 86_400;
-    sqlx::query("UPDATE registrations SET state = 'expired', decided_at = ? WHERE state = 'pending' AND submitted_at < ?")
+    on_db!(db, pool => sqlx::query("UPDATE registrations SET state = 'expired', decided_at = $1 WHERE state = 'pending' AND submitted_at < $2")
         .bind(now)
         .bind(cutoff)
-        .execute(db)
+        .execute(pool)
         .await
-        .map(|r| r.rows_affected())
+        .map(|r| r.rows_affected()))
 }
 
 /// True when an institution or an open/approved registration already holds this IK.
-pub async fn ik_taken(db: &Db, ik: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT EXISTS(SELECT 1 FROM institutions WHERE ik = ?1) \
-         OR EXISTS(SELECT 1 FROM registrations WHERE ik = ?1 AND state IN ('pending', 'approved'))",
+pub async fn ik_taken(db: &Database, ik: &str) -> sqlx::Result<bool> {
+    on_db!(db, pool => sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS(SELECT 1 FROM institutions WHERE ik = $1) \
+         OR EXISTS(SELECT 1 FROM registrations WHERE ik = $1 AND state IN ('pending', 'approved'))",
     )
     .bind(ik)
-    .fetch_one(db)
-    .await
-    .map(|n| n != 0)
+    .fetch_one(pool)
+    .await)
 }
 
 /// A registration as submitted (the agreement already received).
@@ -46,15 +45,12 @@ pub struct NewRegistration<'a> {
 
 /// Stores a registration inside the caller's transaction (a unique IK violation is the caller's
 /// to map: a concurrent registration for the same IK won the race).
-pub async fn insert_registration(
-    tx: &mut sqlx::SqliteConnection,
-    r: &NewRegistration<'_>,
-) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn insert_registration(tx: &mut Tx, r: &NewRegistration<'_>) -> sqlx::Result<()> {
+    on_tx!(tx, conn => sqlx::query(
         "INSERT INTO registrations (reference, kind, ik, name, street, postal_code, city, main_ik, \
          admin_first_name, admin_last_name, admin_email, admin_username, agreement_file, \
          agreement_file_name, agreement_size, agreement_sha256, submitted_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(r.reference)
     .bind(r.kind)
@@ -73,9 +69,9 @@ pub async fn insert_registration(
     .bind(i64::try_from(r.size).unwrap_or(i64::MAX))
     .bind(r.sha256)
     .bind(r.submitted_at)
-    .execute(tx)
+    .execute(conn)
     .await
-    .map(|_| ())
+    .map(|_| ()))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -148,76 +144,79 @@ const REGISTRATION_COLUMNS: &str = "id, reference, state, kind, ik, name, street
     agreement_size, submitted_at, decided_at, reject_reason, institution_id, admin_user_id";
 
 pub async fn registration_by_reference(
-    db: &Db,
+    db: &Database,
     reference: &str,
 ) -> sqlx::Result<Option<RegistrationRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE reference = ?"
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE reference = $1"
     )))
     .bind(reference)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
-pub async fn registration_by_id(db: &Db, id: i64) -> sqlx::Result<Option<RegistrationRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = ?"
+pub async fn registration_by_id(db: &Database, id: i64) -> sqlx::Result<Option<RegistrationRow>> {
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE id = $1"
     )))
     .bind(id)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
-pub async fn registrations_in_state(db: &Db, state: &str) -> sqlx::Result<Vec<RegistrationRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE state = ? ORDER BY submitted_at, id"
+pub async fn registrations_in_state(
+    db: &Database,
+    state: &str,
+) -> sqlx::Result<Vec<RegistrationRow>> {
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE state = $1 ORDER BY submitted_at, id"
     )))
     .bind(state)
-    .fetch_all(db)
-    .await
+    .fetch_all(pool)
+    .await)
 }
 
 /// The outcome of an approval, written inside the approval's transaction; false when the
 /// registration is no longer pending (a concurrent decision won).
 pub async fn approve_registration(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     id: i64,
     decided_by: i64,
     institution_id: i64,
     admin_user_id: i64,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
-        "UPDATE registrations SET state = 'approved', decided_at = ?, decided_by = ?, institution_id = ?, \
-         admin_user_id = ? WHERE id = ? AND state = 'pending'",
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE registrations SET state = 'approved', decided_at = $1, decided_by = $2, institution_id = $3, \
+         admin_user_id = $4 WHERE id = $5 AND state = 'pending'",
     )
     .bind(now)
     .bind(decided_by)
     .bind(institution_id)
     .bind(admin_user_id)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// Rejects a pending registration with the (trimmed) reason; false when it is not pending.
 pub async fn reject_registration(
-    db: &Db,
+    db: &Database,
     id: i64,
     decided_by: i64,
     reason: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
-        "UPDATE registrations SET state = 'rejected', decided_at = ?, decided_by = ?, reject_reason = ? \
-         WHERE id = ? AND state = 'pending'",
+    on_db!(db, pool => sqlx::query(
+        "UPDATE registrations SET state = 'rejected', decided_at = $1, decided_by = $2, reject_reason = $3 \
+         WHERE id = $4 AND state = 'pending'",
     )
     .bind(now)
     .bind(decided_by)
     .bind(reason)
     .bind(id)
-    .execute(db)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1))
 }

@@ -2,7 +2,8 @@
 use le_domain::api::access::{TokenScope, TokenSummary};
 
 use crate::clock::rfc3339;
-use crate::db::Db;
+use crate::db::Database;
+use crate::on_db;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TokenRow {
@@ -48,22 +49,25 @@ const TOKEN_SELECT: &str = "SELECT t.id, t.institution_id, t.name, t.prefix, t.s
     FROM api_tokens t JOIN users u ON u.id = t.created_by";
 
 /// The institution's tokens: active ones first, newest first.
-pub async fn tokens_of_institution(db: &Db, institution_id: i64) -> sqlx::Result<Vec<TokenRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{TOKEN_SELECT} WHERE t.institution_id = ? ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC"
+pub async fn tokens_of_institution(
+    db: &Database,
+    institution_id: i64,
+) -> sqlx::Result<Vec<TokenRow>> {
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{TOKEN_SELECT} WHERE t.institution_id = $1 ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC"
     )))
     .bind(institution_id)
-    .fetch_all(db)
-    .await
+    .fetch_all(pool)
+    .await)
 }
 
-pub async fn token_by_id(db: &Db, id: i64) -> sqlx::Result<Option<TokenRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{TOKEN_SELECT} WHERE t.id = ?"
+pub async fn token_by_id(db: &Database, id: i64) -> sqlx::Result<Option<TokenRow>> {
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{TOKEN_SELECT} WHERE t.id = $1"
     )))
     .bind(id)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
 /// A token as issued: only the hash of its secret is stored.
@@ -78,10 +82,10 @@ pub struct NewToken<'a> {
 }
 
 /// Stores a new token; returns its id.
-pub async fn insert_token(db: &Db, token: &NewToken<'_>, now: i64) -> sqlx::Result<i64> {
-    sqlx::query(
+pub async fn insert_token(db: &Database, token: &NewToken<'_>, now: i64) -> sqlx::Result<i64> {
+    on_db!(db, pool => sqlx::query_scalar(
         "INSERT INTO api_tokens (institution_id, name, token_hash, prefix, scopes, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(token.institution_id)
     .bind(token.name)
@@ -90,19 +94,18 @@ pub async fn insert_token(db: &Db, token: &NewToken<'_>, now: i64) -> sqlx::Resu
     .bind(token.scopes)
     .bind(token.created_by)
     .bind(now)
-    .execute(db)
-    .await
-    .map(|r| r.last_insert_rowid())
+    .fetch_one(pool)
+    .await)
 }
 
 /// Revokes a token (a revoked one keeps its first revocation time).
-pub async fn revoke_token(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+pub async fn revoke_token(db: &Database, id: i64, now: i64) -> sqlx::Result<()> {
+    on_db!(db, pool => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now)
         .bind(id)
-        .execute(db)
+        .execute(pool)
         .await
-        .map(|_| ())
+        .map(|_| ()))
 }
 
 /// What a request's bearer token stands for.
@@ -116,28 +119,28 @@ pub struct PresentedToken {
 
 /// The unrevoked token with this hash, if any.
 pub async fn unrevoked_token_by_hash(
-    db: &Db,
+    db: &Database,
     token_hash: &str,
 ) -> sqlx::Result<Option<PresentedToken>> {
-    sqlx::query_as(
+    on_db!(db, pool => sqlx::query_as(
         "SELECT t.id, t.institution_id, t.scopes, u.active AS creator_active FROM api_tokens t \
-         JOIN users u ON u.id = t.created_by WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+         JOIN users u ON u.id = t.created_by WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
     )
     .bind(token_hash)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
 /// Records a use of the token. "Last used" needs minute precision: a KIS sending many requests
 /// writes once a minute.
-pub async fn mark_token_used(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2 \
-         AND (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
+pub async fn mark_token_used(db: &Database, id: i64, now: i64) -> sqlx::Result<()> {
+    on_db!(db, pool => sqlx::query(
+        "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 \
+         AND (last_used_at IS NULL OR last_used_at <= $1 - 60)",
     )
     .bind(now)
     .bind(id)
-    .execute(db)
+    .execute(pool)
     .await
-    .map(|_| ())
+    .map(|_| ()))
 }

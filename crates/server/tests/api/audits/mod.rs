@@ -6,6 +6,7 @@
 mod cases;
 mod deadlines;
 mod inspections;
+mod instances;
 mod reminders;
 mod reports;
 mod requests;
