@@ -647,6 +647,45 @@ async fn staff_with_numbers_and_reasons_by_form_and_csv() {
     );
 }
 
+/// A taken number does not end the check of a file: every line is checked in the one
+/// transaction (on PostgreSQL the refused insert must not abort it), each taken number is named
+/// by its line, and nothing is stored.
+#[tokio::test]
+async fn a_csv_names_every_taken_number_by_line_and_stores_nothing() {
+    let (app, _admin, clerk) = set_up().await;
+    let before = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
+    // Line 2 takes the demo's Adler's number; lines 4 and 5 share one; line 3 is right.
+    let csv = "Nachname;Vorname;LBNR;Grund;Pflichtig\r\nAst;Alma;100000017;;ja\r\n\
+               Berg;Bodo;987654321;;ja\r\nCorn;Cleo;123456789;;ja\r\nDorn;Dana;123456789;;ja\r\n";
+    let res = app
+        .call(
+            &clerk,
+            "POST",
+            "/api/v1/care/staff/import",
+            Some(json!({"csv": csv})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    assert_eq!(report["applied"], false, "{report}");
+    assert_eq!(report["added"], 0);
+    let errors: Vec<(i64, &str, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_i64().unwrap(),
+                e["field"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(errors, [(2, "lbnr", "duplicate"), (5, "lbnr", "duplicate")]);
+    let after = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
+    assert_eq!(after, before);
+}
+
 /// Posts `body` as it is (a key list file) with the client's session.
 async fn post_raw(
     app: &TestApp,

@@ -291,6 +291,71 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     assert_eq!(registry_anrs(&app, &office, "Lange").await, [regrouped]);
 }
 
+/// The same person in two hospitals, both matched to one registry person: the first
+/// recognition saved in one regroups the registry's number and the other hospital's record with
+/// it (the stored form too), which then goes on being edited under the new number.
+#[tokio::test]
+async fn a_regrouping_reaches_the_same_persons_record_in_another_hospital() {
+    let app = demo().await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
+    let office = as_user(&app, people::OFFICE_CLERK).await;
+    let mut form = physician("Quast", "Quirin", "1995-05-05", "male", "2021-11-01");
+    let a = app.physician(&hr, form.clone()).await;
+    let (_, a) = request_anr(&app, &hr, a["id"].as_i64().unwrap()).await;
+    let anr = a["anr"].as_str().unwrap().to_owned();
+    assert!(anr.ends_with("00"), "{anr}");
+    let other = app.second_hospital().await;
+    form["sites"][0]["site_number"] = json!("773081000");
+    let b = app.physician(&other.client, form).await;
+    let b_id = b["id"].as_i64().unwrap();
+    let (status, b) = request_anr(&app, &other.client, b_id).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["request_state"]["state"], "matched");
+    assert_eq!(b["anr"], anr.as_str());
+    let mut a_form = a.clone();
+    a_form["specialties"] = json!([{"date": "2024-05-01", "code": "01"}]);
+    let (status, a_after) = put(&app, &hr, &a, a_form).await;
+    assert_eq!(status, StatusCode::OK, "{a_after}");
+    let regrouped = format!("{}01", &anr[..7]);
+    assert_eq!(a_after["anr"], regrouped.as_str());
+    assert_eq!(
+        registry_anrs(&app, &office, "Quast").await,
+        [regrouped.clone()]
+    );
+    let b_now = body_json(
+        app.call(
+            &other.client,
+            "GET",
+            &format!("/api/v1/physicians/{b_id}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(b_now["anr"], regrouped.as_str());
+    assert_eq!(b_now["version"], b["version"].as_i64().unwrap() + 1);
+    let listed = body_json(
+        app.call(&other.client, "GET", "/api/v1/physicians", None)
+            .await,
+    )
+    .await;
+    assert!(
+        listed["physicians"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == b_id && p["anr"] == regrouped.as_str()),
+        "{listed}"
+    );
+    let mut b_form = b_now.clone();
+    b_form["doctoral_title"] = json!(true);
+    b_form["doctorate_date"] = json!("2022-06-01");
+    let (status, b_after) = put(&app, &other.client, &b_now, b_form).await;
+    assert_eq!(status, StatusCode::OK, "{b_after}");
+    assert_eq!(b_after["anr"], regrouped.as_str());
+    assert_eq!(b_after["doctoral_title"], true);
+}
+
 #[tokio::test]
 async fn regrouping_happens_after_the_version_check_or_not_at_all() {
     let app = demo().await;
