@@ -34,7 +34,7 @@ pub async fn check_site(
     let main_ik = store::main_ik_of(&state.database, hospital_ik)
         .await?
         .unwrap_or_else(|| hospital_ik.to_owned());
-    let known = crate::directory::store::site_numbers_of(&state.db, &main_ik).await?;
+    let known = crate::directory::store::site_numbers_of(&state.database, &main_ik).await?;
     if !known.is_empty() && !known.contains(&parsed) {
         return Ok(Some(
             ValidationError::SiteNotAllowed {
