@@ -1547,10 +1547,6 @@ pub async fn inbox_data(
     site: Option<&str>,
     with_notices: bool,
 ) -> Result<(Vec<InboxRow>, Vec<NoticeTuple>), AppError> {
-    if site.is_some_and(|s| s.contains('\0')) {
-        // No stored site has a NUL (PostgreSQL text cannot hold one and refuses it as a bind).
-        return Ok((Vec::new(), Vec::new()));
-    }
     let (scope_where, mut binds) = scope_sql(scope, "c.hospital_ik", 1);
     let site_where = match site {
         Some(site) => {

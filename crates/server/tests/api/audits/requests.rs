@@ -128,7 +128,7 @@ async fn deadlines_and_statuses_follow_the_clock() {
     )
     .await;
     assert!(!ids(&other_site).contains(&long_id));
-    // A site no case can have (PostgreSQL refuses a NUL in text) lists nothing on both backends.
+    // A NUL (which PostgreSQL text cannot hold) is refused for the parameter, on both backends.
     let res = app
         .call(
             &clerk,
@@ -137,10 +137,13 @@ async fn deadlines_and_statuses_follow_the_clock() {
             None,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let nul_site = body_json(res).await;
-    assert_eq!(ids(&nul_site), Vec::<i64>::new());
-    assert_eq!(nul_site["notices"], serde_json::json!([]));
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = body_json(res).await;
+    assert_eq!(refused["fields"][0]["field"], "site", "{refused}");
+    assert_eq!(
+        refused["fields"][0]["code"], "control_character",
+        "{refused}"
+    );
     let dashboard = body_json(
         app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
             .await,
