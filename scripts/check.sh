@@ -24,10 +24,13 @@ chmod 755 "$pg_dir"
 trap 'bash scripts/postgres.sh stop "$pg_dir/cluster"; rm -rf "$pg_dir"' EXIT
 pg_url="$(bash scripts/postgres.sh start "$pg_dir/cluster")"
 python3 scripts/schema_parity.py "$pg_url"
-bash scripts/postgres.sh stop "$pg_dir/cluster"
 
-step "unit and API tests"
+step "unit and API tests (API tests on the embedded SQLite)"
 cargo test --workspace --locked
+
+step "API tests again on PostgreSQL (the same suite, one fresh database per test)"
+LE_TEST_POSTGRES_URL="$pg_url" cargo test --locked -p le-server --test api
+bash scripts/postgres.sh stop "$pg_dir/cluster"
 
 step "OpenAPI document: generated from the code, validated by openapi-spec-validator"
 mkdir -p target

@@ -37,9 +37,6 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sql
 /// whichever pool it holds with [`on_db!`]: the SQL is written once where the dialects agree
 /// (`$1` placeholders, which SQLite reads too; `RETURNING id`; `ON CONFLICT … DO NOTHING`;
 /// `TRUE`/`FALSE`) and once per backend where they do not.
-///
-/// The areas move from [`Db`] to this type one store at a time; until then `Database::from(db)`
-/// wraps the SQLite pool the rest of the server uses.
 #[derive(Clone, Debug)]
 pub enum Database {
     Sqlite(SqlitePool),

@@ -182,7 +182,7 @@ async fn seed_care(state: &AppState) -> Result<(), AppError> {
     };
     let now = state.clock.now();
     care::save_setup(
-        &state.db,
+        &state.database,
         id,
         &le_domain::api::care_billing::SetupRequest {
             region: "Nordrhein".to_owned(),
@@ -196,9 +196,9 @@ async fn seed_care(state: &AppState) -> Result<(), AppError> {
         ("460512350", "Zentrale Essen"),
         ("460512361", "Außenstelle Bochum"),
     ] {
-        care::add_branch(&state.db, id, ik, name, now).await?;
+        care::add_branch(&state.database, id, ik, name, now).await?;
     }
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for (last, first, lbnr, reason) in [
         ("Adler", "Anna", "100000017", ""),
         (
@@ -343,7 +343,7 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
             Some(d(2001, 7, 1)),
         ),
     ];
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.database.begin_write().await?;
     for (last, first, birth, sex, licence) in outpatient {
         let identity = Identity {
             last_name: last.to_owned(),
@@ -364,9 +364,9 @@ async fn seed_directory(state: &AppState) -> Result<(), AppError> {
         )
         .await?;
     }
-    drop(conn);
+    conn.commit().await?;
     let sites = ["773686000", "773687000"];
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for n in 0..40 {
         crate::directory::store::insert_physician(
             &mut tx,
@@ -570,7 +570,7 @@ async fn seed_audits(state: &AppState) -> Result<(), AppError> {
         ),
         (2, &[K::OperationReport], "", 30, Some(10)),
     ];
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let mut case_ids = Vec::new();
     for (i, (admission, invoice, site, ago, stay, subject)) in cases.iter().enumerate() {
         let admitted = today.add_days(-ago);
@@ -724,7 +724,7 @@ pub async fn seed_large(
 ) -> Result<(), AppError> {
     seed(state).await?;
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for n in 0..registry {
         let form = demo_physician(n * 7 + 3, &["773686000"]);
         let last_name = format!("{}{}", form.last_name, n % 997);
@@ -755,7 +755,7 @@ pub async fn seed_large(
 /// of each so searches hit), in one transaction through the directory's store.
 pub async fn add_demo_hospital_physicians(state: &AppState, total: usize) -> Result<(), AppError> {
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let existing = crate::directory::store::physician_count(&mut tx, DEMO_MAIN_IK).await?;
     for n in existing..total {
         let mut form = demo_physician(n, &["773686000", "773687000"]);

@@ -69,7 +69,74 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })?;
     // Trailing bytes after the value are a syntax error too.
     de.end().map_err(|e| syntax_error(&e))?;
+    if let Some(field) = nul_field(bytes) {
+        return Err(nul_refused(field));
+    }
     Ok(value)
+}
+
+/// The message of a value with a NUL character: no stored text may hold one (PostgreSQL's text
+/// cannot, and no form of the portal needs one), on either backend.
+fn nul_refused(field: String) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field,
+        code: "control_character".to_owned(),
+        message: "Das Nullzeichen (NUL) ist in keinem Feld zulässig.".to_owned(),
+    }])
+}
+
+/// The path (`items[3].kind`) of the first string, key or value, of a JSON text that holds a NUL
+/// (`\u0000`); `None` when none does. Cheap for the usual body: the JSON is walked only when its
+/// text has the escape.
+fn nul_field(bytes: &[u8]) -> Option<String> {
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
+        return None;
+    }
+    fn walk(value: &serde_json::Value, path: String) -> Option<String> {
+        match value {
+            serde_json::Value::String(s) => s.contains('\0').then_some(path),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| walk(v, format!("{path}[{i}]"))),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let here = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if k.contains('\0') {
+                    Some(here)
+                } else {
+                    walk(v, here)
+                }
+            }),
+            _ => None,
+        }
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    walk(&value, String::new())
+}
+
+/// Middleware of the API: a query parameter with a NUL (`%00`) is refused as that parameter's
+/// error (422), before any handler sees it; NUL cannot be stored, compared or searched for.
+pub async fn refuse_nul_in_query(
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    if let Some(query) = req.uri().query()
+        && let Some(pair) = query
+            .split('&')
+            .find(|pair| pair.to_ascii_lowercase().contains("%00"))
+    {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        return nul_refused(name.to_owned()).into_response();
+    }
+    if req.uri().path().to_ascii_lowercase().contains("%00") {
+        return nul_refused(String::new()).into_response();
+    }
+    next.run(req).await
 }
 
 fn syntax_error(err: &serde_json::Error) -> AppError {

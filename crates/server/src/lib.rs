@@ -69,10 +69,7 @@ use crate::error::AppError;
 /// What every handler may need.
 #[derive(Clone)]
 pub struct AppState {
-    /// The SQLite pool of the stores not yet moved to [`db::Database`] (issue 12's port; goes
-    /// away when the last store takes `&Database`).
-    pub db: db::Db,
-    /// The database of either backend; every ported store takes `&state.database`.
+    /// The database: embedded SQLite (default) or PostgreSQL; every store takes it.
     pub database: db::Database,
     pub config: Arc<Config>,
     pub clock: Arc<dyn clock::Clock>,
@@ -109,6 +106,7 @@ fn api_router(config: &Config) -> Router<AppState> {
         .layer(axum::middleware::from_fn(
             access::session::require_requested_with,
         ))
+        .layer(axum::middleware::from_fn(extract::refuse_nul_in_query))
         .layer(axum::middleware::from_fn(error::json_rejections))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         // No API answer is cached (the session answer carries the CSRF token); downloads that
@@ -169,16 +167,7 @@ pub async fn state_with_clock(
     }
     files::create_private_dir(&config.data_dir)?;
     let url = config.database_url();
-    let (db, database) = if db::is_postgres_url(&url) {
-        // Transitional (issue 12's port): the stores not yet moved to `Database` get an empty
-        // in-memory SQLite pool, so they fail loudly ("no such table") instead of writing
-        // elsewhere. Serving on PostgreSQL is refused by `run` until the port is complete.
-        let database = db::Database::connect(&url).await?;
-        (db::connect("sqlite::memory:").await?, database)
-    } else {
-        let db = db::connect(&url).await?;
-        (db.clone(), db::Database::from(db))
-    };
+    let database = db::Database::connect(&url).await?;
     installation::settle(&database, config.demo, clock.now()).await?;
     if config.database_url.is_none() {
         // SQLite creates its files with the process umask; the WAL files copy the database's mode.
@@ -193,7 +182,6 @@ pub async fn state_with_clock(
     system::verify_secret_key(&database, &secrets, clock.now()).await?;
     let storage = storage::Storage::from_config(&config.storage, config.data_dir.clone())?;
     Ok(AppState {
-        db,
         database,
         config: Arc::new(config),
         clock,
@@ -249,11 +237,6 @@ pub async fn start_up(state: &AppState) -> Result<(), Box<dyn std::error::Error>
 /// Binds, prints the bound address, and serves until Ctrl-C / SIGTERM.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let listen = config.listen;
-    if db::is_postgres_url(&config.database_url()) {
-        // Until every store speaks both dialects (issue 12), PostgreSQL serves `migrate` and
-        // `import` only.
-        return Err("serving on PostgreSQL is not available yet (use SQLite)".into());
-    }
     let state = state_from_config(config).await?;
     start_up(&state).await?;
     // Purges closed audit cases after the retention period (at start, then hourly).

@@ -124,8 +124,8 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-/// `migrate` on PostgreSQL: the schema and the key check (the server itself runs on SQLite only
-/// until every store has moved to `db::Database`).
+/// `migrate` on PostgreSQL: the schema and the key check, then exit (an operator runs it once
+/// before starting the instances of a new version).
 async fn migrate_postgres_command(config: &Config) -> std::process::ExitCode {
     let outcome = async {
         let db = le_server::db::Database::connect(&config.database_url())

@@ -222,7 +222,9 @@ async fn an_installation_moves_from_sqlite_to_postgres_with_its_files() {
         )
         .unwrap();
     }
-    let source = state.db.clone();
+    let Database::Sqlite(source) = state.database.clone() else {
+        panic!("the old installation is the embedded SQLite default");
+    };
     let users_before: Vec<(i64, String, bool, Option<Vec<u8>>)> =
         sqlx::query_as("SELECT id, username, active, totp_secret FROM users ORDER BY id")
             .fetch_all(&source)

@@ -15,7 +15,6 @@ use super::store::{self, CaseRow, DocumentRow, NoticeRow, RequestRow, actor_name
 use super::uploads::record;
 use crate::AppState;
 use crate::clock::today;
-use crate::db::Db;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
@@ -23,7 +22,7 @@ pub use super::store::hospital_registered;
 
 /// Checks a site against the hospital's sites in the directory (when the directory knows any).
 pub async fn check_site(
-    db: &Db,
+    state: &AppState,
     hospital_ik: &str,
     site: &str,
     field_name: &str,
@@ -32,10 +31,10 @@ pub async fn check_site(
         Ok(s) => s,
         Err(e) => return Ok(Some(e.for_field(field_name))),
     };
-    let main_ik = store::main_ik_of(db, hospital_ik)
+    let main_ik = store::main_ik_of(&state.database, hospital_ik)
         .await?
         .unwrap_or_else(|| hospital_ik.to_owned());
-    let known = crate::directory::store::site_numbers_of(db, &main_ik).await?;
+    let known = crate::directory::store::site_numbers_of(&state.database, &main_ik).await?;
     if !known.is_empty() && !known.contains(&parsed) {
         return Ok(Some(
             ValidationError::SiteNotAllowed {
@@ -57,7 +56,9 @@ pub async fn create(
     let today = today(&state);
     let mut errors = form.validate(today);
     let hospital_ik = form.hospital_ik.trim().to_owned();
-    if Ik::parse(&hospital_ik).is_ok() && !hospital_registered(&state.db, &hospital_ik).await? {
+    if Ik::parse(&hospital_ik).is_ok()
+        && !hospital_registered(&state.database, &hospital_ik).await?
+    {
         errors.push(FieldError::new(
             "hospital_ik",
             "not_registered",
@@ -67,7 +68,7 @@ pub async fn create(
     let site = form.site_number.trim();
     if !site.is_empty()
         && SiteNumber::parse(site).is_ok()
-        && let Some(e) = check_site(&state.db, &hospital_ik, site, "site_number").await?
+        && let Some(e) = check_site(&state, &hospital_ik, site, "site_number").await?
     {
         errors.push(e);
     }
@@ -79,7 +80,7 @@ pub async fn create(
     let now = state.clock.now();
     let by = actor_name(&md.actor);
     let subject = form.subject.trim();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let id = store::insert_case(
         &mut tx,
         &store::NewCase {
@@ -110,7 +111,7 @@ pub async fn create(
         )),
     )
     .await;
-    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    let case = store::visible_case(&state.database, Scope::All, id).await?;
     let detail = detail(&state, config, &case, true).await?;
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
@@ -151,7 +152,7 @@ pub async fn list(
         }
     };
     let (cases, requests) =
-        store::cases_with_open_requests(&state.db, caller.scope(), state_where).await?;
+        store::cases_with_open_requests(&state.database, caller.scope(), state_where).await?;
     let mut by_case: HashMap<i64, Vec<&RequestRow>> = HashMap::new();
     for r in &requests {
         by_case.entry(r.case_id).or_default().push(r);
@@ -175,16 +176,16 @@ pub async fn detail(
     md: bool,
 ) -> Result<CaseDetail, AppError> {
     let today = today(state);
-    let notices = store::notices_of(&state.db, case.id).await?;
-    let requests = store::requests_of(&state.db, case.id).await?;
-    let reports = store::reports_of(&state.db, case.id).await?;
+    let notices = store::notices_of(&state.database, case.id).await?;
+    let requests = store::requests_of(&state.database, case.id).await?;
+    let reports = store::reports_of(&state.database, case.id).await?;
     let open: Vec<&RequestRow> = requests
         .iter()
         .filter(|r| r.delivered_at.is_none())
         .collect();
     let mut api_requests = Vec::with_capacity(requests.len());
     for r in &requests {
-        api_requests.push(store::request_api(&state.db, r, today, md).await?);
+        api_requests.push(store::request_api(&state.database, r, today, md).await?);
     }
     Ok(CaseDetail {
         case: case.summary(&open, today, config.retention_days)?,
@@ -210,7 +211,7 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseDetail>, AppError> {
     let config = &*state.config;
-    let case = store::visible_case(&state.db, caller.scope(), id).await?;
+    let case = store::visible_case(&state.database, caller.scope(), id).await?;
     Ok(axum::Json(
         detail(&state, config, &case, caller.is_md()).await?,
     ))
@@ -223,7 +224,7 @@ pub async fn add_notice(
     Path(id): Path<i64>,
     ApiJson(form): ApiJson<NoticeForm>,
 ) -> Result<(StatusCode, axum::Json<Notice>), AppError> {
-    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    let case = store::visible_case(&state.database, Scope::All, id).await?;
     case.require_open()?;
     let errors = form.validate();
     if !errors.is_empty() {
@@ -231,7 +232,7 @@ pub async fn add_notice(
     }
     let now = state.clock.now();
     let by = actor_name(&md.actor);
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let notice_id = store::insert_notice(
         &mut tx,
         id,
@@ -250,7 +251,7 @@ pub async fn add_notice(
         None,
     )
     .await;
-    let row = store::notice_row(&state.db, notice_id).await?;
+    let row = store::notice_row(&state.database, notice_id).await?;
     Ok((StatusCode::CREATED, axum::Json(row.api())))
 }
 
@@ -261,10 +262,10 @@ pub async fn close(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CaseSummary>, AppError> {
     let config = &*state.config;
-    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    let case = store::visible_case(&state.database, Scope::All, id).await?;
     case.require_open()?;
     let now = state.clock.now();
-    store::close_case(&state.db, id, now, &actor_name(&md.actor)).await?;
+    store::close_case(&state.database, id, now, &actor_name(&md.actor)).await?;
     record(
         &state,
         &md.actor,
@@ -273,7 +274,7 @@ pub async fn close(
         Some(format!("Löschung nach {} Tagen", config.retention_days)),
     )
     .await;
-    let case = store::visible_case(&state.db, Scope::All, id).await?;
+    let case = store::visible_case(&state.database, Scope::All, id).await?;
     let detail = detail(&state, config, &case, true).await?;
     Ok(axum::Json(detail.case))
 }

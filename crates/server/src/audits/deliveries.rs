@@ -33,7 +33,7 @@ pub async fn submit(
     Path(request_id): Path<i64>,
 ) -> Result<(StatusCode, axum::Json<SubmitResult>), AppError> {
     let (request, case) =
-        store::visible_request(&state.db, Scope::Hospital(&caller.iks), request_id).await?;
+        store::visible_request(&state.database, Scope::Hospital(&caller.iks), request_id).await?;
     caller.require_act()?;
     case.require_open()?;
     let now = state.clock.now();
@@ -41,7 +41,7 @@ pub async fn submit(
     let (due, late_until) = deadline_dates(request.received()?, request.weeks(), request.land());
     let late = lateness(today, due, late_until);
     let by = actor_name(&caller.actor);
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let Some(delivery_id) = store::insert_delivery(&mut tx, request_id, now, &by, late).await?
     else {
         return Err(AppError::Conflict {
@@ -52,7 +52,7 @@ pub async fn submit(
     };
     let complete = store::settle_completion(&mut tx, request_id, now).await?;
     tx.commit().await?;
-    let files = store::files_of_delivery(&state.db, delivery_id).await?;
+    let files = store::files_of_delivery(&state.database, delivery_id).await?;
     record(
         &state,
         &caller.actor,
@@ -70,10 +70,10 @@ pub async fn submit(
         )),
     )
     .await;
-    let delivery = store::delivery_row(&state.db, delivery_id)
+    let delivery = store::delivery_row(&state.database, delivery_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let request = store::request_row(&state.db, request_id).await?;
+    let request = store::request_row(&state.database, request_id).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(SubmitResult {
@@ -102,7 +102,7 @@ pub async fn declare_unavailable(
     body: axum::body::Bytes,
 ) -> Result<axum::Json<DocumentRequest>, AppError> {
     let (request, case) =
-        store::visible_request(&state.db, Scope::Hospital(&caller.iks), request_id).await?;
+        store::visible_request(&state.database, Scope::Hospital(&caller.iks), request_id).await?;
     caller.require_act()?;
     case.require_open()?;
     // The body is read only once the caller may act on this request.
@@ -119,8 +119,8 @@ pub async fn declare_unavailable(
         )]));
     }
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let states = store::document_states(&mut tx, &request).await?;
+    let mut tx = state.database.begin_write().await?;
+    let states = store::document_states_in(&mut tx, &request).await?;
     match states
         .iter()
         .find(|s| s.kind == form.document)
@@ -168,9 +168,9 @@ pub async fn declare_unavailable(
         )),
     )
     .await;
-    let request = store::request_row(&state.db, request_id).await?;
+    let request = store::request_row(&state.database, request_id).await?;
     Ok(axum::Json(
-        store::request_api(&state.db, &request, today(&state), false).await?,
+        store::request_api(&state.database, &request, today(&state), false).await?,
     ))
 }
 
@@ -180,10 +180,11 @@ async fn visible_delivery(
     scope: Scope<'_>,
     id: i64,
 ) -> Result<(DeliveryRow, RequestRow, CaseRow), AppError> {
-    let delivery = store::delivery_row(&state.db, id)
+    let delivery = store::delivery_row(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (request, case) = store::visible_request(&state.db, scope, delivery.request_id).await?;
+    let (request, case) =
+        store::visible_request(&state.database, scope, delivery.request_id).await?;
     Ok((delivery, request, case))
 }
 
@@ -206,13 +207,9 @@ pub async fn acknowledge(
     caller.require_act()?;
     if delivery.acknowledged_at.is_none() {
         let now = state.clock.now();
-        store::acknowledge_delivery(
-            &mut *state.db.acquire().await?,
-            id,
-            now,
-            &actor_name(&caller.actor),
-        )
-        .await?;
+        let mut tx = state.database.begin_write().await?;
+        store::acknowledge_delivery(&mut tx, id, now, &actor_name(&caller.actor)).await?;
+        tx.commit().await?;
         record(
             &state,
             &caller.actor,
@@ -222,10 +219,10 @@ pub async fn acknowledge(
         )
         .await;
     }
-    let delivery = store::delivery_row(&state.db, id)
+    let delivery = store::delivery_row(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let files = store::files_of_delivery(&state.db, id).await?;
+    let files = store::files_of_delivery(&state.database, id).await?;
     Ok(axum::Json(delivery.api(&files)))
 }
 
@@ -237,10 +234,10 @@ async fn load_receipt(
     what: &str,
 ) -> Result<Receipt, AppError> {
     let (delivery, request, case) = visible_delivery(state, caller.scope(), id).await?;
-    let files = store::files_of_delivery(&state.db, id).await?;
+    let files = store::files_of_delivery(&state.database, id).await?;
     let received = request.received()?;
     let (due, late_until) = deadline_dates(received, request.weeks(), request.land());
-    let states = store::document_states(&mut *state.db.acquire().await?, &request).await?;
+    let states = store::document_states(&state.database, &request).await?;
     record(
         state,
         caller.actor(),

@@ -32,7 +32,7 @@ pub async fn list(
     caller: AuditCaller,
 ) -> Result<axum::Json<InspectionList>, AppError> {
     let (rows, case_links): (Vec<Row>, Vec<CaseLink>) =
-        store::inspections_in(&state.db, caller.scope()).await?;
+        store::inspections_in(&state.database, caller.scope()).await?;
     let mut links: HashMap<i64, Vec<InspectionCase>> = HashMap::new();
     for l in case_links {
         links
@@ -74,7 +74,7 @@ pub async fn create(
     let mut errors = form.validate(today);
     let has = |errors: &[FieldError], f: &str| errors.iter().any(|e| e.field == f);
     let hospital_ik = form.hospital_ik.trim().to_owned();
-    if !has(&errors, "hospital_ik") && !hospital_registered(&state.db, &hospital_ik).await? {
+    if !has(&errors, "hospital_ik") && !hospital_registered(&state.database, &hospital_ik).await? {
         errors.push(FieldError::new(
             "hospital_ik",
             "not_registered",
@@ -84,7 +84,7 @@ pub async fn create(
     let site = form.site_number.trim();
     if !site.is_empty()
         && !has(&errors, "site_number")
-        && let Some(e) = check_site(&state.db, &hospital_ik, site, "site_number").await?
+        && let Some(e) = check_site(&state, &hospital_ik, site, "site_number").await?
     {
         errors.push(e);
     }
@@ -92,7 +92,7 @@ pub async fn create(
     case_ids.sort_unstable();
     case_ids.dedup();
     for id in &case_ids {
-        if !store::open_case_of(&state.db, *id, &hospital_ik).await? {
+        if !store::open_case_of(&state.database, *id, &hospital_ik).await? {
             errors.push(FieldError::new(
                 "case_ids",
                 "unknown_case",
@@ -104,7 +104,7 @@ pub async fn create(
         return Err(AppError::Validation(errors));
     };
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let id = store::insert_inspection(
         &mut tx,
         &hospital_ik,

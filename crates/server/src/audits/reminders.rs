@@ -71,7 +71,7 @@ async fn send_due(state: &AppState) -> Result<ReminderRun, AppError> {
     // Recipient → items, in the order of the candidates (earliest deadline first).
     let mut digests: Vec<(ReminderRecipient, Vec<DigestItem>)> = Vec::new();
     let mut recipients_of: Vec<(String, Vec<ReminderRecipient>)> = Vec::new();
-    for c in store::reminder_candidates(&state.db).await? {
+    for c in store::reminder_candidates(&state.database).await? {
         let received = store::parse_date(&c.received_date)?;
         let weeks =
             i32::try_from(c.deadline_weeks).unwrap_or(le_domain::audits::DEFAULT_DEADLINE_WEEKS);
@@ -81,7 +81,7 @@ async fn send_due(state: &AppState) -> Result<ReminderRun, AppError> {
             continue;
         };
         if !recipients_of.iter().any(|(ik, _)| *ik == c.hospital_ik) {
-            let list = store::reminder_recipients(&state.db, &c.hospital_ik).await?;
+            let list = store::reminder_recipients(&state.database, &c.hospital_ik).await?;
             recipients_of.push((c.hospital_ik.clone(), list));
         }
         let recipients = recipients_of
@@ -104,7 +104,8 @@ async fn send_due(state: &AppState) -> Result<ReminderRun, AppError> {
             .iter()
             .map(|i| (i.request_id, i.point.key()))
             .collect();
-        let claimed = store::claim_reminders(&state.db, recipient.user_id, &keys, now).await?;
+        let claimed =
+            store::claim_reminders(&state.database, recipient.user_id, &keys, now).await?;
         let items: Vec<DigestItem> = items
             .into_iter()
             .filter(|i| claimed.contains(&(i.request_id, i.point.key())))
@@ -139,7 +140,7 @@ async fn send_due(state: &AppState) -> Result<ReminderRun, AppError> {
                 // Never logs the URL (it may carry a password); the claim is released so that
                 // the next run tries again.
                 tracing::warn!(%err, user = recipient.user_id, "reminder mail not sent");
-                store::release_reminders(&state.db, recipient.user_id, &claimed).await?;
+                store::release_reminders(&state.database, recipient.user_id, &claimed).await?;
             }
         }
     }
@@ -269,7 +270,7 @@ pub async fn settings(
 ) -> Result<axum::Json<ReminderSettings>, AppError> {
     let user = own_user(&caller)?;
     Ok(axum::Json(ReminderSettings {
-        email_reminders: !store::opted_out(&state.db, user).await?,
+        email_reminders: !store::opted_out(&state.database, user).await?,
     }))
 }
 
@@ -282,7 +283,7 @@ pub async fn update_settings(
     let user = own_user(&caller)?;
     let form: ReminderSettings = parse_json(&body)?;
     let now = state.clock.now();
-    store::set_opt_out(&state.db, user, !form.email_reminders, now).await?;
+    store::set_opt_out(&state.database, user, !form.email_reminders, now).await?;
     audit_log::success(
         &caller.actor,
         if form.email_reminders {

@@ -22,7 +22,7 @@ pub async fn upload(
     body: Body,
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
     let config = &*state.config;
-    let case = store::visible_case(&state.db, Scope::All, case_id).await?;
+    let case = store::visible_case(&state.database, Scope::All, case_id).await?;
     case.require_open()?;
     let upload = receive_pdf(
         &state,
@@ -34,7 +34,7 @@ pub async fn upload(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&md.actor);
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.database.begin_write().await?;
     let file = upload
         .commit(&state, tx, store::FileOwner::Report { case_id }, by, now)
         .await?;
@@ -66,10 +66,10 @@ pub async fn download(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let row = store::report_row(&state.db, id)
+    let row = store::report_row(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    store::visible_case(&state.db, caller.scope(), row.owner_id).await?;
+    store::visible_case(&state.database, caller.scope(), row.owner_id).await?;
     let res = serve_pdf(
         &state,
         &row.stored_name,

@@ -29,7 +29,7 @@ pub async fn create(
     Path(case_id): Path<i64>,
     ApiJson(form): ApiJson<RequestForm>,
 ) -> Result<(StatusCode, axum::Json<DocumentRequest>), AppError> {
-    let case = store::visible_case(&state.db, Scope::All, case_id).await?;
+    let case = store::visible_case(&state.database, Scope::All, case_id).await?;
     case.require_open()?;
     let today = today(&state);
     let errors = form.validate(today, store::date_of(case.created_at));
@@ -45,8 +45,9 @@ pub async fn create(
     let received = form.received_date.unwrap_or(today);
     let weeks = form.deadline_weeks.unwrap_or(DEFAULT_DEADLINE_WEEKS);
     let now = state.clock.now();
+    let mut tx = state.database.begin_write().await?;
     let id = store::insert_request(
-        &mut *state.db.acquire().await?,
+        &mut tx,
         case_id,
         &documents,
         form.free_text.trim(),
@@ -56,8 +57,9 @@ pub async fn create(
         now,
     )
     .await?;
-    let row = store::request_row(&state.db, id).await?;
-    let api = store::request_api(&state.db, &row, today, true).await?;
+    tx.commit().await?;
+    let row = store::request_row(&state.database, id).await?;
+    let api = store::request_api(&state.database, &row, today, true).await?;
     let extension = if weeks > DEFAULT_DEADLINE_WEEKS {
         format!(", verlängerte Frist ({weeks} statt {DEFAULT_DEADLINE_WEEKS} Wochen, vereinbart)")
     } else {
@@ -147,7 +149,7 @@ pub async fn inbox(
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let today = today(&state);
-    let (rows, notices) = store::inbox_data(&state.db, caller.scope(), site, true).await?;
+    let (rows, notices) = store::inbox_data(&state.database, caller.scope(), site, true).await?;
     let mut requests = Vec::with_capacity(rows.len());
     for r in rows {
         let received = parse_date(&r.received_date)?;
@@ -235,7 +237,7 @@ pub async fn dashboard(
     caller: AuditCaller,
 ) -> Result<axum::Json<Dashboard>, AppError> {
     let today = today(&state);
-    let (rows, _) = store::inbox_data(&state.db, caller.scope(), None, false).await?;
+    let (rows, _) = store::inbox_data(&state.database, caller.scope(), None, false).await?;
     let order = [
         DeadlineStatus::Open,
         DeadlineStatus::DueSoon,
@@ -275,7 +277,7 @@ pub async fn dashboard(
     }
     reminders.sort_by_key(|r| (r.due, r.request_id));
     let mut expiring = 0;
-    for (from, until) in store::certified_periods(&state.db, caller.scope()).await? {
+    for (from, until) in store::certified_periods(&state.database, caller.scope()).await? {
         let status = certificate_status(parse_date(&from)?, parse_date(&until)?, today);
         if matches!(
             status,

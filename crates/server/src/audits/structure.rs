@@ -35,7 +35,7 @@ fn state_of(s: &str) -> StructureState {
 }
 
 async fn to_api(state: &AppState, r: Row, today: Date) -> Result<StructureAudit, AppError> {
-    let evidence = store::evidence_of(&state.db, r.id).await?;
+    let evidence = store::evidence_of(&state.database, r.id).await?;
     let st = state_of(&r.state);
     let certificate = match (st, &r.valid_from, &r.valid_until) {
         (StructureState::Certified, Some(from), Some(until)) => {
@@ -70,7 +70,7 @@ async fn to_api(state: &AppState, r: Row, today: Date) -> Result<StructureAudit,
 }
 
 async fn visible(state: &AppState, scope: Scope<'_>, id: i64) -> Result<Row, AppError> {
-    let row = store::structure_row(&state.db, id).await?;
+    let row = store::structure_row(&state.database, id).await?;
     row.filter(|r| scope.includes(&r.hospital_ik))
         .ok_or(AppError::NotFound)
 }
@@ -90,7 +90,7 @@ pub async fn list(
 ) -> Result<axum::Json<StructureList>, AppError> {
     let today = today(&state);
     let mut applications = Vec::new();
-    for r in store::structure_rows(&state.db, caller.scope()).await? {
+    for r in store::structure_rows(&state.database, caller.scope()).await? {
         applications.push(to_api(&state, r, today).await?);
     }
     Ok(axum::Json(StructureList { applications }))
@@ -139,7 +139,7 @@ pub async fn apply(
     let mut errors: Vec<FieldError> = form.validate();
     let site = form.site_number.trim();
     if !errors.iter().any(|e| e.field == "site_number")
-        && let Some(e) = check_site(&state.db, &own_ik, site, "site_number").await?
+        && let Some(e) = check_site(&state, &own_ik, site, "site_number").await?
     {
         errors.push(e);
     }
@@ -147,8 +147,9 @@ pub async fn apply(
         return Err(AppError::Validation(errors));
     }
     let now = state.clock.now();
+    let mut tx = state.database.begin_write().await?;
     let id = store::insert_structure_application(
-        &mut *state.db.acquire().await?,
+        &mut tx,
         &own_ik,
         site,
         form.ops_code.trim(),
@@ -157,6 +158,7 @@ pub async fn apply(
         now,
     )
     .await?;
+    tx.commit().await?;
     record(
         &state,
         &caller.actor,
@@ -214,7 +216,7 @@ pub async fn upload_evidence(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&caller.actor);
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.database.begin_write().await?;
     let file = upload
         .commit(
             &state,
@@ -252,7 +254,7 @@ pub async fn download_evidence(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let file = store::evidence_row(&state.db, id)
+    let file = store::evidence_row(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)?;
     visible(&state, caller.scope(), file.owner_id).await?;
@@ -298,22 +300,16 @@ pub async fn decide(
             valid_from,
             valid_until,
         } => {
-            let evidence = store::evidence_count(&state.db, id).await?;
+            let evidence = store::evidence_count(&state.database, id).await?;
             if evidence == 0 {
                 return Err(AppError::Conflict {
                     code: "no_evidence",
                     message: "Ohne Nachweise kann keine Bescheinigung erteilt werden.".to_owned(),
                 });
             }
-            store::certify_structure(
-                &mut *state.db.acquire().await?,
-                id,
-                &by,
-                now,
-                *valid_from,
-                *valid_until,
-            )
-            .await?;
+            let mut tx = state.database.begin_write().await?;
+            store::certify_structure(&mut tx, id, &by, now, *valid_from, *valid_until).await?;
+            tx.commit().await?;
             format!(
                 "Bescheinigung gültig {} bis {}",
                 valid_from.to_german(),
@@ -321,7 +317,7 @@ pub async fn decide(
             )
         }
         StructureDecision::Reject { reason } => {
-            store::reject_structure(&state.db, id, &by, now, reason.trim()).await?;
+            store::reject_structure(&state.database, id, &by, now, reason.trim()).await?;
             "abgelehnt".to_owned()
         }
     };

@@ -75,12 +75,28 @@ impl TempUpload {
         i64::try_from(self.size).unwrap_or(i64::MAX)
     }
 
-    /// Stores the file for good: its row (for `owner`) is inserted in `tx`, the file becomes
-    /// visible in the store, then `tx` commits; an error anywhere leaves neither row nor file.
+    /// Stores the file for good: its row (for `owner`) is inserted in `tx` (a write transaction
+    /// of either backend), the file becomes visible in the store, then `tx` commits; an error
+    /// anywhere leaves neither row nor file. This runs on a task of its own: a client that goes
+    /// away now cancels its request, not this, so row and file are kept or dropped together.
     pub async fn commit(
         self,
         state: &AppState,
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        tx: crate::db::Tx,
+        owner: store::FileOwner,
+        by: String,
+        now: i64,
+    ) -> Result<StoredFile, AppError> {
+        let state = state.clone();
+        tokio::spawn(async move { self.finish(&state, tx, owner, by, now).await })
+            .await
+            .map_err(|e| AppError::internal("store upload", e))?
+    }
+
+    async fn finish(
+        self,
+        state: &AppState,
+        mut tx: crate::db::Tx,
         owner: store::FileOwner,
         by: String,
         now: i64,
@@ -272,7 +288,7 @@ pub async fn upload_file(
 ) -> Result<(StatusCode, axum::Json<StoredFile>), AppError> {
     let config = &*state.config;
     let scope = super::caller::Scope::Hospital(&caller.iks);
-    let (request, case) = store::visible_request(&state.db, scope, request_id).await?;
+    let (request, case) = store::visible_request(&state.database, scope, request_id).await?;
     caller.require_act()?;
     case.require_open()?;
     let document = upload_document(&state, &request, q.document.as_deref()).await?;
@@ -286,7 +302,7 @@ pub async fn upload_file(
     .await?;
     let now = state.clock.now();
     let by = actor_name(&caller.actor);
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     // The case may have been closed while the bytes were arriving.
     if !store::case_open_in(&mut tx, case.id).await? {
         return Err(AppError::Conflict {
@@ -325,7 +341,7 @@ pub async fn upload_file(
 }
 
 async fn file_row(state: &AppState, id: i64) -> Result<FileRow, AppError> {
-    store::file_row(&state.db, id)
+    store::file_row(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -347,10 +363,10 @@ pub async fn delete_file(
 ) -> Result<StatusCode, AppError> {
     let file = file_row(&state, id).await?;
     let scope = super::caller::Scope::Hospital(&caller.iks);
-    let (_, case) = store::visible_request(&state.db, scope, file.request_id).await?;
+    let (_, case) = store::visible_request(&state.database, scope, file.request_id).await?;
     caller.require_act()?;
     case.require_open()?;
-    if !store::delete_pending_file(&state.db, id).await? {
+    if !store::delete_pending_file(&state.database, id).await? {
         return Err(AppError::Conflict {
             code: "submitted",
             message: "Eingereichte Dateien können nicht mehr gelöscht werden.".to_owned(),
@@ -387,7 +403,7 @@ pub async fn download_file(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let file = file_row(&state, id).await?;
-    store::visible_request(&state.db, caller.scope(), file.request_id).await?;
+    store::visible_request(&state.database, caller.scope(), file.request_id).await?;
     if caller.is_md() && file.delivery_id.is_none() {
         return Err(AppError::NotFound);
     }
@@ -439,7 +455,7 @@ async fn upload_document(
             }
         },
     };
-    let states = store::document_states(&mut *state.db.acquire().await?, request).await?;
+    let states = store::document_states(&state.database, request).await?;
     if states
         .iter()
         .any(|s| s.kind == kind && s.state == DocumentState::Unavailable)

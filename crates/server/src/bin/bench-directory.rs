@@ -2,7 +2,8 @@
 //! hospital and 200,000 people in the national registry, then prints the time to list them, to
 //! apply one bulk change to all 5,000 and undo it, and the p50/p95 of name searches (hospital and
 //! registry); then the same list, apply and undo at national scale (50,000 physicians).
-//! Run: `cargo run --release -p le-server --bin bench-directory`.
+//! Run: `cargo run --release -p le-server --bin bench-directory -- [postgres://…]`: on SQLite
+//! without a URL; with one, each of the two portals gets a fresh database on that server.
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,11 +35,30 @@ fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
     sorted_ms[i.min(sorted_ms.len() - 1)]
 }
 
-/// A fresh portal with the demo data and `physicians` physicians in the demo hospital.
+/// A fresh database on the PostgreSQL server `server` names (its URL, with any database).
+async fn fresh_postgres_database(server: &str) -> Result<String, Failure> {
+    use sqlx::Connection as _;
+    let name: String = format!("bench_directory_{}", le_server::secrets::token())
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(40)
+        .collect();
+    let mut conn = sqlx::PgConnection::connect(server).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}
+
+/// A fresh portal with the demo data and `physicians` physicians in the demo hospital, on
+/// SQLite or, given a server's URL, on a fresh PostgreSQL database.
 async fn seeded(
     dir: &std::path::Path,
     physicians: usize,
     registry: usize,
+    postgres: Option<&str>,
 ) -> Result<le_server::AppState, Failure> {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist)?;
@@ -48,7 +68,20 @@ async fn seeded(
     )?;
     let mut config = Config::with_dirs(dir.join("data"), dist);
     config.demo = true;
+    if let Some(server) = postgres {
+        config.database_url = Some(fresh_postgres_database(server).await?);
+        let key = dir.join("cluster.key");
+        std::fs::write(
+            &key,
+            le_server::secrets::token()
+                .as_bytes()
+                .get(..32)
+                .ok_or("key")?,
+        )?;
+        config.secret_key_file = Some(key);
+    }
     let state = le_server::state_with_clock(config, Arc::new(SystemClock)).await?;
+    println!("database: {}", state.database.backend());
     let started = Instant::now();
     le_server::demo::seed_large(&state, physicians, registry)
         .await
@@ -176,9 +209,16 @@ async fn list_apply_undo(app: &axum::Router, cookie: &str, csrf: &str) -> Result
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
+    let postgres = std::env::args().nth(1);
     let national = tempfile::tempdir()?;
     let dir = tempfile::tempdir()?;
-    let state = seeded(dir.path(), HOSPITAL_PHYSICIANS, REGISTRY_PEOPLE).await?;
+    let state = seeded(
+        dir.path(),
+        HOSPITAL_PHYSICIANS,
+        REGISTRY_PEOPLE,
+        postgres.as_deref(),
+    )
+    .await?;
     let app = le_server::app(state.clone());
     let (cookie, csrf) = sign_in(&app).await?;
     let get = |uri: String| {
@@ -200,7 +240,7 @@ async fn main() -> Result<(), Failure> {
             let q = prefixes[i % prefixes.len()];
             let t = Instant::now();
             if path.is_empty() {
-                le_server::directory::registry::search(&state.db, q)
+                le_server::directory::registry::search(&state.database, q)
                     .await
                     .map_err(|e| format!("{e:?}"))?;
             } else {
@@ -217,7 +257,7 @@ async fn main() -> Result<(), Failure> {
         );
     }
     println!("-- national scale: {NATIONAL_PHYSICIANS} physicians in one hospital --");
-    let state = seeded(national.path(), NATIONAL_PHYSICIANS, 0).await?;
+    let state = seeded(national.path(), NATIONAL_PHYSICIANS, 0, postgres.as_deref()).await?;
     let app = le_server::app(state);
     let (cookie, csrf) = sign_in(&app).await?;
     list_apply_undo(&app, &cookie, &csrf).await?;

@@ -100,8 +100,8 @@ pub async fn import(
         })
         .collect();
     let who = admin.actor.name.clone().unwrap_or_default();
-    let ids = store::add_certificates(&state.db, &rows, &who, now).await?;
-    let all = store::certificates(&state.db).await?;
+    let ids = store::add_certificates(&state.database, &rows, &who, now).await?;
+    let all = store::certificates(&state.database).await?;
     let added: Vec<RecipientCertificate> = all
         .iter()
         .filter(|r| ids.contains(&r.id))
@@ -134,7 +134,7 @@ pub async fn list(
     State(state): State<AppState>,
     _admin: MdAdminSession,
 ) -> Result<axum::Json<Vec<RecipientCertificate>>, AppError> {
-    let rows = store::certificates(&state.db).await?;
+    let rows = store::certificates(&state.database).await?;
     Ok(axum::Json(rows.iter().map(to_api).collect()))
 }
 
@@ -155,7 +155,7 @@ pub async fn recipient(
     State(state): State<AppState>,
     caller: CareCaller,
 ) -> Result<axum::Json<RecipientCertificateFile>, AppError> {
-    let setup = store::setup_of(&state.db, caller.institution.id)
+    let setup = store::setup_of(&state.database, caller.institution.id)
         .await?
         .ok_or_else(|| AppError::Conflict {
             code: "setup_missing",
@@ -165,7 +165,7 @@ pub async fn recipient(
         .route(&setup.region)
         .map_err(|e| AppError::Validation(vec![e]))?;
     let ik = route.physical_recipient.as_str().to_owned();
-    let rows = store::certificates_of(&state.db, &ik).await?;
+    let rows = store::certificates_of(&state.database, &ik).await?;
     let now = state.clock.now();
     let valid = rows
         .iter()

@@ -152,7 +152,7 @@ async fn check_recipient(
             ),
         }])
     })?;
-    let imported = store::certificates_of(&state.db, recipient_ik).await?;
+    let imported = store::certificates_of(&state.database, recipient_ik).await?;
     let used = imported.iter().find(|row| {
         recipients
             .iter()
@@ -225,7 +225,7 @@ pub async fn create(
     body: Body,
 ) -> Result<(StatusCode, axum::Json<Delivery>), AppError> {
     let institution_id = caller.institution.id;
-    let setup = store::setup_of(&state.db, institution_id)
+    let setup = store::setup_of(&state.database, institution_id)
         .await?
         .ok_or_else(setup_missing)?;
     let route = RoutingTable::builtin()
@@ -234,7 +234,7 @@ pub async fn create(
         .clone();
     let mut errors = req.validate(route.care_insurer.as_str());
     let branch_ik = req.branch_ik.trim().to_owned();
-    let branches = store::branches_of(&state.db, institution_id).await?;
+    let branches = store::branches_of(&state.database, institution_id).await?;
     if Ik::parse(&branch_ik).is_ok()
         && branch_ik != caller.institution.ik
         && !branches.iter().any(|b| b.ik == branch_ik)
@@ -248,7 +248,7 @@ pub async fn create(
         });
     }
     if let Some(id) = req.correction_of
-        && store::delivery(&state.db, institution_id, id)
+        && store::delivery(&state.database, institution_id, id)
             .await?
             .is_none()
     {
@@ -300,7 +300,7 @@ pub async fn create(
     };
     let now = state.clock.now();
     let stamp = timestamp(now)?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let transfer_number =
         store::next_transfer_number(&mut tx, &sender_physical, route.physical_recipient.as_str())
             .await?;
@@ -372,7 +372,7 @@ pub async fn create(
         ))
         .record(&state.database, now)
         .await;
-    let row = store::delivery(&state.db, institution_id, id)
+    let row = store::delivery(&state.database, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, axum::Json(to_api(&row)?)))
@@ -393,7 +393,7 @@ pub async fn list(
     caller: CareCaller,
     Query(filter): Query<DeliveryFilter>,
 ) -> Result<axum::Json<Vec<Delivery>>, AppError> {
-    let rows = store::deliveries_of(&state.db, caller.institution.id, &filter).await?;
+    let rows = store::deliveries_of(&state.database, caller.institution.id, &filter).await?;
     rows.iter()
         .map(to_api)
         .collect::<Result<Vec<_>, _>>()
@@ -406,7 +406,7 @@ async fn owned(
     caller: &CareCaller,
     id: i64,
 ) -> Result<(DeliveryRow, Delivery), AppError> {
-    let row = store::delivery(&state.db, caller.institution.id, id)
+    let row = store::delivery(&state.database, caller.institution.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let delivery = to_api(&row)?;
@@ -548,7 +548,7 @@ pub async fn error_return(
     }
     let now = state.clock.now();
     if !store::record_error_return(
-        &state.db,
+        &state.database,
         caller.institution.id,
         id,
         req.error_number,
@@ -568,7 +568,7 @@ pub async fn error_return(
         ))
         .record(&state.database, now)
         .await;
-    let row = store::delivery(&state.db, caller.institution.id, id)
+    let row = store::delivery(&state.database, caller.institution.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     to_api(&row).map(axum::Json)
@@ -595,7 +595,7 @@ pub async fn send(
     use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 
     let institution_id = caller.institution.id;
-    let row = store::delivery(&state.db, institution_id, id)
+    let row = store::delivery(&state.database, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let (Some(url), Some(to)) = (&state.config.smtp_url, &state.config.care_mail_to) else {
@@ -657,13 +657,13 @@ pub async fn send(
         });
     }
     let now = state.clock.now();
-    store::mark_sent(&state.db, institution_id, id, to, now).await?;
+    store::mark_sent(&state.database, institution_id, id, to, now).await?;
     audit_log::success(&caller.actor, "care_delivery_sent")
         .target(format!("Lieferung {id}"))
         .detail(format!("per E-Mail an {to}"))
         .record(&state.database, now)
         .await;
-    let row = store::delivery(&state.db, institution_id, id)
+    let row = store::delivery(&state.database, institution_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     to_api(&row).map(axum::Json)

@@ -11,12 +11,12 @@ use crate::error::AppError;
 use crate::extract::ApiJson;
 
 async fn current(state: &AppState, institution_id: i64) -> Result<CareSetup, AppError> {
-    let setup = store::setup_of(&state.db, institution_id).await?;
+    let setup = store::setup_of(&state.database, institution_id).await?;
     Ok(CareSetup {
         region: setup.as_ref().map(|s| s.region.clone()),
         billing_centre_ik: setup.as_ref().and_then(|s| s.billing_centre_ik.clone()),
         sender_email: setup.map(|s| s.sender_email).unwrap_or_default(),
-        branches: store::branches_of(&state.db, institution_id).await?,
+        branches: store::branches_of(&state.database, institution_id).await?,
         regions: RoutingTable::builtin()
             .regions()
             .map(str::to_owned)
@@ -50,7 +50,13 @@ pub async fn put(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    store::save_setup(&state.db, caller.institution.id, &req, state.clock.now()).await?;
+    store::save_setup(
+        &state.database,
+        caller.institution.id,
+        &req,
+        state.clock.now(),
+    )
+    .await?;
     log(
         &state,
         &caller,
@@ -73,7 +79,7 @@ pub async fn add_branch(
     }
     let ik = req.ik.trim();
     let added = store::add_branch(
-        &state.db,
+        &state.database,
         caller.institution.id,
         ik,
         req.name.trim(),
@@ -100,7 +106,7 @@ pub async fn remove_branch(
     CareAdmin(caller): CareAdmin,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<CareSetup>, AppError> {
-    if !store::remove_branch(&state.db, caller.institution.id, id).await? {
+    if !store::remove_branch(&state.database, caller.institution.id, id).await? {
         return Err(AppError::NotFound);
     }
     log(

@@ -37,7 +37,7 @@ fn duplicate_lbnr(lbnr: &str) -> FieldError {
 
 /// Validates and saves one form inside `tx`; field errors for a broken form or a taken LBNR.
 async fn save(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut crate::db::Tx,
     institution_id: i64,
     id: Option<i64>,
     form: &StaffForm,
@@ -69,7 +69,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: CareCaller,
 ) -> Result<axum::Json<Vec<StaffMember>>, AppError> {
-    let staff = store::staff_of(&state.db, caller.institution.id).await?;
+    let staff = store::staff_of(&state.database, caller.institution.id).await?;
     Ok(axum::Json(
         staff.into_iter().map(|(id, f)| member(id, f)).collect(),
     ))
@@ -90,7 +90,7 @@ pub async fn create(
     caller: CareCaller,
     ApiJson(form): ApiJson<StaffForm>,
 ) -> Result<(StatusCode, axum::Json<StaffMember>), AppError> {
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let id = save(
         &mut tx,
         caller.institution.id,
@@ -123,7 +123,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(form): ApiJson<StaffForm>,
 ) -> Result<axum::Json<StaffMember>, AppError> {
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     save(
         &mut tx,
         caller.institution.id,
@@ -174,7 +174,7 @@ pub async fn import(
         )
     })?;
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let mut errors = Vec::new();
     let mut added = 0;
     for row in &rows {
@@ -203,7 +203,8 @@ pub async fn import(
         )
         .await;
     } else {
-        tx.rollback().await?;
+        // Dropped without commit: nothing of the file is kept.
+        drop(tx);
     }
     Ok(axum::Json(StaffImportReport {
         applied,

@@ -1,9 +1,9 @@
 //! Storage of the care billing area: set-ups, branches, transfer numbers and deliveries. The only
 //! module of the area that talks to the database.
 use le_domain::api::care_billing::{Branch, SetupRequest};
-use sqlx::{Sqlite, Transaction};
 
-use crate::db::Db;
+use crate::db::{Database, Tx};
+use crate::{on_db, on_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SetupRow {
@@ -12,17 +12,17 @@ pub struct SetupRow {
     pub sender_email: String,
 }
 
-pub async fn setup_of(db: &Db, institution_id: i64) -> sqlx::Result<Option<SetupRow>> {
-    sqlx::query_as(
-        "SELECT region, billing_centre_ik, sender_email FROM care_setups WHERE institution_id = ?",
+pub async fn setup_of(db: &Database, institution_id: i64) -> sqlx::Result<Option<SetupRow>> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT region, billing_centre_ik, sender_email FROM care_setups WHERE institution_id = $1",
     )
     .bind(institution_id)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
 pub async fn save_setup(
-    db: &Db,
+    db: &Database,
     institution_id: i64,
     req: &SetupRequest,
     now: i64,
@@ -32,9 +32,9 @@ pub async fn save_setup(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    sqlx::query(
+    on_db!(db, pool => sqlx::query(
         "INSERT INTO care_setups (institution_id, region, billing_centre_ik, sender_email, updated_at) \
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT(institution_id) DO UPDATE SET region = excluded.region, \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT(institution_id) DO UPDATE SET region = excluded.region, \
          billing_centre_ik = excluded.billing_centre_ik, sender_email = excluded.sender_email, \
          updated_at = excluded.updated_at",
     )
@@ -43,18 +43,26 @@ pub async fn save_setup(
     .bind(centre)
     .bind(req.sender_email.trim())
     .bind(now)
-    .execute(db)
+    .execute(pool)
     .await
-    .map(|_| ())
+    .map(|_| ()))
 }
 
-pub async fn branches_of(db: &Db, institution_id: i64) -> sqlx::Result<Vec<Branch>> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, ik, name FROM care_branches WHERE institution_id = ? ORDER BY name, id",
-    )
-    .bind(institution_id)
-    .fetch_all(db)
-    .await?;
+pub async fn branches_of(db: &Database, institution_id: i64) -> sqlx::Result<Vec<Branch>> {
+    // Names in byte order on both backends (SQLite's BINARY).
+    let sql = match db {
+        Database::Sqlite(_) => {
+            "SELECT id, ik, name FROM care_branches WHERE institution_id = $1 ORDER BY name, id"
+        }
+        Database::Postgres(_) => {
+            "SELECT id, ik, name FROM care_branches WHERE institution_id = $1 \
+             ORDER BY name COLLATE \"C\", id"
+        }
+    };
+    let rows: Vec<(i64, String, String)> = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(institution_id)
+        .fetch_all(pool)
+        .await)?;
     Ok(rows
         .into_iter()
         .map(|(id, ik, name)| Branch { id, ik, name })
@@ -63,54 +71,54 @@ pub async fn branches_of(db: &Db, institution_id: i64) -> sqlx::Result<Vec<Branc
 
 /// Adds a branch; `Ok(None)` when the institution already has one with this IK.
 pub async fn add_branch(
-    db: &Db,
+    db: &Database,
     institution_id: i64,
     ik: &str,
     name: &str,
     now: i64,
 ) -> sqlx::Result<Option<i64>> {
-    let result = sqlx::query(
-        "INSERT INTO care_branches (institution_id, ik, name, created_at) VALUES (?, ?, ?, ?)",
+    let result: sqlx::Result<i64> = on_db!(db, pool => sqlx::query_scalar(
+        "INSERT INTO care_branches (institution_id, ik, name, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
     )
     .bind(institution_id)
     .bind(ik)
     .bind(name)
     .bind(now)
-    .execute(db)
-    .await;
+    .fetch_one(pool)
+    .await);
     match result {
-        Ok(r) => Ok(Some(r.last_insert_rowid())),
+        Ok(id) => Ok(Some(id)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
         Err(e) => Err(e),
     }
 }
 
-pub async fn remove_branch(db: &Db, institution_id: i64, id: i64) -> sqlx::Result<bool> {
-    sqlx::query("DELETE FROM care_branches WHERE id = ? AND institution_id = ?")
+pub async fn remove_branch(db: &Database, institution_id: i64, id: i64) -> sqlx::Result<bool> {
+    on_db!(db, pool => sqlx::query("DELETE FROM care_branches WHERE id = $1 AND institution_id = $2")
         .bind(id)
         .bind(institution_id)
-        .execute(db)
+        .execute(pool)
         .await
-        .map(|r| r.rows_affected() == 1)
+        .map(|r| r.rows_affected() == 1))
 }
 
 /// The next transfer number from `sender` to `recipient` (1–999, then 1 again), counted inside
-/// the caller's write transaction: numbers are never given twice and never skipped.
-pub async fn next_transfer_number(
-    tx: &mut Transaction<'static, Sqlite>,
-    sender: &str,
-    recipient: &str,
-) -> sqlx::Result<u16> {
-    let number: i64 = sqlx::query_scalar(
-        "INSERT INTO care_transfer_numbers (sender_ik, recipient_ik, last_number) VALUES (?, ?, 1) \
+/// the caller's write transaction: numbers are never given twice and never skipped. The upsert
+/// takes the counter row's lock on PostgreSQL (and the write transaction is serialised with every
+/// other writer on both backends), so two instances never count the same number.
+pub async fn next_transfer_number(tx: &mut Tx, sender: &str, recipient: &str) -> sqlx::Result<u16> {
+    let number: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO care_transfer_numbers (sender_ik, recipient_ik, last_number) VALUES ($1, $2, 1) \
          ON CONFLICT(sender_ik, recipient_ik) DO UPDATE SET \
-         last_number = CASE WHEN last_number >= 999 THEN 1 ELSE last_number + 1 END \
+         last_number = CASE WHEN care_transfer_numbers.last_number >= 999 THEN 1 \
+         ELSE care_transfer_numbers.last_number + 1 END \
          RETURNING last_number",
     )
     .bind(sender)
     .bind(recipient)
-    .fetch_one(&mut **tx)
-    .await?;
+    .fetch_one(conn)
+    .await)?;
     Ok(u16::try_from(number).unwrap_or(1))
 }
 
@@ -164,15 +172,12 @@ pub struct NewDelivery<'a> {
     pub created_at: i64,
 }
 
-pub async fn insert_delivery(
-    tx: &mut Transaction<'static, Sqlite>,
-    d: &NewDelivery<'_>,
-) -> sqlx::Result<i64> {
-    sqlx::query(
+pub async fn insert_delivery(tx: &mut Tx, d: &NewDelivery<'_>) -> sqlx::Result<i64> {
+    on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO care_deliveries (institution_id, branch_ik, sender_ik, recipient_ik, region, kind, \
          month, procedure, transfer_number, correction_of, order_file, stored_name, payload_size, \
          transfer_size, sha256, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(d.institution_id)
     .bind(d.branch_ik)
@@ -191,9 +196,8 @@ pub async fn insert_delivery(
     .bind(d.sha256)
     .bind(d.created_by)
     .bind(d.created_at)
-    .execute(&mut **tx)
-    .await
-    .map(|r| r.last_insert_rowid())
+    .fetch_one(conn)
+    .await)
 }
 
 /// Filters of the delivery log (all optional).
@@ -208,7 +212,7 @@ pub struct DeliveryFilter {
 }
 
 pub async fn deliveries_of(
-    db: &Db,
+    db: &Database,
     institution_id: i64,
     filter: &DeliveryFilter,
 ) -> sqlx::Result<Vec<DeliveryRow>> {
@@ -219,34 +223,43 @@ pub async fn deliveries_of(
             .map(str::to_owned)
     };
     let state = blank(&filter.state);
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {DELIVERY_COLUMNS} FROM care_deliveries WHERE institution_id = ?1 \
-         AND (?2 IS NULL OR month = ?2) AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR procedure = ?4) \
-         AND (?5 IS NULL OR (?5 = 'error') = (error_number IS NOT NULL)) \
+    let (month, kind, procedure) = (
+        blank(&filter.month),
+        blank(&filter.kind),
+        blank(&filter.procedure),
+    );
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {DELIVERY_COLUMNS} FROM care_deliveries WHERE institution_id = $1 \
+         AND ($2 IS NULL OR month = $2) AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR procedure = $4) \
+         AND ($5 IS NULL OR ($5 = 'error') = (error_number IS NOT NULL)) \
          ORDER BY created_at DESC, id DESC LIMIT 1000"
     )))
     .bind(institution_id)
-    .bind(blank(&filter.month))
-    .bind(blank(&filter.kind))
-    .bind(blank(&filter.procedure))
-    .bind(state)
-    .fetch_all(db)
-    .await
+    .bind(&month)
+    .bind(&kind)
+    .bind(&procedure)
+    .bind(&state)
+    .fetch_all(pool)
+    .await)
 }
 
 /// One delivery, only if it belongs to `institution_id`.
-pub async fn delivery(db: &Db, institution_id: i64, id: i64) -> sqlx::Result<Option<DeliveryRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {DELIVERY_COLUMNS} FROM care_deliveries WHERE id = ? AND institution_id = ?"
+pub async fn delivery(
+    db: &Database,
+    institution_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<DeliveryRow>> {
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {DELIVERY_COLUMNS} FROM care_deliveries WHERE id = $1 AND institution_id = $2"
     )))
     .bind(id)
     .bind(institution_id)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await)
 }
 
 pub async fn record_error_return(
-    db: &Db,
+    db: &Database,
     institution_id: i64,
     id: i64,
     error_number: u32,
@@ -254,9 +267,9 @@ pub async fn record_error_return(
     note: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
-        "UPDATE care_deliveries SET error_number = ?, error_action = ?, error_note = ?, error_at = ? \
-         WHERE id = ? AND institution_id = ?",
+    on_db!(db, pool => sqlx::query(
+        "UPDATE care_deliveries SET error_number = $1, error_action = $2, error_note = $3, error_at = $4 \
+         WHERE id = $5 AND institution_id = $6",
     )
     .bind(i64::from(error_number))
     .bind(i64::from(error_action))
@@ -264,43 +277,52 @@ pub async fn record_error_return(
     .bind(now)
     .bind(id)
     .bind(institution_id)
-    .execute(db)
+    .execute(pool)
     .await
-    .map(|r| r.rows_affected() == 1)
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// Records that the delivery was mailed; false if it already was (one mail per delivery).
 pub async fn mark_sent(
-    db: &Db,
+    db: &Database,
     institution_id: i64,
     id: i64,
     to: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
-        "UPDATE care_deliveries SET sent_at = ?, sent_to = ? WHERE id = ? AND institution_id = ? \
+    on_db!(db, pool => sqlx::query(
+        "UPDATE care_deliveries SET sent_at = $1, sent_to = $2 WHERE id = $3 AND institution_id = $4 \
          AND sent_at IS NULL",
     )
     .bind(now)
     .bind(to)
     .bind(id)
     .bind(institution_id)
-    .execute(db)
+    .execute(pool)
     .await
-    .map(|r| r.rows_affected() == 1)
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// Staff of a care service, by name.
 pub async fn staff_of(
-    db: &Db,
+    db: &Database,
     institution_id: i64,
 ) -> Result<Vec<(i64, le_domain::care_billing::StaffForm)>, crate::error::AppError> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, form FROM care_staff WHERE institution_id = ? ORDER BY json_extract(form, '$.last_name'), id",
-    )
-    .bind(institution_id)
-    .fetch_all(db)
-    .await?;
+    // The last name inside the stored form, in byte order on both backends.
+    let sql = match db {
+        Database::Sqlite(_) => {
+            "SELECT id, form FROM care_staff WHERE institution_id = $1 \
+             ORDER BY json_extract(form, '$.last_name'), id"
+        }
+        Database::Postgres(_) => {
+            "SELECT id, form FROM care_staff WHERE institution_id = $1 \
+             ORDER BY (CAST(form AS jsonb) ->> 'last_name') COLLATE \"C\", id"
+        }
+    };
+    let rows: Vec<(i64, String)> = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(institution_id)
+        .fetch_all(pool)
+        .await)?;
     rows.into_iter()
         .map(|(id, form)| {
             serde_json::from_str(&form)
@@ -312,9 +334,11 @@ pub async fn staff_of(
 
 /// The one write path of staff records (form, REST and CSV): insert when `id` is `None`,
 /// otherwise update the caller's own record. `Ok(None)`: no such record of this institution.
-/// A regular LBNR given twice is a unique-constraint error (the caller turns it into a 422).
+/// A regular LBNR given twice is a unique-constraint error (the caller turns it into a 422); the
+/// statement runs in a savepoint, so after that error the transaction goes on (PostgreSQL would
+/// otherwise refuse every later statement of it, and a CSV import checks every line).
 pub async fn save_staff(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Tx,
     institution_id: i64,
     id: Option<i64>,
     form: &le_domain::care_billing::StaffForm,
@@ -322,30 +346,45 @@ pub async fn save_staff(
 ) -> Result<Option<i64>, sqlx::Error> {
     let json = serde_json::to_string(form).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let lbnr = form.lbnr.trim();
-    match id {
-        None => sqlx::query(
-            "INSERT INTO care_staff (institution_id, form, lbnr, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(institution_id)
-        .bind(&json)
-        .bind(lbnr)
-        .bind(now)
-        .bind(now)
-        .execute(&mut **tx)
-        .await
-        .map(|r| Some(r.last_insert_rowid())),
-        Some(id) => sqlx::query(
-            "UPDATE care_staff SET form = ?, lbnr = ?, updated_at = ? WHERE id = ? AND institution_id = ?",
-        )
-        .bind(&json)
-        .bind(lbnr)
-        .bind(now)
-        .bind(id)
-        .bind(institution_id)
-        .execute(&mut **tx)
-        .await
-        .map(|r| (r.rows_affected() == 1).then_some(id)),
-    }
+    on_tx!(tx, conn => {
+        let mut savepoint = sqlx::Connection::begin(&mut *conn).await?;
+        let saved = match id {
+            None => sqlx::query_scalar(
+                "INSERT INTO care_staff (institution_id, form, lbnr, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(institution_id)
+            .bind(&json)
+            .bind(lbnr)
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut *savepoint)
+            .await
+            .map(Some),
+            Some(id) => sqlx::query(
+                "UPDATE care_staff SET form = $1, lbnr = $2, updated_at = $3 \
+                 WHERE id = $4 AND institution_id = $5",
+            )
+            .bind(&json)
+            .bind(lbnr)
+            .bind(now)
+            .bind(id)
+            .bind(institution_id)
+            .execute(&mut *savepoint)
+            .await
+            .map(|r| (r.rows_affected() == 1).then_some(id)),
+        };
+        match saved {
+            Ok(saved) => {
+                savepoint.commit().await?;
+                Ok(saved)
+            }
+            Err(e) => {
+                savepoint.rollback().await?;
+                Err(e)
+            }
+        }
+    })
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -381,17 +420,18 @@ pub struct NewCertificate<'a> {
 /// Adds the certificates of one key list in one transaction; the ids of those that were new
 /// (a known fingerprint is left as it is).
 pub async fn add_certificates(
-    db: &Db,
+    db: &Database,
     certificates: &[NewCertificate<'_>],
     imported_by: &str,
     now: i64,
 ) -> sqlx::Result<Vec<i64>> {
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = db.begin_write().await?;
     let mut added = Vec::new();
     for c in certificates {
-        let id: Option<i64> = sqlx::query_scalar(
+        let id: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(
             "INSERT INTO care_recipient_certificates (ik, subject, issuer, serial, not_before, \
-             not_after, sha256, der, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             not_after, sha256, der, imported_at, imported_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT(sha256) DO NOTHING RETURNING id",
         )
         .bind(c.ik)
@@ -404,8 +444,8 @@ pub async fn add_certificates(
         .bind(c.der)
         .bind(now)
         .bind(imported_by)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(conn)
+        .await)?;
         added.extend(id);
     }
     tx.commit().await?;
@@ -413,22 +453,23 @@ pub async fn add_certificates(
 }
 
 /// Every recipient certificate, newest expiry first.
-pub async fn certificates(db: &Db) -> sqlx::Result<Vec<CertificateRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+pub async fn certificates(db: &Database) -> sqlx::Result<Vec<CertificateRow>> {
+    // IKs are digits: their order is the same under every collation.
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {CERTIFICATE_COLUMNS} FROM care_recipient_certificates \
          ORDER BY ik, not_after DESC, id DESC"
     )))
-    .fetch_all(db)
-    .await
+    .fetch_all(pool)
+    .await)
 }
 
 /// The certificates of one recipient IK, the longest valid first.
-pub async fn certificates_of(db: &Db, ik: &str) -> sqlx::Result<Vec<CertificateRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {CERTIFICATE_COLUMNS} FROM care_recipient_certificates WHERE ik = ? \
+pub async fn certificates_of(db: &Database, ik: &str) -> sqlx::Result<Vec<CertificateRow>> {
+    on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM care_recipient_certificates WHERE ik = $1 \
          ORDER BY not_after DESC, id DESC"
     )))
     .bind(ik)
-    .fetch_all(db)
-    .await
+    .fetch_all(pool)
+    .await)
 }

@@ -142,7 +142,7 @@ async fn selected(
 ) -> Result<Vec<PhysicianRecord>, AppError> {
     check_bulk_selection(req.items.len()).map_err(|e| AppError::Validation(vec![e]))?;
     let mut by_id: HashMap<i64, PhysicianRecord> =
-        store::physicians_of(&state.db, caller.main_ik.as_str())
+        store::physicians_of(&state.database, caller.main_ik.as_str())
             .await?
             .into_iter()
             .map(|r| (r.id, r))
@@ -261,7 +261,7 @@ pub async fn apply(
     let unchanged = records.len() - to_change.len();
     let progress = Progress::start(key, to_change.len());
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let mut snapshot = Vec::with_capacity(to_change.len());
     for (n, record) in to_change.into_iter().enumerate() {
         let (form, _) = apply_bulk_at(&record.form, &req.action, today, &caller.sites)
@@ -298,7 +298,7 @@ pub async fn apply(
         .record(&state.database, now)
         .await;
     let changed_ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
-    let physicians = store::physicians_of(&state.db, caller.main_ik.as_str())
+    let physicians = store::physicians_of(&state.database, caller.main_ik.as_str())
         .await?
         .into_iter()
         .filter(|p| changed_ids.contains(&p.id))
@@ -329,7 +329,7 @@ pub async fn undo(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<axum::Json<BulkUndone>, AppError> {
     let key = progress_key(&caller, &query)?;
-    let Some(operation) = store::bulk_operation(&state.db, operation_id)
+    let Some(operation) = store::bulk_operation(&state.database, operation_id)
         .await?
         .filter(|op| op.main_ik == caller.main_ik.as_str())
     else {
@@ -346,7 +346,7 @@ pub async fn undo(
     let now = state.clock.now();
     let today = today(&state);
     let current: HashMap<i64, PhysicianRecord> =
-        store::physicians_of(&state.db, &operation.main_ik)
+        store::physicians_of(&state.database, &operation.main_ik)
             .await?
             .into_iter()
             .map(|r| (r.id, r))
@@ -357,7 +357,7 @@ pub async fn undo(
         message: "Einträge wurden nach der Sammeländerung erneut geändert; sie kann nicht mehr rückgängig gemacht werden.".to_owned(),
     }
     };
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for (n, item) in snapshot.iter().enumerate() {
         let record = current
             .get(&item.id)
@@ -390,7 +390,7 @@ pub async fn undo(
         .record(&state.database, now)
         .await;
     let ids: HashSet<i64> = snapshot.iter().map(|s| s.id).collect();
-    let physicians = store::physicians_of(&state.db, &operation.main_ik)
+    let physicians = store::physicians_of(&state.database, &operation.main_ik)
         .await?
         .into_iter()
         .filter(|p| ids.contains(&p.id))

@@ -77,7 +77,7 @@ impl FromRequestParts<AppState> for HospitalCaller {
             .clone()
             .unwrap_or_else(|| institution.ik.clone());
         let main_ik = Ik::parse(&main_ik_text).map_err(|e| AppError::internal("main_ik", e))?;
-        let sites = store::hospital_sites(&state.db, main_ik.as_str()).await?;
+        let sites = store::hospital_sites(&state.database, main_ik.as_str()).await?;
         let allowed_sites = sites
             .iter()
             .filter(|s| s.in_directory)

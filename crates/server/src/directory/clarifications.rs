@@ -77,12 +77,12 @@ async fn rows(state: &AppState, main_ik: Option<&str>) -> Result<Vec<Clarificati
     } else {
         Viewer::Office
     };
-    let rows = store::clarifications(&state.db, main_ik).await?;
+    let rows = store::clarifications(&state.database, main_ik).await?;
     rows.iter().map(|r| to_api(r, viewer)).collect()
 }
 
 async fn one(state: &AppState, id: i64) -> Result<ClarificationRow, AppError> {
-    store::clarification(&state.db, id)
+    store::clarification(&state.database, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -139,7 +139,7 @@ pub async fn resolve(
     if row.state == "resolved" {
         return Err(already_resolved());
     }
-    let (_, record) = store::physician_any(&state.db, row.physician_id)
+    let (_, record) = store::physician_any(&state.database, row.physician_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let registry_anr = Anr::parse(&row.registry_anr).map_err(|e| AppError::internal("anr", e))?;
@@ -149,7 +149,7 @@ pub async fn resolve(
         .identity()
         .ok_or_else(|| AppError::internal("identity", "missing"))?;
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let mut accepted = record.clone();
     let (anr, lifelong_id, request_state) = match req.accept {
         AcceptedSide::Directory => {
@@ -236,8 +236,13 @@ pub async fn request_document(
     if row.state == "resolved" {
         return Err(already_resolved());
     }
-    store::request_clarification_document(&state.db, id, req.message.trim(), state.clock.now())
-        .await?;
+    store::request_clarification_document(
+        &state.database,
+        id,
+        req.message.trim(),
+        state.clock.now(),
+    )
+    .await?;
     audit_office(
         &state,
         &office.actor,
@@ -347,7 +352,9 @@ pub async fn upload_document(
         .keep()
         .await
         .map_err(|e| AppError::internal("keep document", e))?;
-    if !store::clarification_document_provided(&state.db, id, &name, state.clock.now()).await? {
+    if !store::clarification_document_provided(&state.database, id, &name, state.clock.now())
+        .await?
+    {
         return Err(already_resolved());
     }
     audit_log::success(&caller.actor, "clarification_document_provided")

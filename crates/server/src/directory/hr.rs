@@ -56,7 +56,7 @@ pub async fn import(
         caller.require_edit()?;
     }
     let parsed = parse_hr_csv(&req.csv).map_err(line_errors)?;
-    let existing = store::physicians_of(&state.db, caller.main_ik.as_str()).await?;
+    let existing = store::physicians_of(&state.database, caller.main_ik.as_str()).await?;
     let today = today(&state);
     let mut rows = Vec::with_capacity(parsed.len());
     let mut plan: Vec<(Option<&PhysicianRecord>, PhysicianForm)> = Vec::new();
@@ -125,7 +125,7 @@ pub async fn import(
     }
     if applied {
         let now = state.clock.now();
-        let mut tx = crate::db::begin_write(&state.db).await?;
+        let mut tx = state.database.begin_write().await?;
         for (existing, form) in &plan {
             // The same store call as the form: version check, regrouping, unique ANR.
             write::save(&mut tx, &caller, *existing, form, today, now)
@@ -170,7 +170,7 @@ pub async fn export(
     caller: HospitalCaller,
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<impl IntoResponse, AppError> {
-    let records = store::physicians_of(&state.db, caller.main_ik.as_str()).await?;
+    let records = store::physicians_of(&state.database, caller.main_ik.as_str()).await?;
     let wanted: Option<std::collections::HashSet<i64>> = query.get("ids").map(|ids| {
         ids.split(',')
             .filter_map(|s| s.trim().parse().ok())

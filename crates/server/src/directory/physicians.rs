@@ -70,8 +70,8 @@ pub async fn list(
         le_domain::access::check_search_term(q).map_err(|e| AppError::field("q", &e))?;
     }
     let physicians = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => store::search_physicians(&state.db, caller.main_ik.as_str(), q).await?,
-        None => store::physicians_of(&state.db, caller.main_ik.as_str()).await?,
+        Some(q) => store::search_physicians(&state.database, caller.main_ik.as_str(), q).await?,
+        None => store::physicians_of(&state.database, caller.main_ik.as_str()).await?,
     };
     Ok(axum::Json(PhysicianList { physicians }))
 }
@@ -90,7 +90,7 @@ pub async fn table(
     State(state): State<AppState>,
     caller: HospitalCaller,
 ) -> Result<axum::Json<PhysicianTable>, AppError> {
-    let physicians = store::physicians_of(&state.db, caller.main_ik.as_str()).await?;
+    let physicians = store::physicians_of(&state.database, caller.main_ik.as_str()).await?;
     Ok(axum::Json(PhysicianTable::new(physicians)))
 }
 
@@ -109,7 +109,7 @@ pub async fn get(
     caller: HospitalCaller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<PhysicianRecord>, AppError> {
-    store::physician(&state.db, caller.main_ik.as_str(), id)
+    store::physician(&state.database, caller.main_ik.as_str(), id)
         .await?
         .map(axum::Json)
         .ok_or(AppError::NotFound)
@@ -131,7 +131,7 @@ pub async fn create(
     ApiJson(form): ApiJson<PhysicianForm>,
 ) -> Result<(StatusCode, axum::Json<PhysicianRecord>), AppError> {
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let saved = write::save(&mut tx, &caller, None, &form, today(&state), now).await?;
     tx.commit().await?;
     let id = saved.id;
@@ -143,7 +143,7 @@ pub async fn create(
         None,
     )
     .await;
-    let record = store::physician(&state.db, caller.main_ik.as_str(), id)
+    let record = store::physician(&state.database, caller.main_ik.as_str(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, axum::Json(record)))
@@ -167,7 +167,7 @@ pub async fn update(
     request: axum::extract::Request,
 ) -> Result<axum::Json<PhysicianRecord>, AppError> {
     // Another hospital's record is "not found" before its body is even read.
-    let current = store::physician(&state.db, caller.main_ik.as_str(), id)
+    let current = store::physician(&state.database, caller.main_ik.as_str(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let ApiJson(req) =
@@ -179,7 +179,7 @@ pub async fn update(
         return Err(version_conflict(current.version));
     }
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     write::save(
         &mut tx,
         &caller,
@@ -198,7 +198,7 @@ pub async fn update(
         None,
     )
     .await;
-    store::physician(&state.db, caller.main_ik.as_str(), id)
+    store::physician(&state.database, caller.main_ik.as_str(), id)
         .await?
         .map(axum::Json)
         .ok_or(AppError::NotFound)
@@ -222,7 +222,7 @@ pub async fn request_anr(
     HospitalEditor(caller): HospitalEditor,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<PhysicianRecord>, AppError> {
-    let record = store::physician(&state.db, caller.main_ik.as_str(), id)
+    let record = store::physician(&state.database, caller.main_ik.as_str(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     if matches!(
@@ -250,7 +250,7 @@ pub async fn request_anr(
     })?;
     let now = state.clock.now();
     let name = name_of(&record.form);
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     let answer = match record.anr() {
         Some(entered) => {
             let lifelong_id = registry::lifelong_id_of(&entered);
@@ -325,7 +325,7 @@ pub async fn request_anr(
         Some(detail),
     )
     .await;
-    store::physician(&state.db, caller.main_ik.as_str(), id)
+    store::physician(&state.database, caller.main_ik.as_str(), id)
         .await?
         .map(axum::Json)
         .ok_or(AppError::NotFound)

@@ -6,9 +6,7 @@ use le_domain::directory::{
     issue_new_anr,
 };
 
-use sqlx::SqliteConnection;
-
-use crate::db::Db;
+use crate::db::{Database, Tx};
 use crate::error::AppError;
 use crate::secrets;
 
@@ -37,12 +35,12 @@ pub enum RegistryAnswer {
 /// `Same` anywhere wins over a mismatch, and of several mismatches the first in ANR order is
 /// reported (the office sees it and can decide it is another person).
 pub async fn request(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     identity: &Identity,
     specialties: &[SpecialtyEntry],
     now: i64,
 ) -> Result<RegistryAnswer, AppError> {
-    let candidates = super::store::registry_candidates(&mut *conn, identity).await?;
+    let candidates = super::store::registry_candidates(tx, identity).await?;
     let mut mismatch = None;
     for c in &candidates {
         let Some(registry) = c.identity() else {
@@ -67,16 +65,13 @@ pub async fn request(
     if let Some(m) = mismatch {
         return Ok(m);
     }
-    let (anr, lifelong_id) = issue(conn, identity, specialties, "hospital", now).await?;
+    let (anr, lifelong_id) = issue(tx, identity, specialties, "hospital", now).await?;
     Ok(RegistryAnswer::Issued { anr, lifelong_id })
 }
 
 /// The registry person with this lifelong id (the first six digits of any of its ANRs).
-pub async fn person(
-    conn: &mut SqliteConnection,
-    lifelong_id: i64,
-) -> Result<Option<(Anr, Identity)>, AppError> {
-    let row = super::store::registry_person(&mut *conn, lifelong_id).await?;
+pub async fn person(tx: &mut Tx, lifelong_id: i64) -> Result<Option<(Anr, Identity)>, AppError> {
+    let row = super::store::registry_person(tx, lifelong_id).await?;
     Ok(row.and_then(|r| Some((Anr::parse(&r.anr).ok()?, r.identity()?))))
 }
 
@@ -87,7 +82,7 @@ pub fn lifelong_id_of(anr: &Anr) -> i64 {
 
 /// Adds a person with a new, free lifelong number.
 pub async fn issue(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     identity: &Identity,
     specialties: &[SpecialtyEntry],
     source: &str,
@@ -103,15 +98,9 @@ pub async fn issue(
         }
         let anr =
             issue_new_anr(id, specialties, catalog).map_err(|e| AppError::internal("anr", e))?;
-        let inserted = super::store::insert_registry_person(
-            &mut *conn,
-            &anr,
-            i64::from(id),
-            identity,
-            source,
-            now,
-        )
-        .await?;
+        let inserted =
+            super::store::insert_registry_person(tx, &anr, i64::from(id), identity, source, now)
+                .await?;
         if inserted {
             return Ok((anr, i64::from(id)));
         }
@@ -124,16 +113,16 @@ pub async fn issue(
 
 /// The office accepted the directory's data: the registry person takes it over.
 pub async fn update_identity(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     lifelong_id: i64,
     identity: &Identity,
 ) -> Result<(), AppError> {
-    super::store::update_registry_identity(&mut *conn, lifelong_id, identity).await
+    super::store::update_registry_identity(tx, lifelong_id, identity).await
 }
 
 /// Registry search by last-name prefix (normalised; index range scan), at most 100 hits.
 pub async fn search(
-    db: &Db,
+    db: &Database,
     q: &str,
 ) -> Result<Vec<le_domain::api::directory::RegistryPerson>, AppError> {
     let rows = super::store::search_registry(db, q).await?;
@@ -169,5 +158,5 @@ pub async fn search_handler(
             &le_domain::ValidationError::TooShort { min: 2 },
         ));
     }
-    search(&state.db, &query.q).await.map(axum::Json)
+    search(&state.database, &query.q).await.map(axum::Json)
 }

@@ -26,8 +26,8 @@ pub async fn own_sites(
     caller: HospitalCaller,
 ) -> Result<axum::Json<SiteList>, AppError> {
     Ok(axum::Json(SiteList {
-        sites: store::all_sites(&state.db, Some(caller.main_ik.as_str())).await?,
-        removed: store::removed_sites(&state.db, caller.main_ik.as_str()).await?,
+        sites: store::all_sites(&state.database, Some(caller.main_ik.as_str())).await?,
+        removed: store::removed_sites(&state.database, caller.main_ik.as_str()).await?,
     }))
 }
 
@@ -37,7 +37,7 @@ pub async fn all_sites(
     _office: OfficeCaller,
 ) -> Result<axum::Json<SiteList>, AppError> {
     Ok(axum::Json(SiteList {
-        sites: store::all_sites(&state.db, None).await?,
+        sites: store::all_sites(&state.database, None).await?,
         removed: Vec::new(),
     }))
 }
@@ -72,7 +72,7 @@ pub async fn import(
     dry_run: bool,
 ) -> Result<SiteImportReport, AppError> {
     let incoming = parse_site_directory(csv).map_err(line_errors)?;
-    let current = store::all_sites(&state.db, None).await?;
+    let current = store::all_sites(&state.database, None).await?;
     let diff = diff_sites(&current, &incoming);
     let report = SiteImportReport {
         applied: !dry_run && !diff.is_empty(),
@@ -91,7 +91,7 @@ pub async fn import(
     };
     if report.applied {
         let now = state.clock.now();
-        let mut tx = crate::db::begin_write(&state.db).await?;
+        let mut tx = state.database.begin_write().await?;
         let changed: Vec<_> = diff
             .new
             .iter()

@@ -1,16 +1,15 @@
 //! The one write path of a hospital's edits (form, REST, HR CSV import, bulk edit and its undo):
 //! the domain's write rule, one ANR at most once per Haupt-IK, the version check, and the
 //! regrouping of an in-training ANR, all inside the caller's transaction.
+use super::caller::HospitalCaller;
+use super::store;
+use crate::db::Tx;
+use crate::error::AppError;
 use le_domain::ValidationError;
 use le_domain::directory::{
     Date, PhysicianForm, PhysicianRecord, SpecialtyCatalog, check_write,
     regroup_after_first_recognition,
 };
-use sqlx::{Sqlite, Transaction};
-
-use super::caller::HospitalCaller;
-use super::store;
-use crate::error::AppError;
 
 /// Where a saved record stands.
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +47,7 @@ pub fn check(
 /// the registry person linked to this record, after the version check, in this transaction;
 /// other records linked to the same person (in other hospitals) get the new number with it.
 pub async fn save(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     caller: &HospitalCaller,
     current: Option<&PhysicianRecord>,
     form: &PhysicianForm,

@@ -318,6 +318,40 @@ async fn an_accepted_code_is_never_accepted_again() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn parallel_sign_ins_with_one_code_let_exactly_one_through() {
+    let app = std::sync::Arc::new(TestApp::new().await);
+    let md = app.md_admin().await;
+    let code = app.code(&md.secret);
+    // Three at once on their own threads (within the free attempts of the throttle): they
+    // mostly read the account before any has recorded the step, so the guarded step update
+    // decides, on either backend (without its guard this fails on SQLite every time, on
+    // PostgreSQL about every second run).
+    let attempts: Vec<_> = (0..3)
+        .map(|_| {
+            let (app, password, code) = (app.clone(), md.password.clone(), code.clone());
+            tokio::spawn(async move { app.sign_in("md.admin", &password, Some(&code)).await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        let (status, _, body) = attempt.await.unwrap();
+        if status == StatusCode::UNAUTHORIZED {
+            assert_eq!(body["code"], "code_already_used", "{body}");
+        }
+        statuses.push(status);
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED
+        ]
+    );
+}
+
 #[tokio::test]
 async fn failures_are_throttled_per_account_without_revealing_users() {
     let app = TestApp::new().await;

@@ -147,10 +147,11 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
     let (app, _admin, clerk) = set_up().await;
     // Before the set-up nothing can be delivered: tested on a fresh demo without its set-up.
     let fresh = demo().await;
-    sqlx::query("DELETE FROM care_setups")
-        .execute(&fresh.state.db)
+    le_server::on_db!(&fresh.state.database, pool => sqlx::query("DELETE FROM care_setups")
+        .execute(pool)
         .await
-        .unwrap();
+        .map(|_| ()))
+    .unwrap();
     let fresh_clerk = as_user(&fresh, people::CARE_CLERK).await;
     let res = deliver(&fresh, &fresh_clerk, QUERY, b"verschluesselt").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -249,11 +250,12 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
     )
     .await;
     assert_eq!(errors.as_array().map(Vec::len), Some(1));
-    let actions: Vec<String> =
-        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'care_%' ORDER BY id")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap();
+    let actions: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'care_%' ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
     assert!(
         actions.contains(&"care_delivery_created".to_owned()),
         "{actions:?}"
@@ -293,10 +295,12 @@ async fn refused_kinds_and_unknown_branches_are_field_errors() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&body_json(res).await), ["month", "branch_ik"]);
     // Nothing was numbered or stored.
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM care_deliveries")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let count: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM care_deliveries",
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
     assert_eq!(count, 0);
 }
 
@@ -304,10 +308,12 @@ async fn refused_kinds_and_unknown_branches_are_field_errors() {
 async fn a_file_for_an_unknown_or_expired_recipient_certificate_is_refused() {
     let (app, _admin, clerk) = set_up().await;
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM care_deliveries")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap()
+        le_server::on_db!(&app.state.database, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM care_deliveries",
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap()
     };
     // Not a CMS envelope at all.
     let res = deliver(&app, &clerk, QUERY, b"verschluesselt").await;
@@ -329,14 +335,18 @@ async fn a_file_for_an_unknown_or_expired_recipient_certificate_is_refused() {
     );
     // The imported certificate, expired since the file was sealed.
     let file = sealed(b"Daten");
-    sqlx::query("UPDATE care_recipient_certificates SET not_after = ?")
-        .bind({
-            use le_server::clock::Clock as _;
-            app.clock.now() - 86_400
-        })
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    let expired = {
+        use le_server::clock::Clock as _;
+        app.clock.now() - 86_400
+    };
+    le_server::on_db!(&app.state.database, pool => sqlx::query(
+        "UPDATE care_recipient_certificates SET not_after = $1",
+    )
+    .bind(expired)
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
     let res = deliver(&app, &clerk, QUERY, &file).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = body_json(res).await;
@@ -393,19 +403,22 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
     let res = deliver(&app, &clerk, QUERY, &sealed(b"eins")).await;
     let id = body_json(res).await["id"].as_i64().unwrap();
     // The delivery moves to another care service: for this one it no longer exists.
-    sqlx::query(
-        "INSERT INTO institutions (ik, kind, name, street, postal_code, city, created_at) \
-         VALUES ('461101014', 'care_service', 'Anderer Dienst', 'Weg 1', '10115', 'Berlin', 0)",
-    )
-    .execute(&app.state.db)
-    .await
-    .unwrap();
-    sqlx::query(
-        "UPDATE care_deliveries SET institution_id = (SELECT id FROM institutions WHERE ik = '461101014')",
-    )
-    .execute(&app.state.db)
-    .await
-    .unwrap();
+    le_server::on_db!(&app.state.database, pool => {
+        sqlx::query(
+            "INSERT INTO institutions (ik, kind, name, street, postal_code, city, created_at) \
+             VALUES ('461101014', 'care_service', 'Anderer Dienst', 'Weg 1', '10115', 'Berlin', 0)",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "UPDATE care_deliveries SET institution_id = \
+             (SELECT id FROM institutions WHERE ik = '461101014')",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    });
     for uri in [
         format!("/api/v1/care/deliveries/{id}"),
         format!("/api/v1/care/deliveries/{id}/order-file"),
@@ -634,6 +647,45 @@ async fn staff_with_numbers_and_reasons_by_form_and_csv() {
     );
 }
 
+/// A taken number does not end the check of a file: every line is checked in the one
+/// transaction (on PostgreSQL the refused insert must not abort it), each taken number is named
+/// by its line, and nothing is stored.
+#[tokio::test]
+async fn a_csv_names_every_taken_number_by_line_and_stores_nothing() {
+    let (app, _admin, clerk) = set_up().await;
+    let before = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
+    // Line 2 takes the demo's Adler's number; lines 4 and 5 share one; line 3 is right.
+    let csv = "Nachname;Vorname;LBNR;Grund;Pflichtig\r\nAst;Alma;100000017;;ja\r\n\
+               Berg;Bodo;987654321;;ja\r\nCorn;Cleo;123456789;;ja\r\nDorn;Dana;123456789;;ja\r\n";
+    let res = app
+        .call(
+            &clerk,
+            "POST",
+            "/api/v1/care/staff/import",
+            Some(json!({"csv": csv})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    assert_eq!(report["applied"], false, "{report}");
+    assert_eq!(report["added"], 0);
+    let errors: Vec<(i64, &str, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_i64().unwrap(),
+                e["field"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(errors, [(2, "lbnr", "duplicate"), (5, "lbnr", "duplicate")]);
+    let after = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
+    assert_eq!(after, before);
+}
+
 /// Posts `body` as it is (a key list file) with the client's session.
 async fn post_raw(
     app: &TestApp,
@@ -785,11 +837,11 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
         .call(&admin, "GET", "/api/v1/care/certificates", None)
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let imports: i64 = sqlx::query_scalar(
+    let imports: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'care_certificates_imported'",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert_eq!(imports, 2);
 

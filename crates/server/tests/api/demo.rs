@@ -19,10 +19,10 @@ async fn demo_accounts_exist_only_in_demo_mode_and_their_codes_sign_in() {
     le_server::demo::seed(&app.state).await.unwrap();
     // Seeding twice changes nothing.
     le_server::demo::seed(&app.state).await.unwrap();
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let users: i64 = le_server::on_db!(&app.state.database, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await
+    })
+    .unwrap();
     assert_eq!(users, 10);
     let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
     let list = accounts.as_array().unwrap();

@@ -371,10 +371,12 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     assert_eq!(rec["last_name"], "Weber");
     assert!(rec["anr"].is_string());
     // Every step is audited.
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'anr_%' OR action LIKE 'clarification_%' ORDER BY id")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap();
+    let actions: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'anr_%' OR action LIKE 'clarification_%' ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
     assert_eq!(
         actions,
         [

@@ -67,11 +67,11 @@ async fn registry_anrs(app: &TestApp, office: &Client, last_name: &str) -> Vec<S
 
 /// The registry's ANR of the demo's outpatient Anna Schmidt.
 async fn schmidt_anr(app: &TestApp) -> String {
-    sqlx::query_scalar(
+    le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT anr FROM registry_persons WHERE last_name = 'Schmidt' AND first_name = 'Anna'",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap()
 }
 
@@ -100,20 +100,22 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
     // 250 people born the same day, sorting before the true match in every index.
-    for i in 0..250 {
-        sqlx::query(
+    for i in 0..250_i64 {
+        le_server::on_db!(&app.state.database, pool => sqlx::query(
             "INSERT INTO registry_persons (anr, lifelong_id, last_name, first_name, birth_date, sex, licence_date, \
-             last_name_norm, first_name_norm, source, created_at) VALUES (?, ?, ?, 'Aaron', '1975-03-03', 'male', NULL, ?, 'aaron', 'test', 0)",
+             last_name_norm, first_name_norm, source, created_at) \
+             VALUES ($1, $2, $3, 'Aaron', '1975-03-03', 'male', NULL, $4, 'aaron', 'test', 0)",
         )
         .bind(format!("X{i:08}"))
         .bind(100_000 + i)
         .bind(format!("Aal{i}"))
         .bind(format!("aal{i}"))
-        .execute(&app.state.db)
+        .execute(pool)
         .await
+        .map(|_| ()))
         .unwrap();
     }
-    let mut conn = app.state.db.acquire().await.unwrap();
+    let mut tx = app.state.database.begin_write().await.unwrap();
     let identity = le_domain::directory::Identity {
         last_name: "Zander".into(),
         first_name: "Zoe".into(),
@@ -122,10 +124,10 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
         licence_date: le_domain::directory::Date::parse("01.10.2001").ok(),
     };
     let (known, _) =
-        le_server::directory::registry::issue(&mut conn, &identity, &[], "outpatient", 0)
+        le_server::directory::registry::issue(&mut tx, &identity, &[], "outpatient", 0)
             .await
             .unwrap();
-    drop(conn);
+    tx.commit().await.unwrap();
     let rec = app
         .physician(
             &hr,
@@ -211,11 +213,11 @@ async fn the_office_can_decide_it_is_another_person() {
     .await;
     assert_eq!(cases[0]["state"], "resolved");
     assert_eq!(cases[0]["document_available"], false);
-    let audit: String = sqlx::query_scalar(
+    let audit: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'clarification_resolved' ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert!(audit.starts_with("andere Person"), "{audit}");
 }
@@ -287,6 +289,71 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     let regrouped = format!("{}01", &a_anr[..7]);
     assert_eq!(a_after["anr"], regrouped.as_str());
     assert_eq!(registry_anrs(&app, &office, "Lange").await, [regrouped]);
+}
+
+/// The same person in two hospitals, both matched to one registry person: the first
+/// recognition saved in one regroups the registry's number and the other hospital's record with
+/// it (the stored form too), which then goes on being edited under the new number.
+#[tokio::test]
+async fn a_regrouping_reaches_the_same_persons_record_in_another_hospital() {
+    let app = demo().await;
+    let hr = as_user(&app, people::HR_EDITOR).await;
+    let office = as_user(&app, people::OFFICE_CLERK).await;
+    let mut form = physician("Quast", "Quirin", "1995-05-05", "male", "2021-11-01");
+    let a = app.physician(&hr, form.clone()).await;
+    let (_, a) = request_anr(&app, &hr, a["id"].as_i64().unwrap()).await;
+    let anr = a["anr"].as_str().unwrap().to_owned();
+    assert!(anr.ends_with("00"), "{anr}");
+    let other = app.second_hospital().await;
+    form["sites"][0]["site_number"] = json!("773081000");
+    let b = app.physician(&other.client, form).await;
+    let b_id = b["id"].as_i64().unwrap();
+    let (status, b) = request_anr(&app, &other.client, b_id).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["request_state"]["state"], "matched");
+    assert_eq!(b["anr"], anr.as_str());
+    let mut a_form = a.clone();
+    a_form["specialties"] = json!([{"date": "2024-05-01", "code": "01"}]);
+    let (status, a_after) = put(&app, &hr, &a, a_form).await;
+    assert_eq!(status, StatusCode::OK, "{a_after}");
+    let regrouped = format!("{}01", &anr[..7]);
+    assert_eq!(a_after["anr"], regrouped.as_str());
+    assert_eq!(
+        registry_anrs(&app, &office, "Quast").await,
+        [regrouped.as_str()]
+    );
+    let b_now = body_json(
+        app.call(
+            &other.client,
+            "GET",
+            &format!("/api/v1/physicians/{b_id}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(b_now["anr"], regrouped.as_str());
+    assert_eq!(b_now["version"], b["version"].as_i64().unwrap() + 1);
+    let listed = body_json(
+        app.call(&other.client, "GET", "/api/v1/physicians", None)
+            .await,
+    )
+    .await;
+    assert!(
+        listed["physicians"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == b_id && p["anr"] == regrouped.as_str()),
+        "{listed}"
+    );
+    let mut b_form = b_now.clone();
+    b_form["doctoral_title"] = json!(true);
+    b_form["doctorate_date"] = json!("2022-06-01");
+    let (status, b_after) = put(&app, &other.client, &b_now, b_form).await;
+    assert_eq!(status, StatusCode::OK, "{b_after}");
+    assert_eq!(b_after["anr"], regrouped.as_str());
+    assert_eq!(b_after["doctoral_title"], true);
 }
 
 #[tokio::test]
@@ -384,12 +451,13 @@ async fn one_anr_at_most_once_per_haupt_ik() {
     theirs["anr"] = json!("838382202");
     app.physician(&other.client, theirs).await;
     // The database holds the rule too.
-    let res = sqlx::query(
+    let res = le_server::on_db!(&app.state.database, pool => sqlx::query(
         "INSERT INTO physicians (main_ik, version, form, request_state, anr, last_name_norm, first_name_norm, created_at, updated_at) \
          VALUES ('260326822', 1, '{}', '{\"state\":\"not_requested\"}', '838382202', 'x', 'y', 0, 0)",
     )
-    .execute(&app.state.db)
-    .await;
+    .execute(pool)
+    .await
+    .map(|_| ()));
     assert!(res.is_err());
 }
 
@@ -557,11 +625,11 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let letter = body_json(res).await;
-    let detail: String = sqlx::query_scalar(
+    let detail: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'registration_approved' ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert!(
         detail.contains("gemeinsamer Haupt-IK 260326822"),
@@ -631,11 +699,11 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     assert_eq!(list["physicians"].as_array().unwrap().len(), 40);
     let cases = body_json(app.call(&client, "GET", "/api/v1/audits/cases", None).await).await;
     assert!(!cases["cases"].as_array().unwrap().is_empty());
-    let actions: Vec<String> = sqlx::query_scalar(
+    let actions: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action = 'main_ik_access_confirmed'",
     )
-    .fetch_all(&app.state.db)
-    .await
+    .fetch_all(pool)
+    .await)
     .unwrap();
     assert_eq!(actions.len(), 1);
 }
@@ -759,13 +827,15 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     // The site's validity bounds new assignments: 773686000 starts being valid later than this.
-    let valid_from: String = sqlx::query_scalar(
-        "SELECT json_extract(entry, '$.valid_from') FROM sites WHERE site_number = '773686000'",
+    let entry: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
+        "SELECT entry FROM sites WHERE site_number = '773686000'",
     )
-    .fetch_one(&app.state.db)
-    .await
+    .fetch_one(pool)
+    .await)
     .unwrap();
-    let before = le_domain::directory::Date::parse_iso(&valid_from)
+    let entry: Value = serde_json::from_str(&entry).unwrap();
+    let valid_from = entry["valid_from"].as_str().unwrap();
+    let before = le_domain::directory::Date::parse_iso(valid_from)
         .unwrap()
         .add_days(-1);
     let mut early = physician("Frueh", "Fritz", "1960-01-01", "male", "1986-10-01");

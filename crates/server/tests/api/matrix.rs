@@ -248,7 +248,10 @@ async fn sample_path(app: &TestApp, path: &str, fixtures: &Fixtures) -> String {
         ("/admin/registrations/{id}", "registration"),
         ("/users/{id}", "user"),
         ("/api-tokens/{id}", "token"),
-        ("/physicians/bulk/progress/{key}", "SELECT 12345678"),
+        (
+            "/physicians/bulk/progress/{key}",
+            "SELECT CAST(12345678 AS BIGINT)",
+        ),
         (
             "/physicians/bulk/{operation_id}",
             "SELECT MIN(id) FROM bulk_operations",

@@ -126,10 +126,10 @@ fn temporary_uploads(app: &TestApp) -> Vec<std::path::PathBuf> {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
+    le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(pool)
+        .await)
+    .unwrap()
 }
 
 /// Whether the audit log holds an entry of `action`.
@@ -138,8 +138,8 @@ async fn audited(app: &TestApp, action: &str) -> bool {
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
-    sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap()
+    le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
+        .fetch_all(pool)
+        .await)
+    .unwrap()
 }

@@ -128,6 +128,22 @@ async fn deadlines_and_statuses_follow_the_clock() {
     )
     .await;
     assert!(!ids(&other_site).contains(&long_id));
+    // A NUL (which PostgreSQL text cannot hold) is refused for the parameter, on both backends.
+    let res = app
+        .call(
+            &clerk,
+            "GET",
+            "/api/v1/audits/inbox?site=7736%0087000",
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = body_json(res).await;
+    assert_eq!(refused["fields"][0]["field"], "site", "{refused}");
+    assert_eq!(
+        refused["fields"][0]["code"], "control_character",
+        "{refused}"
+    );
     let dashboard = body_json(
         app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
             .await,

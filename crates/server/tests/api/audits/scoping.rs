@@ -186,11 +186,12 @@ async fn the_kis_works_with_an_audits_token_and_not_with_a_directory_token() {
         .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // The machine's actions are in the audit log under the token.
-    let actors: Vec<String> =
-        sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'audit_delivery_submitted'")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap();
+    let actors: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
+        "SELECT actor FROM audit_log WHERE action = 'audit_delivery_submitted'",
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
     assert!(
         actors.iter().all(|a| a.starts_with("API-Token")),
         "{actors:?}"
