@@ -71,7 +71,13 @@ pub async fn prepare(state: &AppState) -> Result<(), AppError> {
     if snapshot.is_file() {
         return reset(state).await;
     }
-    store::snapshot(&state.db, &snapshot).await?;
+    let crate::db::Database::Sqlite(pool) = &state.database else {
+        return Err(AppError::internal(
+            "kiosk",
+            "kiosk mode runs on SQLite only",
+        ));
+    };
+    store::snapshot(pool, &snapshot).await?;
     crate::files::restrict_file(&snapshot).map_err(|e| AppError::internal("snapshot", e))?;
     let listed: Vec<String> = data_files(&state.config).into_iter().collect();
     let manifest = state.config.data_dir.join(MANIFEST_FILE);

@@ -39,9 +39,9 @@ const CLARIFICATIONS: usize = 6;
 /// the seconds it took.
 pub async fn seed(state: &AppState) -> Result<f64, AppError> {
     let started = std::time::Instant::now();
-    let mut conn = state.db.acquire().await?;
-    let existing = crate::directory::store::physician_count(&mut conn, super::DEMO_MAIN_IK).await?;
-    drop(conn);
+    let mut tx = state.database.begin_write().await?;
+    let existing = crate::directory::store::physician_count(&mut tx, super::DEMO_MAIN_IK).await?;
+    tx.commit().await?;
     if existing >= TOUR_PHYSICIANS {
         return Ok(0.0);
     }
@@ -64,7 +64,7 @@ pub async fn seed(state: &AppState) -> Result<f64, AppError> {
         .await?;
     }
     tx.commit().await?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for (ik, ..) in MORE_HOSPITALS {
         let sites = sites_of(ik);
         let site_refs: Vec<&str> = sites.iter().map(String::as_str).collect();
@@ -99,7 +99,7 @@ fn sites_of(main_ik: &str) -> Vec<String> {
 /// typing error): open clarifications for the office.
 async fn seed_clarifications(state: &AppState) -> Result<(), AppError> {
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = state.database.begin_write().await?;
     for n in 0..CLARIFICATIONS {
         let mut form: PhysicianForm = super::demo_physician(7_000 + n, &["773686000"]);
         form.last_name = format!("{}-Klärung", form.last_name);

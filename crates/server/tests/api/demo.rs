@@ -66,9 +66,9 @@ async fn demo_accounts_cannot_change_credentials_or_other_sessions() {
         assert!(body["message"].as_str().unwrap().contains("Demo-Modus"));
     }
     // Another demo account's second factor cannot be reset by the demo admin either.
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.lesen'")
-        .fetch_one(&app.state.db)
-        .await
+    let id: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.lesen'")
+        .fetch_one(pool)
+        .await)
         .unwrap();
     let res = app
         .call(

@@ -592,11 +592,12 @@ async fn after_a_second_factor_reset_the_password_alone_does_not_sign_in() {
         .unwrap();
     // A seeded demo account's second factor cannot be reset (every visitor shares it): as an
     // ordinary account of the institution.
-    sqlx::query("UPDATE users SET demo = 0 WHERE id = ?")
+    le_server::on_db!(&demo.state.database, pool => sqlx::query("UPDATE users SET demo = FALSE WHERE id = $1")
         .bind(id)
-        .execute(&demo.state.db)
+        .execute(pool)
         .await
-        .unwrap();
+        .map(|_| ()))
+    .unwrap();
     let res = demo
         .call(
             &admin,

@@ -17,7 +17,7 @@ async fn kiosk(pin: Option<&str>) -> TestApp {
 
 async fn case_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_cases")
-        .fetch_one(&app.state.db)
+        .fetch_one(sqlite(app))
         .await
         .unwrap()
 }
@@ -111,7 +111,7 @@ async fn a_reset_undoes_a_visitors_changes_and_files_and_ends_the_session() {
     // The reset itself is in the audit log; the demo accounts sign in as before.
     let entries: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'kiosk_reset'")
-            .fetch_one(&app.state.db)
+            .fetch_one(sqlite(&app))
             .await
             .unwrap();
     assert_eq!(entries, 1);
@@ -189,7 +189,7 @@ async fn table_counts(app: &TestApp) -> Vec<(String, i64)> {
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )
-    .fetch_all(&app.state.db)
+    .fetch_all(sqlite(app))
     .await
     .unwrap();
     let mut out = Vec::new();
@@ -197,10 +197,18 @@ async fn table_counts(app: &TestApp) -> Vec<(String, i64)> {
         let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM \"{table}\""
         )))
-        .fetch_one(&app.state.db)
+        .fetch_one(sqlite(app))
         .await
         .unwrap();
         out.push((table, n));
     }
     out
+}
+
+/// The kiosk's database (kiosk mode runs on SQLite only).
+fn sqlite(app: &TestApp) -> &sqlx::SqlitePool {
+    match &app.state.database {
+        le_server::db::Database::Sqlite(pool) => pool,
+        le_server::db::Database::Postgres(_) => panic!("kiosk mode runs on SQLite"),
+    }
 }
