@@ -58,17 +58,20 @@ fn poll_progress(
     running: StoredValue<Option<String>>,
     shown: RwSignal<Option<BulkProgress>>,
 ) {
+    // The page may be gone by the time the timer or the answer arrives (its values disposed):
+    // then polling stops quietly.
+    let still_running = move |key: &str| running.try_get_value().flatten().as_deref() == Some(key);
     set_timeout(
         move || {
-            if running.get_value().as_deref() != Some(key.as_str()) {
+            if !still_running(&key) {
                 return;
             }
             leptos::task::spawn_local(async move {
                 if let Ok(p) = api::bulk_progress(&key).await
                     && p.running
-                    && running.get_value().as_deref() == Some(key.as_str())
+                    && still_running(&key)
                 {
-                    shown.set(Some(p));
+                    let _ = shown.try_set(Some(p));
                 }
                 poll_progress(key, running, shown);
             });
@@ -643,14 +646,18 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
         csv.set(None);
         if let Some(file) = file {
             leptos::task::spawn_local(async move {
+                // The page may be gone once the file is read: then nothing is shown.
                 match file_text(file).await {
                     Some(text) => {
-                        csv.set(Some(text));
-                        run(true);
+                        if csv.try_set(Some(text)).is_none() {
+                            run(true);
+                        }
                     }
-                    None => notice.set(Some(Err(
-                        "Die Datei konnte nicht gelesen werden.".to_owned()
-                    ))),
+                    None => {
+                        let _ = notice.try_set(Some(Err(
+                            "Die Datei konnte nicht gelesen werden.".to_owned()
+                        )));
+                    }
                 }
             });
         }
