@@ -146,9 +146,9 @@ impl Role {
         use Role as R;
         match permission {
             Permission::AdministerInstitution => matches!(self, R::MdAdmin | R::Admin),
-            Permission::DecideRegistrations | Permission::ReadEveryInstitutionsLog => {
-                self == R::MdAdmin
-            }
+            Permission::DecideRegistrations
+            | Permission::ReadEveryInstitutionsLog
+            | Permission::ManageRecipientCertificates => self == R::MdAdmin,
             Permission::AuditAsMd => matches!(self, R::MdAdmin | R::MdAuditor),
             Permission::ViewHospitalAudits => matches!(self, R::Admin | R::AuditClerk | R::Viewer),
             Permission::ActInHospitalAudits => matches!(self, R::Admin | R::AuditClerk),
@@ -193,10 +193,12 @@ pub enum Permission {
     UseCareBilling,
     /// Change a care service's billing set-up.
     ConfigureCareBilling,
+    /// Import and list the data acceptance offices' certificates (the operator's administrator).
+    ManageRecipientCertificates,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::AdministerInstitution,
         Permission::DecideRegistrations,
         Permission::ReadEveryInstitutionsLog,
@@ -208,6 +210,7 @@ impl Permission {
         Permission::WorkInDirectoryOffice,
         Permission::UseCareBilling,
         Permission::ConfigureCareBilling,
+        Permission::ManageRecipientCertificates,
     ];
 }
 
@@ -606,7 +609,7 @@ mod tests {
     /// The role matrix, written out: one row per permission, one column per role in the order
     /// of `Role::ALL` (MdAdmin, MdAuditor, Admin, AuditClerk, DirectoryEditor, Viewer,
     /// BillingClerk, OfficeClerk); `x` allows.
-    const MATRIX: [(Permission, &str); 11] = [
+    const MATRIX: [(Permission, &str); 12] = [
         (Permission::AdministerInstitution, "x.x....."),
         (Permission::DecideRegistrations, "x......."),
         (Permission::ReadEveryInstitutionsLog, "x......."),
@@ -618,6 +621,7 @@ mod tests {
         (Permission::WorkInDirectoryOffice, "..x....x"),
         (Permission::UseCareBilling, "..x...x."),
         (Permission::ConfigureCareBilling, "..x....."),
+        (Permission::ManageRecipientCertificates, "x......."),
     ];
 
     #[test]

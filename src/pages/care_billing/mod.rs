@@ -26,10 +26,9 @@ fn is_care_user(role: Role) -> bool {
     role.allows(Permission::UseCareBilling)
 }
 
-/// The operator's administrator (the Medizinischer Dienst's), who imports the certificates
-/// (the server's `MdAdminSession`).
+/// The operator's administrator (the Medizinischer Dienst's), who imports the certificates.
 fn is_operator(role: Role) -> bool {
-    role == Role::MdAdmin
+    role.allows(Permission::ManageRecipientCertificates)
 }
 
 const SUB_NAV: &[(Route, &str)] = &[

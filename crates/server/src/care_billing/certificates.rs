@@ -13,9 +13,10 @@ use le_domain::care_billing::RoutingTable;
 use super::caller::CareCaller;
 use super::store::{self, CertificateRow, NewCertificate};
 use crate::AppState;
-use crate::access::session::MdAdminSession;
+use crate::access::session::{FullSession, Session};
 use crate::clock::rfc3339;
 use crate::error::AppError;
+use le_domain::access::Permission;
 
 fn to_api(row: &CertificateRow) -> RecipientCertificate {
     RecipientCertificate {
@@ -59,13 +60,23 @@ fn refusal(info: &CertificateInfo, now: i64) -> Option<String> {
     None
 }
 
+/// Only the operator's administrator manages the recipients' certificates.
+fn certificate_manager(session: &Session) -> Result<(), AppError> {
+    if session.may(Permission::ManageRecipientCertificates) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
 /// `POST /api/v1/care/certificates` (the operator's administrator): the key list as the body,
 /// PEM, DER or base64 blocks separated by blank lines.
 pub async fn import(
     State(state): State<AppState>,
-    admin: MdAdminSession,
+    FullSession(admin): FullSession,
     body: Bytes,
 ) -> Result<axum::Json<CertificateImportReport>, AppError> {
+    certificate_manager(&admin)?;
     let parsed = parse_certificate_list(&body).map_err(|e| {
         AppError::Validation(vec![FieldError {
             field: "file".to_owned(),
@@ -132,8 +143,9 @@ pub async fn import(
 /// `GET /api/v1/care/certificates` (the operator's administrator)
 pub async fn list(
     State(state): State<AppState>,
-    _admin: MdAdminSession,
+    FullSession(admin): FullSession,
 ) -> Result<axum::Json<Vec<RecipientCertificate>>, AppError> {
+    certificate_manager(&admin)?;
     let rows = store::certificates(&state.database).await?;
     Ok(axum::Json(rows.iter().map(to_api).collect()))
 }
