@@ -219,6 +219,22 @@ impl<T: Send + Sync + 'static> Load<T> {
         leptos::prelude::WithUntracked::with_untracked(&self.value, |v| f(v.as_ref()))
     }
 
+    /// The answer as the page shows it: while a reload runs, the last answer stays (no flicker
+    /// after each action, the focus and the widgets inside survive); `None` only before the
+    /// first answer.
+    pub fn latest(&self) -> leptos::prelude::Memo<Option<Result<T, ApiFailure>>>
+    where
+        T: Clone + PartialEq,
+    {
+        let load = *self;
+        leptos::prelude::Memo::new(move |previous: Option<&Option<Result<T, ApiFailure>>>| {
+            match load.get() {
+                None => previous.cloned().flatten(),
+                fresh => fresh,
+            }
+        })
+    }
+
     /// Loads again (after a change the page made).
     pub fn reload(&self) {
         leptos::prelude::Update::update(&self.reloads, |n| *n += 1);

@@ -28,7 +28,7 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
 /// waits for it with the busy timeout). A deferred transaction that reads first and writes later
 /// fails at once with SQLITE_BUSY when another writer committed in between; concurrent uploads
 /// hit exactly that.
-pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+async fn begin_immediate(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     db.begin_with("BEGIN IMMEDIATE").await
 }
 
@@ -41,12 +41,6 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sql
 pub enum Database {
     Sqlite(SqlitePool),
     Postgres(sqlx::PgPool),
-}
-
-impl From<Db> for Database {
-    fn from(pool: Db) -> Self {
-        Database::Sqlite(pool)
-    }
 }
 
 impl Database {
@@ -73,6 +67,25 @@ impl Database {
             Database::Postgres(_) => "postgres",
         }
     }
+}
+
+/// Creates a new, empty database named `prefix` and a random suffix on the PostgreSQL server
+/// `server` names (its URL, with any database) and answers its URL: a test or benchmark runs on
+/// a database of its own.
+pub async fn fresh_postgres_database(server: &str, prefix: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection as _;
+    let name: String = format!("{prefix}_{}", crate::secrets::token())
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(48)
+        .collect();
+    let mut conn = sqlx::PgConnection::connect(server).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
 }
 
 /// Whether a database URL names a PostgreSQL server.
@@ -114,7 +127,7 @@ impl Database {
     /// are never blocked.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self {
-            Database::Sqlite(pool) => Ok(Tx::Sqlite(begin_write(pool).await?)),
+            Database::Sqlite(pool) => Ok(Tx::Sqlite(begin_immediate(pool).await?)),
             Database::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")

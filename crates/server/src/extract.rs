@@ -126,14 +126,12 @@ pub async fn refuse_nul_in_query(
 ) -> axum::response::Response {
     use axum::response::IntoResponse as _;
     if let Some(query) = req.uri().query()
-        && let Some(pair) = query
-            .split('&')
-            .find(|pair| pair.to_ascii_lowercase().contains("%00"))
+        && let Some(pair) = query.split('&').find(|pair| pair.contains("%00"))
     {
         let name = pair.split_once('=').map_or(pair, |(name, _)| name);
         return nul_refused(name.to_owned()).into_response();
     }
-    if req.uri().path().to_ascii_lowercase().contains("%00") {
+    if req.uri().path().contains("%00") {
         return nul_refused(String::new()).into_response();
     }
     next.run(req).await

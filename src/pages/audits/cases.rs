@@ -285,11 +285,7 @@ fn CaseView(id: i64) -> impl IntoView {
     let session = Session::use_context();
     let detail = api::Load::new(move || api::audits::case(id));
     let changed = Callback::new(move |()| detail.reload());
-    // The last answer stays on screen while a reload runs (no flicker after each action).
-    let current = Memo::new(move |previous: Option<&Option<_>>| match detail.get() {
-        None => previous.cloned().flatten(),
-        fresh => fresh,
-    });
+    let current = detail.latest();
     let md = Memo::new(move |_| current_role(session).is_some_and(is_md));
     view! {
         {move || match current.get() {

@@ -138,12 +138,7 @@ fn RequestDetail(id: i64) -> impl IntoView {
     let data = api::Load::new(move || load(id));
     let changed = Callback::new(move |()| data.reload());
     let may_act = Memo::new(move |_| current_role(session).is_some_and(can_act));
-    // The last answer stays on screen while a reload runs, so the upload box (and the progress
-    // of files still on their way) survives every refresh of the lists.
-    let current = Memo::new(move |previous: Option<&Option<_>>| match data.get() {
-        None => previous.cloned().flatten(),
-        fresh => fresh,
-    });
+    let current = data.latest();
     let loaded = Memo::new(move |_| current.with(|c| matches!(c, Some(Ok(_)))));
     let uploads = Uploads::new(id, changed);
     // Documents files can still be uploaded for: all but those declared unavailable.

@@ -46,11 +46,7 @@ fn Structure() -> impl IntoView {
     let act = Memo::new(move |_| current_role(session).is_some_and(can_act));
     let loaded = api::Load::new(api::audits::structure_audits);
     let changed = Callback::new(move |()| loaded.reload());
-    // The last answer stays on screen while a reload runs (no flicker after each action).
-    let list = Memo::new(move |previous: Option<&Option<_>>| match loaded.get() {
-        None => previous.cloned().flatten(),
-        fresh => fresh,
-    });
+    let list = loaded.latest();
     view! {
         <h1 class="text-2xl font-bold text-blue-950">"Strukturprüfungen"</h1>
         {move || act.get().then(|| view! { <ApplyForm changed=changed /> })}

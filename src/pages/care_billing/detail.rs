@@ -12,11 +12,7 @@ use crate::routes::Route;
 #[component]
 pub fn DeliveryDetail(id: i64) -> impl IntoView {
     let loaded = Load::new(move || api::care_billing::delivery(id));
-    // The last answer stays on screen while a reload runs.
-    let delivery = Memo::new(move |previous: Option<&Option<_>>| match loaded.get() {
-        None => previous.cloned().flatten(),
-        fresh => fresh,
-    });
+    let delivery = loaded.latest();
     let notice = RwSignal::new(None::<Result<String, String>>);
     let sending = Mutation::with_notice(
         notice,

@@ -20,11 +20,7 @@ pub fn SetupPage() -> impl IntoView {
             .is_some_and(|i| i.role.allows(Permission::ConfigureCareBilling))
     };
     let loaded = Load::new(api::care_billing::setup);
-    // The last answer stays on screen while a reload runs (no flicker, the focus stays).
-    let setup = Memo::new(move |previous: Option<&Option<_>>| match loaded.get() {
-        None => previous.cloned().flatten(),
-        fresh => fresh,
-    });
+    let setup = loaded.latest();
     let region = RwSignal::new(String::new());
     let centre = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());

@@ -4,21 +4,18 @@
 //! server), then loads the inbox list with 64 keep-alive connections for about 10 s (requests/s,
 //! p50/p99 latency).
 //! Run: `cargo run --release -p le-server --bin bench-audits`.
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::serve::ListenerExt as _;
 use le_server::clock::SystemClock;
-use le_server::config::Config;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 #[path = "support/bench.rs"]
 mod bench;
-use bench::{Failure, post_json, proc_status_kb, read_response, sign_in};
+use bench::{Failure, proc_status_kb, read_response, sign_in};
 
 const MB: u64 = 1024 * 1024;
 const UPLOAD_BYTES: u64 = 500 * MB;
@@ -31,14 +28,7 @@ const EXTRA_CASES: usize = 10;
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let dir = tempfile::tempdir()?;
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist)?;
-    std::fs::write(
-        dist.join("index.html"),
-        "<!DOCTYPE html><title>bench</title>",
-    )?;
-    let mut config = Config::with_dirs(dir.path().join("data"), dist);
-    config.demo = true;
+    let config = bench::demo_config(dir.path(), None).await?;
     let state = le_server::state_with_clock(config, Arc::new(SystemClock))
         .await
         .map_err(|e| e.to_string())?;
@@ -49,53 +39,11 @@ async fn main() -> Result<(), Failure> {
 
     // A case with a request to upload to, and some more open cases for the inbox.
     let md = sign_in(&app, "md.gutachter").await?;
-    let mut request_id = 0;
-    for n in 0..=EXTRA_CASES {
-        let case = post_json(
-            &app,
-            &md,
-            "/api/v1/audits/cases",
-            serde_json::json!({
-                "hospital_ik": "260326822", "site_number": if n % 2 == 0 { "773686000" } else { "773687000" },
-                "admission_number": format!("B-{n:04}"), "invoice_number": format!("R-{n:05}"),
-                "admission_date": "2026-01-05", "discharge_date": "2026-01-19",
-                "insurer_ik": "109905003", "subject": "Ist die Hauptdiagnose korrekt kodiert?"
-            }),
-        )
-        .await?;
-        let case_id = case["case"]["id"].as_i64().ok_or("no case id")?;
-        for docs in [
-            serde_json::json!(["discharge_letter", "ops_documentation"]),
-            serde_json::json!(["nursing_documentation"]),
-        ] {
-            let request = post_json(
-                &app,
-                &md,
-                &format!("/api/v1/audits/cases/{case_id}/requests"),
-                serde_json::json!({"documents": docs}),
-            )
-            .await?;
-            if request_id == 0 {
-                request_id = request["id"].as_i64().ok_or("no request id")?;
-            }
-        }
-    }
+    let request_id = bench::open_cases(&app, &md, EXTRA_CASES + 1).await?;
     let (cookie, csrf) = sign_in(&app, "klinik.controlling").await?;
 
     // The real server on a TCP port.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr: SocketAddr = listener.local_addr()?;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let service = app
-        .clone()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, service).await {
-            eprintln!("server: {e}");
-        }
-    });
+    let addr = bench::serve(state.clone()).await?;
 
     // --- Upload: 500 MB in 1 MB chunks over one connection. ---
     let mut first = vec![0u8; CHUNK];

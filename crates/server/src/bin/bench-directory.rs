@@ -11,14 +11,15 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt;
 use le_server::clock::SystemClock;
-use le_server::config::Config;
 use tower::ServiceExt;
 
 const HOSPITAL_PHYSICIANS: usize = 5_000;
 const REGISTRY_PEOPLE: usize = 200_000;
 const NATIONAL_PHYSICIANS: usize = 50_000;
 
-type Failure = Box<dyn std::error::Error>;
+#[path = "support/bench.rs"]
+mod bench;
+use bench::{Failure, percentile, sign_in};
 
 async fn call(app: &axum::Router, req: Request<Body>) -> Result<(u16, serde_json::Value), Failure> {
     let res = app.clone().oneshot(req).await?;
@@ -30,28 +31,6 @@ async fn call(app: &axum::Router, req: Request<Body>) -> Result<(u16, serde_json
     ))
 }
 
-fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
-    let i = ((sorted_ms.len() as f64 - 1.0) * p).round() as usize;
-    sorted_ms[i.min(sorted_ms.len() - 1)]
-}
-
-/// A fresh database on the PostgreSQL server `server` names (its URL, with any database).
-async fn fresh_postgres_database(server: &str) -> Result<String, Failure> {
-    use sqlx::Connection as _;
-    let name: String = format!("bench_directory_{}", le_server::secrets::token())
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .take(40)
-        .collect();
-    let mut conn = sqlx::PgConnection::connect(server).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await?;
-    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
-    Ok(format!("{base}/{name}"))
-}
-
 /// A fresh portal with the demo data and `physicians` physicians in the demo hospital, on
 /// SQLite or, given a server's URL, on a fresh PostgreSQL database.
 async fn seeded(
@@ -60,27 +39,10 @@ async fn seeded(
     registry: usize,
     postgres: Option<&str>,
 ) -> Result<le_server::AppState, Failure> {
-    let dist = dir.join("dist");
-    std::fs::create_dir_all(&dist)?;
-    std::fs::write(
-        dist.join("index.html"),
-        "<!DOCTYPE html><title>bench</title>",
-    )?;
-    let mut config = Config::with_dirs(dir.join("data"), dist);
-    config.demo = true;
-    if let Some(server) = postgres {
-        config.database_url = Some(fresh_postgres_database(server).await?);
-        let key = dir.join("cluster.key");
-        std::fs::write(
-            &key,
-            le_server::secrets::token()
-                .as_bytes()
-                .get(..32)
-                .ok_or("key")?,
-        )?;
-        config.secret_key_file = Some(key);
-    }
-    let state = le_server::state_with_clock(config, Arc::new(SystemClock)).await?;
+    let config = bench::demo_config(dir, postgres).await?;
+    let state = le_server::state_with_clock(config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
     println!("database: {}", state.database.backend());
     let started = Instant::now();
     le_server::demo::seed_large(&state, physicians, registry)
@@ -91,43 +53,6 @@ async fn seeded(
         started.elapsed().as_secs_f64()
     );
     Ok(state)
-}
-
-/// Signs in as the demo HR user; returns the session cookie and the CSRF token.
-async fn sign_in(app: &axum::Router) -> Result<(String, String), Failure> {
-    let (_, accounts) = call(
-        app,
-        Request::get("/api/v1/demo/accounts").body(Body::empty())?,
-    )
-    .await?;
-    let account = accounts
-        .as_array()
-        .and_then(|a| a.iter().find(|x| x["username"] == "klinik.personal"))
-        .ok_or("demo account missing")?
-        .clone();
-    let body = serde_json::json!({"username": "klinik.personal", "password": account["password"], "code": account["code"]});
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/api/v1/auth/sign-in")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))?,
-        )
-        .await?;
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no session cookie")?
-        .to_owned();
-    let bytes = res.into_body().collect().await?.to_bytes();
-    let session: serde_json::Value = serde_json::from_slice(&bytes)?;
-    let csrf = session["session"]["csrf_token"]
-        .as_str()
-        .ok_or("no csrf")?
-        .to_owned();
-    Ok((cookie, csrf))
 }
 
 /// Lists the hospital's physicians, applies one bulk change to all of them and undoes it,
@@ -220,7 +145,7 @@ async fn main() -> Result<(), Failure> {
     )
     .await?;
     let app = le_server::app(state.clone());
-    let (cookie, csrf) = sign_in(&app).await?;
+    let (cookie, csrf) = sign_in(&app, "klinik.personal").await?;
     let get = |uri: String| {
         Request::get(uri)
             .header(header::COOKIE, cookie.clone())
@@ -259,7 +184,7 @@ async fn main() -> Result<(), Failure> {
     println!("-- national scale: {NATIONAL_PHYSICIANS} physicians in one hospital --");
     let state = seeded(national.path(), NATIONAL_PHYSICIANS, 0, postgres.as_deref()).await?;
     let app = le_server::app(state);
-    let (cookie, csrf) = sign_in(&app).await?;
+    let (cookie, csrf) = sign_in(&app, "klinik.personal").await?;
     list_apply_undo(&app, &cookie, &csrf).await?;
     Ok(())
 }

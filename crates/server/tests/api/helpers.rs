@@ -103,25 +103,12 @@ impl TestApp {
 /// `scripts/check.sh`), a fresh database on it for one test; otherwise `None` (the embedded
 /// SQLite file in the test's data directory).
 pub async fn postgres_database() -> Option<String> {
-    use sqlx::Connection as _;
-    let admin = std::env::var("LE_TEST_POSTGRES_URL").ok()?;
-    let name = format!("t_{}", le_server::secrets::token().to_ascii_lowercase());
-    let name: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .take(40)
-        .collect();
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .expect("LE_TEST_POSTGRES_URL: connect");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create the test database");
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(base, _)| base);
-    Some(format!("{base}/{name}"))
+    let server = std::env::var("LE_TEST_POSTGRES_URL").ok()?;
+    Some(
+        le_server::db::fresh_postgres_database(&server, "t")
+            .await
+            .expect("LE_TEST_POSTGRES_URL: create the test database"),
+    )
 }
 
 pub async fn body_bytes(res: Response<Body>) -> Vec<u8> {

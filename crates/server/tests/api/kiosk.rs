@@ -15,6 +15,24 @@ async fn kiosk(pin: Option<&str>) -> TestApp {
     app
 }
 
+/// A visitor's change: the MD auditor `md` opens an audit case of the demo hospital.
+async fn opens_a_case(app: &TestApp, md: &crate::helpers::Client) {
+    let res = app
+        .call(
+            md,
+            "POST",
+            "/api/v1/audits/cases",
+            Some(crate::helpers::case_form("260326822", "773686000")),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        body_json(res).await
+    );
+}
+
 async fn case_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_cases")
         .fetch_one(sqlite(app))
@@ -66,20 +84,7 @@ async fn a_reset_undoes_a_visitors_changes_and_files_and_ends_the_session() {
     let seeded_rows = table_counts(&app).await;
     let seeded_files = walk(&app.data_dir());
     let md = as_user(&app, "md.gutachter").await;
-    let res = app
-        .call(
-            &md,
-            "POST",
-            "/api/v1/audits/cases",
-            Some(crate::helpers::case_form("260326822", "773686000")),
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        body_json(res).await
-    );
+    opens_a_case(&app, &md).await;
     assert_eq!(case_count(&app).await, before + 1);
     // A file uploaded since the snapshot.
     let stray = app.data_dir().join("audits/files/besucher.pdf");
@@ -123,15 +128,7 @@ async fn staff_reset_needs_the_right_pin() {
     let app = kiosk(Some("4711")).await;
     let before = case_count(&app).await;
     let md = as_user(&app, "md.gutachter").await;
-    let res = app
-        .call(
-            &md,
-            "POST",
-            "/api/v1/audits/cases",
-            Some(crate::helpers::case_form("260326822", "773686000")),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    opens_a_case(&app, &md).await;
     for body in [r#"{"pin":"0000"}"#, r#"{}"#, r#"{"pin":""}"#] {
         let res = anon_reset(&app, body).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{body}");

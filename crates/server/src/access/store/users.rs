@@ -235,7 +235,15 @@ pub async fn reissue_credentials(
         .bind(sealed_secret)
         .bind(user_id)
         .execute(&mut *conn)
-        .await?;
+        .await
+        .map(|_| ())
+    })?;
+    forget_codes_and_sessions(tx, user_id).await
+}
+
+/// Deletes the user's recovery codes and ends every session (old credentials stop working).
+async fn forget_codes_and_sessions(tx: &mut Tx, user_id: i64) -> sqlx::Result<()> {
+    on_tx!(tx, conn => {
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *conn)
@@ -243,9 +251,9 @@ pub async fn reissue_credentials(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *conn)
-            .await?;
-    });
-    Ok(())
+            .await
+            .map(|_| ())
+    })
 }
 
 /// Removes the second factor; the next sign-in needs `enrolment_code_hash`'s code with the password.
@@ -263,16 +271,10 @@ pub async fn reset_second_factor(
         .bind(enrolment_code_hash)
         .bind(user_id)
         .execute(&mut *conn)
-        .await?;
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
-    });
+        .await
+        .map(|_| ())
+    })?;
+    forget_codes_and_sessions(&mut tx, user_id).await?;
     tx.commit().await
 }
 

@@ -1,6 +1,7 @@
-//! What the benchmark binaries share: the process's memory figures, percentiles, signing a demo
-//! user in through the router, JSON calls, a minimal HTTP/1.1 client and the keep-alive load
-//! generator that reports requests/s and latency percentiles. Included by each bench with
+//! What the benchmark binaries share: a demo portal's settings (SQLite, or a fresh database on a
+//! PostgreSQL server), serving it on a port, the process's memory figures, percentiles, signing a
+//! demo user in through the router, JSON calls, open audit cases, a minimal HTTP/1.1 client and
+//! the keep-alive load generator that reports requests/s and latency percentiles. Included by each bench with
 //! `#[path = "support/bench.rs"] mod bench;` (not a binary of its own).
 #![allow(dead_code)]
 use std::net::SocketAddr;
@@ -9,12 +10,98 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, header};
+use axum::serve::ListenerExt as _;
 use http_body_util::BodyExt;
+use le_server::config::Config;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tower::ServiceExt;
 
 pub type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// The settings of a demo portal in `dir` (data and a stand-in SPA there): on the embedded
+/// SQLite, or, given a PostgreSQL server's URL, on a fresh database of that server with a
+/// cluster key file in `dir`.
+pub async fn demo_config(dir: &std::path::Path, postgres: Option<&str>) -> Result<Config, Failure> {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist)?;
+    std::fs::write(
+        dist.join("index.html"),
+        "<!DOCTYPE html><title>bench</title>",
+    )?;
+    let mut config = Config::with_dirs(dir.join("data"), dist);
+    config.demo = true;
+    if let Some(server) = postgres {
+        config.database_url = Some(le_server::db::fresh_postgres_database(server, "bench").await?);
+        let key = dir.join("cluster.key");
+        std::fs::write(
+            &key,
+            le_server::secrets::token()
+                .as_bytes()
+                .get(..32)
+                .ok_or("key")?,
+        )?;
+        config.secret_key_file = Some(key);
+    }
+    Ok(config)
+}
+
+/// Serves `state` on a free port of 127.0.0.1 (in the background); answers the address.
+pub async fn serve(state: le_server::AppState) -> Result<SocketAddr, Failure> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let service = le_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, service).await {
+            eprintln!("server: {e}");
+        }
+    });
+    Ok(addr)
+}
+
+/// Opens `cases` audit cases of the demo hospital (two requests each) as the MD auditor
+/// signed in as `md`; answers the first request's id.
+pub async fn open_cases(
+    app: &axum::Router,
+    md: &(String, String),
+    cases: usize,
+) -> Result<i64, Failure> {
+    let mut first_request = None;
+    for n in 0..cases {
+        let case = post_json(
+            app,
+            md,
+            "/api/v1/audits/cases",
+            serde_json::json!({
+                "hospital_ik": "260326822", "site_number": if n % 2 == 0 { "773686000" } else { "773687000" },
+                "admission_number": format!("B-{n:04}"), "invoice_number": format!("R-{n:05}"),
+                "admission_date": "2026-01-05", "discharge_date": "2026-01-19",
+                "insurer_ik": "109905003", "subject": "Ist die Hauptdiagnose korrekt kodiert?"
+            }),
+        )
+        .await?;
+        let case_id = case["case"]["id"].as_i64().ok_or("no case id")?;
+        for docs in [
+            serde_json::json!(["discharge_letter", "ops_documentation"]),
+            serde_json::json!(["nursing_documentation"]),
+        ] {
+            let request = post_json(
+                app,
+                md,
+                &format!("/api/v1/audits/cases/{case_id}/requests"),
+                serde_json::json!({"documents": docs}),
+            )
+            .await?;
+            if first_request.is_none() {
+                first_request = request["id"].as_i64();
+            }
+        }
+    }
+    Ok(first_request.ok_or("no request opened")?)
+}
 
 /// Reads a `kB` line of `/proc/self/status` (Linux), in bytes.
 pub fn proc_status_kb(key: &str) -> Option<u64> {
