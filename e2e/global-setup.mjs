@@ -73,6 +73,7 @@ export default async function globalSetup() {
   return async () => {
     await Promise.all([stop(server), stop(demo.server), stop(kiosk.server), stop(sink.process)]);
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-signin-locks`, { recursive: true, force: true });
     rmSync(demoDir, { recursive: true, force: true });
     rmSync(kioskDir, { recursive: true, force: true });
   };

@@ -4,32 +4,11 @@
 // reload button instead of a panic. Runs against the demo server (seeded accounts).
 import { test as base } from "@playwright/test";
 import { test, expect, openApp } from "./fixtures.mjs";
+import { signIn } from "./demo-accounts.mjs";
 
 test.skip(!process.env.LE_DEMO_BASE_URL, "needs a demo server");
 test.use({ baseURL: process.env.LE_DEMO_BASE_URL });
 test.describe.configure({ mode: "serial" });
-
-const usedSteps = new Set();
-
-/** Signs in a demo account with a code that stays valid long enough (one use per time step). */
-async function signIn(page, username) {
-  let account;
-  for (;;) {
-    const accounts = await (await page.request.get("/api/v1/demo/accounts")).json();
-    account = accounts.find((a) => a.username === username);
-    if (account.code_valid_for >= 4 && !usedSteps.has(`${username}:${account.code}`)) {
-      usedSteps.add(`${username}:${account.code}`);
-      break;
-    }
-    await page.waitForTimeout(1_000);
-  }
-  await openApp(page, "/anmelden");
-  await page.getByLabel("Benutzername").fill(account.username);
-  await page.getByLabel("Passwort", { exact: true }).fill(account.password);
-  await page.getByLabel("Code aus der Authenticator-App oder Wiederherstellungscode").fill(account.code);
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/anmelden"));
-}
 
 /** Records every request of wasm and JS files; failed or refused ones are problems. */
 function watchRequests(page) {
