@@ -1,10 +1,15 @@
 //! Access: registration, approval with a letter, first sign-in, TOTP rules, throttling, sessions,
 //! user administration scoped to the own institution, and the audit log.
 use axum::http::StatusCode;
+use le_domain::api::access::{
+    AuditOutcome, AuditPage, CreatedToken, CreatedUser, CredentialLetter, RegistrationCreated,
+    RegistrationState, RegistrationStatus, RegistrationSummary, SecondFactorReset, SessionStage,
+    StepResult, TokenSummary, TotpEnrolment, UserSummary,
+};
 use serde_json::json;
 
 use crate::helpers::{
-    Client, PDF, TestApp, body_bytes, body_json, field_names, hospital_form, people,
+    Client, PDF, TestApp, body_bytes, field_codes, hospital_form, people, refusal, typed,
 };
 
 #[tokio::test]
@@ -16,18 +21,20 @@ async fn registration_gives_a_reference_and_a_status_page() {
             Some(("vereinbarung.pdf", PDF)),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let reference = body_json(res).await["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let reference = typed::<RegistrationCreated>(res, StatusCode::CREATED)
+        .await
+        .reference;
     assert!(
         reference.starts_with("R-") && reference.len() == 11,
         "{reference}"
     );
-    let status = body_json(app.get(&format!("/api/v1/registrations/{reference}")).await).await;
-    assert_eq!(status["state"], "pending");
-    assert_eq!(status["institution_name"], "Klinikum 260326822");
+    let status: RegistrationStatus = typed(
+        app.get(&format!("/api/v1/registrations/{reference}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(status.state, RegistrationState::Pending);
+    assert_eq!(status.institution_name, "Klinikum 260326822");
     // The agreement is stored under the data directory, nothing else is left there.
     let stored: Vec<String> = std::fs::read_dir(app.data_dir().join("registrations"))
         .unwrap()
@@ -46,12 +53,11 @@ async fn registration_errors_name_the_field_and_store_nothing() {
     let mut form = hospital_form("260326823", "e.mustermann");
     form["postal_code"] = json!("301");
     let res = app.register(&form, Some(("vereinbarung.pdf", PDF))).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    let fields = field_names(&body);
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<&str> = refused.fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["ik", "postal_code", "main_ik"]);
     assert_eq!(
-        body["fields"][0]["message"],
+        refused.fields[0].message,
         "Prüfziffer ist 3, erwartet 2 (Stelle 9)."
     );
 
@@ -62,15 +68,15 @@ async fn registration_errors_name_the_field_and_store_nothing() {
             Some(("vereinbarung.pdf", b"Hallo, kein PDF")),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(body["fields"][0]["field"], "agreement");
-    assert_eq!(body["fields"][0]["code"], "not_pdf");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "agreement");
+    assert_eq!(refused.fields[0].code, "not_pdf");
 
     let res = app
         .register(&hospital_form("260326822", "e.mustermann"), None)
         .await;
-    assert_eq!(body_json(res).await["fields"][0]["code"], "required");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "required");
 
     let dir = app.data_dir().join("registrations");
     let left: Vec<_> = std::fs::read_dir(&dir)
@@ -95,8 +101,8 @@ async fn too_large_agreements_are_refused() {
             Some(("gross.pdf", &big)),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(res).await["fields"][0]["code"], "too_large");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "too_large");
 }
 
 #[tokio::test]
@@ -115,14 +121,8 @@ async fn a_duplicate_ik_is_a_field_error_a_taken_user_name_is_not_revealed() {
             Some(("a.pdf", PDF)),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    let codes: Vec<(&str, &str)> = body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
-        .collect();
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let codes = field_codes(&refused);
     // Whether a user name is taken is not told (it would enumerate accounts); see the
     // hardening tests for the free variant the approval then chooses.
     assert_eq!(codes, [("ik", "duplicate")]);
@@ -137,13 +137,9 @@ async fn the_whole_path_from_registration_to_a_full_session() {
         Some(("v.pdf", PDF)),
     )
     .await;
-    let list = body_json(
-        app.call(&md.client, "GET", "/api/v1/admin/registrations", None)
-            .await,
-    )
-    .await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    let id = list[0]["id"].as_i64().unwrap();
+    let list: Vec<RegistrationSummary> = app.read(&md.client, "/api/v1/admin/registrations").await;
+    assert_eq!(list.len(), 1);
+    let id = list[0].id;
     // The MD admin can read the uploaded agreement.
     let res = app
         .call(
@@ -156,20 +152,19 @@ async fn the_whole_path_from_registration_to_a_full_session() {
     assert_eq!(res.headers()["content-type"], "application/pdf");
     assert_eq!(body_bytes(res).await, PDF);
 
-    let letter = body_json(
-        app.call(
+    let letter: CredentialLetter = app
+        .call_typed(
             &md.client,
             "POST",
             &format!("/api/v1/admin/registrations/{id}/approve"),
             None,
+            StatusCode::OK,
         )
-        .await,
-    )
-    .await;
-    assert_eq!(letter["username"], "klinikum.admin");
-    assert_eq!(letter["totp_issuer"], "LE-Portal");
-    let otp = letter["one_time_password"].as_str().unwrap().to_owned();
-    let secret = letter["totp_secret"].as_str().unwrap().to_owned();
+        .await;
+    assert_eq!(letter.username, "klinikum.admin");
+    assert_eq!(letter.totp_issuer, "LE-Portal");
+    let otp = letter.one_time_password;
+    let secret = letter.totp_secret;
     assert_eq!(secret.len(), 32, "160 bits in base32");
     assert!(
         otp.chars()
@@ -204,8 +199,8 @@ async fn the_whole_path_from_registration_to_a_full_session() {
         .sign_in("klinikum.admin", &otp, Some(&app.code(&secret)))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["session"]["stage"], "set_password");
-    assert_eq!(body["session"]["institution"]["ik"], "261500416");
+    assert_eq!(body.done().session.stage, SessionStage::SetPassword);
+    assert_eq!(body.done().session.institution.ik, "261500416");
     // Until set-up is done, the portal is closed.
     assert_eq!(
         app.call(&client, "GET", "/api/v1/users", None)
@@ -227,23 +222,23 @@ async fn the_whole_path_from_registration_to_a_full_session() {
                 Some(json!({"new_password": pw})),
             )
             .await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{pw}");
-        let b = body_json(res).await;
-        assert_eq!(b["fields"][0]["field"], "new_password");
-        assert_eq!(b["fields"][0]["code"], code, "{pw}");
+        let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(refused.fields[0].field, "new_password", "{pw}");
+        assert_eq!(refused.fields[0].code, code, "{pw}");
     }
-    let res = app
-        .call(
+    let step: StepResult = app
+        .call_typed(
             &client,
             "POST",
             "/api/v1/auth/password",
             Some(json!({"new_password": "Ein gutes neues Passwort"})),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let body = body_json(res).await;
-    assert_eq!(body["session"]["stage"], "full");
-    let codes = body["recovery_codes"].as_array().unwrap();
+    assert_eq!(step.session.stage, SessionStage::Full);
+    let codes = step
+        .recovery_codes
+        .expect("recovery codes at the end of set-up");
     assert_eq!(codes.len(), 10);
     assert_eq!(
         app.call(&client, "GET", "/api/v1/users", None)
@@ -267,12 +262,12 @@ async fn the_whole_path_from_registration_to_a_full_session() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["session"]["stage"], "full");
-    assert_eq!(body["recovery_codes"], serde_json::Value::Null);
+    assert_eq!(body.done().session.stage, SessionStage::Full);
+    assert_eq!(body.done().recovery_codes, None);
 
     // A recovery code works once.
     app.next_step();
-    let code = codes[0].as_str().unwrap();
+    let code = codes[0].as_str();
     let (status, _, _) = app
         .sign_in("klinikum.admin", "Ein gutes neues Passwort", Some(code))
         .await;
@@ -283,9 +278,13 @@ async fn the_whole_path_from_registration_to_a_full_session() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // The applicant's status page shows the approval.
-    let reference = list[0]["reference"].as_str().unwrap();
-    let status = body_json(app.get(&format!("/api/v1/registrations/{reference}")).await).await;
-    assert_eq!(status["state"], "approved");
+    let reference = &list[0].reference;
+    let status: RegistrationStatus = typed(
+        app.get(&format!("/api/v1/registrations/{reference}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(status.state, RegistrationState::Approved);
 }
 
 #[tokio::test]
@@ -298,7 +297,7 @@ async fn an_accepted_code_is_never_accepted_again() {
     // Same code, same step, within its validity: refused, and said why.
     let (status, _, body) = app.sign_in("md.admin", &md.password, Some(&code)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["code"], "code_already_used");
+    assert_eq!(body.refused().code, "code_already_used");
     // The previous step's code is older than the accepted step: refused too.
     let (status, _, _) = app
         .sign_in("md.admin", &md.password, Some(&app.code_at(&md.secret, -1)))
@@ -337,7 +336,7 @@ async fn parallel_sign_ins_with_one_code_let_exactly_one_through() {
     for attempt in attempts {
         let (status, _, body) = attempt.await.unwrap();
         if status == StatusCode::UNAUTHORIZED {
-            assert_eq!(body["code"], "code_already_used", "{body}");
+            assert_eq!(body.refused().code, "code_already_used", "{body}");
         }
         statuses.push(status);
     }
@@ -363,7 +362,7 @@ async fn failures_are_throttled_per_account_without_revealing_users() {
                 .await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}");
             assert_eq!(
-                body["message"],
+                body.refused().message,
                 "Anmeldung fehlgeschlagen: Benutzername, Passwort oder Code stimmen nicht."
             );
         }
@@ -375,12 +374,9 @@ async fn failures_are_throttled_per_account_without_revealing_users() {
             StatusCode::TOO_MANY_REQUESTS,
             "{name}: after 3 failures a delay applies"
         );
-        assert_eq!(body["code"], "throttled");
+        assert_eq!(body.refused().code, "throttled");
         assert!(
-            body["message"]
-                .as_str()
-                .unwrap()
-                .contains("in einer Sekunde"),
+            body.refused().message.contains("in einer Sekunde"),
             "{body}"
         );
     }
@@ -396,12 +392,12 @@ async fn failures_are_throttled_per_account_without_revealing_users() {
         app.clock.advance(61);
         let (status, _, body) = app.sign_in("md.admin", "falsch falsch falsch", None).await;
         if status == StatusCode::TOO_MANY_REQUESTS {
-            waits.push(body["message"].as_str().unwrap().to_owned());
+            waits.push(body.refused().message.clone());
             break;
         }
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let (_, _, body) = app.sign_in("md.admin", "falsch", None).await;
-        waits.push(body["message"].as_str().unwrap().to_owned());
+        waits.push(body.refused().message.clone());
     }
     assert!(waits[0].contains("in 8 Sekunden"), "{waits:?}");
     assert!(waits.last().unwrap().contains("in 14 Minuten"), "{waits:?}");
@@ -440,8 +436,10 @@ async fn sessions_expire_when_idle_and_after_twelve_hours() {
     let res = app
         .call(&md.client, "GET", "/api/v1/auth/session", None)
         .await;
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(body_json(res).await["code"], "session_expired");
+    assert_eq!(
+        refusal(res, StatusCode::UNAUTHORIZED).await.code,
+        "session_expired"
+    );
 
     // Active all the time, the session still ends after 12 hours.
     app.next_step();
@@ -540,8 +538,7 @@ async fn the_cookie_is_strict_and_mutations_need_the_csrf_token() {
     let res = app
         .call(&no_csrf, "POST", "/api/v1/users", Some(body.clone()))
         .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(body_json(res).await["code"], "csrf");
+    assert_eq!(refusal(res, StatusCode::FORBIDDEN).await.code, "csrf");
     let res = app
         .call(&md.client, "POST", "/api/v1/users", Some(body))
         .await;
@@ -564,28 +561,22 @@ async fn admins_manage_only_their_own_institution() {
     let md = app.md_admin().await;
     let a = app.hospital_admin(&md, "260326822", "admin.klinik.a").await;
     let b = app.hospital_admin(&md, "261500416", "admin.klinik.b").await;
-    let res = app
-        .call(
+    let created: CreatedUser = app
+        .call_typed(
             &b.client,
             "POST",
             "/api/v1/users",
             Some(json!({"username": "hr.b", "first_name": "Hanna", "last_name": "Personal", "email": "hr@b.example", "role": "directory_editor"})),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let created = body_json(res).await;
-    let b_user = created["user"]["id"].as_i64().unwrap();
-    assert_eq!(created["user"]["totp_enrolled"], false);
-    assert_eq!(created["one_time_password"].as_str().unwrap().len(), 19);
+    let b_user = created.user.id;
+    assert!(!created.user.totp_enrolled);
+    assert_eq!(created.one_time_password.len(), 19);
 
     // A's list holds only A's people.
-    let list = body_json(app.call(&a.client, "GET", "/api/v1/users", None).await).await;
-    let names: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["username"].as_str().unwrap())
-        .collect();
+    let list: Vec<UserSummary> = app.read(&a.client, "/api/v1/users").await;
+    let names: Vec<&str> = list.iter().map(|u| u.username.as_str()).collect();
     assert_eq!(names, ["admin.klinik.a"]);
     // Every user endpoint for B's user answers 404 to A, and changes nothing.
     for (method, uri, body) in [
@@ -624,8 +615,8 @@ async fn admins_manage_only_their_own_institution() {
             Some(json!({"username": "x.md", "first_name": "X", "last_name": "Y", "email": "x@a.example", "role": "md_admin"})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(res).await["fields"][0]["field"], "role");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "role");
     assert_eq!(
         app.call(&a.client, "GET", "/api/v1/admin/registrations", None)
             .await
@@ -633,42 +624,28 @@ async fn admins_manage_only_their_own_institution() {
         StatusCode::FORBIDDEN
     );
     // The audit log: A sees A's entries only; the MD admin sees both.
-    let log_a = body_json(
-        app.call(&a.client, "GET", "/api/v1/audit-log?limit=500", None)
-            .await,
-    )
-    .await;
+    let log_a: AuditPage = app.read(&a.client, "/api/v1/audit-log?limit=500").await;
     assert!(
-        log_a["entries"]
-            .as_array()
-            .unwrap()
+        log_a
+            .entries
             .iter()
-            .all(|e| e["institution_ik"] == "260326822"),
-        "{log_a}"
+            .all(|e| e.institution_ik.as_deref() == Some("260326822")),
+        "{log_a:?}"
     );
     assert!(
-        log_a["entries"]
-            .as_array()
-            .unwrap()
+        log_a
+            .entries
             .iter()
-            .any(|e| e["action"] == "user_access" && e["outcome"] == "denied")
+            .any(|e| e.action == "user_access" && e.outcome == AuditOutcome::Denied)
     );
-    let log_md = body_json(
-        app.call(
-            &md.client,
-            "GET",
-            "/api/v1/audit-log?action=user_created",
-            None,
-        )
-        .await,
-    )
-    .await;
+    let log_md: AuditPage = app
+        .read(&md.client, "/api/v1/audit-log?action=user_created")
+        .await;
     assert!(
-        log_md["entries"]
-            .as_array()
-            .unwrap()
+        log_md
+            .entries
             .iter()
-            .any(|e| e["institution_ik"] == "261500416")
+            .any(|e| e.institution_ik.as_deref() == Some("261500416"))
     );
 }
 
@@ -677,22 +654,21 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
     let app = TestApp::new().await;
     let md = app.md_admin().await;
     let admin = app.hospital_admin(&md, "260326822", "admin.klinik").await;
-    let created = body_json(
-        app.call(
+    let created: CreatedUser = app
+        .call_typed(
             &admin.client,
             "POST",
             "/api/v1/users",
             Some(json!({"username": "hr.person", "first_name": "Hanna", "last_name": "Personal", "email": "hr@k.example", "role": "directory_editor"})),
+            StatusCode::CREATED,
         )
-        .await,
-    )
-    .await;
-    let id = created["user"]["id"].as_i64().unwrap();
-    let otp = created["one_time_password"].as_str().unwrap().to_owned();
+        .await;
+    let id = created.user.id;
+    let otp = created.one_time_password;
     // First sign-in: one-time password, no code yet; enrolment is forced.
     let (status, client, body) = app.sign_in("hr.person", &otp, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["session"]["stage"], "enrol_totp");
+    assert_eq!(body.done().session.stage, SessionStage::EnrolTotp);
     assert_eq!(
         app.call(
             &client,
@@ -704,17 +680,22 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
         .status(),
         StatusCode::FORBIDDEN
     );
-    let enrol = body_json(
-        app.call(&client, "POST", "/api/v1/auth/totp/begin", None)
-            .await,
-    )
-    .await;
-    let secret = enrol["secret"].as_str().unwrap().to_owned();
+    let enrol: TotpEnrolment = app
+        .call_typed(
+            &client,
+            "POST",
+            "/api/v1/auth/totp/begin",
+            None,
+            StatusCode::OK,
+        )
+        .await;
+    let secret = enrol.secret;
     assert!(
-        enrol["otpauth_uri"]
-            .as_str()
-            .unwrap()
-            .starts_with("otpauth://totp/LE-Portal:hr.person?secret=")
+        enrol
+            .otpauth_uri
+            .starts_with("otpauth://totp/LE-Portal:hr.person?secret="),
+        "{}",
+        enrol.otpauth_uri
     );
     // A wrong code does not activate it.
     let res = app
@@ -734,19 +715,19 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
             Some(json!({"code": app.code(&secret), "device_name": "Diensthandy"})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(body_json(res).await["session"]["stage"], "set_password");
-    let res = app
-        .call(
+    let step: StepResult = typed(res, StatusCode::OK).await;
+    assert_eq!(step.session.stage, SessionStage::SetPassword);
+    let step: StepResult = app
+        .call_typed(
             &client,
             "POST",
             "/api/v1/auth/password",
             Some(json!({"new_password": "Hanna ihr Passwort"})),
+            StatusCode::OK,
         )
         .await;
-    let body = body_json(res).await;
-    assert_eq!(body["session"]["stage"], "full");
-    assert_eq!(body["recovery_codes"].as_array().unwrap().len(), 10);
+    assert_eq!(step.session.stage, SessionStage::Full);
+    assert_eq!(step.recovery_codes.map(|c| c.len()), Some(10));
     // The enrolment code was used: it cannot sign in.
     let (status, _, _) = app
         .sign_in("hr.person", "Hanna ihr Passwort", Some(&app.code(&secret)))
@@ -769,10 +750,9 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
             None,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let reset = body_json(res).await;
-    assert_eq!(reset["user"]["totp_enrolled"], false);
-    let enrolment_code = reset["enrolment_code"].as_str().unwrap().to_owned();
+    let reset: SecondFactorReset = typed(res, StatusCode::OK).await;
+    assert!(!reset.user.totp_enrolled);
+    let enrolment_code = reset.enrolment_code;
     assert_eq!(
         app.call(&client, "GET", "/api/v1/auth/session", None)
             .await
@@ -787,13 +767,17 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
         .sign_in("hr.person", "Hanna ihr Passwort", Some(&enrolment_code))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["session"]["stage"], "enrol_totp");
-    let enrol = body_json(
-        app.call(&client, "POST", "/api/v1/auth/totp/begin", None)
-            .await,
-    )
-    .await;
-    let secret2 = enrol["secret"].as_str().unwrap().to_owned();
+    assert_eq!(body.done().session.stage, SessionStage::EnrolTotp);
+    let enrol: TotpEnrolment = app
+        .call_typed(
+            &client,
+            "POST",
+            "/api/v1/auth/totp/begin",
+            None,
+            StatusCode::OK,
+        )
+        .await;
+    let secret2 = enrol.secret;
     assert_ne!(secret, secret2);
     let res = app
         .call(
@@ -803,11 +787,11 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
             Some(json!({"code": app.code(&secret2), "device_name": "Neues Handy"})),
         )
         .await;
-    let body = body_json(res).await;
-    assert_eq!(body["session"]["stage"], "full");
+    let step: StepResult = typed(res, StatusCode::OK).await;
+    assert_eq!(step.session.stage, SessionStage::Full);
     assert_eq!(
-        body["recovery_codes"].as_array().unwrap().len(),
-        10,
+        step.recovery_codes.map(|c| c.len()),
+        Some(10),
         "a new key brings new recovery codes"
     );
 
@@ -826,7 +810,7 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
         .sign_in("hr.person", "Hanna ihr Passwort", Some(&app.code(&secret2)))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["code"], "sign_in_failed");
+    assert_eq!(body.refused().code, "sign_in_failed");
     // Admins cannot lock themselves out.
     let own = admin_id(&app, "admin.klinik").await;
     let res = app
@@ -857,17 +841,16 @@ async fn reissuing_a_letter_replaces_the_credentials_and_rejection_needs_a_reaso
         .fetch_one(pool)
         .await)
         .unwrap();
-    let letter = body_json(
-        app.call(
+    let letter: CredentialLetter = app
+        .call_typed(
             &md.client,
             "POST",
             &format!("/api/v1/admin/registrations/{id}/letter"),
             None,
+            StatusCode::OK,
         )
-        .await,
-    )
-    .await;
-    assert_ne!(letter["totp_secret"].as_str().unwrap(), admin.secret);
+        .await;
+    assert_ne!(letter.totp_secret, admin.secret);
     // The old password and key are dead; the admin's session ended.
     assert_eq!(
         app.call(&admin.client, "GET", "/api/v1/auth/session", None)
@@ -888,29 +871,22 @@ async fn reissuing_a_letter_replaces_the_credentials_and_rejection_needs_a_reaso
     let (status, _, body) = app
         .sign_in(
             "admin.klinik",
-            letter["one_time_password"].as_str().unwrap(),
-            Some(&app.code(letter["totp_secret"].as_str().unwrap())),
+            &letter.one_time_password,
+            Some(&app.code(&letter.totp_secret)),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["session"]["stage"], "set_password");
+    assert_eq!(body.done().session.stage, SessionStage::SetPassword);
 
     app.register(
         &hospital_form("101575519", "admin.zwei"),
         Some(("v.pdf", PDF)),
     )
     .await;
-    let pending = body_json(
-        app.call(
-            &md.client,
-            "GET",
-            "/api/v1/admin/registrations?state=pending",
-            None,
-        )
-        .await,
-    )
-    .await;
-    let id = pending[0]["id"].as_i64().unwrap();
+    let pending: Vec<RegistrationSummary> = app
+        .read(&md.client, "/api/v1/admin/registrations?state=pending")
+        .await;
+    let id = pending[0].id;
     let res = app
         .call(
             &md.client,
@@ -920,15 +896,16 @@ async fn reissuing_a_letter_replaces_the_credentials_and_rejection_needs_a_reaso
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = app
-        .call(
+    let rejected: RegistrationSummary = app
+        .call_typed(
             &md.client,
             "POST",
             &format!("/api/v1/admin/registrations/{id}/reject"),
             Some(json!({"reason": "Vereinbarung nicht unterschrieben"})),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(body_json(res).await["state"], "rejected");
+    assert_eq!(rejected.state, RegistrationState::Rejected);
     // After a rejection, the same IK may register again.
     let res = app
         .register(
@@ -944,14 +921,12 @@ async fn audit_log_filters_and_exports_csv() {
     let app = TestApp::new().await;
     let md = app.md_admin().await;
     app.sign_in("niemand", "falsch falsch falsch", None).await;
-    let page = body_json(
-        app.call(&md.client, "GET", "/api/v1/audit-log?outcome=failure", None)
-            .await,
-    )
-    .await;
-    assert_eq!(page["total"], 1);
-    assert_eq!(page["entries"][0]["actor"], "niemand");
-    assert_eq!(page["entries"][0]["client_addr"], "192.0.2.10");
+    let page: AuditPage = app
+        .read(&md.client, "/api/v1/audit-log?outcome=failure")
+        .await;
+    assert_eq!(page.total, 1);
+    assert_eq!(page.entries[0].actor.as_deref(), Some("niemand"));
+    assert_eq!(page.entries[0].client_addr.as_deref(), Some("192.0.2.10"));
     let res = app
         .call(
             &md.client,
@@ -998,11 +973,10 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
             Some(json!({"name": "KIS Archiv", "scopes": ["audits"]})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let created = body_json(res).await;
-    let token = created["token"].as_str().unwrap().to_owned();
+    let created: CreatedToken = typed(res, StatusCode::CREATED).await;
+    let token = created.token;
     assert!(token.starts_with("lep_") && token.len() > 40);
-    let id = created["summary"]["id"].as_i64().unwrap();
+    let id = created.summary.id;
     // Stored only as a hash.
     let stored: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
         .bind(&token)
@@ -1019,7 +993,8 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
             Some(json!({"name": "x", "scopes": ["audits"]})),
         )
         .await;
-    assert_eq!(body_json(res).await["fields"][0]["code"], "not_allowed");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "not_allowed");
     let res = app
         .call(
             &a.client,
@@ -1028,7 +1003,8 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
             Some(json!({"name": "x", "scopes": []})),
         )
         .await;
-    assert_eq!(body_json(res).await["fields"][0]["code"], "required");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "required");
 
     // The token authenticates A's institution with its scope only.
     let parts_for = |t: &str| {
@@ -1058,8 +1034,8 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
     );
 
     // B cannot see or revoke A's token.
-    let list_b = body_json(app.call(&b.client, "GET", "/api/v1/api-tokens", None).await).await;
-    assert_eq!(list_b, json!([]));
+    let list_b: Vec<TokenSummary> = app.read(&b.client, "/api/v1/api-tokens").await;
+    assert_eq!(list_b, []);
     assert_eq!(
         app.call(
             &b.client,
@@ -1079,7 +1055,8 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
             None,
         )
         .await;
-    assert!(body_json(res).await["revoked_at"].is_string());
+    let revoked: TokenSummary = typed(res, StatusCode::OK).await;
+    assert!(revoked.revoked_at.is_some());
     let mut parts = parts_for(&token);
     let refused = <ApiClient as axum::extract::FromRequestParts<_>>::from_request_parts(
         &mut parts, &app.state,

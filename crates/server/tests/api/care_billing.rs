@@ -3,8 +3,12 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use le_care_seal::{RecipientCertificate, SealOptions, SigningIdentity, seal};
+use le_domain::api::care_billing::{
+    CareSetup, CertificateImportReport, Delivery, RecipientCertificateFile, StaffImportReport,
+    StaffMember,
+};
 use le_domain::care_billing::{Procedure, parse_order_file};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -84,6 +88,41 @@ async fn deliver(
     .await
 }
 
+/// [`deliver`], expecting 201; answers the delivery.
+async fn delivered(app: &TestApp, client: &Client, query: &str, file: &[u8]) -> Delivery {
+    typed(deliver(app, client, query, file).await, StatusCode::CREATED).await
+}
+
+/// `method /api/v1/care/deliveries/{id}{tail}` as `client` (`tail`: "", "/send", …).
+async fn on_delivery(
+    app: &TestApp,
+    client: &Client,
+    method: &str,
+    id: i64,
+    tail: &str,
+    json: Option<Value>,
+) -> axum::response::Response {
+    app.call(
+        client,
+        method,
+        &format!("/api/v1/care/deliveries/{id}{tail}"),
+        json,
+    )
+    .await
+}
+
+/// `POST /api/v1/care/staff/import` as `clerk` with `body`, expecting 200; answers the report.
+async fn staff_import(app: &TestApp, clerk: &Client, body: Value) -> StaffImportReport {
+    app.call_typed(
+        clerk,
+        "POST",
+        "/api/v1/care/staff/import",
+        Some(body),
+        StatusCode::OK,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_set_up_is_the_admins_and_checked_field_by_field() {
     let app = demo().await;
@@ -96,9 +135,8 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
             Some(json!({"region": "NRW", "billing_centre_ik": "12345", "sender_email": "x"})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        field_names(&body_json(res).await),
+        refused_fields(res).await,
         ["region", "billing_centre_ik", "sender_email"]
     );
     let clerk = as_user(&app, people::CARE_CLERK).await;
@@ -111,25 +149,19 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = app
-        .call(
+    let setup: CareSetup = app
+        .call_typed(
             &admin,
             "POST",
             "/api/v1/care/branches",
             Some(json!({"ik": "460512349", "name": "Zentrale"})),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let setup = body_json(res).await;
     // The demo's own branches (seeded) and the new one.
-    let iks: Vec<&str> = setup["branches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["ik"].as_str().unwrap())
-        .collect();
+    let iks: Vec<&str> = setup.branches.iter().map(|b| b.ik.as_str()).collect();
     assert!(iks.contains(&"460512349"), "{iks:?}");
-    assert_eq!(setup["regions"].as_array().map(Vec::len), Some(25));
+    assert_eq!(setup.regions.len(), 25);
     let res = app
         .call(
             &admin,
@@ -138,8 +170,8 @@ async fn the_set_up_is_the_admins_and_checked_field_by_field() {
             Some(json!({"ik": "460512349", "name": "Doppelt"})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(res).await["fields"][0]["code"], "duplicate");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "duplicate");
 }
 
 #[tokio::test]
@@ -157,24 +189,15 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
     let encrypted = sealed(&b"Abrechnungsdaten ".repeat(100));
-    let res = deliver(&app, &clerk, QUERY, &encrypted).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let delivery = body_json(res).await;
-    assert_eq!(delivery["transfer_number"], 1);
-    assert_eq!(delivery["payload_file_name"], "TPFL0001");
-    assert_eq!(delivery["order_file_name"], "TPFL0001.AUF");
-    assert_eq!(delivery["transfer_size"], encrypted.len());
-    assert_eq!(delivery["paper_receipts"], "Abrechnungsstelle Hamburg");
-    let id = delivery["id"].as_i64().unwrap();
+    let delivery = delivered(&app, &clerk, QUERY, &encrypted).await;
+    assert_eq!(delivery.transfer_number, 1);
+    assert_eq!(delivery.payload_file_name, "TPFL0001");
+    assert_eq!(delivery.order_file_name, "TPFL0001.AUF");
+    assert_eq!(delivery.transfer_size, encrypted.len() as u64);
+    assert_eq!(delivery.paper_receipts, "Abrechnungsstelle Hamburg");
+    let id = delivery.id;
     // The order file: 348 bytes that the domain reads back with every field in place.
-    let res = app
-        .call(
-            &clerk,
-            "GET",
-            &format!("/api/v1/care/deliveries/{id}/order-file"),
-            None,
-        )
-        .await;
+    let res = on_delivery(&app, &clerk, "GET", id, "/order-file", None).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
         res.headers()[header::CONTENT_DISPOSITION]
@@ -196,60 +219,44 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
     assert!(!order.correction);
     assert_eq!(order.sender_email, "abrechnung@pflege.example");
     // The encrypted file comes back byte for byte.
-    let res = app
-        .call(
-            &clerk,
-            "GET",
-            &format!("/api/v1/care/deliveries/{id}/payload"),
-            None,
-        )
-        .await;
+    let res = on_delivery(&app, &clerk, "GET", id, "/payload", None).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(body_bytes(res).await, encrypted);
     // The detail shows the order file's fields in German.
-    let detail = body_json(
-        app.call(
-            &clerk,
-            "GET",
-            &format!("/api/v1/care/deliveries/{id}"),
-            None,
-        )
-        .await,
-    )
-    .await;
-    let fields = detail["order_fields"].as_array().unwrap();
+    let detail: Delivery = app
+        .read(&clerk, &format!("/api/v1/care/deliveries/{id}"))
+        .await;
+    let fields = &detail.order_fields;
     assert_eq!(fields.len(), 37);
-    assert_eq!(fields[4]["label"], "Verfahren");
-    assert_eq!(fields[4]["value"], "TPFL0");
+    assert_eq!(fields[4].label, "Verfahren");
+    assert_eq!(fields[4].value, "TPFL0");
 
     // An error return is recorded; a correction delivery follows with the next number.
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            &format!("/api/v1/care/deliveries/{id}/error-return"),
-            Some(json!({"error_number": 240, "error_action": 3, "note": "Satz fehlerhaft"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(body_json(res).await["error_return"]["error_number"], 240);
-    let res = deliver(
+    let error_return = json!({"error_number": 240, "error_action": 3, "note": "Satz fehlerhaft"});
+    let res = on_delivery(
+        &app,
+        &clerk,
+        "POST",
+        id,
+        "/error-return",
+        Some(error_return),
+    )
+    .await;
+    let returned: Delivery = typed(res, StatusCode::OK).await;
+    assert_eq!(returned.error_return.map(|e| e.error_number), Some(240));
+    let correction = delivered(
         &app,
         &clerk,
         &format!("{QUERY}&correction_of={id}"),
         &sealed(b"korrigiert"),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let correction = body_json(res).await;
-    assert_eq!(correction["transfer_number"], 2);
-    assert_eq!(correction["correction_of"], id);
-    let errors = body_json(
-        app.call(&clerk, "GET", "/api/v1/care/deliveries?state=error", None)
-            .await,
-    )
-    .await;
-    assert_eq!(errors.as_array().map(Vec::len), Some(1));
+    assert_eq!(correction.transfer_number, 2);
+    assert_eq!(correction.correction_of, Some(id));
+    let errors: Vec<Delivery> = app
+        .read(&clerk, "/api/v1/care/deliveries?state=error")
+        .await;
+    assert_eq!(errors.len(), 1);
     let actions: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action LIKE 'care_%' ORDER BY id",
     )
@@ -276,14 +283,11 @@ async fn refused_kinds_and_unknown_branches_are_field_errors() {
         b"x",
     )
     .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(body["fields"][0]["field"], "kind");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "kind");
     assert!(
-        body["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("§ 302 SGB V")
+        refused.fields[0].message.contains("§ 302 SGB V"),
+        "{refused:?}"
     );
     let res = deliver(
         &app,
@@ -292,8 +296,7 @@ async fn refused_kinds_and_unknown_branches_are_field_errors() {
         b"x",
     )
     .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_names(&body_json(res).await), ["month", "branch_ik"]);
+    assert_eq!(refused_fields(res).await, ["month", "branch_ik"]);
     // Nothing was numbered or stored.
     let count: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM care_deliveries",
@@ -317,18 +320,17 @@ async fn a_file_for_an_unknown_or_expired_recipient_certificate_is_refused() {
     };
     // Not a CMS envelope at all.
     let res = deliver(&app, &clerk, QUERY, b"verschluesselt").await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(field_names(&body), ["file"]);
-    assert_eq!(body["fields"][0]["code"], "not_enveloped");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(field_codes(&refused), [("file", "not_enveloped")]);
     // Encrypted for a certificate the operator never imported (here: the sender's own).
     let foreign = sender().certificate().clone();
     let res = deliver(&app, &clerk, QUERY, &sealed_for(b"Daten", &foreign)).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(field_names(&body), ["recipient_certificate"]);
-    assert_eq!(body["fields"][0]["code"], "certificate_unknown");
-    let message = body["fields"][0]["message"].as_str().unwrap();
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        field_codes(&refused),
+        [("recipient_certificate", "certificate_unknown")]
+    );
+    let message = &refused.fields[0].message;
     assert!(
         message.contains("nicht eingespielt") && message.contains("IK 109905003"),
         "{message}"
@@ -348,16 +350,14 @@ async fn a_file_for_an_unknown_or_expired_recipient_certificate_is_refused() {
     .map(|_| ()))
     .unwrap();
     let res = deliver(&app, &clerk, QUERY, &file).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(field_names(&body), ["recipient_certificate"]);
-    assert_eq!(body["fields"][0]["code"], "certificate_expired");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        field_codes(&refused),
+        [("recipient_certificate", "certificate_expired")]
+    );
     assert!(
-        body["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("abgelaufen"),
-        "{body}"
+        refused.fields[0].message.contains("abgelaufen"),
+        "{refused:?}"
     );
     // Nothing was numbered or stored, and no upload is left behind.
     assert_eq!(count().await, 0);
@@ -378,15 +378,13 @@ async fn parallel_deliveries_get_every_number_once_without_gaps() {
         let file = file.clone();
         tasks.push(tokio::spawn(async move {
             use tower::ServiceExt as _;
-            let req = Request::post(format!("/api/v1/care/deliveries?{QUERY}"))
-                .header(header::COOKIE, clerk.cookie.unwrap())
-                .header("x-csrf-token", clerk.csrf.unwrap())
-                .header("x-requested-with", "le-portal")
+            let req = session_request(&clerk, "POST", &format!("/api/v1/care/deliveries?{QUERY}"))
                 .body(Body::from(file))
                 .unwrap();
             let res = router.oneshot(req).await.unwrap();
-            assert_eq!(res.status(), StatusCode::CREATED);
-            body_json(res).await["transfer_number"].as_u64().unwrap()
+            typed::<Delivery>(res, StatusCode::CREATED)
+                .await
+                .transfer_number
         }));
     }
     let mut numbers = Vec::new();
@@ -394,14 +392,13 @@ async fn parallel_deliveries_get_every_number_once_without_gaps() {
         numbers.push(t.await.unwrap());
     }
     numbers.sort_unstable();
-    assert_eq!(numbers, (1..=20).collect::<Vec<u64>>());
+    assert_eq!(numbers, (1..=20).collect::<Vec<u16>>());
 }
 
 #[tokio::test]
 async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
     let (app, admin, clerk) = set_up().await;
-    let res = deliver(&app, &clerk, QUERY, &sealed(b"eins")).await;
-    let id = body_json(res).await["id"].as_i64().unwrap();
+    let id = delivered(&app, &clerk, QUERY, &sealed(b"eins")).await.id;
     // The delivery moves to another care service: for this one it no longer exists.
     le_server::on_db!(&app.state.database, pool => {
         sqlx::query(
@@ -419,20 +416,12 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
         .await
         .unwrap();
     });
-    for uri in [
-        format!("/api/v1/care/deliveries/{id}"),
-        format!("/api/v1/care/deliveries/{id}/order-file"),
-        format!("/api/v1/care/deliveries/{id}/payload"),
-    ] {
-        let res = app.call(&clerk, "GET", &uri, None).await;
-        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{uri}");
+    for tail in ["", "/order-file", "/payload"] {
+        let res = on_delivery(&app, &clerk, "GET", id, tail, None).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{tail}");
     }
-    let list = body_json(
-        app.call(&clerk, "GET", "/api/v1/care/deliveries", None)
-            .await,
-    )
-    .await;
-    assert_eq!(list, json!([]));
+    let list: Vec<Delivery> = app.read(&clerk, "/api/v1/care/deliveries").await;
+    assert_eq!(list, []);
 
     // Billing software with a `care_billing` token delivers; other scopes are refused.
     let token = app
@@ -446,8 +435,12 @@ async fn another_care_service_sees_nothing_and_tokens_need_their_scope() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(body_json(res).await["transfer_number"], 2);
+    assert_eq!(
+        typed::<Delivery>(res, StatusCode::CREATED)
+            .await
+            .transfer_number,
+        2
+    );
     let res = app
         .call(
             &admin,
@@ -474,31 +467,15 @@ async fn a_delivery_is_mailed_once_with_both_files() {
     app.care_set_up(&admin).await;
     import_recipient(&app).await;
     let encrypted = sealed(&(0..=255u8).cycle().take(70_000).collect::<Vec<u8>>());
-    let res = deliver(&app, &admin, QUERY, &encrypted).await;
-    let delivery = body_json(res).await;
-    let id = delivery["id"].as_i64().unwrap();
-    let order = body_bytes(
-        app.call(
-            &admin,
-            "GET",
-            &format!("/api/v1/care/deliveries/{id}/order-file"),
-            None,
-        )
-        .await,
-    )
-    .await;
-    let res = app
-        .call(
-            &admin,
-            "POST",
-            &format!("/api/v1/care/deliveries/{id}/send"),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let sent = body_json(res).await;
-    assert_eq!(sent["sent_to"], "datenannahme@annahme.example");
-    assert!(sent["sent_at"].is_string());
+    let id = delivered(&app, &admin, QUERY, &encrypted).await.id;
+    let order = body_bytes(on_delivery(&app, &admin, "GET", id, "/order-file", None).await).await;
+    let res = on_delivery(&app, &admin, "POST", id, "/send", None).await;
+    let sent: Delivery = typed(res, StatusCode::OK).await;
+    assert_eq!(
+        sent.sent_to.as_deref(),
+        Some("datenannahme@annahme.example")
+    );
+    assert!(sent.sent_at.is_some());
     let mail = sink.mail(1).await;
     let envelope = std::fs::read_to_string(mail.with_extension("envelope")).unwrap();
     assert_eq!(
@@ -517,47 +494,27 @@ async fn a_delivery_is_mailed_once_with_both_files() {
         "{eml}"
     );
     // Once only.
-    let res = app
-        .call(
-            &admin,
-            "POST",
-            &format!("/api/v1/care/deliveries/{id}/send"),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert_eq!(body_json(res).await["code"], "already_sent");
+    let res = on_delivery(&app, &admin, "POST", id, "/send", None).await;
+    assert_eq!(
+        refusal(res, StatusCode::CONFLICT).await.code,
+        "already_sent"
+    );
     // Without a configured mail server the answer says to use a data carrier.
     let (plain, _, clerk) = set_up().await;
-    let res = deliver(&plain, &clerk, QUERY, &sealed(b"x")).await;
-    let id = body_json(res).await["id"].as_i64().unwrap();
-    let res = plain
-        .call(
-            &clerk,
-            "POST",
-            &format!("/api/v1/care/deliveries/{id}/send"),
-            None,
-        )
+    let id = delivered(&plain, &clerk, QUERY, &sealed(b"x")).await.id;
+    let res = on_delivery(&plain, &clerk, "POST", id, "/send", None).await;
+    assert_eq!(
+        refusal(res, StatusCode::CONFLICT).await.code,
+        "mail_not_configured"
+    );
+    let detail: Delivery = plain
+        .read(&clerk, &format!("/api/v1/care/deliveries/{id}"))
         .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert_eq!(body_json(res).await["code"], "mail_not_configured");
-    let detail = body_json(
-        plain
-            .call(
-                &clerk,
-                "GET",
-                &format!("/api/v1/care/deliveries/{id}"),
-                None,
-            )
-            .await,
-    )
-    .await;
     assert!(
-        detail["data_carrier"]
-            .as_str()
-            .unwrap()
+        detail
+            .data_carrier
             .contains("Postfach 10 04 53, 45004 Essen"),
-        "{detail}"
+        "{detail:?}"
     );
 }
 
@@ -565,11 +522,17 @@ async fn a_delivery_is_mailed_once_with_both_files() {
 async fn staff_with_numbers_and_reasons_by_form_and_csv() {
     let (app, _admin, clerk) = set_up().await;
     let karla = json!({"last_name": "Kranz", "first_name": "Karla", "lbnr": "123456789", "requires_lbnr": true});
-    let res = app
-        .call(&clerk, "POST", "/api/v1/care/staff", Some(karla.clone()))
+    let karla: StaffMember = app
+        .call_typed(
+            &clerk,
+            "POST",
+            "/api/v1/care/staff",
+            Some(karla),
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let id = body_json(res).await["id"].as_i64().unwrap();
+    assert_eq!(karla.form.lbnr, "123456789");
+    let id = karla.id;
     // The same LBNR for a second person is a field error.
     let res = app
         .call(
@@ -579,8 +542,8 @@ async fn staff_with_numbers_and_reasons_by_form_and_csv() {
             Some(json!({"last_name": "Zwei", "first_name": "Zora", "lbnr": "123456789"})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(res).await["fields"][0]["code"], "duplicate");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "duplicate");
     // A substitute number needs its reason.
     let res = app
         .call(
@@ -590,61 +553,24 @@ async fn staff_with_numbers_and_reasons_by_form_and_csv() {
             Some(json!({"last_name": "Kranz", "first_name": "Karla", "lbnr": "999999998", "requires_lbnr": true})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_names(&body_json(res).await), ["reason"]);
+    assert_eq!(refused_fields(res).await, ["reason"]);
     // CSV: one bad line stores nothing; fixed, all lines are stored.
     let csv =
         "Nachname;Vorname;LBNR;Grund;Pflichtig\r\nBerg;Bodo;;;ja\r\nLenz;Lea;987654321;;ja\r\n";
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            "/api/v1/care/staff/import",
-            Some(json!({"csv": csv})),
-        )
-        .await;
-    let report = body_json(res).await;
-    assert_eq!(report["applied"], false);
-    assert_eq!(report["errors"][0]["line"], 2);
-    assert_eq!(report["errors"][0]["field"], "lbnr");
+    let report = staff_import(&app, &clerk, json!({"csv": csv})).await;
+    assert!(!report.applied);
+    assert_eq!(report.errors[0].line, 2);
+    assert_eq!(report.errors[0].field, "lbnr");
     let csv = csv.replace("Berg;Bodo;;;ja", "Berg;Bodo;999999999;Leiharbeit;ja");
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            "/api/v1/care/staff/import",
-            Some(json!({"csv": csv, "dry_run": true})),
-        )
-        .await;
-    assert_eq!(body_json(res).await["applied"], false);
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            "/api/v1/care/staff/import",
-            Some(json!({"csv": csv})),
-        )
-        .await;
-    let report = body_json(res).await;
-    assert_eq!(
-        (report["applied"].clone(), report["added"].clone()),
-        (json!(true), json!(2))
-    );
-    let staff = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
-    let names: Vec<&str> = staff
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["last_name"].as_str().unwrap())
-        .collect();
+    let report = staff_import(&app, &clerk, json!({"csv": csv, "dry_run": true})).await;
+    assert!(!report.applied);
+    let report = staff_import(&app, &clerk, json!({"csv": csv})).await;
+    assert_eq!((report.applied, report.added), (true, 2));
+    let staff: Vec<StaffMember> = app.read(&clerk, "/api/v1/care/staff").await;
+    let names: Vec<&str> = staff.iter().map(|s| s.form.last_name.as_str()).collect();
     // Adler and Winter are the demo's own staff.
     assert_eq!(names, ["Adler", "Berg", "Kranz", "Lenz", "Winter"]);
-    assert!(
-        staff[1]["number_label"]
-            .as_str()
-            .unwrap()
-            .contains("Leiharbeit")
-    );
+    assert!(staff[1].number_label.contains("Leiharbeit"));
 }
 
 /// A taken number does not end the check of a file: every line is checked in the one
@@ -653,36 +579,20 @@ async fn staff_with_numbers_and_reasons_by_form_and_csv() {
 #[tokio::test]
 async fn a_csv_names_every_taken_number_by_line_and_stores_nothing() {
     let (app, _admin, clerk) = set_up().await;
-    let before = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
+    let before: Vec<StaffMember> = app.read(&clerk, "/api/v1/care/staff").await;
     // Line 2 takes the demo's Adler's number; lines 4 and 5 share one; line 3 is right.
     let csv = "Nachname;Vorname;LBNR;Grund;Pflichtig\r\nAst;Alma;100000017;;ja\r\n\
                Berg;Bodo;987654321;;ja\r\nCorn;Cleo;123456789;;ja\r\nDorn;Dana;123456789;;ja\r\n";
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            "/api/v1/care/staff/import",
-            Some(json!({"csv": csv})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let report = body_json(res).await;
-    assert_eq!(report["applied"], false, "{report}");
-    assert_eq!(report["added"], 0);
-    let errors: Vec<(i64, &str, &str)> = report["errors"]
-        .as_array()
-        .unwrap()
+    let report = staff_import(&app, &clerk, json!({"csv": csv})).await;
+    assert!(!report.applied, "{report:?}");
+    assert_eq!(report.added, 0);
+    let errors: Vec<(usize, &str, &str)> = report
+        .errors
         .iter()
-        .map(|e| {
-            (
-                e["line"].as_i64().unwrap(),
-                e["field"].as_str().unwrap(),
-                e["code"].as_str().unwrap(),
-            )
-        })
+        .map(|e| (e.line, e.field.as_str(), e.code.as_str()))
         .collect();
     assert_eq!(errors, [(2, "lbnr", "duplicate"), (5, "lbnr", "duplicate")]);
-    let after = body_json(app.call(&clerk, "GET", "/api/v1/care/staff", None).await).await;
+    let after: Vec<StaffMember> = app.read(&clerk, "/api/v1/care/staff").await;
     assert_eq!(after, before);
 }
 
@@ -737,15 +647,13 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
     let res = app
         .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
         .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let body = body_json(res).await;
-    assert_eq!(body["code"], "certificate_unknown");
+    let refused = refusal(res, StatusCode::CONFLICT).await;
+    assert_eq!(refused.code, "certificate_unknown");
     assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
+        refused
+            .message
             .contains("IK 109905003 liegt kein Zertifikat vor"),
-        "{body}"
+        "{refused:?}"
     );
 
     let dir = tempfile::tempdir().unwrap();
@@ -785,8 +693,7 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
         b"kein Zertifikat".to_vec(),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_names(&body_json(res).await), ["file"]);
+    assert_eq!(refused_fields(res).await, ["file"]);
 
     // The GKV list form (base64 blocks, blank lines between): the valid one is taken, the
     // expired and the one without IK are refused with their reasons.
@@ -809,30 +716,21 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
         list.clone().into_bytes(),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let report = body_json(res).await;
-    assert_eq!(report["added"].as_array().unwrap().len(), 1, "{report}");
-    assert_eq!(report["added"][0]["ik"], "109905003");
-    let reasons: Vec<&str> = report["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["reason"].as_str().unwrap())
-        .collect();
-    assert_eq!(reasons.len(), 2, "{report}");
+    let report: CertificateImportReport = typed(res, StatusCode::OK).await;
+    assert_eq!(report.added.len(), 1, "{report:?}");
+    assert_eq!(report.added[0].ik, "109905003");
+    let reasons: Vec<&str> = report.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{report:?}");
     assert!(reasons[0].starts_with("Abgelaufen am"), "{reasons:?}");
     assert!(reasons[1].starts_with("Kein IK"), "{reasons:?}");
     // The same list again changes nothing.
-    let report =
-        body_json(post_raw(&app, &md, "/api/v1/care/certificates", list.into_bytes()).await).await;
-    assert_eq!(report["added"], json!([]));
-    assert_eq!(report["unchanged"], 1);
-    let listed = body_json(
-        app.call(&md, "GET", "/api/v1/care/certificates", None)
-            .await,
-    )
-    .await;
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let res = post_raw(&app, &md, "/api/v1/care/certificates", list.into_bytes()).await;
+    let report: CertificateImportReport = typed(res, StatusCode::OK).await;
+    assert_eq!(report.added, []);
+    assert_eq!(report.unchanged, 1);
+    let listed: Vec<le_domain::api::care_billing::RecipientCertificate> =
+        app.read(&md, "/api/v1/care/certificates").await;
+    assert_eq!(listed.len(), 1);
     let res = app
         .call(&admin, "GET", "/api/v1/care/certificates", None)
         .await;
@@ -849,13 +747,10 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
     let res = app
         .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let file = body_json(res).await;
-    assert_eq!(file["ik"], "109905003");
-    let cert =
-        le_care_seal::RecipientCertificate::from_pem(file["pem"].as_str().unwrap().as_bytes())
-            .unwrap();
-    assert_eq!(cert.info().sha256, file["sha256"].as_str().unwrap());
+    let file: RecipientCertificateFile = typed(res, StatusCode::OK).await;
+    assert_eq!(file.ik, "109905003");
+    let cert = RecipientCertificate::from_pem(file.pem.as_bytes()).unwrap();
+    assert_eq!(cert.info().sha256, file.sha256);
     let token = app.api_token(&admin, "Abrechnung", &["care_billing"]).await;
     let app_ref = &app;
     let by_token = |token: String| async move {
@@ -865,21 +760,21 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
             .status()
     };
     assert_eq!(by_token(token).await, StatusCode::OK);
-    let other_scope = body_json(
-        app.call(
+    // No token of another scope can reach it: a care service cannot even make one (the old
+    // `if let Some(token)` branch that expected 403 here never ran).
+    let res = app
+        .call(
             &admin,
             "POST",
             "/api/v1/api-tokens",
             Some(json!({"name": "Verzeichnis", "scopes": ["directory"]})),
         )
-        .await,
-    )
-    .await["token"]
-        .as_str()
-        .map(str::to_owned);
-    if let Some(t) = other_scope {
-        assert_eq!(by_token(t).await, StatusCode::FORBIDDEN);
-    }
+        .await;
+    assert_eq!(
+        refused_fields(res).await,
+        ["scopes"],
+        "care services grant only care_billing"
+    );
     // Other institutions' people are not care services.
     let hospital = as_user(&app, people::HOSPITAL_ADMIN).await;
     let res = app
@@ -893,13 +788,9 @@ async fn recipient_certificates_are_imported_by_the_operator_and_refused_when_un
     let res = app
         .call(&clerk, "GET", "/api/v1/care/recipient-certificate", None)
         .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let body = body_json(res).await;
-    assert_eq!(body["code"], "certificate_expired");
-    assert!(
-        body["message"].as_str().unwrap().contains("abgelaufen"),
-        "{body}"
-    );
+    let refused = refusal(res, StatusCode::CONFLICT).await;
+    assert_eq!(refused.code, "certificate_expired");
+    assert!(refused.message.contains("abgelaufen"), "{refused:?}");
 }
 
 #[tokio::test]

@@ -1,7 +1,10 @@
 //! Demo (kiosk) mode: seeded accounts that visitors can use with the codes the portal shows.
 use axum::http::StatusCode;
+use le_domain::access::{InstitutionKind, Role};
+use le_domain::api::access::SessionStage;
+use le_domain::api::demo::{DemoAccount, DemoStatus};
 
-use crate::helpers::{TestApp, body_json};
+use crate::helpers::{TestApp, demo_account, refusal, typed};
 
 #[tokio::test]
 async fn demo_accounts_exist_only_in_demo_mode_and_their_codes_sign_in() {
@@ -24,24 +27,23 @@ async fn demo_accounts_exist_only_in_demo_mode_and_their_codes_sign_in() {
     })
     .unwrap();
     assert_eq!(users, 10);
-    let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
-    let list = accounts.as_array().unwrap();
+    let list: Vec<DemoAccount> =
+        typed(app.get("/api/v1/demo/accounts").await, StatusCode::OK).await;
     assert_eq!(list.len(), 10);
     let hr = list
         .iter()
-        .find(|a| a["username"] == "klinik.personal")
-        .unwrap();
-    assert_eq!(hr["role"], "directory_editor");
+        .find(|a| a.username == "klinik.personal")
+        .expect("the demo's HR editor");
+    assert_eq!(hr.role, Role::DirectoryEditor);
     let (status, _, body) = app
-        .sign_in(
-            "klinik.personal",
-            hr["password"].as_str().unwrap(),
-            hr["code"].as_str(),
-        )
+        .sign_in("klinik.personal", &hr.password, Some(&hr.code))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["session"]["stage"], "full");
-    assert_eq!(body["session"]["institution"]["kind"], "hospital");
+    assert_eq!(body.done().session.stage, SessionStage::Full);
+    assert_eq!(
+        body.done().session.institution.kind,
+        InstitutionKind::Hospital
+    );
 }
 
 #[tokio::test]
@@ -60,10 +62,9 @@ async fn demo_accounts_cannot_change_credentials_or_other_sessions() {
         ("/api/v1/auth/totp/begin", None),
     ] {
         let res = app.call(&client, "POST", path, body).await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
-        let body = body_json(res).await;
-        assert_eq!(body["code"], "demo_account_locked", "{path}");
-        assert!(body["message"].as_str().unwrap().contains("Demo-Modus"));
+        let refused = refusal(res, StatusCode::FORBIDDEN).await;
+        assert_eq!(refused.code, "demo_account_locked", "{path}");
+        assert!(refused.message.contains("Demo-Modus"), "{refused:?}");
     }
     // Another demo account's second factor cannot be reset by the demo admin either.
     let id: i64 = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT id FROM users WHERE username = 'klinik.lesen'")
@@ -89,27 +90,17 @@ async fn demo_accounts_cannot_change_credentials_or_other_sessions() {
 async fn a_used_code_is_never_offered_again() {
     let app = crate::helpers::demo().await;
     app.next_step();
-    let code_of = |list: &serde_json::Value, user: &str| {
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["username"] == user)
-            .map(|a| a["code"].as_str().unwrap_or("").to_owned())
-            .unwrap()
+    let code_of = |user: &'static str| {
+        let app = &app;
+        async move { demo_account(app, user).await.code }
     };
-    let first = code_of(
-        &body_json(app.get("/api/v1/demo/accounts").await).await,
-        "md.gutachter",
-    );
+    let first = code_of("md.gutachter").await;
     let (status, _, _) = app
         .sign_in("md.gutachter", le_server::demo::DEMO_PASSWORD, Some(&first))
         .await;
     assert_eq!(status, StatusCode::OK);
     // Within the same 30 seconds the next visitor is offered the next step's code, which works.
-    let second = code_of(
-        &body_json(app.get("/api/v1/demo/accounts").await).await,
-        "md.gutachter",
-    );
+    let second = code_of("md.gutachter").await;
     assert_ne!(first, second);
     let (status, _, body) = app
         .sign_in(
@@ -120,11 +111,8 @@ async fn a_used_code_is_never_offered_again() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Both used: no code is offered until the next step.
-    let third = code_of(
-        &body_json(app.get("/api/v1/demo/accounts").await).await,
-        "md.gutachter",
-    );
+    let third = code_of("md.gutachter").await;
     assert_eq!(third, "");
-    let status = body_json(app.get("/api/v1/demo/status").await).await;
-    assert_eq!(status["kiosk"], false);
+    let status: DemoStatus = typed(app.get("/api/v1/demo/status").await, StatusCode::OK).await;
+    assert!(!status.kiosk);
 }

@@ -3,10 +3,18 @@
 //! keeps issued ANRs, shared Haupt-IKs, "all sites" with a period, removed sites, future starts,
 //! and migration 0007 on a database with duplicate ANRs.
 use axum::http::StatusCode;
+use le_domain::api::access::{CredentialLetter, MainIkRequest, RegistrationSummary};
+use le_domain::api::audits::CaseList;
+use le_domain::api::directory::{
+    AcceptedSide, BulkApplied, Clarification, ClarificationState, HrImportReport, PhysicianList,
+    RegistryPerson, RowOutcome, SiteImportReport, SiteList,
+};
+use le_domain::directory::{Date, IdentityField, PhysicianRecord, RequestState};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Client, PDF, TestApp, as_user, body_json, demo, field_names, multipart_file, people,
+    Answer, Client, PDF, TestApp, as_user, demo, multipart_file, people, refusal, refused_fields,
+    typed,
 };
 
 fn physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
@@ -19,7 +27,11 @@ fn physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> 
     })
 }
 
-async fn request_anr(app: &TestApp, client: &Client, id: i64) -> (StatusCode, Value) {
+async fn request_anr(
+    app: &TestApp,
+    client: &Client,
+    id: i64,
+) -> (StatusCode, Answer<PhysicianRecord>) {
     let res = app
         .call(
             client,
@@ -28,41 +40,72 @@ async fn request_anr(app: &TestApp, client: &Client, id: i64) -> (StatusCode, Va
             None,
         )
         .await;
-    (res.status(), body_json(res).await)
+    (res.status(), Answer::of(res).await)
 }
 
-async fn put(app: &TestApp, client: &Client, record: &Value, form: Value) -> (StatusCode, Value) {
-    let id = record["id"].as_i64().unwrap();
+/// [`request_anr`], expecting 200; answers the record.
+async fn requested(app: &TestApp, client: &Client, id: i64) -> PhysicianRecord {
+    let (status, rec) = request_anr(app, client, id).await;
+    assert_eq!(status, StatusCode::OK, "{rec}");
+    rec.into_done()
+}
+
+async fn put(
+    app: &TestApp,
+    client: &Client,
+    record: &PhysicianRecord,
+    form: Value,
+) -> (StatusCode, Answer<PhysicianRecord>) {
     let res = app
         .call(
             client,
             "PUT",
-            &format!("/api/v1/physicians/{id}"),
-            Some(json!({"version": record["version"], "form": form})),
+            &format!("/api/v1/physicians/{}", record.id),
+            Some(json!({"version": record.version, "form": form})),
         )
         .await;
-    (res.status(), body_json(res).await)
+    (res.status(), Answer::of(res).await)
+}
+
+/// The form of `record` as JSON, to edit and send back.
+fn form_of(record: &PhysicianRecord) -> Value {
+    serde_json::to_value(&record.form).unwrap()
+}
+
+/// `GET uri` as `client`, expecting 200, read as the domain's `T`.
+async fn get<T: serde::de::DeserializeOwned>(app: &TestApp, client: &Client, uri: &str) -> T {
+    app.read(client, uri).await
+}
+
+/// `POST uri` as `client` with `body`, expecting 200, read as the domain's `T`.
+async fn post<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    client: &Client,
+    uri: &str,
+    body: Value,
+) -> T {
+    app.call_typed(client, "POST", uri, Some(body), StatusCode::OK)
+        .await
 }
 
 /// The registry's persons with this last name (as the office searches them).
 async fn registry_anrs(app: &TestApp, office: &Client, last_name: &str) -> Vec<String> {
-    let people = body_json(
-        app.call(
-            office,
-            "GET",
-            &format!("/api/v1/office/registry?q={last_name}"),
-            None,
-        )
-        .await,
+    let people: Vec<RegistryPerson> = get(
+        app,
+        office,
+        &format!("/api/v1/office/registry?q={last_name}"),
     )
     .await;
     people
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["last_name"] == last_name)
-        .map(|p| p["anr"].as_str().unwrap().to_owned())
+        .into_iter()
+        .filter(|p| p.last_name == last_name)
+        .map(|p| p.anr)
         .collect()
+}
+
+/// An ISO date ("2027-01-31").
+fn iso(s: &str) -> Date {
+    Date::parse_iso(s).unwrap()
 }
 
 /// The registry's ANR of the demo's outpatient Anna Schmidt.
@@ -87,12 +130,14 @@ async fn a_stranger_sharing_first_name_and_birth_date_is_no_mismatch() {
             physician("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
         )
         .await;
-    let (status, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{rec}");
-    assert_eq!(rec["request_state"]["state"], "issued");
-    assert_ne!(rec["anr"].as_str().unwrap(), schmidt_anr(&app).await);
-    let inbox = body_json(app.call(&hr, "GET", "/api/v1/clarifications", None).await).await;
-    assert_eq!(inbox, json!([]));
+    let rec = requested(&app, &hr, rec.id).await;
+    assert_eq!(rec.request_state, RequestState::Issued);
+    assert_ne!(
+        rec.form.anr.expect("an issued ANR"),
+        schmidt_anr(&app).await
+    );
+    let inbox: Vec<Clarification> = get(&app, &hr, "/api/v1/clarifications").await;
+    assert_eq!(inbox, []);
 }
 
 #[tokio::test]
@@ -134,9 +179,9 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
             physician("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
         )
         .await;
-    let (_, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
-    assert_eq!(rec["request_state"]["state"], "matched", "{rec}");
-    assert_eq!(rec["anr"], known.as_str());
+    let rec = requested(&app, &hr, rec.id).await;
+    assert_eq!(rec.request_state, RequestState::Matched, "{rec:?}");
+    assert_eq!(rec.form.anr.as_deref(), Some(known.as_str()));
 }
 
 #[tokio::test]
@@ -150,50 +195,39 @@ async fn the_office_can_decide_it_is_another_person() {
             physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
         )
         .await;
-    let id = rec["id"].as_i64().unwrap();
-    let (_, rec) = request_anr(&app, &hr, id).await;
-    assert_eq!(rec["request_state"]["state"], "mismatch");
+    let id = rec.id;
+    let rec = requested(&app, &hr, id).await;
+    let RequestState::Mismatch { differences } = &rec.request_state else {
+        panic!("no mismatch: {rec:?}");
+    };
     // The record shows which field differs, not the registry's value.
-    assert_eq!(rec["request_state"]["differences"][0]["field"], "last_name");
-    assert_eq!(
-        rec["request_state"]["differences"][0]["registry_value"],
-        Value::Null
-    );
+    assert_eq!(differences[0].field, IdentityField::LastName);
+    assert_eq!(differences[0].registry_value, None);
     let office = as_user(&app, people::OFFICE_CLERK).await;
     let becker_before = registry_anrs(&app, &office, "Becker").await;
     assert_eq!(becker_before.len(), 1);
-    let cases = body_json(
-        app.call(&office, "GET", "/api/v1/office/clarifications", None)
-            .await,
-    )
-    .await;
-    let cid = cases[0]["id"].as_i64().unwrap();
-    assert_eq!(cases[0]["registry_anr"], becker_before[0].as_str());
-    let res = app
-        .call(
-            &office,
-            "POST",
-            &format!("/api/v1/office/clarifications/{cid}/resolve"),
-            Some(json!({"accept": "different_person"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let resolved = body_json(res).await;
-    assert_eq!(resolved["accepted"], "different_person");
-    let rec = body_json(
-        app.call(&hr, "GET", &format!("/api/v1/physicians/{id}"), None)
-            .await,
-    )
-    .await;
-    assert_eq!(rec["request_state"]["state"], "issued");
-    assert_eq!(rec["last_name"], "Weber");
-    // A number of her own; the registry's Julia Becker keeps hers and her data.
-    assert_ne!(rec["anr"], becker_before[0].as_str());
-    assert_eq!(registry_anrs(&app, &office, "Becker").await, becker_before);
+    let cases: Vec<Clarification> = get(&app, &office, "/api/v1/office/clarifications").await;
+    let cid = cases[0].id;
     assert_eq!(
-        registry_anrs(&app, &office, "Weber").await,
-        [rec["anr"].as_str().unwrap().to_owned()]
+        cases[0].registry_anr.as_deref(),
+        Some(becker_before[0].as_str())
     );
+    let resolved: Clarification = post(
+        &app,
+        &office,
+        &format!("/api/v1/office/clarifications/{cid}/resolve"),
+        json!({"accept": "different_person"}),
+    )
+    .await;
+    assert_eq!(resolved.accepted, Some(AcceptedSide::DifferentPerson));
+    let rec: PhysicianRecord = get(&app, &hr, &format!("/api/v1/physicians/{id}")).await;
+    assert_eq!(rec.request_state, RequestState::Issued);
+    assert_eq!(rec.form.last_name, "Weber");
+    // A number of her own; the registry's Julia Becker keeps hers and her data.
+    let own = rec.form.anr.expect("a number of her own");
+    assert_ne!(own, becker_before[0]);
+    assert_eq!(registry_anrs(&app, &office, "Becker").await, becker_before);
+    assert_eq!(registry_anrs(&app, &office, "Weber").await, [own]);
     // A resolved clarification is not reopened by a document.
     let (ct, body) = multipart_file("document", "urkunde.pdf", PDF);
     let res = app
@@ -206,13 +240,9 @@ async fn the_office_can_decide_it_is_another_person() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let cases = body_json(
-        app.call(&office, "GET", "/api/v1/office/clarifications", None)
-            .await,
-    )
-    .await;
-    assert_eq!(cases[0]["state"], "resolved");
-    assert_eq!(cases[0]["document_available"], false);
+    let cases: Vec<Clarification> = get(&app, &office, "/api/v1/office/clarifications").await;
+    assert_eq!(cases[0].state, ClarificationState::Resolved);
+    assert!(!cases[0].document_available);
     let audit: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'clarification_resolved' ORDER BY id DESC LIMIT 1",
     )
@@ -234,9 +264,9 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
             physician("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
         )
         .await;
-    let a_id = a["id"].as_i64().unwrap();
-    let (_, a) = request_anr(&app, &hr, a_id).await;
-    let a_anr = a["anr"].as_str().unwrap().to_owned();
+    let a_id = a.id;
+    let a = requested(&app, &hr, a_id).await;
+    let a_anr = a.form.anr.expect("A's issued ANR");
     assert!(a_anr.ends_with("00"), "{a_anr}");
     // Hospital B types A's number into its own record and saves a first specialty.
     let other = app.second_hospital().await;
@@ -247,47 +277,41 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     form["specialties"] = json!([{"date": "2024-05-01", "code": "23"}]);
     let (status, b) = put(&app, &other.client, &b, form).await;
     assert_eq!(status, StatusCode::OK, "{b}");
+    let b = b.into_done();
     // Nothing regrouped: B's record is not linked to the registry person.
-    assert_eq!(b["anr"], a_anr.as_str());
+    assert_eq!(b.form.anr.as_deref(), Some(a_anr.as_str()));
     assert_eq!(
         registry_anrs(&app, &office, "Lange").await,
         vec![a_anr.clone()]
     );
-    let a_now = body_json(
-        app.call(&hr, "GET", &format!("/api/v1/physicians/{a_id}"), None)
-            .await,
-    )
-    .await;
-    assert_eq!(a_now["anr"], a_anr.as_str());
+    let a_now: PhysicianRecord = get(&app, &hr, &format!("/api/v1/physicians/{a_id}")).await;
+    assert_eq!(a_now.form.anr.as_deref(), Some(a_anr.as_str()));
     // B's request compares the typed number with the registry: another person, a clarification
     // (no silent number), and B learns nothing about A's physician.
-    let (status, b) = request_anr(&app, &other.client, b["id"].as_i64().unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{b}");
-    assert_eq!(b["request_state"]["state"], "mismatch");
-    assert_eq!(b["anr"], a_anr.as_str());
-    let inbox = body_json(
-        app.call(&other.client, "GET", "/api/v1/clarifications", None)
-            .await,
-    )
-    .await;
-    assert_eq!(inbox[0]["registry_anr"], Value::Null);
-    let fields: Vec<&str> = inbox[0]["differences"]
-        .as_array()
-        .unwrap()
+    let b = requested(&app, &other.client, b.id).await;
+    assert!(
+        matches!(b.request_state, RequestState::Mismatch { .. }),
+        "{b:?}"
+    );
+    assert_eq!(b.form.anr.as_deref(), Some(a_anr.as_str()));
+    let inbox: Vec<Clarification> = get(&app, &other.client, "/api/v1/clarifications").await;
+    assert_eq!(inbox[0].registry_anr, None);
+    let fields: Vec<IdentityField> = inbox[0]
+        .differences
         .iter()
         .map(|d| {
-            assert_eq!(d["registry_value"], Value::Null);
-            d["field"].as_str().unwrap()
+            assert_eq!(d.registry_value, None);
+            d.field
         })
         .collect();
-    assert!(fields.contains(&"last_name"), "{fields:?}");
+    assert!(fields.contains(&IdentityField::LastName), "{fields:?}");
     // A's own regrouping still works, for A's linked registry person.
-    let mut a_form = a_now.clone();
+    let mut a_form = form_of(&a_now);
     a_form["specialties"] = json!([{"date": "2024-05-01", "code": "01"}]);
     let (status, a_after) = put(&app, &hr, &a_now, a_form).await;
     assert_eq!(status, StatusCode::OK, "{a_after}");
     let regrouped = format!("{}01", &a_anr[..7]);
-    assert_eq!(a_after["anr"], regrouped.as_str());
+    assert_eq!(a_after.done().form.anr.as_deref(), Some(regrouped.as_str()));
     assert_eq!(registry_anrs(&app, &office, "Lange").await, [regrouped]);
 }
 
@@ -301,59 +325,44 @@ async fn a_regrouping_reaches_the_same_persons_record_in_another_hospital() {
     let office = as_user(&app, people::OFFICE_CLERK).await;
     let mut form = physician("Quast", "Quirin", "1995-05-05", "male", "2021-11-01");
     let a = app.physician(&hr, form.clone()).await;
-    let (_, a) = request_anr(&app, &hr, a["id"].as_i64().unwrap()).await;
-    let anr = a["anr"].as_str().unwrap().to_owned();
+    let a = requested(&app, &hr, a.id).await;
+    let anr = a.form.anr.clone().expect("an issued ANR");
     assert!(anr.ends_with("00"), "{anr}");
     let other = app.second_hospital().await;
     form["sites"][0]["site_number"] = json!("773081000");
-    let b = app.physician(&other.client, form).await;
-    let b_id = b["id"].as_i64().unwrap();
-    let (status, b) = request_anr(&app, &other.client, b_id).await;
-    assert_eq!(status, StatusCode::OK, "{b}");
-    assert_eq!(b["request_state"]["state"], "matched");
-    assert_eq!(b["anr"], anr.as_str());
-    let mut a_form = a.clone();
+    let b_id = app.physician(&other.client, form).await.id;
+    let b = requested(&app, &other.client, b_id).await;
+    assert_eq!(b.request_state, RequestState::Matched);
+    assert_eq!(b.form.anr.as_deref(), Some(anr.as_str()));
+    let mut a_form = form_of(&a);
     a_form["specialties"] = json!([{"date": "2024-05-01", "code": "01"}]);
     let (status, a_after) = put(&app, &hr, &a, a_form).await;
     assert_eq!(status, StatusCode::OK, "{a_after}");
     let regrouped = format!("{}01", &anr[..7]);
-    assert_eq!(a_after["anr"], regrouped.as_str());
+    assert_eq!(a_after.done().form.anr.as_deref(), Some(regrouped.as_str()));
     assert_eq!(
         registry_anrs(&app, &office, "Quast").await,
         [regrouped.as_str()]
     );
-    let b_now = body_json(
-        app.call(
-            &other.client,
-            "GET",
-            &format!("/api/v1/physicians/{b_id}"),
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(b_now["anr"], regrouped.as_str());
-    assert_eq!(b_now["version"], b["version"].as_i64().unwrap() + 1);
-    let listed = body_json(
-        app.call(&other.client, "GET", "/api/v1/physicians", None)
-            .await,
-    )
-    .await;
+    let b_now: PhysicianRecord =
+        get(&app, &other.client, &format!("/api/v1/physicians/{b_id}")).await;
+    assert_eq!(b_now.form.anr.as_deref(), Some(regrouped.as_str()));
+    assert_eq!(b_now.version, b.version + 1);
+    let listed: PhysicianList = get(&app, &other.client, "/api/v1/physicians").await;
     assert!(
-        listed["physicians"]
-            .as_array()
-            .unwrap()
+        listed
+            .physicians
             .iter()
-            .any(|p| p["id"] == b_id && p["anr"] == regrouped.as_str()),
-        "{listed}"
+            .any(|p| p.id == b_id && p.form.anr.as_deref() == Some(regrouped.as_str())),
+        "{listed:?}"
     );
-    let mut b_form = b_now.clone();
+    let mut b_form = form_of(&b_now);
     b_form["doctoral_title"] = json!(true);
     b_form["doctorate_date"] = json!("2022-06-01");
     let (status, b_after) = put(&app, &other.client, &b_now, b_form).await;
     assert_eq!(status, StatusCode::OK, "{b_after}");
-    assert_eq!(b_after["anr"], regrouped.as_str());
-    assert_eq!(b_after["doctoral_title"], true);
+    assert_eq!(b_after.done().form.anr.as_deref(), Some(regrouped.as_str()));
+    assert!(b_after.done().form.doctoral_title);
 }
 
 #[tokio::test]
@@ -367,10 +376,10 @@ async fn regrouping_happens_after_the_version_check_or_not_at_all() {
             physician("Brandt", "Bea", "1993-03-03", "female", "2019-11-01"),
         )
         .await;
-    let (_, issued) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
-    let anr = issued["anr"].as_str().unwrap().to_owned();
+    let issued = requested(&app, &hr, rec.id).await;
+    let anr = issued.form.anr.clone().expect("an issued ANR");
     // A stale version with a first specialty: refused, and the registry is unchanged.
-    let mut form = issued.clone();
+    let mut form = form_of(&issued);
     form["specialties"] = json!([{"date": "2024-05-01", "code": "23"}]);
     let (status, _) = put(&app, &hr, &rec, form).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -385,16 +394,16 @@ async fn an_entered_anr_is_looked_up_in_the_registry() {
     let mut form = physician("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02");
     form["anr"] = json!(schmidt_anr(&app).await);
     let rec = app.physician(&hr, form).await;
-    let (_, rec) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
-    assert_eq!(rec["request_state"]["state"], "matched");
-    assert_eq!(rec["anr"], schmidt_anr(&app).await.as_str());
+    let rec = requested(&app, &hr, rec.id).await;
+    assert_eq!(rec.request_state, RequestState::Matched);
+    assert_eq!(rec.form.anr, Some(schmidt_anr(&app).await));
     // A number the registry does not know: a field error, no new number.
     let mut form = physician("Unbekannt", "Uwe", "1970-07-07", "male", "1997-10-01");
     form["anr"] = json!("838382202");
     let rec = app.physician(&hr, form).await;
-    let (status, body) = request_anr(&app, &hr, rec["id"].as_i64().unwrap()).await;
+    let (status, body) = request_anr(&app, &hr, rec.id).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["fields"][0]["code"], "anr_unknown");
+    assert_eq!(body.refused().fields[0].code, "anr_unknown");
 }
 
 #[tokio::test]
@@ -409,12 +418,12 @@ async fn one_anr_at_most_once_per_haupt_ik() {
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(second.clone()))
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(field_names(&body), ["anr"]);
-    assert_eq!(body["fields"][0]["code"], "anr_taken");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields.len(), 1, "{refused:?}");
+    assert_eq!(refused.fields[0].field, "anr");
+    assert_eq!(refused.fields[0].code, "anr_taken");
     assert_eq!(
-        body["fields"][0]["message"],
+        refused.fields[0].message,
         "Die Arztnummer 838382202 ist bereits bei einem anderen Eintrag dieses Krankenhauses eingetragen."
     );
     // Nor through an update, nor through the CSV import.
@@ -431,19 +440,11 @@ async fn one_anr_at_most_once_per_haupt_ik() {
         serde_json::from_value(f).unwrap()
     };
     let csv = le_domain::directory::write_hr_csv(&[row("Dritt", "Dana"), row("Viert", "Vera")]);
-    let report = body_json(
-        app.call(
-            &hr,
-            "POST",
-            "/api/v1/physicians/import",
-            Some(json!({"csv": csv})),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(report["applied"], false);
-    assert_eq!(report["rows"][0]["outcome"], "create");
-    assert_eq!(report["rows"][1]["errors"][0]["code"], "anr_taken");
+    let report: HrImportReport =
+        post(&app, &hr, "/api/v1/physicians/import", json!({"csv": csv})).await;
+    assert!(!report.applied);
+    assert_eq!(report.rows[0].outcome, RowOutcome::Create);
+    assert_eq!(report.rows[1].errors[0].code, "anr_taken");
     // Another hospital may carry the same number (the same physician works there too).
     let other = app.second_hospital().await;
     let mut theirs = physician("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
@@ -471,16 +472,16 @@ async fn no_write_path_changes_an_issued_anr() {
             physician("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
         )
         .await;
-    let id = rec["id"].as_i64().unwrap();
-    let (_, issued) = request_anr(&app, &admin, id).await;
-    let anr = issued["anr"].as_str().unwrap().to_owned();
+    let id = rec.id;
+    let issued = requested(&app, &admin, id).await;
+    let anr = issued.form.anr.clone().expect("an issued ANR");
     // The form / REST.
     for other in [json!("754236701"), Value::Null, json!("")] {
-        let mut form = issued.clone();
+        let mut form = form_of(&issued);
         form["anr"] = other;
         let (status, body) = put(&app, &admin, &issued, form).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body["fields"][0]["code"], "anr_fixed");
+        assert_eq!(body.refused().fields[0].code, "anr_fixed");
     }
     // The HR CSV: a row without the number (or with another) matched by name and birth date.
     let export = String::from_utf8(
@@ -498,43 +499,33 @@ async fn no_write_path_changes_an_issued_anr() {
     .unwrap();
     for replacement in ["", "754236701"] {
         let csv = export.replace(&anr, replacement);
-        let report = body_json(
-            app.call(
-                &admin,
-                "POST",
-                "/api/v1/physicians/import",
-                Some(json!({"csv": csv})),
-            )
-            .await,
+        let report: HrImportReport = post(
+            &app,
+            &admin,
+            "/api/v1/physicians/import",
+            json!({"csv": csv}),
         )
         .await;
-        assert_eq!(report["applied"], false, "{report}");
-        assert_eq!(
-            report["rows"][0]["errors"][0]["code"], "anr_fixed",
-            "{report}"
-        );
+        assert!(!report.applied, "{report:?}");
+        assert_eq!(report.rows[0].errors[0].code, "anr_fixed", "{report:?}");
     }
     // A bulk edit changes other fields and keeps the number.
-    let applied = body_json(
-        app.call(
-            &admin,
-            "POST",
-            "/api/v1/physicians/bulk/apply",
-            Some(json!({"items": [{"id": id, "version": issued["version"]}],
-                "action": {"action": "set_field", "field": "last_name", "value": "Fester"}})),
-        )
-        .await,
+    let applied: BulkApplied = post(
+        &app,
+        &admin,
+        "/api/v1/physicians/bulk/apply",
+        json!({"items": [{"id": id, "version": issued.version}],
+            "action": {"action": "set_field", "field": "last_name", "value": "Fester"}}),
     )
     .await;
-    assert_eq!(applied["physicians"][0]["anr"], anr.as_str());
+    assert_eq!(
+        applied.physicians[0].form.anr.as_deref(),
+        Some(anr.as_str())
+    );
     // The number is unchanged everywhere.
-    let now = body_json(
-        app.call(&admin, "GET", &format!("/api/v1/physicians/{id}"), None)
-            .await,
-    )
-    .await;
-    assert_eq!(now["anr"], anr.as_str());
-    assert_eq!(now["request_state"]["state"], "issued");
+    let now: PhysicianRecord = get(&app, &admin, &format!("/api/v1/physicians/{id}")).await;
+    assert_eq!(now.form.anr.as_deref(), Some(anr.as_str()));
+    assert_eq!(now.request_state, RequestState::Issued);
     // The HR CSV regroups like the form: a first recognition replaces the in-training group.
     let export = String::from_utf8(
         crate::helpers::body_bytes(
@@ -551,24 +542,17 @@ async fn no_write_path_changes_an_issued_anr() {
     .unwrap();
     assert!(anr.ends_with("00"), "{anr}");
     let csv = export.replacen(";;773686000:", ";23:01.05.2024;773686000:", 1);
-    let report = body_json(
-        app.call(
-            &admin,
-            "POST",
-            "/api/v1/physicians/import",
-            Some(json!({"csv": csv})),
-        )
-        .await,
+    let report: HrImportReport = post(
+        &app,
+        &admin,
+        "/api/v1/physicians/import",
+        json!({"csv": csv}),
     )
     .await;
-    assert_eq!(report["applied"], true, "{report}");
-    let now = body_json(
-        app.call(&admin, "GET", &format!("/api/v1/physicians/{id}"), None)
-            .await,
-    )
-    .await;
+    assert!(report.applied, "{report:?}");
+    let now: PhysicianRecord = get(&app, &admin, &format!("/api/v1/physicians/{id}")).await;
     let regrouped = format!("{}23", &anr[..7]);
-    assert_eq!(now["anr"], regrouped.as_str());
+    assert_eq!(now.form.anr.as_deref(), Some(regrouped.as_str()));
     let office = as_user(&app, people::OFFICE_CLERK).await;
     assert_eq!(registry_anrs(&app, &office, "Fest").await, [regrouped]);
 }
@@ -586,45 +570,28 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     let app = demo().await;
     register_under_shared_main_ik(&app).await;
     let md = as_user(&app, people::MD_ADMIN).await;
-    let list = body_json(
-        app.call(
-            &md,
-            "GET",
-            "/api/v1/admin/registrations?state=pending",
-            None,
-        )
-        .await,
-    )
-    .await;
+    let list: Vec<RegistrationSummary> =
+        get(&app, &md, "/api/v1/admin/registrations?state=pending").await;
     let reg = list
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|r| r["ik"] == "260326833")
-        .unwrap()
-        .clone();
+        .find(|r| r.ik == "260326833")
+        .expect("the pending registration");
     // The approval screen names who already uses the Haupt-IK.
-    assert_eq!(reg["same_main_ik"][0]["ik"], "260326822");
+    assert_eq!(reg.same_main_ik[0].ik, "260326822");
     assert_eq!(
-        reg["same_main_ik"][0]["name"],
+        reg.same_main_ik[0].name,
         "Klinikum Leineufer Hannover (Demo)"
     );
-    let id = reg["id"].as_i64().unwrap();
+    let id = reg.id;
     let uri = format!("/api/v1/admin/registrations/{id}/approve");
     // Approving needs the explicit decision.
     let res = app.call(&md, "POST", &uri, None).await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert_eq!(body_json(res).await["code"], "shared_main_ik");
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &uri,
-            Some(json!({"confirm_shared_main_ik": true})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let letter = body_json(res).await;
+    assert_eq!(
+        refusal(res, StatusCode::CONFLICT).await.code,
+        "shared_main_ik"
+    );
+    let letter: CredentialLetter =
+        post(&app, &md, &uri, json!({"confirm_shared_main_ik": true})).await;
     let detail: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'registration_approved' ORDER BY id DESC LIMIT 1",
     )
@@ -636,10 +603,12 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
         "{detail}"
     );
     // The new institution's admin signs in and sees nothing of the Haupt-IK yet.
-    let otp = letter["one_time_password"].as_str().unwrap();
-    let secret = letter["totp_secret"].as_str().unwrap();
     let (_, client, _) = app
-        .sign_in("admin.zweit", otp, Some(&app.code(secret)))
+        .sign_in(
+            "admin.zweit",
+            &letter.one_time_password,
+            Some(&app.code(&letter.totp_secret)),
+        )
         .await;
     app.call(
         &client,
@@ -650,14 +619,16 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     .await;
     app.next_step();
     let res = app.call(&client, "GET", "/api/v1/physicians", None).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(body_json(res).await["code"], "main_ik_unconfirmed");
+    assert_eq!(
+        refusal(res, StatusCode::FORBIDDEN).await.code,
+        "main_ik_unconfirmed"
+    );
     let res = app
         .call(&client, "GET", "/api/v1/clarifications", None)
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let cases = body_json(app.call(&client, "GET", "/api/v1/audits/cases", None).await).await;
-    assert_eq!(cases["cases"], json!([]), "{cases}");
+    let cases: CaseList = get(&app, &client, "/api/v1/audits/cases").await;
+    assert_eq!(cases.cases, [], "{cases:?}");
     // It cannot confirm itself.
     let res = app
         .call(&client, "GET", "/api/v1/main-ik/requests", None)
@@ -665,13 +636,9 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The existing institution's admin sees the request and confirms it.
     let admin = as_user(&app, people::HOSPITAL_ADMIN).await;
-    let requests = body_json(
-        app.call(&admin, "GET", "/api/v1/main-ik/requests", None)
-            .await,
-    )
-    .await;
-    assert_eq!(requests[0]["institution"]["ik"], "260326833");
-    let new_id = requests[0]["institution"]["id"].as_i64().unwrap();
+    let requests: Vec<MainIkRequest> = get(&app, &admin, "/api/v1/main-ik/requests").await;
+    assert_eq!(requests[0].institution.ik, "260326833");
+    let new_id = requests[0].institution.id;
     // Its other users cannot.
     let hr = as_user(&app, people::HR_EDITOR).await;
     assert_eq!(
@@ -693,12 +660,12 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
             None,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(body_json(res).await, json!([]));
-    let list = body_json(app.call(&client, "GET", "/api/v1/physicians", None).await).await;
-    assert_eq!(list["physicians"].as_array().unwrap().len(), 40);
-    let cases = body_json(app.call(&client, "GET", "/api/v1/audits/cases", None).await).await;
-    assert!(!cases["cases"].as_array().unwrap().is_empty());
+    let left: Vec<MainIkRequest> = typed(res, StatusCode::OK).await;
+    assert_eq!(left, []);
+    let list: PhysicianList = get(&app, &client, "/api/v1/physicians").await;
+    assert_eq!(list.physicians.len(), 40);
+    let cases: CaseList = get(&app, &client, "/api/v1/audits/cases").await;
+    assert!(!cases.cases.is_empty());
     let actions: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action = 'main_ik_access_confirmed'",
     )
@@ -718,24 +685,23 @@ async fn all_sites_has_a_period_and_ends_at_month_end() {
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(form.clone()))
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_names(&body_json(res).await), ["all_sites_start"]);
+    assert_eq!(refused_fields(res).await, ["all_sites_start"]);
     form["all_sites_start"] = json!("2023-04-01");
     let rec = app.physician(&hr, form).await;
     // "Leaving at month end" ends it like any assignment.
-    let applied = body_json(
-        app.call(
-            &hr,
-            "POST",
-            "/api/v1/physicians/bulk/apply",
-            Some(json!({"items": [{"id": rec["id"], "version": rec["version"]}],
-                "action": {"action": "end_site_assignment", "site_number": null, "end": "2027-01-31"}})),
-        )
-        .await,
+    let applied: BulkApplied = post(
+        &app,
+        &hr,
+        "/api/v1/physicians/bulk/apply",
+        json!({"items": [{"id": rec.id, "version": rec.version}],
+            "action": {"action": "end_site_assignment", "site_number": null, "end": "2027-01-31"}}),
     )
     .await;
-    assert_eq!(applied["changed"], 1, "{applied}");
-    assert_eq!(applied["physicians"][0]["all_sites_end"], "2027-01-31");
+    assert_eq!(applied.changed, 1, "{applied:?}");
+    assert_eq!(
+        applied.physicians[0].form.all_sites_end,
+        Some(iso("2027-01-31"))
+    );
     // A hospital without any listed site cannot choose "all sites" (IK 260400015 has no site in
     // the directory file).
     let lonely = app.approved_hospital("260400015", "admin.ohne").await;
@@ -746,8 +712,8 @@ async fn all_sites_has_a_period_and_ends_at_month_end() {
     let res = app
         .call(&lonely.client, "POST", "/api/v1/physicians", Some(form))
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(res).await["fields"][0]["code"], "no_sites_listed");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "no_sites_listed");
 }
 
 #[tokio::test]
@@ -761,60 +727,50 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
         .filter(|l| !l.starts_with("773687000"))
         .collect::<Vec<_>>()
         .join("\n");
-    let report = body_json(
-        app.call(
-            &office,
-            "POST",
-            "/api/v1/office/sites/import",
-            Some(json!({"csv": csv})),
-        )
-        .await,
+    let report: SiteImportReport = post(
+        &app,
+        &office,
+        "/api/v1/office/sites/import",
+        json!({"csv": csv}),
     )
     .await;
-    assert_eq!(report["removed"], json!(["773687000"]));
+    assert_eq!(report.removed, ["773687000"]);
     // The hospital's site list names it as removed.
-    let sites = body_json(app.call(&hr, "GET", "/api/v1/sites", None).await).await;
-    assert_eq!(sites["removed"][0]["site_number"], "773687000");
-    assert!(
-        sites["sites"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["site_number"] != "773687000")
-    );
-    let list = body_json(app.call(&hr, "GET", "/api/v1/physicians", None).await).await;
-    let there = list["physicians"]
-        .as_array()
-        .unwrap()
+    let sites: SiteList = get(&app, &hr, "/api/v1/sites").await;
+    let removed = le_domain::SiteNumber::parse("773687000").unwrap();
+    assert_eq!(sites.removed[0].site_number, removed);
+    assert!(sites.sites.iter().all(|s| s.site_number != removed));
+    let list: PhysicianList = get(&app, &hr, "/api/v1/physicians").await;
+    let there = list
+        .physicians
         .iter()
-        .find(|p| p["sites"][0]["site_number"] == "773687000" && p["sites"][0]["end"].is_null())
-        .unwrap()
-        .clone();
+        .find(|p| p.form.sites[0].site_number == "773687000" && p.form.sites[0].end.is_none())
+        .expect("a physician still at the removed site");
     // Ending that assignment works.
-    let mut ended = there.clone();
+    let mut ended = form_of(there);
     ended["sites"][0]["end"] = json!("2027-01-31");
-    let (status, saved) = put(&app, &hr, &there, ended).await;
+    let (status, saved) = put(&app, &hr, there, ended).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
+    let saved = saved.into_done();
     // Reopening it or a new assignment there does not.
-    let mut reopened = saved.clone();
+    let mut reopened = form_of(&saved);
     reopened["sites"][0]["end"] = Value::Null;
     let (status, body) = put(&app, &hr, &saved, reopened).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["fields"][0]["code"], "site_removed");
+    assert_eq!(body.refused().fields[0].code, "site_removed");
     let mut form = physician("Neu", "Nora", "1991-01-01", "female", "2017-10-01");
     form["sites"][0]["site_number"] = json!("773687000");
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(form))
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(res).await["fields"][0]["code"], "site_removed");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "site_removed");
     // Everyone still there leaves at month end in one bulk edit.
-    let items: Vec<Value> = list["physicians"]
-        .as_array()
-        .unwrap()
+    let items: Vec<Value> = list
+        .physicians
         .iter()
-        .filter(|p| p["sites"][0]["site_number"] == "773687000" && p["id"] != there["id"])
-        .map(|p| json!({"id": p["id"], "version": p["version"]}))
+        .filter(|p| p.form.sites[0].site_number == "773687000" && p.id != there.id)
+        .map(|p| json!({"id": p.id, "version": p.version}))
         .collect();
     assert!(!items.is_empty());
     let res = app
@@ -843,8 +799,8 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(early))
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(res).await["fields"][0]["field"], "sites[0].start");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "sites[0].start");
 }
 
 #[tokio::test]
@@ -854,22 +810,17 @@ async fn a_hire_can_start_on_the_first_of_next_month() {
     // Today is 15.01.2027.
     let mut form = physician("Bald", "Ben", "1992-02-02", "male", "2018-10-01");
     form["sites"][0]["start"] = json!("2027-02-01");
-    let rec = app.physician(&hr, form.clone()).await;
-    assert_eq!(rec["sites"][0]["start"], "2027-02-01");
+    let record = app.physician(&hr, form.clone()).await;
+    assert_eq!(record.form.sites[0].start, Some(iso("2027-02-01")));
     form["sites"][0]["start"] = json!("2028-02-01");
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(form))
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        body_json(res).await["fields"][0]["code"],
-        "date_too_far_ahead"
-    );
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "date_too_far_ahead");
     // Not active yet today, from its first day on.
-    let record: le_domain::directory::PhysicianRecord = serde_json::from_value(rec).unwrap();
-    let d = |s| le_domain::directory::Date::parse_iso(s).unwrap();
-    assert!(!record.form.is_active_on(d("2027-01-15")));
-    assert!(record.form.is_active_on(d("2027-02-01")));
+    assert!(!record.form.is_active_on(iso("2027-01-15")));
+    assert!(record.form.is_active_on(iso("2027-02-01")));
 }
 
 /// Migration 0007 runs on a database that already holds duplicate ANRs in one hospital.

@@ -85,9 +85,14 @@ async fn assert_client_error_shape(res: axum::response::Response, what: &str) {
     assert!(!status.is_server_error(), "{what}: {status}");
     if status.is_client_error() {
         let body = body_bytes(res).await;
-        let json: serde_json::Value = serde_json::from_slice(&body)
-            .unwrap_or_else(|_| panic!("{what}: {status} without a JSON body"));
-        assert!(json["code"].is_string(), "{what}: {json}");
+        // Every refusal is the domain's error body (a code and a German message).
+        let refused: le_domain::ApiErrorBody = serde_json::from_slice(&body).unwrap_or_else(|e| {
+            panic!(
+                "{what}: {status} without the error body ({e}): {}",
+                String::from_utf8_lossy(&body)
+            )
+        });
+        assert!(!refused.code.is_empty(), "{what}: {refused:?}");
     }
 }
 

@@ -4,6 +4,11 @@
 //! resets, truncated PDFs, purged cases in the audit log.
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use le_domain::api::access::{
+    AuditPage, CreatedToken, CredentialLetter, RegistrationState, RegistrationSummary,
+    SecondFactorReset, SessionStage, StepResult,
+};
+use le_domain::api::demo::DemoAccount;
 use le_server::clock::Clock as _;
 
 use crate::helpers::*;
@@ -16,7 +21,7 @@ impl TestApp {
         username: &str,
         password: &str,
         code: Option<&str>,
-    ) -> (StatusCode, serde_json::Value) {
+    ) -> (StatusCode, Answer<StepResult>) {
         let res = self
             .send(
                 Request::post("/api/v1/auth/sign-in")
@@ -31,7 +36,7 @@ impl TestApp {
             )
             .await;
         let status = res.status();
-        (status, body_json(res).await)
+        (status, Answer::of(res).await)
     }
 }
 
@@ -71,13 +76,9 @@ async fn demo_mode_refuses_a_real_database_and_lists_only_marked_accounts() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let accounts = body_json(demo.get("/api/v1/demo/accounts").await).await;
-    let names: Vec<&str> = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["username"].as_str().unwrap())
-        .collect();
+    let accounts: Vec<DemoAccount> =
+        typed(demo.get("/api/v1/demo/accounts").await, StatusCode::OK).await;
+    let names: Vec<&str> = accounts.iter().map(|a| a.username.as_str()).collect();
     assert_eq!(names.len(), 10, "{names:?}");
     assert!(!names.contains(&"md.admin2"));
     // Demo data is never seeded into a real database.
@@ -125,10 +126,7 @@ async fn a_burst_of_parallel_attempts_counts_every_attempt() {
         .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert!(
-        body["message"].as_str().unwrap().contains("Minuten"),
-        "{body}"
-    );
+    assert!(body.refused().message.contains("Minuten"), "{body}");
 }
 
 #[tokio::test]
@@ -262,26 +260,30 @@ async fn a_used_code_is_named_and_recovery_codes_are_counted() {
     for password in [md.password.as_str(), "ganz falsch"] {
         let (status, _, body) = app.sign_in("md.admin", password, Some(&code)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(body["code"], "code_already_used", "{body}");
+        assert_eq!(body.refused().code, "code_already_used", "{body}");
     }
     // A recovery code: the answer says how many remain.
     app.clock.advance(60);
-    let res = app
-        .call(&md.client, "POST", "/api/v1/auth/recovery-codes", None)
+    let step: StepResult = app
+        .call_typed(
+            &md.client,
+            "POST",
+            "/api/v1/auth/recovery-codes",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let codes = body_json(res).await["recovery_codes"].clone();
-    let first = codes[0].as_str().unwrap().to_owned();
+    let first = step.recovery_codes.expect("new recovery codes")[0].clone();
     app.clock.advance(60);
     let (status, _, body) = app.sign_in("md.admin", &md.password, Some(&first)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["recovery_codes_remaining"], 9);
+    assert_eq!(body.done().recovery_codes_remaining, Some(9));
     // A normal sign-in does not carry the count.
     app.next_step();
     let (_, _, body) = app
         .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
         .await;
-    assert!(body["recovery_codes_remaining"].is_null(), "{body}");
+    assert_eq!(body.done().recovery_codes_remaining, None, "{body}");
 }
 
 #[tokio::test]
@@ -352,22 +354,18 @@ async fn registrations_are_rate_limited_expire_and_do_not_reveal_user_names() {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     // … the approval gives a free variant and the letter names it.
-    let list = body_json(
-        app.call(&md.client, "GET", "/api/v1/admin/registrations", None)
-            .await,
-    )
-    .await;
-    let id = list[0]["id"].as_i64().unwrap();
-    let res = app
-        .call(
+    let list: Vec<RegistrationSummary> = app.read(&md.client, "/api/v1/admin/registrations").await;
+    let id = list[0].id;
+    let letter: CredentialLetter = app
+        .call_typed(
             &md.client,
             "POST",
             &format!("/api/v1/admin/registrations/{id}/approve"),
             None,
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(body_json(res).await["username"], "md.admin-2");
+    assert_eq!(letter.username, "md.admin-2");
 
     // Refused forms do not count; stored registrations do, five an hour per address.
     for _ in 0..3 {
@@ -422,17 +420,16 @@ async fn registrations_are_rate_limited_expire_and_do_not_reveal_user_names() {
         .sign_in("md.admin", &md.password, Some(&app.code(&md.secret)))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let expired = body_json(
-        app.call(
-            &md_client,
-            "GET",
-            "/api/v1/admin/registrations?state=expired",
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(expired.as_array().map(Vec::len), Some(4), "{expired}");
+    let expired: Vec<RegistrationSummary> = app
+        .read(&md_client, "/api/v1/admin/registrations?state=expired")
+        .await;
+    assert_eq!(expired.len(), 4, "{expired:?}");
+    assert!(
+        expired
+            .iter()
+            .all(|r| r.state == RegistrationState::Expired),
+        "{expired:?}"
+    );
 }
 
 #[tokio::test]
@@ -463,10 +460,8 @@ async fn oversized_input_is_refused_or_cut_never_a_500() {
         );
     }
     // Wildcards are taken literally.
-    let res = app
-        .call(&md.client, "GET", "/api/v1/audit-log?actor=%25", None)
-        .await;
-    assert_eq!(body_json(res).await["total"], 0);
+    let page: AuditPage = app.read(&md.client, "/api/v1/audit-log?actor=%25").await;
+    assert_eq!(page.total, 0);
     let demo = demo().await;
     let hr = as_user(&demo, "klinik.personal").await;
     let res = demo
@@ -559,8 +554,7 @@ async fn tokens_stop_when_their_creator_is_deactivated() {
             Some(serde_json::json!({"name": "KIS", "scopes": ["audits"]})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let token = body_json(res).await["token"].as_str().unwrap().to_owned();
+    let token = typed::<CreatedToken>(res, StatusCode::CREATED).await.token;
     let kis = |token: &str| {
         Request::get("/api/v1/audits/inbox")
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -578,8 +572,10 @@ async fn tokens_stop_when_their_creator_is_deactivated() {
         .await.map(|_| ()))
         .unwrap();
     let res = demo.send(kis(&token)).await;
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(body_json(res).await["code"], "token_creator_inactive");
+    assert_eq!(
+        refusal(res, StatusCode::UNAUTHORIZED).await.code,
+        "token_creator_inactive"
+    );
 }
 
 #[tokio::test]
@@ -606,10 +602,9 @@ async fn after_a_second_factor_reset_the_password_alone_does_not_sign_in() {
             None,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let body = body_json(res).await;
-    let code = body["enrolment_code"].as_str().unwrap().to_owned();
-    assert_eq!(body["user"]["totp_enrolled"], false);
+    let reset: SecondFactorReset = typed(res, StatusCode::OK).await;
+    let code = reset.enrolment_code;
+    assert!(!reset.user.totp_enrolled);
     let password = le_server::demo::DEMO_PASSWORD;
     let (status, _, _) = demo.sign_in("klinik.lesen", password, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "password alone");
@@ -621,7 +616,7 @@ async fn after_a_second_factor_reset_the_password_alone_does_not_sign_in() {
         .sign_in("klinik.lesen", password, Some(&code.to_lowercase()))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["session"]["stage"], "enrol_totp");
+    assert_eq!(body.done().session.stage, SessionStage::EnrolTotp);
 }
 
 #[tokio::test]
@@ -633,9 +628,8 @@ async fn a_file_that_only_starts_like_a_pdf_is_refused() {
             Some(("a.pdf", b"%PDF-1.4\n... abgeschnitten")),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(body["fields"][0]["code"], "pdf_incomplete", "{body}");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "pdf_incomplete", "{refused:?}");
 }
 
 #[test]
@@ -787,14 +781,12 @@ async fn a_nul_character_is_refused_naming_its_field() {
             ]})),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(body["fields"][0]["field"], "items[1].value", "{body}");
-    assert_eq!(body["fields"][0]["code"], "control_character");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "items[1].value", "{refused:?}");
+    assert_eq!(refused.fields[0].code, "control_character");
     let res = app.get("/api/v1/audit-log?action=a%00b").await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = body_json(res).await;
-    assert_eq!(body["fields"][0]["field"], "action", "{body}");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "action", "{refused:?}");
     // Without the NUL the same requests are answered as usual.
     let res = app
         .call(

@@ -6,6 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
+use le_domain::api::access::StepResult;
 use le_server::clock::ManualClock;
 use le_server::config::Config;
 use le_server::{AppState, app, state_with_clock};
@@ -121,6 +122,61 @@ pub async fn body_json(res: Response<Body>) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
 }
 
+/// An answer read as the domain's types: `T` on success, the error body otherwise.
+#[derive(Debug)]
+pub enum Answer<T> {
+    Done(T),
+    Refused(le_domain::ApiErrorBody),
+}
+
+impl<T: serde::de::DeserializeOwned + std::fmt::Debug> Answer<T> {
+    /// Reads `res` as `T` (2xx) or as the error body.
+    pub async fn of(res: Response<Body>) -> Self {
+        let status = res.status();
+        Answer::from_json(status, body_json(res).await)
+    }
+
+    /// Reads a body answered with `status` as `T` (2xx) or as the error body.
+    pub fn from_json(status: axum::http::StatusCode, json: serde_json::Value) -> Self {
+        let parsed = if status.is_success() {
+            serde_json::from_value(json.clone()).map(Answer::Done)
+        } else {
+            serde_json::from_value(json.clone()).map(Answer::Refused)
+        };
+        parsed.unwrap_or_else(|e| panic!("{status} {e}: {json}"))
+    }
+
+    /// The successful answer; panics on a refusal.
+    pub fn done(&self) -> &T {
+        match self {
+            Answer::Done(t) => t,
+            Answer::Refused(e) => panic!("refused: {e:?}"),
+        }
+    }
+
+    /// The successful answer, owned; panics on a refusal.
+    pub fn into_done(self) -> T {
+        match self {
+            Answer::Done(t) => t,
+            Answer::Refused(e) => panic!("refused: {e:?}"),
+        }
+    }
+
+    /// The refusal; panics on a successful answer.
+    pub fn refused(&self) -> &le_domain::ApiErrorBody {
+        match self {
+            Answer::Refused(e) => e,
+            Answer::Done(t) => panic!("not refused: {t:?}"),
+        }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Display for Answer<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
 /// A browser-like client: keeps the session cookie and the CSRF token.
 #[derive(Default, Clone)]
 pub struct Client {
@@ -148,13 +204,13 @@ impl TestApp {
         self.send(req.body(body).unwrap()).await
     }
 
-    /// Signs in; on success returns the client with its cookie and CSRF token, and the body.
+    /// Signs in; on success returns the client with its cookie and CSRF token, and the answer.
     pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
         code: Option<&str>,
-    ) -> (axum::http::StatusCode, Client, serde_json::Value) {
+    ) -> (axum::http::StatusCode, Client, Answer<StepResult>) {
         let res = self
             .call(
                 &Client::default(),
@@ -172,7 +228,11 @@ impl TestApp {
             .map(str::to_owned);
         let json = body_json(res).await;
         let csrf = json["session"]["csrf_token"].as_str().map(str::to_owned);
-        (status, Client { cookie, csrf }, json)
+        (
+            status,
+            Client { cookie, csrf },
+            Answer::from_json(status, json),
+        )
     }
 
     /// The code an authenticator app shows now for a base32 key.
@@ -304,41 +364,33 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status(), axum::http::StatusCode::CREATED);
-        let list = body_json(
-            self.call(
-                &md.client,
-                "GET",
-                "/api/v1/admin/registrations?state=pending",
-                None,
-            )
-            .await,
-        )
-        .await;
+        let list: Vec<le_domain::api::access::RegistrationSummary> = self
+            .read(&md.client, "/api/v1/admin/registrations?state=pending")
+            .await;
         let id = list
-            .as_array()
-            .unwrap()
             .iter()
-            .find(|r| r["ik"] == ik)
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap();
-        let letter = body_json(
-            self.call(
+            .find(|r| r.ik == ik)
+            .unwrap_or_else(|| panic!("no pending registration of {ik}"))
+            .id;
+        let letter: le_domain::api::access::CredentialLetter = self
+            .call_typed(
                 &md.client,
                 "POST",
                 &format!("/api/v1/admin/registrations/{id}/approve"),
                 None,
+                axum::http::StatusCode::OK,
             )
-            .await,
-        )
-        .await;
-        let otp = letter["one_time_password"].as_str().unwrap().to_owned();
-        let secret = letter["totp_secret"].as_str().unwrap().to_owned();
+            .await;
+        let otp = letter.one_time_password;
+        let secret = letter.totp_secret;
         let (status, client, body) = self
             .sign_in(username, &otp, Some(&self.code(&secret)))
             .await;
         assert_eq!(status, axum::http::StatusCode::OK, "{body}");
-        assert_eq!(body["session"]["stage"], "set_password");
+        assert_eq!(
+            body.done().session.stage,
+            le_domain::api::access::SessionStage::SetPassword
+        );
         let password = format!("Sicheres Passwort {username}");
         let res = self
             .call(
@@ -380,36 +432,28 @@ pub async fn demo_with_mail(sink: &SmtpSink, adjust: impl FnOnce(&mut Config)) -
     app
 }
 
+/// The demo account `username` as the sign-in page lists it now (password, current code).
+pub async fn demo_account(app: &TestApp, username: &str) -> le_domain::api::demo::DemoAccount {
+    let accounts: Vec<le_domain::api::demo::DemoAccount> = typed(
+        app.get("/api/v1/demo/accounts").await,
+        axum::http::StatusCode::OK,
+    )
+    .await;
+    accounts
+        .into_iter()
+        .find(|a| a.username == username)
+        .unwrap_or_else(|| panic!("no demo account {username}"))
+}
+
 /// Signs a demo user in (at a fresh TOTP step, so the same user can sign in again).
 pub async fn as_user(app: &TestApp, username: &str) -> Client {
     app.next_step();
-    let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
-    let account = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["username"] == username)
-        .unwrap()
-        .clone();
+    let account = demo_account(app, username).await;
     let (status, client, body) = app
-        .sign_in(
-            username,
-            account["password"].as_str().unwrap(),
-            account["code"].as_str(),
-        )
+        .sign_in(username, &account.password, Some(&account.code))
         .await;
     assert_eq!(status, axum::http::StatusCode::OK, "{body}");
     client
-}
-
-/// The `field` of every entry of a 422 body's `fields`, in order.
-pub fn field_names(body: &serde_json::Value) -> Vec<String> {
-    body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// The local SMTP sink (`scripts/smtp_sink.py`, aiosmtpd from PyPI), stopped on drop.
@@ -506,11 +550,30 @@ pub async fn typed<T: serde::de::DeserializeOwned>(
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)))
 }
 
+/// The domain's error body of a refused request, after checking its status.
+pub async fn refusal(
+    res: Response<Body>,
+    expected: axum::http::StatusCode,
+) -> le_domain::ApiErrorBody {
+    typed(res, expected).await
+}
+
+/// The (field, code) of every field error of a refused request, in order.
+pub fn field_codes(body: &le_domain::ApiErrorBody) -> Vec<(&str, &str)> {
+    body.fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.code.as_str()))
+        .collect()
+}
+
 /// The fields a refused request (422) names, in order, read as the domain's error body.
 pub async fn refused_fields(res: Response<Body>) -> Vec<String> {
-    let body: le_domain::ApiErrorBody =
-        typed(res, axum::http::StatusCode::UNPROCESSABLE_ENTITY).await;
-    body.fields.into_iter().map(|f| f.field).collect()
+    refusal(res, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+        .await
+        .fields
+        .into_iter()
+        .map(|f| f.field)
+        .collect()
 }
 
 /// A multipart body with one file part `field` named `file_name`.
@@ -610,10 +673,9 @@ impl TestApp {
                 Some(serde_json::json!({"name": name, "scopes": scopes})),
             )
             .await;
-        let status = res.status();
-        let body = body_json(res).await;
-        assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
-        body["token"].as_str().unwrap().to_owned()
+        typed::<le_domain::api::access::CreatedToken>(res, axum::http::StatusCode::CREATED)
+            .await
+            .token
     }
 
     /// A hospital registered under `ik` and approved by the demo's MD administrator; its admin
@@ -685,11 +747,21 @@ impl TestApp {
 
     /// `GET uri` as `client`, expecting 200, read as the domain's response type `T`.
     pub async fn read<T: serde::de::DeserializeOwned>(&self, client: &Client, uri: &str) -> T {
-        typed(
-            self.call(client, "GET", uri, None).await,
-            axum::http::StatusCode::OK,
-        )
-        .await
+        self.call_typed(client, "GET", uri, None, axum::http::StatusCode::OK)
+            .await
+    }
+
+    /// `method uri` as `client` (with a JSON body if any), expecting `expected`; the answer
+    /// read as the domain's response type `T`.
+    pub async fn call_typed<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &Client,
+        method: &str,
+        uri: &str,
+        json: Option<serde_json::Value>,
+        expected: axum::http::StatusCode,
+    ) -> T {
+        typed(self.call(client, method, uri, json).await, expected).await
     }
 
     /// The demo care service's routing set-up (Nordrhein) saved by its admin.
@@ -706,13 +778,18 @@ impl TestApp {
     }
 
     /// A physician record created through the form endpoint; answers the stored record.
-    pub async fn physician(&self, client: &Client, form: serde_json::Value) -> serde_json::Value {
-        let res = self
-            .call(client, "POST", "/api/v1/physicians", Some(form))
-            .await;
-        let status = res.status();
-        let body = body_json(res).await;
-        assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
-        body
+    pub async fn physician(
+        &self,
+        client: &Client,
+        form: serde_json::Value,
+    ) -> le_domain::directory::PhysicianRecord {
+        self.call_typed(
+            client,
+            "POST",
+            "/api/v1/physicians",
+            Some(form),
+            axum::http::StatusCode::CREATED,
+        )
+        .await
     }
 }

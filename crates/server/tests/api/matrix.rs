@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use le_domain::api::access::{CreatedToken, CreatedUser, RegistrationCreated};
 
 use crate::helpers::*;
 
@@ -352,11 +353,9 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
             Some(("a.pdf", PDF)),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let reference = body_json(res).await["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let reference = typed::<RegistrationCreated>(res, StatusCode::CREATED)
+        .await
+        .reference;
     let registration_id: i64 =
         le_server::on_db!(&app.state.database, pool => sqlx::query_scalar("SELECT id FROM registrations WHERE reference = $1")
             .bind(&reference)
@@ -365,8 +364,8 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
             .unwrap();
     // A user and a token of the demo hospital that only serve as targets.
     let admin = as_user(&app, "klinik.admin").await;
-    let res = app
-        .call(
+    let user: CreatedUser = app
+        .call_typed(
             &admin,
             "POST",
             "/api/v1/users",
@@ -374,40 +373,27 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
                 "username": "matrix.ziel", "first_name": "Ziel", "last_name": "Person",
                 "email": "ziel@klinik.example", "role": "viewer"
             })),
+            StatusCode::CREATED,
         )
         .await;
-    let user_id = body_json(res).await["user"]["id"].as_i64().unwrap();
+    let user_id = user.user.id;
     let mut tokens = BTreeMap::new();
     for scope in ["audits", "directory", "audits"] {
-        let res = app
-            .call(
+        let created: CreatedToken = app
+            .call_typed(
                 &admin,
                 "POST",
                 "/api/v1/api-tokens",
                 Some(serde_json::json!({"name": format!("Matrix {scope}"), "scopes": [scope]})),
+                StatusCode::CREATED,
             )
             .await;
-        let body = body_json(res).await;
-        tokens.insert(
-            body["token"].as_str().unwrap().to_owned(),
-            (
-                scope,
-                body["summary"]["id"].as_i64().or(body["id"].as_i64()),
-            ),
-        );
+        tokens.insert(created.token, (scope, Some(created.summary.id)));
     }
     // The care service: its set-up, a branch, one delivery and a token of its billing software.
     crate::care_billing::import_recipient(&app).await;
     let care = as_user(&app, "pflege.admin").await;
-    let res = app
-        .call(
-            &care,
-            "PUT",
-            "/api/v1/care/setup",
-            Some(serde_json::json!({"region": "Nordrhein", "sender_email": "a@pflege.example"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.care_set_up(&care).await;
     let res = app
         .call(
             &care,
@@ -417,15 +403,7 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let res = app
-        .call(
-            &care,
-            "POST",
-            "/api/v1/api-tokens",
-            Some(serde_json::json!({"name": "Abrechnung", "scopes": ["care_billing"]})),
-        )
-        .await;
-    let care_token = body_json(res).await["token"].as_str().unwrap().to_owned();
+    let care_token = app.api_token(&care, "Abrechnung", &["care_billing"]).await;
     let res = app
         .send(
             Request::post(

@@ -1,8 +1,11 @@
 //! `POST /api/v1/validate`: the server twin of the browser's number check.
 use axum::http::StatusCode;
+use le_domain::NumberKind;
+use le_domain::api::validate::{NumberInfo, ValidateResponse, check_number};
+use le_domain::numbers::{LbnrSubstitute, SiteKind};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, body_json};
+use crate::helpers::{TestApp, refusal, typed};
 
 #[tokio::test]
 async fn answers_in_request_order_with_errors_and_info() {
@@ -16,19 +19,22 @@ async fn answers_in_request_order_with_errors_and_info() {
         {"kind": "lbnr", "value": "999999998"},
     ]});
     let res = app.post_json("/api/v1/validate", body.to_string()).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let json = body_json(res).await;
-    let results = json["results"].as_array().unwrap();
+    let response: ValidateResponse = typed(res, StatusCode::OK).await;
+    let results = &response.results;
     assert_eq!(results.len(), 6);
-    let kinds: Vec<&str> = results
-        .iter()
-        .map(|r| r["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["ik", "ik", "anr", "anr", "site", "lbnr"]);
-    let values: Vec<&str> = results
-        .iter()
-        .map(|r| r["value"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<NumberKind> = results.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            NumberKind::Ik,
+            NumberKind::Ik,
+            NumberKind::Anr,
+            NumberKind::Anr,
+            NumberKind::Site,
+            NumberKind::Lbnr
+        ]
+    );
+    let values: Vec<&str> = results.iter().map(|r| r.value.as_str()).collect();
     assert_eq!(
         values,
         [
@@ -40,37 +46,38 @@ async fn answers_in_request_order_with_errors_and_info() {
             "999999998"
         ]
     );
-    let valid: Vec<bool> = results
-        .iter()
-        .map(|r| r["valid"].as_bool().unwrap())
-        .collect();
+    let valid: Vec<bool> = results.iter().map(|r| r.valid).collect();
     assert_eq!(valid, [true, false, true, false, true, true]);
 
-    assert_eq!(results[0]["errors"], json!([]));
-    assert_eq!(results[0]["info"]["classification"], "26");
-    assert_eq!(results[0]["info"]["check_digit"], 2);
+    assert_eq!(results[0].errors, []);
+    let Some(NumberInfo::Ik(ik)) = &results[0].info else {
+        panic!("no IK info: {:?}", results[0].info);
+    };
+    assert_eq!(ik.classification, "26");
+    assert_eq!(ik.check_digit, 2);
 
-    let err = &results[1]["errors"][0];
-    assert_eq!(err["code"], "check_digit");
+    let err = &results[1].errors[0];
+    assert_eq!(err.code, "check_digit");
     assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("Prüfziffer ist 3, erwartet 2"),
-        "{err}"
+        err.message.contains("Prüfziffer ist 3, erwartet 2"),
+        "{err:?}"
     );
-    assert_eq!(err["position"], 9);
-    assert_eq!(results[1]["info"], Value::Null);
+    assert_eq!(err.position, Some(9));
+    assert_eq!(results[1].info, None);
 
-    assert_eq!(results[3]["errors"][0]["code"], "check_digit");
-    assert_eq!(results[4]["info"]["site_kind"], "site");
-    assert_eq!(results[5]["info"]["substitute"], "new_employee");
+    assert_eq!(results[3].errors[0].code, "check_digit");
+    let Some(NumberInfo::Site(site)) = &results[4].info else {
+        panic!("no site info: {:?}", results[4].info);
+    };
+    assert_eq!(site.site_kind, SiteKind::Site);
+    let Some(NumberInfo::Lbnr(lbnr)) = &results[5].info else {
+        panic!("no LBNR info: {:?}", results[5].info);
+    };
+    assert_eq!(lbnr.substitute, Some(LbnrSubstitute::NewEmployee));
 }
 
 #[tokio::test]
 async fn agrees_with_the_domain_crate_for_every_kind() {
-    use le_domain::NumberKind;
-    use le_domain::api::validate::{ValidateResponse, check_number};
     let app = TestApp::new().await;
     let samples = [
         "260326822",
@@ -90,8 +97,7 @@ async fn agrees_with_the_domain_crate_for_every_kind() {
     let res = app
         .post_json("/api/v1/validate", json!({"items": items}).to_string())
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let parsed: ValidateResponse = serde_json::from_value(body_json(res).await).unwrap();
+    let parsed: ValidateResponse = typed(res, StatusCode::OK).await;
     let mut i = 0;
     for kind in NumberKind::ALL {
         for value in samples {
@@ -114,11 +120,8 @@ async fn accepts_ten_thousand_items_and_refuses_more() {
     let res = app
         .post_json("/api/v1/validate", json!({"items": items}).to_string())
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(
-        body_json(res).await["results"].as_array().unwrap().len(),
-        10_000
-    );
+    let parsed: ValidateResponse = typed(res, StatusCode::OK).await;
+    assert_eq!(parsed.results.len(), 10_000);
 
     let items: Vec<Value> = (0..10_001)
         .map(|_| json!({"kind": "ik", "value": "109905003"}))
@@ -126,17 +129,11 @@ async fn accepts_ten_thousand_items_and_refuses_more() {
     let res = app
         .post_json("/api/v1/validate", json!({"items": items}).to_string())
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let json = body_json(res).await;
-    assert_eq!(json["code"], "validation_failed");
-    assert_eq!(json["fields"][0]["field"], "items");
-    assert_eq!(json["fields"][0]["code"], "too_many_items");
-    assert!(
-        json["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("10.000")
-    );
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.code, "validation_failed");
+    assert_eq!(refused.fields[0].field, "items");
+    assert_eq!(refused.fields[0].code, "too_many_items");
+    assert!(refused.fields[0].message.contains("10.000"), "{refused:?}");
 }
 
 #[tokio::test]
@@ -148,11 +145,10 @@ async fn unknown_kind_is_a_field_error_with_its_path() {
             r#"{"items":[{"kind":"ik","value":"260326822"},{"kind":"bsnr","value":"1"}]}"#,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let json = body_json(res).await;
-    assert_eq!(json["code"], "validation_failed");
-    assert_eq!(json["fields"][0]["field"], "items[1].kind");
-    assert_eq!(json["fields"][0]["code"], "invalid_value");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.code, "validation_failed");
+    assert_eq!(refused.fields[0].field, "items[1].kind");
+    assert_eq!(refused.fields[0].code, "invalid_value");
 }
 
 #[tokio::test]
@@ -161,15 +157,9 @@ async fn missing_field_is_a_field_error() {
     let res = app
         .post_json("/api/v1/validate", r#"{"items":[{"kind":"ik"}]}"#)
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let json = body_json(res).await;
-    assert_eq!(json["fields"][0]["field"], "items[0]");
-    assert!(
-        json["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("value")
-    );
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "items[0]");
+    assert!(refused.fields[0].message.contains("value"), "{refused:?}");
 }
 
 #[tokio::test]
@@ -181,14 +171,11 @@ async fn bad_json_is_a_structured_400() {
         r#"{"items":[]} trailing"#,
     ] {
         let res = app.post_json("/api/v1/validate", body).await;
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{body}");
-        let json = body_json(res).await;
-        assert_eq!(json["code"], "bad_json");
+        let refused = refusal(res, StatusCode::BAD_REQUEST).await;
+        assert_eq!(refused.code, "bad_json", "{body}");
         assert!(
-            json["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("Kein gültiges JSON")
+            refused.message.starts_with("Kein gültiges JSON"),
+            "{refused:?}"
         );
     }
 }
@@ -204,8 +191,10 @@ async fn wrong_content_type_is_415_json() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(body_json(res).await["code"], "unsupported_media_type");
+    assert_eq!(
+        refusal(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await.code,
+        "unsupported_media_type"
+    );
 }
 
 #[tokio::test]
@@ -213,6 +202,8 @@ async fn oversized_body_is_413_json() {
     let app = TestApp::new().await;
     let huge = format!(r#"{{"items":[],"pad":"{}"}}"#, "x".repeat(5 * 1024 * 1024));
     let res = app.post_json("/api/v1/validate", huge).await;
-    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(body_json(res).await["code"], "payload_too_large");
+    assert_eq!(
+        refusal(res, StatusCode::PAYLOAD_TOO_LARGE).await.code,
+        "payload_too_large"
+    );
 }

@@ -2,7 +2,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-use crate::helpers::{LOADER, TestApp, body_bytes, body_json};
+use crate::helpers::{LOADER, TestApp, body_bytes, body_json, refusal};
 
 #[tokio::test]
 async fn health_reports_database_ok_and_the_file_exists() {
@@ -36,11 +36,12 @@ async fn health_reports_database_ok_and_the_file_exists() {
 async fn unknown_api_route_and_method_are_json() {
     let app = TestApp::new().await;
     let res = app.get("/api/v1/nope").await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(body_json(res).await["code"], "not_found");
+    assert_eq!(refusal(res, StatusCode::NOT_FOUND).await.code, "not_found");
     let res = app.get("/api/v1/validate").await;
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(body_json(res).await["code"], "method_not_allowed");
+    assert_eq!(
+        refusal(res, StatusCode::METHOD_NOT_ALLOWED).await.code,
+        "method_not_allowed"
+    );
 }
 
 #[tokio::test]
@@ -125,13 +126,10 @@ async fn bad_path_and_query_parameters_are_json_errors() {
     let res = app
         .call(&md.client, "GET", "/api/v1/audit-log?limit=viele", None)
         .await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let json = body_json(res).await;
-    assert_eq!(json["code"], "bad_request");
+    let refused = refusal(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(refused.code, "bad_request");
     assert!(
-        json["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("Die Anfrage ist ungültig")
+        refused.message.starts_with("Die Anfrage ist ungültig"),
+        "{refused:?}"
     );
 }

@@ -1,7 +1,6 @@
 //! Cases and notices: the MD opens a case, the hospital sees it with its notices and deadlines;
 //! the case and request forms follow the domain's rules and only the MD creates them.
-use le_domain::api::audits::{CaseDetail, CaseList, CaseState, Inbox, Notice, NoticeKind};
-use le_domain::audits::DeadlineStatus;
+use le_domain::api::audits::{Notice, NoticeKind};
 
 use super::*;
 
@@ -113,9 +112,7 @@ async fn case_and_request_forms_are_validated_and_only_the_md_creates_them() {
     let res = app
         .call(&md, "POST", "/api/v1/audits/cases", Some(form))
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = field_names(&body_json(res).await);
-    assert_eq!(fields, ["discharge_date", "insurer_ik"]);
+    assert_eq!(refused_fields(res).await, ["discharge_date", "insurer_ik"]);
     // A valid IK without a hospital in the portal; a site of another hospital.
     let res = app
         .call(
@@ -125,7 +122,8 @@ async fn case_and_request_forms_are_validated_and_only_the_md_creates_them() {
             Some(case_form("109905003", "")),
         )
         .await;
-    assert_eq!(body_json(res).await["fields"][0]["code"], "not_registered");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].code, "not_registered");
     let res = app
         .call(
             &md,
@@ -134,9 +132,9 @@ async fn case_and_request_forms_are_validated_and_only_the_md_creates_them() {
             Some(case_form(HOSPITAL, "773081000")),
         )
         .await;
-    let body = body_json(res).await;
-    assert_eq!(body["fields"][0]["field"], "site_number");
-    assert_eq!(body["fields"][0]["code"], "site_not_allowed");
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "site_number");
+    assert_eq!(refused.fields[0].code, "site_not_allowed");
 
     // Hospital users and other institutions cannot create cases.
     for user in ["klinik.controlling", "klinik.admin", "gs.admin"] {

@@ -3,16 +3,15 @@
 //! declared unavailable) and the PDF receipt. Answers are read as the domain's response types.
 use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
-use le_domain::api::audits::{
-    CaseDetail, DocumentRequest, Inbox, Receipt, ReminderSettings, SubmitResult,
-};
+use le_domain::api::audits::{CaseDetail, DocumentRequest, Inbox, Receipt, ReminderSettings};
 use le_domain::audits::{DeadlineStatus, DocumentKind, DocumentState, Lateness};
 use le_domain::calendar::{berlin_day_start, berlin_time};
 use le_domain::directory::Date;
 use serde_json::{Value, json};
 
+use super::submitted;
 use crate::helpers::{
-    Client, PDF, START, TestApp, as_user, body_bytes, body_json, demo, field_names, people, typed,
+    Client, PDF, START, TestApp, as_user, body_bytes, demo, people, refused_fields, typed,
 };
 
 fn d(s: &str) -> Date {
@@ -29,14 +28,6 @@ async fn upload(app: &TestApp, client: &Client, request_id: i64, query: &str) ->
 async fn case_and_request(app: &TestApp, md: &Client, request: Value) -> (i64, DocumentRequest) {
     let (case, request) = app.case_with_request(md, request).await;
     (case.case.id, request)
-}
-
-async fn submitted(app: &TestApp, clerk: &Client, request_id: i64) -> SubmitResult {
-    typed(
-        super::submit(app, clerk, request_id).await,
-        StatusCode::CREATED,
-    )
-    .await
 }
 
 #[tokio::test]
@@ -160,8 +151,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
     // With several documents an upload must name its document, one of the requested ones.
     let res = upload(&app, &clerk, id, "").await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_names(&body_json(res).await), ["document"]);
+    assert_eq!(refused_fields(res).await, ["document"]);
     let res = upload(&app, &clerk, id, "&document=lab_results").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = upload(&app, &clerk, id, "&document=discharge_letter").await;
@@ -208,8 +198,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
         }
     };
     let res = declare(json!({"document": "fever_chart", "reason": "  "})).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_names(&body_json(res).await), ["reason"]);
+    assert_eq!(refused_fields(res).await, ["reason"]);
     let res = declare(json!({"document": "discharge_letter", "reason": "x"})).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let viewer = as_user(&app, people::VIEWER).await;

@@ -50,21 +50,13 @@ async fn two_instances_share_sessions_files_codes_and_jobs() {
 
     // A session made on A is valid on B (and signing out on B ends it on A).
     let md = as_user(&a, people::MD_AUDITOR).await;
-    let me: Value = b.read(&md, "/api/v1/auth/session").await;
-    assert_eq!(me["username"], people::MD_AUDITOR, "{me}");
+    let me: SessionInfo = b.read(&md, "/api/v1/auth/session").await;
+    assert_eq!(me.username, people::MD_AUDITOR, "{me:?}");
 
     // A code A accepted is refused on B: the replay guard lives in the shared database.
     a.next_step();
-    let accounts = body_json(a.get("/api/v1/demo/accounts").await).await;
-    let clerk_account = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["username"] == people::AUDIT_CLERK)
-        .unwrap()
-        .clone();
-    let password = clerk_account["password"].as_str().unwrap();
-    let code = clerk_account["code"].as_str().unwrap();
+    let clerk_account = demo_account(&a, people::AUDIT_CLERK).await;
+    let (password, code) = (&clerk_account.password, clerk_account.code.as_str());
     let (status, clerk, body) = a.sign_in(people::AUDIT_CLERK, password, Some(code)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _, body) = b.sign_in(people::AUDIT_CLERK, password, Some(code)).await;
@@ -77,16 +69,7 @@ async fn two_instances_share_sessions_files_codes_and_jobs() {
     // Uploaded through B, downloaded through A: the same bytes, from the one bucket.
     let (case_id, request_id) = case_with_request(&a, &md).await;
     let pdf = pdf_of(300_000, 5);
-    let res = put_pdf(
-        &b,
-        &clerk,
-        &format!("/api/v1/audits/requests/{request_id}/files?name=befund.pdf"),
-        &pdf,
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let stored = body_json(res).await;
-    let file_id = stored["id"].as_i64().unwrap();
+    let file_id = upload(&b, &clerk, request_id, "befund.pdf", &pdf).await.id;
     let res = a
         .call(
             &clerk,
@@ -102,18 +85,8 @@ async fn two_instances_share_sessions_files_codes_and_jobs() {
 
     // The case is closed; past its retention period both instances run the job at once, and
     // the case is purged once.
-    assert_eq!(
-        submit(&b, &clerk, request_id).await.status(),
-        StatusCode::CREATED
-    );
-    let res = a
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/cases/{case_id}/close"),
-            None,
-        )
-        .await;
+    submitted(&b, &clerk, request_id).await;
+    let res = close_case(&a, &md, case_id).await;
     assert_eq!(res.status(), StatusCode::OK);
     let days = a.state.config.retention_days;
     a.clock.set(a.clock.now() + i64::from(days + 1) * DAY);
@@ -128,11 +101,11 @@ async fn two_instances_share_sessions_files_codes_and_jobs() {
         .call(&md, "GET", &format!("/api/v1/audits/files/{file_id}"), None)
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let log: Value = a
+    let log: AuditPage = a
         .read(
             &as_user(&a, people::MD_ADMIN).await,
             "/api/v1/audit-log?action=audit_case_purged",
         )
         .await;
-    assert_eq!(log["total"], 1, "{log}");
+    assert_eq!(log.total, 1, "{log:?}");
 }

@@ -20,14 +20,20 @@ use std::path::Path;
 use axum::body::{Body, Bytes};
 use axum::http::{Response, StatusCode, header};
 use http_body_util::{BodyExt, Full};
+use le_domain::api::access::{AuditPage, SessionInfo};
+use le_domain::api::audits::{
+    CaseDetail, CaseList, CaseState, CaseSummary, Dashboard, Delivery, Inbox, InspectionList,
+    Receipt, StoredFile, StructureAudit, StructureList, StructureState, SubmitResult,
+};
+use le_domain::audits::{CertificateStatus, DeadlineStatus};
 use le_domain::directory::Date;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
 use crate::helpers::{
-    Client, DEMO_HOSPITAL as HOSPITAL, DEMO_SITE, START, TestApp, as_user, body_bytes, body_json,
-    case_form, demo, field_names, people, refused_fields, session_request, typed,
+    Client, DEMO_HOSPITAL as HOSPITAL, DEMO_SITE, START, TestApp, as_user, body_bytes, case_form,
+    demo, demo_account, people, refusal, refused_fields, session_request, typed,
 };
 
 const DAY: i64 = 86_400;
@@ -71,6 +77,19 @@ async fn case_with_request(app: &TestApp, md: &Client) -> (i64, i64) {
     (case.case.id, request.id)
 }
 
+/// `PUT …/requests/{request_id}/files?name={name}` as `client` (`name` URL-encoded), expecting
+/// 201; answers the stored file.
+async fn upload(
+    app: &TestApp,
+    client: &Client,
+    request_id: i64,
+    name: &str,
+    bytes: &[u8],
+) -> StoredFile {
+    let uri = format!("/api/v1/audits/requests/{request_id}/files?name={name}");
+    typed(put_pdf(app, client, &uri, bytes).await, StatusCode::CREATED).await
+}
+
 /// `POST …/requests/{request_id}/submit` as `clerk`: the files not yet submitted become one
 /// delivery.
 async fn submit(app: &TestApp, clerk: &Client, request_id: i64) -> Response<Body> {
@@ -81,6 +100,22 @@ async fn submit(app: &TestApp, clerk: &Client, request_id: i64) -> Response<Body
         None,
     )
     .await
+}
+
+/// `POST /api/v1/audits/cases/{case_id}/close` as `client`.
+async fn close_case(app: &TestApp, client: &Client, case_id: i64) -> Response<Body> {
+    app.call(
+        client,
+        "POST",
+        &format!("/api/v1/audits/cases/{case_id}/close"),
+        None,
+    )
+    .await
+}
+
+/// [`submit`], expecting 201; answers the delivery and the deadline after it.
+async fn submitted(app: &TestApp, clerk: &Client, request_id: i64) -> SubmitResult {
+    typed(submit(app, clerk, request_id).await, StatusCode::CREATED).await
 }
 
 /// Switches the caller's e-mail reminders on or off; answers the status.

@@ -6,7 +6,8 @@ use le_domain::api::audits::CaseList;
 use le_server::audits::reminders::{ReminderRun, run_once};
 use serde_json::json;
 
-use crate::helpers::{START, SmtpSink, TestApp, as_user, body_json, demo_with_mail, people};
+use super::close_case;
+use crate::helpers::{START, SmtpSink, TestApp, as_user, demo_with_mail, people};
 
 const DAY: i64 = 86_400;
 
@@ -53,19 +54,9 @@ async fn a_request_at_its_reminder_point_mails_each_recipient_exactly_once() {
     .await;
     let md = as_user(&app, people::MD_AUDITOR).await;
     // Close the demo's cases: only our request counts.
-    let list: CaseList = serde_json::from_value(
-        body_json(app.call(&md, "GET", "/api/v1/audits/cases", None).await).await,
-    )
-    .unwrap();
+    let list: CaseList = app.read(&md, "/api/v1/audits/cases").await;
     for case in &list.cases {
-        let res = app
-            .call(
-                &md,
-                "POST",
-                &format!("/api/v1/audits/cases/{}/close", case.id),
-                None,
-            )
-            .await;
+        let res = close_case(&app, &md, case.id).await;
         assert!(res.status().is_success(), "{}", res.status());
     }
     let (_, request) = app

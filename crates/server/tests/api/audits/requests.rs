@@ -16,7 +16,7 @@ async fn deadlines_and_statuses_follow_the_clock() {
         .call(&md_early, "POST", "/api/v1/audits/cases", Some(form))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let early_case: le_domain::api::audits::CaseDetail = typed(res, StatusCode::CREATED).await;
+    let early_case: CaseDetail = typed(res, StatusCode::CREATED).await;
     let short = app
         .document_request(
             &md_early,
@@ -35,48 +35,34 @@ async fn deadlines_and_statuses_follow_the_clock() {
         .await
         .id;
 
-    let status_of = |inbox: &Value, id: i64| -> Value {
-        inbox["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["request_id"] == id)
-            .map(|r| r["deadline"].clone())
-            .unwrap_or(Value::Null)
-    };
     // (days after START, days left, status, reminder)
     for (days, left, status, reminder) in [
-        (0, 56, "open", false),
-        (41, 15, "open", false),
-        (42, 14, "due_soon", true),
-        (49, 7, "due_soon", true),
-        (50, 6, "due_soon", false),
-        (56, 0, "due_soon", false),
-        (57, -1, "late_window", false),
-        (98, -42, "late_window", false),
-        (99, -43, "overdue", false),
+        (0, 56, DeadlineStatus::Open, false),
+        (41, 15, DeadlineStatus::Open, false),
+        (42, 14, DeadlineStatus::DueSoon, true),
+        (49, 7, DeadlineStatus::DueSoon, true),
+        (50, 6, DeadlineStatus::DueSoon, false),
+        (56, 0, DeadlineStatus::DueSoon, false),
+        (57, -1, DeadlineStatus::LateWindow, false),
+        (98, -42, DeadlineStatus::LateWindow, false),
+        (99, -43, DeadlineStatus::Overdue, false),
     ] {
         app.clock.set(START + days * DAY);
         let clerk = as_user(&app, people::AUDIT_CLERK).await;
-        let inbox = body_json(
-            app.call(&clerk, "GET", "/api/v1/audits/inbox?site=773687000", None)
-                .await,
-        )
-        .await;
-        let d = status_of(&inbox, long_id);
-        assert_eq!(d["days_left"], left, "day {days}");
-        assert_eq!(d["status"], status, "day {days}");
-        assert_eq!(d["reminder"], reminder, "day {days}");
-        let dashboard = body_json(
-            app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
-                .await,
-        )
-        .await;
-        let reminded = dashboard["reminders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["request_id"] == long_id);
+        let inbox: Inbox = app
+            .read(&clerk, "/api/v1/audits/inbox?site=773687000")
+            .await;
+        let d = inbox
+            .requests
+            .into_iter()
+            .find(|r| r.request_id == long_id)
+            .map(|r| r.deadline)
+            .unwrap_or_else(|| panic!("day {days}: the request is not in the inbox"));
+        assert_eq!(d.days_left, left, "day {days}");
+        assert_eq!(d.status, status, "day {days}");
+        assert_eq!(d.reminder, reminder, "day {days}");
+        let dashboard: Dashboard = app.read(&clerk, "/api/v1/audits/dashboard").await;
+        let reminded = dashboard.reminders.iter().any(|r| r.request_id == long_id);
         assert_eq!(reminded, reminder, "day {days}");
     }
 
@@ -89,26 +75,16 @@ async fn deadlines_and_statuses_follow_the_clock() {
         let app = &app;
         let clerk = clerk.clone();
         async move {
-            body_json(
-                app.call(
-                    &clerk,
-                    "GET",
-                    &format!("/api/v1/audits/inbox?site=773687000{q}"),
-                    None,
-                )
-                .await,
-            )
-            .await
+            app.read::<Inbox>(&clerk, &format!("/api/v1/audits/inbox?site=773687000{q}"))
+                .await
         }
     };
     let short_id = short.id;
     // Our two requests, in the order listed (the demo's requests of the site are left out).
-    let ids = |v: &Value| -> Vec<i64> {
-        v["requests"]
-            .as_array()
-            .unwrap()
+    let ids = |v: &Inbox| -> Vec<i64> {
+        v.requests
             .iter()
-            .map(|r| r["request_id"].as_i64().unwrap())
+            .map(|r| r.request_id)
             .filter(|id| [short_id, long_id].contains(id))
             .collect()
     };
@@ -122,11 +98,9 @@ async fn deadlines_and_statuses_follow_the_clock() {
         .call(&clerk, "GET", "/api/v1/audits/inbox?status=later", None)
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let other_site = body_json(
-        app.call(&clerk, "GET", "/api/v1/audits/inbox?site=773688000", None)
-            .await,
-    )
-    .await;
+    let other_site: Inbox = app
+        .read(&clerk, "/api/v1/audits/inbox?site=773688000")
+        .await;
     assert!(!ids(&other_site).contains(&long_id));
     // A NUL (which PostgreSQL text cannot hold) is refused for the parameter, on both backends.
     let res = app
@@ -137,73 +111,54 @@ async fn deadlines_and_statuses_follow_the_clock() {
             None,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let refused = body_json(res).await;
-    assert_eq!(refused["fields"][0]["field"], "site", "{refused}");
-    assert_eq!(
-        refused["fields"][0]["code"], "control_character",
-        "{refused}"
-    );
-    let dashboard = body_json(
-        app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
-            .await,
-    )
-    .await;
-    let count_of = |s: &str| {
-        dashboard["counts"]
-            .as_array()
-            .unwrap()
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused.fields[0].field, "site", "{refused:?}");
+    assert_eq!(refused.fields[0].code, "control_character", "{refused:?}");
+    let dashboard: Dashboard = app.read(&clerk, "/api/v1/audits/dashboard").await;
+    let count_of = |s: DeadlineStatus| {
+        dashboard
+            .counts
             .iter()
-            .find(|c| c["status"] == s)
-            .unwrap()["count"]
-            .as_i64()
-            .unwrap()
+            .find(|c| c.status == s)
+            .unwrap_or_else(|| panic!("no count of {s:?}"))
+            .count
     };
     // The demo's requests count too; ours add one open and one in the late window.
-    assert!(count_of("late_window") >= 1);
-    assert!(count_of("open") >= 1);
+    assert!(count_of(DeadlineStatus::LateWindow) >= 1);
+    assert!(count_of(DeadlineStatus::Open) >= 1);
 }
 
 #[tokio::test]
 async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
     let app = demo().await;
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
-    let inbox = body_json(app.call(&clerk, "GET", "/api/v1/audits/inbox", None).await).await;
-    let statuses: Vec<&str> = inbox["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["deadline"]["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses, ["late_window", "due_soon", "open", "delivered"]);
-    assert_eq!(inbox["notices"].as_array().unwrap().len(), 4);
-    let dashboard = body_json(
-        app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
-            .await,
-    )
-    .await;
-    assert_eq!(dashboard["reminders"].as_array().unwrap().len(), 1);
-    assert_eq!(dashboard["reminders"][0]["days_left"], 7);
-    assert_eq!(dashboard["expiring_certificates"], 1);
+    let inbox: Inbox = app.read(&clerk, "/api/v1/audits/inbox").await;
+    let statuses: Vec<DeadlineStatus> = inbox.requests.iter().map(|r| r.deadline.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            DeadlineStatus::LateWindow,
+            DeadlineStatus::DueSoon,
+            DeadlineStatus::Open,
+            DeadlineStatus::Delivered
+        ]
+    );
+    assert_eq!(inbox.notices.len(), 4);
+    let dashboard: Dashboard = app.read(&clerk, "/api/v1/audits/dashboard").await;
+    assert_eq!(dashboard.reminders.len(), 1);
+    assert_eq!(dashboard.reminders[0].days_left, 7);
+    assert_eq!(dashboard.expiring_certificates, 1);
     // The delivered demo file is a PDF whose hash matches the receipt.
-    let delivered = inbox["requests"][3]["case_id"].as_i64().unwrap();
-    let detail = body_json(
-        app.call(
-            &clerk,
-            "GET",
-            &format!("/api/v1/audits/cases/{delivered}"),
-            None,
-        )
-        .await,
-    )
-    .await;
-    let delivery = detail["requests"]
-        .as_array()
-        .unwrap()
+    let delivered = inbox.requests[3].case_id;
+    let detail: CaseDetail = app
+        .read(&clerk, &format!("/api/v1/audits/cases/{delivered}"))
+        .await;
+    let delivery = detail
+        .requests
         .iter()
-        .find_map(|r| r["deliveries"].get(0).cloned())
-        .unwrap();
-    let file_id = delivery["files"][0]["id"].as_i64().unwrap();
+        .find_map(|r| r.deliveries.first())
+        .expect("the demo's delivery");
+    let file_id = delivery.files[0].id;
     let bytes = body_bytes(
         app.call(
             &clerk,
@@ -215,25 +170,11 @@ async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
     )
     .await;
     assert!(bytes.starts_with(b"%PDF-"));
-    assert_eq!(delivery["files"][0]["sha256"], sha256_hex(&bytes));
-    let inspections = body_json(
-        app.call(&clerk, "GET", "/api/v1/audits/inspections", None)
-            .await,
-    )
-    .await;
-    assert_eq!(
-        inspections["inspections"][0]["cases"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(delivery.files[0].sha256, sha256_hex(&bytes));
+    let inspections: InspectionList = app.read(&clerk, "/api/v1/audits/inspections").await;
+    assert_eq!(inspections.inspections[0].cases.len(), 2);
     // The MD sees the same cases.
     let md = as_user(&app, people::MD_AUDITOR).await;
-    let cases = body_json(
-        app.call(&md, "GET", "/api/v1/audits/cases?state=open", None)
-            .await,
-    )
-    .await;
-    assert_eq!(cases["cases"].as_array().unwrap().len(), 3);
+    let cases: CaseList = app.read(&md, "/api/v1/audits/cases?state=open").await;
+    assert_eq!(cases.cases.len(), 3);
 }

@@ -37,37 +37,15 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
 
     // Only the MD closes; closing twice is a conflict.
     assert_eq!(
-        app.call(
-            &clerk,
-            "POST",
-            &format!("/api/v1/audits/cases/{case_id}/close"),
-            None
-        )
-        .await
-        .status(),
+        close_case(&app, &clerk, case_id).await.status(),
         StatusCode::FORBIDDEN
     );
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/cases/{case_id}/close"),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let closed = body_json(res).await;
-    assert_eq!(closed["state"], "closed");
-    assert_eq!(closed["purge_on"], "2027-04-25");
+    let res = close_case(&app, &md, case_id).await;
+    let closed: CaseSummary = typed(res, StatusCode::OK).await;
+    assert_eq!(closed.state, CaseState::Closed);
+    assert_eq!(closed.purge_on, Some(iso("2027-04-25")));
     assert_eq!(
-        app.call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/cases/{case_id}/close"),
-            None
-        )
-        .await
-        .status(),
+        close_case(&app, &md, case_id).await.status(),
         StatusCode::CONFLICT
     );
     // Nothing more goes in; the case leaves the inbox.
@@ -88,14 +66,8 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     )
     .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let inbox = body_json(app.call(&clerk, "GET", "/api/v1/audits/inbox", None).await).await;
-    assert!(
-        inbox["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["case_id"] != case_id)
-    );
+    let inbox: Inbox = app.read(&clerk, "/api/v1/audits/inbox").await;
+    assert!(inbox.requests.iter().all(|r| r.case_id != case_id));
 
     // 99 days later: still there.
     app.clock.advance(99 * DAY);
@@ -153,14 +125,7 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     );
     assert!(audited(&app, "audit_case_purged").await);
     // A shorter configured period purges earlier.
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/cases/{open_case}/close"),
-            None,
-        )
-        .await;
+    let res = close_case(&app, &md, open_case).await;
     assert_eq!(res.status(), StatusCode::OK);
     app.clock.advance(11 * DAY);
     // Another instance holding the job's lease runs the purge: this one leaves it alone.

@@ -9,27 +9,16 @@ async fn another_hospital_cannot_see_download_or_upload_to_these_requests() {
     let (case_id, request_id) = case_with_request(&app, &md).await;
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
     let pdf = pdf_of(1000, 1);
-    let file = body_json(
-        put_pdf(
-            &app,
-            &clerk,
-            &format!("/api/v1/audits/requests/{request_id}/files?name=a.pdf"),
-            &pdf,
-        )
-        .await,
-    )
-    .await;
-    let file_id = file["id"].as_i64().unwrap();
-    let submitted = body_json(submit(&app, &clerk, request_id).await).await;
-    let delivery_id = submitted["delivery"]["id"].as_i64().unwrap();
+    let file_id = upload(&app, &clerk, request_id, "a.pdf", &pdf).await.id;
+    let delivery_id = submitted(&app, &clerk, request_id).await.delivery.id;
 
     let other = app.second_hospital().await.client;
     // B's own lists are empty.
-    let inbox = body_json(app.call(&other, "GET", "/api/v1/audits/inbox", None).await).await;
-    assert_eq!(inbox["requests"], json!([]));
-    assert_eq!(inbox["notices"], json!([]));
-    let cases = body_json(app.call(&other, "GET", "/api/v1/audits/cases", None).await).await;
-    assert_eq!(cases["cases"], json!([]));
+    let inbox: Inbox = app.read(&other, "/api/v1/audits/inbox").await;
+    assert_eq!(inbox.requests, []);
+    assert_eq!(inbox.notices, []);
+    let cases: CaseList = app.read(&other, "/api/v1/audits/cases").await;
+    assert_eq!(cases.cases, []);
     // A's things do not exist for B.
     for (method, uri) in [
         ("GET", format!("/api/v1/audits/cases/{case_id}")),
@@ -102,21 +91,13 @@ async fn the_kis_works_with_an_audits_token_and_not_with_a_directory_token() {
     let res = app
         .bearer(&token, "GET", "/api/v1/audits/inbox?status=pending", None)
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let inbox = body_json(res).await;
+    let inbox: Inbox = typed(res, StatusCode::OK).await;
+    assert!(inbox.requests.iter().any(|r| r.request_id == request_id));
     assert!(
-        inbox["requests"]
-            .as_array()
-            .unwrap()
+        inbox
+            .requests
             .iter()
-            .any(|r| r["request_id"] == request_id)
-    );
-    assert!(
-        inbox["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["deadline"]["status"] != "delivered")
+            .all(|r| r.deadline.status != DeadlineStatus::Delivered)
     );
     // Upload, submit, receipt.
     let pdf = pdf_of(100_000, 3);
@@ -128,14 +109,8 @@ async fn the_kis_works_with_an_audits_token_and_not_with_a_directory_token() {
             Some(pdf.clone()),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let file = body_json(res).await;
-    assert!(
-        file["uploaded_by"]
-            .as_str()
-            .unwrap()
-            .starts_with("API-Token")
-    );
+    let file: StoredFile = typed(res, StatusCode::CREATED).await;
+    assert!(file.uploaded_by.starts_with("API-Token"), "{file:?}");
     let res = app
         .bearer(
             &token,
@@ -144,8 +119,10 @@ async fn the_kis_works_with_an_audits_token_and_not_with_a_directory_token() {
             None,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let delivery_id = body_json(res).await["delivery"]["id"].as_i64().unwrap();
+    let delivery_id = typed::<SubmitResult>(res, StatusCode::CREATED)
+        .await
+        .delivery
+        .id;
     let res = app
         .bearer(
             &token,
@@ -154,9 +131,8 @@ async fn the_kis_works_with_an_audits_token_and_not_with_a_directory_token() {
             None,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let receipt = body_json(res).await;
-    assert_eq!(receipt["files"][0]["sha256"], sha256_hex(&pdf));
+    let receipt: Receipt = typed(res, StatusCode::OK).await;
+    assert_eq!(receipt.files[0].sha256, sha256_hex(&pdf));
     // The token cannot act as the MD.
     let res = app
         .bearer(&token, "POST", "/api/v1/audits/cases", Some(b"{}".to_vec()))
@@ -169,8 +145,11 @@ async fn the_kis_works_with_an_audits_token_and_not_with_a_directory_token() {
         format!("/api/v1/audits/deliveries/{delivery_id}/receipt"),
     ] {
         let res = app.bearer(&directory_token, "GET", &uri, None).await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{uri}");
-        assert_eq!(body_json(res).await["code"], "scope");
+        assert_eq!(
+            refusal(res, StatusCode::FORBIDDEN).await.code,
+            "scope",
+            "{uri}"
+        );
     }
     let res = app
         .bearer(

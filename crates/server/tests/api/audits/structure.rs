@@ -1,6 +1,29 @@
 //! Structure audits: application with evidence, certificate, and its warning before it expires.
 use super::*;
 
+/// `POST /api/v1/audits/structure/{id}/decide` as `client` with `decision`.
+async fn decide(app: &TestApp, client: &Client, id: i64, decision: &Value) -> Response<Body> {
+    app.call(
+        client,
+        "POST",
+        &format!("/api/v1/audits/structure/{id}/decide"),
+        Some(decision.clone()),
+    )
+    .await
+}
+
+/// `POST /api/v1/audits/structure` as `clerk`, expecting 201; answers the application.
+async fn apply(app: &TestApp, clerk: &Client, form: Value) -> StructureAudit {
+    app.call_typed(
+        clerk,
+        "POST",
+        "/api/v1/audits/structure",
+        Some(form),
+        StatusCode::CREATED,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn structure_audits_end_in_a_certificate_that_warns_before_it_expires() {
     let app = demo().await;
@@ -25,42 +48,24 @@ async fn structure_audits_end_in_a_certificate_that_warns_before_it_expires() {
             .await;
         assert_eq!(refused_fields(res).await[0], field);
     }
-    let res = app
-        .call(
-            &clerk,
-            "POST",
-            "/api/v1/audits/structure",
-            Some(json!({"site_number": "773687000", "ops_code": "8-550.1", "note": "Geriatrische Komplexbehandlung"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let application = body_json(res).await;
-    let id = application["id"].as_i64().unwrap();
-    assert_eq!(application["state"], "applied");
-    assert_eq!(application["state_label"], "beantragt");
+    let application = apply(
+        &app,
+        &clerk,
+        json!({"site_number": "773687000", "ops_code": "8-550.1", "note": "Geriatrische Komplexbehandlung"}),
+    )
+    .await;
+    let id = application.id;
+    assert_eq!(application.state, StructureState::Applied);
+    assert_eq!(application.state_label, "beantragt");
 
     // The MD cannot certify without evidence; the hospital cannot decide.
     let md = as_user(&app, people::MD_AUDITOR).await;
     let certify = json!({"certify": {"valid_from": "2027-02-01", "valid_until": "2028-01-31"}});
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/structure/{id}/decide"),
-            Some(certify.clone()),
-        )
-        .await;
+    let res = decide(&app, &md, id, &certify).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
     assert_eq!(
-        app.call(
-            &clerk,
-            "POST",
-            &format!("/api/v1/audits/structure/{id}/decide"),
-            Some(certify.clone())
-        )
-        .await
-        .status(),
+        decide(&app, &clerk, id, &certify).await.status(),
         StatusCode::FORBIDDEN
     );
     let evidence = pdf_of(20_000, 5);
@@ -71,8 +76,7 @@ async fn structure_audits_end_in_a_certificate_that_warns_before_it_expires() {
         &evidence,
     )
     .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let evidence_id = body_json(res).await["id"].as_i64().unwrap();
+    let evidence_id = typed::<StoredFile>(res, StatusCode::CREATED).await.id;
     let res = put_pdf(
         &app,
         &clerk,
@@ -80,7 +84,7 @@ async fn structure_audits_end_in_a_certificate_that_warns_before_it_expires() {
         b"GIF89a not a pdf",
     )
     .await;
-    assert_eq!(body_json(res).await["fields"][0]["field"], "file");
+    assert_eq!(refused_fields(res).await, ["file"]);
 
     let md = as_user(&app, people::MD_AUDITOR).await;
     let res = app
@@ -92,36 +96,19 @@ async fn structure_audits_end_in_a_certificate_that_warns_before_it_expires() {
         )
         .await;
     assert_eq!(body_bytes(res).await, evidence);
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/structure/{id}/decide"),
-            Some(json!({"certify": {"valid_from": "2027-02-01", "valid_until": "2027-01-31"}})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/structure/{id}/decide"),
-            Some(certify.clone()),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let decided = body_json(res).await;
-    assert_eq!(decided["state"], "certified");
-    assert_eq!(decided["certificate"]["status"], "not_yet_valid");
+    let backwards = json!({"certify": {"valid_from": "2027-02-01", "valid_until": "2027-01-31"}});
+    let res = decide(&app, &md, id, &backwards).await;
+    assert_eq!(refused_fields(res).await, ["certify.valid_until"]);
+    let decided: StructureAudit =
+        typed(decide(&app, &md, id, &certify).await, StatusCode::OK).await;
+    assert_eq!(decided.state, StructureState::Certified);
     assert_eq!(
-        app.call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/structure/{id}/decide"),
-            Some(json!({"reject": {"reason": "zu spät"}}))
-        )
-        .await
-        .status(),
+        decided.certificate.map(|c| c.status),
+        Some(CertificateStatus::NotYetValid)
+    );
+    let late = json!({"reject": {"reason": "zu spät"}});
+    assert_eq!(
+        decide(&app, &md, id, &late).await.status(),
         StatusCode::CONFLICT
     );
 
@@ -132,78 +119,48 @@ async fn structure_audits_end_in_a_certificate_that_warns_before_it_expires() {
             let t = le_server::clock::parse_time(day).unwrap() + 8 * 3600;
             app.clock.set(t);
             let clerk = as_user(app, people::AUDIT_CLERK).await;
-            let list = body_json(
-                app.call(&clerk, "GET", "/api/v1/audits/structure", None)
-                    .await,
-            )
-            .await;
-            let dashboard = body_json(
-                app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
-                    .await,
-            )
-            .await;
-            let status = list["applications"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|a| a["id"] == id)
-                .unwrap()["certificate"]["status"]
-                .clone();
-            (status, dashboard["expiring_certificates"].as_i64().unwrap())
+            let list: StructureList = app.read(&clerk, "/api/v1/audits/structure").await;
+            let dashboard: Dashboard = app.read(&clerk, "/api/v1/audits/dashboard").await;
+            let status = list
+                .applications
+                .into_iter()
+                .find(|a| a.id == id)
+                .and_then(|a| a.certificate)
+                .map(|c| c.status);
+            (status, dashboard.expiring_certificates)
         }
     };
     let (valid, expiring_valid) = status_at("2027-06-01").await;
-    assert_eq!(valid, "valid");
+    assert_eq!(valid, Some(CertificateStatus::Valid));
     let (soon, expiring_soon) = status_at("2027-11-02").await;
-    assert_eq!(soon, "expires_soon");
+    assert_eq!(soon, Some(CertificateStatus::ExpiresSoon));
     assert_eq!(expiring_soon, expiring_valid + 1);
     let (expired, _) = status_at("2028-02-01").await;
-    assert_eq!(expired, "expired");
+    assert_eq!(expired, Some(CertificateStatus::Expired));
 
     // A rejection carries its reason.
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
-    let second = body_json(
-        app.call(
-            &clerk,
-            "POST",
-            "/api/v1/audits/structure",
-            Some(json!({"site_number": "773686000", "ops_code": "8-98f"})),
-        )
-        .await,
+    let second = apply(
+        &app,
+        &clerk,
+        json!({"site_number": "773686000", "ops_code": "8-98f"}),
     )
     .await;
     let md = as_user(&app, people::MD_AUDITOR).await;
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/structure/{}/decide", second["id"]),
-            Some(json!({"reject": {"reason": ""}})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = app
-        .call(
-            &md,
-            "POST",
-            &format!("/api/v1/audits/structure/{}/decide", second["id"]),
-            Some(json!({"reject": {"reason": "Mindestpersonal nicht nachgewiesen"}})),
-        )
-        .await;
-    let rejected = body_json(res).await;
-    assert_eq!(rejected["state"], "rejected");
+    let res = decide(&app, &md, second.id, &json!({"reject": {"reason": ""}})).await;
+    assert_eq!(refused_fields(res).await, ["reject.reason"]);
+    let reason = json!({"reject": {"reason": "Mindestpersonal nicht nachgewiesen"}});
+    let rejected: StructureAudit =
+        typed(decide(&app, &md, second.id, &reason).await, StatusCode::OK).await;
+    assert_eq!(rejected.state, StructureState::Rejected);
     assert_eq!(
-        rejected["reject_reason"],
-        "Mindestpersonal nicht nachgewiesen"
+        rejected.reject_reason.as_deref(),
+        Some("Mindestpersonal nicht nachgewiesen")
     );
     // Another hospital sees none of it.
     let other = app.second_hospital().await.client;
-    let list = body_json(
-        app.call(&other, "GET", "/api/v1/audits/structure", None)
-            .await,
-    )
-    .await;
-    assert_eq!(list["applications"], json!([]));
+    let list: StructureList = app.read(&other, "/api/v1/audits/structure").await;
+    assert_eq!(list.applications, []);
     assert_eq!(
         app.call(
             &other,

@@ -14,41 +14,28 @@ async fn upload_submit_download_and_receipt() {
         "/api/v1/audits/requests/{request_id}/files?name=Entlassungsbrief%20%C3%84rzte.pdf"
     );
     let first = pdf_of(3 * 1024 * 1024 + 17, 1);
-    let res = put_pdf(&app, &clerk, &uri, &first).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let f1 = body_json(res).await;
-    assert_eq!(f1["name"], "Entlassungsbrief Ärzte.pdf");
-    assert_eq!(f1["size"], first.len());
-    assert_eq!(f1["sha256"], sha256_hex(&first));
-    assert_eq!(f1["delivery_id"], Value::Null);
+    let f1: StoredFile = typed(
+        put_pdf(&app, &clerk, &uri, &first).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(f1.name, "Entlassungsbrief Ärzte.pdf");
+    assert_eq!(f1.size, first.len() as u64);
+    assert_eq!(f1.sha256, sha256_hex(&first));
+    assert_eq!(f1.delivery_id, None);
     let second = pdf_of(2000, 2);
-    let f2 = body_json(
-        put_pdf(
-            &app,
-            &clerk,
-            &format!("/api/v1/audits/requests/{request_id}/files?name=C:%5Cscan%5Cfieberkurve.pdf"),
-            &second,
-        )
-        .await,
+    let f2 = upload(
+        &app,
+        &clerk,
+        request_id,
+        "C:%5Cscan%5Cfieberkurve.pdf",
+        &second,
     )
     .await;
-    assert_eq!(f2["name"], "fieberkurve.pdf");
+    assert_eq!(f2.name, "fieberkurve.pdf");
     let third = pdf_of(500, 3);
-    let f3 = body_json(
-        put_pdf(
-            &app,
-            &clerk,
-            &format!("/api/v1/audits/requests/{request_id}/files?name=falsch.pdf"),
-            &third,
-        )
-        .await,
-    )
-    .await;
-    let (id1, id2, id3) = (
-        f1["id"].as_i64().unwrap(),
-        f2["id"].as_i64().unwrap(),
-        f3["id"].as_i64().unwrap(),
-    );
+    let f3 = upload(&app, &clerk, request_id, "falsch.pdf", &third).await;
+    let (id1, id2, id3) = (f1.id, f2.id, f3.id);
     assert_eq!(stored(), base + 3);
     // No temporary file remains.
     assert_eq!(temporary_uploads(&app), Vec::<std::path::PathBuf>::new());
@@ -60,15 +47,13 @@ async fn upload_submit_download_and_receipt() {
         &third,
     )
     .await;
-    assert_eq!(body_json(res).await["fields"][0]["field"], "name");
+    assert_eq!(refused_fields(res).await, ["name"]);
 
     // Before submission the MD sees neither the files nor their content.
-    let md_view = body_json(
-        app.call(&md, "GET", &format!("/api/v1/audits/cases/{case_id}"), None)
-            .await,
-    )
-    .await;
-    assert_eq!(md_view["requests"][0]["pending_files"], json!([]));
+    let md_view: CaseDetail = app
+        .read(&md, &format!("/api/v1/audits/cases/{case_id}"))
+        .await;
+    assert_eq!(md_view.requests[0].pending_files, []);
     assert_eq!(
         app.call(&md, "GET", &format!("/api/v1/audits/files/{id1}"), None)
             .await
@@ -133,13 +118,11 @@ async fn upload_submit_download_and_receipt() {
     // Submitting makes one delivery of both files; the deadline stops.
     app.clock.advance(3 * DAY);
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
-    let res = submit(&app, &clerk, request_id).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let submitted = body_json(res).await;
-    assert_eq!(submitted["deadline"]["status"], "delivered");
-    assert_eq!(submitted["delivery"]["in_time"], true);
-    assert_eq!(submitted["delivery"]["files"].as_array().unwrap().len(), 2);
-    let delivery_id = submitted["delivery"]["id"].as_i64().unwrap();
+    let submitted = submitted(&app, &clerk, request_id).await;
+    assert_eq!(submitted.deadline.status, DeadlineStatus::Delivered);
+    assert!(submitted.delivery.in_time);
+    assert_eq!(submitted.delivery.files.len(), 2);
+    let delivery_id = submitted.delivery.id;
     let res = submit(&app, &clerk, request_id).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(
@@ -156,16 +139,14 @@ async fn upload_submit_download_and_receipt() {
 
     // The MD now sees the delivery and downloads a file whose hash matches the upload.
     let md = as_user(&app, people::MD_AUDITOR).await;
-    let md_view = body_json(
-        app.call(&md, "GET", &format!("/api/v1/audits/cases/{case_id}"), None)
-            .await,
-    )
-    .await;
+    let md_view: CaseDetail = app
+        .read(&md, &format!("/api/v1/audits/cases/{case_id}"))
+        .await;
+    assert_eq!(md_view.requests[0].deliveries[0].files[0].id, id1);
     assert_eq!(
-        md_view["requests"][0]["deliveries"][0]["files"][0]["id"],
-        id1
+        md_view.requests[0].deadline.status,
+        DeadlineStatus::Delivered
     );
-    assert_eq!(md_view["requests"][0]["deadline"]["status"], "delivered");
     let res = app
         .call(&md, "GET", &format!("/api/v1/audits/files/{id1}"), None)
         .await;
@@ -196,49 +177,39 @@ async fn upload_submit_download_and_receipt() {
 
     // The hospital acknowledges and fetches the receipt.
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
-    let res = app
-        .call(
+    let acknowledged: Delivery = app
+        .call_typed(
             &clerk,
             "POST",
             &format!("/api/v1/audits/deliveries/{delivery_id}/acknowledge"),
             None,
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
-        body_json(res).await["acknowledged_by"],
-        "klinik.controlling"
+        acknowledged.acknowledged_by.as_deref(),
+        Some("klinik.controlling")
     );
-    let receipt = body_json(
-        app.call(
+    let receipt: Receipt = app
+        .read(
             &clerk,
-            "GET",
             &format!("/api/v1/audits/deliveries/{delivery_id}/receipt"),
-            None,
         )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        receipt["receipt_number"],
-        format!("Q-{case_id}-{delivery_id}")
-    );
-    assert_eq!(receipt["admission_number"], "A-2027-0042");
-    assert_eq!(receipt["hospital_ik"], HOSPITAL);
-    assert_eq!(receipt["due"], "2027-03-12");
-    assert_eq!(receipt["in_time"], true);
-    assert_eq!(receipt["submitted_by"], "klinik.controlling");
-    assert!(receipt["acknowledged_at"].is_string());
-    let files = receipt["files"].as_array().unwrap();
+        .await;
+    assert_eq!(receipt.receipt_number, format!("Q-{case_id}-{delivery_id}"));
+    assert_eq!(receipt.admission_number, "A-2027-0042");
+    assert_eq!(receipt.hospital_ik, HOSPITAL);
+    assert_eq!(receipt.due, iso("2027-03-12"));
+    assert!(receipt.in_time);
+    assert_eq!(receipt.submitted_by, "klinik.controlling");
+    assert!(receipt.acknowledged_at.is_some());
+    let files = &receipt.files;
     assert_eq!(files.len(), 2);
-    assert_eq!(files[0]["sha256"], sha256_hex(&first));
-    assert_eq!(files[0]["size"], first.len());
-    assert_eq!(files[1]["sha256"], sha256_hex(&second));
-    assert_eq!(receipt["total_size"], first.len() + second.len());
-    assert_eq!(
-        receipt["documents"][0]["label"],
-        "Entlassungsbericht / Arztbrief"
-    );
+    assert_eq!(files[0].sha256, sha256_hex(&first));
+    assert_eq!(files[0].size, first.len() as u64);
+    assert_eq!(files[1].sha256, sha256_hex(&second));
+    assert_eq!(receipt.total_size, (first.len() + second.len()) as u64);
+    assert_eq!(receipt.documents[0].label, "Entlassungsbericht / Arztbrief");
 
     let actions = audit_actions(&app).await;
     for a in [
@@ -264,9 +235,7 @@ async fn a_non_pdf_named_pdf_and_an_empty_file_are_refused_and_leave_nothing() {
     png.extend(std::iter::repeat_n(7u8, 200_000));
     for bytes in [png, b"%PD".to_vec(), Vec::new()] {
         let res = put_pdf(&app, &clerk, &uri, &bytes).await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let body = body_json(res).await;
-        assert_eq!(body["fields"][0]["field"], "file", "{body}");
+        assert_eq!(refused_fields(res).await, ["file"]);
     }
     // Only the demo's one delivered file exists, as row and on disk.
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_files").await, 1);
@@ -299,8 +268,10 @@ async fn an_upload_cut_off_half_way_leaves_no_file_and_no_row() {
     .body(body)
     .unwrap();
     let res = app.send(req).await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(body_json(res).await["code"], "upload_incomplete");
+    assert_eq!(
+        refusal(res, StatusCode::BAD_REQUEST).await.code,
+        "upload_incomplete"
+    );
     assert_eq!(files_under(&app.data_dir().join("audits")), before_files);
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM audit_files").await,
