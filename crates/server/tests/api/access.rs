@@ -2,7 +2,7 @@
 //! user administration scoped to the own institution, and the audit log.
 use axum::http::StatusCode;
 use le_domain::api::access::{
-    AuditOutcome, AuditPage, CreatedToken, CreatedUser, CredentialLetter, RegistrationCreated,
+    AuditOutcome, AuditPage, CreatedToken, CredentialLetter, RegistrationCreated,
     RegistrationState, RegistrationStatus, RegistrationSummary, SecondFactorReset, SessionStage,
     StepResult, TokenSummary, TotpEnrolment, UserSummary,
 };
@@ -152,15 +152,7 @@ async fn the_whole_path_from_registration_to_a_full_session() {
     assert_eq!(res.headers()["content-type"], "application/pdf");
     assert_eq!(body_bytes(res).await, PDF);
 
-    let letter: CredentialLetter = app
-        .call_typed(
-            &md.client,
-            "POST",
-            &format!("/api/v1/admin/registrations/{id}/approve"),
-            None,
-            StatusCode::OK,
-        )
-        .await;
+    let letter = app.approve(&md.client, id, None).await;
     assert_eq!(letter.username, "klinikum.admin");
     assert_eq!(letter.totp_issuer, "LE-Portal");
     let otp = letter.one_time_password;
@@ -226,15 +218,7 @@ async fn the_whole_path_from_registration_to_a_full_session() {
         assert_eq!(refused.fields[0].field, "new_password", "{pw}");
         assert_eq!(refused.fields[0].code, code, "{pw}");
     }
-    let step: StepResult = app
-        .call_typed(
-            &client,
-            "POST",
-            "/api/v1/auth/password",
-            Some(json!({"new_password": "Ein gutes neues Passwort"})),
-            StatusCode::OK,
-        )
-        .await;
+    let step = app.new_password(&client, "Ein gutes neues Passwort").await;
     assert_eq!(step.session.stage, SessionStage::Full);
     let codes = step
         .recovery_codes
@@ -561,13 +545,10 @@ async fn admins_manage_only_their_own_institution() {
     let md = app.md_admin().await;
     let a = app.hospital_admin(&md, "260326822", "admin.klinik.a").await;
     let b = app.hospital_admin(&md, "261500416", "admin.klinik.b").await;
-    let created: CreatedUser = app
-        .call_typed(
+    let created = app
+        .create_user(
             &b.client,
-            "POST",
-            "/api/v1/users",
-            Some(json!({"username": "hr.b", "first_name": "Hanna", "last_name": "Personal", "email": "hr@b.example", "role": "directory_editor"})),
-            StatusCode::CREATED,
+            json!({"username": "hr.b", "first_name": "Hanna", "last_name": "Personal", "email": "hr@b.example", "role": "directory_editor"}),
         )
         .await;
     let b_user = created.user.id;
@@ -654,13 +635,10 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
     let app = TestApp::new().await;
     let md = app.md_admin().await;
     let admin = app.hospital_admin(&md, "260326822", "admin.klinik").await;
-    let created: CreatedUser = app
-        .call_typed(
+    let created = app
+        .create_user(
             &admin.client,
-            "POST",
-            "/api/v1/users",
-            Some(json!({"username": "hr.person", "first_name": "Hanna", "last_name": "Personal", "email": "hr@k.example", "role": "directory_editor"})),
-            StatusCode::CREATED,
+            json!({"username": "hr.person", "first_name": "Hanna", "last_name": "Personal", "email": "hr@k.example", "role": "directory_editor"}),
         )
         .await;
     let id = created.user.id;
@@ -717,15 +695,7 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
         .await;
     let step: StepResult = typed(res, StatusCode::OK).await;
     assert_eq!(step.session.stage, SessionStage::SetPassword);
-    let step: StepResult = app
-        .call_typed(
-            &client,
-            "POST",
-            "/api/v1/auth/password",
-            Some(json!({"new_password": "Hanna ihr Passwort"})),
-            StatusCode::OK,
-        )
-        .await;
+    let step = app.new_password(&client, "Hanna ihr Passwort").await;
     assert_eq!(step.session.stage, SessionStage::Full);
     assert_eq!(step.recovery_codes.map(|c| c.len()), Some(10));
     // The enrolment code was used: it cannot sign in.
@@ -897,12 +867,10 @@ async fn reissuing_a_letter_replaces_the_credentials_and_rejection_needs_a_reaso
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let rejected: RegistrationSummary = app
-        .call_typed(
+        .post(
             &md.client,
-            "POST",
             &format!("/api/v1/admin/registrations/{id}/reject"),
-            Some(json!({"reason": "Vereinbarung nicht unterschrieben"})),
-            StatusCode::OK,
+            json!({"reason": "Vereinbarung nicht unterschrieben"}),
         )
         .await;
     assert_eq!(rejected.state, RegistrationState::Rejected);

@@ -33,17 +33,6 @@ async fn request_anr(app: &TestApp, hr: &Client, id: i64) -> PhysicianRecord {
     .await
 }
 
-/// `POST uri` as `client` with `body`, expecting 200, read as the domain's `T`.
-async fn post<T: serde::de::DeserializeOwned>(
-    app: &TestApp,
-    client: &Client,
-    uri: &str,
-    body: Value,
-) -> T {
-    app.call_typed(client, "POST", uri, Some(body), StatusCode::OK)
-        .await
-}
-
 /// `{id, version}` of each record, as a bulk request names them.
 fn versioned(records: &[PhysicianRecord]) -> Vec<Value> {
     records
@@ -192,21 +181,13 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     assert_eq!(refused_fields(res).await, ["last_name", "licence_date"]);
 
     // New person: a new ANR with the in-training group.
-    let res = app
-        .call(
+    let id = app
+        .physician(
             &hr,
-            "POST",
-            "/api/v1/physicians",
-            Some(new_physician(
-                "Neumann",
-                "Nina",
-                "1990-01-01",
-                "female",
-                "2016-10-01",
-            )),
+            new_physician("Neumann", "Nina", "1990-01-01", "female", "2016-10-01"),
         )
-        .await;
-    let id = typed::<PhysicianRecord>(res, StatusCode::CREATED).await.id;
+        .await
+        .id;
     let rec = request_anr(&app, &hr, id).await;
     assert_eq!(rec.request_state, RequestState::Issued);
     let anr = rec.anr().expect("an issued ANR");
@@ -250,40 +231,24 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
     // Known from outpatient care: matched.
-    let res = app
-        .call(
+    let id = app
+        .physician(
             &hr,
-            "POST",
-            "/api/v1/physicians",
-            Some(new_physician(
-                "Schmidt",
-                "Anna",
-                "1980-04-12",
-                "female",
-                "2006-05-02",
-            )),
+            new_physician("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02"),
         )
-        .await;
-    let id = typed::<PhysicianRecord>(res, StatusCode::CREATED).await.id;
+        .await
+        .id;
     let rec = request_anr(&app, &hr, id).await;
     assert_eq!(rec.request_state, RequestState::Matched);
 
     // Married since: a mismatch for the inbox, both values side by side.
-    let res = app
-        .call(
+    let id = app
+        .physician(
             &hr,
-            "POST",
-            "/api/v1/physicians",
-            Some(new_physician(
-                "Weber",
-                "Julia",
-                "1985-09-23",
-                "female",
-                "2011-11-15",
-            )),
+            new_physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
         )
-        .await;
-    let id = typed::<PhysicianRecord>(res, StatusCode::CREATED).await.id;
+        .await
+        .id;
     let rec = request_anr(&app, &hr, id).await;
     assert!(
         matches!(rec.request_state, RequestState::Mismatch { .. }),
@@ -316,13 +281,13 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
         Some("Becker")
     );
     assert!(cases[0].registry_anr.is_some());
-    let asked: Clarification = post(
-        &app,
-        &office,
-        &format!("/api/v1/office/clarifications/{cid}/request-document"),
-        json!({"message": "Bitte Heiratsurkunde hochladen."}),
-    )
-    .await;
+    let asked: Clarification = app
+        .post(
+            &office,
+            &format!("/api/v1/office/clarifications/{cid}/request-document"),
+            json!({"message": "Bitte Heiratsurkunde hochladen."}),
+        )
+        .await;
     assert_eq!(asked.state, ClarificationState::DocumentRequested);
     let (ct, body) = crate::helpers::multipart_file("document", "urkunde.pdf", crate::helpers::PDF);
     let res = app
@@ -344,13 +309,13 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
         )
         .await;
     assert_eq!(body_bytes(res).await, crate::helpers::PDF);
-    let resolved: Clarification = post(
-        &app,
-        &office,
-        &format!("/api/v1/office/clarifications/{cid}/resolve"),
-        json!({"accept": "directory"}),
-    )
-    .await;
+    let resolved: Clarification = app
+        .post(
+            &office,
+            &format!("/api/v1/office/clarifications/{cid}/resolve"),
+            json!({"accept": "directory"}),
+        )
+        .await;
     assert_eq!(resolved.state, ClarificationState::Resolved);
     let rec: PhysicianRecord = app.read(&hr, &format!("/api/v1/physicians/{id}")).await;
     assert_eq!(rec.request_state, RequestState::Matched);
@@ -384,8 +349,9 @@ async fn bulk_end_of_month_applies_atomically_and_undoes_as_one_step() {
     let items = versioned(&list.physicians[..30]);
     let action = json!({"action": "end_site_assignment", "site_number": null, "end": "2027-01-31"});
     let bulk = json!({"items": items, "action": action});
-    let preview: BulkPreview =
-        post(&app, &hr, "/api/v1/physicians/bulk/preview", bulk.clone()).await;
+    let preview: BulkPreview = app
+        .post(&hr, "/api/v1/physicians/bulk/preview", bulk.clone())
+        .await;
     assert_eq!(preview.items.len(), 30);
     assert!(
         preview
@@ -394,7 +360,9 @@ async fn bulk_end_of_month_applies_atomically_and_undoes_as_one_step() {
             .all(|i| matches!(i.outcome, BulkOutcome::Changed { .. })),
         "{preview:?}"
     );
-    let applied: BulkApplied = post(&app, &hr, "/api/v1/physicians/bulk/apply", bulk.clone()).await;
+    let applied: BulkApplied = app
+        .post(&hr, "/api/v1/physicians/bulk/apply", bulk.clone())
+        .await;
     assert_eq!(applied.changed, 30);
     let op = applied.operation_id;
     let end = le_domain::directory::Date::parse_iso("2027-01-31").unwrap();
@@ -458,8 +426,9 @@ async fn csv_export_reimports_unchanged_and_tokens_reach_the_same_endpoints() {
     assert!(csv.starts_with('\u{feff}'));
     assert_eq!(csv.lines().count(), 41);
     let import = "/api/v1/physicians/import";
-    let report: HrImportReport =
-        post(&app, &admin, import, json!({"csv": csv, "dry_run": true})).await;
+    let report: HrImportReport = app
+        .post(&admin, import, json!({"csv": csv, "dry_run": true}))
+        .await;
     let rows = &report.rows;
     assert_eq!(rows.len(), 40);
     assert!(
@@ -472,13 +441,9 @@ async fn csv_export_reimports_unchanged_and_tokens_reach_the_same_endpoints() {
     // "All sites" has a period like any assignment.
     lines[1] = format!("{};01.01.2027-", lines[1].trim_end_matches(";nein"));
     let edited = lines.join("\r\n");
-    let report: HrImportReport = post(
-        &app,
-        &admin,
-        import,
-        json!({"csv": edited, "dry_run": true}),
-    )
-    .await;
+    let report: HrImportReport = app
+        .post(&admin, import, json!({"csv": edited, "dry_run": true}))
+        .await;
     let outcomes: Vec<RowOutcome> = report.rows.iter().map(|r| r.outcome).collect();
     assert_eq!(
         outcomes
@@ -496,13 +461,9 @@ async fn csv_export_reimports_unchanged_and_tokens_reach_the_same_endpoints() {
         39
     );
     assert!(!report.applied);
-    let report: HrImportReport = post(
-        &app,
-        &admin,
-        import,
-        json!({"csv": edited, "dry_run": false}),
-    )
-    .await;
+    let report: HrImportReport = app
+        .post(&admin, import, json!({"csv": edited, "dry_run": false}))
+        .await;
     assert!(report.applied);
     let id = report.rows[0].physician_id.expect("the updated record");
     let rec: PhysicianRecord = app.read(&admin, &format!("/api/v1/physicians/{id}")).await;
@@ -552,7 +513,7 @@ async fn site_import_is_idempotent_and_reports_changes() {
     let office = as_user(&app, "gs.sachbearbeitung").await;
     let csv = le_server::demo::DEMO_SITES;
     let import = "/api/v1/office/sites/import";
-    let report: SiteImportReport = post(&app, &office, import, json!({"csv": csv})).await;
+    let report: SiteImportReport = app.post(&office, import, json!({"csv": csv})).await;
     assert!(!report.applied);
     assert_eq!(report.new, Vec::<String>::new());
     assert_eq!(report.unchanged, 42);
@@ -566,13 +527,9 @@ async fn site_import_is_idempotent_and_reports_changes() {
     lines[i] = lines[i].replace("Kinderklinik Am Maschsee", "Kinderklinik am Maschsee");
     lines.push("773999000;260326822;Klinikum Leineufer Hannover;Tagesklinik Linden;Limmerstraße 1;30451;Hannover;Niedersachsen;01.01.2027;".to_owned());
     let edited = lines.join("\n");
-    let report: SiteImportReport = post(
-        &app,
-        &office,
-        import,
-        json!({"csv": edited, "dry_run": true}),
-    )
-    .await;
+    let report: SiteImportReport = app
+        .post(&office, import, json!({"csv": edited, "dry_run": true}))
+        .await;
     assert_eq!(
         (
             report.new.as_slice(),
@@ -587,9 +544,9 @@ async fn site_import_is_idempotent_and_reports_changes() {
             false
         )
     );
-    let report: SiteImportReport = post(&app, &office, import, json!({"csv": edited})).await;
+    let report: SiteImportReport = app.post(&office, import, json!({"csv": edited})).await;
     assert!(report.applied);
-    let again: SiteImportReport = post(&app, &office, import, json!({"csv": edited})).await;
+    let again: SiteImportReport = app.post(&office, import, json!({"csv": edited})).await;
     assert!(!again.applied);
     // A broken file names line and field, and changes nothing.
     let res = app.call(&office, "POST", "/api/v1/office/sites/import", Some(json!({"csv": "standortnummer;haupt_ik;krankenhaus;standort;strasse;plz;ort;land;gueltig_von;gueltig_bis\n123;260326822;K;S;Str;30159;Ort;Niedersachsen;01.01.2020;\n"}))).await;

@@ -3,7 +3,7 @@
 //! keeps issued ANRs, shared Haupt-IKs, "all sites" with a period, removed sites, future starts,
 //! and migration 0007 on a database with duplicate ANRs.
 use axum::http::StatusCode;
-use le_domain::api::access::{CredentialLetter, MainIkRequest, RegistrationSummary};
+use le_domain::api::access::{MainIkRequest, RegistrationSummary};
 use le_domain::api::audits::CaseList;
 use le_domain::api::directory::{
     AcceptedSide, BulkApplied, Clarification, ClarificationState, HrImportReport, PhysicianList,
@@ -43,6 +43,12 @@ async fn request_anr(
     (res.status(), Answer::of(res).await)
 }
 
+/// A record entered from `form` whose ANR is then requested, expecting 200; answers the record.
+async fn entered_and_requested(app: &TestApp, client: &Client, form: Value) -> PhysicianRecord {
+    let id = app.physician(client, form).await.id;
+    requested(app, client, id).await
+}
+
 /// [`request_anr`], expecting 200; answers the record.
 async fn requested(app: &TestApp, client: &Client, id: i64) -> PhysicianRecord {
     let (status, rec) = request_anr(app, client, id).await;
@@ -72,30 +78,11 @@ fn form_of(record: &PhysicianRecord) -> Value {
     serde_json::to_value(&record.form).unwrap()
 }
 
-/// `GET uri` as `client`, expecting 200, read as the domain's `T`.
-async fn get<T: serde::de::DeserializeOwned>(app: &TestApp, client: &Client, uri: &str) -> T {
-    app.read(client, uri).await
-}
-
-/// `POST uri` as `client` with `body`, expecting 200, read as the domain's `T`.
-async fn post<T: serde::de::DeserializeOwned>(
-    app: &TestApp,
-    client: &Client,
-    uri: &str,
-    body: Value,
-) -> T {
-    app.call_typed(client, "POST", uri, Some(body), StatusCode::OK)
-        .await
-}
-
 /// The registry's persons with this last name (as the office searches them).
 async fn registry_anrs(app: &TestApp, office: &Client, last_name: &str) -> Vec<String> {
-    let people: Vec<RegistryPerson> = get(
-        app,
-        office,
-        &format!("/api/v1/office/registry?q={last_name}"),
-    )
-    .await;
+    let people: Vec<RegistryPerson> = app
+        .read(office, &format!("/api/v1/office/registry?q={last_name}"))
+        .await;
     people
         .into_iter()
         .filter(|p| p.last_name == last_name)
@@ -124,19 +111,18 @@ async fn a_stranger_sharing_first_name_and_birth_date_is_no_mismatch() {
     let hr = as_user(&app, people::HR_EDITOR).await;
     // The registry holds Anna Schmidt, born 12.04.1980, licensed 02.05.2006. This is another
     // Anna born the same day: other last name, sex and licence date.
-    let rec = app
-        .physician(
-            &hr,
-            physician("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
-        )
-        .await;
-    let rec = requested(&app, &hr, rec.id).await;
+    let rec = entered_and_requested(
+        &app,
+        &hr,
+        physician("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
+    )
+    .await;
     assert_eq!(rec.request_state, RequestState::Issued);
     assert_ne!(
         rec.form.anr.expect("an issued ANR"),
         schmidt_anr(&app).await
     );
-    let inbox: Vec<Clarification> = get(&app, &hr, "/api/v1/clarifications").await;
+    let inbox: Vec<Clarification> = app.read(&hr, "/api/v1/clarifications").await;
     assert_eq!(inbox, []);
 }
 
@@ -173,13 +159,12 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
             .await
             .unwrap();
     tx.commit().await.unwrap();
-    let rec = app
-        .physician(
-            &hr,
-            physician("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
-        )
-        .await;
-    let rec = requested(&app, &hr, rec.id).await;
+    let rec = entered_and_requested(
+        &app,
+        &hr,
+        physician("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
+    )
+    .await;
     assert_eq!(rec.request_state, RequestState::Matched, "{rec:?}");
     assert_eq!(rec.form.anr.as_deref(), Some(known.as_str()));
 }
@@ -189,14 +174,13 @@ async fn the_office_can_decide_it_is_another_person() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
     // Julia Becker of the registry married and is now Julia Weber, or so it seems.
-    let rec = app
-        .physician(
-            &hr,
-            physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
-        )
-        .await;
+    let rec = entered_and_requested(
+        &app,
+        &hr,
+        physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
+    )
+    .await;
     let id = rec.id;
-    let rec = requested(&app, &hr, id).await;
     let RequestState::Mismatch { differences } = &rec.request_state else {
         panic!("no mismatch: {rec:?}");
     };
@@ -206,21 +190,21 @@ async fn the_office_can_decide_it_is_another_person() {
     let office = as_user(&app, people::OFFICE_CLERK).await;
     let becker_before = registry_anrs(&app, &office, "Becker").await;
     assert_eq!(becker_before.len(), 1);
-    let cases: Vec<Clarification> = get(&app, &office, "/api/v1/office/clarifications").await;
+    let cases: Vec<Clarification> = app.read(&office, "/api/v1/office/clarifications").await;
     let cid = cases[0].id;
     assert_eq!(
         cases[0].registry_anr.as_deref(),
         Some(becker_before[0].as_str())
     );
-    let resolved: Clarification = post(
-        &app,
-        &office,
-        &format!("/api/v1/office/clarifications/{cid}/resolve"),
-        json!({"accept": "different_person"}),
-    )
-    .await;
+    let resolved: Clarification = app
+        .post(
+            &office,
+            &format!("/api/v1/office/clarifications/{cid}/resolve"),
+            json!({"accept": "different_person"}),
+        )
+        .await;
     assert_eq!(resolved.accepted, Some(AcceptedSide::DifferentPerson));
-    let rec: PhysicianRecord = get(&app, &hr, &format!("/api/v1/physicians/{id}")).await;
+    let rec: PhysicianRecord = app.read(&hr, &format!("/api/v1/physicians/{id}")).await;
     assert_eq!(rec.request_state, RequestState::Issued);
     assert_eq!(rec.form.last_name, "Weber");
     // A number of her own; the registry's Julia Becker keeps hers and her data.
@@ -240,7 +224,7 @@ async fn the_office_can_decide_it_is_another_person() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let cases: Vec<Clarification> = get(&app, &office, "/api/v1/office/clarifications").await;
+    let cases: Vec<Clarification> = app.read(&office, "/api/v1/office/clarifications").await;
     assert_eq!(cases[0].state, ClarificationState::Resolved);
     assert!(!cases[0].document_available);
     let audit: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
@@ -258,14 +242,13 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     let hr = as_user(&app, people::HR_EDITOR).await;
     let office = as_user(&app, people::OFFICE_CLERK).await;
     // Hospital A: a physician in training gets a new ANR (group 00).
-    let a = app
-        .physician(
-            &hr,
-            physician("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
-        )
-        .await;
+    let a = entered_and_requested(
+        &app,
+        &hr,
+        physician("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
+    )
+    .await;
     let a_id = a.id;
-    let a = requested(&app, &hr, a_id).await;
     let a_anr = a.form.anr.expect("A's issued ANR");
     assert!(a_anr.ends_with("00"), "{a_anr}");
     // Hospital B types A's number into its own record and saves a first specialty.
@@ -284,7 +267,7 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
         registry_anrs(&app, &office, "Lange").await,
         vec![a_anr.clone()]
     );
-    let a_now: PhysicianRecord = get(&app, &hr, &format!("/api/v1/physicians/{a_id}")).await;
+    let a_now: PhysicianRecord = app.read(&hr, &format!("/api/v1/physicians/{a_id}")).await;
     assert_eq!(a_now.form.anr.as_deref(), Some(a_anr.as_str()));
     // B's request compares the typed number with the registry: another person, a clarification
     // (no silent number), and B learns nothing about A's physician.
@@ -294,7 +277,7 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
         "{b:?}"
     );
     assert_eq!(b.form.anr.as_deref(), Some(a_anr.as_str()));
-    let inbox: Vec<Clarification> = get(&app, &other.client, "/api/v1/clarifications").await;
+    let inbox: Vec<Clarification> = app.read(&other.client, "/api/v1/clarifications").await;
     assert_eq!(inbox[0].registry_anr, None);
     let fields: Vec<IdentityField> = inbox[0]
         .differences
@@ -324,14 +307,13 @@ async fn a_regrouping_reaches_the_same_persons_record_in_another_hospital() {
     let hr = as_user(&app, people::HR_EDITOR).await;
     let office = as_user(&app, people::OFFICE_CLERK).await;
     let mut form = physician("Quast", "Quirin", "1995-05-05", "male", "2021-11-01");
-    let a = app.physician(&hr, form.clone()).await;
-    let a = requested(&app, &hr, a.id).await;
+    let a = entered_and_requested(&app, &hr, form.clone()).await;
     let anr = a.form.anr.clone().expect("an issued ANR");
     assert!(anr.ends_with("00"), "{anr}");
     let other = app.second_hospital().await;
     form["sites"][0]["site_number"] = json!("773081000");
-    let b_id = app.physician(&other.client, form).await.id;
-    let b = requested(&app, &other.client, b_id).await;
+    let b = entered_and_requested(&app, &other.client, form).await;
+    let b_id = b.id;
     assert_eq!(b.request_state, RequestState::Matched);
     assert_eq!(b.form.anr.as_deref(), Some(anr.as_str()));
     let mut a_form = form_of(&a);
@@ -344,11 +326,12 @@ async fn a_regrouping_reaches_the_same_persons_record_in_another_hospital() {
         registry_anrs(&app, &office, "Quast").await,
         [regrouped.as_str()]
     );
-    let b_now: PhysicianRecord =
-        get(&app, &other.client, &format!("/api/v1/physicians/{b_id}")).await;
+    let b_now: PhysicianRecord = app
+        .read(&other.client, &format!("/api/v1/physicians/{b_id}"))
+        .await;
     assert_eq!(b_now.form.anr.as_deref(), Some(regrouped.as_str()));
     assert_eq!(b_now.version, b.version + 1);
-    let listed: PhysicianList = get(&app, &other.client, "/api/v1/physicians").await;
+    let listed: PhysicianList = app.read(&other.client, "/api/v1/physicians").await;
     assert!(
         listed
             .physicians
@@ -393,8 +376,7 @@ async fn an_entered_anr_is_looked_up_in_the_registry() {
     // The right person's known number: matched with it.
     let mut form = physician("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02");
     form["anr"] = json!(schmidt_anr(&app).await);
-    let rec = app.physician(&hr, form).await;
-    let rec = requested(&app, &hr, rec.id).await;
+    let rec = entered_and_requested(&app, &hr, form).await;
     assert_eq!(rec.request_state, RequestState::Matched);
     assert_eq!(rec.form.anr, Some(schmidt_anr(&app).await));
     // A number the registry does not know: a field error, no new number.
@@ -440,8 +422,9 @@ async fn one_anr_at_most_once_per_haupt_ik() {
         serde_json::from_value(f).unwrap()
     };
     let csv = le_domain::directory::write_hr_csv(&[row("Dritt", "Dana"), row("Viert", "Vera")]);
-    let report: HrImportReport =
-        post(&app, &hr, "/api/v1/physicians/import", json!({"csv": csv})).await;
+    let report: HrImportReport = app
+        .post(&hr, "/api/v1/physicians/import", json!({"csv": csv}))
+        .await;
     assert!(!report.applied);
     assert_eq!(report.rows[0].outcome, RowOutcome::Create);
     assert_eq!(report.rows[1].errors[0].code, "anr_taken");
@@ -466,14 +449,13 @@ async fn one_anr_at_most_once_per_haupt_ik() {
 async fn no_write_path_changes_an_issued_anr() {
     let app = demo().await;
     let admin = as_user(&app, people::HOSPITAL_ADMIN).await;
-    let rec = app
-        .physician(
-            &admin,
-            physician("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
-        )
-        .await;
-    let id = rec.id;
-    let issued = requested(&app, &admin, id).await;
+    let issued = entered_and_requested(
+        &app,
+        &admin,
+        physician("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
+    )
+    .await;
+    let id = issued.id;
     let anr = issued.form.anr.clone().expect("an issued ANR");
     // The form / REST.
     for other in [json!("754236701"), Value::Null, json!("")] {
@@ -499,31 +481,27 @@ async fn no_write_path_changes_an_issued_anr() {
     .unwrap();
     for replacement in ["", "754236701"] {
         let csv = export.replace(&anr, replacement);
-        let report: HrImportReport = post(
-            &app,
-            &admin,
-            "/api/v1/physicians/import",
-            json!({"csv": csv}),
-        )
-        .await;
+        let report: HrImportReport = app
+            .post(&admin, "/api/v1/physicians/import", json!({"csv": csv}))
+            .await;
         assert!(!report.applied, "{report:?}");
         assert_eq!(report.rows[0].errors[0].code, "anr_fixed", "{report:?}");
     }
     // A bulk edit changes other fields and keeps the number.
-    let applied: BulkApplied = post(
-        &app,
-        &admin,
-        "/api/v1/physicians/bulk/apply",
-        json!({"items": [{"id": id, "version": issued.version}],
+    let applied: BulkApplied = app
+        .post(
+            &admin,
+            "/api/v1/physicians/bulk/apply",
+            json!({"items": [{"id": id, "version": issued.version}],
             "action": {"action": "set_field", "field": "last_name", "value": "Fester"}}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(
         applied.physicians[0].form.anr.as_deref(),
         Some(anr.as_str())
     );
     // The number is unchanged everywhere.
-    let now: PhysicianRecord = get(&app, &admin, &format!("/api/v1/physicians/{id}")).await;
+    let now: PhysicianRecord = app.read(&admin, &format!("/api/v1/physicians/{id}")).await;
     assert_eq!(now.form.anr.as_deref(), Some(anr.as_str()));
     assert_eq!(now.request_state, RequestState::Issued);
     // The HR CSV regroups like the form: a first recognition replaces the in-training group.
@@ -542,15 +520,11 @@ async fn no_write_path_changes_an_issued_anr() {
     .unwrap();
     assert!(anr.ends_with("00"), "{anr}");
     let csv = export.replacen(";;773686000:", ";23:01.05.2024;773686000:", 1);
-    let report: HrImportReport = post(
-        &app,
-        &admin,
-        "/api/v1/physicians/import",
-        json!({"csv": csv}),
-    )
-    .await;
+    let report: HrImportReport = app
+        .post(&admin, "/api/v1/physicians/import", json!({"csv": csv}))
+        .await;
     assert!(report.applied, "{report:?}");
-    let now: PhysicianRecord = get(&app, &admin, &format!("/api/v1/physicians/{id}")).await;
+    let now: PhysicianRecord = app.read(&admin, &format!("/api/v1/physicians/{id}")).await;
     let regrouped = format!("{}23", &anr[..7]);
     assert_eq!(now.form.anr.as_deref(), Some(regrouped.as_str()));
     let office = as_user(&app, people::OFFICE_CLERK).await;
@@ -570,8 +544,9 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     let app = demo().await;
     register_under_shared_main_ik(&app).await;
     let md = as_user(&app, people::MD_ADMIN).await;
-    let list: Vec<RegistrationSummary> =
-        get(&app, &md, "/api/v1/admin/registrations?state=pending").await;
+    let list: Vec<RegistrationSummary> = app
+        .read(&md, "/api/v1/admin/registrations?state=pending")
+        .await;
     let reg = list
         .iter()
         .find(|r| r.ik == "260326833")
@@ -590,8 +565,9 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
         refusal(res, StatusCode::CONFLICT).await.code,
         "shared_main_ik"
     );
-    let letter: CredentialLetter =
-        post(&app, &md, &uri, json!({"confirm_shared_main_ik": true})).await;
+    let letter = app
+        .approve(&md, id, Some(json!({"confirm_shared_main_ik": true})))
+        .await;
     let detail: String = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'registration_approved' ORDER BY id DESC LIMIT 1",
     )
@@ -610,13 +586,7 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
             Some(&app.code(&letter.totp_secret)),
         )
         .await;
-    app.call(
-        &client,
-        "POST",
-        "/api/v1/auth/password",
-        Some(json!({"new_password": "Sicheres Passwort Zweit"})),
-    )
-    .await;
+    app.new_password(&client, "Sicheres Passwort Zweit").await;
     app.next_step();
     let res = app.call(&client, "GET", "/api/v1/physicians", None).await;
     assert_eq!(
@@ -627,7 +597,7 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
         .call(&client, "GET", "/api/v1/clarifications", None)
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let cases: CaseList = get(&app, &client, "/api/v1/audits/cases").await;
+    let cases: CaseList = app.read(&client, "/api/v1/audits/cases").await;
     assert_eq!(cases.cases, [], "{cases:?}");
     // It cannot confirm itself.
     let res = app
@@ -636,7 +606,7 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The existing institution's admin sees the request and confirms it.
     let admin = as_user(&app, people::HOSPITAL_ADMIN).await;
-    let requests: Vec<MainIkRequest> = get(&app, &admin, "/api/v1/main-ik/requests").await;
+    let requests: Vec<MainIkRequest> = app.read(&admin, "/api/v1/main-ik/requests").await;
     assert_eq!(requests[0].institution.ik, "260326833");
     let new_id = requests[0].institution.id;
     // Its other users cannot.
@@ -662,9 +632,9 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
         .await;
     let left: Vec<MainIkRequest> = typed(res, StatusCode::OK).await;
     assert_eq!(left, []);
-    let list: PhysicianList = get(&app, &client, "/api/v1/physicians").await;
+    let list: PhysicianList = app.read(&client, "/api/v1/physicians").await;
     assert_eq!(list.physicians.len(), 40);
-    let cases: CaseList = get(&app, &client, "/api/v1/audits/cases").await;
+    let cases: CaseList = app.read(&client, "/api/v1/audits/cases").await;
     assert!(!cases.cases.is_empty());
     let actions: Vec<String> = le_server::on_db!(&app.state.database, pool => sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action = 'main_ik_access_confirmed'",
@@ -689,14 +659,14 @@ async fn all_sites_has_a_period_and_ends_at_month_end() {
     form["all_sites_start"] = json!("2023-04-01");
     let rec = app.physician(&hr, form).await;
     // "Leaving at month end" ends it like any assignment.
-    let applied: BulkApplied = post(
-        &app,
-        &hr,
-        "/api/v1/physicians/bulk/apply",
-        json!({"items": [{"id": rec.id, "version": rec.version}],
+    let applied: BulkApplied = app
+        .post(
+            &hr,
+            "/api/v1/physicians/bulk/apply",
+            json!({"items": [{"id": rec.id, "version": rec.version}],
             "action": {"action": "end_site_assignment", "site_number": null, "end": "2027-01-31"}}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(applied.changed, 1, "{applied:?}");
     assert_eq!(
         applied.physicians[0].form.all_sites_end,
@@ -727,20 +697,16 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
         .filter(|l| !l.starts_with("773687000"))
         .collect::<Vec<_>>()
         .join("\n");
-    let report: SiteImportReport = post(
-        &app,
-        &office,
-        "/api/v1/office/sites/import",
-        json!({"csv": csv}),
-    )
-    .await;
+    let report: SiteImportReport = app
+        .post(&office, "/api/v1/office/sites/import", json!({"csv": csv}))
+        .await;
     assert_eq!(report.removed, ["773687000"]);
     // The hospital's site list names it as removed.
-    let sites: SiteList = get(&app, &hr, "/api/v1/sites").await;
+    let sites: SiteList = app.read(&hr, "/api/v1/sites").await;
     let removed = le_domain::SiteNumber::parse("773687000").unwrap();
     assert_eq!(sites.removed[0].site_number, removed);
     assert!(sites.sites.iter().all(|s| s.site_number != removed));
-    let list: PhysicianList = get(&app, &hr, "/api/v1/physicians").await;
+    let list: PhysicianList = app.read(&hr, "/api/v1/physicians").await;
     let there = list
         .physicians
         .iter()

@@ -5,8 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use le_domain::api::access::{
-    AuditPage, CreatedToken, CredentialLetter, RegistrationState, RegistrationSummary,
-    SecondFactorReset, SessionStage, StepResult,
+    AuditPage, RegistrationState, RegistrationSummary, SecondFactorReset, SessionStage, StepResult,
 };
 use le_domain::api::demo::DemoAccount;
 use le_server::clock::Clock as _;
@@ -64,18 +63,14 @@ async fn demo_mode_refuses_a_real_database_and_lists_only_marked_accounts() {
     // In a demo database, an account added later (not seeded) is never listed, whatever its name.
     let demo = demo().await;
     let admin = as_user(&demo, "klinik.admin").await;
-    let res = demo
-        .call(
-            &admin,
-            "POST",
-            "/api/v1/users",
-            Some(serde_json::json!({
-                "username": "md.admin2", "first_name": "Echt", "last_name": "Person",
-                "email": "echt@klinik.example", "role": "viewer"
-            })),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    demo.create_user(
+        &admin,
+        serde_json::json!({
+            "username": "md.admin2", "first_name": "Echt", "last_name": "Person",
+            "email": "echt@klinik.example", "role": "viewer"
+        }),
+    )
+    .await;
     let accounts: Vec<DemoAccount> =
         typed(demo.get("/api/v1/demo/accounts").await, StatusCode::OK).await;
     let names: Vec<&str> = accounts.iter().map(|a| a.username.as_str()).collect();
@@ -356,15 +351,7 @@ async fn registrations_are_rate_limited_expire_and_do_not_reveal_user_names() {
     // … the approval gives a free variant and the letter names it.
     let list: Vec<RegistrationSummary> = app.read(&md.client, "/api/v1/admin/registrations").await;
     let id = list[0].id;
-    let letter: CredentialLetter = app
-        .call_typed(
-            &md.client,
-            "POST",
-            &format!("/api/v1/admin/registrations/{id}/approve"),
-            None,
-            StatusCode::OK,
-        )
-        .await;
+    let letter = app.approve(&md.client, id, None).await;
     assert_eq!(letter.username, "md.admin-2");
 
     // Refused forms do not count; stored registrations do, five an hour per address.
@@ -533,28 +520,16 @@ async fn data_files_are_private_and_stale_uploads_go_at_start() {
 async fn tokens_stop_when_their_creator_is_deactivated() {
     let demo = demo().await;
     let admin = as_user(&demo, "klinik.admin").await;
-    let res = demo
-        .call(
-            &admin,
-            "POST",
-            "/api/v1/users",
-            Some(serde_json::json!({
-                "username": "zweit.admin", "first_name": "Zweit", "last_name": "Admin",
-                "email": "zweit@klinik.example", "role": "admin"
-            })),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    demo.create_user(
+        &admin,
+        serde_json::json!({
+            "username": "zweit.admin", "first_name": "Zweit", "last_name": "Admin",
+            "email": "zweit@klinik.example", "role": "admin"
+        }),
+    )
+    .await;
     // klinik.admin creates a token; a second admin deactivates klinik.admin.
-    let res = demo
-        .call(
-            &admin,
-            "POST",
-            "/api/v1/api-tokens",
-            Some(serde_json::json!({"name": "KIS", "scopes": ["audits"]})),
-        )
-        .await;
-    let token = typed::<CreatedToken>(res, StatusCode::CREATED).await.token;
+    let token = demo.api_token(&admin, "KIS", &["audits"]).await;
     let kis = |token: &str| {
         Request::get("/api/v1/audits/inbox")
             .header(header::AUTHORIZATION, format!("Bearer {token}"))

@@ -372,15 +372,7 @@ impl TestApp {
             .find(|r| r.ik == ik)
             .unwrap_or_else(|| panic!("no pending registration of {ik}"))
             .id;
-        let letter: le_domain::api::access::CredentialLetter = self
-            .call_typed(
-                &md.client,
-                "POST",
-                &format!("/api/v1/admin/registrations/{id}/approve"),
-                None,
-                axum::http::StatusCode::OK,
-            )
-            .await;
+        let letter = self.approve(&md.client, id, None).await;
         let otp = letter.one_time_password;
         let secret = letter.totp_secret;
         let (status, client, body) = self
@@ -392,15 +384,7 @@ impl TestApp {
             le_domain::api::access::SessionStage::SetPassword
         );
         let password = format!("Sicheres Passwort {username}");
-        let res = self
-            .call(
-                &client,
-                "POST",
-                "/api/v1/auth/password",
-                Some(serde_json::json!({"new_password": password})),
-            )
-            .await;
-        assert_eq!(res.status(), axum::http::StatusCode::OK);
+        self.new_password(&client, &password).await;
         self.next_step();
         Actor {
             password,
@@ -749,6 +733,66 @@ impl TestApp {
     pub async fn read<T: serde::de::DeserializeOwned>(&self, client: &Client, uri: &str) -> T {
         self.call_typed(client, "GET", uri, None, axum::http::StatusCode::OK)
             .await
+    }
+
+    /// `POST uri` as `client` with `json`, expecting 200, read as the domain's response type `T`.
+    pub async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &Client,
+        uri: &str,
+        json: serde_json::Value,
+    ) -> T {
+        self.call_typed(client, "POST", uri, Some(json), axum::http::StatusCode::OK)
+            .await
+    }
+
+    /// `POST /api/v1/auth/password` as `client` (the one-time password replaced), expecting 200;
+    /// answers the step (with the recovery codes when it finishes the set-up).
+    pub async fn new_password(
+        &self,
+        client: &Client,
+        password: &str,
+    ) -> le_domain::api::access::StepResult {
+        self.post(
+            client,
+            "/api/v1/auth/password",
+            serde_json::json!({"new_password": password}),
+        )
+        .await
+    }
+
+    /// A user of the admin's institution (`POST /api/v1/users` with `form`), expecting 201.
+    pub async fn create_user(
+        &self,
+        admin: &Client,
+        form: serde_json::Value,
+    ) -> le_domain::api::access::CreatedUser {
+        self.call_typed(
+            admin,
+            "POST",
+            "/api/v1/users",
+            Some(form),
+            axum::http::StatusCode::CREATED,
+        )
+        .await
+    }
+
+    /// The MD administrator approves registration `id` (`body`: the decision on a shared
+    /// Haupt-IK, if any), expecting 200; answers the credential letter.
+    pub async fn approve(
+        &self,
+        md: &Client,
+        id: i64,
+        body: Option<serde_json::Value>,
+    ) -> le_domain::api::access::CredentialLetter {
+        self.call_typed(
+            md,
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/approve"),
+            body,
+            axum::http::StatusCode::OK,
+        )
+        .await
     }
 
     /// `method uri` as `client` (with a JSON body if any), expecting `expected`; the answer

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use le_domain::api::access::{CreatedToken, CreatedUser, RegistrationCreated};
+use le_domain::api::access::{CreatedToken, RegistrationCreated};
 
 use crate::helpers::*;
 
@@ -364,16 +364,13 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
             .unwrap();
     // A user and a token of the demo hospital that only serve as targets.
     let admin = as_user(&app, "klinik.admin").await;
-    let user: CreatedUser = app
-        .call_typed(
+    let user = app
+        .create_user(
             &admin,
-            "POST",
-            "/api/v1/users",
-            Some(serde_json::json!({
+            serde_json::json!({
                 "username": "matrix.ziel", "first_name": "Ziel", "last_name": "Person",
                 "email": "ziel@klinik.example", "role": "viewer"
-            })),
-            StatusCode::CREATED,
+            }),
         )
         .await;
     let user_id = user.user.id;

@@ -3,13 +3,13 @@
 //! declared unavailable) and the PDF receipt. Answers are read as the domain's response types.
 use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
-use le_domain::api::audits::{CaseDetail, DocumentRequest, Inbox, Receipt, ReminderSettings};
+use le_domain::api::audits::{CaseDetail, DocumentRequest, Inbox, ReminderSettings};
 use le_domain::audits::{DeadlineStatus, DocumentKind, DocumentState, Lateness};
 use le_domain::calendar::{berlin_day_start, berlin_time};
 use le_domain::directory::Date;
 use serde_json::{Value, json};
 
-use super::submitted;
+use super::{receipt, submitted};
 use crate::helpers::{
     Client, PDF, START, TestApp, as_user, body_bytes, demo, people, refused_fields, typed,
 };
@@ -102,12 +102,7 @@ async fn the_legal_day_is_the_berlin_day_at_23_59_and_00_01_on_the_deadlines_edg
     let result = submitted(&app, &clerk, after.id).await;
     assert_eq!(result.delivery.lateness, Lateness::AfterWindow);
     // The receipt names the state and the German local time.
-    let receipt: Receipt = app
-        .read(
-            &clerk,
-            &format!("/api/v1/audits/deliveries/{}/receipt", result.delivery.id),
-        )
-        .await;
+    let receipt = receipt(&app, &clerk, result.delivery.id).await;
     assert_eq!(receipt.lateness, Lateness::AfterWindow);
     assert_eq!(receipt.submitted_at_local, "24.04.2027, 00:01 Uhr");
     assert!(receipt.submitted_at.starts_with("2027-04-23T22:01:"));
@@ -234,12 +229,7 @@ async fn each_requested_document_is_tracked_until_delivered_or_declared_unavaila
     assert_eq!(res.status(), StatusCode::CREATED);
     let result = submitted(&app, &clerk, id).await;
     assert_eq!(result.deadline.status, DeadlineStatus::Delivered);
-    let receipt: Receipt = app
-        .read(
-            &clerk,
-            &format!("/api/v1/audits/deliveries/{}/receipt", result.delivery.id),
-        )
-        .await;
+    let receipt = receipt(&app, &clerk, result.delivery.id).await;
     assert_eq!(receipt.document_states.len(), 3);
     assert!(
         receipt

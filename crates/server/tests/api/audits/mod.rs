@@ -102,6 +102,29 @@ async fn submit(app: &TestApp, clerk: &Client, request_id: i64) -> Response<Body
     .await
 }
 
+/// The receipt of delivery `delivery_id` as `client` reads it (expecting 200).
+async fn receipt(app: &TestApp, client: &Client, delivery_id: i64) -> Receipt {
+    app.read(
+        client,
+        &format!("/api/v1/audits/deliveries/{delivery_id}/receipt"),
+    )
+    .await
+}
+
+/// `PUT …/cases/{case_id}/reports?name={name}` as `md`: an expert report sent as the raw body
+/// (no content type).
+async fn put_report(
+    app: &TestApp,
+    md: &Client,
+    case_id: i64,
+    name: &str,
+    bytes: impl Into<Body>,
+) -> Response<Body> {
+    let uri = format!("/api/v1/audits/cases/{case_id}/reports?name={name}");
+    app.send(session_request(md, "PUT", &uri).body(bytes.into()).unwrap())
+        .await
+}
+
 /// `POST /api/v1/audits/cases/{case_id}/close` as `client`.
 async fn close_case(app: &TestApp, client: &Client, case_id: i64) -> Response<Body> {
     app.call(

@@ -1,6 +1,4 @@
 //! Expert reports: from the MD to the hospital of the case only.
-use le_domain::api::audits::{CaseDetail, StoredFile};
-
 use super::*;
 
 #[tokio::test]
@@ -9,30 +7,10 @@ async fn expert_reports_go_from_the_md_to_the_hospital() {
     let md = as_user(&app, people::MD_AUDITOR).await;
     let (case_id, _) = case_with_request(&app, &md).await;
     let report = pdf_of(40_000, 4);
-    let res = app
-        .send(
-            session_request(
-                &md,
-                "PUT",
-                &format!("/api/v1/audits/cases/{case_id}/reports?name=Gutachten.pdf"),
-            )
-            .body(Body::from(report.clone()))
-            .unwrap(),
-        )
-        .await;
+    let res = put_report(&app, &md, case_id, "Gutachten.pdf", report.clone()).await;
     let report_id = typed::<StoredFile>(res, StatusCode::CREATED).await.id;
     // Not a PDF: refused.
-    let res = app
-        .send(
-            session_request(
-                &md,
-                "PUT",
-                &format!("/api/v1/audits/cases/{case_id}/reports?name=Gutachten.pdf"),
-            )
-            .body(Body::from("kein pdf"))
-            .unwrap(),
-        )
-        .await;
+    let res = put_report(&app, &md, case_id, "Gutachten.pdf", "kein pdf").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let clerk = as_user(&app, people::VIEWER).await;

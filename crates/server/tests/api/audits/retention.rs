@@ -20,17 +20,7 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     assert_eq!(res.status(), StatusCode::CREATED);
     submit(&app, &clerk, request_id).await;
     let md = as_user(&app, people::MD_AUDITOR).await;
-    let res = app
-        .send(
-            session_request(
-                &md,
-                "PUT",
-                &format!("/api/v1/audits/cases/{case_id}/reports?name=gutachten.pdf"),
-            )
-            .body(Body::from(pdf_of(5_000, 9)))
-            .unwrap(),
-        )
-        .await;
+    let res = put_report(&app, &md, case_id, "gutachten.pdf", pdf_of(5_000, 9)).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let files_before = files_under(&app.data_dir().join("audits/files")).len();
     assert_eq!(files_before, 3); // demo file, upload, report

@@ -190,12 +190,7 @@ async fn upload_submit_download_and_receipt() {
         acknowledged.acknowledged_by.as_deref(),
         Some("klinik.controlling")
     );
-    let receipt: Receipt = app
-        .read(
-            &clerk,
-            &format!("/api/v1/audits/deliveries/{delivery_id}/receipt"),
-        )
-        .await;
+    let receipt = receipt(&app, &clerk, delivery_id).await;
     assert_eq!(receipt.receipt_number, format!("Q-{case_id}-{delivery_id}"));
     assert_eq!(receipt.admission_number, "A-2027-0042");
     assert_eq!(receipt.hospital_ik, HOSPITAL);
