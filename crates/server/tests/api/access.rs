@@ -195,9 +195,7 @@ async fn the_whole_path_from_registration_to_a_full_session() {
     assert_eq!(body.done().session.institution.ik, "261500416");
     // Until set-up is done, the portal is closed.
     assert_eq!(
-        app.call(&client, "GET", "/api/v1/users", None)
-            .await
-            .status(),
+        app.status(&client, "GET", "/api/v1/users").await,
         StatusCode::FORBIDDEN
     );
 
@@ -225,9 +223,7 @@ async fn the_whole_path_from_registration_to_a_full_session() {
         .expect("recovery codes at the end of set-up");
     assert_eq!(codes.len(), 10);
     assert_eq!(
-        app.call(&client, "GET", "/api/v1/users", None)
-            .await
-            .status(),
+        app.status(&client, "GET", "/api/v1/users").await,
         StatusCode::OK
     );
 
@@ -408,11 +404,7 @@ async fn sessions_expire_when_idle_and_after_twelve_hours() {
     let ok = |c: &Client| {
         let c = c.clone();
         let app = &app;
-        async move {
-            app.call(&c, "GET", "/api/v1/auth/session", None)
-                .await
-                .status()
-        }
+        async move { app.status(&c, "GET", "/api/v1/auth/session").await }
     };
     app.clock.advance(29 * 60);
     assert_eq!(ok(&md.client).await, StatusCode::OK);
@@ -456,15 +448,11 @@ async fn sign_out_and_sign_out_everywhere() {
             .contains("Max-Age=0")
     );
     assert_eq!(
-        app.call(&md.client, "GET", "/api/v1/auth/session", None)
-            .await
-            .status(),
+        app.status(&md.client, "GET", "/api/v1/auth/session").await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.call(&second, "GET", "/api/v1/auth/session", None)
-            .await
-            .status(),
+        app.status(&second, "GET", "/api/v1/auth/session").await,
         StatusCode::OK
     );
     app.next_step();
@@ -476,9 +464,7 @@ async fn sign_out_and_sign_out_everywhere() {
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(
-        app.call(&second, "GET", "/api/v1/auth/session", None)
-            .await
-            .status(),
+        app.status(&second, "GET", "/api/v1/auth/session").await,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -599,9 +585,8 @@ async fn admins_manage_only_their_own_institution() {
     let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(refused.fields[0].field, "role");
     assert_eq!(
-        app.call(&a.client, "GET", "/api/v1/admin/registrations", None)
-            .await
-            .status(),
+        app.status(&a.client, "GET", "/api/v1/admin/registrations")
+            .await,
         StatusCode::FORBIDDEN
     );
     // The audit log: A sees A's entries only; the MD admin sees both.
@@ -705,9 +690,7 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // A directory editor is no admin.
     assert_eq!(
-        app.call(&client, "GET", "/api/v1/users", None)
-            .await
-            .status(),
+        app.status(&client, "GET", "/api/v1/users").await,
         StatusCode::FORBIDDEN
     );
 
@@ -724,9 +707,7 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
     assert!(!reset.user.totp_enrolled);
     let enrolment_code = reset.enrolment_code;
     assert_eq!(
-        app.call(&client, "GET", "/api/v1/auth/session", None)
-            .await
-            .status(),
+        app.status(&client, "GET", "/api/v1/auth/session").await,
         StatusCode::UNAUTHORIZED
     );
     app.next_step();
@@ -823,9 +804,8 @@ async fn reissuing_a_letter_replaces_the_credentials_and_rejection_needs_a_reaso
     assert_ne!(letter.totp_secret, admin.secret);
     // The old password and key are dead; the admin's session ended.
     assert_eq!(
-        app.call(&admin.client, "GET", "/api/v1/auth/session", None)
-            .await
-            .status(),
+        app.status(&admin.client, "GET", "/api/v1/auth/session")
+            .await,
         StatusCode::UNAUTHORIZED
     );
     app.next_step();
@@ -1005,14 +985,8 @@ async fn api_tokens_are_shown_once_scoped_and_revocable_per_institution() {
     let list_b: Vec<TokenSummary> = app.read(&b.client, "/api/v1/api-tokens").await;
     assert_eq!(list_b, []);
     assert_eq!(
-        app.call(
-            &b.client,
-            "DELETE",
-            &format!("/api/v1/api-tokens/{id}"),
-            None
-        )
-        .await
-        .status(),
+        app.status(&b.client, "DELETE", &format!("/api/v1/api-tokens/{id}"))
+            .await,
         StatusCode::NOT_FOUND
     );
     let res = app

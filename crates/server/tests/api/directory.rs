@@ -70,16 +70,13 @@ async fn demo_records_are_valid_and_only_the_own_hospital_sees_them() {
     for user in ["pflege.admin", "md.admin", "klinik.controlling"] {
         let c = as_user(&app, user).await;
         assert_eq!(
-            app.call(&c, "GET", "/api/v1/physicians", None)
-                .await
-                .status(),
+            app.status(&c, "GET", "/api/v1/physicians").await,
             StatusCode::FORBIDDEN,
             "{user}"
         );
         assert_eq!(
-            app.call(&c, "GET", &format!("/api/v1/physicians/{id}"), None)
-                .await
-                .status(),
+            app.status(&c, "GET", &format!("/api/v1/physicians/{id}"))
+                .await,
             StatusCode::FORBIDDEN,
             "{user}"
         );
@@ -87,9 +84,7 @@ async fn demo_records_are_valid_and_only_the_own_hospital_sees_them() {
     // A viewer reads but cannot write.
     let viewer = as_user(&app, "klinik.lesen").await;
     assert_eq!(
-        app.call(&viewer, "GET", "/api/v1/physicians", None)
-            .await
-            .status(),
+        app.status(&viewer, "GET", "/api/v1/physicians").await,
         StatusCode::OK
     );
     let res = app
@@ -194,14 +189,8 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     assert_eq!(anr.specialty_group(), "00");
     // A second request is refused.
     assert_eq!(
-        app.call(
-            &hr,
-            "POST",
-            &format!("/api/v1/physicians/{id}/anr-request"),
-            None
-        )
-        .await
-        .status(),
+        app.status(&hr, "POST", &format!("/api/v1/physicians/{id}/anr-request"))
+            .await,
         StatusCode::CONFLICT
     );
     // The first specialist recognition replaces the in-training group; the lifelong part stays.
@@ -269,9 +258,8 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     // The office asks for a document, the hospital uploads it, the office accepts the new name.
     let office = as_user(&app, "gs.sachbearbeitung").await;
     assert_eq!(
-        app.call(&hr, "GET", "/api/v1/office/clarifications", None)
-            .await
-            .status(),
+        app.status(&hr, "GET", "/api/v1/office/clarifications")
+            .await,
         StatusCode::FORBIDDEN
     );
     // The office sees both values side by side.
@@ -289,16 +277,7 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
         )
         .await;
     assert_eq!(asked.state, ClarificationState::DocumentRequested);
-    let (ct, body) = crate::helpers::multipart_file("document", "urkunde.pdf", crate::helpers::PDF);
-    let res = app
-        .send_raw(
-            &hr,
-            "POST",
-            &format!("/api/v1/clarifications/{cid}/document"),
-            &ct,
-            body,
-        )
-        .await;
+    let res = app.clarification_document(&hr, cid).await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = app
         .call(
@@ -397,14 +376,8 @@ async fn bulk_end_of_month_applies_atomically_and_undoes_as_one_step() {
             .all(|p| p.form.sites[0].end.is_none())
     );
     assert_eq!(
-        app.call(
-            &hr,
-            "POST",
-            &format!("/api/v1/physicians/bulk/{op}/undo"),
-            None
-        )
-        .await
-        .status(),
+        app.status(&hr, "POST", &format!("/api/v1/physicians/bulk/{op}/undo"))
+            .await,
         StatusCode::CONFLICT
     );
     // A date before a start rejects the whole operation; nothing changes.
@@ -595,15 +568,13 @@ async fn name_search_in_the_hospital_and_in_the_registry() {
     assert_eq!(people[0].last_name, "Becker");
     assert_eq!(people[0].source, "outpatient");
     assert_eq!(
-        app.call(&hr, "GET", "/api/v1/office/registry?q=beck", None)
-            .await
-            .status(),
+        app.status(&hr, "GET", "/api/v1/office/registry?q=beck")
+            .await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.call(&office, "GET", "/api/v1/office/registry?q=b", None)
-            .await
-            .status(),
+        app.status(&office, "GET", "/api/v1/office/registry?q=b")
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }

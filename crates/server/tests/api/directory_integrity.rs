@@ -13,8 +13,7 @@ use le_domain::directory::{Date, IdentityField, PhysicianRecord, RequestState};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Answer, Client, PDF, TestApp, as_user, demo, multipart_file, people, refusal, refused_fields,
-    typed,
+    Answer, Client, PDF, TestApp, as_user, demo, people, refusal, refused_fields, typed,
 };
 
 fn physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
@@ -88,6 +87,19 @@ async fn registry_anrs(app: &TestApp, office: &Client, last_name: &str) -> Vec<S
         .filter(|p| p.last_name == last_name)
         .map(|p| p.anr)
         .collect()
+}
+
+/// The HR CSV export of record `id` as `client` downloads it.
+async fn export_csv(app: &TestApp, client: &Client, id: i64) -> String {
+    let res = app
+        .call(
+            client,
+            "GET",
+            &format!("/api/v1/physicians/export.csv?ids={id}"),
+            None,
+        )
+        .await;
+    String::from_utf8(crate::helpers::body_bytes(res).await).unwrap()
 }
 
 /// An ISO date ("2027-01-31").
@@ -213,16 +225,7 @@ async fn the_office_can_decide_it_is_another_person() {
     assert_eq!(registry_anrs(&app, &office, "Becker").await, becker_before);
     assert_eq!(registry_anrs(&app, &office, "Weber").await, [own]);
     // A resolved clarification is not reopened by a document.
-    let (ct, body) = multipart_file("document", "urkunde.pdf", PDF);
-    let res = app
-        .send_raw(
-            &hr,
-            "POST",
-            &format!("/api/v1/clarifications/{cid}/document"),
-            &ct,
-            body,
-        )
-        .await;
+    let res = app.clarification_document(&hr, cid).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let cases: Vec<Clarification> = app.read(&office, "/api/v1/office/clarifications").await;
     assert_eq!(cases[0].state, ClarificationState::Resolved);
@@ -466,19 +469,7 @@ async fn no_write_path_changes_an_issued_anr() {
         assert_eq!(body.refused().fields[0].code, "anr_fixed");
     }
     // The HR CSV: a row without the number (or with another) matched by name and birth date.
-    let export = String::from_utf8(
-        crate::helpers::body_bytes(
-            app.call(
-                &admin,
-                "GET",
-                &format!("/api/v1/physicians/export.csv?ids={id}"),
-                None,
-            )
-            .await,
-        )
-        .await,
-    )
-    .unwrap();
+    let export = export_csv(&app, &admin, id).await;
     for replacement in ["", "754236701"] {
         let csv = export.replace(&anr, replacement);
         let report: HrImportReport = app
@@ -505,19 +496,7 @@ async fn no_write_path_changes_an_issued_anr() {
     assert_eq!(now.form.anr.as_deref(), Some(anr.as_str()));
     assert_eq!(now.request_state, RequestState::Issued);
     // The HR CSV regroups like the form: a first recognition replaces the in-training group.
-    let export = String::from_utf8(
-        crate::helpers::body_bytes(
-            app.call(
-                &admin,
-                "GET",
-                &format!("/api/v1/physicians/export.csv?ids={id}"),
-                None,
-            )
-            .await,
-        )
-        .await,
-    )
-    .unwrap();
+    let export = export_csv(&app, &admin, id).await;
     assert!(anr.ends_with("00"), "{anr}");
     let csv = export.replacen(";;773686000:", ";23:01.05.2024;773686000:", 1);
     let report: HrImportReport = app
@@ -612,14 +591,12 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
     // Its other users cannot.
     let hr = as_user(&app, people::HR_EDITOR).await;
     assert_eq!(
-        app.call(
+        app.status(
             &hr,
             "POST",
-            &format!("/api/v1/main-ik/requests/{new_id}/confirm"),
-            None
+            &format!("/api/v1/main-ik/requests/{new_id}/confirm")
         )
-        .await
-        .status(),
+        .await,
         StatusCode::FORBIDDEN
     );
     let res = app

@@ -735,6 +735,25 @@ impl TestApp {
             .await
     }
 
+    /// The status of `method uri` as `client` (no body).
+    pub async fn status(&self, client: &Client, method: &str, uri: &str) -> axum::http::StatusCode {
+        self.call(client, method, uri, None).await.status()
+    }
+
+    /// `POST /api/v1/clarifications/{id}/document` as the hospital's `client`: a PDF copy of the
+    /// document the office asked for.
+    pub async fn clarification_document(&self, client: &Client, id: i64) -> Response<Body> {
+        let (content_type, body) = multipart_file("document", "urkunde.pdf", PDF);
+        self.send_raw(
+            client,
+            "POST",
+            &format!("/api/v1/clarifications/{id}/document"),
+            &content_type,
+            body,
+        )
+        .await
+    }
+
     /// `POST uri` as `client` with `json`, expecting 200, read as the domain's response type `T`.
     pub async fn post<T: serde::de::DeserializeOwned>(
         &self,

@@ -158,7 +158,7 @@ async fn case_and_request_forms_are_validated_and_only_the_md_creates_them() {
             "/api/v1/audits/dashboard",
         ] {
             assert_eq!(
-                app.call(&c, "GET", uri, None).await.status(),
+                app.status(&c, "GET", uri).await,
                 StatusCode::FORBIDDEN,
                 "{user} {uri}"
             );

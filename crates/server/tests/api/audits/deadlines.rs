@@ -24,6 +24,17 @@ async fn upload(app: &TestApp, client: &Client, request_id: i64, query: &str) ->
         .await
 }
 
+/// `GET …/deliveries/{delivery_id}/receipt.pdf` as `client`.
+async fn receipt_pdf(app: &TestApp, client: &Client, delivery_id: i64) -> Response<Body> {
+    app.call(
+        client,
+        "GET",
+        &format!("/api/v1/audits/deliveries/{delivery_id}/receipt.pdf"),
+        None,
+    )
+    .await
+}
+
 /// A case of the demo hospital created now, with one request (received now unless given).
 async fn case_and_request(app: &TestApp, md: &Client, request: Value) -> (i64, DocumentRequest) {
     let (case, request) = app.case_with_request(md, request).await;
@@ -261,17 +272,7 @@ async fn the_receipt_is_a_pdf_to_file() {
         StatusCode::CREATED
     );
     let result = submitted(&app, &clerk, request.id).await;
-    let res = app
-        .call(
-            &clerk,
-            "GET",
-            &format!(
-                "/api/v1/audits/deliveries/{}/receipt.pdf",
-                result.delivery.id
-            ),
-            None,
-        )
-        .await;
+    let res = receipt_pdf(&app, &clerk, result.delivery.id).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pdf");
     let bytes = body_bytes(res).await;
@@ -286,17 +287,12 @@ async fn the_receipt_is_a_pdf_to_file() {
     );
     assert!(text.contains("15.01.2027, 09:0"), "German local time");
     // Another hospital does not get it.
-    let res = app
-        .call(
-            &as_user(&app, people::MD_AUDITOR).await,
-            "GET",
-            &format!(
-                "/api/v1/audits/deliveries/{}/receipt.pdf",
-                result.delivery.id
-            ),
-            None,
-        )
-        .await;
+    let res = receipt_pdf(
+        &app,
+        &as_user(&app, people::MD_AUDITOR).await,
+        result.delivery.id,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK, "the MD may file it too");
     let _ = START;
 }

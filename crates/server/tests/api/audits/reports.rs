@@ -40,14 +40,12 @@ async fn expert_reports_go_from_the_md_to_the_hospital() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let other = app.second_hospital().await.client;
     assert_eq!(
-        app.call(
+        app.status(
             &other,
             "GET",
-            &format!("/api/v1/audits/reports/{report_id}"),
-            None
+            &format!("/api/v1/audits/reports/{report_id}")
         )
-        .await
-        .status(),
+        .await,
         StatusCode::NOT_FOUND
     );
     assert!(audited(&app, "audit_report_downloaded").await);

@@ -108,9 +108,8 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     );
     let md = as_user(&app, people::MD_AUDITOR).await;
     assert_eq!(
-        app.call(&md, "GET", &format!("/api/v1/audits/cases/{case_id}"), None)
-            .await
-            .status(),
+        app.status(&md, "GET", &format!("/api/v1/audits/cases/{case_id}"))
+            .await,
         StatusCode::NOT_FOUND
     );
     assert!(audited(&app, "audit_case_purged").await);

@@ -162,14 +162,8 @@ async fn structure_audits_end_in_a_certificate_that_warns_before_it_expires() {
     let list: StructureList = app.read(&other, "/api/v1/audits/structure").await;
     assert_eq!(list.applications, []);
     assert_eq!(
-        app.call(
-            &other,
-            "GET",
-            &format!("/api/v1/audits/structure/{id}"),
-            None
-        )
-        .await
-        .status(),
+        app.status(&other, "GET", &format!("/api/v1/audits/structure/{id}"))
+            .await,
         StatusCode::NOT_FOUND
     );
     let actions = audit_actions(&app).await;

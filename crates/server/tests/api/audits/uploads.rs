@@ -55,9 +55,8 @@ async fn upload_submit_download_and_receipt() {
         .await;
     assert_eq!(md_view.requests[0].pending_files, []);
     assert_eq!(
-        app.call(&md, "GET", &format!("/api/v1/audits/files/{id1}"), None)
-            .await
-            .status(),
+        app.status(&md, "GET", &format!("/api/v1/audits/files/{id1}"))
+            .await,
         StatusCode::NOT_FOUND
     );
     // The hospital downloads its own pending file.
@@ -100,14 +99,8 @@ async fn upload_submit_download_and_receipt() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.call(
-            &viewer,
-            "DELETE",
-            &format!("/api/v1/audits/files/{id2}"),
-            None
-        )
-        .await
-        .status(),
+        app.status(&viewer, "DELETE", &format!("/api/v1/audits/files/{id2}"))
+            .await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -126,14 +119,8 @@ async fn upload_submit_download_and_receipt() {
     let res = submit(&app, &clerk, request_id).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(
-        app.call(
-            &clerk,
-            "DELETE",
-            &format!("/api/v1/audits/files/{id1}"),
-            None
-        )
-        .await
-        .status(),
+        app.status(&clerk, "DELETE", &format!("/api/v1/audits/files/{id1}"))
+            .await,
         StatusCode::CONFLICT
     );
 
