@@ -661,23 +661,9 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
         enrol.otpauth_uri
     );
     // A wrong code does not activate it.
-    let res = app
-        .call(
-            &client,
-            "POST",
-            "/api/v1/auth/totp/activate",
-            Some(json!({"code": "123456", "device_name": "Diensthandy"})),
-        )
-        .await;
+    let res = activate_totp(&app, &client, "123456".to_owned(), "Diensthandy").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = app
-        .call(
-            &client,
-            "POST",
-            "/api/v1/auth/totp/activate",
-            Some(json!({"code": app.code(&secret), "device_name": "Diensthandy"})),
-        )
-        .await;
+    let res = activate_totp(&app, &client, app.code(&secret), "Diensthandy").await;
     let step: StepResult = typed(res, StatusCode::OK).await;
     assert_eq!(step.session.stage, SessionStage::SetPassword);
     let step = app.new_password(&client, "Hanna ihr Passwort").await;
@@ -730,14 +716,7 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
         .await;
     let secret2 = enrol.secret;
     assert_ne!(secret, secret2);
-    let res = app
-        .call(
-            &client,
-            "POST",
-            "/api/v1/auth/totp/activate",
-            Some(json!({"code": app.code(&secret2), "device_name": "Neues Handy"})),
-        )
-        .await;
+    let res = activate_totp(&app, &client, app.code(&secret2), "Neues Handy").await;
     let step: StepResult = typed(res, StatusCode::OK).await;
     assert_eq!(step.session.stage, SessionStage::Full);
     assert_eq!(
@@ -773,6 +752,22 @@ async fn new_users_enrol_in_app_and_a_reset_forces_enrolment_again() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
+}
+
+/// `POST /api/v1/auth/totp/activate` as `client` with `code` for the device `device_name`.
+async fn activate_totp(
+    app: &TestApp,
+    client: &Client,
+    code: String,
+    device_name: &str,
+) -> axum::response::Response {
+    app.call(
+        client,
+        "POST",
+        "/api/v1/auth/totp/activate",
+        Some(json!({"code": code, "device_name": device_name})),
+    )
+    .await
 }
 
 async fn admin_id(app: &TestApp, username: &str) -> i64 {

@@ -9,17 +9,9 @@ use le_domain::api::directory::{
 use le_domain::directory::{BulkOutcome, IdentityField, PhysicianRecord, RequestState};
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, TestApp, as_user, body_bytes, demo, refusal, refused_fields, typed};
-
-fn new_physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
-    json!({
-        "anr": null, "sex": sex, "doctoral_title": false,
-        "last_name": last, "first_name": first, "birth_date": birth,
-        "state_exam_date": licence, "licence_date": licence, "doctorate_date": null,
-        "specialties": [], "sites": [{"site_number": "773686000", "start": "2024-01-01", "end": null}],
-        "all_sites": false
-    })
-}
+use crate::helpers::{
+    Client, TestApp, as_user, body_bytes, demo, physician_form, refusal, refused_fields, typed,
+};
 
 /// `POST /api/v1/physicians/{id}/anr-request` as `hr`, expecting 200; answers the record.
 async fn request_anr(app: &TestApp, hr: &Client, id: i64) -> PhysicianRecord {
@@ -92,7 +84,7 @@ async fn demo_records_are_valid_and_only_the_own_hospital_sees_them() {
             &viewer,
             "POST",
             "/api/v1/physicians",
-            Some(new_physician(
+            Some(physician_form(
                 "Neu",
                 "Nina",
                 "1990-01-01",
@@ -142,7 +134,7 @@ async fn another_hospital_cannot_touch_these_physicians() {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{method} {uri}");
     }
     // Its own sites only: assigning a Hannover site is refused.
-    let mut form = new_physician("Neu", "Nina", "1990-01-01", "female", "2016-10-01");
+    let mut form = physician_form("Neu", "Nina", "1990-01-01", "female", "2016-10-01");
     let res = app
         .call(
             &other.client,
@@ -169,7 +161,7 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     let app = demo().await;
     let hr = as_user(&app, "klinik.personal").await;
     // The server rejects what the browser would.
-    let mut bad = new_physician("Neu", "Nina", "1990-01-01", "female", "2009-10-01");
+    let mut bad = physician_form("Neu", "Nina", "1990-01-01", "female", "2009-10-01");
     bad["last_name"] = json!("");
     bad["state_exam_date"] = json!("2010-06-15");
     let res = app.call(&hr, "POST", "/api/v1/physicians", Some(bad)).await;
@@ -179,7 +171,7 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     let id = app
         .physician(
             &hr,
-            new_physician("Neumann", "Nina", "1990-01-01", "female", "2016-10-01"),
+            physician_form("Neumann", "Nina", "1990-01-01", "female", "2016-10-01"),
         )
         .await
         .id;
@@ -223,7 +215,7 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     let id = app
         .physician(
             &hr,
-            new_physician("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02"),
+            physician_form("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02"),
         )
         .await
         .id;
@@ -234,7 +226,7 @@ async fn create_validates_and_anr_requests_issue_match_or_report_a_mismatch() {
     let id = app
         .physician(
             &hr,
-            new_physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
+            physician_form("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
         )
         .await
         .id;
@@ -457,7 +449,7 @@ async fn csv_export_reimports_unchanged_and_tokens_reach_the_same_endpoints() {
                 .header("authorization", format!("Bearer {token}"))
                 .header("content-type", "application/json")
                 .body(axum::body::Body::from(
-                    new_physician("Token", "Tina", "1991-02-02", "female", "2017-10-01")
+                    physician_form("Token", "Tina", "1991-02-02", "female", "2017-10-01")
                         .to_string(),
                 ))
                 .unwrap(),

@@ -13,18 +13,9 @@ use le_domain::directory::{Date, IdentityField, PhysicianRecord, RequestState};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Answer, Client, PDF, TestApp, as_user, demo, people, refusal, refused_fields, typed,
+    Answer, Client, PDF, TestApp, as_user, demo, people, physician_form, refusal, refused_fields,
+    typed,
 };
-
-fn physician(last: &str, first: &str, birth: &str, sex: &str, licence: &str) -> Value {
-    json!({
-        "anr": null, "sex": sex, "doctoral_title": false,
-        "last_name": last, "first_name": first, "birth_date": birth,
-        "state_exam_date": licence, "licence_date": licence, "doctorate_date": null,
-        "specialties": [], "sites": [{"site_number": "773686000", "start": "2024-01-01", "end": null}],
-        "all_sites": false
-    })
-}
 
 async fn request_anr(
     app: &TestApp,
@@ -126,7 +117,7 @@ async fn a_stranger_sharing_first_name_and_birth_date_is_no_mismatch() {
     let rec = entered_and_requested(
         &app,
         &hr,
-        physician("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
+        physician_form("Meier", "Anna", "1980-04-12", "diverse", "2012-10-01"),
     )
     .await;
     assert_eq!(rec.request_state, RequestState::Issued);
@@ -174,7 +165,7 @@ async fn a_true_match_is_found_behind_hundreds_of_candidates() {
     let rec = entered_and_requested(
         &app,
         &hr,
-        physician("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
+        physician_form("Zander", "Zoe", "1975-03-03", "female", "2001-10-01"),
     )
     .await;
     assert_eq!(rec.request_state, RequestState::Matched, "{rec:?}");
@@ -189,7 +180,7 @@ async fn the_office_can_decide_it_is_another_person() {
     let rec = entered_and_requested(
         &app,
         &hr,
-        physician("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
+        physician_form("Weber", "Julia", "1985-09-23", "female", "2011-11-15"),
     )
     .await;
     let id = rec.id;
@@ -248,7 +239,7 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     let a = entered_and_requested(
         &app,
         &hr,
-        physician("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
+        physician_form("Lange", "Lea", "1994-06-06", "female", "2020-11-01"),
     )
     .await;
     let a_id = a.id;
@@ -256,7 +247,7 @@ async fn another_hospital_cannot_rewrite_or_take_over_an_issued_anr() {
     assert!(a_anr.ends_with("00"), "{a_anr}");
     // Hospital B types A's number into its own record and saves a first specialty.
     let other = app.second_hospital().await;
-    let mut form = physician("Kurz", "Kai", "1990-01-01", "male", "2016-10-01");
+    let mut form = physician_form("Kurz", "Kai", "1990-01-01", "male", "2016-10-01");
     form["sites"][0]["site_number"] = json!("773081000");
     form["anr"] = json!(a_anr);
     let b = app.physician(&other.client, form.clone()).await;
@@ -309,7 +300,7 @@ async fn a_regrouping_reaches_the_same_persons_record_in_another_hospital() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
     let office = as_user(&app, people::OFFICE_CLERK).await;
-    let mut form = physician("Quast", "Quirin", "1995-05-05", "male", "2021-11-01");
+    let mut form = physician_form("Quast", "Quirin", "1995-05-05", "male", "2021-11-01");
     let a = entered_and_requested(&app, &hr, form.clone()).await;
     let anr = a.form.anr.clone().expect("an issued ANR");
     assert!(anr.ends_with("00"), "{anr}");
@@ -359,7 +350,7 @@ async fn regrouping_happens_after_the_version_check_or_not_at_all() {
     let rec = app
         .physician(
             &hr,
-            physician("Brandt", "Bea", "1993-03-03", "female", "2019-11-01"),
+            physician_form("Brandt", "Bea", "1993-03-03", "female", "2019-11-01"),
         )
         .await;
     let issued = requested(&app, &hr, rec.id).await;
@@ -377,13 +368,13 @@ async fn an_entered_anr_is_looked_up_in_the_registry() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
     // The right person's known number: matched with it.
-    let mut form = physician("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02");
+    let mut form = physician_form("Schmidt", "Anna", "1980-04-12", "female", "2006-05-02");
     form["anr"] = json!(schmidt_anr(&app).await);
     let rec = entered_and_requested(&app, &hr, form).await;
     assert_eq!(rec.request_state, RequestState::Matched);
     assert_eq!(rec.form.anr, Some(schmidt_anr(&app).await));
     // A number the registry does not know: a field error, no new number.
-    let mut form = physician("Unbekannt", "Uwe", "1970-07-07", "male", "1997-10-01");
+    let mut form = physician_form("Unbekannt", "Uwe", "1970-07-07", "male", "1997-10-01");
     form["anr"] = json!("838382202");
     let rec = app.physician(&hr, form).await;
     let (status, body) = request_anr(&app, &hr, rec.id).await;
@@ -395,10 +386,10 @@ async fn an_entered_anr_is_looked_up_in_the_registry() {
 async fn one_anr_at_most_once_per_haupt_ik() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
-    let mut form = physician("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
+    let mut form = physician_form("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
     form["anr"] = json!("838382202");
     app.physician(&hr, form.clone()).await;
-    let mut second = physician("Zweit", "Zora", "1982-02-02", "female", "2009-10-01");
+    let mut second = physician_form("Zweit", "Zora", "1982-02-02", "female", "2009-10-01");
     second["anr"] = json!("838382202");
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(second.clone()))
@@ -420,7 +411,7 @@ async fn one_anr_at_most_once_per_haupt_ik() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // Two new rows of one file with the same number.
     let row = |last: &str, first: &str| -> le_domain::directory::PhysicianForm {
-        let mut f = physician(last, first, "1983-03-03", "female", "2010-10-01");
+        let mut f = physician_form(last, first, "1983-03-03", "female", "2010-10-01");
         f["anr"] = json!("754236701");
         serde_json::from_value(f).unwrap()
     };
@@ -433,7 +424,7 @@ async fn one_anr_at_most_once_per_haupt_ik() {
     assert_eq!(report.rows[1].errors[0].code, "anr_taken");
     // Another hospital may carry the same number (the same physician works there too).
     let other = app.second_hospital().await;
-    let mut theirs = physician("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
+    let mut theirs = physician_form("Doppel", "Dora", "1981-01-01", "female", "2008-10-01");
     theirs["sites"][0]["site_number"] = json!("773081000");
     theirs["anr"] = json!("838382202");
     app.physician(&other.client, theirs).await;
@@ -455,7 +446,7 @@ async fn no_write_path_changes_an_issued_anr() {
     let issued = entered_and_requested(
         &app,
         &admin,
-        physician("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
+        physician_form("Fest", "Frida", "1988-08-08", "female", "2014-10-01"),
     )
     .await;
     let id = issued.id;
@@ -626,7 +617,7 @@ async fn a_second_institution_under_a_haupt_ik_needs_a_decision_and_a_confirmati
 async fn all_sites_has_a_period_and_ends_at_month_end() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
-    let mut form = physician("Alle", "Alma", "1979-09-09", "female", "2005-10-01");
+    let mut form = physician_form("Alle", "Alma", "1979-09-09", "female", "2005-10-01");
     form["sites"] = json!([]);
     form["all_sites"] = json!(true);
     let res = app
@@ -652,7 +643,7 @@ async fn all_sites_has_a_period_and_ends_at_month_end() {
     // A hospital without any listed site cannot choose "all sites" (IK 260400015 has no site in
     // the directory file).
     let lonely = app.approved_hospital("260400015", "admin.ohne").await;
-    let mut form = physician("Ohne", "Otto", "1979-09-09", "male", "2005-10-01");
+    let mut form = physician_form("Ohne", "Otto", "1979-09-09", "male", "2005-10-01");
     form["sites"] = json!([]);
     form["all_sites"] = json!(true);
     form["all_sites_start"] = json!("2023-04-01");
@@ -701,7 +692,7 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
     let (status, body) = put(&app, &hr, &saved, reopened).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body.refused().fields[0].code, "site_removed");
-    let mut form = physician("Neu", "Nora", "1991-01-01", "female", "2017-10-01");
+    let mut form = physician_form("Neu", "Nora", "1991-01-01", "female", "2017-10-01");
     form["sites"][0]["site_number"] = json!("773687000");
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(form))
@@ -737,7 +728,7 @@ async fn assignments_at_a_removed_site_can_be_ended_but_not_added() {
     let before = le_domain::directory::Date::parse_iso(valid_from)
         .unwrap()
         .add_days(-1);
-    let mut early = physician("Frueh", "Fritz", "1960-01-01", "male", "1986-10-01");
+    let mut early = physician_form("Frueh", "Fritz", "1960-01-01", "male", "1986-10-01");
     early["sites"][0]["start"] = json!(before.to_iso());
     let res = app
         .call(&hr, "POST", "/api/v1/physicians", Some(early))
@@ -751,7 +742,7 @@ async fn a_hire_can_start_on_the_first_of_next_month() {
     let app = demo().await;
     let hr = as_user(&app, people::HR_EDITOR).await;
     // Today is 15.01.2027.
-    let mut form = physician("Bald", "Ben", "1992-02-02", "male", "2018-10-01");
+    let mut form = physician_form("Bald", "Ben", "1992-02-02", "male", "2018-10-01");
     form["sites"][0]["start"] = json!("2027-02-01");
     let record = app.physician(&hr, form.clone()).await;
     assert_eq!(record.form.sites[0].start, Some(iso("2027-02-01")));

@@ -591,6 +591,24 @@ pub const DEMO_SITE: &str = "773686000";
 /// The second hospital of [`TestApp::second_hospital`] (Magdeburg, sites 773081000, 773082000).
 pub const OTHER_HOSPITAL: &str = "261500416";
 
+/// A physician form (no ANR, no specialty) at the demo hospital's first site since 2024; the
+/// state examination and the licence on the same day.
+pub fn physician_form(
+    last: &str,
+    first: &str,
+    birth: &str,
+    sex: &str,
+    licence: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "anr": null, "sex": sex, "doctoral_title": false,
+        "last_name": last, "first_name": first, "birth_date": birth,
+        "state_exam_date": licence, "licence_date": licence, "doctorate_date": null,
+        "specialties": [], "sites": [{"site_number": DEMO_SITE, "start": "2024-01-01", "end": null}],
+        "all_sites": false
+    })
+}
+
 /// An audit case form for `hospital_ik` at `site`.
 pub fn case_form(hospital_ik: &str, site: &str) -> serde_json::Value {
     serde_json::json!({
