@@ -3,37 +3,25 @@
 //! beyond the limit and rejected records are answered in words next to what caused them.
 //! Asserts on the domain's response types.
 use axum::http::StatusCode;
-use le_domain::ApiErrorBody;
 use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkProgress, BulkUndone, PhysicianList, PhysicianTable, VersionedId,
 };
 use le_domain::directory::{BulkOutcome, Date, MAX_BULK_RECORDS, PACKED_COLUMNS};
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, TestApp, as_user, body_json, demo};
+use crate::helpers::{Client, TestApp, as_user, demo, refusal};
 
 /// More physicians than one hospital group of the country employs under one Haupt-IK today.
 const NATIONAL: usize = 25_040;
 
-async fn typed<T: DeserializeOwned>(
-    res: axum::http::Response<axum::body::Body>,
-) -> (StatusCode, T) {
-    let status = res.status();
-    let body = body_json(res).await;
-    let value = serde_json::from_value(body.clone()).unwrap_or_else(|e| {
-        panic!(
-            "{status}: {e}: {}",
-            &body.to_string()[..body.to_string().len().min(500)]
-        )
-    });
-    (status, value)
+async fn list(app: &TestApp, client: &Client) -> PhysicianList {
+    app.read(client, "/api/v1/physicians").await
 }
 
-async fn list(app: &TestApp, client: &Client) -> PhysicianList {
-    typed(app.call(client, "GET", "/api/v1/physicians", None).await)
+/// `GET …/bulk/progress/{key}` as `client`, expecting 200.
+async fn progress(app: &TestApp, client: &Client, key: &str) -> BulkProgress {
+    app.read(client, &format!("/api/v1/physicians/bulk/progress/{key}"))
         .await
-        .1
 }
 
 fn items(list: &PhysicianList) -> Vec<VersionedId> {
@@ -59,16 +47,7 @@ async fn watch_progress<T>(
 ) -> (Vec<BulkProgress>, T) {
     let mut seen = Vec::new();
     while !running.is_finished() {
-        let res = app
-            .call(
-                client,
-                "GET",
-                &format!("/api/v1/physicians/bulk/progress/{key}"),
-                None,
-            )
-            .await;
-        let (status, progress) = typed::<BulkProgress>(res).await;
-        assert_eq!(status, StatusCode::OK);
+        let progress = progress(app, client, key).await;
         if progress.running {
             seen.push(progress);
         }
@@ -90,17 +69,13 @@ async fn twenty_five_thousand_physicians_apply_with_progress_and_undo_as_one_ste
     let action = json!({"action": "end_site_assignment", "site_number": null, "end": "2027-01-31"});
 
     // The server's preview covers the whole selection (no cap below the national scale).
-    let (status, preview): (_, BulkPreview) = typed(
-        app.call(
+    let preview: BulkPreview = app
+        .post(
             &hr,
-            "POST",
             "/api/v1/physicians/bulk/preview",
-            Some(request(&all, &action)),
+            request(&all, &action),
         )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+        .await;
     assert_eq!(preview.items.len(), NATIONAL);
     assert!(
         preview
@@ -114,20 +89,15 @@ async fn twenty_five_thousand_physicians_apply_with_progress_and_undo_as_one_ste
     let running = {
         let (app, hr, body) = (app.clone(), hr.clone(), request(&all, &action));
         tokio::spawn(async move {
-            typed::<BulkApplied>(
-                app.call(
-                    &hr,
-                    "POST",
-                    &format!("/api/v1/physicians/bulk/apply?progress={key}"),
-                    Some(body),
-                )
-                .await,
+            app.post::<BulkApplied>(
+                &hr,
+                &format!("/api/v1/physicians/bulk/apply?progress={key}"),
+                body,
             )
             .await
         })
     };
-    let (seen, (status, applied)) = watch_progress(&app, &hr, key, running).await;
-    assert_eq!(status, StatusCode::OK);
+    let (seen, applied) = watch_progress(&app, &hr, key, running).await;
     assert_eq!((applied.changed, applied.unchanged), (NATIONAL, 0));
     assert_eq!(applied.physicians.len(), NATIONAL);
     assert!(!seen.is_empty(), "no progress seen while the apply ran");
@@ -137,17 +107,7 @@ async fn twenty_five_thousand_physicians_apply_with_progress_and_undo_as_one_ste
     );
     assert!(seen.windows(2).all(|w| w[0].done <= w[1].done), "{seen:?}");
     // Once finished, nothing runs under the key.
-    let (status, after): (_, BulkProgress) = typed(
-        app.call(
-            &hr,
-            "GET",
-            &format!("/api/v1/physicians/bulk/progress/{key}"),
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((status, after.running), (StatusCode::OK, false));
+    assert!(!progress(&app, &hr, key).await.running);
 
     let end = Date::from_ymd(2027, 1, 31).unwrap();
     let after = list(&app, &hr).await;
@@ -163,20 +123,17 @@ async fn twenty_five_thousand_physicians_apply_with_progress_and_undo_as_one_ste
     let running = {
         let (app, hr, op) = (app.clone(), hr.clone(), applied.operation_id);
         tokio::spawn(async move {
-            typed::<BulkUndone>(
-                app.call(
-                    &hr,
-                    "POST",
-                    &format!("/api/v1/physicians/bulk/{op}/undo?progress={key}"),
-                    None,
-                )
-                .await,
+            app.call_typed::<BulkUndone>(
+                &hr,
+                "POST",
+                &format!("/api/v1/physicians/bulk/{op}/undo?progress={key}"),
+                None,
+                StatusCode::OK,
             )
             .await
         })
     };
-    let (seen, (status, undone)) = watch_progress(&app, &hr, key, running).await;
-    assert_eq!(status, StatusCode::OK);
+    let (seen, undone) = watch_progress(&app, &hr, key, running).await;
     assert_eq!(undone.restored, NATIONAL);
     assert!(seen.iter().all(|p| p.total == NATIONAL));
     let restored = list(&app, &hr).await;
@@ -196,17 +153,15 @@ async fn a_rejected_record_stops_a_national_apply_and_is_named_in_words() {
     let before = list(&app, &hr).await;
     // Every demo assignment starts 2020–2024: an end in 2022 is before some of those starts.
     let action = json!({"action": "end_site_assignment", "site_number": null, "end": "2022-06-30"});
-    let (status, error): (_, ApiErrorBody) = typed(
-        app.call(
+    let res = app
+        .call(
             &hr,
             "POST",
             "/api/v1/physicians/bulk/apply",
             Some(request(&items(&before), &action)),
         )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        .await;
+    let error = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     let rejected_ids: Vec<i64> = before
         .physicians
         .iter()
@@ -242,13 +197,11 @@ async fn a_selection_beyond_the_limit_is_refused_in_words_for_the_field() {
         "/api/v1/physicians/bulk/preview",
         "/api/v1/physicians/bulk/apply",
     ] {
-        let (status, error): (_, ApiErrorBody) = typed(
-            app.call(&hr, "POST", path, Some(request(&too_many, &action)))
-                .await,
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
-        assert_eq!(error.fields.len(), 1);
+        let res = app
+            .call(&hr, "POST", path, Some(request(&too_many, &action)))
+            .await;
+        let error = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error.fields.len(), 1, "{path}");
         assert_eq!(error.fields[0].field, "items");
         assert_eq!(
             error.fields[0].message,
@@ -301,17 +254,13 @@ async fn the_packed_table_holds_the_list_in_a_third_of_the_bytes() {
 
     // A bulk change shows in the next table (new versions and end dates).
     let action = json!({"action": "end_site_assignment", "site_number": null, "end": "2030-01-31"});
-    let (status, _): (_, BulkApplied) = typed(
-        app.call(
+    let _: BulkApplied = app
+        .post(
             &hr,
-            "POST",
             "/api/v1/physicians/bulk/apply",
-            Some(request(&items(&listed), &action)),
+            request(&items(&listed), &action),
         )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+        .await;
     let (after, _) = table_of(&app, &hr).await;
     assert_eq!(after.rows.0, list(&app, &hr).await.physicians);
     assert!(after.rows.0.iter().all(|r| {
