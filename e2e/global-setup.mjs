@@ -112,13 +112,13 @@ function makeCarePki(dir) {
     if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr}`);
   };
   writeFileSync(join(dir, "leaf.cnf"), "keyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n");
-  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "365", "-subj", "/O=Test TrustCenter/CN=Test CA");
+  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "36600", "-subj", "/O=Test TrustCenter/CN=Test CA");
   for (const [name, subject] of [
     ["recipient", "/O=Test TrustCenter/OU=IK109905003/CN=Datenannahmestelle KNAPPSCHAFT (Test)"],
     ["sender", "/O=Test TrustCenter/OU=IK460512349/CN=Pflegedienst Sonnenschein (Test)"],
   ]) {
     run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
-    run("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.pem`, "-days", "365", "-extfile", "leaf.cnf");
+    run("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.pem`, "-days", "36600", "-extfile", "leaf.cnf");
   }
   run("pkcs12", "-export", "-in", "sender.pem", "-inkey", "sender.key", "-certfile", "ca.pem", "-out", "sender.p12", "-passout", "pass:Pflege-Test-2026");
 }

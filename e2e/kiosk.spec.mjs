@@ -121,6 +121,14 @@ test("care-service billing: a test delivery is prepared", async ({ page }) => {
   await startScreen(page);
   await tapRole(page, "pflege.abrechnung");
   await expect(page).toHaveURL(/\/pflegeabrechnung$/);
+  // The seeded history: three test deliveries, one answered with an error return.
+  await expect(page.getByRole("link", { name: /TPFL0003/ })).toBeVisible();
+  // The demo signing key, loaded into this browser with one tap.
+  await page.goto("/pflegeabrechnung/schluessel");
+  await keepTouching(page);
+  await page.getByRole("button", { name: "Demo-Schlüssel in diesem Browser speichern" }).tap();
+  await expect(page.getByTestId("key-status")).toContainText("Pflegedienst-Sonnenschein-Demo.p12");
+  await expectNoAxeViolations(page);
   await page.goto("/pflegeabrechnung/neu");
   await keepTouching(page);
   await expect(page.getByLabel("Testverfahren (TPFL0)")).toBeChecked();
@@ -131,6 +139,10 @@ test("care-service billing: a test delivery is prepared", async ({ page }) => {
   });
   await page.getByLabel("Abrechnungsmonat (JJJJ-MM)").fill("2026-10");
   await expectNoAxeViolations(page);
+  // Signed with the demo key (its password is filled in for visitors), encrypted for the
+  // seeded certificate, numbered by the server.
+  await page.getByRole("button", { name: "Signieren, verschlüsseln und hochladen" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Lieferung TPFL0\d{3}$/, { timeout: 60_000 });
   await page.getByRole("button", { name: "Zurück zum Start" }).tap();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
 });

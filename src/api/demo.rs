@@ -31,6 +31,15 @@ pub async fn status() -> Result<Option<DemoStatus>, ApiFailure> {
         .map(Some)
 }
 
+/// `GET /api/v1/demo/care-key`: the demo care service's PKCS#12 file (demo mode only).
+pub async fn care_key() -> Result<Vec<u8>, ApiFailure> {
+    super::send(Request::get("/api/v1/demo/care-key").build())
+        .await?
+        .binary()
+        .await
+        .map_err(ApiFailure::network)
+}
+
 /// `POST /api/v1/kiosk/reset`: the visitor's end of the visit (with the session's CSRF token)
 /// or staff's reset with the PIN. Every session ends.
 pub async fn kiosk_reset(csrf: &str, pin: Option<String>) -> Result<(), ApiFailure> {

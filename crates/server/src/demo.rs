@@ -7,6 +7,7 @@ use le_domain::access::{InstitutionKind, Role};
 use le_domain::api::demo::{DemoAccount, DemoStatus};
 
 /// The kiosk's larger data set (5,000 physicians, more hospitals, clarifications).
+pub mod care;
 pub mod tour;
 
 use crate::AppState;
@@ -169,8 +170,8 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
 }
 
 /// The demo care service's billing set-up: region Nordrhein, two branches and its staff (one with
-/// a substitute number and its reason). Its signing key is not demo data: the care service makes
-/// and imports its own PKCS#12 file in the browser.
+/// a substitute number and its reason). Its signing key and billing history are the kiosk's
+/// (`demo::care`, seeded with the tour).
 async fn seed_care(state: &AppState) -> Result<(), AppError> {
     use crate::care_billing::store as care;
     use le_domain::care_billing::StaffForm;
@@ -269,6 +270,9 @@ fn d(y: i32, m: u32, day: u32) -> Date {
 
 /// The Haupt-IK of the demo hospital (its physicians, sites and bulk edits).
 pub const DEMO_MAIN_IK: &str = "260326822";
+
+/// The demo care service's IK.
+pub const DEMO_CARE_IK: &str = "460512349";
 
 /// A plausible physician, generated from `n` (deterministic).
 pub fn demo_physician(n: usize, sites: &[&str]) -> PhysicianForm {
@@ -390,6 +394,27 @@ pub fn router(config: &crate::config::Config) -> crate::routes::ApiRouter {
     router
         .route("/demo/accounts", get(accounts))
         .route("/demo/status", get(status))
+        .route("/demo/care-key", get(care_key))
+}
+
+/// `GET /api/v1/demo/care-key`: the demo care service's PKCS#12 file, for a visitor to load into
+/// the browser (its password is `le_domain::api::demo::DEMO_CARE_KEY_PASSWORD`).
+async fn care_key() -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse as _;
+    let mut res = care::DEMO_KEY_P12.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-pkcs12"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        care::DEMO_KEY_FILE_NAME
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
 }
 
 /// `GET /api/v1/demo/status`: plain demo or kiosk, and the kiosk's idle times.

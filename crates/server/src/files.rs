@@ -164,18 +164,9 @@ impl Chunks for axum::extract::multipart::Field<'_> {
 /// Writes are batched to this size (fewer syscalls for the many small frames of an upload).
 const WRITE_CHUNK: usize = 256 * 1024;
 
-/// Streams `body` into a temporary file in `dir` (created owner-only), hashing it on the way and
-/// refusing more than `limit` bytes; memory stays flat whatever the size.
-pub async fn receive(
-    dir: &Path,
-    body: axum::body::Body,
-    limit: u64,
-) -> Result<Received, ReceiveError> {
-    receive_chunks(dir, body.into_data_stream(), limit).await
-}
-
-/// [`receive`] for any source of chunks (e.g. one part of a multipart form). Keeps the first and
-/// last bytes so that [`Received::pdf_problem`] can check the content afterwards.
+/// Streams `chunks` (a request body or one part of a multipart form) into a temporary file in
+/// `dir` (created owner-only), hashing it on the way and refusing more than `limit` bytes; memory
+/// stays flat whatever the size. Keeps the first and last bytes so that [`Received::pdf_problem`] can check the content afterwards.
 pub async fn receive_chunks(
     dir: &Path,
     mut chunks: impl Chunks,

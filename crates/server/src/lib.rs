@@ -27,7 +27,7 @@ pub mod directory;
 pub mod error;
 /// JSON body extractor whose rejections are `AppError`s.
 pub mod extract;
-/// Files at rest: private data directory, streamed PDF receipt (`files::receive`).
+/// Files at rest: private data directory, streamed PDF receipt (`files::receive_chunks`).
 pub mod files;
 /// Whether the database was created for demo data or for real use.
 pub mod installation;

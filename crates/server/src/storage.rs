@@ -106,8 +106,20 @@ impl Storage {
     pub async fn receive(
         &self,
         key: &str,
+        chunks: impl Chunks,
+        limit: u64,
+    ) -> Result<Upload, ReceiveError> {
+        self.receive_keeping_head(key, chunks, limit, 0).await
+    }
+
+    /// [`Storage::receive`] that also keeps the first `head_len` bytes in [`Upload::head`] (a
+    /// check of the file's start before it is kept, e.g. the recipient of an encrypted delivery).
+    pub async fn receive_keeping_head(
+        &self,
+        key: &str,
         mut chunks: impl Chunks,
         limit: u64,
+        head_len: usize,
     ) -> Result<Upload, ReceiveError> {
         check_key(key)?;
         match self {
@@ -115,10 +127,16 @@ impl Storage {
                 let dest = root.join(key);
                 let dir = dest.parent().unwrap_or(root).to_owned();
                 let received = crate::files::receive_chunks(&dir, chunks, limit).await?;
+                let head = if head_len == 0 {
+                    Vec::new()
+                } else {
+                    received.head(head_len).await.map_err(ReceiveError::Io)?
+                };
                 Ok(Upload {
                     size: received.size,
                     sha256: received.sha256.clone(),
                     pdf_problem: received.pdf_problem(),
+                    head,
                     pending: Pending::Local { received, dest },
                 })
             }
@@ -131,7 +149,8 @@ impl Storage {
                 let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
                 let mut hasher = sha2::Sha256::new();
                 let mut size = 0u64;
-                let mut head: Vec<u8> = Vec::with_capacity(8);
+                let head_len = head_len.max(8);
+                let mut head: Vec<u8> = Vec::with_capacity(head_len.min(PART_BYTES));
                 let mut tail = le_domain::documents::PdfTail::default();
                 let outcome: Result<(), ReceiveError> = async {
                     while let Some(chunk) = chunks.next_chunk().await {
@@ -140,8 +159,8 @@ impl Storage {
                         if size > limit {
                             return Err(ReceiveError::TooLarge);
                         }
-                        if head.len() < 8 {
-                            head.extend(chunk.iter().take(8 - head.len()));
+                        if head.len() < head_len {
+                            head.extend(chunk.iter().take(head_len - head.len()));
                         }
                         hasher.update(&chunk);
                         tail.push(&chunk);
@@ -163,6 +182,7 @@ impl Storage {
                     size,
                     sha256: hex(&hasher.finalize()),
                     pdf_problem: le_domain::documents::PdfProblem::of(size, &head, &tail),
+                    head,
                     pending: Pending::Object(Some(writer)),
                 })
             }
@@ -300,6 +320,9 @@ pub struct Upload {
     pub sha256: String,
     /// What makes it unacceptable as a PDF document, if anything (the domain's rule).
     pub pdf_problem: Option<le_domain::documents::PdfProblem>,
+    /// The first bytes as asked for by [`Storage::receive_keeping_head`] (fewer when the file is
+    /// shorter; may hold a few more bytes in object storage, where the PDF check keeps 8).
+    pub head: Vec<u8>,
     pending: Pending,
 }
 

@@ -79,7 +79,12 @@ pub fn NewDelivery() -> impl IntoView {
     let real = RwSignal::new(false);
     let gzip = RwSignal::new(true);
     let description = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    // A demo's visitors use the demo key, whose password is public: filled in for them.
+    let password = RwSignal::new(if crate::api::demo::is_demo() {
+        le_domain::api::demo::DEMO_CARE_KEY_PASSWORD.to_owned()
+    } else {
+        String::new()
+    });
     let password_error = RwSignal::new(None::<String>);
     let lines = RwSignal::new(vec![Line::new()]);
     let touched = Touched::new();

@@ -8,6 +8,7 @@ use super::keystore::{self, StoredKey};
 use crate::components::form::{
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD_CLASS, FileInput, HINT_CLASS, Notice, TextField,
 };
+use le_domain::api::demo::{DEMO_CARE_KEY_FILE_NAME as DEMO_KEY_FILE_NAME, DEMO_CARE_KEY_PASSWORD};
 
 #[component]
 pub fn SigningKeyPage() -> impl IntoView {
@@ -24,32 +25,22 @@ pub fn SigningKeyPage() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         file.set(input.files().and_then(|f| f.get(0)));
     });
-    let import = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        notice.set(None);
-        password_error.set(None);
-        let Some(picked) = file.get_untracked() else {
-            notice.set(Some(Err(
-                "Bitte die PKCS#12-Datei (.p12 oder .pfx) wählen.".into(),
-            )));
-            return;
-        };
+    // Checks `bytes` with `pass` in the sealing chunk, keeps the file in IndexedDB and says so.
+    let keep = move |bytes: Vec<u8>, file_name: String, pass: String| {
         busy.set(Some(crypto::LOADING));
         spawn_local(async move {
             let result = async {
                 let crypto = crypto::load().await?;
                 busy.set(Some("Die Datei wird geprüft …"));
-                let bytes = keystore::file_bytes(&picked).await?;
                 let info =
-                    (crypto.check_key)(&bytes, &password.get_untracked(), keystore::now_seconds())
-                        .map_err(|e| {
-                            if let CryptoError::WrongPassword(m) = &e {
-                                password_error.set(Some(m.clone()));
-                            }
-                            e.message().to_owned()
-                        })?;
+                    (crypto.check_key)(&bytes, &pass, keystore::now_seconds()).map_err(|e| {
+                        if let CryptoError::WrongPassword(m) = &e {
+                            password_error.set(Some(m.clone()));
+                        }
+                        e.message().to_owned()
+                    })?;
                 let key = StoredKey {
-                    file_name: picked.name(),
+                    file_name,
                     subject: info.subject,
                     ik: info.ik,
                     valid_until: info.valid_until,
@@ -73,6 +64,38 @@ pub fn SigningKeyPage() -> impl IntoView {
             }
         });
     };
+    let import = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        notice.set(None);
+        password_error.set(None);
+        let Some(picked) = file.get_untracked() else {
+            notice.set(Some(Err(
+                "Bitte die PKCS#12-Datei (.p12 oder .pfx) wählen.".into(),
+            )));
+            return;
+        };
+        spawn_local(async move {
+            match keystore::file_bytes(&picked).await {
+                Ok(bytes) => keep(bytes, picked.name(), password.get_untracked()),
+                Err(e) => notice.set(Some(Err(e))),
+            }
+        });
+    };
+    // Demo mode: the demo care service's key, fetched from the server and kept like a file.
+    let use_demo_key = move |_| {
+        notice.set(None);
+        password_error.set(None);
+        spawn_local(async move {
+            match crate::api::demo::care_key().await {
+                Ok(bytes) => keep(
+                    bytes,
+                    DEMO_KEY_FILE_NAME.to_owned(),
+                    DEMO_CARE_KEY_PASSWORD.to_owned(),
+                ),
+                Err(e) => notice.set(Some(Err(e.message))),
+            }
+        });
+    };
     let remove = move |_| {
         spawn_local(async move {
             match keystore::remove().await {
@@ -91,6 +114,17 @@ pub fn SigningKeyPage() -> impl IntoView {
         <p class="mt-2 max-w-3xl text-slate-700">
             "Der private Schlüssel des Pflegedienstes bleibt in diesem Browser: Die PKCS#12-Datei wird hier mit ihrem Passwort geprüft und passwortgeschützt im Browser gespeichert. Sie wird nie an den Server übertragen; das Passwort wird nicht gespeichert."
         </p>
+        <Show when=crate::api::demo::is_demo>
+            <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="demo-schluessel-titel">
+                <h2 id="demo-schluessel-titel" class="text-lg font-semibold">"Demo: Schlüssel des Demo-Pflegedienstes"</h2>
+                <p class="mt-2 text-slate-700">
+                    {format!("In dieser Demo gibt es einen Signaturschlüssel des Pflegedienstes Sonnenschein; er signiert nur Demo-Lieferungen. Passwort: {DEMO_CARE_KEY_PASSWORD}")}
+                </p>
+                <button type="button" class=format!("mt-3 {BUTTON_PRIMARY}") on:click=use_demo_key disabled=move || busy.get().is_some()>
+                    "Demo-Schlüssel in diesem Browser speichern"
+                </button>
+            </section>
+        </Show>
         <section class=format!("mt-6 {CARD_CLASS}") aria-labelledby="gespeichert-titel">
             <h2 id="gespeichert-titel" class="text-lg font-semibold">"In diesem Browser"</h2>
             {move || match stored.get() {

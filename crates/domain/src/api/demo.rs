@@ -32,6 +32,13 @@ pub struct DemoStatus {
     pub countdown_seconds: u64,
 }
 
+/// The password of the demo care service's signing key (`GET /api/v1/demo/care-key`, demo mode
+/// only): public like the demo accounts' password, the key signs demo deliveries only.
+pub const DEMO_CARE_KEY_PASSWORD: &str = "Demo-Pflege-2026";
+
+/// The file name the demo care service's signing key is offered and kept under.
+pub const DEMO_CARE_KEY_FILE_NAME: &str = "Pflegedienst-Sonnenschein-Demo.p12";
+
 /// The visible countdown before a kiosk's idle reset, in seconds.
 pub const KIOSK_COUNTDOWN_SECONDS: u64 = 20;
 

@@ -19,10 +19,13 @@ use crate::extract::parse_json;
 use crate::files;
 use crate::secrets;
 
+/// Where the registrations' agreements live in the file store.
+pub const FILE_FOLDER: &str = "registrations";
+
 /// The file-store key of a registration's agreement (`registrations/R-….pdf`, as it always was
 /// under the data directory).
 pub fn agreement_key(stored_name: &str) -> String {
-    format!("registrations/{stored_name}")
+    format!("{FILE_FOLDER}/{stored_name}")
 }
 
 /// Streams the agreement into the file store under `key` (invisible until kept), checking the size

@@ -23,8 +23,11 @@ use crate::secrets;
 /// The file store's key of a stored audit file (`audits/files/<stored name>`; in the local
 /// store that is the same place under the data directory as before the file store existed).
 pub fn file_key(stored_name: &str) -> String {
-    format!("audits/files/{stored_name}")
+    format!("{FILE_FOLDER}/{stored_name}")
 }
+
+/// Where the audit files live in the file store.
+pub const FILE_FOLDER: &str = "audits/files";
 
 /// `?name=` of an upload (and, for a request's files, `&document=` — the requested document
 /// the file is for; optional when the request tracks one document only).

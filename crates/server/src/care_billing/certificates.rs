@@ -69,22 +69,29 @@ fn certificate_manager(session: &Session) -> Result<(), AppError> {
     }
 }
 
-/// `POST /api/v1/care/certificates` (the operator's administrator): the key list as the body,
-/// PEM, DER or base64 blocks separated by blank lines.
-pub async fn import(
-    State(state): State<AppState>,
-    FullSession(admin): FullSession,
-    body: Bytes,
-) -> Result<axum::Json<CertificateImportReport>, AppError> {
-    certificate_manager(&admin)?;
-    let parsed = parse_certificate_list(&body).map_err(|e| {
+/// What one import of a key list did: the ids it added, the certificates it read that were
+/// known already, and those it refused with the reason.
+pub struct ImportedList {
+    pub added: Vec<i64>,
+    pub read: usize,
+    pub skipped: Vec<SkippedCertificate>,
+}
+
+/// Reads a key list (PEM, DER or base64 blocks) and stores its acceptable certificates (the
+/// handler below and the demo seed).
+pub async fn store_list(
+    state: &AppState,
+    list: &[u8],
+    who: &str,
+    now: i64,
+) -> Result<ImportedList, AppError> {
+    let parsed = parse_certificate_list(list).map_err(|e| {
         AppError::Validation(vec![FieldError {
             field: "file".to_owned(),
             code: "certificate_list".to_owned(),
             message: format!("Die Schlüsselliste ist nicht lesbar: {e}"),
         }])
     })?;
-    let now = state.clock.now();
     let mut skipped = Vec::new();
     let mut keep = Vec::new();
     for cert in &parsed {
@@ -110,8 +117,29 @@ pub async fn import(
             der,
         })
         .collect();
+    let added = store::add_certificates(&state.database, &rows, who, now).await?;
+    Ok(ImportedList {
+        added,
+        read: rows.len(),
+        skipped,
+    })
+}
+
+/// `POST /api/v1/care/certificates` (the operator's administrator): the key list as the body,
+/// PEM, DER or base64 blocks separated by blank lines.
+pub async fn import(
+    State(state): State<AppState>,
+    FullSession(admin): FullSession,
+    body: Bytes,
+) -> Result<axum::Json<CertificateImportReport>, AppError> {
+    certificate_manager(&admin)?;
+    let now = state.clock.now();
     let who = admin.actor.name.clone().unwrap_or_default();
-    let ids = store::add_certificates(&state.database, &rows, &who, now).await?;
+    let ImportedList {
+        added: ids,
+        read,
+        skipped,
+    } = store_list(&state, &body, &who, now).await?;
     let all = store::certificates(&state.database).await?;
     let added: Vec<RecipientCertificate> = all
         .iter()
@@ -128,13 +156,13 @@ pub async fn import(
                 .map(|c| format!("IK {} bis {}", c.ik, &c.not_after[..10]))
                 .collect::<Vec<_>>()
                 .join(", "),
-            rows.len() - ids.len(),
+            read - ids.len(),
             skipped.len()
         ))
         .record(&state.database, now)
         .await;
     Ok(axum::Json(CertificateImportReport {
-        unchanged: rows.len() - ids.len(),
+        unchanged: read - ids.len(),
         added,
         skipped,
     }))

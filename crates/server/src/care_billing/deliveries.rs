@@ -23,10 +23,14 @@ use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::files::{self, ReceiveError};
+use crate::files::ReceiveError;
 
-fn files_dir(state: &AppState) -> std::path::PathBuf {
-    state.config.data_dir.join("care").join("deliveries")
+/// Where the encrypted files live in the file store (local directory or object storage).
+pub const FILE_FOLDER: &str = "care/deliveries";
+
+/// The file store's key of a delivery's encrypted file.
+pub fn file_key(stored_name: &str) -> String {
+    format!("{FILE_FOLDER}/{stored_name}")
 }
 
 fn procedure_of(code: &str) -> Procedure {
@@ -261,7 +265,17 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let received = match files::receive(&files_dir(&state), body, MAX_DELIVERY_BYTES).await {
+    let stored_name = format!("{}.p7m", crate::secrets::token());
+    let received = match state
+        .storage
+        .receive_keeping_head(
+            &file_key(&stored_name),
+            body.into_data_stream(),
+            MAX_DELIVERY_BYTES,
+            RECIPIENT_INFO_BYTES,
+        )
+        .await
+    {
         Ok(r) => r,
         Err(ReceiveError::TooLarge) => {
             return Err(AppError::PayloadTooLarge {
@@ -286,11 +300,8 @@ pub async fn create(
             message: "Die verschlüsselte Datei fehlt.".to_owned(),
         }]));
     }
-    let head = received
-        .head(RECIPIENT_INFO_BYTES)
-        .await
-        .map_err(|e| AppError::internal("read upload", e))?;
-    check_recipient(&state, route.physical_recipient.as_str(), &head).await?;
+    let head = &received.head[..received.head.len().min(RECIPIENT_INFO_BYTES)];
+    check_recipient(&state, route.physical_recipient.as_str(), head).await?;
     let sender_physical = setup
         .billing_centre_ik
         .clone()
@@ -328,7 +339,6 @@ pub async fn create(
         .to_bytes()
         .map_err(|e| AppError::Validation(vec![e.to_field_error()]))?;
     let transfer_size = received.size;
-    let stored_name = format!("{}.p7m", crate::secrets::token());
     let actor_name = caller.actor.name.clone().unwrap_or_default();
     let id = store::insert_delivery(
         &mut tx,
@@ -353,13 +363,12 @@ pub async fn create(
         },
     )
     .await?;
-    let dest = files_dir(&state).join(&stored_name);
     received
-        .keep(&dest)
+        .keep()
         .await
-        .map_err(|e| AppError::internal("rename", e))?;
+        .map_err(|e| AppError::internal("keep delivery", e))?;
     if let Err(e) = tx.commit().await {
-        let _ = tokio::fs::remove_file(&dest).await;
+        let _ = state.storage.delete(&file_key(&stored_name)).await;
         return Err(e.into());
     }
     audit_log::success(&caller.actor, "care_delivery_created")
@@ -433,8 +442,15 @@ pub async fn get(
 
 fn attachment(name: &str, content_type: &'static str, body: Body) -> Response {
     let mut res = body.into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    name_attachment(&mut res, name);
+    res
+}
+
+/// A download's file name and "never cache" (the files are the care service's billing data).
+fn name_attachment(res: &mut Response, name: &str) {
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -442,7 +458,6 @@ fn attachment(name: &str, content_type: &'static str, body: Body) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    res
 }
 
 /// `GET /api/v1/care/deliveries/{id}/order-file` (the 348 bytes, named like `EPFL0007.AUF`)
@@ -469,7 +484,7 @@ pub async fn order_file(
 }
 
 /// `GET /api/v1/care/deliveries/{id}/payload` (the encrypted file, named like `EPFL0007`;
-/// streamed from disk)
+/// streamed from the file store, with byte ranges for resuming)
 #[utoipa::path(
     get,
     path = "/care/deliveries/{id}/payload",
@@ -483,28 +498,17 @@ pub async fn payload(
     State(state): State<AppState>,
     caller: CareCaller,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
-    use tower::ServiceExt as _;
     let (row, delivery) = owned(&state, &caller, id).await?;
-    let req = axum::http::Request::get("/")
-        .body(Body::empty())
-        .map_err(|e| AppError::internal("request", e))?;
-    let res = tower_http::services::ServeFile::new(files_dir(&state).join(&row.stored_name))
-        .oneshot(req)
+    let download = state
+        .storage
+        .download(&file_key(&row.stored_name), &headers)
         .await
-        .map_err(|e| AppError::internal("serve file", e))?;
-    if res.status() != StatusCode::OK {
-        return Err(AppError::internal(
-            "serve file",
-            format!("missing {}", row.stored_name),
-        ));
-    }
-    let (_, body) = res.into_parts();
-    Ok(attachment(
-        &delivery.payload_file_name,
-        "application/pkcs7-mime",
-        Body::new(body),
-    ))
+        .map_err(|e| AppError::internal("open delivery", e))?;
+    let mut res = download.into_response("application/pkcs7-mime");
+    name_attachment(&mut res, &delivery.payload_file_name);
+    Ok(res)
 }
 
 /// `POST /api/v1/care/deliveries/{id}/error-return`: the acceptance point's error number and
@@ -613,9 +617,9 @@ pub async fn send(
         });
     }
     let delivery = to_api(&row)?;
-    let payload = tokio::fs::read(files_dir(&state).join(&row.stored_name))
-        .await
-        .map_err(|e| AppError::internal("read delivery", e))?;
+    // A mail carries its attachments whole: the file (at most MAX_DELIVERY_BYTES) is read into
+    // memory for the message.
+    let payload = read_whole(&state, &file_key(&row.stored_name)).await?;
     let mailbox = |address: &str, what: &str| {
         address
             .parse::<Mailbox>()
@@ -667,4 +671,20 @@ pub async fn send(
         .await?
         .ok_or(AppError::NotFound)?;
     to_api(&row).map(axum::Json)
+}
+
+/// The whole file under `key` from the file store.
+async fn read_whole(state: &AppState, key: &str) -> Result<Vec<u8>, AppError> {
+    let download = state
+        .storage
+        .open(key, None)
+        .await
+        .map_err(|e| AppError::internal("open delivery", e))?;
+    let bytes = axum::body::to_bytes(
+        download.body,
+        usize::try_from(download.total).unwrap_or(usize::MAX),
+    )
+    .await
+    .map_err(|e| AppError::internal("read delivery", e))?;
+    Ok(bytes.to_vec())
 }

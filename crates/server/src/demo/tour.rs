@@ -1,7 +1,8 @@
 //! The kiosk's larger demo data on top of the base seed: two more hospitals with their sites and
-//! physicians, the demo hospital at 5,000 physicians (a quarter in training: no specialty yet)
-//! and open clarifications for the directory office. Deterministic but for the ANRs the registry
-//! draws. Seeded through the stores, in one transaction per step.
+//! physicians, the demo hospital at 5,000 physicians (a quarter in training: no specialty yet),
+//! open clarifications for the directory office and the care service's billing history.
+//! Deterministic but for the ANRs the registry draws and the sealed files' random keys. Seeded
+//! through the stores, in one transaction per step.
 use le_domain::access::InstitutionKind;
 use le_domain::directory::{
     Difference, IdentityField, PhysicianForm, RequestState, SpecialtyEntry,
@@ -78,6 +79,7 @@ pub async fn seed(state: &AppState) -> Result<f64, AppError> {
     }
     tx.commit().await?;
     seed_clarifications(state).await?;
+    super::care::seed(state).await?;
     super::add_demo_hospital_physicians(state, TOUR_PHYSICIANS).await?;
     Ok(started.elapsed().as_secs_f64())
 }

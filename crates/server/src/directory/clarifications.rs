@@ -23,6 +23,14 @@ use crate::extract::ApiJson;
 /// Largest document copy a hospital may upload (the route's body limit leaves room for the form).
 const MAX_DOCUMENT_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Where the document copies the office asks for live in the file store.
+pub const FILE_FOLDER: &str = "clarifications";
+
+/// The file-store key of a clarification's document copy (`clarifications/<id>.pdf`).
+pub fn document_key(file_name: &str) -> String {
+    format!("{FILE_FOLDER}/{file_name}")
+}
+
 fn state_of(s: &str) -> ClarificationState {
     match s {
         "document_requested" => ClarificationState::DocumentRequested,
@@ -288,7 +296,7 @@ pub async fn upload_document(
     if row.state == "resolved" {
         return Err(already_resolved());
     }
-    let key = format!("clarifications/{id}.pdf");
+    let key = document_key(&format!("{id}.pdf"));
     let mut received = None;
     while let Some(part) = multipart
         .next_field()
@@ -377,7 +385,7 @@ pub async fn office_document(
     let file = row.document_file.ok_or(AppError::NotFound)?;
     let mut res = state
         .storage
-        .download(&format!("clarifications/{file}"), &headers)
+        .download(&document_key(&file), &headers)
         .await
         .map_err(|e| AppError::internal("open clarification document", format!("{id}: {e}")))?
         .into_response("application/pdf");

@@ -17,12 +17,13 @@ use crate::db::{self, Database};
 use crate::secrets::SecretBox;
 use crate::storage::Storage;
 
-/// The folders of the data directory that hold uploaded files (keys of the file store).
+/// The folders of the data directory that hold uploaded files (key prefixes of the file store,
+/// one per area that stores files).
 pub const FILE_FOLDERS: &[&str] = &[
-    "registrations",
-    "audits/files",
-    "care/deliveries",
-    "clarifications",
+    crate::access::registration::FILE_FOLDER,
+    crate::audits::uploads::FILE_FOLDER,
+    crate::care_billing::deliveries::FILE_FOLDER,
+    crate::directory::clarifications::FILE_FOLDER,
 ];
 
 /// Tables the migrations fill themselves (the source's rows replace them).

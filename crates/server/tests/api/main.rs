@@ -5,6 +5,7 @@ mod access;
 mod audits;
 mod care_billing;
 mod demo;
+mod demo_care;
 mod directory;
 mod directory_bulk;
 mod directory_integrity;

@@ -91,6 +91,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/audit-log.csv", ADMINS),
     ("GET", "/demo/accounts", PUBLIC),
     ("GET", "/demo/status", PUBLIC),
+    ("GET", "/demo/care-key", PUBLIC),
     ("GET", "/openapi.json", PUBLIC),
     ("GET", "/audits/cases", AUDITS_LIST),
     ("POST", "/audits/cases", MD),
