@@ -518,6 +518,53 @@ async fn a_delivery_is_mailed_once_with_both_files() {
     );
 }
 
+/// With object storage (a real `moto`), a delivery's file goes to the bucket, not the data
+/// directory: downloaded whole and by byte range, and mailed from there.
+#[tokio::test]
+async fn deliveries_live_in_object_storage_when_it_is_configured() {
+    let moto = crate::moto::Moto::start();
+    let sink = SmtpSink::start();
+    let storage = moto.config();
+    let app = demo_with_mail(&sink, |c| {
+        c.care_mail_to = Some("datenannahme@annahme.example".to_owned());
+        c.storage = storage;
+    })
+    .await;
+    let clerk = as_user(&app, people::CARE_ADMIN).await;
+    app.care_set_up(&clerk).await;
+    import_recipient(&app).await;
+    let encrypted = sealed(&(0..=255u8).cycle().take(200_000).collect::<Vec<u8>>());
+    let id = delivered(&app, &clerk, QUERY, &encrypted).await.id;
+    assert!(
+        !app.data_dir().join("care/deliveries").exists(),
+        "nothing in the data directory"
+    );
+    let whole = body_bytes(on_delivery(&app, &clerk, "GET", id, "/payload", None).await).await;
+    assert_eq!(whole, encrypted);
+    let req = session_request(
+        &clerk,
+        "GET",
+        &format!("/api/v1/care/deliveries/{id}/payload"),
+    )
+    .header(header::RANGE, "bytes=1000-")
+    .body(Body::empty())
+    .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(body_bytes(res).await, encrypted[1000..]);
+    let sent: Delivery = typed(
+        on_delivery(&app, &clerk, "POST", id, "/send", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(sent.sent_at.is_some());
+    let mail = sink.mail(1).await;
+    assert_eq!(
+        std::fs::read(format!("{}-TPFL0001", mail.display())).unwrap(),
+        encrypted
+    );
+}
+
 #[tokio::test]
 async fn staff_with_numbers_and_reasons_by_form_and_csv() {
     let (app, _admin, clerk) = set_up().await;
