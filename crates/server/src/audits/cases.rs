@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::caller::{AuditCaller, MdCaller, Scope};
 use super::store::{self, CaseRow, DocumentRow, NoticeRow, RequestRow, actor_name};
-use super::uploads::record;
 use crate::AppState;
+use crate::audit_log;
 use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -99,18 +99,15 @@ pub async fn create(
     .await?;
     store::insert_notice(&mut tx, id, NoticeKind::Initial, subject, &by, now).await?;
     tx.commit().await?;
-    record(
-        &state,
-        &md.actor,
-        "audit_case_created",
-        format!("Prüffall {id}"),
-        Some(format!(
+    audit_log::success(&md.actor, "audit_case_created")
+        .target(format!("Prüffall {id}"))
+        .detail(format!(
             "IK {hospital_ik}, Aufnahme {}, Rechnung {}",
             form.admission_number.trim(),
             form.invoice_number.trim()
-        )),
-    )
-    .await;
+        ))
+        .record(&state.database, state.clock.now())
+        .await;
     let case = store::visible_case(&state.database, Scope::All, id).await?;
     let detail = detail(&state, config, &case, true).await?;
     Ok((StatusCode::CREATED, axum::Json(detail)))
@@ -243,14 +240,10 @@ pub async fn add_notice(
     )
     .await?;
     tx.commit().await?;
-    record(
-        &state,
-        &md.actor,
-        "audit_notice_created",
-        format!("Prüffall {id}, Prüfanzeige {notice_id}"),
-        None,
-    )
-    .await;
+    audit_log::success(&md.actor, "audit_notice_created")
+        .target(format!("Prüffall {id}, Prüfanzeige {notice_id}"))
+        .record(&state.database, state.clock.now())
+        .await;
     let row = store::notice_row(&state.database, notice_id).await?;
     Ok((StatusCode::CREATED, axum::Json(row.api())))
 }
@@ -266,14 +259,11 @@ pub async fn close(
     case.require_open()?;
     let now = state.clock.now();
     store::close_case(&state.database, id, now, &actor_name(&md.actor)).await?;
-    record(
-        &state,
-        &md.actor,
-        "audit_case_closed",
-        format!("Prüffall {id}"),
-        Some(format!("Löschung nach {} Tagen", config.retention_days)),
-    )
-    .await;
+    audit_log::success(&md.actor, "audit_case_closed")
+        .target(format!("Prüffall {id}"))
+        .detail(format!("Löschung nach {} Tagen", config.retention_days))
+        .record(&state.database, state.clock.now())
+        .await;
     let case = store::visible_case(&state.database, Scope::All, id).await?;
     let detail = detail(&state, config, &case, true).await?;
     Ok(axum::Json(detail.case))

@@ -9,8 +9,8 @@ use le_domain::audits::{DocumentState, Lateness, deadline_dates, lateness};
 
 use super::caller::{AuditCaller, HospitalAuditCaller, Scope};
 use super::store::{self, CaseRow, DeliveryRow, FileRow, RequestRow, actor_name, requested};
-use super::uploads::record;
 use crate::AppState;
+use crate::audit_log;
 use crate::clock::{german_time, rfc3339, today};
 use crate::error::AppError;
 use crate::extract::parse_json;
@@ -53,12 +53,9 @@ pub async fn submit(
     let complete = store::settle_completion(&mut tx, request_id, now).await?;
     tx.commit().await?;
     let files = store::files_of_delivery(&state.database, delivery_id).await?;
-    record(
-        &state,
-        &caller.actor,
-        "audit_delivery_submitted",
-        format!("Anforderung {request_id}, Lieferung {delivery_id}"),
-        Some(format!(
+    audit_log::success(&caller.actor, "audit_delivery_submitted")
+        .target(format!("Anforderung {request_id}, Lieferung {delivery_id}"))
+        .detail(format!(
             "{} Datei(en), {}{}",
             files.len(),
             late.label(),
@@ -67,9 +64,9 @@ pub async fn submit(
             } else {
                 ", Unterlagen stehen noch aus"
             }
-        )),
-    )
-    .await;
+        ))
+        .record(&state.database, state.clock.now())
+        .await;
     let delivery = store::delivery_row(&state.database, delivery_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -151,12 +148,9 @@ pub async fn declare_unavailable(
     .await?;
     let complete = store::settle_completion(&mut tx, request_id, now).await?;
     tx.commit().await?;
-    record(
-        &state,
-        &caller.actor,
-        "audit_document_unavailable",
-        format!("Anforderung {request_id}"),
-        Some(format!(
+    audit_log::success(&caller.actor, "audit_document_unavailable")
+        .target(format!("Anforderung {request_id}"))
+        .detail(format!(
             "„{}“ nicht vorhanden: {}{}",
             form.document.label(),
             form.reason.trim(),
@@ -165,9 +159,9 @@ pub async fn declare_unavailable(
             } else {
                 ""
             }
-        )),
-    )
-    .await;
+        ))
+        .record(&state.database, state.clock.now())
+        .await;
     let request = store::request_row(&state.database, request_id).await?;
     Ok(axum::Json(
         store::request_api(&state.database, &request, today(&state), false).await?,
@@ -210,14 +204,10 @@ pub async fn acknowledge(
         let mut tx = state.database.begin_write().await?;
         store::acknowledge_delivery(&mut tx, id, now, &actor_name(&caller.actor)).await?;
         tx.commit().await?;
-        record(
-            &state,
-            &caller.actor,
-            "audit_delivery_acknowledged",
-            format!("Lieferung {id}"),
-            None,
-        )
-        .await;
+        audit_log::success(&caller.actor, "audit_delivery_acknowledged")
+            .target(format!("Lieferung {id}"))
+            .record(&state.database, state.clock.now())
+            .await;
     }
     let delivery = store::delivery_row(&state.database, id)
         .await?
@@ -238,14 +228,11 @@ async fn load_receipt(
     let received = request.received()?;
     let (due, late_until) = deadline_dates(received, request.weeks(), request.land());
     let states = store::document_states(&state.database, &request).await?;
-    record(
-        state,
-        caller.actor(),
-        "audit_receipt_fetched",
-        format!("Lieferung {id}"),
-        Some(what.to_owned()),
-    )
-    .await;
+    audit_log::success(caller.actor(), "audit_receipt_fetched")
+        .target(format!("Lieferung {id}"))
+        .detail(what.to_owned())
+        .record(&state.database, state.clock.now())
+        .await;
     let late: Lateness = delivery.lateness();
     let now = state.clock.now();
     Ok(Receipt {

@@ -9,8 +9,8 @@ use le_domain::api::audits::{Inspection, InspectionCase, InspectionForm, Inspect
 use super::caller::{AuditCaller, MdCaller};
 use super::cases::{check_site, hospital_registered};
 use super::store::{self, actor_name, parse_date};
-use super::uploads::record;
 use crate::AppState;
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::clock::today;
 use crate::error::AppError;
@@ -117,18 +117,15 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    record(
-        &state,
-        &md.actor,
-        "audit_inspection_created",
-        format!("Begehung {id}"),
-        Some(format!(
+    audit_log::success(&md.actor, "audit_inspection_created")
+        .target(format!("Begehung {id}"))
+        .detail(format!(
             "IK {hospital_ik}, {}, {} Fälle",
             date.to_german(),
             case_ids.len()
-        )),
-    )
-    .await;
+        ))
+        .record(&state.database, state.clock.now())
+        .await;
     let axum::Json(list) = list(State(state), AuditCaller::Md(md)).await?;
     list.inspections
         .into_iter()

@@ -8,8 +8,9 @@ use le_domain::api::audits::StoredFile;
 
 use super::caller::{AuditCaller, MdCaller, Scope};
 use super::store::{self, actor_name};
-use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
+use super::uploads::{UploadName, receive_pdf, serve_pdf};
 use crate::AppState;
+use crate::audit_log;
 use crate::error::AppError;
 
 /// `PUT /api/v1/audits/cases/{id}/reports?name=…` (MD; raw PDF body)
@@ -39,14 +40,11 @@ pub async fn upload(
         .commit(&state, tx, store::FileOwner::Report { case_id }, by, now)
         .await?;
     let id = file.id;
-    record(
-        &state,
-        &md.actor,
-        "audit_report_uploaded",
-        format!("Prüffall {case_id}, Gutachten {id}"),
-        Some(format!("{} ({} Bytes)", file.name, file.size)),
-    )
-    .await;
+    audit_log::success(&md.actor, "audit_report_uploaded")
+        .target(format!("Prüffall {case_id}, Gutachten {id}"))
+        .detail(format!("{} ({} Bytes)", file.name, file.size))
+        .record(&state.database, state.clock.now())
+        .await;
     Ok((StatusCode::CREATED, axum::Json(file)))
 }
 
@@ -78,13 +76,10 @@ pub async fn download(
         &headers,
     )
     .await?;
-    record(
-        &state,
-        caller.actor(),
-        "audit_report_downloaded",
-        format!("Prüffall {}, Gutachten {id}", row.owner_id),
-        Some(row.file_name.clone()),
-    )
-    .await;
+    audit_log::success(caller.actor(), "audit_report_downloaded")
+        .target(format!("Prüffall {}, Gutachten {id}", row.owner_id))
+        .detail(row.file_name.clone())
+        .record(&state.database, state.clock.now())
+        .await;
     Ok(res)
 }

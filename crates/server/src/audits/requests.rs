@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::caller::{AuditCaller, MdCaller, Scope};
 use super::store::{self, actor_name, notice_kind, parse_date, requested};
-use super::uploads::record;
 use crate::AppState;
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::clock::today;
 use crate::error::AppError;
@@ -65,18 +65,15 @@ pub async fn create(
     } else {
         String::new()
     };
-    record(
-        &state,
-        &md.actor,
-        "audit_request_created",
-        format!("Prüffall {case_id}, Anforderung {id}"),
-        Some(format!(
+    audit_log::success(&md.actor, "audit_request_created")
+        .target(format!("Prüffall {case_id}, Anforderung {id}"))
+        .detail(format!(
             "Eingang {}, Frist {}{extension}",
             received.to_german(),
             api.deadline.due.to_german()
-        )),
-    )
-    .await;
+        ))
+        .record(&state.database, state.clock.now())
+        .await;
     Ok((StatusCode::CREATED, axum::Json(api)))
 }
 

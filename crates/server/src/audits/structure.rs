@@ -17,8 +17,9 @@ use le_domain::directory::Date;
 use super::caller::{ActingHospital, AuditCaller, HospitalAuditCaller, MdCaller, Scope};
 use super::cases::check_site;
 use super::store::{self, DocumentRow, actor_name, parse_date};
-use super::uploads::{UploadName, receive_pdf, record, serve_pdf};
+use super::uploads::{UploadName, receive_pdf, serve_pdf};
 use crate::AppState;
+use crate::audit_log;
 use crate::clock::rfc3339;
 use crate::clock::today;
 use crate::error::AppError;
@@ -159,14 +160,11 @@ pub async fn apply(
     )
     .await?;
     tx.commit().await?;
-    record(
-        &state,
-        &caller.actor,
-        "structure_audit_applied",
-        format!("Strukturprüfung {id}"),
-        Some(format!("Standort {site}, OPS {}", form.ops_code.trim())),
-    )
-    .await;
+    audit_log::success(&caller.actor, "structure_audit_applied")
+        .target(format!("Strukturprüfung {id}"))
+        .detail(format!("Standort {site}, OPS {}", form.ops_code.trim()))
+        .record(&state.database, state.clock.now())
+        .await;
     let row = visible(&state, Scope::All, id).await?;
     Ok((
         StatusCode::CREATED,
@@ -227,14 +225,11 @@ pub async fn upload_evidence(
         )
         .await?;
     let file_id = file.id;
-    record(
-        &state,
-        &caller.actor,
-        "structure_evidence_uploaded",
-        format!("Strukturprüfung {id}, Nachweis {file_id}"),
-        Some(format!("{} ({} Bytes)", file.name, file.size)),
-    )
-    .await;
+    audit_log::success(&caller.actor, "structure_evidence_uploaded")
+        .target(format!("Strukturprüfung {id}, Nachweis {file_id}"))
+        .detail(format!("{} ({} Bytes)", file.name, file.size))
+        .record(&state.database, state.clock.now())
+        .await;
     Ok((StatusCode::CREATED, axum::Json(file)))
 }
 
@@ -266,14 +261,10 @@ pub async fn download_evidence(
         &headers,
     )
     .await?;
-    record(
-        &state,
-        caller.actor(),
-        "structure_evidence_downloaded",
-        format!("Strukturprüfung {}, Nachweis {id}", file.owner_id),
-        None,
-    )
-    .await;
+    audit_log::success(caller.actor(), "structure_evidence_downloaded")
+        .target(format!("Strukturprüfung {}, Nachweis {id}", file.owner_id))
+        .record(&state.database, state.clock.now())
+        .await;
     Ok(res)
 }
 
@@ -321,14 +312,11 @@ pub async fn decide(
             "abgelehnt".to_owned()
         }
     };
-    record(
-        &state,
-        &md.actor,
-        "structure_audit_decided",
-        format!("Strukturprüfung {id}"),
-        Some(detail),
-    )
-    .await;
+    audit_log::success(&md.actor, "structure_audit_decided")
+        .target(format!("Strukturprüfung {id}"))
+        .detail(detail)
+        .record(&state.database, state.clock.now())
+        .await;
     let row = visible(&state, Scope::All, id).await?;
     Ok(axum::Json(to_api(&state, row, today(&state)).await?))
 }

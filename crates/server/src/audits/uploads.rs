@@ -9,12 +9,12 @@ use axum::response::Response;
 use le_domain::FieldError;
 use le_domain::api::audits::StoredFile;
 use le_domain::audits::{DocumentKind, DocumentState};
+use le_domain::documents::clean_file_name;
 use serde::Deserialize;
 
 use super::caller::{AuditCaller, HospitalAuditCaller};
 use super::store::{self, FileRow, actor_name};
 use crate::AppState;
-use crate::access::session::Actor;
 use crate::audit_log;
 use crate::error::AppError;
 use crate::files::ReceiveError;
@@ -38,29 +38,16 @@ pub struct UploadName {
     pub document: Option<String>,
 }
 
-fn field(name: &str, code: &str, message: impl Into<String>) -> AppError {
-    AppError::Validation(vec![FieldError::new(name, code, message)])
-}
-
-/// The file name as shown to people: last path component, no control characters, ≤ 200 chars.
-pub fn clean_name(name: Option<&str>) -> Result<String, AppError> {
-    let raw = name.unwrap_or_default();
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect::<String>()
-        .trim()
-        .to_owned();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        return Err(field(
+/// The file name as shown to people (the domain's rule, `clean_file_name`); a 422 on `name`
+/// when nothing usable remains.
+fn shown_name(name: Option<&str>) -> Result<String, AppError> {
+    clean_file_name(name.unwrap_or_default()).ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new(
             "name",
             "required",
             "Bitte den Dateinamen angeben (?name=…).",
-        ));
-    }
-    Ok(cleaned)
+        )])
+    })
 }
 
 /// A received file in the file store, not yet visible: dropped before `commit` (a cut-off body,
@@ -158,7 +145,7 @@ pub async fn receive_pdf(
     body: Body,
     name: Option<&str>,
 ) -> Result<TempUpload, AppError> {
-    let file_name = clean_name(name)?;
+    let file_name = shown_name(name)?;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -183,7 +170,7 @@ pub async fn receive_pdf(
         Err(ReceiveError::Io(e)) => return Err(AppError::internal("receive upload", e)),
     };
     if let Some(problem) = upload.pdf_problem {
-        return Err(field("file", problem.code(), problem.message()));
+        return Err(AppError::Validation(vec![problem.for_field("file")]));
     }
     Ok(TempUpload {
         stored_name,
@@ -256,20 +243,6 @@ pub async fn serve_pdf(
     Ok(res)
 }
 
-pub async fn record(
-    state: &AppState,
-    actor: &Actor,
-    action: &str,
-    target: String,
-    detail: Option<String>,
-) {
-    audit_log::success(actor, action)
-        .target(target)
-        .detail_opt(detail)
-        .record(&state.database, state.clock.now())
-        .await;
-}
-
 /// `PUT /api/v1/audits/requests/{id}/files?name=…` (hospital; raw PDF body)
 #[utoipa::path(
     put,
@@ -326,20 +299,17 @@ pub async fn upload_file(
         )
         .await?;
     let id = file.id;
-    record(
-        &state,
-        &caller.actor,
-        "audit_file_uploaded",
-        format!("Anforderung {request_id}, Datei {id}"),
-        Some(format!(
+    audit_log::success(&caller.actor, "audit_file_uploaded")
+        .target(format!("Anforderung {request_id}, Datei {id}"))
+        .detail(format!(
             "{} für „{}“ ({} Bytes, SHA-256 {})",
             file.name,
             document.label(),
             file.size,
             file.sha256
-        )),
-    )
-    .await;
+        ))
+        .record(&state.database, state.clock.now())
+        .await;
     Ok((StatusCode::CREATED, axum::Json(file)))
 }
 
@@ -378,14 +348,11 @@ pub async fn delete_file(
     if let Err(err) = state.storage.delete(&file_key(&file.stored_name)).await {
         tracing::error!(%err, file = %file.stored_name, "could not delete a pending file");
     }
-    record(
-        &state,
-        &caller.actor,
-        "audit_file_deleted",
-        format!("Anforderung {}, Datei {id}", file.request_id),
-        Some(file.file_name.clone()),
-    )
-    .await;
+    audit_log::success(&caller.actor, "audit_file_deleted")
+        .target(format!("Anforderung {}, Datei {id}", file.request_id))
+        .detail(file.file_name.clone())
+        .record(&state.database, state.clock.now())
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -418,14 +385,11 @@ pub async fn download_file(
         &headers,
     )
     .await?;
-    record(
-        &state,
-        caller.actor(),
-        "audit_file_downloaded",
-        format!("Anforderung {}, Datei {id}", file.request_id),
-        Some(file.file_name.clone()),
-    )
-    .await;
+    audit_log::success(caller.actor(), "audit_file_downloaded")
+        .target(format!("Anforderung {}, Datei {id}", file.request_id))
+        .detail(file.file_name.clone())
+        .record(&state.database, state.clock.now())
+        .await;
     Ok(res)
 }
 
