@@ -282,6 +282,21 @@ pub fn check_postal_code(code: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// Longest first or last name of a portal user (users, the first MD administrator, the
+/// administrator named in a registration, care staff).
+pub const PERSON_NAME_MAX_CHARS: usize = 100;
+/// A required first or last name of a portal user: at most [`PERSON_NAME_MAX_CHARS`].
+pub fn check_person_name(value: &str) -> Result<(), ValidationError> {
+    check_text(value, PERSON_NAME_MAX_CHARS)
+}
+
+/// Longest name of an API token.
+pub const TOKEN_NAME_MAX_CHARS: usize = 100;
+/// Longest name of a second-factor device (the authenticator app's label).
+pub const DEVICE_NAME_MAX_CHARS: usize = 100;
+/// Longest reason given when a registration is rejected.
+pub const REJECTION_REASON_MAX_CHARS: usize = 1000;
+
 /// A required free-text field of at most `max` characters.
 pub fn check_text(value: &str, max: usize) -> Result<(), ValidationError> {
     let v = value.trim();
@@ -463,8 +478,11 @@ impl RegistrationForm {
         } else if !self.main_ik.trim().is_empty() {
             check("main_ik", Ik::parse(&self.main_ik).map(|_| ()));
         }
-        check("admin_first_name", check_text(&self.admin_first_name, 100));
-        check("admin_last_name", check_text(&self.admin_last_name, 100));
+        check(
+            "admin_first_name",
+            check_person_name(&self.admin_first_name),
+        );
+        check("admin_last_name", check_person_name(&self.admin_last_name));
         check("admin_email", check_email(&self.admin_email));
         check("admin_username", check_username(&self.admin_username));
         errors
@@ -489,6 +507,26 @@ mod tests {
             admin_email: "erika.mustermann@klinikum.example".into(),
             admin_username: "e.mustermann".into(),
         }
+    }
+
+    #[test]
+    fn person_names_are_required_and_limited() {
+        assert_eq!(
+            check_person_name(&"n".repeat(PERSON_NAME_MAX_CHARS)),
+            Ok(())
+        );
+        assert_eq!(
+            check_person_name(&format!("  {}  ", "n".repeat(PERSON_NAME_MAX_CHARS))),
+            Ok(()),
+            "surrounding blanks do not count"
+        );
+        assert_eq!(
+            check_person_name(&"n".repeat(PERSON_NAME_MAX_CHARS + 1)),
+            Err(ValidationError::TooLong {
+                max: PERSON_NAME_MAX_CHARS
+            })
+        );
+        assert_eq!(check_person_name(" "), Err(ValidationError::Required));
     }
 
     #[test]

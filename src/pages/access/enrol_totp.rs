@@ -1,6 +1,8 @@
 //! First sign-in step "Authenticator-App einrichten": a new key from the server, shown as QR code
 //! (drawn in the browser) and as text, confirmed with a first code from the app.
-use le_domain::access::{SecondFactor, check_text, group_by_four, parse_second_factor};
+use le_domain::access::{
+    DEVICE_NAME_MAX_CHARS, SecondFactor, check_text, group_by_four, parse_second_factor,
+};
 use le_domain::api::access::{SessionStage, TotpActivateRequest, TotpEnrolment};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -101,8 +103,11 @@ fn Steps(enrolment: TotpEnrolment) -> impl IntoView {
             }
         },
     );
-    let device_error =
-        Memo::new(move |_| check_text(&device.read(), 100).err().map(|e| e.message()));
+    let device_error = Memo::new(move |_| {
+        check_text(&device.read(), DEVICE_NAME_MAX_CHARS)
+            .err()
+            .map(|e| e.message())
+    });
     let code_error = Memo::new(move |_| match parse_second_factor(&code.read()) {
         Some(SecondFactor::Totp(_)) => None,
         _ => Some("Bitte den 6-stelligen Code eingeben, den die App jetzt anzeigt.".to_owned()),

@@ -1,6 +1,6 @@
 //! Admin page "API-Tokens": tokens for the hospital's own systems (KIS/archive, HR system),
 //! creating one (the token is shown once), listing and revoking them.
-use le_domain::access::check_text;
+use le_domain::access::{TOKEN_NAME_MAX_CHARS, check_text};
 use le_domain::api::access::{CreateTokenRequest, CreatedToken, TokenScope, TokenSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -264,7 +264,9 @@ fn CreateTokenForm(
 
     let local = move |field: &str| -> Option<String> {
         match field {
-            "name" => check_text(&name.read(), 100).err().map(|e| e.message()),
+            "name" => check_text(&name.read(), TOKEN_NAME_MAX_CHARS)
+                .err()
+                .map(|e| e.message()),
             "scopes" => scopes
                 .read()
                 .is_empty()

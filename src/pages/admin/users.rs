@@ -1,6 +1,6 @@
 //! Admin page "Benutzer": the users of the own institution, creating one (the one-time password
 //! is shown once), changing roles, deactivating and resetting the second factor.
-use le_domain::access::{Role, check_email, check_text, check_username};
+use le_domain::access::{Role, check_email, check_person_name, check_username};
 use le_domain::api::access::{CreateUserRequest, CreatedUser, UpdateUserRequest, UserSummary};
 use leptos::prelude::*;
 
@@ -335,8 +335,8 @@ fn CreateUserForm(on_created: Callback<CreatedUser>) -> impl IntoView {
 
     let local = move |field: &str| -> Option<String> {
         let result = match field {
-            "first_name" => check_text(&first_name.read(), 100),
-            "last_name" => check_text(&last_name.read(), 100),
+            "first_name" => check_person_name(&first_name.read()),
+            "last_name" => check_person_name(&last_name.read()),
             "email" => check_email(&email.read()),
             "username" => check_username(&username.read()),
             _ => Ok(()),

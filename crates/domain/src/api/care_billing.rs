@@ -1,7 +1,10 @@
 //! API types of the care billing exchange, with the checks both sides run.
 use serde::{Deserialize, Serialize};
 
-use crate::care_billing::{KindCatalog, Procedure, RoutingTable};
+use crate::care_billing::{
+    BRANCH_NAME_MAX_CHARS, DESCRIPTION_MAX_CHARS, KindCatalog, Procedure, RoutingTable,
+    SENDER_EMAIL_MAX_CHARS,
+};
 use crate::directory::Date;
 use crate::{FieldError, Ik};
 
@@ -47,8 +50,13 @@ impl SetupRequest {
         }
         if let Err(e) = crate::access::check_email(&self.sender_email) {
             errors.push(e.for_field("sender_email"));
-        } else if self.sender_email.trim().chars().count() > 44 {
-            errors.push(crate::ValidationError::TooLong { max: 44 }.for_field("sender_email"));
+        } else if self.sender_email.trim().chars().count() > SENDER_EMAIL_MAX_CHARS {
+            errors.push(
+                crate::ValidationError::TooLong {
+                    max: SENDER_EMAIL_MAX_CHARS,
+                }
+                .for_field("sender_email"),
+            );
         }
         errors
     }
@@ -77,7 +85,7 @@ impl NewBranch {
         if let Err(e) = Ik::parse(&self.ik) {
             errors.push(e.for_field("ik"));
         }
-        if let Err(e) = crate::access::check_text(&self.name, 100) {
+        if let Err(e) = crate::access::check_text(&self.name, BRANCH_NAME_MAX_CHARS) {
             errors.push(e.for_field("name"));
         }
         errors
@@ -139,8 +147,13 @@ impl DeliveryRequest {
                 }
             }
         }
-        if self.description.chars().count() > 30 {
-            errors.push(crate::ValidationError::TooLong { max: 30 }.for_field("description"));
+        if self.description.chars().count() > DESCRIPTION_MAX_CHARS {
+            errors.push(
+                crate::ValidationError::TooLong {
+                    max: DESCRIPTION_MAX_CHARS,
+                }
+                .for_field("description"),
+            );
         }
         if self.payload_size == 0 {
             errors.push(crate::ValidationError::Required.for_field("payload_size"));
@@ -348,5 +361,35 @@ mod tests {
             found.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
             ["region", "billing_centre_ik", "sender_email"]
         );
+    }
+
+    #[test]
+    fn text_limits_are_the_named_constants() {
+        let mut r = request();
+        r.description = "x".repeat(DESCRIPTION_MAX_CHARS);
+        assert_eq!(r.validate("189905003"), vec![]);
+        r.description.push('x');
+        assert_eq!(
+            fields(&r.validate("189905003")),
+            [("description", "too_long")]
+        );
+
+        let local = "a".repeat(SENDER_EMAIL_MAX_CHARS - "@pflege.de".len());
+        let mut setup = SetupRequest {
+            region: "Nordrhein".into(),
+            billing_centre_ik: None,
+            sender_email: format!("{local}@pflege.de"),
+        };
+        assert_eq!(setup.validate(), vec![]);
+        setup.sender_email = format!("{local}a@pflege.de");
+        assert_eq!(fields(&setup.validate()), [("sender_email", "too_long")]);
+
+        let mut branch = NewBranch {
+            ik: "460512349".into(),
+            name: "n".repeat(BRANCH_NAME_MAX_CHARS),
+        };
+        assert_eq!(branch.validate(), vec![]);
+        branch.name.push('n');
+        assert_eq!(fields(&branch.validate()), [("name", "too_long")]);
     }
 }

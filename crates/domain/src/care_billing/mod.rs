@@ -22,6 +22,15 @@ pub use workers::{
 
 use crate::FieldError;
 
+/// Longest description of a delivery (the order file's field holds 30 characters).
+pub const DESCRIPTION_MAX_CHARS: usize = 30;
+/// Longest sender e-mail address (the order file's field holds 44 characters).
+pub const SENDER_EMAIL_MAX_CHARS: usize = 44;
+/// Longest name of a branch (Betriebsstätte).
+pub const BRANCH_NAME_MAX_CHARS: usize = 100;
+/// Longest note on an acceptance point's error return.
+pub const ERROR_RETURN_NOTE_MAX_CHARS: usize = 500;
+
 /// A field error of this area (German message, stable code).
 pub(crate) fn field_error(field: &str, code: &str, message: String) -> FieldError {
     FieldError {

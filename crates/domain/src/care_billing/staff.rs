@@ -35,7 +35,7 @@ impl StaffForm {
             ("last_name", &self.last_name),
             ("first_name", &self.first_name),
         ] {
-            if let Err(e) = crate::access::check_text(value, 100) {
+            if let Err(e) = crate::access::check_person_name(value) {
                 errors.push(e.for_field(field));
             }
         }

@@ -7,6 +7,9 @@
 //! Pure like the rest of the crate: nothing reads the clock or files at run time; rules that need
 //! "today" take it as an argument, and the data tables are embedded at compile time.
 
+/// Longest message of a clarification's document request (office to hospital).
+pub const CLARIFICATION_MESSAGE_MAX_CHARS: usize = 1000;
+
 pub mod anr_issue;
 pub mod bulk;
 pub mod date;

@@ -2,7 +2,7 @@
 //! reject with a reason, and re-issue a letter (which replaces the credentials).
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use le_domain::access::check_text;
+use le_domain::access::{REJECTION_REASON_MAX_CHARS, check_text};
 use le_domain::api::access::{
     ApproveRequest, CredentialLetter, InstitutionRef, RegistrationState, RegistrationSummary,
     RejectRequest,
@@ -297,7 +297,8 @@ pub async fn reject(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<RejectRequest>,
 ) -> Result<axum::Json<RegistrationSummary>, AppError> {
-    check_text(&req.reason, 1000).map_err(|e| AppError::field("reason", &e))?;
+    check_text(&req.reason, REJECTION_REASON_MAX_CHARS)
+        .map_err(|e| AppError::field("reason", &e))?;
     let now = state.clock.now();
     let row = store::registration_by_id(&state.database, id)
         .await?

@@ -3,7 +3,9 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use le_domain::ValidationError;
-use le_domain::access::{SecondFactor, check_new_password, check_text, parse_second_factor};
+use le_domain::access::{
+    DEVICE_NAME_MAX_CHARS, SecondFactor, check_new_password, check_text, parse_second_factor,
+};
 use le_domain::api::access::{
     SessionInfo, SessionStage, SetPasswordRequest, SignInRequest, StepResult, TotpActivateRequest,
     TotpEnrolment,
@@ -362,7 +364,7 @@ pub async fn totp_activate(
         });
     }
     let mut errors = Vec::new();
-    if let Err(e) = check_text(&req.device_name, 100) {
+    if let Err(e) = check_text(&req.device_name, DEVICE_NAME_MAX_CHARS) {
         errors.push(e.for_field("device_name"));
     }
     let pending = session

@@ -2,7 +2,7 @@
 //! whose credential letter is printed once (from the command line).
 use le_domain::Ik;
 use le_domain::access::{
-    InstitutionKind, check_email, check_new_password, check_text, check_username,
+    InstitutionKind, check_email, check_new_password, check_person_name, check_username,
 };
 use le_domain::api::access::CredentialLetter;
 
@@ -51,8 +51,8 @@ pub async fn create_md_admin(
 ) -> Result<CredentialLetter, AppError> {
     let ik = Ik::parse(&p.ik).map_err(|e| invalid("ik", &e))?;
     check_username(&p.username).map_err(|e| invalid("username", &e))?;
-    check_text(&p.first_name, 100).map_err(|e| invalid("first_name", &e))?;
-    check_text(&p.last_name, 100).map_err(|e| invalid("last_name", &e))?;
+    check_person_name(&p.first_name).map_err(|e| invalid("first_name", &e))?;
+    check_person_name(&p.last_name).map_err(|e| invalid("last_name", &e))?;
     check_email(&p.email).map_err(|e| invalid("email", &e))?;
     if let Some(pw) = &p.password {
         check_new_password(pw, &p.username, None).map_err(|e| invalid("password", &e))?;

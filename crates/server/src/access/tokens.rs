@@ -4,7 +4,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use le_domain::FieldError;
-use le_domain::access::check_text;
+use le_domain::access::{TOKEN_NAME_MAX_CHARS, check_text};
 use le_domain::api::access::{CreateTokenRequest, CreatedToken, TokenScope, TokenSummary};
 
 use super::session::{Actor, AdminSession, ClientAddr};
@@ -34,7 +34,7 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateTokenRequest>,
 ) -> Result<(StatusCode, axum::Json<CreatedToken>), AppError> {
     let mut errors = Vec::new();
-    if let Err(e) = check_text(&req.name, 100) {
+    if let Err(e) = check_text(&req.name, TOKEN_NAME_MAX_CHARS) {
         errors.push(e.for_field("name"));
     }
     let allowed = TokenScope::allowed_for(admin.kind());

@@ -1,7 +1,7 @@
 //! User administration by each institution's admin: always and only their own institution.
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use le_domain::access::{Role, check_email, check_text, check_username};
+use le_domain::access::{Role, check_email, check_person_name, check_username};
 use le_domain::api::access::{
     CreateUserRequest, CreatedUser, SecondFactorReset, UpdateUserRequest, UserSummary,
 };
@@ -60,8 +60,8 @@ pub async fn create(
         }
     };
     check("username", check_username(&username));
-    check("first_name", check_text(&req.first_name, 100));
-    check("last_name", check_text(&req.last_name, 100));
+    check("first_name", check_person_name(&req.first_name));
+    check("last_name", check_person_name(&req.last_name));
     check("email", check_email(&req.email));
     if let Err(AppError::Validation(mut e)) = role_allowed(&admin, req.role) {
         errors.append(&mut e);

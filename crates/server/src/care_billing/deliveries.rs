@@ -11,8 +11,8 @@ use le_domain::api::care_billing::{
     Delivery, DeliveryRequest, ErrorReturn, ErrorReturnRequest, OrderFieldValue,
 };
 use le_domain::care_billing::{
-    FIELDS, KindCatalog, OrderFile, Procedure, RoutingTable, Timestamp, data_carrier_address,
-    parse_order_file,
+    ERROR_RETURN_NOTE_MAX_CHARS, FIELDS, KindCatalog, OrderFile, Procedure, RoutingTable,
+    Timestamp, data_carrier_address, parse_order_file,
 };
 
 use super::MAX_DELIVERY_BYTES;
@@ -544,8 +544,13 @@ pub async fn error_return(
             message: "Die Fehlermaßnahme hat höchstens 6 Ziffern.".to_owned(),
         });
     }
-    if req.note.chars().count() > 500 {
-        errors.push(le_domain::ValidationError::TooLong { max: 500 }.for_field("note"));
+    if req.note.chars().count() > ERROR_RETURN_NOTE_MAX_CHARS {
+        errors.push(
+            le_domain::ValidationError::TooLong {
+                max: ERROR_RETURN_NOTE_MAX_CHARS,
+            }
+            .for_field("note"),
+        );
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));

@@ -238,8 +238,11 @@ pub async fn request_document(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<DocumentRequest>,
 ) -> Result<axum::Json<Clarification>, AppError> {
-    le_domain::access::check_text(&req.message, 1000)
-        .map_err(|e| AppError::field("message", &e))?;
+    le_domain::access::check_text(
+        &req.message,
+        le_domain::directory::CLARIFICATION_MESSAGE_MAX_CHARS,
+    )
+    .map_err(|e| AppError::field("message", &e))?;
     let row = one(&state, id).await?;
     if row.state == "resolved" {
         return Err(already_resolved());
