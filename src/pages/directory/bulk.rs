@@ -40,7 +40,7 @@ fn parse_site(value: &str) -> Result<SiteNumber, String> {
 }
 
 fn parse_date(value: &str, what: &str) -> Result<Date, String> {
-    Date::parse(value.trim()).map_err(|_| format!("Bitte geben Sie {what} an."))
+    crate::dates::parse_input(value).ok_or_else(|| format!("Bitte geben Sie {what} an."))
 }
 
 /// A fresh key under which the server reports the progress of one apply or undo.

@@ -21,7 +21,7 @@ use crate::components::form::{
 use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
-use crate::dates::today;
+use crate::dates::{parse_input, today};
 use crate::routes::Route;
 
 /// The form's field errors through the app's one mechanism ([`Touched`], [`ServerErrors`]): a
@@ -120,10 +120,6 @@ fn field_id(path: &str) -> String {
 
 fn date_value(date: Option<Date>) -> String {
     date.map(Date::to_iso).unwrap_or_default()
-}
-
-fn parse_date(value: &str) -> Option<Date> {
-    Date::parse(value.trim()).ok()
 }
 
 /// A labelled input bound to one field of the form.
@@ -425,7 +421,7 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
         Signal::derive(move || form.with(|f| date_value(get(f))))
     };
     let set_date = move |set: fn(&mut PhysicianForm, Option<Date>)| {
-        Callback::new(move |v: String| form.update(|f| set(f, parse_date(&v))))
+        Callback::new(move |v: String| form.update(|f| set(f, parse_input(&v))))
     };
 
     let sex_options = Signal::derive(|| {
@@ -530,7 +526,7 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                                 options=specialty_options disabled=read_only />
                             <Input errors path=format!("specialties[{i}].date") label=format!("Anerkannt am (Fachgebiet {})", i + 1) kind="date"
                                 value=Signal::derive(move || form.with(|f| date_value(f.specialties.get(i).and_then(|s| s.date))))
-                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.specialties.get_mut(i) { s.date = parse_date(&v) }))
+                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.specialties.get_mut(i) { s.date = parse_input(&v) }))
                                 disabled=read_only />
                             <button type="button" class=BUTTON_SECONDARY disabled=move || read_only.get()
                                 on:click=move |_| form.update(|f| { if i < f.specialties.len() { f.specialties.remove(i); } })>
@@ -576,11 +572,11 @@ pub fn PhysicianEditor(id: Option<i64>) -> impl IntoView {
                                 options=site_options disabled=read_only />
                             <Input errors path=format!("sites[{i}].start") label=format!("Beginn (Standort {})", i + 1) kind="date"
                                 value=Signal::derive(move || form.with(|f| date_value(f.sites.get(i).and_then(|s| s.start))))
-                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.sites.get_mut(i) { s.start = parse_date(&v) }))
+                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.sites.get_mut(i) { s.start = parse_input(&v) }))
                                 disabled=read_only />
                             <Input errors path=format!("sites[{i}].end") label=format!("Ende (Standort {})", i + 1) kind="date"
                                 value=Signal::derive(move || form.with(|f| date_value(f.sites.get(i).and_then(|s| s.end))))
-                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.sites.get_mut(i) { s.end = parse_date(&v) }))
+                                on_input=Callback::new(move |v: String| form.update(|f| if let Some(s) = f.sites.get_mut(i) { s.end = parse_input(&v) }))
                                 disabled=read_only />
                             <button type="button" class=BUTTON_SECONDARY disabled=move || read_only.get()
                                 on:click=move |_| form.update(|f| { if i < f.sites.len() { f.sites.remove(i); } })>
