@@ -443,25 +443,31 @@ impl ApiErrorBody {
     }
 }
 
+/// Test support for an error enum's "every variant" test (here and in the server): defines
+/// `variant_name(&E) -> &'static str`, one `match` without a wildcard, and `VARIANTS`, built from
+/// the same list, so a new variant does not compile until it is named and the test's samples can
+/// be checked against the list.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! name_every_variant {
+    ($enum:ident: $($variant:ident),* $(,)?) => {
+        fn variant_name(err: &$enum) -> &'static str {
+            match err {
+                $($enum::$variant { .. } => stringify!($variant),)*
+            }
+        }
+        const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Names the variants in one `match` without a wildcard, and builds [`VARIANTS`] from the
-    /// same list: a new variant does not compile until it is named here, and once named the
-    /// test below fails until `samples` holds it with its exact code, message and position.
-    macro_rules! name_every_variant {
-        ($($variant:ident),* $(,)?) => {
-            fn variant_name(err: &ValidationError) -> &'static str {
-                match err {
-                    $(ValidationError::$variant { .. } => stringify!($variant),)*
-                }
-            }
-            const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
-        };
-    }
-
-    name_every_variant!(
+    // A new variant does not compile until it is named here, and once named the test below
+    // fails until `samples` holds it with its exact code, message and position.
+    crate::name_every_variant!(
+        ValidationError:
         Empty,
         NonDigit,
         WrongLength,

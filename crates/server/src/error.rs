@@ -194,21 +194,10 @@ pub async fn json_rejections(
 mod tests {
     use super::*;
 
-    /// Names the variants in one `match` without a wildcard and builds [`VARIANTS`] from the same
-    /// list: a new variant does not compile until it is named here, and then the test fails until
-    /// `samples` maps it to its status and code.
-    macro_rules! name_every_variant {
-        ($($variant:ident),* $(,)?) => {
-            fn variant_name(err: &AppError) -> &'static str {
-                match err {
-                    $(AppError::$variant { .. } => stringify!($variant),)*
-                }
-            }
-            const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
-        };
-    }
-
-    name_every_variant!(
+    // A new variant does not compile until it is named here, and then the test fails until
+    // `samples` maps it to its status and code.
+    le_domain::name_every_variant!(
+        AppError:
         BadRequest,
         UnsupportedMediaType,
         PayloadTooLarge,
