@@ -65,19 +65,10 @@ pub fn berlin_time_text(unix: i64) -> String {
     )
 }
 
-/// Weekday of a date, Monday = 1 … Sunday = 7.
-pub fn iso_weekday(date: Date) -> u32 {
-    // 1970-01-01 was a Thursday (4).
-    let days = Date::from_ymd(1970, 1, 1)
-        .map(|epoch| epoch.days_between(date))
-        .unwrap_or(0);
-    u32::try_from((days + 3).rem_euclid(7) + 1).unwrap_or(1)
-}
-
 /// A Saturday, Sunday or a public holiday of `land` (federal holidays only when `None`) —
 /// the days § 193 BGB skips.
 pub fn is_non_working_day(date: Date, land: Option<Land>) -> bool {
-    iso_weekday(date) >= 6 || holidays::holiday(date, land).is_some()
+    date.iso_weekday() >= 6 || holidays::holiday(date, land).is_some()
 }
 
 /// `date`, or the next working day if it is a Saturday, Sunday or holiday (§ 193 BGB).
@@ -165,9 +156,6 @@ mod tests {
 
     #[test]
     fn weekdays_and_working_days() {
-        assert_eq!(iso_weekday(d("30.11.2026")), 1, "Monday");
-        assert_eq!(iso_weekday(d("06.12.2026")), 7, "Sunday");
-        assert_eq!(iso_weekday(d("01.01.1970")), 4, "Thursday");
         // A Saturday moves to Monday.
         assert_eq!(next_working_day(d("05.12.2026"), None), d("07.12.2026"));
         // Good Friday 2026 (03.04.) moves over Easter to Tuesday 07.04.2026.

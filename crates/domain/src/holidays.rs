@@ -224,7 +224,7 @@ impl Holiday {
             When::WednesdayBefore23November => {
                 let nov23 = Date::from_ymd(year, 11, 23).ok()?;
                 // Weekday of 23 Nov (Mon 1 … Sun 7); Wednesday is 3; go back 1–7 days.
-                let wd = crate::calendar::iso_weekday(nov23);
+                let wd = nov23.iso_weekday();
                 let back = (i32::try_from(wd).unwrap_or(3) - 3 + 7) % 7;
                 Some(nov23.add_days(-if back == 0 { 7 } else { back }))
             }

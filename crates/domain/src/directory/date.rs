@@ -176,6 +176,12 @@ impl Date {
         }
     }
 
+    /// Weekday, Monday = 1 … Sunday = 7.
+    pub fn iso_weekday(self) -> u32 {
+        // Day 0, 1970-01-01, was a Thursday (4).
+        u32::try_from((self.days + 3).rem_euclid(7) + 1).unwrap_or(1)
+    }
+
     /// Days from `self` to `other` (positive when `other` is later).
     pub fn days_between(self, other: Date) -> i32 {
         other.days - self.days
@@ -329,6 +335,15 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).expect("valid date")
+    }
+
+    #[test]
+    fn weekdays() {
+        assert_eq!(d("30.11.2026").iso_weekday(), 1, "Monday");
+        assert_eq!(d("06.12.2026").iso_weekday(), 7, "Sunday");
+        assert_eq!(d("01.01.1970").iso_weekday(), 4, "Thursday");
+        assert_eq!(d("31.12.1969").iso_weekday(), 3, "Wednesday, before day 0");
+        assert_eq!(d("23.11.2022").iso_weekday(), 3, "Wednesday");
     }
 
     #[test]
