@@ -9,12 +9,12 @@ use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkPreviewItem, BulkProgress, BulkRequest, BulkUndone,
 };
 use le_domain::directory::{
-    BulkOutcome, PhysicianForm, PhysicianRecord, apply_bulk_at, bulk_outcome, check_bulk_selection,
+    BulkOutcome, PhysicianRecord, apply_bulk_at, bulk_outcome, check_bulk_selection,
 };
-use serde::{Deserialize, Serialize};
 
 use super::caller::{HospitalCaller, HospitalEditor};
-use super::{store, write};
+use super::store::{self, SnapshotItem};
+use super::write;
 use crate::AppState;
 use crate::audit_log;
 use crate::clock::today;
@@ -23,14 +23,6 @@ use crate::extract::ApiJson;
 
 /// How many saved records between two progress updates.
 const PROGRESS_STEP: usize = 250;
-
-/// One record of an applied operation, as undo needs it.
-#[derive(Serialize, Deserialize)]
-pub struct SnapshotItem {
-    pub id: i64,
-    pub version_after: i64,
-    pub form_before: PhysicianForm,
-}
 
 /// Running applies and undos by (Haupt-IK, key chosen by the browser). They live exactly as long
 /// as their request, so memory is the right place: the entry is removed when the request ends,

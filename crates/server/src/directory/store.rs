@@ -474,10 +474,18 @@ pub async fn regroup_linked_records(
     Ok(())
 }
 
+/// One record of an applied operation, as undo needs it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct SnapshotItem {
+    pub id: i64,
+    pub version_after: i64,
+    pub form_before: PhysicianForm,
+}
+
 /// A stored bulk operation, as undo reads it.
 pub struct BulkOperation {
     pub main_ik: String,
-    pub snapshot: Vec<super::bulk::SnapshotItem>,
+    pub snapshot: Vec<SnapshotItem>,
     pub undone_at: Option<i64>,
 }
 
@@ -488,7 +496,7 @@ pub async fn insert_bulk_operation(
     actor_user_id: Option<i64>,
     now: i64,
     action: &le_domain::directory::BulkAction,
-    snapshot: &[super::bulk::SnapshotItem],
+    snapshot: &[SnapshotItem],
 ) -> Result<i64, AppError> {
     let action_json = serde_json::to_string(action).map_err(json_err)?;
     let snapshot_json = serde_json::to_string(snapshot).map_err(json_err)?;
