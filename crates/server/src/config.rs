@@ -4,6 +4,19 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+// Defaults of the settings below; here, so that the areas read their settings from `Config` and
+// `config` depends on none of them.
+/// Largest audit upload (the real portal allows 500 MB a file).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 500 * 1024 * 1024;
+/// Days after closing when an audit case is purged.
+pub const DEFAULT_RETENTION_DAYS: u32 = 100;
+/// Seconds between two runs of the audit reminder job.
+pub const DEFAULT_REMINDER_INTERVAL_SECONDS: u64 = 900;
+/// Idle seconds before the kiosk's countdown.
+pub const DEFAULT_KIOSK_IDLE_SECONDS: u64 = 180;
+/// Largest upload in kiosk mode (5 MB).
+pub const DEFAULT_KIOSK_MAX_UPLOAD_BYTES: u64 = 5 * 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines.
@@ -70,12 +83,12 @@ pub struct Config {
     pub max_agreement_bytes: u64,
 
     /// Largest accepted audit upload (one PDF), in bytes.
-    #[arg(long, env = "LE_MAX_UPLOAD_BYTES", default_value_t = crate::audits::DEFAULT_MAX_UPLOAD_BYTES)]
+    #[arg(long, env = "LE_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: u64,
 
     /// Days after an audit case is closed when it is deleted with its files (and the audit log's
     /// entries about it are pseudonymised).
-    #[arg(long, env = "LE_RETENTION_DAYS", default_value_t = crate::audits::DEFAULT_RETENTION_DAYS)]
+    #[arg(long, env = "LE_RETENTION_DAYS", default_value_t = DEFAULT_RETENTION_DAYS)]
     pub retention_days: u32,
 
     /// Days before an audit deadline on which e-mail reminders go out (comma-separated); the
@@ -84,7 +97,7 @@ pub struct Config {
     pub reminder_lead_days: Vec<u32>,
 
     /// Seconds between two runs of the reminder job (one instance at a time runs it).
-    #[arg(long, env = "LE_REMINDER_INTERVAL_SECONDS", default_value_t = crate::audits::reminders::DEFAULT_INTERVAL_SECONDS)]
+    #[arg(long, env = "LE_REMINDER_INTERVAL_SECONDS", default_value_t = DEFAULT_REMINDER_INTERVAL_SECONDS)]
     pub reminder_interval_seconds: u64,
 
     /// The portal's address as users reach it (links in e-mails), e.g. `https://portal.example`.
@@ -121,7 +134,7 @@ pub struct Config {
     pub kiosk: bool,
 
     /// Kiosk: seconds without touch or key before the 20-second countdown to the reset starts.
-    #[arg(long, env = "LE_KIOSK_IDLE_SECONDS", default_value_t = crate::kiosk::DEFAULT_IDLE_SECONDS)]
+    #[arg(long, env = "LE_KIOSK_IDLE_SECONDS", default_value_t = DEFAULT_KIOSK_IDLE_SECONDS)]
     pub kiosk_idle_seconds: u64,
 
     /// Kiosk: the PIN with which staff reset the demo data on demand (never logged).
@@ -129,7 +142,7 @@ pub struct Config {
     pub kiosk_pin: Option<Redacted>,
 
     /// Kiosk: largest accepted upload of any kind, in bytes (caps the other upload limits).
-    #[arg(long, env = "LE_KIOSK_MAX_UPLOAD_BYTES", default_value_t = crate::kiosk::DEFAULT_MAX_UPLOAD_BYTES)]
+    #[arg(long, env = "LE_KIOSK_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_KIOSK_MAX_UPLOAD_BYTES)]
     pub kiosk_max_upload_bytes: u64,
 
     /// Log line format.
@@ -150,10 +163,10 @@ impl Config {
             proxy_hops: 1,
             secret_key_file: None,
             max_agreement_bytes: le_domain::access::MAX_AGREEMENT_BYTES,
-            max_upload_bytes: crate::audits::DEFAULT_MAX_UPLOAD_BYTES,
-            retention_days: crate::audits::DEFAULT_RETENTION_DAYS,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            retention_days: DEFAULT_RETENTION_DAYS,
             reminder_lead_days: le_domain::audits::DEFAULT_MAIL_LEAD_DAYS.to_vec(),
-            reminder_interval_seconds: crate::audits::reminders::DEFAULT_INTERVAL_SECONDS,
+            reminder_interval_seconds: DEFAULT_REMINDER_INTERVAL_SECONDS,
             public_url: None,
             smtp_url: None,
             smtp_from: "le-portal@localhost".to_owned(),
@@ -161,9 +174,9 @@ impl Config {
             storage: crate::storage::StorageConfig::default(),
             demo: false,
             kiosk: false,
-            kiosk_idle_seconds: crate::kiosk::DEFAULT_IDLE_SECONDS,
+            kiosk_idle_seconds: DEFAULT_KIOSK_IDLE_SECONDS,
             kiosk_pin: None,
-            kiosk_max_upload_bytes: crate::kiosk::DEFAULT_MAX_UPLOAD_BYTES,
+            kiosk_max_upload_bytes: DEFAULT_KIOSK_MAX_UPLOAD_BYTES,
             log_format: LogFormat::Text,
         }
     }

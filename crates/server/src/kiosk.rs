@@ -21,11 +21,6 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 
-/// Idle seconds before the countdown, unless `--kiosk-idle-seconds` says otherwise.
-pub const DEFAULT_IDLE_SECONDS: u64 = 180;
-/// Largest upload in kiosk mode, unless `--kiosk-max-upload-bytes` says otherwise (5 MB).
-pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 5 * 1024 * 1024;
-
 /// The snapshot of the seeded demo database, in the data directory.
 const SNAPSHOT_FILE: &str = "kiosk-snapshot.db";
 /// The files (relative paths) the data directory held when the snapshot was taken.

@@ -37,11 +37,6 @@ use axum::routing::{get, post, put};
 pub use reminders::spawn_reminder_job;
 pub use retention::{purge_expired, spawn_retention_job};
 
-/// Largest upload by default (the real portal allows 500 MB a file).
-pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 500 * 1024 * 1024;
-/// Days after closing when a case is purged by default.
-pub const DEFAULT_RETENTION_DAYS: u32 = 100;
-
 /// The routes of the audit exchange (their settings come from the server's `Config`).
 pub fn router() -> crate::routes::ApiRouter {
     // Uploads stream with their own limit; the API's default body limit does not apply.

@@ -22,8 +22,6 @@ use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::parse_json;
 
-/// Seconds between two runs by default.
-pub const DEFAULT_INTERVAL_SECONDS: u64 = 900;
 /// The job's lease row.
 const LEASE: &str = "audit_reminders";
 /// How long a lease holds without renewal (a crashed holder frees it after this).
