@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::form::{CARD_CLASS, Notice};
 use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
-use crate::contexts::kiosk::{Kiosk, back_to_start};
+use crate::contexts::kiosk::{Kiosk, back_to_start, visit_left_open};
 use crate::contexts::session::{Session, SessionState};
 
 /// Large touch targets (at least 44 px high).
@@ -35,14 +35,17 @@ pub fn KioskStart() -> impl IntoView {
     let session = Session::use_context();
     let kiosk = Kiosk::use_context();
     let navigate = use_navigate();
-    // A visitor still signed in who comes back here: that visit ends first (not the sign-in
-    // of a tile, which moves on to the role's start page).
+    // A visitor still signed in who comes back here, or one whose session expired before the
+    // visit was reset: that visit ends first (not the sign-in of a tile, which moves on to the
+    // role's start page).
     let own_sign_in = StoredValue::new(false);
     Effect::new(move |_| {
-        if matches!(session.state(), SessionState::SignedIn(_))
-            && !own_sign_in.get_value()
-            && !kiosk.resetting()
-        {
+        let visit_open = match session.state() {
+            SessionState::SignedIn(_) => !own_sign_in.get_value(),
+            SessionState::SignedOut => visit_left_open(session),
+            SessionState::Checking => false,
+        };
+        if visit_open && !kiosk.resetting() {
             back_to_start(kiosk, session, navigate.clone());
         }
     });
