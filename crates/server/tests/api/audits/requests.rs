@@ -175,8 +175,20 @@ async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
         .iter()
         .map(|r| r["deadline"]["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["late_window", "due_soon", "open", "delivered"]);
-    assert_eq!(inbox["notices"].as_array().unwrap().len(), 4);
+    // Most urgent first; the closed case's request is not in the inbox.
+    assert_eq!(
+        statuses,
+        [
+            "overdue",
+            "late_window",
+            "due_soon",
+            "open",
+            "delivered",
+            "delivered"
+        ]
+    );
+    // The five open cases' notices and one extension.
+    assert_eq!(inbox["notices"].as_array().unwrap().len(), 6);
     let dashboard = body_json(
         app.call(&clerk, "GET", "/api/v1/audits/dashboard", None)
             .await,
@@ -184,9 +196,10 @@ async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
     .await;
     assert_eq!(dashboard["reminders"].as_array().unwrap().len(), 1);
     assert_eq!(dashboard["reminders"][0]["days_left"], 7);
-    assert_eq!(dashboard["expiring_certificates"], 1);
+    // One expiring soon, one expired.
+    assert_eq!(dashboard["expiring_certificates"], 2);
     // The delivered demo file is a PDF whose hash matches the receipt.
-    let delivered = inbox["requests"][3]["case_id"].as_i64().unwrap();
+    let delivered = inbox["requests"][4]["case_id"].as_i64().unwrap();
     let detail = body_json(
         app.call(
             &clerk,
@@ -235,5 +248,5 @@ async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
             .await,
     )
     .await;
-    assert_eq!(cases["cases"].as_array().unwrap().len(), 3);
+    assert_eq!(cases["cases"].as_array().unwrap().len(), 5);
 }
