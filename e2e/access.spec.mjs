@@ -282,13 +282,14 @@ test("from registration to approval, first sign-in, users and a second-factor re
   await expect(page).toHaveURL(/\/anmelden\/wiederherstellungscodes$/);
   await expectNoAxeViolations(page);
   await acknowledgeRecoveryCodes(page);
-  await expect(page).toHaveURL(/\/konto$/);
+  // An administrator's work starts with the institution's users.
+  await expect(page).toHaveURL(/\/verwaltung\/benutzer$/);
   await expect(page.getByTestId("signed-in-user")).toContainText("Klinikum Musterstadt");
   await expectNoAxeViolations(page);
   await signOut(page);
   // A second sign-in needs the next time step's code.
   await signIn(page, { username, password: adminPassword, code: await freshCode(adminSecret) });
-  await expect(page).toHaveURL(/\/konto$/);
+  await expect(page).toHaveURL(/\/verwaltung\/benutzer$/);
   const adminNav = page.getByRole("navigation", { name: "Konto und Verwaltung" });
   await expect(adminNav.getByRole("link", { name: "Registrierungen" })).toHaveCount(0);
 
@@ -320,7 +321,8 @@ test("from registration to approval, first sign-in, users and a second-factor re
   const editorPassword = "Personalabteilung bleibt sicher";
   await setPassword(editor, editorPassword);
   await acknowledgeRecoveryCodes(editor);
-  await expect(editor).toHaveURL(/\/konto$/);
+  // HR's work starts in the physician directory.
+  await expect(editor).toHaveURL(/\/arztverzeichnis$/);
   await signOut(editor);
 
   // 6. The admin resets the user's second factor …
@@ -345,8 +347,10 @@ test("from registration to approval, first sign-in, users and a second-factor re
   const secondKey = await enrol(editor, "Neues Diensthandy");
   expect(secondKey).not.toBe(firstKey);
   // Whether a renewed enrolment issues new recovery codes is the server's choice.
-  await expect(editor).toHaveURL(/\/(konto|anmelden\/wiederherstellungscodes)$/);
+  await expect(editor).toHaveURL(/\/(arztverzeichnis|anmelden\/wiederherstellungscodes)$/);
   if (editor.url().includes("wiederherstellungscodes")) await acknowledgeRecoveryCodes(editor);
+  await expect(editor).toHaveURL(/\/arztverzeichnis$/);
+  await editor.getByRole("navigation", { name: "Konto und Verwaltung" }).getByRole("link", { name: "Konto" }).click();
   await expect(editor).toHaveURL(/\/konto$/);
   await editor.getByRole("button", { name: "Überall abmelden" }).click();
   await expect(editor).toHaveURL(/\/anmelden\?abgemeldet=2$/);

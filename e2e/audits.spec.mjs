@@ -126,7 +126,7 @@ async function hospitalAdmin(mdPage, page, { ikEight, name, username }) {
   await signIn(page, { username: letter.username, password: letter.one_time_password, code: await freshCode(letter.totp_secret) });
   await setPassword(page, "Ein langes Passwort für die Klinik");
   await acknowledgeRecoveryCodes(page);
-  await expect(page).toHaveURL(/\/konto$/);
+  await expect(page).toHaveURL(/\/verwaltung\/benutzer$/);
   return hospitalIk;
 }
 
@@ -134,7 +134,7 @@ async function signInMd(page) {
   const m = md();
   expect(m.username, "global setup exposes the MD admin").toBeTruthy();
   await signIn(page, { ...m, code: await freshCode(m.secret) });
-  await expect(page).toHaveURL(/\/konto$/);
+  await expect(page).toHaveURL(/\/verwaltung\/registrierungen$/);
 }
 
 // ---- tests -----------------------------------------------------------------------------------------

@@ -84,6 +84,36 @@ test("MD auditor: a document request is gone after the idle reset", async ({ pag
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
 });
 
+test("a visit whose session is gone is still reset at the start", async ({ page }) => {
+  test.setTimeout(90_000);
+  await startScreen(page);
+  await tapRole(page, "md.gutachter");
+  await expect(page).toHaveURL(/\/pruefverfahren$/);
+  // The visitor adds a document request (through the API, as the case page does).
+  const csrf = (await (await page.request.get("/api/v1/auth/session")).json()).csrf_token;
+  const caseId = (await (await page.request.get("/api/v1/audits/cases?state=open")).json()).cases[0].id;
+  const requestsOf = async () => (await (await page.request.get(`/api/v1/audits/cases/${caseId}`)).json()).requests.length;
+  const before = await requestsOf();
+  const created = await page.request.post(`/api/v1/audits/cases/${caseId}/requests`, {
+    headers: { "X-Requested-With": "le-portal", "X-CSRF-Token": csrf },
+    data: { documents: ["discharge_letter"] },
+  });
+  expect(created.ok(), await created.text()).toBe(true);
+  // The session is gone before the screen returns to the start (it expired while the tab slept,
+  // the browser restarted): only the visit's cookie is left.
+  await page.context().clearCookies({ name: "le_session" });
+  await page.evaluate(() => localStorage.removeItem("le-portal-angemeldet"));
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
+  // The start screen ends the open visit with a reset.
+  await expect.poll(() => page.evaluate(() => localStorage.getItem("le-portal-kiosk-besuch")), { timeout: 20_000 }).toBeNull();
+  await tapRole(page, "md.gutachter");
+  await expect(page).toHaveURL(/\/pruefverfahren$/);
+  expect(await requestsOf()).toBe(before);
+  await page.getByRole("button", { name: "Zurück zum Start" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
+});
+
 test("a touch cancels the countdown", async ({ page }) => {
   test.setTimeout(90_000);
   await startScreen(page);

@@ -98,10 +98,12 @@ test("a hospital administrator opens every area; a second visit fetches nothing"
   expect(requests.failed).toEqual([]);
 });
 
-test("the MD administrator opens the registrations", async ({ page }) => {
+test("the MD administrator lands on the registrations", async ({ page }) => {
   const requests = watchRequests(page);
   await signIn(page, "md.admin");
-  await openArea(page, "/verwaltung/registrierungen", "Registrierungen");
+  await expect(page).toHaveURL(/\/verwaltung\/registrierungen$/);
+  await expect(page.locator("main#inhalt progress")).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByRole("heading", { level: 1 }).first()).toContainText("Registrierungen");
   expect(requests.count(/\/split_administration-[0-9a-f]{16}\.wasm$/)).toBe(1);
   expect(requests.failed).toEqual([]);
 });

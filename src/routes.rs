@@ -1,6 +1,8 @@
 //! The app's paths in one table: every page as a [`Route`], read from a URL path
 //! ([`Route::parse`]) and written into links ([`Route::href`]). `app.rs` dispatches on it; pages
 //! link with it (`Route::AuditCase { id }.href()`), so no path is spelled twice.
+use le_domain::access::Role;
+use le_domain::nav::StartPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -165,6 +167,19 @@ impl Route {
         }
     }
 
+    /// The page where `role`'s work starts (the domain's [`StartPage`]): where a sign-in lands.
+    pub fn start_of(role: Role) -> Route {
+        match StartPage::for_role(role) {
+            StartPage::Registrations => Route::AdminRegistrations,
+            StartPage::Users => Route::AdminUsers,
+            StartPage::Audits => Route::Audits,
+            StartPage::Directory => Route::Directory,
+            StartPage::DirectoryOffice => Route::DirectoryOffice,
+            StartPage::CareBilling => Route::CareBilling,
+            StartPage::Account => Route::Account,
+        }
+    }
+
     /// The path with a query (`query` already encoded, without `?`; empty gives the path).
     pub fn href_with(&self, query: &str) -> String {
         if query.is_empty() {
@@ -298,6 +313,23 @@ mod tests {
         ] {
             assert_eq!(Route::parse(path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn each_role_starts_on_its_work_page() {
+        use le_domain::access::Role;
+        let start = |role| Route::start_of(role).href();
+        assert_eq!(start(Role::MdAdmin), "/verwaltung/registrierungen");
+        assert_eq!(start(Role::MdAuditor), "/pruefverfahren");
+        assert_eq!(start(Role::Admin), "/verwaltung/benutzer");
+        assert_eq!(start(Role::AuditClerk), "/pruefverfahren");
+        assert_eq!(start(Role::DirectoryEditor), "/arztverzeichnis");
+        assert_eq!(start(Role::Viewer), "/pruefverfahren");
+        assert_eq!(start(Role::BillingClerk), "/pflegeabrechnung");
+        assert_eq!(
+            start(Role::OfficeClerk),
+            "/arztverzeichnis/geschaeftsstelle"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::access::encode;
-use crate::contexts::session::{HOME, Session, SessionState};
+use crate::contexts::session::{Session, SessionState};
 use crate::routes::Route;
 
 /// What the guard decided; a memo so that session updates do not rebuild the page.
@@ -55,7 +55,7 @@ pub fn RequireSession(
             return;
         }
         let target = match session.state() {
-            SessionState::SignedIn(_) => session.next_path(&HOME.href()),
+            SessionState::SignedIn(_) => session.next_path(None),
             _ => {
                 let search = location.search.get_untracked();
                 let search = search.trim_start_matches('?');

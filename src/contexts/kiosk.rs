@@ -74,8 +74,43 @@ impl Kiosk {
     }
 }
 
-/// The end of a visit: restores the demo data (when a visitor was signed in; the server ends
-/// every session), and shows the start screen.
+/// A non-secret marker in localStorage that a visitor signed in on this kiosk since the last
+/// reset: the return to the start then resets even when the session is gone (expired, or the
+/// tab slept). The server decides by the visit cookie this browser got at sign-in (HttpOnly, so
+/// the app cannot see it); the marker only spares a request that could not succeed.
+struct VisitMarker;
+
+impl VisitMarker {
+    const KEY: &'static str = "le-portal-kiosk-besuch";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    }
+
+    fn get() -> bool {
+        Self::storage().is_some_and(|s| s.get_item(Self::KEY).ok().flatten().is_some())
+    }
+
+    fn set(open: bool) {
+        if let Some(storage) = Self::storage() {
+            // Storage may be disabled; then only a live session resets.
+            let _ = if open {
+                storage.set_item(Self::KEY, "1")
+            } else {
+                storage.remove_item(Self::KEY)
+            };
+        }
+    }
+}
+
+/// Whether a visit is waiting for its reset while nobody is signed in any more (its session
+/// expired): the start screen then ends it first.
+pub fn visit_left_open(session: Session) -> bool {
+    session.info_untracked().is_none() && VisitMarker::get()
+}
+
+/// The end of a visit: restores the demo data (when a visitor signed in since the last reset,
+/// with a live session or not; the server ends every session), and shows the start screen.
 pub fn back_to_start(
     kiosk: Kiosk,
     session: Session,
@@ -86,14 +121,16 @@ pub fn back_to_start(
     }
     kiosk.resetting.set(true);
     kiosk.countdown.set(None);
-    let signed_in = session.info_untracked().is_some();
+    let visited = session.info_untracked().is_some() || VisitMarker::get();
     let csrf = session.csrf();
     spawn_local(async move {
-        if signed_in {
-            // A failed reset (the session expired meanwhile) still returns to the start; staff
-            // reset with the PIN.
+        if visited {
+            // With a live session, or else this browser's visit cookie. A failed reset (say the
+            // server restarted meanwhile, which restores the data anyway) still returns to the
+            // start; staff reset with the PIN.
             let _ = api::demo::kiosk_reset(&csrf, None).await;
         }
+        VisitMarker::set(false);
         session.clear();
         kiosk.last_activity.set(now_ms());
         kiosk.resetting.set(false);
@@ -115,6 +152,12 @@ pub fn IdleWatch() -> impl IntoView {
     let session = Session::use_context();
     let location = use_location();
     let navigate = use_navigate();
+    // A sign-in on the kiosk opens a visit (the server set its cookie with the session's).
+    Effect::new(move |_| {
+        if session.info().is_some() {
+            VisitMarker::set(true);
+        }
+    });
     let touch = move || kiosk.touch();
     let handles = [
         window_event_listener(leptos::ev::pointerdown, move |_| touch()),

@@ -6,9 +6,6 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::routes::Route;
 
-/// Where a fully signed-in user lands by default.
-pub const HOME: Route = Route::Account;
-
 /// What the app knows about the session cookie (which JavaScript cannot read).
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionState {
@@ -149,8 +146,9 @@ impl Session {
         }
     }
 
-    /// Where a signed-in user has to go next (`destination` when set-up is complete).
-    pub fn next_path(&self, destination: &str) -> String {
+    /// Where a signed-in user has to go next once set-up is complete: `requested` (the page the
+    /// sign-in was asked for), else the page where the role's work starts ([`Route::start_of`]).
+    pub fn next_path(&self, requested: Option<&str>) -> String {
         // The first sign-in shows freshly issued recovery codes first.
         if self.recovery_codes.with_untracked(Option::is_some) {
             return Route::RecoveryCodes.href();
@@ -158,7 +156,7 @@ impl Session {
         self.state.with_untracked(|s| match s {
             SessionState::SignedIn(info) => match stage_route(info.stage) {
                 Some(route) => route.href(),
-                None => destination.to_owned(),
+                None => requested.map_or_else(|| Route::start_of(info.role).href(), str::to_owned),
             },
             _ => Route::SignIn.href(),
         })

@@ -1,9 +1,7 @@
 //! The kiosk's start screen (role tiles, the sign-in of the chosen demo account with its code on
 //! screen, staff's reset with the PIN) and the permanent "Demo" banner with the way back.
-use le_domain::access::Role;
 use le_domain::api::access::SignInRequest;
 use le_domain::api::demo::{DemoAccount, KIOSK_TILES, KioskTile};
-use le_domain::nav::StartPage;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
@@ -12,25 +10,12 @@ use crate::api;
 use crate::components::form::{CARD_CLASS, Notice};
 use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
-use crate::contexts::kiosk::{Kiosk, back_to_start};
+use crate::contexts::kiosk::{Kiosk, back_to_start, visit_left_open};
 use crate::contexts::session::{Session, SessionState};
-use crate::routes::Route;
 
 /// Large touch targets (at least 44 px high).
 const BIG_BUTTON: &str = "min-h-11 rounded bg-blue-800 px-6 py-3 text-lg font-semibold text-white hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2 disabled:cursor-not-allowed disabled:bg-slate-400";
 const BIG_BUTTON_SECONDARY: &str = "min-h-11 rounded border-2 border-blue-800 bg-white px-6 py-3 text-lg font-semibold text-blue-900 hover:bg-blue-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2 disabled:cursor-not-allowed disabled:border-slate-400 disabled:text-slate-500";
-
-/// The page where a role's work starts.
-pub fn start_route(role: Role) -> Route {
-    match StartPage::for_role(role) {
-        StartPage::Registrations => Route::AdminRegistrations,
-        StartPage::Audits => Route::Audits,
-        StartPage::Directory => Route::Directory,
-        StartPage::DirectoryOffice => Route::DirectoryOffice,
-        StartPage::CareBilling => Route::CareBilling,
-        StartPage::Account => Route::Account,
-    }
-}
 
 /// Milliseconds since the epoch (the browser's clock).
 fn now_ms() -> f64 {
@@ -50,14 +35,17 @@ pub fn KioskStart() -> impl IntoView {
     let session = Session::use_context();
     let kiosk = Kiosk::use_context();
     let navigate = use_navigate();
-    // A visitor still signed in who comes back here: that visit ends first (not the sign-in
-    // of a tile, which moves on to the role's start page).
+    // A visitor still signed in who comes back here, or one whose session expired before the
+    // visit was reset: that visit ends first (not the sign-in of a tile, which moves on to the
+    // role's start page).
     let own_sign_in = StoredValue::new(false);
     Effect::new(move |_| {
-        if matches!(session.state(), SessionState::SignedIn(_))
-            && !own_sign_in.get_value()
-            && !kiosk.resetting()
-        {
+        let visit_open = match session.state() {
+            SessionState::SignedIn(_) => !own_sign_in.get_value(),
+            SessionState::SignedOut => visit_left_open(session),
+            SessionState::Checking => false,
+        };
+        if visit_open && !kiosk.resetting() {
             back_to_start(kiosk, session, navigate.clone());
         }
     });
@@ -176,11 +164,9 @@ fn TileSignIn(
         move |answer| match answer {
             Ok(step) => {
                 own_sign_in.set_value(true);
-                let role = step.session.role;
                 session.accept_step(step);
-                let destination = start_route(role).href();
                 navigate(
-                    &session.next_path(&destination),
+                    &session.next_path(None),
                     NavigateOptions {
                         replace: true,
                         ..Default::default()

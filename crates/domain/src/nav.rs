@@ -202,21 +202,24 @@ mod tests {
     }
 }
 
-/// The page where a role's work starts: where sign-in (and a kiosk tile) lands.
+/// The page where a role's work starts: where every sign-in lands (the sign-in page and a
+/// kiosk tile alike) unless the sign-in page was opened with a page to return to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StartPage {
     /// The MD administration: registrations to decide.
     Registrations,
-    /// The audits area's start (the MD's overview, a hospital's inbox of requests).
+    /// An institution's administration: its users (administrators of hospitals, care services
+    /// and the office, whose work spans several areas, start by managing who works in them).
+    Users,
+    /// The audits area's start (the MD's overview of its cases, a hospital's inbox of requests).
     Audits,
     /// The hospital's physician directory.
     Directory,
-    /// The directory office's work list.
+    /// The directory office's work list (clarifications first).
     DirectoryOffice,
     /// Care billing: deliveries.
     CareBilling,
-    /// The own account (administrators of hospitals, care services and the office, whose work
-    /// spans several areas).
+    /// The own account: for a role without any work area (none today).
     Account,
 }
 
@@ -226,7 +229,7 @@ impl StartPage {
         if role.allows(Permission::DecideRegistrations) {
             StartPage::Registrations
         } else if role.is_admin() {
-            StartPage::Account
+            StartPage::Users
         } else if role.allows(Permission::AuditAsMd) {
             StartPage::Audits
         } else if role.allows(Permission::WorkInDirectoryOffice) {
@@ -241,6 +244,19 @@ impl StartPage {
             StartPage::Account
         }
     }
+
+    /// Whether users with `role` may open the page (and see it in their navigation).
+    pub fn open_to(self, role: Role) -> bool {
+        match self {
+            StartPage::Registrations => MenuEntry::Registrations.open_to(role),
+            StartPage::Users => MenuEntry::Users.open_to(role),
+            StartPage::Audits => WorkArea::Audits.open_to(role),
+            StartPage::Directory => role.allows(Permission::ViewDirectory),
+            StartPage::DirectoryOffice => role.allows(Permission::WorkInDirectoryOffice),
+            StartPage::CareBilling => role.allows(Permission::UseCareBilling),
+            StartPage::Account => MenuEntry::Account.open_to(role),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -248,22 +264,24 @@ mod start_page_tests {
     use super::*;
 
     #[test]
-    fn every_kiosk_role_starts_where_its_work_is() {
-        assert_eq!(StartPage::for_role(Role::MdAdmin), StartPage::Registrations);
-        assert_eq!(StartPage::for_role(Role::MdAuditor), StartPage::Audits);
-        assert_eq!(StartPage::for_role(Role::AuditClerk), StartPage::Audits);
-        assert_eq!(
-            StartPage::for_role(Role::DirectoryEditor),
-            StartPage::Directory
-        );
-        assert_eq!(
-            StartPage::for_role(Role::BillingClerk),
-            StartPage::CareBilling
-        );
-        assert_eq!(
-            StartPage::for_role(Role::OfficeClerk),
-            StartPage::DirectoryOffice
-        );
-        assert_eq!(StartPage::for_role(Role::Admin), StartPage::Account);
+    fn every_role_starts_where_its_work_is() {
+        let start = StartPage::for_role;
+        assert_eq!(start(Role::MdAdmin), StartPage::Registrations);
+        assert_eq!(start(Role::MdAuditor), StartPage::Audits);
+        assert_eq!(start(Role::Admin), StartPage::Users);
+        assert_eq!(start(Role::AuditClerk), StartPage::Audits);
+        assert_eq!(start(Role::DirectoryEditor), StartPage::Directory);
+        assert_eq!(start(Role::Viewer), StartPage::Audits);
+        assert_eq!(start(Role::BillingClerk), StartPage::CareBilling);
+        assert_eq!(start(Role::OfficeClerk), StartPage::DirectoryOffice);
+    }
+
+    #[test]
+    fn no_role_starts_on_a_page_it_may_not_open_nor_on_the_account_page() {
+        for role in Role::ALL {
+            let page = StartPage::for_role(role);
+            assert!(page.open_to(role), "{role:?} starts at {page:?}");
+            assert_ne!(page, StartPage::Account, "{role:?}");
+        }
     }
 }

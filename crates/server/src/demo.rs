@@ -6,6 +6,8 @@ use axum::routing::get;
 use le_domain::access::{InstitutionKind, Role};
 use le_domain::api::demo::{DemoAccount, DemoStatus};
 
+/// The demo hospital's audit exchange (every deadline state, real PDFs).
+mod audits;
 /// The kiosk's larger data set (5,000 physicians, more hospitals, clarifications).
 pub mod care;
 pub mod tour;
@@ -163,7 +165,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
     }
     tx.commit().await?;
     seed_directory(state).await?;
-    seed_audits(state).await?;
+    audits::seed(state).await?;
     seed_care(state).await?;
     tracing::info!("demo data seeded");
     Ok(())
@@ -523,221 +525,6 @@ pub fn demo_pdf(title: &str) -> Vec<u8> {
         .as_bytes(),
     );
     pdf
-}
-
-/// Demo audit exchange for the demo hospital: three cases whose requests stand at different
-/// deadline states today (open, due soon with a reminder, in the late window, delivered), an
-/// inspection list, and a certificate that expires soon.
-async fn seed_audits(state: &AppState) -> Result<(), AppError> {
-    use le_domain::api::audits::NoticeKind;
-    use le_domain::audits::DocumentKind as K;
-
-    let now = state.clock.now();
-    let today = crate::clock::today(state);
-    let day = 86_400;
-    let md = "md.gutachter";
-    let clerk = "klinik.controlling";
-    let hospital = "260326822";
-    // (admission, invoice, site, admitted days ago, stay days, subject)
-    let cases = [
-        (
-            "A-2026-0815",
-            "R-204711",
-            "773686000",
-            120,
-            14,
-            "Ist die Anzahl der Beatmungsstunden korrekt?",
-        ),
-        (
-            "A-2026-0902",
-            "R-205230",
-            "773687000",
-            95,
-            6,
-            "War die stationäre Aufnahme erforderlich (primäre Fehlbelegung)?",
-        ),
-        (
-            "A-2026-0733",
-            "R-203998",
-            "773686000",
-            150,
-            21,
-            "Ist die Hauptdiagnose korrekt kodiert?",
-        ),
-    ];
-    // (case index, documents, free text, received days ago, delivered days ago)
-    type DemoRequest<'a> = (usize, &'a [K], &'a str, i32, Option<i64>);
-    let requests: [DemoRequest; 4] = [
-        (
-            0,
-            &[
-                K::DischargeLetter,
-                K::VentilationProtocol,
-                K::IntensiveCareDocumentation,
-            ],
-            "",
-            5,
-            None,
-        ),
-        (
-            1,
-            &[K::DischargeLetter, K::NursingDocumentation, K::FeverChart],
-            "",
-            49,
-            None,
-        ),
-        (
-            2,
-            &[K::DischargeLetter, K::OpsDocumentation, K::Other],
-            "Konsilbefund Kardiologie vom Aufnahmetag",
-            60,
-            None,
-        ),
-        (2, &[K::OperationReport], "", 30, Some(10)),
-    ];
-    let mut tx = state.database.begin_write().await?;
-    let mut case_ids = Vec::new();
-    for (i, (admission, invoice, site, ago, stay, subject)) in cases.iter().enumerate() {
-        let admitted = today.add_days(-ago);
-        let created = now - i64::from(*ago - stay) * day + i64::try_from(i).unwrap_or(0) * 3600;
-        let admitted_until = admitted.add_days(*stay);
-        let id = crate::audits::store::insert_case(
-            &mut tx,
-            &crate::audits::store::NewCase {
-                hospital_ik: hospital,
-                site_number: Some(site),
-                admission_number: admission,
-                invoice_number: invoice,
-                admission_date: admitted,
-                discharge_date: admitted_until,
-                insurer_ik: "109905003",
-                subject,
-                created_by: md,
-                created_at: created.min(now),
-            },
-        )
-        .await?;
-        crate::audits::store::insert_notice(
-            &mut tx,
-            id,
-            NoticeKind::Initial,
-            subject,
-            md,
-            created.min(now),
-        )
-        .await?;
-        case_ids.push(id);
-    }
-    if let Some(&id) = case_ids.get(2) {
-        crate::audits::store::insert_notice(
-            &mut tx,
-            id,
-            NoticeKind::Extension,
-            "Erweiterung: Sind die Prozeduren 8-98f (intensivmedizinische Komplexbehandlung) korrekt kodiert?",
-            md,
-            now - 40 * day,
-        )
-        .await?;
-    }
-    for (case, documents, free_text, received_ago, delivered_ago) in requests {
-        let Some(&case_id) = case_ids.get(case) else {
-            continue;
-        };
-        let received = today.add_days(-received_ago);
-        let request_id = crate::audits::store::insert_request(
-            &mut tx,
-            case_id,
-            documents,
-            free_text,
-            received,
-            le_domain::audits::DEFAULT_DEADLINE_WEEKS,
-            md,
-            now - i64::from(received_ago) * day,
-        )
-        .await?;
-        if let Some(ago) = delivered_ago {
-            let at = now - ago * day;
-            let bytes = demo_pdf("Operationsbericht (Demo) - Fall A-2026-0733");
-            let stored = format!("{}.pdf", secrets::token());
-            // Into the file store as an upload goes (local directory or object storage).
-            let upload = state
-                .storage
-                .receive(
-                    &crate::audits::uploads::file_key(&stored),
-                    axum::body::Body::from(bytes.clone()).into_data_stream(),
-                    u64::MAX,
-                )
-                .await
-                .map_err(|e| AppError::internal("demo file", format!("{e:?}")))?;
-            let sha = upload.sha256.clone();
-            upload
-                .keep()
-                .await
-                .map_err(|e| AppError::internal("demo file", e))?;
-            crate::audits::store::insert_file(
-                &mut tx,
-                &crate::audits::store::NewFile {
-                    owner: crate::audits::store::FileOwner::Request {
-                        request_id,
-                        document: K::OperationReport,
-                    },
-                    file_name: "OP-Bericht_A-2026-0733.pdf",
-                    stored_name: &stored,
-                    size: i64::try_from(bytes.len()).unwrap_or(0),
-                    sha256: &sha,
-                    uploaded_at: at - 300,
-                    uploaded_by: clerk,
-                },
-            )
-            .await?;
-            if let Some(delivery_id) = crate::audits::store::insert_delivery(
-                &mut tx,
-                request_id,
-                at,
-                clerk,
-                le_domain::audits::Lateness::InTime,
-            )
-            .await?
-            {
-                crate::audits::store::acknowledge_delivery(&mut tx, delivery_id, at + 600, clerk)
-                    .await?;
-            }
-            crate::audits::store::settle_completion(&mut tx, request_id, at).await?;
-        }
-    }
-    let inspection_cases: Vec<i64> = case_ids.iter().take(2).copied().collect();
-    crate::audits::store::insert_inspection(
-        &mut tx,
-        hospital,
-        Some("773686000"),
-        today.add_days(21),
-        "Bitte die Patientenakten vollständig bereithalten.",
-        md,
-        now - 2 * day,
-        &inspection_cases,
-    )
-    .await?;
-    let structure_id = crate::audits::store::insert_structure_application(
-        &mut tx,
-        hospital,
-        "773686000",
-        "8-98f",
-        "Intensivmedizinische Komplexbehandlung",
-        clerk,
-        now - 720 * day,
-    )
-    .await?;
-    crate::audits::store::certify_structure(
-        &mut tx,
-        structure_id,
-        md,
-        now - 700 * day,
-        today.add_days(-700),
-        today.add_days(60),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Benchmark data on top of the demo seed: the demo hospital gets `physicians` records in all,

@@ -77,6 +77,8 @@ pub struct AppState {
     pub secrets: secrets::SecretBox,
     /// Uploaded files: the data directory, or object storage (`--s3-…`).
     pub storage: storage::Storage,
+    /// Kiosk mode: the visits since the last reset (empty otherwise).
+    pub kiosk_visits: kiosk::Visits,
 }
 
 /// Largest JSON body the API reads (a full 10,000-item validation is well below this).
@@ -187,6 +189,7 @@ pub async fn state_with_clock(
         clock,
         secrets,
         storage,
+        kiosk_visits: kiosk::Visits::default(),
     })
 }
 

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::page_title::set_page_title;
 use crate::components::recovery_codes::RecoveryCodes;
-use crate::contexts::session::{HOME, Session};
+use crate::contexts::session::Session;
 
 #[component]
 pub fn RecoveryCodesPage() -> impl IntoView {
@@ -17,7 +17,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
     Effect::new(move |_| {
         if codes.with(Option::is_none) {
             navigate(
-                &session.next_path(&HOME.href()),
+                &session.next_path(None),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

@@ -13,7 +13,7 @@ use crate::components::form::{
 };
 use crate::components::mutation::Mutation;
 use crate::components::page_title::set_page_title;
-use crate::contexts::session::{HOME, Session, SessionState};
+use crate::contexts::session::{Session, SessionState};
 use crate::routes::Route;
 
 /// Ways in for people without access or without their app (static text).
@@ -87,15 +87,15 @@ pub fn SignIn() -> impl IntoView {
         })
     });
 
-    // Signed in (now or before): on to the next set-up step or the requested page.
+    // Signed in (now or before): on to the next set-up step, the requested page, or where the
+    // role's work starts.
     Effect::new(move |_| {
         if let SessionState::SignedIn(_) = session.state() {
-            let destination = query
+            let requested = query
                 .with_untracked(|q| q.get("weiter"))
-                .filter(|w| w.starts_with('/') && !w.starts_with("//"))
-                .unwrap_or_else(|| HOME.href());
+                .filter(|w| w.starts_with('/') && !w.starts_with("//"));
             navigate(
-                &session.next_path(&destination),
+                &session.next_path(requested.as_deref()),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

@@ -191,6 +191,11 @@ pub async fn sign_in(
         header::SET_COOKIE,
         session::session_cookie(&token, state.config.secure_cookies),
     );
+    if state.config.kiosk {
+        // The kiosk's visit: lets this browser reset the demo data at the end of the visit,
+        // even once the session has expired.
+        headers.append(header::SET_COOKIE, state.kiosk_visits.open(&state.config));
+    }
     let info = session_info(&user, &institution, &csrf, now, absolute);
     Ok((
         headers,

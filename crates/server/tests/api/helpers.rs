@@ -220,12 +220,15 @@ impl TestApp {
             )
             .await;
         let status = res.status();
-        let cookie = res
+        // Every cookie set (the session's; in kiosk mode also the visit's), as a browser sends them.
+        let cookies: Vec<&str> = res
             .headers()
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned);
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .collect();
+        let cookie = (!cookies.is_empty()).then(|| cookies.join("; "));
         let json = body_json(res).await;
         let csrf = json["session"]["csrf_token"].as_str().map(str::to_owned);
         (

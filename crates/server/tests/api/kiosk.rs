@@ -146,6 +146,141 @@ async fn staff_reset_needs_the_right_pin() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
+#[tokio::test]
+async fn a_visits_browser_resets_after_its_session_expired_but_no_other_browser_can() {
+    use le_server::clock::Clock as _;
+    let app = kiosk(Some("4711")).await;
+    let before = case_count(&app).await;
+    // The sign-in hands out the visit cookie: HttpOnly, same-site only, seen by the kiosk's
+    // endpoints alone.
+    let set_cookies = sign_in_headers(&app, "md.gutachter").await;
+    let visit = set_cookies
+        .iter()
+        .find(|c| c.starts_with("le_kiosk_visit="))
+        .unwrap_or_else(|| panic!("no visit cookie in {set_cookies:?}"));
+    for attribute in ["Path=/api/v1/kiosk", "HttpOnly", "SameSite=Strict"] {
+        assert!(visit.contains(attribute), "{visit}");
+    }
+    let md = as_user(&app, "md.gutachter").await;
+    assert!(md.cookie.as_deref().unwrap().contains("le_kiosk_visit="));
+    opens_a_case(&app, &md).await;
+
+    // The visitor walks away; the tab sleeps past the session's idle timeout.
+    app.clock
+        .set(app.clock.now() + le_server::access::session::IDLE_TIMEOUT + 60);
+    let res = app.call(&md, "GET", "/api/v1/auth/session", None).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "the session expired"
+    );
+    // A browser without a visit, or with a made-up one, cannot reset.
+    for cookie in [None, Some("le_kiosk_visit=erfunden".to_owned())] {
+        let stranger = crate::helpers::Client { cookie, csrf: None };
+        let res = app
+            .call(
+                &stranger,
+                "POST",
+                "/api/v1/kiosk/reset",
+                Some(serde_json::json!({})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_eq!(body_json(res).await["code"], "pin_required");
+    }
+    assert_eq!(case_count(&app).await, before + 1, "nothing reset yet");
+
+    // The screen returns to the start: the visitor's browser resets without a session.
+    let res = app
+        .call(
+            &md,
+            "POST",
+            "/api/v1/kiosk/reset",
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let cleared: Vec<String> = res
+        .headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    for name in ["le_session=;", "le_kiosk_visit=;"] {
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(name) && c.contains("Max-Age=0")),
+            "{name} in {cleared:?}"
+        );
+    }
+    assert_eq!(case_count(&app).await, before, "the visitor's case is gone");
+    let by_visit: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'kiosk_reset' AND actor = 'Kiosk-Besuch'",
+    )
+    .fetch_one(sqlite(&app))
+    .await
+    .unwrap();
+    assert_eq!(by_visit, 1);
+
+    // That visit ended with its reset: it cannot reset the next visitor's tour.
+    let next = as_user(&app, "md.gutachter").await;
+    opens_a_case(&app, &next).await;
+    let res = app
+        .call(
+            &md,
+            "POST",
+            "/api/v1/kiosk/reset",
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        case_count(&app).await,
+        before + 1,
+        "the next visitor's case stays"
+    );
+
+    // Outside kiosk mode a sign-in opens no visit.
+    let demo = crate::helpers::demo().await;
+    let cookies = sign_in_headers(&demo, "md.gutachter").await;
+    assert!(
+        cookies.iter().all(|c| !c.starts_with("le_kiosk_visit")),
+        "{cookies:?}"
+    );
+}
+
+/// The `Set-Cookie` headers of a demo account's sign-in (at a fresh time step).
+async fn sign_in_headers(app: &TestApp, username: &str) -> Vec<String> {
+    app.next_step();
+    let accounts = body_json(app.get("/api/v1/demo/accounts").await).await;
+    let account = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == username)
+        .unwrap()
+        .clone();
+    let res = app
+        .call(
+            &crate::helpers::Client::default(),
+            "POST",
+            "/api/v1/auth/sign-in",
+            Some(serde_json::json!({
+                "username": username,
+                "password": account["password"],
+                "code": account["code"],
+            })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
 fn walk(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

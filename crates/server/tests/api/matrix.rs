@@ -57,6 +57,12 @@ const OFFICE: &str = "o_admin o_clerk";
 /// Care billing: the care service's people and its billing software.
 const CARE: &str = "c_admin c_billing tok_care";
 
+/// Kiosk mode only (absent from the demo portal the big matrix runs on): a reset ends every
+/// session, so these rows are probed on a kiosk of their own, one caller at a time
+/// ([`every_kiosk_endpoint_has_a_row_and_answers_as_it_says`]). A reset also takes the staff PIN
+/// or a visit's cookie (kiosk.rs tests those); here every caller sends neither.
+const KIOSK_EXPECTED: &[(&str, &str, &str)] = &[("POST", "/kiosk/reset", ANY_SESSION)];
+
 /// Credentials and other sessions: the seeded demo accounts may not change them (shared by every
 /// visitor of the demo), so of the callers only the second hospital's own admin may.
 const NOT_DEMO_ACCOUNTS: &str = "other_h";
@@ -599,4 +605,117 @@ async fn every_endpoint_answers_every_caller_as_the_table_says() {
         undocumented.join("\n")
     );
     assert!(token_reached.len() >= 40, "{token_reached:?}");
+}
+
+#[tokio::test]
+async fn every_kiosk_endpoint_has_a_row_and_answers_as_it_says() {
+    let app = TestApp::with_config(|c| {
+        c.kiosk = true;
+        c.database_url = None;
+    })
+    .await;
+    le_server::start_up(&app.state).await.unwrap();
+    // The kiosk's own endpoints: those of its route table that a demo portal lacks.
+    let mut demo_config = (*app.state.config).clone();
+    demo_config.kiosk = false;
+    let demo_paths: BTreeSet<&str> = le_server::api_routes(&demo_config)
+        .paths()
+        .iter()
+        .copied()
+        .collect();
+    let mut found: BTreeSet<(String, String)> = BTreeSet::new();
+    for path in le_server::api_routes(&app.state.config).paths() {
+        if demo_paths.contains(path) {
+            continue;
+        }
+        for method in METHODS {
+            // No cookie and no body: nothing a handler could act on.
+            let res = app
+                .send(
+                    Request::builder()
+                        .method(method.clone())
+                        .uri(format!("/api/v1{path}"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            if res.status() != StatusCode::METHOD_NOT_ALLOWED {
+                found.insert((method.to_string(), (*path).to_owned()));
+            }
+        }
+    }
+    let known: BTreeSet<(String, String)> = KIOSK_EXPECTED
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(found, known, "kiosk endpoints and KIOSK_EXPECTED differ");
+
+    // Callers: API tokens of each scope, a second hospital's admin, the demo accounts.
+    let mut tokens: BTreeMap<&str, String> = BTreeMap::new();
+    for (admin, scope) in [
+        ("klinik.admin", "audits"),
+        ("klinik.admin", "directory"),
+        ("pflege.admin", "care_billing"),
+    ] {
+        let client = as_user(&app, admin).await;
+        let res = app
+            .call(
+                &client,
+                "POST",
+                "/api/v1/api-tokens",
+                Some(serde_json::json!({"name": format!("Kiosk {scope}"), "scopes": [scope]})),
+            )
+            .await;
+        let token = body_json(res).await["token"].as_str().unwrap().to_owned();
+        tokens.insert(scope, token);
+    }
+    let md = Actor {
+        password: le_server::demo::DEMO_PASSWORD.to_owned(),
+        secret: String::new(),
+        client: as_user(&app, "md.admin").await,
+    };
+    let other = app.hospital_admin(&md, "261500416", "andere.klinik").await;
+    for (method, path, who) in KIOSK_EXPECTED {
+        let allowed: BTreeSet<&str> = if *who == PUBLIC {
+            CALLERS.iter().map(|(n, _)| *n).collect()
+        } else {
+            who.split_whitespace().collect()
+        };
+        // Refused callers first (they change nothing); then each allowed one, signed in just
+        // before its call (the previous call's reset ended every session), the second hospital
+        // first (the reset removes it).
+        let mut order: Vec<&(&str, Caller)> = CALLERS.iter().collect();
+        order.sort_by_key(|(name, caller)| {
+            (
+                allowed.contains(name),
+                !matches!(caller, Caller::OtherHospitalAdmin),
+            )
+        });
+        let mut wrong = Vec::new();
+        for (name, caller) in order {
+            let client = match caller {
+                Caller::User(username) => as_user(&app, username).await,
+                Caller::OtherHospitalAdmin => other.client.clone(),
+                Caller::Anonymous | Caller::Token(_) => Client::default(),
+            };
+            let mut req = session_request(&client, method, &format!("/api/v1{path}"))
+                .header(header::CONTENT_TYPE, "application/json");
+            if let Caller::Token(scope) = caller {
+                req = req.header(header::AUTHORIZATION, format!("Bearer {}", tokens[scope]));
+            }
+            let status = app.send(req.body(Body::from("{}")).unwrap()).await.status();
+            let ok = if allowed.contains(name) {
+                status.is_success()
+            } else {
+                matches!(
+                    status,
+                    StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+                )
+            };
+            if !ok {
+                wrong.push(format!("{method} {path} as {name}: {status}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }

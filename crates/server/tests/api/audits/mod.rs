@@ -5,6 +5,7 @@
 //! need is here.
 mod cases;
 mod deadlines;
+mod demo_data;
 mod inspections;
 mod instances;
 mod reminders;

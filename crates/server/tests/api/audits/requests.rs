@@ -134,22 +134,27 @@ async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
     let inbox: Inbox = app.read(&clerk, "/api/v1/audits/inbox").await;
     let statuses: Vec<DeadlineStatus> = inbox.requests.iter().map(|r| r.deadline.status).collect();
+    // Most urgent first; the closed case's request is not in the inbox.
     assert_eq!(
         statuses,
         [
+            DeadlineStatus::Overdue,
             DeadlineStatus::LateWindow,
             DeadlineStatus::DueSoon,
             DeadlineStatus::Open,
+            DeadlineStatus::Delivered,
             DeadlineStatus::Delivered
         ]
     );
-    assert_eq!(inbox.notices.len(), 4);
+    // The five open cases' notices and one extension.
+    assert_eq!(inbox.notices.len(), 6);
     let dashboard: Dashboard = app.read(&clerk, "/api/v1/audits/dashboard").await;
     assert_eq!(dashboard.reminders.len(), 1);
     assert_eq!(dashboard.reminders[0].days_left, 7);
-    assert_eq!(dashboard.expiring_certificates, 1);
+    // One expiring soon, one expired.
+    assert_eq!(dashboard.expiring_certificates, 2);
     // The delivered demo file is a PDF whose hash matches the receipt.
-    let delivered = inbox.requests[3].case_id;
+    let delivered = inbox.requests[4].case_id;
     let detail: CaseDetail = app
         .read(&clerk, &format!("/api/v1/audits/cases/{delivered}"))
         .await;
@@ -176,5 +181,5 @@ async fn the_demo_inbox_shows_requests_in_different_deadline_states() {
     // The MD sees the same cases.
     let md = as_user(&app, people::MD_AUDITOR).await;
     let cases: CaseList = app.read(&md, "/api/v1/audits/cases?state=open").await;
-    assert_eq!(cases.cases.len(), 3);
+    assert_eq!(cases.cases.len(), 5);
 }

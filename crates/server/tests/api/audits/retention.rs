@@ -5,6 +5,14 @@ use super::*;
 #[tokio::test]
 async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period() {
     let app = demo().await;
+    // Only this test's cases count: the demo's closed case (closed ten days ago) goes first.
+    assert_eq!(
+        le_server::audits::purge_expired(&app.state, 0)
+            .await
+            .unwrap(),
+        1
+    );
+    let seeded_files = files_under(&app.data_dir().join("audits/files")).len();
     let md = as_user(&app, people::MD_AUDITOR).await;
     let (case_id, request_id) = case_with_request(&app, &md).await;
     let (open_case, _) = case_with_request(&app, &md).await;
@@ -23,7 +31,7 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     let res = put_report(&app, &md, case_id, "gutachten.pdf", pdf_of(5_000, 9)).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let files_before = files_under(&app.data_dir().join("audits/files")).len();
-    assert_eq!(files_before, 3); // demo file, upload, report
+    assert_eq!(files_before, seeded_files + 2); // upload, report
 
     // Only the MD closes; closing twice is a conflict.
     assert_eq!(
@@ -97,7 +105,10 @@ async fn closed_cases_accept_nothing_and_are_purged_after_the_retention_period()
     ] {
         assert_eq!(count(&app, &table).await, 0, "{table}");
     }
-    assert_eq!(files_under(&app.data_dir().join("audits/files")).len(), 1);
+    assert_eq!(
+        files_under(&app.data_dir().join("audits/files")).len(),
+        seeded_files
+    );
     assert_eq!(
         count(
             &app,

@@ -213,15 +213,24 @@ async fn a_non_pdf_named_pdf_and_an_empty_file_are_refused_and_leave_nothing() {
     let (_, request_id) = case_with_request(&app, &md).await;
     let clerk = as_user(&app, people::AUDIT_CLERK).await;
     let uri = format!("/api/v1/audits/requests/{request_id}/files?name=befund.pdf");
+    let seeded_rows = count(&app, "SELECT COUNT(*) FROM audit_files").await;
+    let seeded_files = files_under(&app.data_dir().join("audits/files")).len();
+    assert!(seeded_files > 0);
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend(std::iter::repeat_n(7u8, 200_000));
     for bytes in [png, b"%PD".to_vec(), Vec::new()] {
         let res = put_pdf(&app, &clerk, &uri, &bytes).await;
         assert_eq!(refused_fields(res).await, ["file"]);
     }
-    // Only the demo's one delivered file exists, as row and on disk.
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_files").await, 1);
-    assert_eq!(files_under(&app.data_dir().join("audits/files")).len(), 1);
+    // Only the demo's delivered files exist, as rows and on disk.
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_files").await,
+        seeded_rows
+    );
+    assert_eq!(
+        files_under(&app.data_dir().join("audits/files")).len(),
+        seeded_files
+    );
     assert_eq!(temporary_uploads(&app).len(), 0);
 }
 
