@@ -443,20 +443,34 @@ impl ApiErrorBody {
     }
 }
 
-/// Test support for an error enum's "every variant" test (here and in the server): defines
-/// `variant_name(&E) -> &'static str`, one `match` without a wildcard, and `VARIANTS`, built from
-/// the same list, so a new variant does not compile until it is named and the test's samples can
-/// be checked against the list.
+/// Test support for an error enum's "every variant" tests (here and in the server), used inside a
+/// test module as `name_every_variant!(Enum, samples: A, B, …)` where `samples()` returns tuples
+/// whose first element is an `Enum`. Defines `variant_name(&Enum)`, one `match` without a
+/// wildcard (a new variant does not compile until it is named), `VARIANTS` from the same list,
+/// and the test `every_variant_has_a_sample` (every named variant occurs in `samples()`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! name_every_variant {
-    ($enum:ident: $($variant:ident),* $(,)?) => {
+    ($enum:ident, $samples:ident: $($variant:ident),* $(,)?) => {
         fn variant_name(err: &$enum) -> &'static str {
             match err {
                 $($enum::$variant { .. } => stringify!($variant),)*
             }
         }
+
         const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
+
+        #[test]
+        fn every_variant_has_a_sample() {
+            let sampled: std::collections::BTreeSet<&str> =
+                $samples().iter().map(|(err, ..)| variant_name(err)).collect();
+            let missing: Vec<&str> = VARIANTS
+                .iter()
+                .copied()
+                .filter(|v| !sampled.contains(v))
+                .collect();
+            assert!(missing.is_empty(), "variants without a sample: {missing:?}");
+        }
     };
 }
 
@@ -467,7 +481,7 @@ mod tests {
     // A new variant does not compile until it is named here, and once named the test below
     // fails until `samples` holds it with its exact code, message and position.
     crate::name_every_variant!(
-        ValidationError:
+        ValidationError, samples:
         Empty,
         NonDigit,
         WrongLength,
@@ -815,20 +829,6 @@ mod tests {
                 None,
             ),
         ]
-    }
-
-    #[test]
-    fn every_variant_has_a_sample() {
-        let sampled: std::collections::BTreeSet<&str> = samples()
-            .iter()
-            .map(|(err, ..)| variant_name(err))
-            .collect();
-        let missing: Vec<&str> = VARIANTS
-            .iter()
-            .copied()
-            .filter(|v| !sampled.contains(v))
-            .collect();
-        assert!(missing.is_empty(), "variants without a sample: {missing:?}");
     }
 
     #[test]
