@@ -78,35 +78,13 @@ impl Kiosk {
 /// reset: the return to the start then resets even when the session is gone (expired, or the
 /// tab slept). The server decides by the visit cookie this browser got at sign-in (HttpOnly, so
 /// the app cannot see it); the marker only spares a request that could not succeed.
-struct VisitMarker;
-
-impl VisitMarker {
-    const KEY: &'static str = "le-portal-kiosk-besuch";
-
-    fn storage() -> Option<web_sys::Storage> {
-        web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-    }
-
-    fn get() -> bool {
-        Self::storage().is_some_and(|s| s.get_item(Self::KEY).ok().flatten().is_some())
-    }
-
-    fn set(open: bool) {
-        if let Some(storage) = Self::storage() {
-            // Storage may be disabled; then only a live session resets.
-            let _ = if open {
-                storage.set_item(Self::KEY, "1")
-            } else {
-                storage.remove_item(Self::KEY)
-            };
-        }
-    }
-}
+/// When storage is disabled only a live session resets.
+const VISIT_MARKER: super::LocalFlag = super::LocalFlag("le-portal-kiosk-besuch");
 
 /// Whether a visit is waiting for its reset while nobody is signed in any more (its session
 /// expired): the start screen then ends it first.
 pub fn visit_left_open(session: Session) -> bool {
-    session.info_untracked().is_none() && VisitMarker::get()
+    session.info_untracked().is_none() && VISIT_MARKER.get()
 }
 
 /// The end of a visit: restores the demo data (when a visitor signed in since the last reset,
@@ -121,7 +99,7 @@ pub fn back_to_start(
     }
     kiosk.resetting.set(true);
     kiosk.countdown.set(None);
-    let visited = session.info_untracked().is_some() || VisitMarker::get();
+    let visited = session.info_untracked().is_some() || VISIT_MARKER.get();
     let csrf = session.csrf();
     spawn_local(async move {
         if visited {
@@ -130,7 +108,7 @@ pub fn back_to_start(
             // start; staff reset with the PIN.
             let _ = api::demo::kiosk_reset(&csrf, None).await;
         }
-        VisitMarker::set(false);
+        VISIT_MARKER.set(false);
         session.clear();
         kiosk.last_activity.set(now_ms());
         kiosk.resetting.set(false);
@@ -155,7 +133,7 @@ pub fn IdleWatch() -> impl IntoView {
     // A sign-in on the kiosk opens a visit (the server set its cookie with the session's).
     Effect::new(move |_| {
         if session.info().is_some() {
-            VisitMarker::set(true);
+            VISIT_MARKER.set(true);
         }
     });
     let touch = move || kiosk.touch();

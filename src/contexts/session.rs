@@ -28,7 +28,7 @@ pub struct Session {
 impl Session {
     /// Creates the session context and asks the server whether a session exists.
     pub fn provide() -> Self {
-        let probe = SignInHint::get();
+        let probe = SIGN_IN_HINT.get();
         let session = Session {
             state: RwSignal::new(if probe {
                 SessionState::Checking
@@ -86,12 +86,12 @@ impl Session {
     }
 
     pub fn set(&self, info: SessionInfo) {
-        SignInHint::set(true);
+        SIGN_IN_HINT.set(true);
         self.state.set(SessionState::SignedIn(Box::new(info)));
     }
 
     pub fn clear(&self) {
-        SignInHint::set(false);
+        SIGN_IN_HINT.set(false);
         self.recovery_codes.set(None);
         self.recovery_codes_remaining.set(None);
         self.state.set(SessionState::SignedOut);
@@ -174,27 +174,5 @@ pub fn stage_route(stage: SessionStage) -> Option<Route> {
 
 /// A non-secret marker in localStorage that this browser signed in; only then does the app ask
 /// the server for the session on start.
-struct SignInHint;
-
-impl SignInHint {
-    const KEY: &'static str = "le-portal-angemeldet";
-
-    fn storage() -> Option<web_sys::Storage> {
-        web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-    }
-
-    fn get() -> bool {
-        Self::storage().is_some_and(|s| s.get_item(Self::KEY).ok().flatten().is_some())
-    }
-
-    fn set(signed_in: bool) {
-        if let Some(storage) = Self::storage() {
-            // Storage may be disabled; the app then simply asks less often.
-            let _ = if signed_in {
-                storage.set_item(Self::KEY, "1")
-            } else {
-                storage.remove_item(Self::KEY)
-            };
-        }
-    }
-}
+/// When storage is disabled the app simply asks less often.
+const SIGN_IN_HINT: super::LocalFlag = super::LocalFlag("le-portal-angemeldet");

@@ -92,14 +92,7 @@ async fn a_reset_undoes_a_visitors_changes_and_files_and_ends_the_session() {
     std::fs::write(&stray, b"%PDF-1.4 visitor").unwrap();
 
     // The visitor ends the visit (no PIN needed with a session).
-    let res = app
-        .call(
-            &md,
-            "POST",
-            "/api/v1/kiosk/reset",
-            Some(serde_json::json!({})),
-        )
-        .await;
+    let res = visitor_reset(&app, &md).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(case_count(&app).await, before, "the new case is gone");
     assert!(!stray.exists(), "the uploaded file is gone");
@@ -177,28 +170,14 @@ async fn a_visits_browser_resets_after_its_session_expired_but_no_other_browser_
     // A browser without a visit, or with a made-up one, cannot reset.
     for cookie in [None, Some("le_kiosk_visit=erfunden".to_owned())] {
         let stranger = crate::helpers::Client { cookie, csrf: None };
-        let res = app
-            .call(
-                &stranger,
-                "POST",
-                "/api/v1/kiosk/reset",
-                Some(serde_json::json!({})),
-            )
-            .await;
+        let res = visitor_reset(&app, &stranger).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert_eq!(body_json(res).await["code"], "pin_required");
     }
     assert_eq!(case_count(&app).await, before + 1, "nothing reset yet");
 
     // The screen returns to the start: the visitor's browser resets without a session.
-    let res = app
-        .call(
-            &md,
-            "POST",
-            "/api/v1/kiosk/reset",
-            Some(serde_json::json!({})),
-        )
-        .await;
+    let res = visitor_reset(&app, &md).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let cleared: Vec<String> = res
         .headers()
@@ -226,14 +205,7 @@ async fn a_visits_browser_resets_after_its_session_expired_but_no_other_browser_
     // That visit ended with its reset: it cannot reset the next visitor's tour.
     let next = as_user(&app, "md.gutachter").await;
     opens_a_case(&app, &next).await;
-    let res = app
-        .call(
-            &md,
-            "POST",
-            "/api/v1/kiosk/reset",
-            Some(serde_json::json!({})),
-        )
-        .await;
+    let res = visitor_reset(&app, &md).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         case_count(&app).await,
@@ -343,4 +315,18 @@ fn sqlite(app: &TestApp) -> &sqlx::SqlitePool {
         le_server::db::Database::Sqlite(pool) => pool,
         le_server::db::Database::Postgres(_) => panic!("kiosk mode runs on SQLite"),
     }
+}
+
+/// A visitor's end of the visit: `POST /kiosk/reset` without a PIN, as `client`.
+async fn visitor_reset(
+    app: &TestApp,
+    client: &crate::helpers::Client,
+) -> axum::http::Response<axum::body::Body> {
+    app.call(
+        client,
+        "POST",
+        "/api/v1/kiosk/reset",
+        Some(serde_json::json!({})),
+    )
+    .await
 }
