@@ -10,6 +10,7 @@
 mod cert;
 mod der_out;
 mod envelope;
+mod pkcs12;
 
 pub use cert::{CertificateInfo, RecipientCertificate, format_date, parse_certificate_list};
 pub use envelope::{RecipientId, recipients_of};
@@ -54,8 +55,10 @@ pub enum SealError {
     WrongPassword,
     /// Not a PKCS#12 file this reader understands.
     Pkcs12(String),
-    /// The PKCS#12 file holds no private key with its certificate.
+    /// The PKCS#12 file holds no private key.
     NoKey,
+    /// The PKCS#12 file holds a private key but no certificate for it.
+    NoCertificate,
     /// The key is not an RSA key.
     NotRsa,
     /// The certificate in the PKCS#12 file does not belong to its key.
@@ -82,8 +85,9 @@ impl std::fmt::Display for SealError {
                 "Das Passwort der PKCS#12-Datei ist falsch (oder die Datei ist beschädigt).",
             ),
             SealError::Pkcs12(e) => write!(f, "Die PKCS#12-Datei ist nicht lesbar: {e}"),
-            SealError::NoKey => f.write_str(
-                "Die PKCS#12-Datei enthält keinen privaten Schlüssel mit zugehörigem Zertifikat.",
+            SealError::NoKey => f.write_str("Die PKCS#12-Datei enthält keinen privaten Schlüssel."),
+            SealError::NoCertificate => f.write_str(
+                "Die PKCS#12-Datei enthält kein Zertifikat zu ihrem privaten Schlüssel.",
             ),
             SealError::NotRsa => f.write_str(
                 "Der Schlüssel ist kein RSA-Schlüssel; die Pflegeabrechnung verlangt RSA.",
@@ -112,6 +116,18 @@ impl std::fmt::Display for SealError {
 
 impl std::error::Error for SealError {}
 
+/// An RSA private key from its PKCS#8 encoding.
+fn rsa_key(pkcs8: &[u8]) -> Result<PrivateKey, SealError> {
+    use der::Decode as _;
+    let info = rsa::pkcs8::PrivateKeyInfoRef::from_der(pkcs8)
+        .map_err(|e| SealError::Pkcs12(format!("privater Schlüssel nicht lesbar ({e})")))?;
+    if info.algorithm.oid != RSA_ENCRYPTION {
+        return Err(SealError::NotRsa);
+    }
+    PrivateKey::from_pkcs8_der(pkcs8)
+        .map_err(|e| SealError::Pkcs12(format!("privater Schlüssel nicht lesbar ({e})")))
+}
+
 fn crypto(e: impl std::fmt::Display) -> SealError {
     SealError::Crypto(e.to_string())
 }
@@ -132,30 +148,50 @@ impl std::fmt::Debug for SigningIdentity {
 }
 
 impl SigningIdentity {
-    /// Reads the first private key with its certificate from a PKCS#12 file (PBES2/AES as
-    /// OpenSSL 3 writes it, or the legacy 3DES/RC2 format).
+    /// Reads the private key with its certificate from a PKCS#12 file (PBES2/AES as OpenSSL 3
+    /// writes it, or the legacy 3DES/RC2 format). The certificate is the one the file pairs
+    /// with the key (`localKeyId`), else the one whose public key is the key's; others (the
+    /// issuing CA's) are ignored.
     pub fn from_pkcs12(data: &[u8], password: &str) -> Result<Self, SealError> {
-        use p12_keystore::error::Error;
-        use p12_keystore::{KeyStore, Pkcs12ImportPolicy};
-        let store = KeyStore::from_pkcs12(data, password, Pkcs12ImportPolicy::Strict).map_err(
-            |e| match e {
-                Error::MacError(_) | Error::UnpadError => SealError::WrongPassword,
-                other => SealError::Pkcs12(other.to_string()),
-            },
-        )?;
-        let (_, chain) = store.private_key_chain().ok_or(SealError::NoKey)?;
-        let cert_der = chain.certs().first().ok_or(SealError::NoKey)?.as_der();
-        if chain.key().oid() != RSA_ENCRYPTION {
-            return Err(SealError::NotRsa);
+        let contents = pkcs12::read(data, password)?;
+        let mut error = SealError::NoKey;
+        for (key_id, key_der) in &contents.keys {
+            let key = match rsa_key(key_der) {
+                Ok(key) => key,
+                Err(e) => {
+                    error = e;
+                    continue;
+                }
+            };
+            let belongs = |c: &RecipientCertificate| {
+                let public = c.public_key();
+                public.n() == key.n() && public.e() == key.e()
+            };
+            let paired = key_id.as_ref().and_then(|id| {
+                contents
+                    .certificates
+                    .iter()
+                    .find(|(cert_id, _)| cert_id.as_ref() == Some(id))
+            });
+            if let Some((_, der)) = paired {
+                let certificate = RecipientCertificate::from_der(der)?;
+                if !belongs(&certificate) {
+                    return Err(SealError::KeyCertificateMismatch);
+                }
+                return Ok(SigningIdentity { key, certificate });
+            }
+            // Without a pairing, certificates we cannot use (not RSA, unreadable) are skipped.
+            if let Some(certificate) = contents
+                .certificates
+                .iter()
+                .filter_map(|(_, der)| RecipientCertificate::from_der(der).ok())
+                .find(belongs)
+            {
+                return Ok(SigningIdentity { key, certificate });
+            }
+            error = SealError::NoCertificate;
         }
-        let key = PrivateKey::from_pkcs8_der(chain.key().as_der())
-            .map_err(|e| SealError::Pkcs12(e.to_string()))?;
-        let certificate = RecipientCertificate::from_der(cert_der)?;
-        let public = certificate.public_key();
-        if public.n() != key.n() || public.e() != key.e() {
-            return Err(SealError::KeyCertificateMismatch);
-        }
-        Ok(SigningIdentity { key, certificate })
+        Err(error)
     }
 
     /// The sender's certificate (subject, validity, IK).
