@@ -97,12 +97,12 @@ impl RecipientCertificate {
             .to_der()
             .map_err(|e| SealError::Certificate(e.to_string()))?;
         let public_key = PublicKey::from_public_key_der(&spki).map_err(|_| SealError::NotRsa)?;
-        let subject = tbs.subject().to_string();
+        let subject = crate::name::name_to_string(tbs.subject());
         let validity = tbs.validity();
         let info = CertificateInfo {
             ik: ik_in(&subject),
             subject,
-            issuer: tbs.issuer().to_string(),
+            issuer: crate::name::name_to_string(tbs.issuer()),
             serial: hex(tbs.serial_number().as_bytes()),
             not_before: validity.not_before.to_unix_duration().as_secs(),
             not_after: validity.not_after.to_unix_duration().as_secs(),

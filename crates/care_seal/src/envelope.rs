@@ -83,7 +83,7 @@ pub fn recipients_of(prefix: &[u8]) -> Result<Vec<RecipientId>, SealError> {
             && let RecipientIdentifier::IssuerAndSerialNumber(id) = ktri.rid
         {
             out.push(RecipientId {
-                issuer: id.issuer.to_string(),
+                issuer: crate::name::name_to_string(&id.issuer),
                 serial: crate::cert::hex(id.serial_number.as_bytes()),
             });
         }

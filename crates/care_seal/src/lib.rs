@@ -10,6 +10,7 @@
 mod cert;
 mod der_out;
 mod envelope;
+mod name;
 mod pkcs12;
 
 pub use cert::{CertificateInfo, RecipientCertificate, format_date, parse_certificate_list};

@@ -380,3 +380,33 @@ fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(
         .map(Zeroizing::new)
         .map_err(|_| SealError::WrongPassword)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ciphertexts_of_no_or_partial_blocks_are_refused() {
+        for ciphertext in [&[][..], &[7u8; 5][..], &[7u8; 8][..], &[7u8; 17][..]] {
+            assert!(cbc_decrypt::<aes::Aes256>(&[1; 32], &[2; 16], ciphertext).is_err());
+            assert!(cbc_decrypt::<des::TdesEde3>(&[1; 24], &[2; 8], ciphertext).is_err());
+        }
+        assert!(cbc_decrypt::<rc2::Rc2>(&[], &[2; 8], &[0; 8]).is_err());
+    }
+
+    #[test]
+    fn the_password_forms() {
+        let p = Password::new("ä🔑");
+        assert_eq!(p.utf8, "ä🔑".as_bytes());
+        assert_eq!(*p.bmp, [0x00, 0xE4, 0xD8, 0x3D, 0xDD, 0x11, 0, 0]);
+        assert_eq!(*Password::new("").bmp, [0, 0]);
+    }
+
+    #[test]
+    fn iteration_counts_are_bounded() {
+        assert!(iterations(0).is_err());
+        assert!(iterations(-1).is_err());
+        assert_eq!(iterations(2048).ok(), Some(2048));
+        assert!(iterations(i64::from(MAX_ITERATIONS) + 1).is_err());
+    }
+}

@@ -315,3 +315,36 @@ fn truncated_damaged_and_random_files_are_errors_never_panics() {
         assert!(read(&bytes, PASSWORD, &case).is_err(), "{case}");
     }
 }
+
+#[test]
+fn the_repositorys_own_key_files_are_read() {
+    // The demo key the server seeds its deliveries with and visitors may load (password
+    // `le_domain::api::demo::DEMO_CARE_KEY_PASSWORD`), and the API tests' sender key.
+    for (bytes, password, subject) in [
+        (
+            &include_bytes!("../../server/demo/care-demo-key.p12")[..],
+            "Demo-Pflege-2026",
+            "Pflegedienst Sonnenschein Abrechnung (Demo)",
+        ),
+        (
+            &include_bytes!("../../server/tests/api/fixtures/care-sender.p12")[..],
+            "test",
+            "CN=Pflegedienst",
+        ),
+    ] {
+        let identity = SigningIdentity::from_pkcs12(bytes, password).expect(subject);
+        let info = identity.certificate().info();
+        assert!(info.subject.contains(subject), "{}", info.subject);
+        // The names as `x509-cert` writes them (what the server has stored so far).
+        let parsed =
+            <x509_cert::Certificate as der::Decode>::from_der(identity.certificate().der())
+                .expect("certificate");
+        assert_eq!(info.subject, parsed.tbs_certificate().subject().to_string());
+        assert_eq!(info.issuer, parsed.tbs_certificate().issuer().to_string());
+        assert_eq!(info.ik.as_deref(), Some("460512349"));
+        assert_eq!(
+            SigningIdentity::from_pkcs12(bytes, "Demo-Pflege-2025").expect_err("wrong"),
+            SealError::WrongPassword
+        );
+    }
+}
