@@ -92,7 +92,7 @@ fn iterations(count: i64) -> Result<u32, SealError> {
 /// Reads the keys and certificates of a PKCS#12 file, checking its MAC with `password` first.
 pub(crate) fn read(data: &[u8], password: &str) -> Result<Contents, SealError> {
     let pfx =
-        Pfx::from_der(data).map_err(|e| unreadable(format_args!("keine PKCS#12-Datei ({e})")))?;
+        Pfx::from_der(data).map_err(|e| unreadable(format_args!("kein PKCS#12-Format ({e})")))?;
     if pfx.auth_safe.content_type != ID_DATA {
         // Public-key integrity mode (signedData), which no common tool writes.
         return Err(unsupported(
