@@ -268,11 +268,11 @@ pub async fn request_anr(
     }
     write::check(&caller, Some(&record), &record.form, today(&state))?;
     let identity = record.form.identity().ok_or_else(|| {
-        AppError::Validation(vec![FieldError {
-            field: "birth_date".to_owned(),
-            code: "required".to_owned(),
-            message: "Für den Antrag sind Geburtsdatum und Geschlecht nötig.".to_owned(),
-        }])
+        AppError::Validation(vec![FieldError::new(
+            "birth_date",
+            "required",
+            "Für den Antrag sind Geburtsdatum und Geschlecht nötig.",
+        )])
     })?;
     let now = state.clock.now();
     let name = name_of(&record.form);
@@ -293,11 +293,11 @@ pub async fn request_anr(
                     }
                 }
                 _ => {
-                    return Err(AppError::Validation(vec![FieldError {
-                        field: "anr".to_owned(),
-                        code: "anr_unknown".to_owned(),
-                        message: "Diese Arztnummer ist in der zentralen Vergabe nicht bekannt. Bitte prüfen oder das Feld leeren, um eine Nummer zu beantragen.".to_owned(),
-                    }]));
+                    return Err(AppError::Validation(vec![FieldError::new(
+                        "anr",
+                        "anr_unknown",
+                        "Diese Arztnummer ist in der zentralen Vergabe nicht bekannt. Bitte prüfen oder das Feld leeren, um eine Nummer zu beantragen.",
+                    )]));
                 }
             }
         }
