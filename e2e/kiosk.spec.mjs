@@ -168,7 +168,7 @@ test("hospital HR: bulk edit on the 5,000-physician hospital", async ({ page }) 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
 });
 
-test("care-service billing: a test delivery is prepared", async ({ page }) => {
+test("care-service billing: a test delivery is sealed and uploaded", async ({ page }) => {
   test.setTimeout(90_000);
   await startScreen(page);
   await tapRole(page, "pflege.abrechnung");
@@ -191,8 +191,15 @@ test("care-service billing: a test delivery is prepared", async ({ page }) => {
   });
   await page.getByLabel("Abrechnungsmonat (JJJJ-MM)").fill("2026-10");
   await expectNoAxeViolations(page);
-  // The password of the demo key is filled in for visitors.
+  // Kind 01 needs the care worker's number of every line: the seeded staff member's.
+  await page.getByLabel("LBNR Zeile 1").fill("100000017");
+  await expect(page.getByText("✓ Anna Adler")).toBeVisible();
+  // The password of the demo key is filled in for visitors: one tap seals and uploads.
   await expect(page.getByLabel("Passwort des Signaturschlüssels")).toHaveValue("Demo-Pflege-2026");
+  await page.getByRole("button", { name: "Signieren, verschlüsseln und hochladen" }).tap();
+  await page.waitForURL(/\/pflegeabrechnung\/lieferung\/\d+$/, { timeout: 60_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Lieferung TPFL0\d{3}$/);
+  await expect(page.getByTestId("order-fields")).toContainText("2026");
   await page.getByRole("button", { name: "Zurück zum Start" }).tap();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
 });

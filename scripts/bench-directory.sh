@@ -12,6 +12,17 @@
 #   50,000: first rows 3,109 → 1,845 ms; filter keystroke 29.0 → 23.6 ms; select all + preview
 #           174 → 97 ms; apply 6,184 → 5,869 ms; undo 9,821 → 6,406 ms
 #   server, 50,000: GET /physicians 741 ms (22.1 MB), GET /physicians/table 631 ms (7.5 MB)
+# Figures of 2026-12-01, later (load average 7–12 from other builds: absolute times 2–4× the
+# ones above; before → after the first screen from `GET /physicians/table?limit=100`, sent beside
+# the whole table; "whole table" = filters and select-all ready):
+#   5,000:  first rows 1,301 → 693 ms; whole table 1,323 → 828 ms; filter keystroke 43.9 → 37.0
+#           ms; select all + preview 21.4 → 15.6 ms; apply 1,737 → 1,135 ms; undo 1,560 → 1,438 ms
+#   50,000: first rows 6,057 → 911 ms; whole table 6,067 → 2,951 ms; filter keystroke 38.7 →
+#           35.3 ms; select all + preview 127.7 → 165.5 ms (max 225 → 223, same code: noise);
+#           apply 9,445 → 11,327 ms; undo 13,104 → 14,470 ms (server side unchanged: noise)
+#   server, 50,000: GET /physicians 3,961 ms (22.1 MB), GET /physicians/table 3,170 ms (7.5 MB);
+#           ?limit=100: 11 ms of SQL, 1.7 KB brotli, but answered after ~460 ms beside the whole
+#           table's request (its parse and serialisation hold a runtime worker)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"

@@ -20,7 +20,17 @@ pub async fn sites() -> Result<SiteList, ApiFailure> {
 /// `GET /api/v1/physicians/table`: every physician of the hospital, packed. Read as bytes (no
 /// detour through a JavaScript string) and decoded straight into records.
 pub async fn physician_table() -> Result<PhysicianTable, ApiFailure> {
-    let bytes = send(Request::get("/api/v1/physicians/table").build())
+    table_at("/api/v1/physicians/table").await
+}
+
+/// `GET /api/v1/physicians/table?limit={limit}`: the first rows of the table (and how many
+/// there are), for the grid's first screen while the whole table loads.
+pub async fn physician_table_start(limit: u32) -> Result<PhysicianTable, ApiFailure> {
+    table_at(&format!("/api/v1/physicians/table?limit={limit}")).await
+}
+
+async fn table_at(url: &str) -> Result<PhysicianTable, ApiFailure> {
+    let bytes = send(Request::get(url).build())
         .await?
         .binary()
         .await

@@ -296,6 +296,12 @@ pub const TOKEN_NAME_MAX_CHARS: usize = 100;
 pub const DEVICE_NAME_MAX_CHARS: usize = 100;
 /// Longest reason given when a registration is rejected.
 pub const REJECTION_REASON_MAX_CHARS: usize = 1000;
+/// Longest institution name in a registration.
+pub const INSTITUTION_NAME_MAX_CHARS: usize = 200;
+/// Longest street line (street and house number) of an address.
+pub const STREET_MAX_CHARS: usize = 200;
+/// Longest city name of an address.
+pub const CITY_MAX_CHARS: usize = 100;
 
 /// A required free-text field of at most `max` characters.
 pub fn check_text(value: &str, max: usize) -> Result<(), ValidationError> {
@@ -469,10 +475,10 @@ impl RegistrationForm {
             },
         );
         check("ik", Ik::parse(&self.ik).map(|_| ()));
-        check("name", check_text(&self.name, 200));
-        check("street", check_text(&self.street, 200));
+        check("name", check_text(&self.name, INSTITUTION_NAME_MAX_CHARS));
+        check("street", check_text(&self.street, STREET_MAX_CHARS));
         check("postal_code", check_postal_code(&self.postal_code));
-        check("city", check_text(&self.city, 100));
+        check("city", check_text(&self.city, CITY_MAX_CHARS));
         if self.kind == Some(InstitutionKind::Hospital) {
             check("main_ik", Ik::parse(&self.main_ik).map(|_| ()));
         } else if !self.main_ik.trim().is_empty() {

@@ -7,6 +7,8 @@
 //! limits, who may do what) live in the domain crate `le_domain`.
 /// Registration, sign-in, sessions, users, roles and API tokens (SQL in `access/store/`).
 pub mod access;
+/// The router: the areas' endpoints, the SPA and the layers every response passes.
+mod app;
 /// The audit log: one short call per outcome, and the scoped reading of it.
 pub mod audit_log;
 /// Audit exchange with the Medical Service: cases, requests, deadlines, uploads, reports.
@@ -47,6 +49,8 @@ pub mod secrets;
 pub mod security;
 /// Serves the built SPA (pre-compressed, cached, index.html fallback).
 pub mod spa;
+/// Start-up: state from the configuration, clean-up and seeding, serving until shutdown.
+mod startup;
 /// Where uploaded files live: a local directory or S3-compatible object storage.
 pub mod storage;
 /// Operations: health endpoint and the secret-key check at start-up.
@@ -54,17 +58,10 @@ pub mod system;
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::serve::ListenerExt as _;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::Predicate as _;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
-
 use crate::config::Config;
-use crate::error::AppError;
+
+pub use app::{api_routes, app};
+pub use startup::{run, secret_box, start_up, state_from_config, state_with_clock};
 
 /// What every handler may need.
 #[derive(Clone)]
@@ -79,209 +76,4 @@ pub struct AppState {
     pub storage: storage::Storage,
     /// Kiosk mode: the visits since the last reset (empty otherwise).
     pub kiosk_visits: kiosk::Visits,
-}
-
-/// Largest JSON body the API reads (a full 10,000-item validation is well below this).
-const API_BODY_LIMIT: usize = 4 * 1024 * 1024;
-
-/// Every endpoint of the JSON API under `/api/v1`, area by area.
-pub fn api_routes(config: &Config) -> routes::ApiRouter {
-    routes::ApiRouter::new()
-        .merge(system::router())
-        .merge(numbers::router())
-        .merge(openapi::router())
-        .merge(access::router(config.max_agreement_bytes))
-        .merge(audit_log::router())
-        .merge(audits::router())
-        .merge(care_billing::router())
-        .merge(demo::router(config))
-        .merge(kiosk::router(config))
-        .merge(directory::router())
-}
-
-/// The JSON API under `/api/v1`: the routes with the API-wide answers and limits.
-fn api_router(config: &Config) -> Router<AppState> {
-    api_routes(config)
-        .into_router()
-        .fallback(|| async { AppError::NotFound })
-        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn(
-            access::session::require_requested_with,
-        ))
-        .layer(axum::middleware::from_fn(extract::refuse_nul_in_query))
-        .layer(axum::middleware::from_fn(error::json_rejections))
-        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
-        // No API answer is cached (the session answer carries the CSRF token); downloads that
-        // set their own `private, no-store` keep it.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        ))
-        // PDFs are compressed already and can be 500 MB: only compress the JSON and CSV answers.
-        .layer(CompressionLayer::new().compress_when(
-            tower_http::compression::predicate::DefaultPredicate::new().and(
-                tower_http::compression::predicate::NotForContentType::new("application/pdf"),
-            ),
-        ))
-}
-
-/// The whole application: API, SPA, logs, security headers.
-pub fn app(state: AppState) -> Router {
-    let dist = state.config.dist_dir.clone();
-    let https = state.config.secure_cookies;
-    let demo = state.config.demo;
-    let router = Router::new()
-        .nest("/api/v1", api_router(&state.config))
-        .with_state(state)
-        .merge(spa::router(&dist, demo))
-        .layer(CatchPanicLayer::custom(|_| {
-            AppError::Internal("handler panicked".to_owned()).into_response_boxed()
-        }))
-        // Logs method, path (without query: it may carry tokens), status and latency; no bodies.
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-            }),
-        );
-    security::with_security_headers(router, &dist, https)
-}
-
-impl AppError {
-    fn into_response_boxed(self) -> axum::response::Response {
-        axum::response::IntoResponse::into_response(self)
-    }
-}
-
-/// Opens the database and builds the state from `config`, on the system clock.
-pub async fn state_from_config(config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
-    state_with_clock(config, Arc::new(clock::SystemClock)).await
-}
-
-/// Like `state_from_config` with a given clock (tests control time with `ManualClock`).
-pub async fn state_with_clock(
-    config: Config,
-    clock: Arc<dyn clock::Clock>,
-) -> Result<AppState, Box<dyn std::error::Error>> {
-    let mut config = config;
-    config.settle_kiosk();
-    if let Some(refusal) = kiosk::refusal(&config) {
-        return Err(refusal.into());
-    }
-    files::create_private_dir(&config.data_dir)?;
-    let url = config.database_url();
-    let database = db::Database::connect(&url).await?;
-    installation::settle(&database, config.demo, clock.now()).await?;
-    if config.database_url.is_none() {
-        // SQLite creates its files with the process umask; the WAL files copy the database's mode.
-        let db_file = config.data_dir.join("le-portal.db");
-        for suffix in ["", "-wal", "-shm"] {
-            let mut name = db_file.clone().into_os_string();
-            name.push(suffix);
-            files::restrict_file(std::path::Path::new(&name))?;
-        }
-    }
-    let secrets = secret_box(&config)?;
-    system::verify_secret_key(&database, &secrets, clock.now()).await?;
-    let storage = storage::Storage::from_config(&config.storage, config.data_dir.clone())?;
-    Ok(AppState {
-        database,
-        config: Arc::new(config),
-        clock,
-        secrets,
-        storage,
-        kiosk_visits: kiosk::Visits::default(),
-    })
-}
-
-/// The key that encrypts stored secrets. On SQLite it is created in the data directory at the
-/// first start; on PostgreSQL every instance must be given the cluster's one key
-/// (`--secret-key-file`), which must exist.
-pub fn secret_box(config: &Config) -> Result<secrets::SecretBox, String> {
-    if db::is_postgres_url(&config.database_url()) {
-        let Some(path) = &config.secret_key_file else {
-            return Err(
-                "PostgreSQL needs the key all instances share: --secret-key-file \
-                 (LE_SECRET_KEY_FILE) naming a file of 32 random bytes, e.g. made with \
-                 `head -c 32 /dev/urandom > secret.key`"
-                    .to_owned(),
-            );
-        };
-        return secrets::SecretBox::from_existing_key_file(path).map_err(|e| e.to_string());
-    }
-    secrets::SecretBox::from_key_file(&config.secret_key_path()).map_err(|e| e.to_string())
-}
-
-/// What a serving instance does before it accepts requests: removes temporary files of uploads
-/// a killed server left behind, and seeds demo data in demo mode.
-pub async fn start_up(state: &AppState) -> Result<(), Box<dyn std::error::Error>> {
-    let stale = files::remove_stale_uploads(&state.config.data_dir);
-    if stale > 0 {
-        tracing::info!(stale, "removed temporary files of interrupted uploads");
-    }
-    if state.config.demo {
-        demo::seed(state)
-            .await
-            .map_err(|e| format!("demo data: {e:?}"))?;
-    }
-    if state.config.kiosk {
-        let seconds = demo::tour::seed(state)
-            .await
-            .map_err(|e| format!("demo tour data: {e:?}"))?;
-        if seconds > 0.0 {
-            tracing::info!(seconds, "kiosk demo data seeded");
-        }
-        kiosk::prepare(state)
-            .await
-            .map_err(|e| format!("kiosk snapshot: {e:?}"))?;
-    }
-    Ok(())
-}
-
-/// Binds, prints the bound address, and serves until Ctrl-C / SIGTERM.
-pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let listen = config.listen;
-    let state = state_from_config(config).await?;
-    start_up(&state).await?;
-    // Purges closed audit cases after the retention period (at start, then hourly).
-    audits::spawn_retention_job(state.clone());
-    // Mails deadline reminders (one instance at a time, each reminder once per recipient).
-    audits::spawn_reminder_job(state.clone());
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let local = listener.local_addr()?;
-    // Printed on stdout so scripts and tests can find a port chosen by the OS.
-    println!("LE-Portal listening on http://{local}");
-    tracing::info!(%local, "listening");
-    // Without TCP_NODELAY, static files stall 40 ms (Nagle + delayed ACK).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(err) = tcp.set_nodelay(true) {
-            tracing::warn!(%err, "could not set TCP_NODELAY");
-        }
-    });
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

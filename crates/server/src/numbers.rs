@@ -15,15 +15,15 @@ async fn validate_numbers(
     ApiJson(request): ApiJson<ValidateRequest>,
 ) -> Result<axum::Json<ValidateResponse>, AppError> {
     if request.items.len() > MAX_VALIDATE_ITEMS {
-        return Err(AppError::Validation(vec![FieldError {
-            field: "items".to_owned(),
-            code: "too_many_items".to_owned(),
-            message: format!(
+        return Err(AppError::Validation(vec![FieldError::new(
+            "items",
+            "too_many_items",
+            format!(
                 "Höchstens {} Einträge je Anfrage, erhalten: {}.",
                 format_count(MAX_VALIDATE_ITEMS),
                 format_count(request.items.len())
             ),
-        }]));
+        )]));
     }
     Ok(axum::Json(validate(&request)))
 }

@@ -3,7 +3,9 @@
 //! checks), the routing shown, then signed and encrypted in this browser with the key kept
 //! here; only the encrypted file goes to the server, which adds the order file.
 use le_domain::api::care_billing::{DeliveryRequest, StaffMember};
-use le_domain::care_billing::{KindCatalog, Procedure, RoutingTable, check_worker_number};
+use le_domain::care_billing::{
+    DESCRIPTION_MAX_CHARS, KindCatalog, Procedure, RoutingTable, check_worker_number,
+};
 use le_domain::directory::Date;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -266,6 +268,17 @@ pub fn NewDelivery() -> impl IntoView {
         }
         sealing.run((request.get_untracked(), picked));
     };
+    // How much of the order file's description field is left, from the domain's limit.
+    let description_left = Signal::derive(move || {
+        let used = description.with(|d| d.chars().count());
+        Some(match DESCRIPTION_MAX_CHARS.checked_sub(used) {
+            Some(left) => format!("Noch {left} von {DESCRIPTION_MAX_CHARS} Zeichen frei."),
+            None => format!(
+                "{} Zeichen zu viel (höchstens {DESCRIPTION_MAX_CHARS}).",
+                used - DESCRIPTION_MAX_CHARS
+            ),
+        })
+    });
 
     view! {
         <h1 class="text-2xl font-bold text-blue-950">
@@ -325,7 +338,7 @@ pub fn NewDelivery() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || gzip.get() on:change=move |ev| gzip.set(event_target_checked(&ev)) />
                     "Vor dem Verschlüsseln komprimieren (gzip)"
                 </label>
-                <TextField id="beschreibung" label="Beschreibung (höchstens 30 Zeichen)" value=description error=error_of("description") on_blur=Callback::new(move |()| touched.touch("description")) />
+                <TextField id="beschreibung" label="Beschreibung" value=description error=error_of("description") progress=description_left on_blur=Callback::new(move |()| touched.touch("description")) />
             </section>
 
             <section class=format!("space-y-4 {CARD_CLASS}") aria-labelledby="lbnr-titel">

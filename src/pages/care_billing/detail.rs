@@ -55,30 +55,26 @@ pub fn DeliveryDetail(id: i64) -> impl IntoView {
     );
     let record = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parse = |s: String, field: &str| {
-            s.trim().parse::<u32>().map_err(|_| le_domain::FieldError {
-                field: field.to_owned(),
-                code: "format".to_owned(),
-                message: "Bitte eine Zahl mit höchstens 6 Ziffern eingeben.".to_owned(),
-            })
-        };
         let (n, a) = (
-            parse(error_number.get_untracked(), "error_number"),
-            parse(error_action.get_untracked(), "error_action"),
+            ErrorReturnRequest::parse_code("error_number", &error_number.get_untracked()),
+            ErrorReturnRequest::parse_code("error_action", &error_action.get_untracked()),
         );
-        let errors: Vec<_> = [n.clone().err(), a.clone().err()]
-            .into_iter()
-            .flatten()
-            .collect();
-        field_error.set(errors.clone());
-        let (Ok(error_number), Ok(error_action)) = (n, a) else {
-            return;
+        let request = match (n, a) {
+            (Ok(error_number), Ok(error_action)) => ErrorReturnRequest {
+                error_number,
+                error_action,
+                note: note.get_untracked(),
+            },
+            (n, a) => {
+                field_error.set([n.err(), a.err()].into_iter().flatten().collect());
+                return;
+            }
         };
-        recording.run(ErrorReturnRequest {
-            error_number,
-            error_action,
-            note: note.get_untracked(),
-        });
+        let errors = request.validate();
+        field_error.set(errors.clone());
+        if errors.is_empty() {
+            recording.run(request);
+        }
     };
     view! {
         {move || match delivery.get() {

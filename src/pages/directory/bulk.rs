@@ -272,7 +272,7 @@ pub fn BulkPanel() -> impl IntoView {
                         thousands(applied.changed),
                         thousands(applied.unchanged)
                     ))));
-                    data.physicians.reload();
+                    data.reload();
                 }
                 Err(failure) => fail(failure),
             }
@@ -292,7 +292,7 @@ pub fn BulkPanel() -> impl IntoView {
                         "Rückgängig gemacht: {} wiederhergestellt.",
                         thousands(undone.restored)
                     ))));
-                    data.physicians.reload();
+                    data.reload();
                 }
                 Err(failure) => fail(failure),
             }
@@ -623,7 +623,7 @@ pub fn CsvPanel(can_edit: Memo<bool>) -> impl IntoView {
             if let Ok(r) = answer {
                 if r.applied {
                     notice.set(Some(Ok("Import ausgeführt.".to_owned())));
-                    data.physicians.reload();
+                    data.reload();
                 }
                 report.set(Some(r));
             }

@@ -13,7 +13,7 @@ use super::common::{
     STATE_FILTERS, display_name, display_sites, has_site, is_active, perf_mark,
     perf_mark_after_frame, state_key,
 };
-use super::data::DirectoryData;
+use super::data::{DirectoryData, Physicians, TableState};
 use crate::api::{Load, directory as api};
 use crate::components::form::{BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
 use crate::contexts::session::Session;
@@ -26,6 +26,9 @@ const ROW_HEIGHT: f64 = 40.0;
 const VIEW_HEIGHT: f64 = 480.0;
 /// Rows rendered above and below the visible ones.
 const BUFFER: usize = 8;
+/// Rows asked for first (`?limit=`): more than a screen with its buffer, shown while the whole
+/// table loads.
+const FIRST_ROWS: u32 = 100;
 
 const SELECT_CLASS: &str = "mt-1 block rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700";
 
@@ -38,14 +41,14 @@ pub fn PhysicianGrid() -> impl IntoView {
             .is_some_and(|i| i.role.allows(Permission::EditDirectory))
     });
     // The server sends the list in display order (by normalised last and first name, then id).
+    // The first screen comes from a small request of its own: at 50,000 records the whole table
+    // takes a while to arrive and decode.
     let physicians = Load::new(api::physician_table);
+    let first_rows = Load::new(|| api::physician_table_start(FIRST_ROWS));
+    let table = Physicians::new(physicians, first_rows);
     let sites = Load::new(api::sites);
-    let with_records = move |f: &mut dyn FnMut(&[le_domain::directory::PhysicianRecord])| {
-        physicians.with(|p| match p {
-            Some(Ok(table)) => f(&table.rows.0),
-            _ => f(&[]),
-        })
-    };
+    let table_state = Memo::new(move |_| table.table_state());
+    let partial = Memo::new(move |_| matches!(table_state.get(), TableState::FirstRows { .. }));
 
     // The filters live in the URL (shareable, survive reloads); the input shows the URL's value.
     let query = use_query_map();
@@ -73,13 +76,17 @@ pub fn PhysicianGrid() -> impl IntoView {
         );
     };
 
+    let filters_active = Memo::new(move |_| {
+        !q.with(|q| q.trim().is_empty())
+            || !site.with(String::is_empty)
+            || !state.with(String::is_empty)
+            || !activity.with(String::is_empty)
+    });
     let search_text = Memo::new(move |_| {
         // Lower-cased once per load, not once per keystroke and row; built only once a search
         // needs it (warmed after the first rows are painted, see below).
-        let mut texts = Vec::new();
-        with_records(&mut |all| {
-            texts = all
-                .iter()
+        table.with_records(|all| {
+            all.iter()
                 .map(|r| {
                     format!(
                         "{} {} {} {}",
@@ -90,18 +97,21 @@ pub fn PhysicianGrid() -> impl IntoView {
                     )
                     .to_lowercase()
                 })
-                .collect();
-        });
-        texts
+                .collect::<Vec<_>>()
+        })
     });
     let today = today();
     let filtered = Memo::new(move |_| {
+        // Filters need every record: with only the first rows there, nothing passes yet (the
+        // page says that the list is loading).
+        if partial.get() && filters_active.get() {
+            return Vec::new();
+        }
         let needle = q.get().trim().to_lowercase();
         let words: Vec<&str> = needle.split_whitespace().collect();
         let site = site.get();
         let state = state.get();
         let activity = activity.get();
-        let mut out = Vec::new();
         let passes = |r: &le_domain::directory::PhysicianRecord| {
             (site.is_empty() || has_site(r, &site))
                 && (state.is_empty() || state_key(&r.request_state) == state)
@@ -111,18 +121,17 @@ pub fn PhysicianGrid() -> impl IntoView {
                     _ => true,
                 }
         };
-        with_records(&mut |all| {
+        table.with_records(|all| {
             if words.is_empty() {
-                out = (0..all.len()).filter(|&i| passes(&all[i])).collect();
+                (0..all.len()).filter(|&i| passes(&all[i])).collect()
             } else {
                 search_text.with(|texts| {
-                    out = (0..all.len())
+                    (0..all.len())
                         .filter(|&i| words.iter().all(|w| texts[i].contains(w)) && passes(&all[i]))
-                        .collect();
-                });
+                        .collect()
+                })
             }
-        });
-        out
+        })
     });
     // Builds the search texts in a task of its own once the first rows are painted, so that
     // neither the first rows nor the first keystroke wait for them.
@@ -141,7 +150,7 @@ pub fn PhysicianGrid() -> impl IntoView {
     let selected = RwSignal::new(HashSet::<i64>::new());
     let data = DirectoryData {
         sites,
-        physicians,
+        table,
         selected,
         filtered,
     };
@@ -150,11 +159,23 @@ pub fn PhysicianGrid() -> impl IntoView {
     let filtered_count = Memo::new(move |_| filtered.with(Vec::len));
     let selected_count = Memo::new(move |_| selected.with(HashSet::len));
     let select_all_filtered = move |_| {
+        if partial.get_untracked() {
+            return;
+        }
         let ids: Vec<i64> = data.with_records_untracked(|all| {
             filtered.with_untracked(|f| f.iter().map(|&i| all[i].id).collect())
         });
         selected.update(|s| s.extend(ids));
     };
+
+    // What the page shows: one value for the first rows and the whole table alike, so that the
+    // grid stays in place (scroll position, focus) when the rest arrives.
+    let shown = Memo::new(move |_| match table_state.get() {
+        TableState::Loading => Shown::Loading,
+        TableState::FirstRows { .. } if filters_active.get() => Shown::Loading,
+        TableState::Failed(message) => Shown::Failed(message),
+        TableState::FirstRows { .. } | TableState::Complete => Shown::Grid,
+    });
 
     let site_options = move || {
         sites.with(|s| match s {
@@ -246,12 +267,26 @@ pub fn PhysicianGrid() -> impl IntoView {
         </div>
         <div class="mt-4 flex flex-wrap items-center gap-4">
             <p role="status" data-testid="grid-counts">
-                {move || format!("{} von {} angezeigt", filtered_count.get(), data.record_count())}
+                {move || match table_state.get() {
+                    TableState::FirstRows { .. } if filters_active.get() => {
+                        "Alle Einträge werden geladen …".to_owned()
+                    }
+                    TableState::FirstRows { total } => format!(
+                        "Die ersten {} von {total} angezeigt, alle werden geladen …",
+                        filtered_count.get()
+                    ),
+                    _ => format!("{} von {} angezeigt", filtered_count.get(), table.record_count()),
+                }}
                 ", "
                 <span data-testid="selected-count">{move || selected_count.get()}</span>
                 " ausgewählt"
             </p>
-            <button type="button" class=BUTTON_SECONDARY on:click=select_all_filtered>
+            <button
+                type="button"
+                class=BUTTON_SECONDARY
+                disabled=move || partial.get()
+                on:click=select_all_filtered
+            >
                 "Alle gefilterten auswählen"
             </button>
             <button
@@ -263,10 +298,10 @@ pub fn PhysicianGrid() -> impl IntoView {
                 "Auswahl aufheben"
             </button>
         </div>
-        {move || match physicians.with(|p| p.map(|r| r.as_ref().err().map(|f| f.message.clone()))) {
-            None => view! { <p role="status" class="mt-4 text-slate-600">"Ärztinnen und Ärzte werden geladen …"</p> }.into_any(),
-            Some(Some(message)) => view! { <p role="alert" class="mt-4 text-red-800">{message}</p> }.into_any(),
-            Some(None) => view! { <Grid data /> }.into_any(),
+        {move || match shown.get() {
+            Shown::Loading => view! { <p role="status" class="mt-4 text-slate-600">"Ärztinnen und Ärzte werden geladen …"</p> }.into_any(),
+            Shown::Failed(message) => view! { <p role="alert" class="mt-4 text-red-800">{message}</p> }.into_any(),
+            Shown::Grid => view! { <Grid data partial /> }.into_any(),
         }}
         <Show when=move || can_edit.get()>
             <BulkPanel />
@@ -280,9 +315,17 @@ pub fn PhysicianGrid() -> impl IntoView {
     }
 }
 
-/// The virtually scrolled table: only the visible rows (plus a buffer) exist in the page.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Failed(String),
+    Grid,
+}
+
+/// The virtually scrolled table: only the visible rows (plus a buffer) exist in the page;
+/// `partial` while it holds only the first rows (busy for assistive technology).
 #[component]
-fn Grid(data: DirectoryData) -> impl IntoView {
+fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
     let DirectoryData {
         selected, filtered, ..
     } = data;
@@ -408,6 +451,7 @@ fn Grid(data: DirectoryData) -> impl IntoView {
             role="grid"
             aria-labelledby="arztverzeichnis-titel"
             aria-multiselectable="true"
+            aria-busy=move || partial.get().to_string()
             aria-rowcount=move || total.get() + 1
             class="min-w-[48rem]"
         >

@@ -2,8 +2,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::care_billing::{
-    BRANCH_NAME_MAX_CHARS, DESCRIPTION_MAX_CHARS, KindCatalog, Procedure, RoutingTable,
-    SENDER_EMAIL_MAX_CHARS,
+    BRANCH_NAME_MAX_CHARS, DESCRIPTION_MAX_CHARS, ERROR_RETURN_NOTE_MAX_CHARS, KindCatalog,
+    Procedure, RoutingTable, SENDER_EMAIL_MAX_CHARS,
 };
 use crate::directory::Date;
 use crate::{FieldError, Ik};
@@ -221,6 +221,55 @@ pub struct ErrorReturnRequest {
     pub note: String,
 }
 
+/// Largest error number or action of an error return: both have at most six digits.
+pub const ERROR_RETURN_CODE_MAX: u32 = 999_999;
+
+impl ErrorReturnRequest {
+    /// Reads the error number or action as typed (digits only, at most six).
+    pub fn parse_code(field: &str, text: &str) -> Result<u32, FieldError> {
+        let text = text.trim();
+        match text.parse::<u32>() {
+            Ok(n) if text.bytes().all(|b| b.is_ascii_digit()) && n <= ERROR_RETURN_CODE_MAX => {
+                Ok(n)
+            }
+            _ => Err(FieldError::new(
+                field,
+                "format",
+                "Bitte eine Zahl mit höchstens 6 Ziffern eingeben.",
+            )),
+        }
+    }
+
+    /// Field errors of the request: the number is 1–999999, the action 0–999999, the note at most
+    /// [`ERROR_RETURN_NOTE_MAX_CHARS`] characters.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.error_number == 0 || self.error_number > ERROR_RETURN_CODE_MAX {
+            errors.push(FieldError::new(
+                "error_number",
+                "range",
+                "Die Fehlernummer hat 1 bis 6 Ziffern und ist nicht 0.",
+            ));
+        }
+        if self.error_action > ERROR_RETURN_CODE_MAX {
+            errors.push(FieldError::new(
+                "error_action",
+                "range",
+                "Die Fehlermaßnahme hat höchstens 6 Ziffern.",
+            ));
+        }
+        if self.note.chars().count() > ERROR_RETURN_NOTE_MAX_CHARS {
+            errors.push(
+                crate::ValidationError::TooLong {
+                    max: ERROR_RETURN_NOTE_MAX_CHARS,
+                }
+                .for_field("note"),
+            );
+        }
+        errors
+    }
+}
+
 /// A delivery in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -391,5 +440,60 @@ mod tests {
         assert_eq!(branch.validate(), vec![]);
         branch.name.push('n');
         assert_eq!(fields(&branch.validate()), [("name", "too_long")]);
+    }
+
+    #[test]
+    fn error_return_codes_have_one_to_six_digits() {
+        let request = |number, action| ErrorReturnRequest {
+            error_number: number,
+            error_action: action,
+            note: String::new(),
+        };
+        assert!(request(1, 0).validate().is_empty());
+        assert!(
+            request(ERROR_RETURN_CODE_MAX, ERROR_RETURN_CODE_MAX)
+                .validate()
+                .is_empty()
+        );
+        let codes = |r: ErrorReturnRequest| -> Vec<(String, String)> {
+            r.validate()
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect()
+        };
+        assert_eq!(
+            codes(request(0, 0)),
+            [("error_number".into(), "range".into())]
+        );
+        assert_eq!(
+            codes(request(1_000_000, 1_000_000)),
+            [
+                ("error_number".into(), "range".into()),
+                ("error_action".into(), "range".into())
+            ]
+        );
+        let mut long = request(1, 1);
+        long.note = "x".repeat(ERROR_RETURN_NOTE_MAX_CHARS + 1);
+        assert_eq!(codes(long), [("note".into(), "too_long".into())]);
+    }
+
+    #[test]
+    fn error_return_codes_are_read_as_digits_only() {
+        assert_eq!(
+            ErrorReturnRequest::parse_code("error_number", " 1021 "),
+            Ok(1021)
+        );
+        assert_eq!(
+            ErrorReturnRequest::parse_code("error_action", "999999"),
+            Ok(999_999)
+        );
+        for bad in ["", "1000000", "+12", "-1", "12a", "1 2"] {
+            let e = ErrorReturnRequest::parse_code("error_action", bad).expect_err("refused");
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                ("error_action", "format"),
+                "{bad:?}"
+            );
+        }
     }
 }

@@ -69,7 +69,9 @@ pub struct PhysicianList {
 /// `GET /api/v1/physicians/table`: the records of [`PhysicianList`] packed for the grid (the
 /// SPA reads this one): each row is an array with the fields named in `columns`, dates as days
 /// since 1970-01-01, `specialties` as `[code, date]` and `sites` as `[site_number, start, end]`
-/// lists. About a third of the bytes of the keyed list, in the same (display) order.
+/// lists. About a third of the bytes of the keyed list, in the same (display) order. With
+/// `?limit=n` only the first `n` rows (the grid paints its first screen from them while the
+/// whole table loads); `total` counts every record either way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhysicianTable {
@@ -78,15 +80,30 @@ pub struct PhysicianTable {
     pub columns: Vec<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Value>>))]
     pub rows: PackedRecords,
+    /// How many records the hospital has (more than `rows` when limited).
+    #[serde(default)]
+    pub total: u64,
 }
 
 impl PhysicianTable {
-    /// The table of `records` (kept in their order).
+    /// The table of all `records` (kept in their order).
     pub fn new(records: Vec<PhysicianRecord>) -> PhysicianTable {
+        let total = records.len() as u64;
+        PhysicianTable::first_of(records, total)
+    }
+
+    /// The first `records` (in order) of `total`.
+    pub fn first_of(records: Vec<PhysicianRecord>, total: u64) -> PhysicianTable {
         PhysicianTable {
             columns: PACKED_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
             rows: PackedRecords(records),
+            total,
         }
+    }
+
+    /// Whether the rows are every record (not only the first of them).
+    pub fn is_complete(&self) -> bool {
+        self.rows.0.len() as u64 >= self.total
     }
 }
 

@@ -3,7 +3,6 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::field_error;
 use crate::directory::Date;
 use crate::directory::table::{LineError, map_header, read_rows};
 use crate::error::ValidationError;
@@ -176,7 +175,7 @@ impl KindCatalog {
     ) -> Result<(&ServiceKind, &Acceptance), FieldError> {
         let code = code.trim();
         let Some(kind) = self.kind(code) else {
-            return Err(field_error(
+            return Err(FieldError::new(
                 "kind",
                 "unknown_kind",
                 format!(
@@ -185,7 +184,7 @@ impl KindCatalog {
             ));
         };
         if let Some(refusal) = &kind.refusal {
-            return Err(field_error(
+            return Err(FieldError::new(
                 "kind",
                 "kind_refused",
                 format!(
@@ -197,7 +196,7 @@ impl KindCatalog {
         let accepted = self.accepted_by(insurer_ik);
         let Some(acceptance) = accepted.iter().find(|a| a.kind == kind.code) else {
             let list: Vec<&str> = accepted.iter().map(|a| a.kind.as_str()).collect();
-            return Err(field_error(
+            return Err(FieldError::new(
                 "kind",
                 "kind_not_accepted",
                 if list.is_empty() {
@@ -215,7 +214,7 @@ impl KindCatalog {
             ));
         };
         if service_date < acceptance.valid_from {
-            return Err(field_error(
+            return Err(FieldError::new(
                 "kind",
                 "kind_not_yet_accepted",
                 format!(

@@ -20,8 +20,6 @@ pub use workers::{
     LBNR_REQUIRED_FROM, SUBSTITUTE_KIND, WorkerNumber, check_worker_number, lbnr_required,
 };
 
-use crate::FieldError;
-
 /// Longest description of a delivery (the order file's field holds 30 characters).
 pub const DESCRIPTION_MAX_CHARS: usize = 30;
 /// Longest sender e-mail address (the order file's field holds 44 characters).
@@ -30,12 +28,5 @@ pub const SENDER_EMAIL_MAX_CHARS: usize = 44;
 pub const BRANCH_NAME_MAX_CHARS: usize = 100;
 /// Longest note on an acceptance point's error return.
 pub const ERROR_RETURN_NOTE_MAX_CHARS: usize = 500;
-
-/// A field error of this area (German message, stable code).
-pub(crate) fn field_error(field: &str, code: &str, message: String) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message,
-    }
-}
+/// Longest reason given for a care worker's substitute number.
+pub const SUBSTITUTE_REASON_MAX_CHARS: usize = 200;

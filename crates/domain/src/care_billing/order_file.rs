@@ -262,11 +262,11 @@ impl OrderFileError {
 
     /// As a field error of the API (`order_file.<field>`).
     pub fn to_field_error(&self) -> FieldError {
-        FieldError {
-            field: format!("order_file.{}", self.field),
-            code: "order_file_field".to_owned(),
-            message: self.message(),
-        }
+        FieldError::new(
+            format!("order_file.{}", self.field),
+            "order_file_field",
+            self.message(),
+        )
     }
 }
 

@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::field_error;
 use crate::directory::table::{LineError, map_header, read_rows};
 use crate::error::ValidationError;
 use crate::{FieldError, Ik};
@@ -135,7 +134,7 @@ impl RoutingTable {
     pub fn route(&self, region: &str) -> Result<&Route, FieldError> {
         let region = region.trim();
         if region.is_empty() {
-            return Err(field_error(
+            return Err(FieldError::new(
                 "region",
                 "required",
                 "Bitte die Region wählen, in der der Pflegedienst abrechnet.".to_owned(),
@@ -145,7 +144,7 @@ impl RoutingTable {
             .iter()
             .find(|r| r.region == region)
             .ok_or_else(|| {
-                field_error(
+                FieldError::new(
                     "region",
                     "unknown_region",
                     format!(

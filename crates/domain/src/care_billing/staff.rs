@@ -42,13 +42,12 @@ impl StaffForm {
         let lbnr = self.lbnr.trim();
         if lbnr.is_empty() {
             if self.requires_lbnr {
-                errors.push(FieldError {
-                    field: "lbnr".to_owned(),
-                    code: "required".to_owned(),
-                    message: "Diese Pflegekraft erbringt Leistungen, für die eine \
-                              Beschäftigtennummer (LBNR) Pflicht ist."
-                        .to_owned(),
-                });
+                errors.push(FieldError::new(
+                    "lbnr",
+                    "required",
+                    "Diese Pflegekraft erbringt Leistungen, für die eine \
+                              Beschäftigtennummer (LBNR) Pflicht ist.",
+                ));
             }
         } else {
             match Lbnr::parse(lbnr) {
@@ -57,21 +56,26 @@ impl StaffForm {
                     if let Some(substitute) = number.substitute()
                         && self.reason.trim().is_empty()
                     {
-                        errors.push(FieldError {
-                            field: "reason".to_owned(),
-                            code: "required".to_owned(),
-                            message: format!(
+                        errors.push(FieldError::new(
+                            "reason",
+                            "required",
+                            format!(
                                 "Für die Ersatznummer {} ({}) bitte den Grund angeben.",
                                 number.as_str(),
                                 substitute.label()
                             ),
-                        });
+                        ));
                     }
                 }
             }
         }
-        if self.reason.chars().count() > 200 {
-            errors.push(ValidationError::TooLong { max: 200 }.for_field("reason"));
+        if self.reason.chars().count() > super::SUBSTITUTE_REASON_MAX_CHARS {
+            errors.push(
+                ValidationError::TooLong {
+                    max: super::SUBSTITUTE_REASON_MAX_CHARS,
+                }
+                .for_field("reason"),
+            );
         }
         errors
     }

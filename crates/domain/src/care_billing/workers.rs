@@ -2,7 +2,6 @@
 //! where the transition rules allow one (seed 004).
 use serde::{Deserialize, Serialize};
 
-use super::field_error;
 use crate::directory::Date;
 use crate::numbers::{LbnrSubstitute, SUBSTITUTE_TRANSITION_END};
 use crate::{FieldError, Lbnr};
@@ -48,7 +47,7 @@ pub fn check_worker_number(
     let input = input.trim();
     if input.is_empty() {
         return if lbnr_required(kind, service_date) {
-            Err(field_error(
+            Err(FieldError::new(
                 "lbnr",
                 "required",
                 format!(
@@ -69,7 +68,7 @@ pub fn check_worker_number(
         return Ok(Some(WorkerNumber::Lbnr { number }));
     };
     if kind.trim() != SUBSTITUTE_KIND {
-        return Err(field_error(
+        return Err(FieldError::new(
             "lbnr",
             "substitute_not_allowed",
             format!(
@@ -81,7 +80,7 @@ pub fn check_worker_number(
     }
     let end = iso(SUBSTITUTE_TRANSITION_END);
     if service_date > end {
-        return Err(field_error(
+        return Err(FieldError::new(
             "lbnr",
             "substitute_expired",
             format!(

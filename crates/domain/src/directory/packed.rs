@@ -379,6 +379,22 @@ mod tests {
     }
 
     #[test]
+    fn a_table_of_the_first_rows_knows_that_more_follow() {
+        let all = PhysicianTable::new(records());
+        assert_eq!(all.total, 2);
+        assert!(all.is_complete());
+        let first = PhysicianTable::first_of(records()[..1].to_vec(), 2);
+        assert!(!first.is_complete());
+        let json = serde_json::to_value(&first).expect("serialises");
+        assert_eq!(json["total"], 2);
+        assert_eq!(json["rows"].as_array().map(Vec::len), Some(1));
+        // An answer without `total` (from a server before it) is the whole table.
+        let older: PhysicianTable =
+            serde_json::from_str(r#"{"rows":[]}"#).expect("reads an answer without total");
+        assert!(older.is_complete());
+    }
+
+    #[test]
     fn malformed_rows_are_refused() {
         for bad in [
             // a field short

@@ -12,7 +12,8 @@ use le_domain::api::access::{
 };
 
 use super::session::{
-    self, ABSOLUTE_TIMEOUT, Actor, ClientAddr, FullSession, Session, session_info, stage_of,
+    self, ABSOLUTE_TIMEOUT, Actor, ClientAddr, FullSession, Session, Unlocked, session_info,
+    stage_of,
 };
 use super::store::{self, UserRow};
 use super::throttle;
@@ -300,11 +301,8 @@ pub async fn sign_out(
 /// `POST /api/v1/auth/sign-out-everywhere`
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
-    session: Session,
+    Unlocked(session): Unlocked<Session>,
 ) -> Result<(StatusCode, HeaderMap), AppError> {
-    if session.user.demo {
-        return Err(crate::demo::credentials_locked());
-    }
     store::delete_sessions_of_user(&state.database, session.user.id, None).await?;
     audit_simple(&state, &session, "sign_out_everywhere", None).await;
     Ok(cleared())
@@ -326,11 +324,8 @@ async fn audit_simple(state: &AppState, session: &Session, action: &str, detail:
 /// `POST /api/v1/auth/totp/begin`: a fresh key for the authenticator app (only while enrolling).
 pub async fn totp_begin(
     State(state): State<AppState>,
-    session: Session,
+    Unlocked(session): Unlocked<Session>,
 ) -> Result<axum::Json<TotpEnrolment>, AppError> {
-    if session.user.demo {
-        return Err(crate::demo::credentials_locked());
-    }
     if session.stage() != SessionStage::EnrolTotp {
         return Err(AppError::Conflict {
             code: "already_enrolled",
@@ -355,12 +350,9 @@ pub async fn totp_begin(
 /// `POST /api/v1/auth/totp/activate`: the key counts only after a valid code from the app.
 pub async fn totp_activate(
     State(state): State<AppState>,
-    session: Session,
+    Unlocked(session): Unlocked<Session>,
     ApiJson(req): ApiJson<TotpActivateRequest>,
 ) -> Result<axum::Json<StepResult>, AppError> {
-    if session.user.demo {
-        return Err(crate::demo::credentials_locked());
-    }
     let now = state.clock.now();
     if session.stage() != SessionStage::EnrolTotp {
         return Err(AppError::Conflict {
@@ -417,12 +409,9 @@ pub async fn totp_activate(
 /// `POST /api/v1/auth/password`
 pub async fn set_password(
     State(state): State<AppState>,
-    session: Session,
+    Unlocked(session): Unlocked<Session>,
     ApiJson(req): ApiJson<SetPasswordRequest>,
 ) -> Result<axum::Json<StepResult>, AppError> {
-    if session.user.demo {
-        return Err(crate::demo::credentials_locked());
-    }
     let now = state.clock.now();
     let user = &session.user;
     match session.stage() {
@@ -467,11 +456,8 @@ pub async fn set_password(
 /// `POST /api/v1/auth/recovery-codes`: new codes; the old ones stop working.
 pub async fn regenerate_recovery_codes(
     State(state): State<AppState>,
-    FullSession(session): FullSession,
+    Unlocked(FullSession(session)): Unlocked<FullSession>,
 ) -> Result<axum::Json<StepResult>, AppError> {
-    if session.user.demo {
-        return Err(crate::demo::credentials_locked());
-    }
     let now = state.clock.now();
     let codes = store::new_recovery_codes(&state.database, session.user.id, RECOVERY_CODES).await?;
     audit_simple(&state, &session, "recovery_codes_generated", None).await;

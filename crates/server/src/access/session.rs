@@ -268,6 +268,42 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
+/// A session whose user may change its own credentials (password, second factor, recovery
+/// codes) and end its other sessions. Demo accounts may not: every visitor of a demo
+/// installation shares them (403 `demo_account_locked`).
+#[derive(Debug, Clone)]
+pub struct Unlocked<S>(pub S);
+
+impl AsRef<Session> for Session {
+    fn as_ref(&self) -> &Session {
+        self
+    }
+}
+
+impl AsRef<Session> for FullSession {
+    fn as_ref(&self) -> &Session {
+        &self.0
+    }
+}
+
+impl<S> FromRequestParts<AppState> for Unlocked<S>
+where
+    S: FromRequestParts<AppState, Rejection = AppError> + AsRef<Session> + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = S::from_request_parts(parts, state).await?;
+        if session.as_ref().user.demo {
+            return Err(crate::demo::credentials_locked());
+        }
+        Ok(Unlocked(session))
+    }
+}
+
 /// A session that has finished set-up (second factor and own password).
 #[derive(Debug, Clone)]
 pub struct FullSession(pub Session);

@@ -86,11 +86,11 @@ pub async fn store_list(
     now: i64,
 ) -> Result<ImportedList, AppError> {
     let parsed = parse_certificate_list(list).map_err(|e| {
-        AppError::Validation(vec![FieldError {
-            field: "file".to_owned(),
-            code: "certificate_list".to_owned(),
-            message: format!("Die Schlüsselliste ist nicht lesbar: {e}"),
-        }])
+        AppError::Validation(vec![FieldError::new(
+            "file",
+            "certificate_list",
+            format!("Die Schlüsselliste ist nicht lesbar: {e}"),
+        )])
     })?;
     let mut skipped = Vec::new();
     let mut keep = Vec::new();

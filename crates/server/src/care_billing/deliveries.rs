@@ -11,8 +11,8 @@ use le_domain::api::care_billing::{
     Delivery, DeliveryRequest, ErrorReturn, ErrorReturnRequest, OrderFieldValue,
 };
 use le_domain::care_billing::{
-    ERROR_RETURN_NOTE_MAX_CHARS, FIELDS, KindCatalog, OrderFile, Procedure, RoutingTable,
-    Timestamp, data_carrier_address, parse_order_file,
+    FIELDS, KindCatalog, OrderFile, Procedure, RoutingTable, Timestamp, data_carrier_address,
+    parse_order_file,
 };
 
 use super::MAX_DELIVERY_BYTES;
@@ -529,29 +529,7 @@ pub async fn error_return(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<ErrorReturnRequest>,
 ) -> Result<axum::Json<Delivery>, AppError> {
-    let mut errors = Vec::new();
-    if req.error_number == 0 || req.error_number > 999_999 {
-        errors.push(FieldError {
-            field: "error_number".to_owned(),
-            code: "range".to_owned(),
-            message: "Die Fehlernummer hat 1 bis 6 Ziffern und ist nicht 0.".to_owned(),
-        });
-    }
-    if req.error_action > 999_999 {
-        errors.push(FieldError {
-            field: "error_action".to_owned(),
-            code: "range".to_owned(),
-            message: "Die Fehlermaßnahme hat höchstens 6 Ziffern.".to_owned(),
-        });
-    }
-    if req.note.chars().count() > ERROR_RETURN_NOTE_MAX_CHARS {
-        errors.push(
-            le_domain::ValidationError::TooLong {
-                max: ERROR_RETURN_NOTE_MAX_CHARS,
-            }
-            .for_field("note"),
-        );
-    }
+    let errors = req.validate();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

@@ -87,11 +87,11 @@ pub async fn add_branch(
     )
     .await?;
     if added.is_none() {
-        return Err(AppError::Validation(vec![le_domain::FieldError {
-            field: "ik".to_owned(),
-            code: "duplicate".to_owned(),
-            message: format!("Die Betriebsstätte mit IK {ik} ist bereits eingetragen."),
-        }]));
+        return Err(AppError::Validation(vec![le_domain::FieldError::new(
+            "ik",
+            "duplicate",
+            format!("Die Betriebsstätte mit IK {ik} ist bereits eingetragen."),
+        )]));
     }
     log(&state, &caller, "care_branch_added", format!("IK {ik}")).await;
     Ok((

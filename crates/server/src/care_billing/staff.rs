@@ -26,13 +26,11 @@ fn member(id: i64, form: StaffForm) -> StaffMember {
 }
 
 fn duplicate_lbnr(lbnr: &str) -> FieldError {
-    FieldError {
-        field: "lbnr".to_owned(),
-        code: "duplicate".to_owned(),
-        message: format!(
-            "Die Beschäftigtennummer {lbnr} ist bereits einer anderen Person zugeordnet."
-        ),
-    }
+    FieldError::new(
+        "lbnr",
+        "duplicate",
+        format!("Die Beschäftigtennummer {lbnr} ist bereits einer anderen Person zugeordnet."),
+    )
 }
 
 /// Validates and saves one form inside `tx`; field errors for a broken form or a taken LBNR.
@@ -165,10 +163,12 @@ pub async fn import(
         AppError::Validation(
             errors
                 .into_iter()
-                .map(|e| FieldError {
-                    field: format!("csv[{}].{}", e.line, e.field),
-                    code: e.code,
-                    message: format!("Zeile {}: {}", e.line, e.message),
+                .map(|e| {
+                    FieldError::new(
+                        format!("csv[{}].{}", e.line, e.field),
+                        e.code,
+                        format!("Zeile {}: {}", e.line, e.message),
+                    )
                 })
                 .collect(),
         )

@@ -76,22 +76,48 @@ pub async fn list(
     Ok(axum::Json(PhysicianList { physicians }))
 }
 
-/// `GET /api/v1/physicians/table`
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TableQuery {
+    /// Only the first this many rows (1 to 1000); `total` still counts every record.
+    limit: Option<u32>,
+}
+
+/// Most rows a limited table answers with (it is meant for a first screen).
+const TABLE_LIMIT_MAX: u32 = 1_000;
+
+/// `GET /api/v1/physicians/table[?limit=n]`
 #[utoipa::path(
     get,
     path = "/physicians/table",
     operation_id = "directory.physicians.table",
     tag = "Arztverzeichnis",
     summary = "Die Ärztinnen und Ärzte des Krankenhauses als gepackte Tabelle (für das Raster)",
-    description = "Dieselben Einträge wie `GET /physicians`, in derselben Reihenfolge, aber je Eintrag ein Array mit den Feldern in der Reihenfolge von `columns` (Datumsangaben als Tage seit 1970-01-01): etwa ein Drittel der Bytes.",
-    responses((status = 200, description = "Die Einträge.", body = le_domain::api::directory::PhysicianTable))
+    description = "Dieselben Einträge wie `GET /physicians`, in derselben Reihenfolge, aber je Eintrag ein Array mit den Feldern in der Reihenfolge von `columns` (Datumsangaben als Tage seit 1970-01-01): etwa ein Drittel der Bytes. Mit `limit` nur die ersten Einträge (für die erste Bildschirmseite); `total` zählt immer alle.",
+    params(TableQuery),
+    responses((status = 200, description = "Die Einträge.", body = le_domain::api::directory::PhysicianTable), (status = 422, description = "Ungültiges Limit.", body = le_domain::ApiErrorBody))
 )]
 pub async fn table(
     State(state): State<AppState>,
     caller: HospitalCaller,
+    axum::extract::Query(query): axum::extract::Query<TableQuery>,
 ) -> Result<axum::Json<PhysicianTable>, AppError> {
-    let physicians = store::physicians_of(&state.database, caller.main_ik.as_str()).await?;
-    Ok(axum::Json(PhysicianTable::new(physicians)))
+    let main_ik = caller.main_ik.as_str();
+    match query.limit {
+        None => {
+            let physicians = store::physicians_of(&state.database, main_ik).await?;
+            Ok(axum::Json(PhysicianTable::new(physicians)))
+        }
+        Some(limit @ 1..=TABLE_LIMIT_MAX) => {
+            let (first, total) = store::first_physicians(&state.database, main_ik, limit).await?;
+            Ok(axum::Json(PhysicianTable::first_of(first, total)))
+        }
+        Some(_) => Err(AppError::Validation(vec![FieldError::new(
+            "limit",
+            "out_of_range",
+            format!("Das Limit muss zwischen 1 und {TABLE_LIMIT_MAX} liegen."),
+        )])),
+    }
 }
 
 /// `GET /api/v1/physicians/{id}`
@@ -242,11 +268,11 @@ pub async fn request_anr(
     }
     write::check(&caller, Some(&record), &record.form, today(&state))?;
     let identity = record.form.identity().ok_or_else(|| {
-        AppError::Validation(vec![FieldError {
-            field: "birth_date".to_owned(),
-            code: "required".to_owned(),
-            message: "Für den Antrag sind Geburtsdatum und Geschlecht nötig.".to_owned(),
-        }])
+        AppError::Validation(vec![FieldError::new(
+            "birth_date",
+            "required",
+            "Für den Antrag sind Geburtsdatum und Geschlecht nötig.",
+        )])
     })?;
     let now = state.clock.now();
     let name = name_of(&record.form);
@@ -267,11 +293,11 @@ pub async fn request_anr(
                     }
                 }
                 _ => {
-                    return Err(AppError::Validation(vec![FieldError {
-                        field: "anr".to_owned(),
-                        code: "anr_unknown".to_owned(),
-                        message: "Diese Arztnummer ist in der zentralen Vergabe nicht bekannt. Bitte prüfen oder das Feld leeren, um eine Nummer zu beantragen.".to_owned(),
-                    }]));
+                    return Err(AppError::Validation(vec![FieldError::new(
+                        "anr",
+                        "anr_unknown",
+                        "Diese Arztnummer ist in der zentralen Vergabe nicht bekannt. Bitte prüfen oder das Feld leeren, um eine Nummer zu beantragen.",
+                    )]));
                 }
             }
         }

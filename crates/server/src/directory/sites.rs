@@ -54,11 +54,11 @@ pub fn line_errors(errors: Vec<le_domain::directory::LineError>) -> AppError {
                     code: e.code,
                     message: e.message,
                 };
-                le_domain::FieldError {
-                    field: format!("csv[{}].{}", line.line, line.field),
-                    code: line.code,
-                    message: format!("Zeile {}: {}", line.line, line.message),
-                }
+                le_domain::FieldError::new(
+                    format!("csv[{}].{}", line.line, line.field),
+                    line.code,
+                    format!("Zeile {}: {}", line.line, line.message),
+                )
             })
             .collect(),
     )

@@ -184,6 +184,41 @@ pub async fn physicians_of(db: &Database, main_ik: &str) -> Result<Vec<Physician
         .collect())
 }
 
+/// The first `limit` physicians of a hospital in the order of [`physicians_of`] and how many
+/// there are in all (for the grid's first screen while the whole list loads).
+pub async fn first_physicians(
+    db: &Database,
+    main_ik: &str,
+    limit: u32,
+) -> Result<(Vec<PhysicianRecord>, u64), AppError> {
+    let sql = match db {
+        Database::Sqlite(_) => {
+            "SELECT id, main_ik, version, form, request_state FROM physicians WHERE main_ik = $1 \
+             ORDER BY last_name_norm, first_name_norm, id LIMIT $2"
+        }
+        Database::Postgres(_) => {
+            "SELECT id, main_ik, version, form, request_state FROM physicians WHERE main_ik = $1 \
+             ORDER BY last_name_norm COLLATE \"C\", first_name_norm COLLATE \"C\", id LIMIT $2"
+        }
+    };
+    let rows: Vec<PhysicianRow> = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(main_ik)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?;
+    let total: i64 = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM physicians WHERE main_ik = $1",
+    )
+    .bind(main_ik)
+    .fetch_one(pool)
+    .await)?;
+    let records = rows
+        .iter()
+        .map(PhysicianRow::record)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((records, u64::try_from(total).unwrap_or(0)))
+}
+
 /// Physicians of a hospital whose last or first name starts with `q` (normalised, indexed).
 pub async fn search_physicians(
     db: &Database,

@@ -231,15 +231,23 @@ async fn a_delivery_gets_its_transfer_number_and_order_file() {
     assert_eq!(fields[4].label, "Verfahren");
     assert_eq!(fields[4].value, "TPFL0");
 
+    // An error return out of range is refused field by field (the domain's rule) and records nothing.
+    let record_error_return =
+        |body: Value| on_delivery(&app, &clerk, "POST", id, "/error-return", Some(body));
+    let res = record_error_return(json!({"error_number": 0, "error_action": 1_000_000})).await;
+    let refused = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        field_codes(&refused),
+        [("error_number", "range"), ("error_action", "range")]
+    );
+    let unchanged: Delivery = app
+        .read(&clerk, &format!("/api/v1/care/deliveries/{id}"))
+        .await;
+    assert_eq!(unchanged.error_return, None);
+
     // An error return is recorded; a correction delivery follows with the next number.
-    let error_return = json!({"error_number": 240, "error_action": 3, "note": "Satz fehlerhaft"});
-    let res = on_delivery(
-        &app,
-        &clerk,
-        "POST",
-        id,
-        "/error-return",
-        Some(error_return),
+    let res = record_error_return(
+        json!({"error_number": 240, "error_action": 3, "note": "Satz fehlerhaft"}),
     )
     .await;
     let returned: Delivery = typed(res, StatusCode::OK).await;

@@ -270,3 +270,64 @@ async fn the_packed_table_holds_the_list_in_a_third_of_the_bytes() {
             .all(|s| s.end <= Date::from_ymd(2030, 1, 31).ok())
     }));
 }
+
+/// The grid's first screen (issue 8, item 11): `?limit=n` answers the table's first `n` rows in
+/// the same order with the count of all records, never another hospital's, and refuses limits
+/// outside 1 to 1,000 in words.
+#[tokio::test]
+async fn the_first_rows_of_the_table_come_alone_with_the_count_of_all() {
+    let app = demo().await;
+    le_server::demo::add_demo_hospital_physicians(&app.state, 300)
+        .await
+        .unwrap();
+    let hr = as_user(&app, "klinik.personal").await;
+    let (full, _) = table_of(&app, &hr).await;
+    assert_eq!((full.rows.0.len(), full.total), (300, 300));
+    assert!(full.is_complete());
+
+    let first: PhysicianTable = app.read(&hr, "/api/v1/physicians/table?limit=100").await;
+    assert_eq!(first.columns, PACKED_COLUMNS);
+    assert_eq!(first.total, 300);
+    assert!(!first.is_complete());
+    assert_eq!(first.rows.0, full.rows.0[..100]);
+    // A limit beyond the records answers all of them: the table is complete.
+    let all: PhysicianTable = app.read(&hr, "/api/v1/physicians/table?limit=1000").await;
+    assert_eq!(all.rows.0, full.rows.0);
+    assert!(all.is_complete());
+
+    // Another hospital's first rows hold none of these.
+    let other = app.second_hospital().await;
+    let theirs: PhysicianTable = app
+        .read(&other.client, "/api/v1/physicians/table?limit=10")
+        .await;
+    assert_eq!((theirs.rows.0.len(), theirs.total), (0, 0));
+
+    for limit in ["0", "1001"] {
+        let res = app
+            .call(
+                &hr,
+                "GET",
+                &format!("/api/v1/physicians/table?limit={limit}"),
+                None,
+            )
+            .await;
+        let error = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error.fields.len(), 1, "{limit}");
+        assert_eq!(error.fields[0].field, "limit");
+        assert_eq!(
+            error.fields[0].message,
+            "Das Limit muss zwischen 1 und 1000 liegen."
+        );
+    }
+    for limit in ["-1", "viele"] {
+        let res = app
+            .call(
+                &hr,
+                "GET",
+                &format!("/api/v1/physicians/table?limit={limit}"),
+                None,
+            )
+            .await;
+        assert!(res.status().is_client_error(), "{limit}: {}", res.status());
+    }
+}
