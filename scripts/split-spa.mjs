@@ -17,7 +17,7 @@ if (!src || !stage) {
   console.error("usage: node scripts/split-spa.mjs <split output dir> <staging dir>");
   process.exit(2);
 }
-// Every lazily loaded area of src/areas.rs: a build without one of them is broken.
+// Every lazily loaded area and piece of src/areas.rs: a build without one of them is broken.
 const AREAS = [
   "directory",
   "audits",
@@ -28,6 +28,11 @@ const AREAS = [
   "account",
   "care_billing",
   "kiosk",
+  "directory_editor",
+  "directory_clarifications",
+  "directory_bulk",
+  "audits_case",
+  "audits_structure",
 ];
 const NAME = "le-portal-web";
 
