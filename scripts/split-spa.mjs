@@ -70,6 +70,9 @@ for (const area of AREAS) {
   if (!loader.includes(`__wasm_split_load_${area}`)) fail(`__wasm_split.js has no loader for "${area}"`);
 }
 loader = loader.replace(/"\.\/([A-Za-z0-9_]+\.wasm)"/g, (_, f) => `"./${chunkNames.get(f)}"`);
+// wasm-split-cli writes, above every shared chunk, a comment naming the areas that need it: with
+// the areas' pieces that is about a fifth of the loader, which is part of the first load.
+loader = loader.replace(/^\/\* [a-z0-9_, ]+ \*\/\n/gm, "");
 
 // 3. Main module and its JS.
 const mainWasm = readFileSync(join(src, `${NAME}_bg.wasm`));
