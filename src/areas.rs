@@ -1,5 +1,8 @@
 //! The areas whose code is loaded on first use: one split point (its own wasm chunk) per area, and
 //! the route view that shows the area's heading at once, then the area, or a German message.
+//! The two largest areas load their less used pages the same way from inside the area (pieces:
+//! the physician form, the clarifications, the bulk edit panel; a case with its requests, the
+//! structure audits), so that an area's first visit fetches what its start page needs.
 //!
 //! The split itself is done by `scripts/split-spa.sh` after the wasm32 build; a build without that
 //! step cannot start (the chunks' imports are placeholders).
@@ -11,7 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-use crate::components::form::BUTTON_PRIMARY;
+use crate::components::form::{BUTTON_PRIMARY, CARD_CLASS};
 use crate::pages::access::{
     account::Account, enrol_totp::EnrolTotp, recovery_codes::RecoveryCodesPage,
     registration::Registration, registration_status::RegistrationStatusPage,
@@ -43,6 +46,16 @@ pub enum Area {
     CareBilling,
     /// The kiosk's start screen (kiosk mode only).
     Kiosk,
+    /// Directory piece: the physician form (new, edit).
+    DirectoryEditor,
+    /// Directory piece: the hospital's clarifications and the directory office's page.
+    DirectoryClarifications,
+    /// Directory piece: the bulk edit panel below the grid (fetched once something is selected).
+    DirectoryBulk,
+    /// Audits piece: one case, one document request, a receipt.
+    AuditCase,
+    /// Audits piece: structure audits and inspections.
+    AuditStructure,
 }
 
 impl Area {
@@ -61,7 +74,19 @@ impl Area {
             (Area::SignInSteps, Some(Route::RecoveryCodes)) => "Ihre Wiederherstellungscodes",
             (Area::SignInSteps, _) => "Anmelden",
             (Area::Directory, _) => "Arztverzeichnis",
+            (Area::DirectoryEditor, Some(Route::DirectoryPhysician { .. })) => {
+                "Ärztin/Arzt bearbeiten"
+            }
+            (Area::DirectoryEditor, _) => "Ärztin/Arzt anlegen",
+            (Area::DirectoryClarifications, Some(Route::DirectoryClarifications)) => "Klärungen",
+            (Area::DirectoryClarifications, _) => "Geschäftsstelle Arztverzeichnis",
+            (Area::DirectoryBulk, _) => "Sammeländerung",
             (Area::Audits, _) => "Prüfverfahren",
+            (Area::AuditCase, Some(Route::AuditRequest { .. })) => "Anforderung von Unterlagen",
+            (Area::AuditCase, Some(Route::AuditReceipt { .. })) => "Quittung",
+            (Area::AuditCase, _) => "Fall",
+            (Area::AuditStructure, Some(Route::AuditInspections)) => "Begehungen",
+            (Area::AuditStructure, _) => "Strukturprüfungen",
             (Area::Registration, _) => "Registrierung für das LE-Portal",
             (Area::RegistrationStatus, _) => "Stand der Registrierung",
             (Area::Account, _) => "Konto",
@@ -82,7 +107,17 @@ impl Area {
             Area::Account => account().await,
             Area::CareBilling => care_billing().await,
             Area::Kiosk => kiosk().await,
+            Area::DirectoryEditor => directory_editor().await,
+            Area::DirectoryClarifications => directory_clarifications().await,
+            Area::DirectoryBulk => directory_bulk().await,
+            Area::AuditCase => audits_case().await,
+            Area::AuditStructure => audits_structure().await,
         }
+    }
+
+    /// A panel within a page (an `h2` section) rather than a page of its own.
+    fn is_panel(self) -> bool {
+        self == Area::DirectoryBulk
     }
 }
 
@@ -159,6 +194,46 @@ fn kiosk() -> Result<Render, SplitLoaderError> {
     Ok(draw)
 }
 
+#[wasm_split(directory_editor, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn directory_editor() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <crate::pages::directory::EditorPiece /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(directory_clarifications, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn directory_clarifications() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <crate::pages::directory::ClarificationsPiece /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(directory_bulk, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn directory_bulk() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <crate::pages::directory::BulkPiece /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(audits_case, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn audits_case() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <crate::pages::audits::CasePiece /> }.into_any()
+    }
+    Ok(draw)
+}
+
+#[wasm_split(audits_structure, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn audits_structure() -> Result<Render, SplitLoaderError> {
+    fn draw() -> AnyView {
+        view! { <crate::pages::audits::StructurePiece /> }.into_any()
+    }
+    Ok(draw)
+}
+
 /// The set-up steps after signing in, one page each (one chunk for all).
 #[component]
 fn SignInStep() -> impl IntoView {
@@ -191,6 +266,11 @@ thread_local! {
 
 fn loaded(area: Area) -> Option<Render> {
     LOADED.with_borrow(|all| all.iter().find(|(a, _)| *a == area).map(|(_, r)| *r))
+}
+
+/// Whether the area's chunk is already loaded in this tab (then it shows at once).
+pub fn is_loaded(area: Area) -> bool {
+    loaded(area).is_some()
 }
 
 /// Loads an area's chunk (if not yet loaded) and remembers its view.
@@ -236,7 +316,9 @@ enum State {
     Failed,
 }
 
-/// The route view of a lazily loaded area.
+/// The route view of a lazily loaded area (or a piece of one): the heading and a progress bar
+/// while its chunk loads, then the area; a German message with a reload button when it fails.
+/// A panel shows the same in a section with an `h2`.
 #[component]
 pub fn LazyArea(area: Area) -> impl IntoView {
     let state = RwSignal::new(match loaded(area) {
@@ -255,30 +337,49 @@ pub fn LazyArea(area: Area) -> impl IntoView {
     }
     let route = use_route();
     let heading = move || area.heading(route.get());
+    let placeholder = move |body: AnyView| {
+        if area.is_panel() {
+            view! {
+                <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="teil-titel">
+                    <h2 id="teil-titel" class="text-lg font-semibold text-blue-950">{heading}</h2>
+                    {body}
+                </section>
+            }
+            .into_any()
+        } else {
+            view! {
+                <h1 class="text-2xl font-bold text-blue-950">{heading}</h1>
+                {body}
+            }
+            .into_any()
+        }
+    };
     move || {
         match state.get() {
         State::Ready(render) => render(),
-        State::Loading => view! {
-            <h1 class="text-2xl font-bold text-blue-950">{heading}</h1>
-            <div role="status" class="mt-6 max-w-md text-slate-700">
-                <p id="bereich-laedt">"Dieser Bereich wird geladen …"</p>
-                <progress aria-labelledby="bereich-laedt" class="mt-2 h-2 w-full"></progress>
-            </div>
-        }
-        .into_any(),
-        State::Failed => view! {
-            <h1 class="text-2xl font-bold text-blue-950">{heading}</h1>
-            <div role="alert" class="mt-6 max-w-xl rounded border border-red-700 bg-red-50 p-4 text-red-950">
-                <p class="font-semibold">"Dieser Bereich konnte nicht geladen werden."</p>
-                <p class="mt-2">
-                    "Vielleicht ist die Verbindung unterbrochen oder das LE-Portal wurde gerade aktualisiert. Bitte laden Sie die Seite neu."
-                </p>
-                <button type="button" class=format!("mt-4 {BUTTON_PRIMARY}") on:click=|_| reload()>
-                    "Seite neu laden"
-                </button>
-            </div>
-        }
-        .into_any(),
+        State::Loading => placeholder(
+            view! {
+                <div role="status" class="mt-6 max-w-md text-slate-700">
+                    <p id="bereich-laedt">"Dieser Bereich wird geladen …"</p>
+                    <progress aria-labelledby="bereich-laedt" class="mt-2 h-2 w-full"></progress>
+                </div>
+            }
+            .into_any(),
+        ),
+        State::Failed => placeholder(
+            view! {
+                <div role="alert" class="mt-6 max-w-xl rounded border border-red-700 bg-red-50 p-4 text-red-950">
+                    <p class="font-semibold">"Dieser Bereich konnte nicht geladen werden."</p>
+                    <p class="mt-2">
+                        "Vielleicht ist die Verbindung unterbrochen oder das LE-Portal wurde gerade aktualisiert. Bitte laden Sie die Seite neu."
+                    </p>
+                    <button type="button" class=format!("mt-4 {BUTTON_PRIMARY}") on:click=|_| reload()>
+                        "Seite neu laden"
+                    </button>
+                </div>
+            }
+            .into_any(),
+        ),
     }
     }
 }

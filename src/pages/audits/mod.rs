@@ -1,6 +1,8 @@
 //! The Prüfverfahren area (the audit exchange between the Medizinischer Dienst and hospitals):
 //! one page per route of `routes.rs`, picked here; the area's sub-menu comes from the domain's
-//! `nav::AuditsMenuEntry`. Imports run one way: this module → the pages → `shared`.
+//! `nav::AuditsMenuEntry`. Imports run one way: this module → the pages → `shared`. The start
+//! pages are in the area's chunk; a case with its requests and receipts, and the structure audits
+//! with the inspections, are pieces with chunks of their own (`areas.rs`), loaded when opened.
 //!
 //! - `inbox`: the hospital's requests (start page of hospitals)
 //! - `cases`: the MD's cases, new case, one case (start page of the MD)
@@ -22,6 +24,7 @@ mod structure;
 use le_domain::nav::AuditsMenuEntry;
 use leptos::prelude::*;
 
+use crate::areas::{Area, LazyArea};
 use crate::components::form::LINK_CLASS;
 use crate::components::guard::RequireSession;
 use crate::contexts::session::Session;
@@ -37,14 +40,36 @@ pub fn AuditsArea() -> impl IntoView {
         <AreaNav />
         {move || match route.get() {
             Some(Route::Audits) => view! { <Start /> }.into_any(),
-            Some(Route::AuditRequest { id }) => view! { <request::RequestPage id=id /> }.into_any(),
-            Some(Route::AuditReceipt { id }) => view! { <receipt::ReceiptPage id=id /> }.into_any(),
             Some(Route::AuditCases) => view! { <cases::CasesPage /> }.into_any(),
-            Some(Route::AuditCase { id }) => view! { <cases::CasePage id=id /> }.into_any(),
-            Some(Route::AuditStructure) => view! { <structure::StructurePage /> }.into_any(),
-            Some(Route::AuditInspections) => view! { <inspections::InspectionsPage /> }.into_any(),
+            Some(Route::AuditRequest { .. } | Route::AuditReceipt { .. } | Route::AuditCase { .. }) => {
+                view! { <LazyArea area=Area::AuditCase /> }.into_any()
+            }
+            Some(Route::AuditStructure | Route::AuditInspections) => {
+                view! { <LazyArea area=Area::AuditStructure /> }.into_any()
+            }
             _ => view! { <NotFound /> }.into_any(),
         }}
+    }
+}
+
+/// A case, a document request or a receipt (chunk `audits_case`). Drawn anew by
+/// [`AuditsArea`] for each page, so the route is read once.
+#[component]
+pub fn CasePiece() -> impl IntoView {
+    match use_route().get_untracked() {
+        Some(Route::AuditCase { id }) => view! { <cases::CasePage id=id /> }.into_any(),
+        Some(Route::AuditRequest { id }) => view! { <request::RequestPage id=id /> }.into_any(),
+        Some(Route::AuditReceipt { id }) => view! { <receipt::ReceiptPage id=id /> }.into_any(),
+        _ => view! { <NotFound /> }.into_any(),
+    }
+}
+
+/// The structure audits or the inspections (chunk `audits_structure`).
+#[component]
+pub fn StructurePiece() -> impl IntoView {
+    match use_route().get_untracked() {
+        Some(Route::AuditInspections) => view! { <inspections::InspectionsPage /> }.into_any(),
+        _ => view! { <structure::StructurePage /> }.into_any(),
     }
 }
 

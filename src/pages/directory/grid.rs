@@ -8,14 +8,15 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
-use super::bulk::{BulkPanel, CsvPanel};
+use super::bulk::CsvPanel;
 use super::common::{
     STATE_FILTERS, display_name, display_sites, has_site, is_active, perf_mark,
     perf_mark_after_frame, state_key,
 };
 use super::data::{DirectoryData, Physicians, TableState};
 use crate::api::{Load, directory as api};
-use crate::components::form::{BUTTON_SECONDARY, LABEL_CLASS, LINK_CLASS};
+use crate::areas::{Area, LazyArea, is_loaded};
+use crate::components::form::{BUTTON_SECONDARY, CARD_CLASS, LABEL_CLASS, LINK_CLASS};
 use crate::contexts::session::Session;
 use crate::dates::today;
 use crate::routes::Route;
@@ -304,7 +305,7 @@ pub fn PhysicianGrid() -> impl IntoView {
             Shown::Grid => view! { <Grid data partial /> }.into_any(),
         }}
         <Show when=move || can_edit.get()>
-            <BulkPanel />
+            <BulkSection />
         </Show>
         <CsvPanel can_edit />
         <p class="mt-8">
@@ -320,6 +321,33 @@ enum Shown {
     Loading,
     Failed(String),
     Grid,
+}
+
+/// The bulk edit panel: its code is a chunk of its own, fetched once something is selected
+/// (until then a line says what the panel is for); once there, it stays.
+#[component]
+fn BulkSection() -> impl IntoView {
+    let data = expect_context::<DirectoryData>();
+    let wanted = Memo::new(move |before: Option<&bool>| {
+        before == Some(&true)
+            || is_loaded(Area::DirectoryBulk)
+            || data.selected.with(|s| !s.is_empty())
+    });
+    move || {
+        if wanted.get() {
+            view! { <LazyArea area=Area::DirectoryBulk /> }.into_any()
+        } else {
+            view! {
+                <section class=format!("mt-8 {CARD_CLASS}") aria-labelledby="sammel-titel">
+                    <h2 id="sammel-titel" class="text-lg font-semibold text-blue-950">"Sammeländerung"</h2>
+                    <p class="mt-1 text-slate-700">
+                        "Wählen Sie in der Tabelle Ärztinnen und Ärzte aus, um sie gemeinsam zu ändern: Tätigkeit an einem Standort beenden, Standort hinzufügen oder ein Feld setzen."
+                    </p>
+                </section>
+            }
+            .into_any()
+        }
+    }
 }
 
 /// The virtually scrolled table: only the visible rows (plus a buffer) exist in the page;

@@ -1,4 +1,6 @@
-//! The Arztverzeichnis area: its own sub-routes under one top-level route (see app.rs).
+//! The Arztverzeichnis area: its own sub-routes under one top-level route (see app.rs). The
+//! grid is in the area's chunk; the physician form, the clarifications (hospital and office) and
+//! the bulk edit panel are pieces with chunks of their own (`areas.rs`), loaded when opened.
 mod bulk;
 mod clarifications;
 mod common;
@@ -10,6 +12,7 @@ mod office;
 use le_domain::access::{InstitutionKind, Permission, Role};
 use leptos::prelude::*;
 
+use crate::areas::{Area, LazyArea};
 use crate::components::guard::RequireSession;
 use crate::components::page_title::set_page_title;
 use crate::contexts::session::Session;
@@ -74,27 +77,22 @@ pub fn DirectoryArea() -> impl IntoView {
             </RequireSession>
         }
         .into_any(),
-        Page::New => view! {
+        // `Edit(id)` is its own page: another id builds the editor anew.
+        Page::New | Page::Edit(_) => view! {
             <RequireSession allowed=is_directory_user>
-                <form::PhysicianEditor id=None />
-            </RequireSession>
-        }
-        .into_any(),
-        Page::Edit(id) => view! {
-            <RequireSession allowed=is_directory_user>
-                <form::PhysicianEditor id=Some(id) />
+                <LazyArea area=Area::DirectoryEditor />
             </RequireSession>
         }
         .into_any(),
         Page::Inbox => view! {
             <RequireSession allowed=is_directory_user>
-                <clarifications::HospitalInbox />
+                <LazyArea area=Area::DirectoryClarifications />
             </RequireSession>
         }
         .into_any(),
         Page::Office => view! {
             <RequireSession allowed=is_office_user>
-                <office::OfficePage />
+                <LazyArea area=Area::DirectoryClarifications />
             </RequireSession>
         }
         .into_any(),
@@ -110,4 +108,32 @@ pub fn DirectoryArea() -> impl IntoView {
         .into_any(),
     }
     }
+}
+
+/// The physician form (chunk `directory_editor`): new, or the physician of the path. Drawn anew
+/// by [`DirectoryArea`] for each page, so the route is read once.
+#[component]
+pub fn EditorPiece() -> impl IntoView {
+    let id = match use_route().get_untracked() {
+        Some(Route::DirectoryPhysician { id }) => Some(id),
+        _ => None,
+    };
+    view! { <form::PhysicianEditor id /> }
+}
+
+/// The hospital's clarifications, or the office's page (chunk `directory_clarifications`).
+#[component]
+pub fn ClarificationsPiece() -> impl IntoView {
+    match use_route().get_untracked() {
+        Some(Route::DirectoryClarifications) => {
+            view! { <clarifications::HospitalInbox /> }.into_any()
+        }
+        _ => view! { <office::OfficePage /> }.into_any(),
+    }
+}
+
+/// The bulk edit panel (chunk `directory_bulk`), below the grid whose context it reads.
+#[component]
+pub fn BulkPiece() -> impl IntoView {
+    view! { <bulk::BulkPanel /> }
 }
