@@ -199,7 +199,7 @@ test("care-service billing: a test delivery is sealed and uploaded", async ({ pa
   await page.getByRole("button", { name: "Signieren, verschlüsseln und hochladen" }).tap();
   await page.waitForURL(/\/pflegeabrechnung\/lieferung\/\d+$/, { timeout: 60_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Lieferung TPFL0\d{3}$/);
-  await expect(page.getByTestId("order-fields")).toContainText("2026");
+  await expect(page.getByTestId("delivery-summary")).toContainText("2026-10");
   await page.getByRole("button", { name: "Zurück zum Start" }).tap();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
 });

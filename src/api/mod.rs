@@ -214,11 +214,6 @@ impl<T: Send + Sync + 'static> Load<T> {
         leptos::prelude::With::with(&self.value, |v| f(v.as_ref()))
     }
 
-    /// [`Load::with`] without tracking (for event handlers).
-    pub fn with_untracked<R>(&self, f: impl FnOnce(Option<&Result<T, ApiFailure>>) -> R) -> R {
-        leptos::prelude::WithUntracked::with_untracked(&self.value, |v| f(v.as_ref()))
-    }
-
     /// The answer as the page shows it: while a reload runs, the last answer stays (no flicker
     /// after each action, the focus and the widgets inside survive); `None` only before the
     /// first answer.

@@ -76,47 +76,19 @@ impl Physicians {
         }
     }
 
-    /// The whole table, or its first rows until it first arrives; `Err` when it failed.
-    fn pick<'a>(
-        full: Option<&'a Result<PhysicianTable, ApiFailure>>,
-        full_seen: bool,
-        first: Option<&'a Result<PhysicianTable, ApiFailure>>,
-    ) -> Option<Result<&'a PhysicianTable, &'a ApiFailure>> {
-        match full {
-            Some(answer) => Some(answer.as_ref()),
-            // A failed first-rows request just means waiting for the whole table.
-            None if !full_seen => first.and_then(|r| r.as_ref().ok()).map(Ok),
-            None => None,
-        }
-    }
-
-    /// Runs `f` on the shown table (tracked).
+    /// Runs `f` on the shown table (tracked): the whole table, or its first rows until the
+    /// whole table first arrives; `Err` when it failed.
     fn with_table<R>(
         &self,
         f: impl FnOnce(Option<Result<&PhysicianTable, &ApiFailure>>) -> R,
     ) -> R {
-        self.physicians.with(|full| {
-            if full.is_none() && !self.full_seen.get() {
-                self.first_rows
-                    .with(|first| f(Self::pick(full, false, first)))
-            } else {
-                f(Self::pick(full, true, None))
-            }
-        })
-    }
-
-    /// [`Physicians::with_table`] without tracking.
-    fn with_table_untracked<R>(
-        &self,
-        f: impl FnOnce(Option<Result<&PhysicianTable, &ApiFailure>>) -> R,
-    ) -> R {
-        self.physicians.with_untracked(|full| {
-            if full.is_none() && !self.full_seen.get_untracked() {
-                self.first_rows
-                    .with_untracked(|first| f(Self::pick(full, false, first)))
-            } else {
-                f(Self::pick(full, true, None))
-            }
+        self.physicians.with(|full| match full {
+            Some(answer) => f(Some(answer.as_ref())),
+            // A failed first-rows request just means waiting for the whole table.
+            None if !self.full_seen.get() => self
+                .first_rows
+                .with(|first| f(first.and_then(|r| r.as_ref().ok()).map(Ok))),
+            None => f(None),
         })
     }
 
@@ -131,10 +103,7 @@ impl Physicians {
 
     /// [`Physicians::with_records`] without tracking (for event handlers).
     pub fn with_records_untracked<R>(&self, f: impl FnOnce(&[PhysicianRecord]) -> R) -> R {
-        self.with_table_untracked(|t| match t {
-            Some(Ok(table)) => f(&table.rows.0),
-            _ => f(&[]),
-        })
+        untrack(|| self.with_records(f))
     }
 
     /// What the grid can show (tracked).

@@ -302,7 +302,8 @@ async fn the_first_rows_of_the_table_come_alone_with_the_count_of_all() {
         .await;
     assert_eq!((theirs.rows.0.len(), theirs.total), (0, 0));
 
-    for limit in ["0", "1001"] {
+    // Out of range: a field error in words; not a number: refused by the query parser.
+    for limit in ["0", "1001", "-1", "viele"] {
         let res = app
             .call(
                 &hr,
@@ -311,6 +312,10 @@ async fn the_first_rows_of_the_table_come_alone_with_the_count_of_all() {
                 None,
             )
             .await;
+        if limit.parse::<u32>().is_err() {
+            assert!(res.status().is_client_error(), "{limit}: {}", res.status());
+            continue;
+        }
         let error = refusal(res, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(error.fields.len(), 1, "{limit}");
         assert_eq!(error.fields[0].field, "limit");
@@ -318,16 +323,5 @@ async fn the_first_rows_of_the_table_come_alone_with_the_count_of_all() {
             error.fields[0].message,
             "Das Limit muss zwischen 1 und 1000 liegen."
         );
-    }
-    for limit in ["-1", "viele"] {
-        let res = app
-            .call(
-                &hr,
-                "GET",
-                &format!("/api/v1/physicians/table?limit={limit}"),
-                None,
-            )
-            .await;
-        assert!(res.status().is_client_error(), "{limit}: {}", res.status());
     }
 }
