@@ -63,6 +63,8 @@ try {
   await search.fill("");
   await page.getByRole("button", { name: /Alle gefilterten auswählen/ }).click();
   const selected = await page.getByTestId("selected-count").innerText();
+  // The bulk panel is a piece of its own, fetched once something is selected.
+  await page.getByRole("button", { name: "Vorschau", exact: true }).waitFor();
   const previewTimes = [];
   for (let i = 0; i < 7; i++) {
     previewTimes.push(await page.evaluate(async () => {
