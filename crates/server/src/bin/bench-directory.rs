@@ -186,88 +186,124 @@ async fn table_split(state: &le_server::AppState) -> Result<(), Failure> {
             " (DIFFERENT BYTES)"
         }
     );
+    // What compressing it costs at each level (the compression layer uses brotli 4, gzip 6).
+    let mut levels = Vec::new();
+    for (encoding, level) in [
+        (table::Encoding::Brotli, 0),
+        (table::Encoding::Brotli, 1),
+        (table::Encoding::Brotli, 2),
+        (table::Encoding::Brotli, 4),
+        (table::Encoding::Gzip, 1),
+        (table::Encoding::Gzip, 6),
+    ] {
+        let t = Instant::now();
+        let size = encoding.encode(packed.clone(), level)?.len();
+        levels.push(format!(
+            "{encoding:?} {level}: {:.0} ms, {:.2} MB",
+            ms(t),
+            size as f64 / 1e6
+        ));
+    }
+    println!("whole table compressed: {}", levels.join("; "));
     Ok(())
 }
 
 /// How long `GET /physicians/table?limit=100` and `GET /sites` take while whole tables are in
-/// flight (as many as the runtime has workers): every request is a task of its own, as on a
-/// server. With `on_workers`, the whole tables are instead read, parsed and serialised on the
-/// runtime's workers (as the handler did before the work moved to the blocking pool).
+/// flight (as many as the runtime has workers, asked for with brotli as a browser does; three
+/// rounds): every request is a task of its own, as on a server. With `on_workers`, the whole
+/// tables are instead read, parsed, serialised and compressed (brotli 4, as the compression layer
+/// did) on the runtime's workers, as the handler did before that work moved to the blocking pool.
 async fn first_rows_while_loading(
     app: &axum::Router,
     state: &le_server::AppState,
     cookie: &str,
     on_workers: bool,
 ) -> Result<(), Failure> {
+    const ROUNDS: usize = 3;
     let workers = tokio::runtime::Handle::current().metrics().num_workers();
-    let mut whole = Vec::new();
-    for _ in 0..workers {
-        let (app, state, cookie) = (app.clone(), state.clone(), cookie.to_owned());
-        whole.push(tokio::spawn(async move {
-            if on_workers {
-                let all =
-                    le_server::directory::store::physicians_json(&state.database, DEMO_MAIN_IK)
-                        .await
-                        .map_err(|e| format!("{e:?}"))?;
-                let records = le_server::directory::store::records_from_json(&all)
-                    .map_err(|e| format!("{e:?}"))?;
-                return Ok::<usize, Failure>(
-                    serde_json::to_vec(&PhysicianTable::new(records))?.len(),
-                );
-            }
-            let res = app
-                .oneshot(
-                    Request::get("/api/v1/physicians/table")
-                        .header(header::COOKIE, cookie)
-                        .body(Body::empty())?,
-                )
-                .await?;
-            Ok(res.into_body().collect().await?.to_bytes().len())
-        }));
-    }
-    let mut probes: Vec<(&str, f64)> = Vec::new();
-    let mut i = 0usize;
-    while whole.iter().any(|h| !h.is_finished()) {
-        let path = if i % 2 == 0 {
-            "/api/v1/physicians/table?limit=100"
-        } else {
-            "/api/v1/sites"
-        };
-        i += 1;
+    let probe = |path: &'static str| {
         let req = Request::get(path)
             .header(header::COOKIE, cookie)
-            .body(Body::empty())?;
-        let t = Instant::now();
+            .header(header::ACCEPT_ENCODING, "br")
+            .body(Body::empty());
         let app = app.clone();
-        tokio::spawn(async move {
-            let res = app.oneshot(req).await?;
-            res.into_body().collect().await?;
-            Ok::<(), Failure>(())
-        })
-        .await??;
-        probes.push((path, t.elapsed().as_secs_f64() * 1000.0));
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        async move {
+            let req = req?;
+            let t = Instant::now();
+            tokio::spawn(async move {
+                let res = app.oneshot(req).await?;
+                res.into_body().collect().await?;
+                Ok::<(), Failure>(())
+            })
+            .await??;
+            Ok::<f64, Failure>(t.elapsed().as_secs_f64() * 1000.0)
+        }
+    };
+    let paths = ["/api/v1/physicians/table?limit=100", "/api/v1/sites"];
+    let mut alone: Vec<(&str, f64)> = Vec::new();
+    for i in 0..20 {
+        let path = paths[i % 2];
+        alone.push((path, probe(path).await?));
     }
-    for h in whole {
-        h.await??;
+    let mut probes: Vec<(&str, f64)> = Vec::new();
+    for _ in 0..ROUNDS {
+        let mut whole = Vec::new();
+        for _ in 0..workers {
+            let (app, state, cookie) = (app.clone(), state.clone(), cookie.to_owned());
+            whole.push(tokio::spawn(async move {
+                use le_server::directory::{store, table};
+                if on_workers {
+                    let all = store::physicians_json(&state.database, DEMO_MAIN_IK)
+                        .await
+                        .map_err(|e| format!("{e:?}"))?;
+                    let records = store::records_from_json(&all).map_err(|e| format!("{e:?}"))?;
+                    let json = serde_json::to_vec(&PhysicianTable::new(records))?;
+                    return Ok::<usize, Failure>(table::Encoding::Brotli.encode(json, 4)?.len());
+                }
+                let res = app
+                    .oneshot(
+                        Request::get("/api/v1/physicians/table")
+                            .header(header::COOKIE, cookie)
+                            .header(header::ACCEPT_ENCODING, "br")
+                            .body(Body::empty())?,
+                    )
+                    .await?;
+                Ok(res.into_body().collect().await?.to_bytes().len())
+            }));
+        }
+        let mut i = 0usize;
+        while whole.iter().any(|h| !h.is_finished()) {
+            let path = paths[i % 2];
+            i += 1;
+            probes.push((path, probe(path).await?));
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        for h in whole {
+            h.await??;
+        }
     }
-    for path in ["/api/v1/physicians/table?limit=100", "/api/v1/sites"] {
-        let mut times: Vec<f64> = probes
+    let times = |of: &[(&str, f64)], path: &str| {
+        let mut t: Vec<f64> = of
             .iter()
             .filter(|(p, _)| *p == path)
             .map(|(_, t)| *t)
             .collect();
-        times.sort_by(f64::total_cmp);
+        t.sort_by(f64::total_cmp);
+        t
+    };
+    for path in paths {
+        let during = times(&probes, path);
         println!(
-            "GET {path} while {workers} whole tables load {}: p50 {:.1} ms, max {:.1} ms over {} requests",
+            "GET {path} while {workers} whole tables load {}: p50 {:.1} ms, max {:.1} ms over {} requests (alone: p50 {:.1} ms)",
             if on_workers {
                 "(work on the runtime's workers, as before)"
             } else {
                 "(the server as it is)"
             },
-            percentile(&times, 0.5),
-            times.last().copied().unwrap_or(0.0),
-            times.len()
+            percentile(&during, 0.5),
+            during.last().copied().unwrap_or(0.0),
+            during.len(),
+            percentile(&times(&alone, path), 0.5),
         );
     }
     Ok(())

@@ -65,8 +65,10 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     caller: HospitalCaller,
+    headers: axum::http::HeaderMap,
     axum::extract::Query(query): axum::extract::Query<ListQuery>,
 ) -> Result<axum::response::Response, AppError> {
+    let encoding = table::Encoding::accepted(&headers);
     if let Some(q) = &query.q {
         le_domain::access::check_search_term(q).map_err(|e| AppError::field("q", &e))?;
     }
@@ -77,15 +79,17 @@ pub async fn list(
             Ok(axum::Json(PhysicianList { physicians }).into_response())
         }
         None => {
-            // Tens of MB at national scale: read and written off the runtime's workers.
+            // Tens of MB at national scale: read, written and compressed off the runtime's
+            // workers.
             let all = store::physicians_json(&state.database, caller.main_ik.as_str()).await?;
             let body = table::off_the_workers(move || {
                 let physicians = store::records_from_json(&all)?;
-                serde_json::to_vec(&PhysicianList { physicians })
-                    .map_err(|e| AppError::internal("physician list", e))
+                let json = serde_json::to_vec(&PhysicianList { physicians })
+                    .map_err(|e| AppError::internal("physician list", e))?;
+                encoding.compress(json)
             })
             .await?;
-            Ok(table::json_response(body))
+            Ok(table::json_response(body, encoding))
         }
     }
 }
@@ -114,18 +118,23 @@ const TABLE_LIMIT_MAX: u32 = 1_000;
 pub async fn table(
     State(state): State<AppState>,
     caller: HospitalCaller,
+    headers: axum::http::HeaderMap,
     axum::extract::Query(query): axum::extract::Query<TableQuery>,
 ) -> Result<axum::response::Response, AppError> {
+    let encoding = table::Encoding::accepted(&headers);
     let main_ik = caller.main_ik.as_str();
     match query.limit {
         None => {
-            // Packed straight from the stored texts, off the runtime's workers (see `table`).
+            // Packed straight from the stored texts and compressed, off the runtime's workers
+            // (see `table`).
             let all = store::physicians_json(&state.database, main_ik).await?;
             let body = table::off_the_workers(move || {
-                table::packed_table(&all).map_err(|e| AppError::internal("stored JSON", e))
+                let json =
+                    table::packed_table(&all).map_err(|e| AppError::internal("stored JSON", e))?;
+                encoding.compress(json)
             })
             .await?;
-            Ok(table::json_response(body))
+            Ok(table::json_response(body, encoding))
         }
         Some(limit @ 1..=TABLE_LIMIT_MAX) => {
             let (first, total) = store::first_physicians(&state.database, main_ik, limit).await?;

@@ -389,3 +389,66 @@ async fn the_whole_table_shows_a_mismatch_without_the_registry_values() {
     );
     assert_eq!(otto.form.birth_date, Date::from_ymd(1960, 2, 29).ok());
 }
+
+/// The whole table and list are compressed where they are written (off the runtime's workers),
+/// once: the answer decodes with the coding it names to the same table as an uncompressed one.
+#[tokio::test]
+async fn the_whole_table_is_compressed_once_as_the_client_accepts() {
+    use std::io::Read as _;
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let (plain, _) = table_of(&app, &hr).await;
+    let listed = list(&app, &hr).await;
+    for (accept, coding) in [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("gzip", Some("gzip")),
+        ("br;q=0, identity", None),
+    ] {
+        for path in ["/api/v1/physicians/table", "/api/v1/physicians"] {
+            let req = crate::helpers::session_request(&hr, "GET", path)
+                .header(axum::http::header::ACCEPT_ENCODING, accept)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let res = app.send(req).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let headers = res.headers().clone();
+            assert_eq!(
+                headers
+                    .get(axum::http::header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap()),
+                coding,
+                "{accept} {path}"
+            );
+            assert!(
+                headers[axum::http::header::VARY]
+                    .to_str()
+                    .unwrap()
+                    .contains("accept-encoding")
+            );
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let mut json = Vec::new();
+            match coding {
+                Some("br") => {
+                    brotli::Decompressor::new(&bytes[..], 4096)
+                        .read_to_end(&mut json)
+                        .unwrap();
+                }
+                Some(_) => {
+                    flate2::read::GzDecoder::new(&bytes[..])
+                        .read_to_end(&mut json)
+                        .unwrap();
+                }
+                None => json = bytes.to_vec(),
+            }
+            if path.ends_with("table") {
+                let table: PhysicianTable = serde_json::from_slice(&json).unwrap();
+                assert_eq!(table, plain, "{accept}");
+            } else {
+                let again: PhysicianList = serde_json::from_slice(&json).unwrap();
+                assert_eq!(again, listed, "{accept}");
+            }
+        }
+    }
+}
