@@ -46,10 +46,12 @@ pub enum Encoding {
     Identity,
 }
 
-/// Brotli's quality for large answers: 7.5 MB of table in about a quarter of the time of the
-/// layer's quality 4, for some 15 % more bytes (figures: `bench-directory`).
+/// Brotli's quality for large answers: the 7.5 MB table of 50,000 records in about a fifth of
+/// the time of the layer's quality 4 (some 35 ms instead of 200 ms) for a quarter more bytes
+/// (0.45 MB instead of 0.36 MB; figures: `bench-directory`).
 pub const BROTLI_QUALITY: u32 = 1;
-/// Gzip's level for large answers (for clients without brotli).
+/// Gzip's level for large answers (for clients without brotli): 1.0 MB in some 25 ms, where
+/// level 6 takes 140 ms for 0.64 MB.
 pub const GZIP_LEVEL: u32 = 1;
 
 impl Encoding {
