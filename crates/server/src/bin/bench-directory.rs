@@ -205,6 +205,11 @@ async fn table_split(state: &le_server::AppState) -> Result<(), Failure> {
         ));
     }
     println!("whole table compressed: {}", levels.join("; "));
+    let t = Instant::now();
+    store::first_physicians(db, DEMO_MAIN_IK, 100)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    println!("first 100 rows and the count (store only): {:.1} ms", ms(t));
     Ok(())
 }
 

@@ -202,7 +202,10 @@ pub async fn physicians_of(db: &Database, main_ik: &str) -> Result<Vec<Physician
 }
 
 /// The first `limit` physicians of a hospital in the order of [`physicians_of`] and how many
-/// there are in all (for the grid's first screen while the whole list loads).
+/// there are in all (for the grid's first screen while the whole list loads). On SQLite the
+/// rows are read through the (main_ik, last_name_norm) index (`INDEXED BY`): without statistics
+/// SQLite 3.51 picks (main_ik, birth_date) and sorts every record with its form, 130 ms at
+/// 50,000 instead of a few ms for the first 100.
 pub async fn first_physicians(
     db: &Database,
     main_ik: &str,
@@ -210,8 +213,8 @@ pub async fn first_physicians(
 ) -> Result<(Vec<PhysicianRecord>, u64), AppError> {
     let sql = match db {
         Database::Sqlite(_) => {
-            "SELECT id, main_ik, version, form, request_state FROM physicians WHERE main_ik = $1 \
-             ORDER BY last_name_norm, first_name_norm, id LIMIT $2"
+            "SELECT id, main_ik, version, form, request_state FROM physicians INDEXED BY \
+             physicians_main_ik WHERE main_ik = $1 ORDER BY last_name_norm, first_name_norm, id LIMIT $2"
         }
         Database::Postgres(_) => {
             "SELECT id, main_ik, version, form, request_state FROM physicians WHERE main_ik = $1 \
