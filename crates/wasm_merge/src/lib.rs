@@ -2,12 +2,13 @@
 //!
 //! The split gives every set of lazily loaded areas that shares code a chunk of its own (about
 //! 300 for the SPA): opening one area fetched over a hundred small files. Every chunk imports
-//! the same three things from the main module (memory, function table, stack pointer), has the
-//! whole program's type section, defines no tables, memories or globals, and reaches other code
+//! some of the same three things from the main module (memory, function table, stack pointer),
+//! uses plain function types, defines no tables, memories or globals, and reaches other code
 //! only through the shared function table: active element segments put its functions into their
 //! table slots, active data segments put its read-only data at fixed addresses. So chunks merge
-//! by concatenation: functions, element and data segments are appended, and the function, element
-//! and data indices inside instructions and segments are shifted by what came before.
+//! by concatenation: functions, element and data segments are appended, the function, element
+//! and data indices inside instructions and segments are shifted by what came before, and types
+//! and imports are the union of the chunks' (renumbered where a chunk's differ).
 //!
 //! A chunk may end up in several merged modules (code shared by two areas goes into both). Loading
 //! both writes the same functions into the same table slots and the same read-only bytes to the
@@ -17,7 +18,7 @@ use std::fmt;
 
 use wasm_encoder::reencode::{self, Reencode};
 use wasm_encoder::{
-    CodeSection, DataCountSection, DataSection, ElementSection, FunctionSection, Module, RawSection,
+    CodeSection, DataCountSection, DataSection, ElementSection, FunctionSection, Module,
 };
 use wasmparser::{DataKind, Operator, Parser, Payload};
 
@@ -59,6 +60,7 @@ pub struct Chunk<'a> {
 /// Shifts the indices of one chunk by what the chunks before it brought in, and maps its imported
 /// globals, tables and memories onto the merged module's imports.
 struct Shift {
+    types: Vec<u32>,
     functions: u32,
     elements: u32,
     data: u32,
@@ -75,6 +77,10 @@ fn mapped(map: &[u32], index: u32) -> Result<u32, reencode::Error<std::convert::
 
 impl Reencode for Shift {
     type Error = std::convert::Infallible;
+
+    fn type_index(&mut self, ty: u32) -> Result<u32, reencode::Error<Self::Error>> {
+        mapped(&self.types, ty)
+    }
 
     fn global_index(&mut self, global: u32) -> Result<u32, reencode::Error<Self::Error>> {
         mapped(&self.globals, global)
@@ -104,8 +110,61 @@ impl Reencode for Shift {
 /// What every chunk must share verbatim.
 #[derive(Default)]
 struct Shared<'a> {
-    types: Option<&'a [u8]>,
     target_features: Option<&'a [u8]>,
+}
+
+/// The merged module's function types: the union of the chunks' (the split's chunks all carry the
+/// whole program's type section, but wasm-opt prunes and reorders each file's own).
+#[derive(Default)]
+struct Types {
+    all: Vec<wasmparser::FuncType>,
+}
+
+impl Types {
+    fn index_of(&mut self, ty: wasmparser::FuncType) -> u32 {
+        let index = match self.all.iter().position(|known| *known == ty) {
+            Some(index) => index,
+            None => {
+                self.all.push(ty);
+                self.all.len() - 1
+            }
+        };
+        index as u32
+    }
+
+    /// The chunk's type section as indices into the union (plain function types only).
+    fn map(
+        &mut self,
+        r: wasmparser::TypeSectionReader<'_>,
+        name: &str,
+    ) -> Result<Vec<u32>, MergeError> {
+        let mut map = Vec::new();
+        for group in r {
+            let group = group.map_err(|e| MergeError::Parse(name.to_owned(), e))?;
+            let mut types = group.into_types();
+            let plain = match (types.next(), types.next()) {
+                (Some(sub), None) if sub.is_final && sub.supertype_idx.is_none() => {
+                    match sub.composite_type {
+                        wasmparser::CompositeType {
+                            inner: wasmparser::CompositeInnerType::Func(f),
+                            shared: false,
+                            ..
+                        } => Some(f),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let ty = plain.ok_or_else(|| {
+                MergeError::Unsupported(
+                    name.to_owned(),
+                    "has a type that is not a plain function type".into(),
+                )
+            })?;
+            map.push(self.index_of(ty));
+        }
+        Ok(map)
+    }
 }
 
 /// The merged module's imports: the union of the chunks' (same module, name and type).
@@ -189,12 +248,14 @@ pub fn merge(chunks: &[Chunk<'_>], writable_from: u32) -> Result<Vec<u8>, MergeE
         ));
     }
     let mut shared = Shared::default();
+    let mut types = Types::default();
     let mut imports = Imports::default();
     let mut functions = FunctionSection::new();
     let mut code = CodeSection::new();
     let mut elements = ElementSection::new();
     let mut data = DataSection::new();
     let mut shift = Shift {
+        types: Vec::new(),
         functions: 0,
         elements: 0,
         data: 0,
@@ -210,15 +271,14 @@ pub fn merge(chunks: &[Chunk<'_>], writable_from: u32) -> Result<Vec<u8>, MergeE
             MergeError::Reencode(format!("{name}: {e}"))
         };
         let (mut own_functions, mut own_elements, mut own_data) = (0u32, 0u32, 0u32);
+        shift.types.clear();
         shift.globals.clear();
         shift.tables.clear();
         shift.memories.clear();
         for payload in Parser::new(0).parse_all(chunk.bytes) {
             match payload.map_err(parse)? {
                 Payload::Version { .. } | Payload::End(_) | Payload::DataCountSection { .. } => {}
-                Payload::TypeSection(r) => {
-                    same(&mut shared.types, &chunk.bytes[r.range()], "type", name)?;
-                }
+                Payload::TypeSection(r) => shift.types = types.map(r, name)?,
                 Payload::ImportSection(r) => {
                     for import in r.into_imports() {
                         let import = import.map_err(parse)?;
@@ -295,9 +355,27 @@ pub fn merge(chunks: &[Chunk<'_>], writable_from: u32) -> Result<Vec<u8>, MergeE
     }
 
     let mut module = Module::new();
-    if let Some(types) = shared.types {
-        module.section(&RawSection { id: 1, data: types });
+    let mut type_section = wasm_encoder::TypeSection::new();
+    for ty in &types.all {
+        let mut convert = |v: &wasmparser::ValType| reencode::RoundtripReencoder.val_type(*v);
+        let params = ty
+            .params()
+            .iter()
+            .map(&mut convert)
+            .collect::<Result<Vec<_>, _>>();
+        let results = ty
+            .results()
+            .iter()
+            .map(&mut convert)
+            .collect::<Result<Vec<_>, _>>();
+        match (params, results) {
+            (Ok(params), Ok(results)) => {
+                type_section.ty().function(params, results);
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(MergeError::Reencode(format!("a type: {e}"))),
+        }
     }
+    module.section(&type_section);
     let mut import_section = wasm_encoder::ImportSection::new();
     for import in &imports.all {
         let ty = reencode::RoundtripReencoder

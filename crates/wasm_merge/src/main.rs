@@ -6,7 +6,8 @@
 //! - `le-wasm-merge writable --main MAIN.wasm CHUNK.wasm...` prints the chunks that carry writable
 //!   data, one per line (the build keeps those as files of their own).
 //!
-//! MAIN is the split's main module with its name section, read for where its writable data starts.
+//! MAIN is the split's main module with its name section, read for where its writable data starts;
+//! `merge` needs it only when some chunk is not `--only-here`.
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: le-wasm-merge merge --main MAIN.wasm --out OUT.wasm [--only-here CHUNK.wasm]... CHUNK.wasm...\n       le-wasm-merge writable --main MAIN.wasm CHUNK.wasm...";
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
 
 struct Args {
     command: String,
-    main: String,
+    main: Option<String>,
     out: Option<String>,
     /// Inputs with whether they go into this output only.
     inputs: Vec<(String, bool)>,
@@ -42,7 +43,6 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             _ => inputs.push((arg, false)),
         }
     }
-    let main = main.ok_or(USAGE)?;
     if inputs.is_empty() {
         return Err(USAGE.into());
     }
@@ -60,8 +60,13 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
 
 fn run(args: Vec<String>) -> Result<(), String> {
     let args = parse(args)?;
-    let writable_from =
-        le_wasm_merge::writable_from(&read(&args.main)?).map_err(|e| e.to_string())?;
+    let all_only_here = args.command == "merge" && args.inputs.iter().all(|(_, only)| *only);
+    let writable_from = match &args.main {
+        Some(main) => le_wasm_merge::writable_from(&read(main)?).map_err(|e| e.to_string())?,
+        // Nothing is checked against it when every chunk goes into this module alone.
+        None if all_only_here => u32::MAX,
+        None => return Err(format!("--main is needed\n{USAGE}")),
+    };
     let bytes = args
         .inputs
         .iter()

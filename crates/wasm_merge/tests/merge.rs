@@ -119,6 +119,7 @@ struct Read {
     function_types: Vec<u32>,
     /// Per function: the functions it calls directly and the globals it reads.
     calls: Vec<Vec<u32>>,
+    indirect_types: Vec<Vec<u32>>,
     globals_read: Vec<Vec<u32>>,
     elements: Vec<(i32, Vec<u32>)>,
     data: Vec<(i32, Vec<u8>)>,
@@ -174,15 +175,17 @@ fn read(bytes: &[u8]) -> Read {
                 }
             }
             Payload::CodeSectionEntry(body) => {
-                let (mut calls, mut globals) = (Vec::new(), Vec::new());
+                let (mut calls, mut globals, mut indirect) = (Vec::new(), Vec::new(), Vec::new());
                 for op in body.get_operators_reader().expect("operators") {
                     match op.expect("operator") {
                         Operator::Call { function_index } => calls.push(function_index),
                         Operator::GlobalGet { global_index } => globals.push(global_index),
+                        Operator::CallIndirect { type_index, .. } => indirect.push(type_index),
                         _ => {}
                     }
                 }
                 out.calls.push(calls);
+                out.indirect_types.push(indirect);
                 out.globals_read.push(globals);
             }
             _ => {}
@@ -368,12 +371,34 @@ fn writable_data_is_refused_unless_the_chunk_goes_here_only() {
 }
 
 #[test]
-fn chunks_of_another_shape_are_refused() {
+fn type_sections_that_differ_are_unified() {
     let (a, _) = two_chunks();
-    let mut other_types = TypeSection::new();
-    other_types.ty().function([], []);
-    let foreign = chunk(&other_types, &[Import::Memory], &[(0, vec![])], None, &[]);
-    let err = merge(
+    // C's types in the other order (as wasm-opt leaves each file's own): its (i32) -> i32 is 0.
+    let mut reversed = TypeSection::new();
+    reversed.ty().function([ValType::I32], [ValType::I32]);
+    reversed.ty().function([], [ValType::I32]);
+    reversed.ty().function([ValType::I64], []);
+    let c = chunk(
+        &reversed,
+        &[Import::Table],
+        &[
+            (1, vec![Instruction::I32Const(7)]),
+            (
+                0,
+                vec![
+                    Instruction::Call(0),
+                    Instruction::I32Const(3),
+                    Instruction::CallIndirect {
+                        type_index: 0,
+                        table_index: 0,
+                    },
+                ],
+            ),
+        ],
+        Some((30, vec![1])),
+        &[],
+    );
+    let merged = merge(
         &[
             Chunk {
                 name: "a",
@@ -381,20 +406,24 @@ fn chunks_of_another_shape_are_refused() {
                 only_here: false,
             },
             Chunk {
-                name: "foreign",
-                bytes: &foreign,
+                name: "c",
+                bytes: &c,
                 only_here: false,
             },
         ],
         WRITABLE_FROM,
     )
-    .expect_err("refused");
-    assert!(
-        err.to_string()
-            .contains("foreign: its type section differs"),
-        "{err}"
-    );
+    .expect("merges");
+    let read = read(&merged);
+    // A's two types come first; C's () -> i32 is A's 0, its (i32) -> i32 is A's 1.
+    assert_eq!(read.function_types, [0, 1, 0, 1]);
+    assert_eq!(read.calls, [vec![], vec![0], vec![], vec![2]]);
+    assert_eq!(read.indirect_types, [vec![], vec![], vec![], vec![1]]);
+    assert_eq!(read.elements, [(10, vec![0, 1]), (30, vec![3])]);
+}
 
+#[test]
+fn chunks_of_another_shape_are_refused() {
     // A chunk that imports a function (the split's chunks reach code only through the table).
     let mut module = Module::new();
     module.section(&types());
