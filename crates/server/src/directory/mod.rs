@@ -19,6 +19,8 @@ pub mod registry;
 pub mod sites;
 /// Every SQL statement of the area.
 pub mod store;
+/// The whole directory as one answer: packed from the stored texts, off the runtime's workers.
+pub mod table;
 /// The one write path of a hospital's edits (form, REST, CSV, bulk, undo).
 pub mod write;
 

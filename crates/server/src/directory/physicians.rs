@@ -2,6 +2,7 @@
 //! ANR request against the central registry. Serves the SPA and HR systems (API token) alike.
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use le_domain::FieldError;
 use le_domain::api::directory::{PhysicianList, PhysicianTable, UpdatePhysicianRequest};
 use le_domain::directory::{
@@ -10,7 +11,7 @@ use le_domain::directory::{
 
 use super::caller::{HospitalCaller, HospitalEditor};
 use super::registry::{self, RegistryAnswer};
-use super::{store, write};
+use super::{store, table, write};
 use crate::AppState;
 use crate::audit_log;
 use crate::clock::today;
@@ -64,16 +65,33 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     caller: HospitalCaller,
+    headers: axum::http::HeaderMap,
     axum::extract::Query(query): axum::extract::Query<ListQuery>,
-) -> Result<axum::Json<PhysicianList>, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    let encoding = table::Encoding::accepted(&headers);
     if let Some(q) = &query.q {
         le_domain::access::check_search_term(q).map_err(|e| AppError::field("q", &e))?;
     }
-    let physicians = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => store::search_physicians(&state.database, caller.main_ik.as_str(), q).await?,
-        None => store::physicians_of(&state.database, caller.main_ik.as_str()).await?,
-    };
-    Ok(axum::Json(PhysicianList { physicians }))
+    match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => {
+            let physicians =
+                store::search_physicians(&state.database, caller.main_ik.as_str(), q).await?;
+            Ok(axum::Json(PhysicianList { physicians }).into_response())
+        }
+        None => {
+            // Tens of MB at national scale: read, written and compressed off the runtime's
+            // workers.
+            let all = store::physicians_json(&state.database, caller.main_ik.as_str()).await?;
+            let body = table::off_the_workers(move || {
+                let physicians = store::records_from_json(&all)?;
+                let json = serde_json::to_vec(&PhysicianList { physicians })
+                    .map_err(|e| AppError::internal("physician list", e))?;
+                encoding.compress(json)
+            })
+            .await?;
+            Ok(table::json_response(body, encoding))
+        }
+    }
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -100,17 +118,27 @@ const TABLE_LIMIT_MAX: u32 = 1_000;
 pub async fn table(
     State(state): State<AppState>,
     caller: HospitalCaller,
+    headers: axum::http::HeaderMap,
     axum::extract::Query(query): axum::extract::Query<TableQuery>,
-) -> Result<axum::Json<PhysicianTable>, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    let encoding = table::Encoding::accepted(&headers);
     let main_ik = caller.main_ik.as_str();
     match query.limit {
         None => {
-            let physicians = store::physicians_of(&state.database, main_ik).await?;
-            Ok(axum::Json(PhysicianTable::new(physicians)))
+            // Packed straight from the stored texts and compressed, off the runtime's workers
+            // (see `table`).
+            let all = store::physicians_json(&state.database, main_ik).await?;
+            let body = table::off_the_workers(move || {
+                let json =
+                    table::packed_table(&all).map_err(|e| AppError::internal("stored JSON", e))?;
+                encoding.compress(json)
+            })
+            .await?;
+            Ok(table::json_response(body, encoding))
         }
         Some(limit @ 1..=TABLE_LIMIT_MAX) => {
             let (first, total) = store::first_physicians(&state.database, main_ik, limit).await?;
-            Ok(axum::Json(PhysicianTable::first_of(first, total)))
+            Ok(axum::Json(PhysicianTable::first_of(first, total)).into_response())
         }
         Some(_) => Err(AppError::Validation(vec![FieldError::new(
             "limit",

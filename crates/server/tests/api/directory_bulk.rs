@@ -325,3 +325,130 @@ async fn the_first_rows_of_the_table_come_alone_with_the_count_of_all() {
         );
     }
 }
+
+/// The whole table is packed straight from the stored texts (issue 8, item 11): a mismatch
+/// stored with the registry's values (as states were before those were kept out) still shows
+/// the hospital only which fields differ, in the table and the list alike, and an older stored
+/// form (a field missing, one unknown, written with spaces as PostgreSQL's jsonb does) reads as
+/// the record itself reads.
+#[tokio::test]
+async fn the_whole_table_shows_a_mismatch_without_the_registry_values() {
+    let app = demo().await;
+    le_server::demo::add_demo_hospital_physicians(&app.state, 20)
+        .await
+        .unwrap();
+    let hr = as_user(&app, "klinik.personal").await;
+    let listed = list(&app, &hr).await;
+    let (mismatched, older) = (listed.physicians[3].id, listed.physicians[7].id);
+    let state = json!({"state": "mismatch", "differences": [{
+        "field": "birth_date", "directory_value": "03.03.1975", "registry_value": "04.03.1975"
+    }]});
+    let form = r#"{"last_name": "Zzz-Älter", "first_name": "Otto", "sex": "male", "legacy": [1, {"x": null}], "birth_date": "1960-02-29"}"#;
+    le_server::on_db!(&app.state.database, pool => async {
+        sqlx::query("UPDATE physicians SET request_state = $1 WHERE id = $2")
+            .bind(state.to_string())
+            .bind(mismatched)
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE physicians SET form = $1 WHERE id = $2")
+            .bind(form)
+            .bind(older)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    .await);
+
+    let res = app.call(&hr, "GET", "/api/v1/physicians/table", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[axum::http::header::CONTENT_TYPE],
+        "application/json"
+    );
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(text.contains("03.03.1975"), "the hospital's own value");
+    assert!(!text.contains("04.03.1975"), "no registry value: {text}");
+    let table: PhysicianTable = serde_json::from_slice(&bytes).unwrap();
+    let listed = list(&app, &hr).await;
+    assert_eq!(table.rows.0, listed.physicians);
+    assert_eq!(table.total, listed.physicians.len() as u64);
+    let record = |id: i64| table.rows.0.iter().find(|r| r.id == id).cloned().unwrap();
+    for id in [mismatched, older] {
+        let one: le_domain::directory::PhysicianRecord =
+            app.read(&hr, &format!("/api/v1/physicians/{id}")).await;
+        assert_eq!(record(id), one);
+    }
+    let otto = record(older);
+    assert_eq!(
+        (otto.form.last_name.as_str(), otto.form.sites.len()),
+        ("Zzz-Älter", 0)
+    );
+    assert_eq!(otto.form.birth_date, Date::from_ymd(1960, 2, 29).ok());
+}
+
+/// The whole table and list are compressed where they are written (off the runtime's workers),
+/// once: the answer decodes with the coding it names to the same table as an uncompressed one.
+#[tokio::test]
+async fn the_whole_table_is_compressed_once_as_the_client_accepts() {
+    use std::io::Read as _;
+    let app = demo().await;
+    let hr = as_user(&app, "klinik.personal").await;
+    let (plain, _) = table_of(&app, &hr).await;
+    let listed = list(&app, &hr).await;
+    for (accept, coding) in [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("gzip", Some("gzip")),
+        ("br;q=0, identity", None),
+    ] {
+        for path in ["/api/v1/physicians/table", "/api/v1/physicians"] {
+            let req = crate::helpers::session_request(&hr, "GET", path)
+                .header(axum::http::header::ACCEPT_ENCODING, accept)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let res = app.send(req).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let headers = res.headers().clone();
+            assert_eq!(
+                headers
+                    .get(axum::http::header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap()),
+                coding,
+                "{accept} {path}"
+            );
+            assert!(
+                headers[axum::http::header::VARY]
+                    .to_str()
+                    .unwrap()
+                    .contains("accept-encoding")
+            );
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let mut json = Vec::new();
+            match coding {
+                Some("br") => {
+                    brotli::Decompressor::new(&bytes[..], 4096)
+                        .read_to_end(&mut json)
+                        .unwrap();
+                }
+                Some(_) => {
+                    flate2::read::GzDecoder::new(&bytes[..])
+                        .read_to_end(&mut json)
+                        .unwrap();
+                }
+                None => json = bytes.to_vec(),
+            }
+            if path.ends_with("table") {
+                let table: PhysicianTable = serde_json::from_slice(&json).unwrap();
+                assert_eq!(table, plain, "{accept}");
+            } else {
+                let again: PhysicianList = serde_json::from_slice(&json).unwrap();
+                assert_eq!(again, listed, "{accept}");
+            }
+        }
+    }
+}
