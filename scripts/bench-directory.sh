@@ -40,6 +40,27 @@ bash scripts/build.sh >/dev/null
 cargo run --release --locked -q -p le-server --bin bench-directory
 data="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
+# The cost of the split on the directory's first visit: the same build, once as built and once with
+# all lazily loaded code in one file compiled at start-up (scripts/single-variant.mjs), sign-in →
+# first rows right after sign-in, alternating, three times each, same database (5,000 physicians).
+cargo build --release --locked -q -p le-wasm-merge
+LE_WASM_MERGE=target/release/le-wasm-merge node scripts/single-variant.mjs dist "$data/single"
+echo "== browser, 5000 physicians: split build against all code at start-up =="
+mkdir -p "$data/db"
+target/release/le-server --data-dir "$data/db" --dist-dir dist --demo seed-bench --physicians 5000 >/dev/null
+for round in 1 2 3; do
+  for variant in split single; do
+    dir=dist
+    [ "$variant" = single ] && dir="$data/single"
+    target/release/le-server --listen 127.0.0.1:0 --data-dir "$data/db" --dist-dir "$dir" --demo > "$data/server.log" 2>&1 &
+    server=$!
+    for _ in $(seq 50); do grep -q "listening on" "$data/server.log" 2>/dev/null && break; sleep 0.2; done
+    url="$(grep -o 'http://[0-9.:]*' "$data/server.log" | head -1)"
+    node scripts/bench-directory-browser.mjs "$url" --first-rows-only "$variant (round $round)"
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  done
+done
 for physicians in 5000 50000; do
   echo "== browser, ${physicians} physicians in the hospital =="
   rm -rf "$data/db" && mkdir -p "$data/db"

@@ -1,30 +1,21 @@
 // Prints the transfer of the built, split SPA (raw, gzip level 9, brotli quality 11):
 //  - the first load: index.html, the main module, its JS, the chunk loader and the CSS;
-//  - per lazily loaded area, the extra bytes of its first visit (its chunk and every shared chunk
-//    it needs, as the loader __wasm_split-*.js lists them), coming from a page of the main module;
-//    a chunk loaded from inside an area (a piece such as the physician form, or the care billing
-//    crypto) counts what that area has not already fetched.
+//  - per lazily loaded area, the extra bytes of its first visit (its file and whatever else the
+//    loader __wasm_split-*.js loads first), coming from a page of the main module; a piece loaded
+//    from inside an area (such as the physician form, or the care billing crypto) counts what
+//    that area has not already fetched.
 // Exits 1 when the first load is over the 250 KB brotli budget (areas over 170 KB are flagged).
 //
 //   node scripts/size-report.mjs [dist]
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+import { LOADED_FROM } from "./spa-areas.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const BUDGET_FIRST = 250 * 1024;
 const AIM_FIRST = 200 * 1024;
 const BUDGET_AREA = 170 * 1024;
-// Chunks that only code inside another area loads: the areas' pieces (src/areas.rs) and the
-// care billing crypto (src/pages/care_billing/crypto.rs).
-const LOADED_FROM = {
-  care_seal: "care_billing",
-  directory_editor: "directory",
-  directory_clarifications: "directory",
-  directory_bulk: "directory",
-  audits_case: "audits",
-  audits_structure: "audits",
-};
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(10);
 
 const sizes = new Map();
@@ -74,24 +65,29 @@ console.log(
     `aim 200 KB: ${firstTotal.br <= AIM_FIRST ? "met" : "not met"})`,
 );
 
-// The loader's graph: `const __chunk_N = makeLoad(<fetch "./chunk_N-….wasm">, [])` and
-// `export const __wasm_split_load_<area> = wrapAsyncCb(makeLoad(<fetch "./split_<area>-….wasm">, [deps]))`.
+// The loader's graph (scripts/merge-chunks.mjs writes it):
+//   const __area_<area> = makeLoad(<fetch "./split_<area>-….wasm">, [deps]);   (also __chunk_N)
+//   export const __wasm_split_load_<area> = wrapAsyncCb(__area_<area>);
 const js = readFileSync(join(dist, loader), "utf8");
-const chunkFile = new Map();
-for (const m of js.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
-  chunkFile.set(m[1], m[2]);
+const loads = new Map();
+for (const m of js.matchAll(/^const (__\w+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?\n?\}?, \[([^\]]*)\]\);$/gm)) {
+  loads.set(m[1], { file: m[2], deps: m[3].split(",").map((d) => d.trim()).filter(Boolean) });
 }
+const filesOf = (name, seen = new Set()) => {
+  const load = loads.get(name);
+  if (!load) {
+    console.error(`size-report: the loader uses ${name}, which it never defines`);
+    process.exit(1);
+  }
+  if (!seen.has(load.file)) {
+    seen.add(load.file);
+    for (const d of load.deps) filesOf(d, seen);
+  }
+  return [...seen];
+};
 const areas = [];
-for (const m of js.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(([\s\S]*?)\n?, \[([^\]]*)\]\)\);/g)) {
-  const own = [...m[2].matchAll(/"\.\/([^"]+\.wasm)"/g)].map((x) => x[1]);
-  const deps = m[3].split(",").map((d) => d.trim()).filter(Boolean).map((d) => {
-    if (!chunkFile.has(d)) {
-      console.error(`size-report: the loader of ${m[1]} needs ${d}, which it never defines`);
-      process.exit(1);
-    }
-    return chunkFile.get(d);
-  });
-  areas.push({ name: m[1], files: [...own, ...deps] });
+for (const m of js.matchAll(/^export const __wasm_split_load_(\w+) = wrapAsyncCb\((__\w+)\);$/gm)) {
+  areas.push({ name: m[1], files: filesOf(m[2]) });
 }
 if (areas.length === 0) {
   console.error("size-report: no area loaders found in the chunk loader");

@@ -4,36 +4,21 @@
 //
 //   node scripts/split-spa.mjs <split output dir> <staging dir>
 //
-// Names: chunks `split_<area>-<hash>.wasm` / `chunk_<n>-<hash>.wasm` (hash of their own bytes);
+// Names: chunks `split_<area>-<hash>.wasm` (one per area, scripts/merge-chunks.mjs) and any shared
+// chunk kept apart `chunk_<n>-<hash>.wasm` (hash of their own bytes);
 // the main module, its JS and the chunk loader import each other, so they share one hash over
 // all three (after the chunk names are in): `le-portal-web-<hash>.js`, `…_bg.wasm`,
 // `__wasm_split-<hash>.js`. The server serves `<name>-<16 hex>` files as immutable.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { AREAS } from "./spa-areas.mjs";
 
 const [src, stage] = process.argv.slice(2);
 if (!src || !stage) {
   console.error("usage: node scripts/split-spa.mjs <split output dir> <staging dir>");
   process.exit(2);
 }
-// Every lazily loaded area and piece of src/areas.rs: a build without one of them is broken.
-const AREAS = [
-  "directory",
-  "audits",
-  "administration",
-  "registration",
-  "registration_status",
-  "sign_in_steps",
-  "account",
-  "care_billing",
-  "kiosk",
-  "directory_editor",
-  "directory_clarifications",
-  "directory_bulk",
-  "audits_case",
-  "audits_structure",
-];
 const NAME = "le-portal-web";
 
 const fail = (msg) => {
@@ -70,8 +55,8 @@ for (const area of AREAS) {
   if (!loader.includes(`__wasm_split_load_${area}`)) fail(`__wasm_split.js has no loader for "${area}"`);
 }
 loader = loader.replace(/"\.\/([A-Za-z0-9_]+\.wasm)"/g, (_, f) => `"./${chunkNames.get(f)}"`);
-// wasm-split-cli writes, above every shared chunk, a comment naming the areas that need it: with
-// the areas' pieces that is about a fifth of the loader, which is part of the first load.
+// wasm-split-cli writes, above a shared chunk, a comment naming the areas that need it (the
+// loader is part of the first load).
 loader = loader.replace(/^\/\* [a-z0-9_, ]+ \*\/\n/gm, "");
 
 // 3. Main module and its JS.

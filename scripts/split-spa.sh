@@ -4,7 +4,9 @@
 #
 # Trunk 0.21 cannot split (trunk#1022): it builds the wasm (with --emit-relocs, .cargo/config.toml),
 # the CSS and the assets; this hook takes the linked wasm from cargo's target directory and runs
-#   wasm-split-cli -> wasm-bindgen --keep-lld-exports -> wasm-opt -Oz (release) on every file,
+#   wasm-split-cli -> wasm-bindgen --keep-lld-exports -> scripts/merge-chunks.mjs (one file per
+#   area instead of ~300 small shared chunks; crates/wasm_merge) -> wasm-opt -Oz (release) on every
+#   file,
 # then scripts/split-spa.mjs gives every file a content hash, rewrites the references and checks
 # that every chunk the loader names is there. The tools' versions are pinned together in
 # scripts/env.sh and installed by scripts/setup.sh: the split relies on wasm-bindgen internals.
@@ -39,6 +41,10 @@ mv "$work/split/__wasm_split.js" "$work/out/"
 for chunk in "$work"/split/*.wasm; do
   [ "$(basename "$chunk")" = "le-portal-web.wasm" ] || mv "$chunk" "$work/out/"
 done
+# The merge tool is a crate of this workspace (built for the host; a no-op when up to date).
+cargo build --release --locked -q -p le-wasm-merge
+LE_WASM_MERGE="$target_dir/release/le-wasm-merge" \
+  node scripts/merge-chunks.mjs "$work/split/le-portal-web.wasm" "$work/out"
 
 if [ "$profile" = "release" ]; then
   # The features the Rust toolchain emits; without them wasm-opt rejects the modules.
