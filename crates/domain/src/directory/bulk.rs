@@ -168,11 +168,24 @@ pub fn apply_bulk_at(
     today: Date,
     sites: &[HospitalSite],
 ) -> Result<(PhysicianForm, Vec<Change>), Vec<FieldError>> {
+    Ok(changed_form(record, action, today, sites)?.unwrap_or_else(|| (record.clone(), Vec::new())))
+}
+
+/// [`apply_bulk_at`] without the copy of a record that stays as it is: `None` for
+/// [`UNCHANGED`] (the preview only needs the outcome, for every selected record).
+fn changed_form(
+    record: &PhysicianForm,
+    action: &BulkAction,
+    today: Date,
+    sites: &[HospitalSite],
+) -> Result<Option<(PhysicianForm, Vec<Change>)>, Vec<FieldError>> {
     let mut form = record.clone();
     let mut changes = Vec::new();
     match action {
         BulkAction::EndSiteAssignment { site_number, end } => {
             let end = *end;
+            // Written once for every assignment it ends.
+            let end_text = end.to_german();
             let mut matched = false;
             let mut errors = Vec::new();
             for (i, site) in form.sites.iter_mut().enumerate() {
@@ -198,7 +211,7 @@ pub fn apply_bulk_at(
                     before: site
                         .end
                         .map_or_else(|| OPEN_END.to_owned(), Date::to_german),
-                    after: end.to_german(),
+                    after: end_text.clone(),
                 });
                 site.end = Some(end);
             }
@@ -219,7 +232,7 @@ pub fn apply_bulk_at(
                                 before: form
                                     .all_sites_end
                                     .map_or_else(|| OPEN_END.to_owned(), Date::to_german),
-                                after: end.to_german(),
+                                after: end_text.clone(),
                             });
                             form.all_sites_end = Some(end);
                         }
@@ -327,11 +340,11 @@ pub fn apply_bulk_at(
         }
     }
     if changes.is_empty() {
-        return Ok((record.clone(), changes));
+        return Ok(None);
     }
     let errors = form.validate_change(Some(record), today, sites);
     if errors.is_empty() {
-        Ok((form, changes))
+        Ok(Some((form, changes)))
     } else {
         Err(errors)
     }
@@ -398,9 +411,9 @@ pub fn bulk_outcome(
     today: Date,
     sites: &[HospitalSite],
 ) -> BulkOutcome {
-    match apply_bulk_at(record, action, today, sites) {
-        Ok((_, changes)) if changes.is_empty() => BulkOutcome::Unchanged,
-        Ok((_, changes)) => BulkOutcome::Changed { changes },
+    match changed_form(record, action, today, sites) {
+        Ok(None) => BulkOutcome::Unchanged,
+        Ok(Some((_, changes))) => BulkOutcome::Changed { changes },
         Err(errors) => BulkOutcome::Rejected { errors },
     }
 }

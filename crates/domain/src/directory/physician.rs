@@ -187,17 +187,34 @@ pub fn check_name(name: &str) -> Result<(), ValidationError> {
     if n.is_empty() {
         return Err(ValidationError::Required);
     }
-    if n.chars().count() > NAME_MAX_CHARS {
+    // A name no longer in bytes than the limit is within it in characters too (the count is
+    // only needed beyond that: a bulk preview checks the names of 50,000 records).
+    if n.len() > NAME_MAX_CHARS && n.chars().count() > NAME_MAX_CHARS {
         return Err(ValidationError::TooLong {
             max: NAME_MAX_CHARS,
         });
     }
-    if n.starts_with(['=', '+', '-', '@']) || n.chars().any(char::is_control) {
+    if n.starts_with(['=', '+', '-', '@']) || has_control(n) {
         return Err(ValidationError::Format {
             expected: "einen Namen ohne Steuerzeichen, der nicht mit =, +, - oder @ beginnt",
         });
     }
     Ok(())
+}
+
+/// Whether `text` holds a control character (`char::is_control`: U+0000–U+001F, U+007F–U+009F),
+/// read from the UTF-8 bytes: the first two ranges are single bytes, the last is 0xC2 followed by
+/// 0x80–0x9F (0xC2 never continues another character).
+fn has_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20
+            || b == 0x7f
+            || (b == 0xc2
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|next| (0x80..=0x9f).contains(next)))
+    })
 }
 
 /// An entered ANR: a valid number that is not a pseudo number (those name no person).
@@ -525,8 +542,11 @@ impl PhysicianForm {
             // The same assignment as before (site and start): kept even at a removed site.
             let earlier = before.and_then(|b| {
                 b.sites.iter().find(|e| {
+                    // The same text parses the same (a bulk edit keeps the numbers as they were).
                     e.start == site.start
-                        && SiteNumber::parse(&e.site_number).ok() == number.as_ref().ok().cloned()
+                        && (e.site_number == site.site_number
+                            || SiteNumber::parse(&e.site_number).ok().as_ref()
+                                == number.as_ref().ok())
                 })
             });
             let known = number
@@ -773,6 +793,54 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).expect("valid date")
+    }
+
+    #[test]
+    fn control_characters_are_found_in_the_bytes_as_in_the_characters() {
+        let samples = [
+            "Müller",
+            "Jürgen\u{0}",
+            "a\tb",
+            "a\u{7f}",
+            "Ä\u{80}",
+            "x\u{9f}y",
+            "\u{a0}\u{c2}",
+            "Ÿ",
+            "\u{85}",
+            "ÂÃ",
+            "ğ",
+            "€",
+            "\u{1f}",
+            "\u{20}",
+            "Łódź\u{9e}",
+        ];
+        for text in samples {
+            assert_eq!(
+                has_control(text),
+                text.chars().any(char::is_control),
+                "{text:?}"
+            );
+        }
+        for c in ['\u{0}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}'] {
+            assert!(check_name(&format!("Mü{c}ller")).is_err(), "{c:?}");
+        }
+        assert_eq!(check_name("Müller-Lüdenscheidt"), Ok(()));
+    }
+
+    #[test]
+    fn name_length_counts_characters_not_bytes() {
+        // Umlauts take two bytes each: a name over the limit in bytes may still fit.
+        let umlauts = "ä".repeat(NAME_MAX_CHARS);
+        assert!(umlauts.len() > NAME_MAX_CHARS);
+        assert_eq!(check_name(&umlauts), Ok(()));
+        assert_eq!(
+            check_name(&format!("{umlauts}ö")),
+            Err(ValidationError::TooLong {
+                max: NAME_MAX_CHARS
+            })
+        );
+        assert_eq!(check_name(&"a".repeat(NAME_MAX_CHARS)), Ok(()));
+        assert!(check_name(&"a".repeat(NAME_MAX_CHARS + 1)).is_err());
     }
 
     #[test]
