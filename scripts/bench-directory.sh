@@ -32,6 +32,17 @@
 #   50,000: first rows 1,574 → 1,827 ms; filter keystroke 51.9 → 58.8 ms (code not touched: noise, 53.4 → 47.9 in the second run);
 #           whole preview 210 → 196 ms in this script, 292 → 144 ms in a second run (the date
 #           changed with the preview shown); "Vorschau" again 190 → 12.8 ms
+# Figures of 2026-12-01, 20:51 (quiet machine, load average < 1.5; one file per area, the table
+# packed off the runtime's workers, the preview fix; all from one run of this script):
+#   split build against all code at start-up, sign-in → first rows, 5,000: split 328 / 463 / 542
+#           ms, all at start-up 454 / 477 / 407 ms (rounds 1–3)
+#   5,000:  first rows 356 ms; whole table 402 ms; filter keystroke 35.1 ms (max 56.9); whole
+#           preview 35.3 ms; "Vorschau" again 13.1 ms; apply 926 ms; undo 878 ms
+#   50,000: first rows 366 ms; whole table 1,197 ms; filter keystroke 40.0 ms (max 51.4); whole
+#           preview 101.8 ms (max 291.5); "Vorschau" again 13.8 ms; apply 6,076 ms; undo 6,840 ms
+#   server, 50,000: GET /physicians 570 ms (22.1 MB), GET /physicians/table 471 ms (7.5 MB; br
+#           0.45 MB in 510 ms); ?limit=100 while 2 whole tables load p50 14.3 ms, max 28.3 ms
+#           (the old way, work on the runtime's workers: max 412.7 ms)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
