@@ -33,7 +33,7 @@ pub use hr_csv::{HR_CSV_COLUMNS, HrRow, parse_hr_csv, write_hr_csv};
 pub use identity::{
     Difference, Identity, IdentityField, IdentityMatch, MatchOutcome, explainable, normalize_name,
 };
-pub use packed::{PACKED_COLUMNS, PackedRecords};
+pub use packed::{PACKED_COLUMNS, PackedRecords, PackedRow};
 pub use periods::{ActivityPeriod, activity_periods};
 pub use physician::{
     EARLIEST_BIRTH_DATE, EMPTY_VALUE, HospitalSite, MAX_START_DAYS_AHEAD, MIN_AGE_AT_STATE_EXAM,

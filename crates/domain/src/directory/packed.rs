@@ -62,55 +62,87 @@ impl<'de> Deserialize<'de> for Day {
     }
 }
 
-struct Specialties<'a>(&'a [SpecialtyEntry]);
+/// One packed row with its fields borrowed: the one place that fixes a row's layout
+/// ([`PACKED_COLUMNS`] order, dates as day numbers). [`PackedRecords`] writes its records through
+/// it, and so does the server's table written straight from the stored texts.
+pub struct PackedRow<'a, Sp, Si> {
+    pub id: i64,
+    pub version: i64,
+    pub anr: Option<&'a str>,
+    pub sex: Option<Sex>,
+    pub doctoral_title: bool,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub birth_date: Option<Date>,
+    pub state_exam_date: Option<Date>,
+    pub licence_date: Option<Date>,
+    pub doctorate_date: Option<Date>,
+    /// `(code, date)` per specialty.
+    pub specialties: Sp,
+    /// `(site number, start, end)` per assignment.
+    pub sites: Si,
+    pub all_sites: bool,
+    pub all_sites_start: Option<Date>,
+    pub all_sites_end: Option<Date>,
+    pub request_state: &'a RequestState,
+}
 
-impl Serialize for Specialties<'_> {
+/// Specialties as `[code, date]` lists.
+struct SpecialtiesOut<I>(I);
+
+impl<'a, I> Serialize for SpecialtiesOut<I>
+where
+    I: ExactSizeIterator<Item = (&'a str, Option<Date>)> + Clone,
+{
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for e in self.0 {
-            seq.serialize_element(&(&e.code, Day(e.date)))?;
+        for (code, date) in self.0.clone() {
+            seq.serialize_element(&(code, Day(date)))?;
         }
         seq.end()
     }
 }
 
-struct Sites<'a>(&'a [SiteAssignment]);
+/// Site assignments as `[site_number, start, end]` lists.
+struct SitesOut<I>(I);
 
-impl Serialize for Sites<'_> {
+impl<'a, I> Serialize for SitesOut<I>
+where
+    I: ExactSizeIterator<Item = (&'a str, Option<Date>, Option<Date>)> + Clone,
+{
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for a in self.0 {
-            seq.serialize_element(&(&a.site_number, Day(a.start), Day(a.end)))?;
+        for (site, start, end) in self.0.clone() {
+            seq.serialize_element(&(site, Day(start), Day(end)))?;
         }
         seq.end()
     }
 }
 
-/// One record as a tuple.
-struct Row<'a>(&'a PhysicianRecord);
-
-impl Serialize for Row<'_> {
+impl<'a, Sp, Si> Serialize for PackedRow<'a, Sp, Si>
+where
+    Sp: ExactSizeIterator<Item = (&'a str, Option<Date>)> + Clone,
+    Si: ExactSizeIterator<Item = (&'a str, Option<Date>, Option<Date>)> + Clone,
+{
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let f = &r.form;
         let mut t = s.serialize_tuple(PACKED_COLUMNS.len())?;
-        t.serialize_element(&r.id)?;
-        t.serialize_element(&r.version)?;
-        t.serialize_element(&f.anr)?;
-        t.serialize_element(&f.sex)?;
-        t.serialize_element(&f.doctoral_title)?;
-        t.serialize_element(&f.last_name)?;
-        t.serialize_element(&f.first_name)?;
-        t.serialize_element(&Day(f.birth_date))?;
-        t.serialize_element(&Day(f.state_exam_date))?;
-        t.serialize_element(&Day(f.licence_date))?;
-        t.serialize_element(&Day(f.doctorate_date))?;
-        t.serialize_element(&Specialties(&f.specialties))?;
-        t.serialize_element(&Sites(&f.sites))?;
-        t.serialize_element(&f.all_sites)?;
-        t.serialize_element(&Day(f.all_sites_start))?;
-        t.serialize_element(&Day(f.all_sites_end))?;
-        t.serialize_element(&r.request_state)?;
+        t.serialize_element(&self.id)?;
+        t.serialize_element(&self.version)?;
+        t.serialize_element(&self.anr)?;
+        t.serialize_element(&self.sex)?;
+        t.serialize_element(&self.doctoral_title)?;
+        t.serialize_element(self.last_name)?;
+        t.serialize_element(self.first_name)?;
+        t.serialize_element(&Day(self.birth_date))?;
+        t.serialize_element(&Day(self.state_exam_date))?;
+        t.serialize_element(&Day(self.licence_date))?;
+        t.serialize_element(&Day(self.doctorate_date))?;
+        t.serialize_element(&SpecialtiesOut(self.specialties.clone()))?;
+        t.serialize_element(&SitesOut(self.sites.clone()))?;
+        t.serialize_element(&self.all_sites)?;
+        t.serialize_element(&Day(self.all_sites_start))?;
+        t.serialize_element(&Day(self.all_sites_end))?;
+        t.serialize_element(self.request_state)?;
         t.end()
     }
 }
@@ -119,7 +151,29 @@ impl Serialize for PackedRecords {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for r in &self.0 {
-            seq.serialize_element(&Row(r))?;
+            let f = &r.form;
+            seq.serialize_element(&PackedRow {
+                id: r.id,
+                version: r.version,
+                anr: f.anr.as_deref(),
+                sex: f.sex,
+                doctoral_title: f.doctoral_title,
+                last_name: &f.last_name,
+                first_name: &f.first_name,
+                birth_date: f.birth_date,
+                state_exam_date: f.state_exam_date,
+                licence_date: f.licence_date,
+                doctorate_date: f.doctorate_date,
+                specialties: f.specialties.iter().map(|e| (e.code.as_str(), e.date)),
+                sites: f
+                    .sites
+                    .iter()
+                    .map(|a| (a.site_number.as_str(), a.start, a.end)),
+                all_sites: f.all_sites,
+                all_sites_start: f.all_sites_start,
+                all_sites_end: f.all_sites_end,
+                request_state: &r.request_state,
+            })?;
         }
         seq.end()
     }

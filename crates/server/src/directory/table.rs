@@ -16,9 +16,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use axum::response::IntoResponse;
-use le_domain::directory::{Date, PACKED_COLUMNS, RequestState, Sex};
+use le_domain::directory::{Date, PACKED_COLUMNS, PackedRow, RequestState, Sex};
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
-use serde::ser::{SerializeSeq, SerializeTuple, Serializer};
+use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 use super::store::for_hospital;
@@ -253,7 +253,7 @@ struct StoredSite<'a> {
     end: Day,
 }
 
-/// A stored date (strict ISO or `null`, as `Option<Date>` reads it), written as its day number.
+/// A stored date (strict ISO or `null`, as `Option<Date>` reads it), read in place.
 #[derive(Default, Clone, Copy)]
 struct Day(Option<Date>);
 
@@ -285,61 +285,32 @@ impl<'de> Deserialize<'de> for Day {
     }
 }
 
-impl Serialize for Day {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Some(d) => s.serialize_i32(d.day_number()),
-            None => s.serialize_none(),
-        }
-    }
-}
-
 impl Serialize for StoredRow<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let StoredRow(id, version, f, request_state) = self;
-        let mut t = s.serialize_tuple(PACKED_COLUMNS.len())?;
-        t.serialize_element(id)?;
-        t.serialize_element(version)?;
-        t.serialize_element(&f.anr)?;
-        t.serialize_element(&f.sex)?;
-        t.serialize_element(&f.doctoral_title)?;
-        t.serialize_element(&f.last_name)?;
-        t.serialize_element(&f.first_name)?;
-        t.serialize_element(&f.birth_date)?;
-        t.serialize_element(&f.state_exam_date)?;
-        t.serialize_element(&f.licence_date)?;
-        t.serialize_element(&f.doctorate_date)?;
-        t.serialize_element(&Specialties(&f.specialties))?;
-        t.serialize_element(&Sites(&f.sites))?;
-        t.serialize_element(&f.all_sites)?;
-        t.serialize_element(&f.all_sites_start)?;
-        t.serialize_element(&f.all_sites_end)?;
-        t.serialize_element(request_state)?;
-        t.end()
-    }
-}
-
-struct Specialties<'r, 'a>(&'r [StoredSpecialty<'a>]);
-
-impl Serialize for Specialties<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for e in self.0 {
-            seq.serialize_element(&(&e.code, e.date))?;
+        PackedRow {
+            id: *id,
+            version: *version,
+            anr: f.anr.as_deref(),
+            sex: f.sex,
+            doctoral_title: f.doctoral_title,
+            last_name: &f.last_name,
+            first_name: &f.first_name,
+            birth_date: f.birth_date.0,
+            state_exam_date: f.state_exam_date.0,
+            licence_date: f.licence_date.0,
+            doctorate_date: f.doctorate_date.0,
+            specialties: f.specialties.iter().map(|e| (&*e.code, e.date.0)),
+            sites: f
+                .sites
+                .iter()
+                .map(|a| (&*a.site_number, a.start.0, a.end.0)),
+            all_sites: f.all_sites,
+            all_sites_start: f.all_sites_start.0,
+            all_sites_end: f.all_sites_end.0,
+            request_state,
         }
-        seq.end()
-    }
-}
-
-struct Sites<'r, 'a>(&'r [StoredSite<'a>]);
-
-impl Serialize for Sites<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for a in self.0 {
-            seq.serialize_element(&(&a.site_number, a.start, a.end))?;
-        }
-        seq.end()
+        .serialize(s)
     }
 }
 
