@@ -69,14 +69,15 @@ struct Shift {
     memories: Vec<u32>,
 }
 
-fn mapped(map: &[u32], index: u32) -> Result<u32, reencode::Error<std::convert::Infallible>> {
-    map.get(index as usize)
-        .copied()
-        .ok_or(reencode::Error::InvalidCodeSectionSize)
+/// A global, table or memory index of the chunk in the merged module's numbering.
+fn mapped(map: &[u32], index: u32) -> Result<u32, reencode::Error<String>> {
+    map.get(index as usize).copied().ok_or_else(|| {
+        reencode::Error::UserError(format!("index {index} names nothing the chunk imports"))
+    })
 }
 
 impl Reencode for Shift {
-    type Error = std::convert::Infallible;
+    type Error = String;
 
     fn type_index(&mut self, ty: u32) -> Result<u32, reencode::Error<Self::Error>> {
         mapped(&self.types, ty)
@@ -105,12 +106,6 @@ impl Reencode for Shift {
     fn data_index(&mut self, data: u32) -> Result<u32, reencode::Error<Self::Error>> {
         Ok(data + self.data)
     }
-}
-
-/// What every chunk must share verbatim.
-#[derive(Default)]
-struct Shared<'a> {
-    target_features: Option<&'a [u8]>,
 }
 
 /// The merged module's function types: the union of the chunks' (the split's chunks all carry the
@@ -247,7 +242,8 @@ pub fn merge(chunks: &[Chunk<'_>], writable_from: u32) -> Result<Vec<u8>, MergeE
             "nothing to merge".into(),
         ));
     }
-    let mut shared = Shared::default();
+    // The features section every chunk must carry verbatim.
+    let mut target_features: Option<&[u8]> = None;
     let mut types = Types::default();
     let mut imports = Imports::default();
     let mut functions = FunctionSection::new();
@@ -267,9 +263,7 @@ pub fn merge(chunks: &[Chunk<'_>], writable_from: u32) -> Result<Vec<u8>, MergeE
     for chunk in chunks {
         let name = chunk.name;
         let parse = |e| MergeError::Parse(name.to_owned(), e);
-        let reenc = |e: reencode::Error<std::convert::Infallible>| {
-            MergeError::Reencode(format!("{name}: {e}"))
-        };
+        let reenc = |e: reencode::Error<String>| MergeError::Reencode(format!("{name}: {e}"));
         let (mut own_functions, mut own_elements, mut own_data) = (0u32, 0u32, 0u32);
         shift.types.clear();
         shift.globals.clear();
@@ -332,12 +326,7 @@ pub fn merge(chunks: &[Chunk<'_>], writable_from: u32) -> Result<Vec<u8>, MergeE
                 }
                 Payload::CustomSection(c) => {
                     if c.name() == "target_features" {
-                        same(
-                            &mut shared.target_features,
-                            c.data(),
-                            "target_features",
-                            name,
-                        )?;
+                        same(&mut target_features, c.data(), "target_features", name)?;
                     }
                     // Names and producers are dropped (wasm-opt -Oz drops them anyway).
                 }
@@ -389,7 +378,7 @@ pub fn merge(chunks: &[Chunk<'_>], writable_from: u32) -> Result<Vec<u8>, MergeE
     module.section(&DataCountSection { count: shift.data });
     module.section(&code);
     module.section(&data);
-    if let Some(features) = shared.target_features {
+    if let Some(features) = target_features {
         module.section(&wasm_encoder::CustomSection {
             name: "target_features".into(),
             data: features.into(),
