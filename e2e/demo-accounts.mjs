@@ -13,7 +13,7 @@ export async function freshAccount(page, username) {
     const accounts = await (await page.request.get("/api/v1/demo/accounts")).json();
     const account = accounts.find((a) => a.username === username);
     const key = `${username}:${account.code}`;
-    if (account.code_valid_for >= 5 && !used.has(key)) {
+    if (account.code && account.code_valid_for >= 5 && !used.has(key)) {
       used.add(key);
       return account;
     }

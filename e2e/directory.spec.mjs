@@ -43,6 +43,44 @@ async function requestAnr(page) {
   return page.getByTestId("anr-outcome");
 }
 
+test("directory search: the rows on screen show the matching records, the URL follows the typing", async ({ page }) => {
+  await signIn(page, "klinik.personal");
+  await openApp(page, "/arztverzeichnis");
+  await expect(page.getByTestId("grid-counts")).toContainText("40 von 40 angezeigt");
+  const rows = page.getByTestId("physician-row");
+  const fifth = rows.nth(4);
+  const name = await fifth.getByRole("link").innerText();
+  const id = await fifth.getAttribute("data-id");
+  // The rows' elements stay and show the records that now pass: every part of a row must follow.
+  await page.getByLabel("Suche").fill(name);
+  const found = page.locator(`[data-testid="physician-row"][data-id="${id}"]`);
+  await expect(found).toHaveAttribute("id", `arzt-zeile-${id}`);
+  await expect(found.getByRole("link")).toHaveText(name);
+  await expect(found.getByRole("link")).toHaveAttribute("href", `/arztverzeichnis/${id}`);
+  await expect(found.getByRole("checkbox")).toHaveAccessibleName(`${name} auswählen`);
+  const mismatched = await rows.evaluateAll((all) =>
+    all.filter((row) => {
+      const link = row.querySelector("a");
+      return !link.getAttribute("href").endsWith(`/${row.dataset.id}`)
+        || row.id !== `arzt-zeile-${row.dataset.id}`
+        || row.querySelector("input").getAttribute("aria-label") !== `${link.textContent} auswählen`;
+    }).length);
+  expect(mismatched, "rows whose parts show different records").toBe(0);
+  await expect(page).toHaveURL(/[?&]q=/);
+  // Another filter's change takes along what was just typed.
+  await page.getByLabel("Suche").fill("zzzz");
+  await page.getByLabel("Tätigkeit").selectOption("aktiv");
+  await expect(page).toHaveURL(/q=zzzz/);
+  await expect(page).toHaveURL(/taetigkeit=aktiv/);
+  await expect(page.getByLabel("Suche")).toHaveValue("zzzz");
+  // Leaving while the URL's write still waits does not lead back to the directory.
+  await page.getByLabel("Suche").fill("yyyy");
+  await page.getByRole("link", { name: "Klärungen" }).click();
+  await expect(page).toHaveURL(/\/arztverzeichnis\/klaerungen$/);
+  await page.waitForTimeout(800);
+  await expect(page).toHaveURL(/\/arztverzeichnis\/klaerungen$/);
+});
+
 test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async ({ page }) => {
   test.setTimeout(240_000);
   await signIn(page, "klinik.personal");

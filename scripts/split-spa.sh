@@ -50,6 +50,8 @@ if [ "$profile" = "release" ]; then
   # The features the Rust toolchain emits; without them wasm-opt rejects the modules.
   opt=(wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int
        --enable-reference-types --enable-sign-ext --enable-mutable-globals)
+  # LE_WASM_NAMES=1 keeps the functions' names (a build for the browser's profiler).
+  [ "${LE_WASM_NAMES:-}" = 1 ] && opt+=(-g)
   # Chunks in the background while the main module (the long one) runs in the foreground.
   (for chunk in "$work"/out/*.wasm; do
      case "$chunk" in *_bg.wasm) continue ;; esac

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use le_domain::access::Permission;
+use le_domain::directory::PhysicianRecord;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -31,6 +32,9 @@ const BUFFER: usize = 8;
 /// table loads.
 const FIRST_ROWS: u32 = 100;
 
+/// Pause in typing after which the search goes into the URL.
+const SEARCH_URL_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+
 const SELECT_CLASS: &str = "mt-1 block rounded border border-slate-400 bg-white px-3 py-2 text-slate-900 focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700";
 
 #[component]
@@ -54,13 +58,27 @@ pub fn PhysicianGrid() -> impl IntoView {
     // The filters live in the URL (shareable, survive reloads); the input shows the URL's value.
     let query = use_query_map();
     let param = move |key: &str| query.with(|q| q.get(key).unwrap_or_default());
-    let q = Memo::new(move |_| param("q"));
+    // What was typed into the search box runs ahead of the URL: the URL follows after a pause in
+    // typing (a navigation per keystroke would cost every keystroke a history write and a pass
+    // over everything that reads the location).
+    let typed = RwSignal::new(None::<String>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let url_q = Memo::new(move |_| param("q"));
+    let q = Memo::new(move |_| typed.get().unwrap_or_else(|| url_q.get()));
     let site = Memo::new(move |_| param("standort"));
     let state = Memo::new(move |_| param("status"));
     let activity = Memo::new(move |_| param("taetigkeit"));
     let navigate = use_navigate();
     let set_param = move |key: &'static str, value: String| {
         let mut map = query.get_untracked();
+        // Another filter's change takes along what was typed and not yet written.
+        if let Some(text) = typed.get_untracked().filter(|_| key != "q") {
+            if text.is_empty() {
+                map.remove("q");
+            } else {
+                map.replace("q", text);
+            }
+        }
         if value.is_empty() {
             map.remove(key);
         } else {
@@ -76,6 +94,22 @@ pub fn PhysicianGrid() -> impl IntoView {
             },
         );
     };
+
+    // Once the URL's search changes (this page's own write, or going back in the history), the
+    // URL is what counts again; a write still waiting is dropped.
+    Effect::new(move |_| {
+        url_q.track();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+            pending.set_value(None);
+        }
+        typed.set(None);
+    });
+    on_cleanup(move || {
+        if let Some(Some(handle)) = pending.try_get_value() {
+            handle.clear();
+        }
+    });
 
     let filters_active = Memo::new(move |_| {
         !q.with(|q| q.trim().is_empty())
@@ -221,7 +255,20 @@ pub fn PhysicianGrid() -> impl IntoView {
                     prop:value=move || q.get()
                     on:input=move |ev| {
                         perf_mark("filter-start");
-                        set_q("q", event_target_value(&ev));
+                        let value = event_target_value(&ev);
+                        typed.set(Some(value.clone()));
+                        if let Some(handle) = pending.get_value() {
+                            handle.clear();
+                        }
+                        let set_q = set_q.clone();
+                        let write = set_timeout_with_handle(
+                            move || {
+                                pending.set_value(None);
+                                set_q("q", value);
+                            },
+                            SEARCH_URL_DELAY,
+                        );
+                        pending.set_value(write.ok());
                         perf_mark_after_frame("filter-painted");
                     }
                 />
@@ -369,20 +416,13 @@ fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
         let end = (first + visible + BUFFER).min(total.get());
         (start, end.max(start))
     });
-    // (position in the filtered list, record) of the rendered rows.
-    let rows = Memo::new(move |_| {
+    // Positions (in the filtered list) of the rendered rows. A row's element stays with its
+    // position and shows whichever record is there: a filter keystroke updates the texts of the
+    // rows on screen instead of building new ones (building a row costs far more than updating it).
+    let positions = move || {
         let (start, end) = window.get();
-        data.with_records(|all| {
-            filtered.with(|f| {
-                f[start.min(f.len())..end.min(f.len())]
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &i)| (start + k, all[i].clone()))
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
-
+        start..end
+    };
     let id_at = move |pos: usize| -> Option<i64> {
         data.with_records_untracked(|all| {
             filtered.with_untracked(|f| f.get(pos).map(|&i| all[i].id))
@@ -506,22 +546,27 @@ fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
             >
                 <div role="rowgroup" class="relative" style:height=move || format!("{}px", total.get() as f64 * ROW_HEIGHT)>
                     <For
-                        each=move || rows.get()
-                        key=|(pos, r)| (*pos, r.id, r.version)
-                        children=move |(pos, record)| {
-                            let id = record.id;
+                        each=positions
+                        key=|pos| *pos
+                        children=move |pos| {
                             let on_key = on_key.clone();
-                            let is_selected = Memo::new(move |_| selected.with(|s| s.contains(&id)));
-                            let name = display_name(&record);
-                            let label = format!("{name} auswählen");
-                            let birth = record.form.birth_date.map(|d| d.to_german()).unwrap_or_default();
-                            let anr = record.form.anr.clone().unwrap_or_default();
-                            let sites = display_sites(&record);
-                            let status = record.request_state.label();
+                            let row = Memo::new(move |_| {
+                                data.with_records(|all| {
+                                    filtered.with(|f| f.get(pos).map(|&i| RowText::of(&all[i])))
+                                })
+                            });
+                            let text = move |f: fn(&RowText) -> String| {
+                                move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+                            };
+                            let id = move || row.with(|r| r.as_ref().map_or(0, |r| r.id));
+                            let is_selected = Memo::new(move |_| {
+                                let id = id();
+                                selected.with(|s| s.contains(&id))
+                            });
                             view! {
                                 <div
                                     role="row"
-                                    id=format!("arzt-zeile-{id}")
+                                    id=move || format!("arzt-zeile-{}", id())
                                     data-testid="physician-row"
                                     data-id=id
                                     aria-rowindex=pos + 2
@@ -530,7 +575,7 @@ fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
                                     class="absolute left-0 right-0 grid cursor-pointer grid-cols-[3rem_2fr_1fr_1fr_2fr_2fr] items-center border-b border-slate-100 hover:bg-blue-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-blue-700 aria-selected:bg-blue-100"
                                     style:top=format!("{}px", pos as f64 * ROW_HEIGHT)
                                     style:height=format!("{ROW_HEIGHT}px")
-                                    on:keydown=move |ev| on_key(ev, pos, id)
+                                    on:keydown=move |ev| on_key(ev, pos, untrack(id))
                                     on:click=move |ev| {
                                         let target_is_link = ev
                                             .target()
@@ -546,7 +591,7 @@ fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
                                             type="checkbox"
                                             tabindex="-1"
                                             class="h-4 w-4"
-                                            aria-label=label
+                                            aria-label=text(|r| format!("{} auswählen", r.name))
                                             prop:checked=move || is_selected.get()
                                             on:click=move |ev| {
                                                 // No prevent_default: a cancelled click makes the
@@ -560,12 +605,12 @@ fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
                                         />
                                     </div>
                                     <div role="gridcell" class="truncate px-2">
-                                        <a href=Route::DirectoryPhysician { id }.href() tabindex="-1" class=LINK_CLASS>{name}</a>
+                                        <a href=move || Route::DirectoryPhysician { id: id() }.href() tabindex="-1" class=LINK_CLASS>{text(|r| r.name.clone())}</a>
                                     </div>
-                                    <div role="gridcell" class="truncate px-2">{birth}</div>
-                                    <div role="gridcell" class="truncate px-2 font-mono">{anr}</div>
-                                    <div role="gridcell" class="truncate px-2" title=sites.clone()>{sites.clone()}</div>
-                                    <div role="gridcell" class="truncate px-2">{status}</div>
+                                    <div role="gridcell" class="truncate px-2">{text(|r| r.birth.clone())}</div>
+                                    <div role="gridcell" class="truncate px-2 font-mono">{text(|r| r.anr.clone())}</div>
+                                    <div role="gridcell" class="truncate px-2" title=text(|r| r.sites.clone())>{text(|r| r.sites.clone())}</div>
+                                    <div role="gridcell" class="truncate px-2">{text(|r| r.status.to_owned())}</div>
                                 </div>
                             }
                         }
@@ -577,5 +622,33 @@ fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
         <p class="mt-1 text-sm text-slate-600">
             "Pfeiltasten wechseln die Zeile, Leertaste wählt aus, Eingabe öffnet; Umschalt+Klick wählt einen Bereich."
         </p>
+    }
+}
+
+/// What a grid row shows of a record.
+#[derive(Debug, Clone, PartialEq)]
+struct RowText {
+    id: i64,
+    name: String,
+    birth: String,
+    anr: String,
+    sites: String,
+    status: &'static str,
+}
+
+impl RowText {
+    fn of(record: &PhysicianRecord) -> RowText {
+        RowText {
+            id: record.id,
+            name: display_name(record),
+            birth: record
+                .form
+                .birth_date
+                .map(|d| d.to_german())
+                .unwrap_or_default(),
+            anr: record.form.anr.clone().unwrap_or_default(),
+            sites: display_sites(record),
+            status: record.request_state.label(),
+        }
     }
 }
