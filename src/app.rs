@@ -32,15 +32,21 @@ pub fn App() -> impl IntoView {
             None => false,
         }
     });
+    // The page is built in a task after the shell's (see main.rs): two shorter tasks instead of
+    // one long one, and the shell is painted first.
+    let shell_painted = RwSignal::new(false);
+    set_timeout(move || shell_painted.set(true), std::time::Duration::ZERO);
     // The router only tracks the location; `Page` picks what it shows.
     view! {
         <Router>
             {move || kiosk.active().then(|| view! { <IdleWatch /> })}
             <Shell>
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <RouterRoute path=path!("/") view=Page />
-                    <RouterRoute path=path!("/*any") view=Page />
-                </Routes>
+                {move || shell_painted.get().then(|| view! {
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <RouterRoute path=path!("/") view=Page />
+                        <RouterRoute path=path!("/*any") view=Page />
+                    </Routes>
+                })}
             </Shell>
         </Router>
     }

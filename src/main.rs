@@ -11,5 +11,11 @@ mod routes;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    // The start-up runs in tasks of its own, so that none blocks the page for long: this one
+    // instantiates the module, the next mounts the shell, the one after builds the page (see
+    // app.rs). In between the browser paints and answers input.
+    leptos::prelude::set_timeout(
+        || leptos::mount::mount_to_body(app::App),
+        std::time::Duration::ZERO,
+    );
 }
