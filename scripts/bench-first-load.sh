@@ -3,6 +3,14 @@
 # installed for real use (no demo data; temporary data directory): mobile performance score
 # (target >= 95) and desktop time to interactive (target <= 500 ms). Uses the built dist/ and
 # server (scripts/build.sh) and Debian's Chromium; Lighthouse 12.2.3 from npm (13 needs Node 22).
+#
+# Figures of 2026-12-01 (quiet 2-core machine; before -> after the start-up was cut into three
+# tasks: module instantiation, shell, page):
+#   /          mobile 96-98 -> 97-98; desktop TTI 544-566 -> 481-489 ms
+#   /anmelden  mobile 90-96 -> 94-97 (TBT 207-366 -> 154-241 ms); desktop TTI 540-595 -> 484-489 ms
+# What is left on mobile is Lighthouse's 4x CPU slowdown of the start-up: about 1,200 functions are
+# compiled on first call (V8 compiles WebAssembly lazily, on the main thread), in the shell's
+# task most of all.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
