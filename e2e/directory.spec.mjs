@@ -70,15 +70,29 @@ test("directory search: the rows on screen show the matching records, the URL fo
   // Another filter's change takes along what was just typed.
   await page.getByLabel("Suche").fill("zzzz");
   await page.getByLabel("Tätigkeit").selectOption("aktiv");
-  await expect(page).toHaveURL(/q=zzzz/);
+  // At once, not only after the pause in typing.
+  expect(await page.evaluate(() => location.search)).toContain("q=zzzz");
   await expect(page).toHaveURL(/taetigkeit=aktiv/);
   await expect(page.getByLabel("Suche")).toHaveValue("zzzz");
-  // Leaving while the URL's write still waits does not lead back to the directory.
+  await page.getByLabel("Tätigkeit").selectOption("");
+  // After a filter shortens the list, the row that takes Tab is still there.
+  await page.getByLabel("Suche").fill("");
+  await expect(page.getByTestId("grid-counts")).toContainText("40 von 40");
+  await rows.first().focus();
+  await page.keyboard.press("End");
+  const tabRow = page.locator('[data-testid="physician-row"][tabindex="0"]');
+  await expect(tabRow).toHaveAttribute("aria-rowindex", "41");
+  await page.getByLabel("Suche").fill(name);
+  await expect(tabRow).toHaveCount(1);
+  // Leaving while the URL's write still waits does not lead back to the directory, and coming
+  // back finds the search (written when the box lost the focus).
   await page.getByLabel("Suche").fill("yyyy");
   await page.getByRole("link", { name: "Klärungen" }).click();
   await expect(page).toHaveURL(/\/arztverzeichnis\/klaerungen$/);
   await page.waitForTimeout(800);
   await expect(page).toHaveURL(/\/arztverzeichnis\/klaerungen$/);
+  await page.goBack();
+  await expect(page.getByLabel("Suche")).toHaveValue("yyyy");
 });
 
 test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async ({ page }) => {

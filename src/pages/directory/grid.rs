@@ -95,16 +95,28 @@ pub fn PhysicianGrid() -> impl IntoView {
         );
     };
 
-    // Once the URL's search changes (this page's own write, or going back in the history), the
-    // URL is what counts again; a write still waiting is dropped.
+    // Once the URL's filters change (this page's own writes, which carry what was typed, or a
+    // move in the history), the URL is what counts again; a write still waiting is dropped.
     Effect::new(move |_| {
-        url_q.track();
+        query.track();
         if let Some(handle) = pending.get_value() {
             handle.clear();
             pending.set_value(None);
         }
         typed.set(None);
     });
+    // Writes what was typed into the URL now, when a write still waits (the search box lost the
+    // focus: a click on a link or a row, Tab), so that coming back finds the search.
+    let set_typed = set_param.clone();
+    let write_typed = move || {
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+            pending.set_value(None);
+            if let Some(text) = typed.get_untracked() {
+                set_typed("q", text);
+            }
+        }
+    };
     on_cleanup(move || {
         if let Some(Some(handle)) = pending.try_get_value() {
             handle.clear();
@@ -229,7 +241,6 @@ pub fn PhysicianGrid() -> impl IntoView {
         })
     };
 
-    let set_q = set_param.clone();
     let set_site = set_param.clone();
     let set_state = set_param.clone();
     let set_activity = set_param;
@@ -255,21 +266,18 @@ pub fn PhysicianGrid() -> impl IntoView {
                     prop:value=move || q.get()
                     on:input=move |ev| {
                         perf_mark("filter-start");
-                        let value = event_target_value(&ev);
-                        typed.set(Some(value.clone()));
+                        typed.set(Some(event_target_value(&ev)));
                         if let Some(handle) = pending.get_value() {
                             handle.clear();
                         }
-                        let set_q = set_q.clone();
-                        let write = set_timeout_with_handle(
-                            move || {
-                                pending.set_value(None);
-                                set_q("q", value);
-                            },
-                            SEARCH_URL_DELAY,
-                        );
-                        pending.set_value(write.ok());
+                        let write = write_typed.clone();
+                        let handle = set_timeout_with_handle(move || write(), SEARCH_URL_DELAY);
+                        pending.set_value(handle.ok());
                         perf_mark_after_frame("filter-painted");
+                    }
+                    on:blur={
+                        let write = write_typed.clone();
+                        move |_| write()
                     }
                 />
             </div>
@@ -409,6 +417,16 @@ fn Grid(data: DirectoryData, partial: Memo<bool>) -> impl IntoView {
     let anchor = RwSignal::new(None::<usize>);
     let container = NodeRef::<leptos::html::Div>::new();
     let total = Memo::new(move |_| filtered.with(Vec::len));
+    // A filter change puts other records under the positions: a range anchor no longer means
+    // anything, and the row that takes Tab must still exist.
+    Effect::new(move |_| {
+        filtered.track();
+        anchor.set(None);
+        let len = total.get_untracked();
+        if active.get_untracked() >= len {
+            active.set(len.saturating_sub(1));
+        }
+    });
     let window = Memo::new(move |_| {
         let first = (scroll_top.get() / ROW_HEIGHT) as usize;
         let visible = (VIEW_HEIGHT / ROW_HEIGHT).ceil() as usize;
