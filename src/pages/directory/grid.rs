@@ -241,6 +241,7 @@ pub fn PhysicianGrid() -> impl IntoView {
         })
     };
 
+    let write_on_blur = write_typed.clone();
     let set_site = set_param.clone();
     let set_state = set_param.clone();
     let set_activity = set_param;
@@ -271,14 +272,11 @@ pub fn PhysicianGrid() -> impl IntoView {
                             handle.clear();
                         }
                         let write = write_typed.clone();
-                        let handle = set_timeout_with_handle(move || write(), SEARCH_URL_DELAY);
+                        let handle = set_timeout_with_handle(write, SEARCH_URL_DELAY);
                         pending.set_value(handle.ok());
                         perf_mark_after_frame("filter-painted");
                     }
-                    on:blur={
-                        let write = write_typed.clone();
-                        move |_| write()
-                    }
+                    on:blur=move |_| write_on_blur()
                 />
             </div>
             <div>
