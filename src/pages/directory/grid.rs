@@ -71,14 +71,6 @@ pub fn PhysicianGrid() -> impl IntoView {
     let navigate = use_navigate();
     let set_param = move |key: &'static str, value: String| {
         let mut map = query.get_untracked();
-        // Another filter's change takes along what was typed and not yet written.
-        if let Some(text) = typed.get_untracked().filter(|_| key != "q") {
-            if text.is_empty() {
-                map.remove("q");
-            } else {
-                map.replace("q", text);
-            }
-        }
         if value.is_empty() {
             map.remove(key);
         } else {
@@ -95,32 +87,33 @@ pub fn PhysicianGrid() -> impl IntoView {
         );
     };
 
-    // Once the URL's filters change (this page's own writes, which carry what was typed, or a
-    // move in the history), the URL is what counts again; a write still waiting is dropped.
+    // Drops a waiting write (also once the page is gone); whether one waited.
+    let cancel_write = move || {
+        pending
+            .try_update_value(|p| p.take().map(|handle| handle.clear()))
+            .flatten()
+            .is_some()
+    };
+    // Once the URL's filters change (this page's own writes, or a move in the history), the URL
+    // is what counts again.
     Effect::new(move |_| {
         query.track();
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-            pending.set_value(None);
-        }
+        cancel_write();
         typed.set(None);
     });
-    // Writes what was typed into the URL now, when a write still waits (the search box lost the
-    // focus: a click on a link or a row, Tab), so that coming back finds the search.
+    // Writes what was typed into the URL now, when a write still waits: after the pause, and when
+    // the search box loses the focus (to another filter, a link, a row), so that other filters
+    // and coming back keep the search.
     let set_typed = set_param.clone();
     let write_typed = move || {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-            pending.set_value(None);
-            if let Some(text) = typed.get_untracked() {
-                set_typed("q", text);
-            }
+        if cancel_write()
+            && let Some(text) = typed.get_untracked()
+        {
+            set_typed("q", text);
         }
     };
     on_cleanup(move || {
-        if let Some(Some(handle)) = pending.try_get_value() {
-            handle.clear();
-        }
+        cancel_write();
     });
 
     let filters_active = Memo::new(move |_| {
@@ -268,9 +261,7 @@ pub fn PhysicianGrid() -> impl IntoView {
                     on:input=move |ev| {
                         perf_mark("filter-start");
                         typed.set(Some(event_target_value(&ev)));
-                        if let Some(handle) = pending.get_value() {
-                            handle.clear();
-                        }
+                        cancel_write();
                         let write = write_typed.clone();
                         let handle = set_timeout_with_handle(write, SEARCH_URL_DELAY);
                         pending.set_value(handle.ok());
