@@ -5,7 +5,8 @@ use le_domain::api::directory::{
     BulkProgress, BulkRequest, HrImportReport, HrImportRequest, VersionedId,
 };
 use le_domain::directory::{
-    BulkAction, BulkOutcome, Date, SettableField, bulk_outcome, check_bulk_selection, thousands,
+    BulkAction, BulkOutcome, Date, OutcomeKind, SettableField, bulk_outcome, bulk_outcome_kind,
+    check_bulk_selection, thousands,
 };
 use le_domain::numbers::SiteNumber;
 use leptos::prelude::*;
@@ -188,7 +189,10 @@ pub fn BulkPanel() -> impl IntoView {
             .err()
             .map(|e| e.message)
     });
-    let preview = Memo::new(move |_| -> Option<Vec<BulkOutcome>> {
+    // The outcome of every selected record, without the texts of its changes (at 50,000
+    // records writing them out cost more than the rules): the texts are written for the rows
+    // shown only.
+    let preview = Memo::new(move |_| -> Option<Vec<OutcomeKind>> {
         if !show_preview.get() {
             return None;
         }
@@ -200,7 +204,7 @@ pub fn BulkPanel() -> impl IntoView {
                 chosen.with(|c| {
                     Some(
                         c.iter()
-                            .map(|&i| bulk_outcome(&all[i].form, &action, today, sites))
+                            .map(|&i| bulk_outcome_kind(&all[i].form, &action, today, sites))
                             .collect(),
                     )
                 })
@@ -209,19 +213,34 @@ pub fn BulkPanel() -> impl IntoView {
     });
     let counts = Memo::new(move |_| {
         preview.with(|p| {
-            p.as_ref().map(|items| {
+            p.as_ref().map(|kinds| {
                 let mut c = (0, 0, 0);
-                for o in items {
-                    match o {
-                        BulkOutcome::Changed { .. } => c.0 += 1,
-                        BulkOutcome::Unchanged => c.1 += 1,
-                        BulkOutcome::Rejected { .. } => c.2 += 1,
+                for kind in kinds {
+                    match kind {
+                        OutcomeKind::Changed => c.0 += 1,
+                        OutcomeKind::Unchanged => c.1 += 1,
+                        OutcomeKind::Rejected => c.2 += 1,
                     }
                 }
                 c
             })
         })
     });
+    // The whole outcome of the selected records, in their order (for the server's comparison).
+    let outcomes = move || -> Option<Vec<BulkOutcome>> {
+        let action = action.get_untracked().ok()?;
+        hospital_sites.with_untracked(|sites| {
+            data.with_records_untracked(|all| {
+                chosen.with_untracked(|c| {
+                    Some(
+                        c.iter()
+                            .map(|&i| bulk_outcome(&all[i].form, &action, today, sites))
+                            .collect(),
+                    )
+                })
+            })
+        })
+    };
     let chosen_items = move || -> Vec<VersionedId> {
         data.with_records_untracked(|all| {
             chosen.with_untracked(|c| {
@@ -328,15 +347,16 @@ pub fn BulkPanel() -> impl IntoView {
         move |answer| {
             server_check.set(Some(match answer {
                 Ok(server) => {
-                    let differing = preview.with_untracked(|local| match local {
+                    let local = preview.with_untracked(Option::is_some).then(outcomes).flatten();
+                    let differing = match local {
                         Some(local) => server
                             .items
                             .iter()
-                            .zip(local)
-                            .filter(|(s, l)| &s.outcome != *l)
+                            .zip(&local)
+                            .filter(|(s, l)| s.outcome != **l)
                             .count(),
                         None => server.items.len(),
-                    });
+                    };
                     if differing == 0 {
                         "Der Server bestätigt die Vorschau.".to_owned()
                     } else {
@@ -526,21 +546,29 @@ pub fn BulkPanel() -> impl IntoView {
                     )}
                 </p>
             })}
-            {move || preview.with(|preview| preview.as_ref().map(|items| {
+            {move || preview.with(|preview| preview.as_ref().map(|kinds| {
                 // Thousands of table rows would take long to build: the first ones show at
-                // once, the rest on request.
+                // once, the rest on request. Records with errors come first (they need
+                // attention), then the changed ones, then the unchanged ones, each in list order.
                 let limit = if show_all.get() { usize::MAX } else { PREVIEW_ROWS };
-                let hidden = items.len().saturating_sub(limit);
+                let hidden = kinds.len().saturating_sub(limit);
+                let shown: Vec<usize> = [OutcomeKind::Rejected, OutcomeKind::Changed, OutcomeKind::Unchanged]
+                    .into_iter()
+                    .flat_map(|wanted| kinds.iter().enumerate().filter(move |(_, k)| **k == wanted).map(|(n, _)| n))
+                    .take(limit)
+                    .collect();
                 let names = site_entries.get();
                 let site_name = |number: &str| {
                     names.iter().find(|e| e.site_number.as_str() == number).map(|e| e.site_name.clone())
                 };
+                let action = action.get().ok();
                 // (name, summary, details) of the shown rows, read in place.
-                let rows: Vec<(String, String, String)> = data.with_records(|all| chosen.with(|c| {
-                    c.iter().zip(items).take(limit).map(|(&i, outcome)| {
-                        let form = &all[i].form;
+                let rows: Vec<(String, String, String)> = hospital_sites.with(|sites| data.with_records(|all| chosen.with(|c| {
+                    shown.iter().filter_map(|&n| {
+                        let form = &all[c[n]].form;
+                        let outcome = bulk_outcome(form, action.as_ref()?, today, sites);
                         let label = |path: &str| form.field_label(path, &site_name);
-                        let details = match outcome {
+                        let details = match &outcome {
                             BulkOutcome::Changed { changes } => changes.iter()
                                 .map(|c| change_text(&label(&c.field), &c.before, &c.after))
                                 .collect::<Vec<_>>().join("; "),
@@ -549,9 +577,9 @@ pub fn BulkPanel() -> impl IntoView {
                                 .map(|e| format!("{}: {}", label(&e.field), e.message))
                                 .collect::<Vec<_>>().join("; "),
                         };
-                        (display_name(&all[i]), outcome.summary(), details)
+                        Some((display_name(&all[c[n]]), outcome.summary(), details))
                     }).collect()
-                }));
+                })));
                 view! {
                     <div class="relative mt-2 max-h-96 overflow-y-auto" tabindex="0" role="region" aria-label="Vorschau der Sammeländerung">
                         <table class="w-full text-left" data-testid="bulk-preview">

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::date::Date;
 use super::physician::{
-    EMPTY_VALUE, HospitalSite, OPEN_END, PhysicianForm, SITE_END, SITE_START, SiteAssignment,
-    check_not_before, display_date,
+    Assignments, EMPTY_VALUE, HospitalSite, OPEN_END, PhysicianForm, SITE_END, SITE_START,
+    SiteAssignment, check_not_before, display_date,
 };
+use super::specialty::SpecialtyCatalog;
 use crate::error::{FieldError, ValidationError};
 use crate::numbers::SiteNumber;
 
@@ -168,27 +169,129 @@ pub fn apply_bulk_at(
     today: Date,
     sites: &[HospitalSite],
 ) -> Result<(PhysicianForm, Vec<Change>), Vec<FieldError>> {
-    Ok(changed_form(record, action, today, sites)?.unwrap_or_else(|| (record.clone(), Vec::new())))
+    let mut changes = Vec::new();
+    let edit = changed_form(record, action, today, sites, &mut changes)?;
+    let form = match edit {
+        Some(edit) => edit.into_form(record),
+        None => record.clone(),
+    };
+    Ok((form, changes))
 }
 
-/// [`apply_bulk_at`] without the copy of a record that stays as it is: `None` for
-/// [`UNCHANGED`] (the preview only needs the outcome, for every selected record).
+/// What [`changed_form`] writes down of the changes it makes: their texts (for people and the
+/// API) or only how many there are (the preview's counts, for every selected record: at 50,000
+/// records the texts cost more than the rules).
+trait Changes {
+    /// Notes one change; `text` is only called where the texts are kept.
+    fn note(&mut self, text: impl FnOnce() -> Change);
+    fn count(&self) -> usize;
+}
+
+impl Changes for Vec<Change> {
+    fn note(&mut self, text: impl FnOnce() -> Change) {
+        self.push(text());
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Changes for usize {
+    fn note(&mut self, _: impl FnOnce() -> Change) {
+        *self += 1;
+    }
+
+    fn count(&self) -> usize {
+        *self
+    }
+}
+
+/// What an action makes of a record.
+enum Edit {
+    /// New site assignments (ending or adding some); every other field as in the record, so the
+    /// record is not copied to check the result.
+    Assignments {
+        sites: Vec<SiteAssignment>,
+        all_sites_end: Option<Date>,
+    },
+    /// Any other change: a whole copy.
+    Form(PhysicianForm),
+}
+
+impl Edit {
+    /// The changed record.
+    fn into_form(self, record: &PhysicianForm) -> PhysicianForm {
+        match self {
+            Edit::Form(form) => form,
+            // Every field named, so that a new one cannot be forgotten here.
+            Edit::Assignments {
+                sites,
+                all_sites_end,
+            } => PhysicianForm {
+                anr: record.anr.clone(),
+                sex: record.sex,
+                doctoral_title: record.doctoral_title,
+                last_name: record.last_name.clone(),
+                first_name: record.first_name.clone(),
+                birth_date: record.birth_date,
+                state_exam_date: record.state_exam_date,
+                licence_date: record.licence_date,
+                doctorate_date: record.doctorate_date,
+                specialties: record.specialties.clone(),
+                sites,
+                all_sites: record.all_sites,
+                all_sites_start: record.all_sites_start,
+                all_sites_end,
+            },
+        }
+    }
+
+    /// [`PhysicianForm::validate_change`] of the changed record.
+    fn validate(
+        &self,
+        record: &PhysicianForm,
+        today: Date,
+        sites: &[HospitalSite],
+    ) -> Vec<FieldError> {
+        match self {
+            Edit::Form(form) => form.validate_change(Some(record), today, sites),
+            Edit::Assignments {
+                sites: assigned,
+                all_sites_end,
+            } => record.validate_assignments_change(
+                Assignments {
+                    sites: assigned,
+                    all_sites: record.all_sites,
+                    all_sites_start: record.all_sites_start,
+                    all_sites_end: *all_sites_end,
+                },
+                Some(record),
+                today,
+                sites,
+                SpecialtyCatalog::builtin(),
+            ),
+        }
+    }
+}
+
+/// `action` applied to `record`, its changes noted in `changes`: `None` for [`UNCHANGED`], the
+/// errors of [`PhysicianForm::validate_change`] if the result breaks a rule.
 fn changed_form(
     record: &PhysicianForm,
     action: &BulkAction,
     today: Date,
     sites: &[HospitalSite],
-) -> Result<Option<(PhysicianForm, Vec<Change>)>, Vec<FieldError>> {
-    let mut form = record.clone();
-    let mut changes = Vec::new();
-    match action {
+    changes: &mut impl Changes,
+) -> Result<Option<Edit>, Vec<FieldError>> {
+    let edit = match action {
         BulkAction::EndSiteAssignment { site_number, end } => {
             let end = *end;
-            // Written once for every assignment it ends.
-            let end_text = end.to_german();
+            let mut assigned = record.sites.clone();
+            let mut all_sites_end = record.all_sites_end;
             let mut matched = false;
             let mut errors = Vec::new();
-            for (i, site) in form.sites.iter_mut().enumerate() {
+            for (i, site) in assigned.iter_mut().enumerate() {
                 if let Some(wanted) = site_number
                     && SiteNumber::parse(&site.site_number).ok().as_ref() != Some(wanted)
                 {
@@ -199,27 +302,25 @@ fn changed_form(
                 if site.end.is_some_and(|e| e <= end) {
                     continue;
                 }
-                let field = format!("sites[{i}].end");
                 if let Some(start) = site.start
                     && let Err(e) = check_not_before(SITE_END, end, SITE_START, start)
                 {
-                    errors.push(e.for_field(&field));
+                    errors.push(e.for_field(&format!("sites[{i}].end")));
                     continue;
                 }
-                changes.push(Change {
-                    field,
-                    before: site
-                        .end
-                        .map_or_else(|| OPEN_END.to_owned(), Date::to_german),
-                    after: end_text.clone(),
+                let before = site.end;
+                changes.note(|| Change {
+                    field: format!("sites[{i}].end"),
+                    before: before.map_or_else(|| OPEN_END.to_owned(), Date::to_german),
+                    after: end.to_german(),
                 });
                 site.end = Some(end);
             }
             // "All sites" is an assignment too: ending every assignment ends it.
-            if site_number.is_none() && form.all_sites {
+            if site_number.is_none() && record.all_sites {
                 matched = true;
-                if form.all_sites_end.is_none_or(|e| e > end) {
-                    match form.all_sites_start {
+                if all_sites_end.is_none_or(|e| e > end) {
+                    match record.all_sites_start {
                         Some(start) if end < start => errors.push(
                             check_not_before(SITE_END, end, SITE_START, start)
                                 .err()
@@ -227,14 +328,13 @@ fn changed_form(
                                 .for_field("all_sites_end"),
                         ),
                         _ => {
-                            changes.push(Change {
+                            let before = all_sites_end;
+                            changes.note(|| Change {
                                 field: "all_sites_end".to_owned(),
-                                before: form
-                                    .all_sites_end
-                                    .map_or_else(|| OPEN_END.to_owned(), Date::to_german),
-                                after: end_text.clone(),
+                                before: before.map_or_else(|| OPEN_END.to_owned(), Date::to_german),
+                                after: end.to_german(),
                             });
-                            form.all_sites_end = Some(end);
+                            all_sites_end = Some(end);
                         }
                     }
                 }
@@ -250,32 +350,46 @@ fn changed_form(
             if !errors.is_empty() {
                 return Err(errors);
             }
+            Edit::Assignments {
+                sites: assigned,
+                all_sites_end,
+            }
         }
         BulkAction::AddSiteAssignment {
             site_number,
             start,
             end,
         } => {
+            let start = Some(*start);
+            let exists = record.sites.iter().any(|s| {
+                s.start == start
+                    && s.end == *end
+                    && SiteNumber::parse(&s.site_number).ok().as_ref() == Some(site_number)
+            });
+            if exists {
+                return Ok(None);
+            }
             let assignment = SiteAssignment {
                 site_number: site_number.as_str().to_owned(),
-                start: Some(*start),
+                start,
                 end: *end,
             };
-            let exists = form.sites.iter().any(|s| {
-                SiteNumber::parse(&s.site_number).ok().as_ref() == Some(site_number)
-                    && s.start == assignment.start
-                    && s.end == assignment.end
+            let index = record.sites.len();
+            changes.note(|| Change {
+                field: format!("sites[{index}]"),
+                before: EMPTY_VALUE.to_owned(),
+                after: assignment.display(),
             });
-            if !exists {
-                changes.push(Change {
-                    field: format!("sites[{}]", form.sites.len()),
-                    before: EMPTY_VALUE.to_owned(),
-                    after: assignment.display(),
-                });
-                form.sites.push(assignment);
+            let mut assigned = Vec::with_capacity(index + 1);
+            assigned.extend_from_slice(&record.sites);
+            assigned.push(assignment);
+            Edit::Assignments {
+                sites: assigned,
+                all_sites_end: record.all_sites_end,
             }
         }
         BulkAction::SetField { field, value } => {
+            let mut form = record.clone();
             let invalid = |e: ValidationError| vec![e.for_field(field.key())];
             let (before, after) = match field {
                 SettableField::LastName => {
@@ -331,20 +445,21 @@ fn changed_form(
                 }
             };
             if before != after {
-                changes.push(Change {
+                changes.note(|| Change {
                     field: field.key().to_owned(),
                     before,
                     after,
                 });
             }
+            Edit::Form(form)
         }
-    }
-    if changes.is_empty() {
+    };
+    if changes.count() == 0 {
         return Ok(None);
     }
-    let errors = form.validate_change(Some(record), today, sites);
+    let errors = edit.validate(record, today, sites);
     if errors.is_empty() {
-        Ok(Some((form, changes)))
+        Ok(Some(edit))
     } else {
         Err(errors)
     }
@@ -411,10 +526,45 @@ pub fn bulk_outcome(
     today: Date,
     sites: &[HospitalSite],
 ) -> BulkOutcome {
-    match changed_form(record, action, today, sites) {
+    let mut changes = Vec::new();
+    match changed_form(record, action, today, sites, &mut changes) {
         Ok(None) => BulkOutcome::Unchanged,
-        Ok(Some((_, changes))) => BulkOutcome::Changed { changes },
+        Ok(Some(_)) => BulkOutcome::Changed { changes },
         Err(errors) => BulkOutcome::Rejected { errors },
+    }
+}
+
+/// Which of the three outcomes of [`bulk_outcome`] `action` has for one record, without the
+/// texts of its changes and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    Changed,
+    Unchanged,
+    Rejected,
+}
+
+impl BulkOutcome {
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            BulkOutcome::Changed { .. } => OutcomeKind::Changed,
+            BulkOutcome::Unchanged => OutcomeKind::Unchanged,
+            BulkOutcome::Rejected { .. } => OutcomeKind::Rejected,
+        }
+    }
+}
+
+/// `bulk_outcome(..).kind()` for the counts of a preview over many records: the same rules,
+/// without writing out what changes.
+pub fn bulk_outcome_kind(
+    record: &PhysicianForm,
+    action: &BulkAction,
+    today: Date,
+    sites: &[HospitalSite],
+) -> OutcomeKind {
+    match changed_form(record, action, today, sites, &mut 0_usize) {
+        Ok(None) => OutcomeKind::Unchanged,
+        Ok(Some(_)) => OutcomeKind::Changed,
+        Err(_) => OutcomeKind::Rejected,
     }
 }
 
@@ -484,6 +634,79 @@ mod tests {
             field: field.into(),
             before: before.into(),
             after: after.into(),
+        }
+    }
+
+    /// The preview's counts (kinds only, no texts) agree with the whole outcomes, over records
+    /// and actions that give each of the three outcomes.
+    #[test]
+    fn outcome_kinds_follow_the_outcomes() {
+        let mut all_sites = form();
+        all_sites.all_sites = true;
+        all_sites.all_sites_start = Some(d("01.03.2022"));
+        let mut bad_name = form();
+        bad_name.first_name = "=Max".into();
+        let records = [form(), all_sites, bad_name];
+        let set = |field, value: &str| BulkAction::SetField {
+            field,
+            value: value.into(),
+        };
+        let actions = [
+            BulkAction::EndSiteAssignment {
+                site_number: None,
+                end: d("31.12.2026"),
+            },
+            BulkAction::EndSiteAssignment {
+                site_number: None,
+                end: d("31.12.2019"),
+            },
+            BulkAction::EndSiteAssignment {
+                site_number: Some(site("773081000")),
+                end: d("31.12.2026"),
+            },
+            BulkAction::EndSiteAssignment {
+                site_number: Some(site("773082000")),
+                end: d("30.06.2025"),
+            },
+            BulkAction::AddSiteAssignment {
+                site_number: site("773081000"),
+                start: d("01.01.2020"),
+                end: Some(d("31.12.2024")),
+            },
+            BulkAction::AddSiteAssignment {
+                site_number: site("773081000"),
+                start: d("01.01.2026"),
+                end: None,
+            },
+            BulkAction::AddSiteAssignment {
+                site_number: site("773083000"),
+                start: d("01.01.2026"),
+                end: None,
+            },
+            set(SettableField::LastName, "Beispiel"),
+            set(SettableField::LastName, ""),
+            set(SettableField::DoctoralTitle, "nein"),
+            set(SettableField::DoctoralTitle, "ja"),
+            set(SettableField::DoctorateDate, "01.02.2012"),
+            set(SettableField::AllSites, "01.01.2026"),
+            set(SettableField::AllSites, "vielleicht"),
+        ];
+        let sites: Vec<HospitalSite> = allowed().into_iter().map(HospitalSite::listed).collect();
+        let mut seen = Vec::new();
+        for record in &records {
+            for action in &actions {
+                let outcome = bulk_outcome(record, action, today(), &sites);
+                let kind = bulk_outcome_kind(record, action, today(), &sites);
+                assert_eq!(kind, outcome.kind(), "{action:?} on {record:?}");
+                seen.push(kind);
+            }
+        }
+        for kind in [
+            OutcomeKind::Changed,
+            OutcomeKind::Unchanged,
+            OutcomeKind::Rejected,
+        ] {
+            assert!(seen.contains(&kind), "no case gives {kind:?}");
         }
     }
 

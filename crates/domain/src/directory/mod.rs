@@ -25,8 +25,9 @@ pub(crate) mod table;
 
 pub use anr_issue::{issue_new_anr, regroup_after_first_recognition, specialty_group_for};
 pub use bulk::{
-    BulkAction, BulkOutcome, Change, MAX_BULK_RECORDS, SettableField, UNCHANGED, apply_bulk,
-    apply_bulk_at, bulk_outcome, bulk_preview, bulk_preview_at, check_bulk_selection, thousands,
+    BulkAction, BulkOutcome, Change, MAX_BULK_RECORDS, OutcomeKind, SettableField, UNCHANGED,
+    apply_bulk, apply_bulk_at, bulk_outcome, bulk_outcome_kind, bulk_preview, bulk_preview_at,
+    check_bulk_selection, thousands,
 };
 pub use date::{Date, GERMAN_FORMAT, ISO_FORMAT};
 pub use hr_csv::{HR_CSV_COLUMNS, HrRow, parse_hr_csv, write_hr_csv};

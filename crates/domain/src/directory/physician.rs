@@ -63,6 +63,15 @@ pub struct PhysicianForm {
     pub all_sites_end: Option<Date>,
 }
 
+/// The assignments of a record to sites: the list and the "all sites" choice with its period.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Assignments<'a> {
+    pub sites: &'a [SiteAssignment],
+    pub all_sites: bool,
+    pub all_sites_start: Option<Date>,
+    pub all_sites_end: Option<Date>,
+}
+
 /// How a date is named in messages: nominative and dative with article, "at" phrase.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DateName {
@@ -444,6 +453,29 @@ impl PhysicianForm {
         sites: &[HospitalSite],
         catalog: &SpecialtyCatalog,
     ) -> Vec<FieldError> {
+        self.validate_assignments_change(self.assignments(), before, today, sites, catalog)
+    }
+
+    /// The record's assignments (what a bulk edit of sites changes).
+    pub(crate) fn assignments(&self) -> Assignments<'_> {
+        Assignments {
+            sites: &self.sites,
+            all_sites: self.all_sites,
+            all_sites_start: self.all_sites_start,
+            all_sites_end: self.all_sites_end,
+        }
+    }
+
+    /// [`Self::validate_change`] of this record with `assignments` in place of its own (a bulk
+    /// edit of sites checks its result without a copy of the whole record).
+    pub(crate) fn validate_assignments_change(
+        &self,
+        assignments: Assignments<'_>,
+        before: Option<&PhysicianForm>,
+        today: Date,
+        sites: &[HospitalSite],
+        catalog: &SpecialtyCatalog,
+    ) -> Vec<FieldError> {
         let mut errors = Vec::new();
         // The field's path is only written out for an error (at 50,000 records a bulk preview
         // validates each one: formatting every path up front cost more than the rules).
@@ -532,8 +564,8 @@ impl PhysicianForm {
         }
 
         // Parsed site numbers, kept for the overlap check.
-        let mut parsed: Vec<Option<SiteNumber>> = Vec::with_capacity(self.sites.len());
-        for (i, site) in self.sites.iter().enumerate() {
+        let mut parsed: Vec<Option<SiteNumber>> = Vec::with_capacity(assignments.sites.len());
+        for (i, site) in assignments.sites.iter().enumerate() {
             let number = if site.site_number.trim().is_empty() {
                 Err(ValidationError::Required)
             } else {
@@ -566,7 +598,7 @@ impl PhysicianForm {
             });
             let overlap = number.as_ref().ok().and_then(|n| {
                 let start = site.start?;
-                self.sites[..i]
+                assignments.sites[..i]
                     .iter()
                     .zip(&parsed)
                     .find_map(|(earlier, earlier_number)| {
@@ -616,30 +648,30 @@ impl PhysicianForm {
                 );
             }
         }
-        if self.all_sites {
+        if assignments.all_sites {
             let earlier = before
-                .filter(|b| b.all_sites && b.all_sites_start == self.all_sites_start)
+                .filter(|b| b.all_sites && b.all_sites_start == assignments.all_sites_start)
                 .map(|b| b.all_sites_end);
             if !sites.iter().any(|s| s.in_directory) && earlier.is_none() {
                 check(&"all_sites", Err(ValidationError::NoSitesListed));
             }
             check(
                 &"all_sites_start",
-                required(self.all_sites_start).and_then(|start| {
+                required(assignments.all_sites_start).and_then(|start| {
                     if earlier.is_none() {
                         check_start_ahead(SITE_START, start, today)?;
                     }
                     Ok(())
                 }),
             );
-            if let Some(start) = self.all_sites_start {
+            if let Some(start) = assignments.all_sites_start {
                 check(
                     &"all_sites_end",
-                    check_site_end(start, self.all_sites_end, earlier, None),
+                    check_site_end(start, assignments.all_sites_end, earlier, None),
                 );
             }
         }
-        if self.sites.is_empty() && !self.all_sites {
+        if assignments.sites.is_empty() && !assignments.all_sites {
             check(&"sites", Err(ValidationError::NoSiteAssignment));
         }
         errors
