@@ -186,6 +186,19 @@ test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async
   await page.getByRole("button", { name: "Vorschau", exact: true }).click();
   await expect(page.getByTestId("preview-row")).toHaveCount(30);
   await expect(page.getByTestId("preview-counts")).toBeVisible();
+  await page.getByRole("button", { name: "Mit dem Server abgleichen" }).click();
+  await expect(page.getByText("Der Server bestätigt die Vorschau.")).toBeVisible();
+  // An end before some assignments' starts: those records are refused, and listed first.
+  const monthEnd = await page.locator("#bulk-ende-datum").inputValue();
+  await page.locator("#bulk-ende-datum").fill("2020-06-30");
+  await expect(page.getByText("Der Server bestätigt die Vorschau.")).toBeHidden();
+  await expect(page.getByTestId("preview-counts")).not.toContainText(" 0 mit Fehlern");
+  await expect(page.getByTestId("preview-row").first()).toContainText("Fehler");
+  await expect(page.getByTestId("preview-row").first()).toContainText("Ende");
+  await page.getByRole("button", { name: "Mit dem Server abgleichen" }).click();
+  await expect(page.getByText("Der Server bestätigt die Vorschau.")).toBeVisible();
+  await page.locator("#bulk-ende-datum").fill(monthEnd);
+  await expect(page.getByTestId("preview-counts")).toContainText(" 0 mit Fehlern");
   await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Übernehmen" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Übernommen:" })).toBeVisible();

@@ -342,6 +342,15 @@ pub fn BulkPanel() -> impl IntoView {
     // The server runs the same rules; comparing catches records changed by someone else since
     // the list was loaded.
     let server_check = RwSignal::new(None::<String>);
+    // A comparison speaks of the preview it was made for: a change of the action, the
+    // selection or the loaded records drops it.
+    Effect::new(move |_| {
+        action.track();
+        chosen.track();
+        show_preview.track();
+        data.with_records(|_| ());
+        server_check.set(None);
+    });
     let check_call = Mutation::new(
         |csrf, request: BulkRequest| async move { api::bulk_preview(&csrf, &request).await },
         move |answer| {
