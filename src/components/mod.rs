@@ -4,6 +4,7 @@ pub mod credential_letter;
 pub mod data;
 pub mod form;
 pub mod guard;
+pub mod later;
 pub mod mutation;
 pub mod page_title;
 pub mod password_form;

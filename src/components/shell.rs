@@ -78,17 +78,20 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <RecoveryCodeNotice />
                 {children()}
             </main>
-            <footer class="border-t border-slate-200 bg-white print:hidden">
-                <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-4 text-sm text-slate-600">
-                    <p>"LE-Portal – Datenaustausch zwischen Medizinischen Diensten, Krankenhäusern und Pflegediensten"</p>
-                    // The contact page's addresses leave the app: not at a kiosk.
-                    {move || (!kiosk.active()).then(|| view! {
-                        <A href=Route::Contact.href() attr:class="rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
-                            "Kontakt und Ansprechpartner"
-                        </A>
-                    })}
-                </div>
-            </footer>
+            // Last on the page and not needed for the first paint.
+            <crate::components::later::Later>
+                <footer class="border-t border-slate-200 bg-white print:hidden">
+                    <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-4 text-sm text-slate-600">
+                        <p>"LE-Portal – Datenaustausch zwischen Medizinischen Diensten, Krankenhäusern und Pflegediensten"</p>
+                        // The contact page's addresses leave the app: not at a kiosk.
+                        {move || (!kiosk.active()).then(|| view! {
+                            <A href=Route::Contact.href() attr:class="rounded font-medium text-blue-800 underline hover:text-blue-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700">
+                                "Kontakt und Ansprechpartner"
+                            </A>
+                        })}
+                    </div>
+                </footer>
+            </crate::components::later::Later>
         </div>
     }
 }

@@ -192,8 +192,11 @@ pub fn SignIn() -> impl IntoView {
             </button>
             <Notice message=notice />
         </form>
-        <DemoAccounts username=username password=password code=code />
-        <div class="mt-8 max-w-xl space-y-2 text-slate-700" inner_html=help()></div>
+        // Below the form: built after it (a shorter start-up task).
+        <crate::components::later::Later>
+            <DemoAccounts username=username password=password code=code />
+            <div class="mt-8 max-w-xl space-y-2 text-slate-700" inner_html=help()></div>
+        </crate::components::later::Later>
     }
 }
 
