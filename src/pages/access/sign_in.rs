@@ -156,6 +156,7 @@ pub fn SignIn() -> impl IntoView {
                 <p class="rounded border border-blue-300 bg-blue-50 p-3 text-blue-950">{text}</p>
             })}
         </div>
+        <crate::components::later::Later>
         <form class=format!("mt-6 max-w-xl space-y-4 {CARD_CLASS}") novalidate on:submit=submit>
             <TextField
                 id="username"
@@ -192,6 +193,7 @@ pub fn SignIn() -> impl IntoView {
             </button>
             <Notice message=notice />
         </form>
+        </crate::components::later::Later>
         // Below the form: built after it (a shorter start-up task).
         <crate::components::later::Later>
             <DemoAccounts username=username password=password code=code />
