@@ -9,5 +9,10 @@ use leptos::prelude::*;
 pub fn Later(children: ChildrenFn) -> impl IntoView {
     let ready = RwSignal::new(false);
     set_timeout(move || ready.set(true), std::time::Duration::ZERO);
-    move || ready.get().then(|| children())
+    // The children belong to this component's owner, not to the closure's: the page's owner
+    // outlives its DOM by a moment (see app.rs), so a focused field that disappears with the
+    // page still finds its callbacks when it fires `blur`. Built untracked: a signal read while
+    // building must not rebuild them.
+    let owner = Owner::current().unwrap_or_default();
+    move || ready.get().then(|| owner.with(|| untrack(|| children())))
 }
