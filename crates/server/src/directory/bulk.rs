@@ -9,7 +9,8 @@ use le_domain::api::directory::{
     BulkApplied, BulkPreview, BulkPreviewItem, BulkProgress, BulkRequest, BulkUndone,
 };
 use le_domain::directory::{
-    BulkOutcome, PhysicianRecord, apply_bulk_at, bulk_outcome, check_bulk_selection,
+    BulkAction, BulkOutcome, Date, HospitalSite, OutcomeKind, PhysicianRecord, apply_bulk_at,
+    bulk_outcome, bulk_outcome_kind, check_bulk_selection,
 };
 
 use super::caller::{HospitalCaller, HospitalEditor};
@@ -189,13 +190,21 @@ pub async fn preview(
     }))
 }
 
-/// The rule errors of the rejected records, one per record (field `items[{id}]`, the message
-/// naming the person and the reasons), or nothing when every record can take the action.
-fn rejections(records: &[PhysicianRecord], outcomes: &[BulkOutcome]) -> Vec<le_domain::FieldError> {
+/// The rule errors of the rejected records (their `kinds`), one per record (field
+/// `items[{id}]`, the message naming the person and the reasons), or nothing when every record
+/// can take the action. Only the rejected records' outcomes are written out.
+fn rejections(
+    records: &[PhysicianRecord],
+    kinds: &[OutcomeKind],
+    action: &BulkAction,
+    today: Date,
+    sites: &[HospitalSite],
+) -> Vec<le_domain::FieldError> {
     records
         .iter()
-        .zip(outcomes)
-        .filter_map(|(r, o)| match o {
+        .zip(kinds)
+        .filter(|(_, kind)| **kind == OutcomeKind::Rejected)
+        .filter_map(|(r, _)| match bulk_outcome(&r.form, action, today, sites) {
             BulkOutcome::Rejected { errors } => Some(le_domain::FieldError {
                 field: format!("items[{}]", r.id),
                 code: "rejected".to_owned(),
@@ -235,19 +244,20 @@ pub async fn apply(
     let key = progress_key(&caller, &query)?;
     let records = selected(&state, &caller, &req).await?;
     let today = today(&state);
-    let outcomes: Vec<BulkOutcome> = records
+    // The outcome of each record without the texts of its changes (nobody reads them here).
+    let kinds: Vec<OutcomeKind> = records
         .iter()
-        .map(|r| bulk_outcome(&r.form, &req.action, today, &caller.sites))
+        .map(|r| bulk_outcome_kind(&r.form, &req.action, today, &caller.sites))
         .collect();
     // Any rejected record stops the whole operation: nothing is half-applied.
-    let rejected = rejections(&records, &outcomes);
+    let rejected = rejections(&records, &kinds, &req.action, today, &caller.sites);
     if !rejected.is_empty() {
         return Err(AppError::Validation(rejected));
     }
     let to_change: Vec<&PhysicianRecord> = records
         .iter()
-        .zip(&outcomes)
-        .filter(|(_, o)| matches!(o, BulkOutcome::Changed { .. }))
+        .zip(&kinds)
+        .filter(|(_, kind)| **kind == OutcomeKind::Changed)
         .map(|(r, _)| r)
         .collect();
     let unchanged = records.len() - to_change.len();
