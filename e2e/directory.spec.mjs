@@ -195,6 +195,11 @@ test("directory journey: grid, form, ANR answers, office, bulk edit, CSV", async
   await expect(page.getByTestId("preview-counts")).not.toContainText(" 0 mit Fehlern");
   await expect(page.getByTestId("preview-row").first()).toContainText("Fehler");
   await expect(page.getByTestId("preview-row").first()).toContainText("Ende");
+  // Every refused row before every other one (the list order mixes them).
+  const summaries = await page.getByTestId("preview-row").locator("td:nth-child(2)").allTextContents();
+  const firstOther = summaries.findIndex((s) => !s.includes("Fehler"));
+  expect(firstOther, "a changed record among the 30").toBeGreaterThan(0);
+  expect(summaries.slice(firstOther).filter((s) => s.includes("Fehler")), "refused rows after others").toEqual([]);
   await page.getByRole("button", { name: "Mit dem Server abgleichen" }).click();
   await expect(page.getByText("Der Server bestätigt die Vorschau.")).toBeVisible();
   await page.locator("#bulk-ende-datum").fill(monthEnd);

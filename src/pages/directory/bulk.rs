@@ -555,7 +555,7 @@ pub fn BulkPanel() -> impl IntoView {
                     )}
                 </p>
             })}
-            {move || preview.with(|preview| preview.as_ref().map(|kinds| {
+            {move || preview.with(|preview| preview.as_ref().zip(action.get().ok()).map(|(kinds, action)| {
                 // Thousands of table rows would take long to build: the first ones show at
                 // once, the rest on request. Records with errors come first (they need
                 // attention), then the changed ones, then the unchanged ones, each in list order.
@@ -570,12 +570,11 @@ pub fn BulkPanel() -> impl IntoView {
                 let site_name = |number: &str| {
                     names.iter().find(|e| e.site_number.as_str() == number).map(|e| e.site_name.clone())
                 };
-                let action = action.get().ok();
                 // (name, summary, details) of the shown rows, read in place.
                 let rows: Vec<(String, String, String)> = hospital_sites.with(|sites| data.with_records(|all| chosen.with(|c| {
-                    shown.iter().filter_map(|&n| {
+                    shown.iter().map(|&n| {
                         let form = &all[c[n]].form;
-                        let outcome = bulk_outcome(form, action.as_ref()?, today, sites);
+                        let outcome = bulk_outcome(form, &action, today, sites);
                         let label = |path: &str| form.field_label(path, &site_name);
                         let details = match &outcome {
                             BulkOutcome::Changed { changes } => changes.iter()
@@ -586,7 +585,7 @@ pub fn BulkPanel() -> impl IntoView {
                                 .map(|e| format!("{}: {}", label(&e.field), e.message))
                                 .collect::<Vec<_>>().join("; "),
                         };
-                        Some((display_name(&all[c[n]]), outcome.summary(), details))
+                        (display_name(&all[c[n]]), outcome.summary(), details)
                     }).collect()
                 })));
                 view! {
