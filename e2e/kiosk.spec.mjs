@@ -124,11 +124,13 @@ async function visitWithoutSession(page) {
   // The session is gone before the screen returns to the start (it expired while the tab slept,
   // the browser restarted): only the visit's cookie is left.
   await page.context().clearCookies({ name: "le_session" });
-  await page.evaluate(() => localStorage.removeItem("le-portal-angemeldet"));
+  await page.context().clearCookies({ name: "le-portal-angemeldet" });
+  const visitMarker = async () => (await page.context().cookies()).some((c) => c.name === "le-portal-kiosk-besuch");
+  expect(await visitMarker()).toBe(true);
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("LE-Portal ausprobieren");
   // The start screen ends the open visit with a reset.
-  await expect.poll(() => page.evaluate(() => localStorage.getItem("le-portal-kiosk-besuch")), { timeout: 20_000 }).toBeNull();
+  await expect.poll(visitMarker, { timeout: 20_000 }).toBe(false);
   await tapRole(page, "md.gutachter");
   await expect(page).toHaveURL(/\/pruefverfahren$/);
   expect(await requestsOf()).toBe(before);

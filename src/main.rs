@@ -15,7 +15,13 @@ fn main() {
     // instantiates the module, the next mounts the shell, the one after builds the page (see
     // app.rs). In between the browser paints and answers input.
     leptos::prelude::set_timeout(
-        || leptos::mount::mount_to_body(app::App),
+        || {
+            // The font warm-up of index.html has done its work.
+            if let Some(warm_up) = leptos::prelude::document().get_element_by_id("schriften") {
+                warm_up.remove();
+            }
+            leptos::mount::mount_to_body(app::App);
+        },
         std::time::Duration::ZERO,
     );
 }

@@ -74,11 +74,11 @@ impl Kiosk {
     }
 }
 
-/// A non-secret marker in localStorage that a visitor signed in on this kiosk since the last
+/// A non-secret marker (a cookie) that a visitor signed in on this kiosk since the last
 /// reset: the return to the start then resets even when the session is gone (expired, or the
 /// tab slept). The server decides by the visit cookie this browser got at sign-in (HttpOnly, so
 /// the app cannot see it); the marker only spares a request that could not succeed.
-/// When storage is disabled only a live session resets.
+/// Without cookies there is no visit cookie either: only a live session resets.
 const VISIT_MARKER: super::LocalFlag = super::LocalFlag("le-portal-kiosk-besuch");
 
 /// Whether a visit is waiting for its reset while nobody is signed in any more (its session

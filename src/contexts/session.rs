@@ -172,7 +172,7 @@ pub fn stage_route(stage: SessionStage) -> Option<Route> {
     }
 }
 
-/// A non-secret marker in localStorage that this browser signed in; only then does the app ask
+/// A non-secret marker (a cookie) that this browser signed in; only then does the app ask
 /// the server for the session on start.
-/// When storage is disabled the app simply asks less often.
+/// Without cookies there is no session to ask about either.
 const SIGN_IN_HINT: super::LocalFlag = super::LocalFlag("le-portal-angemeldet");
