@@ -10,7 +10,25 @@ test("the app opens with its shell, navigation and contacts", async ({ page }) =
   for (const name of ["Startseite", "Nummernprüfung", "Prüfverfahren", "Arztverzeichnis", "Pflegeabrechnung"]) {
     await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
   }
-  await page.getByRole("contentinfo").getByRole("link", { name: "Kontakt und Ansprechpartner" }).click();
+  // A link at the foot of the page: the address bar follows and the new page starts at its top
+  // (the app completes each navigation itself once the page is in place, src/app.rs).
+  await page.setViewportSize({ width: 1280, height: 400 });
+  const footerLink = page.getByRole("contentinfo").getByRole("link", { name: "Kontakt und Ansprechpartner" });
+  await footerLink.scrollIntoViewIfNeeded();
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  await footerLink.click();
+  await expect(page).toHaveURL(/\/kontakt$/);
+  await expect(page.getByRole("link", { name: "mdportal@md-nordrhein.de" })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+  // Back and forward move through the pages visited, each with its title.
+  await nav.getByRole("link", { name: "Nummernprüfung", exact: true }).click();
+  await expect(page).toHaveURL(/\/nummernpruefung$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/kontakt$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveTitle("Startseite – LE-Portal");
+  await page.goForward();
   await expect(page).toHaveURL(/\/kontakt$/);
   await expect(page.getByRole("link", { name: "mdportal@md-nordrhein.de" })).toBeVisible();
 });

@@ -2,9 +2,9 @@
 //! start page, sign-in, the number check and the contact page are in the main module; every
 //! other area is loaded on first use (areas.rs). Paths are in routes.rs.
 use leptos::prelude::*;
-use leptos_router::components::{Route as RouterRoute, Router, Routes};
+use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::areas::{Area, LazyArea};
 use crate::components::shell::Shell;
@@ -36,17 +36,14 @@ pub fn App() -> impl IntoView {
     // one long one, and the shell is painted first.
     let shell_painted = RwSignal::new(false);
     set_timeout(move || shell_painted.set(true), std::time::Duration::ZERO);
-    // The router only tracks the location; `Page` picks what it shows.
+    // The router only tracks the location (links, history, query); `Page` picks what it shows
+    // from the path itself. No `<Routes>`: its matching machinery (about 25 KB of code in the
+    // main module) had one catch-all route to match.
     view! {
         <Router>
             {move || kiosk.active().then(|| view! { <IdleWatch /> })}
             <Shell>
-                {move || shell_painted.get().then(|| view! {
-                    <Routes fallback=|| view! { <NotFound /> }>
-                        <RouterRoute path=path!("/") view=Page />
-                        <RouterRoute path=path!("/*any") view=Page />
-                    </Routes>
-                })}
+                {move || shell_painted.get().then(|| view! { <Page /> })}
             </Shell>
         </Router>
     }
@@ -124,6 +121,15 @@ impl Page {
 fn Page() -> impl IntoView {
     let location = use_location();
     let page = Memo::new(move |_| location.pathname.with(|p| Page::of(p)));
+    // A navigation to another path writes the address bar and scrolls once the router is told
+    // that the new page is in place (what `<Routes>` does after it has rebuilt): here, after
+    // each change of the path, in an effect (effects run after the views have been rebuilt).
+    if let Some(browser_url) = use_context::<BrowserUrl>() {
+        Effect::new(move |_| {
+            location.pathname.track();
+            browser_url.ready_to_complete();
+        });
+    }
     // Each page lives in its own owner, disposed only once the next page has replaced it in the
     // DOM (as the router does): a focused input that disappears fires `blur` on a live page.
     let parent = Owner::current().unwrap_or_default();
