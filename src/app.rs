@@ -37,8 +37,8 @@ pub fn App() -> impl IntoView {
     let shell_painted = RwSignal::new(false);
     set_timeout(move || shell_painted.set(true), std::time::Duration::ZERO);
     // The router only tracks the location (links, history, query); `Page` picks what it shows
-    // from the path itself. No `<Routes>`: its matching machinery (about 25 KB of code in the
-    // main module) had one catch-all route to match.
+    // from the path itself. No `<Routes>`: its matching machinery and the generic code built for
+    // it (80 KB of the main module's 650 KB, 26 KB brotli) had one catch-all route to match.
     view! {
         <Router>
             {move || kiosk.active().then(|| view! { <IdleWatch /> })}
