@@ -28,8 +28,9 @@ impl LocalFlag {
         // 400 days is the longest lifetime browsers keep; `Secure` where the page is served
         // over HTTPS (a plain-HTTP test server could not set it otherwise).
         let lifetime = if on { "max-age=34560000" } else { "max-age=0" };
-        let secure = web_sys::window()
-            .and_then(|w| w.location().protocol().ok())
+        let secure = document
+            .location()
+            .and_then(|l| l.protocol().ok())
             .is_some_and(|p| p == "https:");
         let cookie = format!(
             "{}={}; path=/; {lifetime}; samesite=strict{}",
